@@ -1,0 +1,219 @@
+//! The command line: the one module that knows clap. It reads the environment
+//! (`SOURCE_DATE_EPOCH`, `NO_COLOR`), runs a command, prints diagnostics once, and returns the exit
+//! code: 0 success (warnings allowed), 1 content errors, 2 usage or IO errors.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::resolve::Environment;
+use crate::{build, date_from_epoch, BuildOptions, BuildReport, Fatal};
+
+const EXAMPLES: &str = "\
+Examples:
+  evident build                      build the site in this folder into public/
+  evident build --root site -o out   build the site in site/ into out/
+  evident check --strict             check everything, failing on warnings too
+  evident check --format github      report problems as GitHub Actions annotations
+
+Exit codes: 0 success, 1 content errors, 2 usage or IO errors.
+Reference: docs/reference.md (every key), docs/diagnostics.md (every error code).";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "evident",
+    version,
+    about = "A static site generator for open evidence",
+    long_about = "evident builds a cross-linked static website from research summaries (Markdown) and \
+structured findings (YAML): every source and finding gets a citable page, every quote is checked \
+against an archived copy of its source.",
+    after_help = EXAMPLES
+)]
+pub struct Cli {
+    /// The site's folder (the one with site.yaml).
+    #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Print nothing but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print what each stage did.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// When to colour the output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (atomically: a failed build leaves it untouched).
+    Build(BuildArgs),
+    /// Check everything a build checks, without writing anything.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the site.
+    #[arg(short, long, default_value = "public", value_name = "DIR")]
+    pub output: PathBuf,
+    /// Fail (exit 1) when there are warnings.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Build for another address than site.yaml's base_url (e.g. a preview deployment).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Fail (exit 1) when there are warnings.
+    #[arg(long)]
+    pub strict: bool,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// `file:line:col: error[code]: message`, with a snippet and help.
+    Human,
+    /// One JSON object per line: file, line, column, severity, code, message, help.
+    Json,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+/// Reads facts from the process environment, once, at the edge.
+pub fn environment(base_url: Option<String>) -> Environment {
+    let source_date = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .map(date_from_epoch);
+    Environment {
+        source_date,
+        base_url,
+    }
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    run(&cli)
+}
+
+fn use_color(c: Color) -> bool {
+    match c {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+    }
+}
+
+pub fn run(cli: &Cli) -> i32 {
+    let color = use_color(cli.color);
+    let (opts, strict, format) = match &cli.command {
+        Command::Build(b) => (
+            BuildOptions {
+                root: cli.root.clone(),
+                output: Some(if b.output.is_absolute() {
+                    b.output.clone()
+                } else {
+                    cli.root.join(&b.output)
+                }),
+                env: environment(b.base_url.clone()),
+            },
+            b.deny_warnings,
+            Format::Human,
+        ),
+        Command::Check(c) => (
+            BuildOptions {
+                root: cli.root.clone(),
+                output: None,
+                env: environment(None),
+            },
+            c.strict,
+            c.format,
+        ),
+    };
+    let report = match build(&opts) {
+        Ok(r) => r,
+        Err(Fatal(d)) => {
+            print_diagnostics(&[d], &crate::load::Inputs::default(), format, color);
+            return 2;
+        }
+    };
+    // With --deny-warnings a build that has warnings must not replace the site either; the
+    // build already wrote, so warnings are checked before writing in `build_with_policy`.
+    print_diagnostics(&report.diagnostics, &report.inputs, format, color);
+    let failed = report.errors() > 0 || (strict && report.warnings() > 0);
+    if !cli.quiet && format == Format::Human {
+        summary(cli, &report, failed, color);
+    }
+    i32::from(failed)
+}
+
+fn print_diagnostics(diags: &[Diagnostic], inputs: &crate::load::Inputs, format: Format, color: bool) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for d in diags {
+        let _ = match format {
+            Format::Human => writeln!(err, "{}", diagnostic::render_human(d, inputs, color)),
+            Format::Json => writeln!(out, "{}", diagnostic::render_json(d)),
+            Format::Github => writeln!(out, "{}", diagnostic::render_github(d)),
+        };
+    }
+}
+
+fn summary(cli: &Cli, r: &BuildReport, failed: bool, color: bool) {
+    let (green, red, reset) = if color {
+        ("\x1b[32m", "\x1b[31m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    let secs = r.elapsed.as_secs_f64();
+    let problems = format!(
+        "{} error{}, {} warning{}",
+        r.errors(),
+        if r.errors() == 1 { "" } else { "s" },
+        r.warnings(),
+        if r.warnings() == 1 { "" } else { "s" }
+    );
+    let line = match (&cli.command, failed) {
+        (Command::Build(b), false) => format!(
+            "{green}Built{reset} {} pages ({} files) into {} in {secs:.2} s; {problems}",
+            r.pages(),
+            r.files.len(),
+            b.output.display()
+        ),
+        (Command::Build(b), true) => format!(
+            "{red}Build failed{reset} with {problems} in {secs:.2} s; {} left as it was",
+            b.output.display()
+        ),
+        (Command::Check(_), false) => {
+            format!("{green}Checked{reset} {} pages in {secs:.2} s; {problems}", r.pages())
+        }
+        (Command::Check(_), true) => format!("{red}Check failed{reset} with {problems} in {secs:.2} s"),
+    };
+    eprintln!("{line}");
+}

@@ -1,0 +1,124 @@
+//! YAML: the one module that knows serde-saphyr. It turns a YAML text (a whole file, or the front
+//! matter of a Markdown file) into a `Raw*` type, and a YAML error into a [`Diagnostic`] whose line
+//! and column count from the start of the whole file.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{Diagnostic, Position};
+
+pub(crate) use serde_saphyr::Spanned;
+
+/// Parses `yaml`, which starts at line `first_line` of `file`.
+///
+/// Line numbers are made whole-file by prefixing blank lines, which costs a few bytes and keeps
+/// every location the parser reports, including those inside nested values, correct.
+pub(crate) fn from_yaml<T: DeserializeOwned>(
+    file: &Path,
+    yaml: &str,
+    first_line: u32,
+) -> Result<T, Diagnostic> {
+    let padded;
+    let text = if first_line > 1 {
+        padded = "\n".repeat(first_line as usize - 1) + yaml;
+        padded.as_str()
+    } else {
+        yaml
+    };
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| yaml_error(file, &e))
+}
+
+fn yaml_error(file: &Path, e: &serde_saphyr::Error) -> Diagnostic {
+    let position = e
+        .location()
+        .filter(|l| l.line() > 0)
+        .map(|l| Position::new(clamp(l.line()), clamp(l.column().max(1))));
+    let raw = e.without_snippet().to_string();
+    let message = strip_location(&raw);
+    let (code, help) = classify(&message);
+    Diagnostic::error(code, message)
+        .at_opt(file, position)
+        .help(help)
+}
+
+fn clamp(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// serde-saphyr appends " at line L, column C" to its messages; the location is printed separately.
+fn strip_location(message: &str) -> String {
+    let m = message.trim();
+    let cut = m.rfind(" at line ").filter(|&i| m[i..].contains("column"));
+    match cut {
+        Some(i) => m[..i].trim_end_matches(':').to_string(),
+        None => m.to_string(),
+    }
+}
+
+fn classify(message: &str) -> (&'static str, &'static str) {
+    if message.contains("unknown field") {
+        (
+            "unknown-key",
+            "remove the key or fix its spelling; docs/reference.md lists every key",
+        )
+    } else if message.contains("missing field") {
+        (
+            "missing-key",
+            "add the key; docs/reference.md says what it holds",
+        )
+    } else if message.contains("duplicate") {
+        ("duplicate-key", "a key may appear once in a mapping")
+    } else if message.contains("invalid type") || message.contains("invalid value") {
+        (
+            "wrong-type",
+            "give the value the type docs/reference.md names (quote text that looks like a number or date)",
+        )
+    } else if message.contains("unknown variant") {
+        (
+            "unknown-value",
+            "use one of the values listed in the message",
+        )
+    } else {
+        (
+            "invalid-yaml",
+            "check indentation (spaces, not tabs), colons and quotes around this place",
+        )
+    }
+}
+
+/// The position a `Spanned` value was found at, if the parser knew it.
+pub(crate) fn position_of<T>(s: &Spanned<T>) -> Option<Position> {
+    let l = s.referenced;
+    (l.line() > 0).then(|| Position::new(clamp(l.line()), clamp(l.column().max(1))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct T {
+        #[allow(dead_code)]
+        a: Spanned<String>,
+    }
+
+    #[test]
+    fn positions_are_whole_file() {
+        let t: T = from_yaml(Path::new("x.md"), "a: hello\n", 3).unwrap();
+        assert_eq!(position_of(&t.a), Some(Position::new(3, 4)));
+    }
+
+    #[test]
+    fn unknown_key_is_reported_where_it_is() {
+        let e = from_yaml::<T>(Path::new("x.md"), "a: hi\nb: 2\n", 2).unwrap_err();
+        assert_eq!(e.code, "unknown-key");
+        assert_eq!(e.position.map(|p| p.line), Some(3), "{e:?}");
+        assert!(!e.message.contains("line"), "{}", e.message);
+    }
+}

@@ -1,0 +1,319 @@
+//! Diagnostics as data: every problem a stage finds is a [`Diagnostic`], collected into a list and
+//! printed once, sorted, at the end of a run.
+//!
+//! Locations are whole-file 1-based line and column (columns count characters), so a problem in
+//! front matter or deep in a YAML file points at the same place an editor shows.
+//!
+//! The human format is hand-written rather than produced by codespan-reporting: the first line must
+//! be `file:line:col: severity[code]: message` (greppable, and what editors and CI annotators parse),
+//! which neither codespan-reporting nor annotate-snippets print; the snippet below it is twenty lines.
+
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A 1-based line and column (in characters) within a file, with the length of the marked text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    /// Characters to underline; at least one is shown.
+    pub len: u32,
+}
+
+impl Position {
+    pub fn new(line: u32, column: u32) -> Self {
+        Position {
+            line,
+            column,
+            len: 1,
+        }
+    }
+
+    pub fn with_len(mut self, len: usize) -> Self {
+        self.len = u32::try_from(len).unwrap_or(u32::MAX).max(1);
+        self
+    }
+
+    /// The position of byte `offset` in `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Self {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Position::new(to_u32(line), to_u32(column))
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One problem, with where it is and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable kebab-case code, e.g. `unknown-source`; documented in docs/diagnostics.md.
+    pub code: &'static str,
+    pub message: String,
+    /// Path relative to the site root (or as the user gave it, for paths outside it).
+    pub file: Option<PathBuf>,
+    pub position: Option<Position>,
+    /// Short text under the caret.
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            file: None,
+            position: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
+    pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn at(mut self, file: impl Into<PathBuf>, position: Position) -> Self {
+        self.file = Some(file.into());
+        self.position = Some(position);
+        self
+    }
+
+    pub fn at_opt(mut self, file: impl Into<PathBuf>, position: Option<Position>) -> Self {
+        self.file = Some(file.into());
+        self.position = position;
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col` (or as much of it as is known).
+    pub fn location(&self) -> String {
+        match (&self.file, self.position) {
+            (Some(f), Some(p)) => format!("{}:{}:{}", display_path(f), p.line, p.column),
+            (Some(f), None) => display_path(f),
+            (None, _) => String::new(),
+        }
+    }
+
+    fn sort_key(&self) -> (Option<&PathBuf>, Option<Position>, Severity, &'static str, &str) {
+        (
+            self.file.as_ref(),
+            self.position,
+            self.severity,
+            self.code,
+            &self.message,
+        )
+    }
+}
+
+impl PartialOrd for Diagnostic {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Diagnostic {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+/// Paths print with forward slashes on every platform, so output and snapshots agree.
+pub fn display_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Sorts and removes exact repeats, so each problem prints once.
+pub fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.sort();
+    diagnostics.dedup();
+    diagnostics
+}
+
+/// Looks up the text of a file for snippets. The build's loaded inputs implement it.
+pub trait SourceText {
+    fn text_of(&self, file: &Path) -> Option<&str>;
+}
+
+/// Renders one diagnostic in the human format:
+///
+/// ```text
+/// data/findings.yaml:12:8: error[unknown-source]: no source has the id `x`
+///    |
+/// 12 |     source: x
+///    |             ^ not defined
+///    = help: ...
+/// ```
+pub fn render_human(d: &Diagnostic, sources: &dyn SourceText, color: bool) -> String {
+    let (red, yellow, blue, bold, reset) = if color {
+        ("\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "", "", "", "")
+    };
+    let sev_color = if d.is_error() { red } else { yellow };
+    let mut out = String::new();
+    let loc = d.location();
+    if !loc.is_empty() {
+        let _ = write!(out, "{bold}{loc}:{reset} ");
+    }
+    let _ = writeln!(
+        out,
+        "{bold}{sev_color}{}[{}]{reset}{bold}: {}{reset}",
+        d.severity.as_str(),
+        d.code,
+        d.message
+    );
+    let line_text = match (&d.file, d.position) {
+        (Some(f), Some(p)) => sources
+            .text_of(f)
+            .and_then(|t| t.lines().nth(p.line as usize - 1).map(|l| (l, p))),
+        _ => None,
+    };
+    if let Some((text, p)) = line_text {
+        let text = text.trim_end_matches('\r');
+        let num = p.line.to_string();
+        let pad = " ".repeat(num.len());
+        let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+        let caret_pad = " ".repeat(p.column.saturating_sub(1) as usize);
+        let width = (p.len as usize)
+            .min(shown.chars().count().saturating_sub(p.column as usize - 1))
+            .max(1);
+        let _ = writeln!(out, "{blue}{pad} |{reset}");
+        let _ = writeln!(out, "{blue}{num} |{reset} {shown}");
+        let _ = write!(
+            out,
+            "{blue}{pad} |{reset} {caret_pad}{sev_color}{}",
+            "^".repeat(width)
+        );
+        if let Some(label) = &d.label {
+            let _ = write!(out, " {label}");
+        }
+        let _ = writeln!(out, "{reset}");
+        if d.help.is_some() {
+            let _ = writeln!(out, "{blue}{pad} |{reset}");
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, "{blue}{pad} ={reset} {bold}help:{reset} {help}");
+        }
+    } else if let Some(help) = &d.help {
+        let _ = writeln!(out, "  {bold}help:{reset} {help}");
+    }
+    out
+}
+
+/// One JSON object per diagnostic, for `check --format json`.
+pub fn render_json(d: &Diagnostic) -> serde_json::Value {
+    serde_json::json!({
+        "file": d.file.as_deref().map(display_path),
+        "line": d.position.map(|p| p.line),
+        "column": d.position.map(|p| p.column),
+        "severity": d.severity.as_str(),
+        "code": d.code,
+        "message": d.message,
+        "help": d.help,
+    })
+}
+
+/// A GitHub Actions workflow command, for `check --format github`.
+pub fn render_github(d: &Diagnostic) -> String {
+    let kind = if d.is_error() { "error" } else { "warning" };
+    let mut props = Vec::new();
+    if let Some(f) = &d.file {
+        props.push(format!("file={}", escape_gh_property(&display_path(f))));
+    }
+    if let Some(p) = d.position {
+        props.push(format!("line={}", p.line));
+        props.push(format!("col={}", p.column));
+    }
+    props.push(format!("title={}", escape_gh_property(d.code)));
+    let mut msg = d.message.clone();
+    if let Some(h) = &d.help {
+        msg.push_str("\nhelp: ");
+        msg.push_str(h);
+    }
+    format!("::{kind} {}::{}", props.join(","), escape_gh_data(&msg))
+}
+
+fn escape_gh_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_gh_property(s: &str) -> String {
+    escape_gh_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_to_position_counts_characters() {
+        let text = "ab\ncé\u{1F600}x\n";
+        let off = text.find('x').unwrap();
+        assert_eq!(Position::of_offset(text, off), Position::new(2, 4));
+        assert_eq!(Position::of_offset(text, 0), Position::new(1, 1));
+    }
+
+    #[test]
+    fn github_format_escapes() {
+        let d = Diagnostic::error("bad", "a\nb").at("x:y.md", Position::new(3, 4));
+        assert_eq!(
+            render_github(&d),
+            "::error file=x%3Ay.md,line=3,col=4,title=bad::a%0Ab"
+        );
+    }
+}

@@ -1,0 +1,234 @@
+//! evident: a static site generator for open evidence.
+//!
+//! It reads curated research summaries (Markdown) and structured findings (YAML) and builds a
+//! cross-linked static site on which every source and every finding has a citable page.
+//!
+//! # Code map
+//!
+//! The build is a line of stages; only the first and last touch the disk.
+//!
+//! ```text
+//! load(root)            -> Inputs                               load.rs     IO: read the site's folders
+//! parse(&Inputs)        -> (Parsed, Vec<Diagnostic>)            parse.rs    front matter, Markdown, YAML
+//! resolve(Parsed)       -> (Site, Theme, Vec<Diagnostic>)       resolve.rs  ids, references, links, quotes
+//! render(&Site, &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>)   render.rs   pages, evidence.json, assets
+//! write(&[OutputFile], out)                                     write.rs    IO: atomic swap into public/
+//! ```
+//!
+//! - `model.rs`: the evidence model (Source, Finding, Claim, Topic, Gap, Stance).
+//! - `diagnostic.rs`: problems as data, and their human, JSON and GitHub formats.
+//! - `data.rs` (YAML), `markdown.rs` (pulldown-cmark), `render.rs` (minijinja) and `cli.rs` (clap)
+//!   each own one third-party crate.
+//! - `export.rs`: `evidence.json`.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod export;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod write;
+
+mod data;
+mod markdown;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use diagnostic::{Diagnostic, Severity};
+use load::Inputs;
+use render::OutputFile;
+use resolve::Environment;
+
+/// What a run should do.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Where to write; relative paths are taken from the current folder. `None` for `check`.
+    pub output: Option<PathBuf>,
+    pub env: Environment,
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub inputs: Inputs,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The rendered files (kept for `serve`; empty when the build failed).
+    pub files: Vec<OutputFile>,
+    /// Whether the output folder was replaced.
+    pub written: bool,
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn pages(&self) -> usize {
+        self.files.iter().filter(|f| f.path.ends_with(".html")).count()
+    }
+}
+
+/// A problem that stops a run before it can look at content: exit code 2.
+#[derive(Debug)]
+pub struct Fatal(pub Diagnostic);
+
+/// Checks that the output folder is not the site, does not contain it, and is not inside a folder
+/// evident reads.
+pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Fatal> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Canonicalise the longest existing ancestor, so `public/` that does not exist yet works.
+        let mut existing = p.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut c = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+        for r in rest.iter().rev() {
+            if r == ".." {
+                c.pop();
+            } else if r != "." {
+                c.push(r);
+            }
+        }
+        c
+    };
+    let root_abs = abs(root);
+    let out_abs = abs(output);
+    let bad = |msg: String| {
+        Fatal(
+            Diagnostic::error("bad-output", msg)
+                .help("write the site to its own folder, e.g. `--output public` (the default)"),
+        )
+    };
+    if out_abs == root_abs {
+        return Err(bad(format!(
+            "the output folder {} is the site's own folder; building would replace the sources",
+            output.display()
+        )));
+    }
+    if root_abs.starts_with(&out_abs) {
+        return Err(bad(format!(
+            "the output folder {} contains the site; building would replace the sources",
+            output.display()
+        )));
+    }
+    for folder in load::SITE_FOLDERS {
+        if out_abs.starts_with(root_abs.join(folder)) {
+            return Err(bad(format!(
+                "the output folder {} is inside {folder}/, which evident reads as input",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs the pure stages on loaded inputs.
+pub fn build_in_memory(
+    inputs: &Inputs,
+    env: &Environment,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let (parsed, mut diags) = parse::parse(inputs);
+    let (site, theme, d) = resolve::resolve(parsed, env);
+    diags.extend(d);
+    let (files, d) = render::render(&site, &theme);
+    diags.extend(d);
+    (files, diagnostic::finish(diags))
+}
+
+/// Builds the site: load, parse, resolve, render, and (when `output` is set and nothing is in
+/// error) write.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
+    let start = Instant::now();
+    if !opts.root.is_dir() {
+        return Err(Fatal(
+            Diagnostic::error(
+                "no-site",
+                format!("{} is not a folder", opts.root.display()),
+            )
+            .help("pass the site's folder with --root, or create a site with `evident init DIR`"),
+        ));
+    }
+    if !opts.root.join("site.yaml").is_file() {
+        return Err(Fatal(
+            Diagnostic::error(
+                "no-site",
+                format!("{} has no site.yaml, so it is not an evident site", opts.root.display()),
+            )
+            .help("run evident in a site's folder, pass --root DIR, or create a site with `evident init DIR`"),
+        ));
+    }
+    if let Some(out) = &opts.output {
+        check_output_location(&opts.root, out)?;
+        write::check_output(out).map_err(Fatal)?;
+    }
+    let skip = opts.output.as_deref();
+    let (inputs, mut diags) = load::load(&opts.root, skip);
+    let (files, d) = build_in_memory(&inputs, &opts.env);
+    diags.extend(d);
+    let diags = diagnostic::finish(diags);
+    let failed = diags.iter().any(Diagnostic::is_error);
+    let mut written = false;
+    if let (Some(out), false) = (&opts.output, failed) {
+        write::write(&files, out).map_err(Fatal)?;
+        written = true;
+    }
+    Ok(BuildReport {
+        inputs,
+        diagnostics: diags,
+        files: if failed { Vec::new() } else { files },
+        written,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Converts `SOURCE_DATE_EPOCH` (seconds) to `YYYY-MM-DD` (UTC).
+pub fn date_from_epoch(secs: i64) -> String {
+    // Howard Hinnant's days-from-civil inverse.
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_dates() {
+        assert_eq!(date_from_epoch(0), "1970-01-01");
+        assert_eq!(date_from_epoch(1_700_000_000), "2023-11-14");
+        assert_eq!(date_from_epoch(951_782_400), "2000-02-29");
+    }
+}

@@ -1,0 +1,267 @@
+//! The first stage and the only one that reads the disk: [`load`] walks a site's folders and
+//! returns their files as [`Inputs`]. Files that must be text are decoded here, so every later
+//! stage works on `&str`; a file that is not UTF-8, cannot be read, or lies outside the site through
+//! a symlink becomes a diagnostic instead.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, Position, SourceText};
+
+/// Folders of a site that evident reads; everything else at the root (the output, `target/`,
+/// `.git/`) is never walked.
+pub const SITE_FOLDERS: [&str; 6] = ["content", "data", "archive", "static", "templates", "themes"];
+
+/// Files larger than this are refused: no evidence page is 64 MiB, and reading one would only
+/// exhaust memory.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A file's contents: text for what evident parses, bytes for what it copies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Contents {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+/// Everything a build reads, keyed by path relative to the site root (with `/` separators).
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    pub files: BTreeMap<PathBuf, Contents>,
+}
+
+impl Inputs {
+    pub fn text(&self, path: &Path) -> Option<&str> {
+        match self.files.get(path)? {
+            Contents::Text(t) => Some(t),
+            Contents::Bytes(_) => None,
+        }
+    }
+
+    /// Files below `folder` (relative path), in sorted order.
+    pub fn under<'a>(
+        &'a self,
+        folder: &'a str,
+    ) -> impl Iterator<Item = (&'a PathBuf, &'a Contents)> + 'a {
+        let prefix = PathBuf::from(folder);
+        self.files
+            .range(prefix.clone()..)
+            .take_while(move |(p, _)| p.starts_with(&prefix))
+    }
+
+    /// Adds or replaces one text file; used by tests and by `serve` for in-memory edits.
+    pub fn insert_text(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) {
+        self.files.insert(path.into(), Contents::Text(text.into()));
+    }
+}
+
+impl SourceText for Inputs {
+    fn text_of(&self, file: &Path) -> Option<&str> {
+        self.text(file)
+    }
+}
+
+/// Whether a file is parsed as text (and so must be UTF-8) or copied as bytes.
+fn is_text(rel: &Path) -> bool {
+    let top = rel.components().next().and_then(|c| c.as_os_str().to_str());
+    let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match top {
+        Some("site.yaml") | Some("data") | Some("archive") | Some("templates") => true,
+        Some("content") => ext == "md",
+        Some("themes") => rel.components().nth(2).and_then(|c| c.as_os_str().to_str()) == Some("templates"),
+        _ => false,
+    }
+}
+
+/// Reads the site at `root` (which must exist). `skip` is a folder never to descend into, such
+/// as an output folder that a misconfiguration placed inside a site folder.
+pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
+    let mut inputs = Inputs::default();
+    let mut diags = Vec::new();
+    let canonical_root = match root.canonicalize() {
+        Ok(r) => r,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("unreadable-root", format!("cannot read the site folder: {e}"))
+                    .in_file(root),
+            );
+            return (inputs, diags);
+        }
+    };
+    let skip = skip.and_then(|s| s.canonicalize().ok());
+
+    let site_yaml = root.join("site.yaml");
+    if site_yaml.exists() {
+        read_one(root, &canonical_root, &site_yaml, &mut inputs, &mut diags);
+    }
+    for folder in SITE_FOLDERS {
+        let dir = root.join(folder);
+        if !dir.exists() {
+            continue;
+        }
+        let walker = WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+                let skipped = skip
+                    .as_ref()
+                    .is_some_and(|s| e.path().canonicalize().ok().as_ref() == Some(s));
+                !hidden && !skipped
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    read_one(root, &canonical_root, e.path(), &mut inputs, &mut diags)
+                }
+                Ok(_) => {}
+                Err(e) => diags.push(walk_error(root, &e)),
+            }
+        }
+    }
+    (inputs, diags)
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    // Normalise to forward-slash components so keys are the same on every platform.
+    rel.components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .collect()
+}
+
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
+    if let Some(ancestor) = e.loop_ancestor() {
+        return Diagnostic::error(
+            "symlink-loop",
+            format!(
+                "a symbolic link loops back to {}",
+                relative(root, ancestor).display()
+            ),
+        )
+        .in_file(path)
+        .help("remove the link, or point it at a folder that does not contain it");
+    }
+    Diagnostic::error("unreadable-file", format!("cannot read this path: {e}"))
+        .in_file(path)
+        .help("check that the file exists and that you may read it")
+}
+
+fn read_one(
+    root: &Path,
+    canonical_root: &Path,
+    path: &Path,
+    inputs: &mut Inputs,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let rel = relative(root, path);
+    match path.canonicalize() {
+        Ok(real) if !real.starts_with(canonical_root) => {
+            diags.push(
+                Diagnostic::error(
+                    "outside-site",
+                    format!(
+                        "this file is a link to {}, outside the site folder",
+                        real.display()
+                    ),
+                )
+                .in_file(rel)
+                .help("evident reads nothing outside the site; copy the file into the site instead"),
+            );
+            return;
+        }
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("unreadable-file", format!("cannot read this file: {e}"))
+                    .in_file(rel)
+                    .help("check that the file exists and that you may read it"),
+            );
+            return;
+        }
+        Ok(_) => {}
+    }
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.len() > MAX_FILE_BYTES {
+            diags.push(
+                Diagnostic::error(
+                    "file-too-large",
+                    format!(
+                        "this file is {} MiB; evident reads files up to {} MiB",
+                        meta.len() / (1024 * 1024),
+                        MAX_FILE_BYTES / (1024 * 1024)
+                    ),
+                )
+                .in_file(rel)
+                .help("split the file, or move it out of the site's folders"),
+            );
+            return;
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("unreadable-file", format!("cannot read this file: {e}"))
+                    .in_file(rel)
+                    .help("check the file's permissions (evident needs to read it)"),
+            );
+            return;
+        }
+    };
+    let contents = if is_text(&rel) {
+        match decode(bytes) {
+            Ok(text) => Contents::Text(text),
+            Err((position, byte)) => {
+                diags.push(
+                    Diagnostic::error(
+                        "not-utf8",
+                        format!("this file is not UTF-8 text (byte 0x{byte:02x})"),
+                    )
+                    .at(rel, position)
+                    .help("save the file as UTF-8 in your editor"),
+                );
+                return;
+            }
+        }
+    } else {
+        Contents::Bytes(bytes)
+    };
+    inputs.files.insert(rel, contents);
+}
+
+/// Decodes UTF-8, dropping a byte-order mark; on failure says where the first bad byte is.
+fn decode(bytes: Vec<u8>) -> Result<String, (Position, u8)> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let valid = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+        (Position::of_offset(valid, valid.len()), bytes[at])
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_reports_first_bad_byte() {
+        let (pos, byte) = decode(b"ab\ncd\xff".to_vec()).unwrap_err();
+        assert_eq!((pos.line, pos.column, byte), (2, 3, 0xff));
+        assert_eq!(decode(b"\xEF\xBB\xBFhi".to_vec()).unwrap(), "hi");
+    }
+
+    #[test]
+    fn text_files_are_the_parsed_ones() {
+        assert!(is_text(Path::new("content/a.md")));
+        assert!(!is_text(Path::new("content/a.png")));
+        assert!(is_text(Path::new("themes/default/templates/base.html")));
+        assert!(!is_text(Path::new("themes/default/static/site.css")));
+    }
+}

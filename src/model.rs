@@ -1,0 +1,494 @@
+//! The evidence model: the validated, cross-linked graph that the resolve stage builds and the
+//! render stage reads. Nouns, one name each, in code, YAML, URLs and templates alike: Source,
+//! Finding, Claim, Topic, Gap, and the Stance a finding takes on a claim. Pages are the plain
+//! Markdown pages around them (home, about).
+//!
+//! No type here derives `Serialize`: templates see view-models built in `render.rs`, so renaming a
+//! field in a template never ripples into the model.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::diagnostic::Position;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $kind:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// The page's path below the site root, e.g. `sources/x/`.
+            pub fn path(&self) -> String {
+                format!("{}/{}/", $kind, self.0)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// The id of a [`Source`]: its permalink is `/sources/<id>/`.
+    SourceId,
+    "sources"
+);
+id_type!(
+    /// The id of a [`Finding`]: its permalink is `/findings/<id>/`.
+    FindingId,
+    "findings"
+);
+id_type!(
+    /// The id of a [`Claim`]: its permalink is `/claims/<id>/`.
+    ClaimId,
+    "claims"
+);
+id_type!(
+    /// The id of a [`Topic`]: its permalink is `/topics/<id>/`.
+    TopicId,
+    "topics"
+);
+id_type!(
+    /// The id of a [`Gap`]: its permalink is `/gaps/<id>/`.
+    GapId,
+    "gaps"
+);
+
+/// The site's settings from `site.yaml`.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub title: String,
+    /// Always ends with `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, always starting and ending with `/`: links are made from it.
+    pub base_path: String,
+    pub language: String,
+    pub description: Option<String>,
+    pub theme: String,
+    pub version: Option<String>,
+    pub date: Option<String>,
+    pub publisher: Option<String>,
+    pub license: Option<String>,
+    pub repository: Option<String>,
+    pub raw_html: bool,
+    pub menu: Vec<MenuItem>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MenuItem {
+    pub title: String,
+    pub url: String,
+}
+
+/// A Markdown body and what the resolve stage learnt of it.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub file: PathBuf,
+    pub body: String,
+    /// Link destinations as written → the URL they resolve to.
+    pub links: HashMap<String, String>,
+    pub anchors: Vec<String>,
+}
+
+/// A plain page: `content/about.md` and the like.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// Path below the site root, e.g. `about/` (empty for the home page).
+    pub path: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub template: String,
+    pub weight: i64,
+    pub doc: Document,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SourceType {
+    ArticleJournal,
+    Chapter,
+    ArticleNewspaper,
+    ArticleMagazine,
+    Report,
+    Book,
+    Webpage,
+}
+
+impl SourceType {
+    /// The CSL type name, which is also the YAML spelling.
+    pub fn csl(self) -> &'static str {
+        match self {
+            SourceType::ArticleJournal => "article-journal",
+            SourceType::Chapter => "chapter",
+            SourceType::ArticleNewspaper => "article-newspaper",
+            SourceType::ArticleMagazine => "article-magazine",
+            SourceType::Report => "report",
+            SourceType::Book => "book",
+            SourceType::Webpage => "webpage",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceType::ArticleJournal => "Journal article",
+            SourceType::Chapter => "Book chapter",
+            SourceType::ArticleNewspaper => "News article",
+            SourceType::ArticleMagazine => "Magazine article",
+            SourceType::Report => "Report",
+            SourceType::Book => "Book",
+            SourceType::Webpage => "Web page",
+        }
+    }
+}
+
+/// What kind of evidence a source is: pages name it, because a survey of staff and a charity's own
+/// evaluation do not weigh the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EvidenceKind {
+    Survey,
+    Evaluation,
+    OfficialReturnsAnalysis,
+    PolicyArgument,
+    NewsReport,
+    Report,
+}
+
+impl EvidenceKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            EvidenceKind::Survey => "survey",
+            EvidenceKind::Evaluation => "evaluation",
+            EvidenceKind::OfficialReturnsAnalysis => "official-returns-analysis",
+            EvidenceKind::PolicyArgument => "policy-argument",
+            EvidenceKind::NewsReport => "news-report",
+            EvidenceKind::Report => "report",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceKind::Survey => "Survey",
+            EvidenceKind::Evaluation => "Evaluation",
+            EvidenceKind::OfficialReturnsAnalysis => "Analysis of official returns",
+            EvidenceKind::PolicyArgument => "Policy argument",
+            EvidenceKind::NewsReport => "News report",
+            EvidenceKind::Report => "Report",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Person {
+    Name {
+        family: String,
+        given: Option<String>,
+    },
+    Literal(String),
+}
+
+impl Person {
+    /// "Given Family", or the literal name.
+    pub fn display(&self) -> String {
+        match self {
+            Person::Name {
+                family,
+                given: Some(g),
+            } => format!("{g} {family}"),
+            Person::Name { family, given: None } => family.clone(),
+            Person::Literal(l) => l.clone(),
+        }
+    }
+}
+
+/// A calendar date with the precision the source gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl Date {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub fn iso(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
+            (Some(m), None) => format!("{:04}-{m:02}", self.year),
+            _ => format!("{:04}", self.year),
+        }
+    }
+
+    /// "16 January 2013", "June 2013" or "2013".
+    pub fn long(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December",
+        ];
+        let month = self.month.map(|m| MONTHS[usize::from(m - 1)]);
+        match (self.day, month) {
+            (Some(d), Some(m)) => format!("{d} {m} {}", self.year),
+            (None, Some(m)) => format!("{m} {}", self.year),
+            _ => self.year.to_string(),
+        }
+    }
+}
+
+/// A bibliographic record and our summary of it.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub id: SourceId,
+    pub source_type: SourceType,
+    pub title: String,
+    pub authors: Vec<Person>,
+    pub editors: Vec<Person>,
+    pub date: Date,
+    pub container_title: Option<String>,
+    pub collection_title: Option<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub pages: Option<String>,
+    pub publisher: Option<String>,
+    pub publisher_place: Option<String>,
+    pub doi: Option<String>,
+    pub isbn: Option<String>,
+    pub issn: Option<String>,
+    pub url: Option<String>,
+    pub repository_url: Option<String>,
+    pub kind: EvidenceKind,
+    pub archive: Option<PathBuf>,
+    /// Field name → why it is unverified.
+    pub unverified: BTreeMap<String, String>,
+    pub notes: Vec<String>,
+    pub doc: Document,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ValueKind {
+    Percent,
+    Fraction,
+    Count,
+    Gbp,
+    Ratio,
+}
+
+impl ValueKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ValueKind::Percent => "percent",
+            ValueKind::Fraction => "fraction",
+            ValueKind::Count => "count",
+            ValueKind::Gbp => "gbp",
+            ValueKind::Ratio => "ratio",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Amount {
+    Number(f64),
+    Range { min: f64, max: f64 },
+    Fraction { numerator: f64, denominator: f64 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    Thousand,
+    Million,
+    Billion,
+}
+
+impl Scale {
+    pub fn key(self) -> &'static str {
+        match self {
+            Scale::Thousand => "thousand",
+            Scale::Million => "million",
+            Scale::Billion => "billion",
+        }
+    }
+}
+
+/// A figure's structured value, exactly as the source gives it: no rounding, no conversion.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub amount: Amount,
+    pub scale: Option<Scale>,
+    pub qualifier: Option<String>,
+    pub per: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StanceKind {
+    Supports,
+    Contradicts,
+    Mixed,
+    Context,
+}
+
+impl StanceKind {
+    pub const ALL: [StanceKind; 4] = [
+        StanceKind::Supports,
+        StanceKind::Contradicts,
+        StanceKind::Mixed,
+        StanceKind::Context,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            StanceKind::Supports => "supports",
+            StanceKind::Contradicts => "contradicts",
+            StanceKind::Mixed => "mixed",
+            StanceKind::Context => "context",
+        }
+    }
+
+    /// Shown beside the word, so stance never rests on colour alone.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            StanceKind::Supports => "✓",
+            StanceKind::Contradicts => "✗",
+            StanceKind::Mixed => "±",
+            StanceKind::Context => "○",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StanceKind::Supports => "Supports",
+            StanceKind::Contradicts => "Contradicts",
+            StanceKind::Mixed => "Mixed",
+            StanceKind::Context => "Context",
+        }
+    }
+}
+
+/// What one finding says about one claim.
+#[derive(Clone, Debug)]
+pub struct Stance {
+    pub claim: ClaimId,
+    pub kind: StanceKind,
+    pub reason: String,
+}
+
+/// One reported result, with the figure exactly as printed and the quote that contains it.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub id: FindingId,
+    pub file: PathBuf,
+    pub position: Option<Position>,
+    pub statement: String,
+    pub figure: String,
+    pub value: Value,
+    pub source: SourceId,
+    pub origin: Option<SourceId>,
+    pub locator: String,
+    pub quote: String,
+    pub population: Option<String>,
+    pub period: Option<String>,
+    pub place: Option<String>,
+    pub stances: Vec<Stance>,
+    pub notes: Vec<String>,
+}
+
+/// A proposition the evidence bears on.
+#[derive(Clone, Debug)]
+pub struct Claim {
+    pub id: ClaimId,
+    pub title: String,
+    pub topic: TopicId,
+    pub summary: Option<String>,
+    pub weight: i64,
+    pub doc: Document,
+}
+
+/// A grouping of claims.
+#[derive(Clone, Debug)]
+pub struct Topic {
+    pub id: TopicId,
+    pub title: String,
+    pub question: Option<String>,
+    pub summary: Option<String>,
+    pub weight: i64,
+    pub doc: Document,
+}
+
+/// Evidence a source refers to but does not give. It appears where its figures would.
+#[derive(Clone, Debug)]
+pub struct Gap {
+    pub id: GapId,
+    pub title: String,
+    pub source: SourceId,
+    pub origin: Option<SourceId>,
+    pub locator: String,
+    pub quote: String,
+    pub claims: Vec<ClaimId>,
+    pub expected: Option<String>,
+    pub doc: Document,
+}
+
+/// A file copied into the output as is.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    /// Path in the output, e.g. `site.css`.
+    pub path: String,
+    /// Path of the input it comes from.
+    pub input: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// The links between nodes, computed once so that every page can show its backlinks.
+#[derive(Clone, Debug, Default)]
+pub struct Backlinks {
+    /// Findings whose `source` or `origin` is the source.
+    pub findings_by_source: BTreeMap<SourceId, Vec<FindingId>>,
+    /// Each claim's findings with their stance, in finding-id order.
+    pub stances_by_claim: BTreeMap<ClaimId, Vec<(FindingId, StanceKind)>>,
+    pub claims_by_topic: BTreeMap<TopicId, Vec<ClaimId>>,
+    pub gaps_by_claim: BTreeMap<ClaimId, Vec<GapId>>,
+    pub gaps_by_source: BTreeMap<SourceId, Vec<GapId>>,
+}
+
+/// The whole validated site.
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub config: Config,
+    pub pages: Vec<Page>,
+    pub sources: BTreeMap<SourceId, Source>,
+    pub findings: BTreeMap<FindingId, Finding>,
+    pub claims: BTreeMap<ClaimId, Claim>,
+    pub topics: BTreeMap<TopicId, Topic>,
+    pub gaps: BTreeMap<GapId, Gap>,
+    pub backlinks: Backlinks,
+    pub assets: Vec<Asset>,
+}
+
+impl Site {
+    /// Claims of a topic, by weight then id.
+    pub fn claims_of(&self, topic: &TopicId) -> Vec<&Claim> {
+        let mut claims: Vec<&Claim> = self
+            .backlinks
+            .claims_by_topic
+            .get(topic)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| self.claims.get(c))
+            .collect();
+        claims.sort_by(|a, b| (a.weight, &a.id).cmp(&(b.weight, &b.id)));
+        claims
+    }
+
+    /// Topics by weight then id.
+    pub fn topics_in_order(&self) -> Vec<&Topic> {
+        let mut topics: Vec<&Topic> = self.topics.values().collect();
+        topics.sort_by(|a, b| (a.weight, &a.id).cmp(&(b.weight, &b.id)));
+        topics
+    }
+}

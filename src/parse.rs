@@ -1,0 +1,549 @@
+//! The parse stage: [`parse`] turns loaded files into `Raw*` records (front matter, YAML lists,
+//! Markdown bodies with their links and anchors), each remembering where it came from. It checks
+//! syntax and shape only; ids, references and quotes are the resolve stage's work.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::data::{from_yaml, position_of, Spanned};
+use crate::diagnostic::{Diagnostic, Position};
+use crate::load::{Contents, Inputs};
+use crate::markdown::{scan, Scan};
+
+/// A string (or other value) with the place it was written.
+pub(crate) type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConfig {
+    pub title: S<String>,
+    pub base_url: S<String>,
+    pub language: Option<S<String>>,
+    pub description: Option<String>,
+    pub theme: Option<S<String>>,
+    pub version: Option<S<String>>,
+    pub date: Option<S<String>>,
+    pub publisher: Option<String>,
+    pub license: Option<String>,
+    pub repository: Option<S<String>>,
+    #[serde(default)]
+    pub raw_html: bool,
+    #[serde(default)]
+    pub menu: Vec<RawMenuItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMenuItem {
+    pub title: String,
+    pub url: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPage {
+    pub title: String,
+    pub description: Option<String>,
+    pub template: Option<S<String>>,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPerson {
+    pub family: Option<String>,
+    pub given: Option<String>,
+    pub literal: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSource {
+    #[serde(rename = "type")]
+    pub source_type: S<RawSourceType>,
+    pub title: String,
+    #[serde(default)]
+    pub authors: Vec<S<RawPerson>>,
+    #[serde(default)]
+    pub editors: Vec<S<RawPerson>>,
+    pub date: S<String>,
+    pub container_title: Option<String>,
+    pub collection_title: Option<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub pages: Option<String>,
+    pub publisher: Option<String>,
+    pub publisher_place: Option<String>,
+    pub doi: Option<S<String>>,
+    pub isbn: Option<S<String>>,
+    pub issn: Option<S<String>>,
+    pub url: Option<S<String>>,
+    pub repository_url: Option<S<String>>,
+    pub kind: RawEvidenceKind,
+    pub archive: Option<S<String>>,
+    pub unverified: Option<S<BTreeMap<String, String>>>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawSourceType {
+    ArticleJournal,
+    Chapter,
+    ArticleNewspaper,
+    ArticleMagazine,
+    Report,
+    Book,
+    Webpage,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawEvidenceKind {
+    Survey,
+    Evaluation,
+    OfficialReturnsAnalysis,
+    PolicyArgument,
+    NewsReport,
+    Report,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFindingsFile {
+    pub findings: Vec<S<RawFinding>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFinding {
+    pub id: S<String>,
+    pub statement: String,
+    pub figure: S<String>,
+    pub value: S<RawValue>,
+    pub source: S<String>,
+    pub origin: Option<S<String>>,
+    pub locator: String,
+    pub quote: S<String>,
+    pub population: Option<String>,
+    pub period: Option<String>,
+    pub place: Option<String>,
+    #[serde(default)]
+    pub stances: Vec<RawStance>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawValue {
+    pub kind: RawValueKind,
+    pub number: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub scale: Option<RawScale>,
+    pub qualifier: Option<S<String>>,
+    pub per: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawValueKind {
+    Percent,
+    Fraction,
+    Count,
+    Gbp,
+    Ratio,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawScale {
+    Thousand,
+    Million,
+    Billion,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawStanceKind {
+    Supports,
+    Contradicts,
+    Mixed,
+    Context,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStance {
+    pub claim: S<String>,
+    pub stance: RawStanceKind,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawClaim {
+    pub title: String,
+    pub topic: S<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub weight: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTopic {
+    pub title: String,
+    pub question: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub weight: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGap {
+    pub title: String,
+    pub source: S<String>,
+    pub origin: Option<S<String>>,
+    pub locator: String,
+    pub quote: S<String>,
+    pub claims: Vec<S<String>>,
+    pub expected: Option<String>,
+}
+
+/// A Markdown link found in a body, with its whole-file position.
+#[derive(Clone, Debug)]
+pub(crate) struct RawLink {
+    pub dest: String,
+    pub position: Position,
+}
+
+/// A Markdown file: its front matter parsed to `T`, and its body.
+#[derive(Debug)]
+pub(crate) struct RawDoc<T> {
+    pub file: PathBuf,
+    /// The file name without `.md`; the id for sources, claims, topics and gaps.
+    pub stem: String,
+    pub meta: T,
+    pub body: String,
+    pub anchors: Vec<String>,
+    pub links: Vec<RawLink>,
+}
+
+/// A template file, by the name templates use to include it.
+#[derive(Clone, Debug)]
+pub(crate) struct RawTemplate {
+    pub name: String,
+    pub file: PathBuf,
+    pub text: String,
+}
+
+/// What the parse stage hands to the resolve stage.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub(crate) config: Option<RawConfig>,
+    pub(crate) pages: Vec<RawDoc<RawPage>>,
+    pub(crate) sources: Vec<RawDoc<RawSource>>,
+    pub(crate) claims: Vec<RawDoc<RawClaim>>,
+    pub(crate) topics: Vec<RawDoc<RawTopic>>,
+    pub(crate) gaps: Vec<RawDoc<RawGap>>,
+    /// Findings with the file they came from.
+    pub(crate) findings: Vec<(PathBuf, S<RawFinding>)>,
+    /// Archived texts by path (`archive/...`).
+    pub(crate) archives: BTreeMap<PathBuf, String>,
+    /// Templates: the theme's, with the site's `templates/` laid over them.
+    pub(crate) templates: BTreeMap<String, RawTemplate>,
+    /// Files to copy: output path → (input path, bytes). Theme static, then site static, then
+    /// content assets, later ones replacing earlier.
+    pub(crate) assets: BTreeMap<String, (PathBuf, Vec<u8>)>,
+    /// Paths of content files, to resolve links to `.md` files.
+    pub(crate) content_files: Vec<PathBuf>,
+}
+
+/// The kinds of node that live in `content/<folder>/<id>.md`.
+pub(crate) const NODE_FOLDERS: [&str; 4] = ["sources", "claims", "topics", "gaps"];
+
+pub fn parse(inputs: &Inputs) -> (Parsed, Vec<Diagnostic>) {
+    let mut parsed = Parsed::default();
+    let mut diags = Vec::new();
+
+    let config_path = Path::new("site.yaml");
+    match inputs.text(config_path) {
+        Some(text) => match from_yaml::<RawConfig>(config_path, text, 1) {
+            Ok(c) => parsed.config = Some(c),
+            Err(d) => diags.push(d),
+        },
+        None => diags.push(
+            Diagnostic::error("missing-config", "this folder has no site.yaml")
+                .in_file(config_path)
+                .help("run evident in a site's folder (or pass --root DIR), or create one with `evident init DIR`"),
+        ),
+    }
+    let theme = parsed
+        .config
+        .as_ref()
+        .and_then(|c| c.theme.as_ref().map(|t| t.value.clone()))
+        .unwrap_or_else(|| "default".to_string());
+
+    for (path, contents) in &inputs.files {
+        let Some(top) = path.components().next().and_then(|c| c.as_os_str().to_str()) else {
+            continue;
+        };
+        match (top, contents) {
+            ("content", Contents::Text(text)) => parse_content(path, text, &mut parsed, &mut diags),
+            ("content", Contents::Bytes(bytes)) => {
+                let out = path.strip_prefix("content").unwrap_or(path);
+                parsed
+                    .assets
+                    .insert(slash(out), (path.clone(), bytes.clone()));
+            }
+            ("data", Contents::Text(text)) => parse_data(path, text, &mut parsed, &mut diags),
+            ("archive", Contents::Text(text)) => {
+                parsed.archives.insert(path.clone(), text.clone());
+            }
+            _ => {}
+        }
+    }
+
+    // Theme first, then the site's own files over it.
+    let theme_root = PathBuf::from("themes").join(&theme);
+    let has_theme = inputs.under(&slash(&theme_root)).next().is_some();
+    if !has_theme {
+        let position = parsed
+            .config
+            .as_ref()
+            .and_then(|c| c.theme.as_ref())
+            .and_then(position_of);
+        diags.push(
+            Diagnostic::error("unknown-theme", format!("there is no theme `{theme}`"))
+                .at_opt(config_path, position)
+                .help(format!(
+                    "create themes/{theme}/templates/, or set `theme:` in site.yaml to a folder under themes/"
+                )),
+        );
+    }
+    for prefix in [theme_root, PathBuf::new()] {
+        let templates_dir = prefix.join("templates");
+        let static_dir = prefix.join("static");
+        for (path, contents) in inputs.under(&slash(&templates_dir)) {
+            if let Contents::Text(text) = contents {
+                let name = slash(path.strip_prefix(&templates_dir).unwrap_or(path));
+                parsed.templates.insert(
+                    name.clone(),
+                    RawTemplate {
+                        name,
+                        file: path.clone(),
+                        text: text.clone(),
+                    },
+                );
+            }
+        }
+        for (path, contents) in inputs.under(&slash(&static_dir)) {
+            let out = slash(path.strip_prefix(&static_dir).unwrap_or(path));
+            let bytes = match contents {
+                Contents::Bytes(b) => b.clone(),
+                Contents::Text(t) => t.clone().into_bytes(),
+            };
+            parsed.assets.insert(out, (path.clone(), bytes));
+        }
+    }
+    (parsed, diags)
+}
+
+/// A path with `/` separators, whatever the platform.
+pub(crate) fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn parse_content(path: &Path, text: &str, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>) {
+    parsed.content_files.push(path.to_path_buf());
+    let rel = path.strip_prefix("content").unwrap_or(path);
+    let parts: Vec<&str> = rel
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    let folder = if parts.len() >= 2 { parts[0] } else { "" };
+    if NODE_FOLDERS.contains(&folder) && parts.len() > 2 {
+        diags.push(
+            Diagnostic::error(
+                "nested-node",
+                format!("{folder} are files directly in content/{folder}/, not in sub-folders"),
+            )
+            .in_file(path)
+            .help(format!("move this file to content/{folder}/")),
+        );
+        return;
+    }
+    if folder == "findings" {
+        diags.push(
+            Diagnostic::error(
+                "finding-in-content",
+                "findings are YAML records in data/findings/*.yaml, not Markdown pages",
+            )
+            .in_file(path)
+            .help("move the finding into a `findings:` list in data/findings/"),
+        );
+        return;
+    }
+    let Some((yaml, yaml_line, body)) = split_front_matter(path, text, diags) else {
+        return;
+    };
+    match folder {
+        "sources" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.sources, diags),
+        "claims" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.claims, diags),
+        "topics" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.topics, diags),
+        "gaps" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.gaps, diags),
+        _ => push_doc(path, text, yaml, yaml_line, body, &mut parsed.pages, diags),
+    }
+}
+
+fn push_doc<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+    yaml: &str,
+    yaml_line: u32,
+    body: usize,
+    out: &mut Vec<RawDoc<T>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // An empty front matter block is an empty mapping, so "missing key" errors name the key.
+    let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
+    let meta = match from_yaml::<T>(path, yaml, yaml_line) {
+        Ok(m) => m,
+        Err(mut d) => {
+            if d.position.is_none() {
+                d.position = Some(Position::new(1, 1));
+            }
+            diags.push(d);
+            return;
+        }
+    };
+    let body_text = &text[body..];
+    let Scan { anchors, links, .. } = scan(body_text);
+    let links = links
+        .into_iter()
+        .map(|l| RawLink {
+            position: Position::of_offset(text, body + l.offset).with_len(l.len),
+            dest: l.dest,
+        })
+        .collect();
+    out.push(RawDoc {
+        file: path.to_path_buf(),
+        stem: path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        meta,
+        body: body_text.to_string(),
+        anchors,
+        links,
+    });
+}
+
+/// Splits `---\nyaml\n---\nbody`. Returns the YAML, the line it starts on, and the byte offset of
+/// the body.
+fn split_front_matter<'t>(
+    path: &Path,
+    text: &'t str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(&'t str, u32, usize)> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_end].trim_end() != "---" {
+        diags.push(
+            Diagnostic::error("missing-front-matter", "this page has no front matter")
+                .at(path, Position::new(1, 1))
+                .help("start the file with a `---` line, YAML keys (at least `title:`), and another `---` line"),
+        );
+        return None;
+    }
+    let mut offset = first_end;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        if text[offset..end].trim_end() == "---" {
+            return Some((&text[first_end..offset], 2, end));
+        }
+        offset = end;
+    }
+    diags.push(
+        Diagnostic::error(
+            "unclosed-front-matter",
+            "the front matter opened here is never closed",
+        )
+        .at(path, Position::new(1, 1).with_len(3))
+        .help("end the front matter with a line that holds only `---`"),
+    );
+    None
+}
+
+fn parse_data(path: &Path, text: &str, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>) {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext != "yaml" && ext != "yml" {
+        return;
+    }
+    let rel = path.strip_prefix("data").unwrap_or(path);
+    let folder = rel
+        .components()
+        .next()
+        .and_then(|c| c.as_os_str().to_str())
+        .unwrap_or("");
+    match folder {
+        "findings" => {
+            if text.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error("empty-file", "this findings file is empty")
+                        .in_file(path)
+                        .help("add a `findings:` list, or delete the file"),
+                );
+                return;
+            }
+            match from_yaml::<RawFindingsFile>(path, text, 1) {
+                Ok(f) => parsed
+                    .findings
+                    .extend(f.findings.into_iter().map(|x| (path.to_path_buf(), x))),
+                Err(d) => diags.push(d),
+            }
+        }
+        _ => diags.push(
+            Diagnostic::warning("unused-data", "evident does not read this data file")
+                .in_file(path)
+                .help("findings go in data/findings/*.yaml; see docs/reference.md for what data/ holds"),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_split_keeps_whole_file_lines() {
+        let text = "---\ntitle: x\n---\nbody\n";
+        let mut d = Vec::new();
+        let (yaml, line, body) = split_front_matter(Path::new("a.md"), text, &mut d).unwrap();
+        assert_eq!((yaml, line, &text[body..]), ("title: x\n", 2, "body\n"));
+        let crlf = "---\r\ntitle: x\r\n---\r\nbody\r\n";
+        let (yaml, _, body) = split_front_matter(Path::new("a.md"), crlf, &mut d).unwrap();
+        assert_eq!((yaml, &crlf[body..]), ("title: x\r\n", "body\r\n"));
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let mut d = Vec::new();
+        assert!(split_front_matter(Path::new("a.md"), "---\ntitle: x\n", &mut d).is_none());
+        assert_eq!(d[0].code, "unclosed-front-matter");
+    }
+}

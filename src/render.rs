@@ -1,0 +1,1028 @@
+//! The render stage: the one module that knows minijinja. [`render`] turns the [`Site`] into output
+//! files: a page per node and index, the home and plain pages, `evidence.json`, and the theme's
+//! static files. Templates see view-models defined here (plain serialisable structs), never the
+//! model itself.
+//!
+//! Templates run with strict undefined variables (a typo is an error, not an empty string) and
+//! HTML auto-escaping; an error names the template file and line.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use minijinja::{Environment, UndefinedBehavior};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::export;
+use crate::markdown::{inline_to_html, to_html, RawHtml};
+use crate::model::*;
+use crate::resolve::Theme;
+
+/// One file of the built site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path below the output folder, with `/` separators, e.g. `sources/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The templates every theme must provide.
+pub const REQUIRED_TEMPLATES: [&str; 13] = [
+    "home.html",
+    "page.html",
+    "source.html",
+    "sources.html",
+    "finding.html",
+    "findings.html",
+    "claim.html",
+    "claims.html",
+    "topic.html",
+    "topics.html",
+    "gap.html",
+    "gaps.html",
+    "404.html",
+];
+
+pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let env = environment(theme, &mut diags);
+    for name in REQUIRED_TEMPLATES {
+        if !theme.templates.contains_key(name) {
+            diags.push(
+                Diagnostic::error("missing-template", format!("the theme has no `{name}`"))
+                    .in_file(PathBuf::from("themes").join(&site.config.theme).join("templates"))
+                    .help(format!("add templates/{name} to the theme or to the site's own templates/ folder")),
+            );
+        }
+    }
+    if diags.iter().any(Diagnostic::is_error) {
+        return (Vec::new(), diags);
+    }
+    let views = Views::new(site);
+    let jobs = views.jobs(site);
+    let errors = Mutex::new(Vec::new());
+    let mut files: Vec<OutputFile> = jobs
+        .par_iter()
+        .filter_map(|job| match job.run(&env, &views) {
+            Ok(html) => Some(OutputFile {
+                path: job.output.clone(),
+                bytes: html.into_bytes(),
+            }),
+            Err(e) => {
+                errors
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(template_error(theme, &e, &job.output));
+                None
+            }
+        })
+        .collect();
+    // One template mistake fails every page that uses it: report it once.
+    let mut seen = HashSet::new();
+    for d in errors.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        if seen.insert((d.file.clone(), d.position, d.code)) {
+            diags.push(d);
+        }
+    }
+    files.push(OutputFile {
+        path: "evidence.json".into(),
+        bytes: export::evidence_json(site),
+    });
+    for a in &site.assets {
+        files.push(OutputFile {
+            path: a.path.clone(),
+            bytes: a.bytes.clone(),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, diags)
+}
+
+fn environment<'t>(theme: &'t Theme, diags: &mut Vec<Diagnostic>) -> Environment<'t> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    for t in theme.templates.values() {
+        if let Err(e) = env.add_template(&t.name, &t.text) {
+            diags.push(template_error(theme, &e, ""));
+        }
+    }
+    env
+}
+
+fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic {
+    let name = e.name().unwrap_or("");
+    let file = theme
+        .templates
+        .get(name)
+        .map(|t| t.file.clone())
+        .unwrap_or_else(|| PathBuf::from(name));
+    let mut message = e.detail().map_or_else(|| e.kind().to_string(), str::to_string);
+    if message.is_empty() {
+        message = e.to_string();
+    }
+    if !page.is_empty() {
+        message = format!("{message} (while rendering {page})");
+    }
+    let code = match e.kind() {
+        minijinja::ErrorKind::SyntaxError => "template-syntax",
+        minijinja::ErrorKind::UndefinedError => "template-undefined",
+        minijinja::ErrorKind::TemplateNotFound => "template-not-found",
+        _ => "template-error",
+    };
+    let position = e.line().map(|l| Position::new(u32::try_from(l).unwrap_or(u32::MAX), 1));
+    Diagnostic::error(code, format!("{}: {message}", e.kind()))
+        .at_opt(file, position)
+        .help(match code {
+            "template-undefined" => "the variable is not given to this template; docs/themes.md lists what each template receives",
+            "template-syntax" => "check the {{ }} and {% %} tags near this line",
+            _ => "check the template near this line",
+        })
+}
+
+/// One page to render: a template with its context.
+struct Job {
+    template: &'static str,
+    template_owned: Option<String>,
+    output: String,
+    make: Box<dyn Fn(&Views) -> minijinja::Value + Send + Sync>,
+}
+
+impl Job {
+    fn new(
+        template: &'static str,
+        path: &str,
+        make: impl Fn(&Views) -> minijinja::Value + Send + Sync + 'static,
+    ) -> Self {
+        Job {
+            template,
+            template_owned: None,
+            output: output_file(path),
+            make: Box::new(make),
+        }
+    }
+
+    fn run(&self, env: &Environment, views: &Views) -> Result<String, minijinja::Error> {
+        let name = self.template_owned.as_deref().unwrap_or(self.template);
+        env.get_template(name)?.render((self.make)(views))
+    }
+}
+
+fn output_file(path: &str) -> String {
+    if path.ends_with(".html") {
+        path.to_string()
+    } else {
+        format!("{path}index.html")
+    }
+}
+
+fn to_value<T: Serialize>(value: &T) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(value))
+}
+
+fn ctx<T: Serialize>(site: &SiteView, page: PageView, key: &str, value: T) -> minijinja::Value {
+    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+    map.insert("site", to_value(site));
+    map.insert("page", to_value(&page));
+    if !key.is_empty() {
+        map.insert(key, to_value(&value));
+    }
+    to_value(&map)
+}
+
+/// Everything templates may read, built once and shared by all pages.
+struct Views {
+    site: SiteView,
+    pages: Vec<PageBody>,
+    sources: BTreeMap<String, SourceView>,
+    findings: BTreeMap<String, FindingView>,
+    claims: BTreeMap<String, ClaimView>,
+    topics: Vec<TopicView>,
+    gaps: BTreeMap<String, GapView>,
+}
+
+#[derive(Clone, Serialize)]
+struct SiteView {
+    title: String,
+    base_url: String,
+    base_path: String,
+    language: String,
+    description: Option<String>,
+    version: Option<String>,
+    date: Option<String>,
+    publisher: Option<String>,
+    license: Option<String>,
+    repository: Option<String>,
+    menu: Vec<MenuView>,
+    counts: Counts,
+}
+
+#[derive(Clone, Serialize)]
+struct MenuView {
+    title: String,
+    url: String,
+}
+
+#[derive(Clone, Serialize)]
+struct Counts {
+    sources: usize,
+    findings: usize,
+    claims: usize,
+    topics: usize,
+    gaps: usize,
+}
+
+/// What every template gets as `page`.
+#[derive(Clone, Serialize)]
+struct PageView {
+    kind: &'static str,
+    title: String,
+    description: Option<String>,
+    /// Path below the site, e.g. `sources/x/`.
+    path: String,
+    /// `base_path` + path: for links.
+    url: String,
+    /// Absolute URL, for canonical links and metadata.
+    permalink: String,
+    breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Clone, Serialize)]
+struct Crumb {
+    title: String,
+    url: String,
+}
+
+struct PageBody {
+    path: String,
+    title: String,
+    description: Option<String>,
+    template: String,
+    html: String,
+}
+
+#[derive(Clone, Serialize)]
+struct Ref {
+    id: String,
+    title: String,
+    url: String,
+}
+
+#[derive(Clone, Serialize)]
+struct SourceView {
+    id: String,
+    url: String,
+    title: String,
+    short: String,
+    csl_type: &'static str,
+    type_label: &'static str,
+    kind: &'static str,
+    kind_label: &'static str,
+    authors: Vec<String>,
+    author_line: String,
+    editors: Vec<String>,
+    date: String,
+    date_long: String,
+    year: i32,
+    container_title: Option<String>,
+    collection_title: Option<String>,
+    volume: Option<String>,
+    issue: Option<String>,
+    pages: Option<String>,
+    publisher: Option<String>,
+    publisher_place: Option<String>,
+    doi: Option<String>,
+    isbn: Option<String>,
+    issn: Option<String>,
+    url_publisher: Option<String>,
+    repository_url: Option<String>,
+    archived: bool,
+    unverified: BTreeMap<String, String>,
+    notes: Vec<String>,
+    body: String,
+    findings: Vec<String>,
+    gaps: Vec<Ref>,
+}
+
+#[derive(Clone, Serialize)]
+struct ValueView {
+    kind: &'static str,
+    number: Option<f64>,
+    min: Option<f64>,
+    max: Option<f64>,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    scale: Option<&'static str>,
+    qualifier: Option<String>,
+    per: Option<String>,
+    /// A plain-words reading of the structured value, e.g. "more than 2/3".
+    text: String,
+}
+
+#[derive(Clone, Serialize)]
+struct StanceView {
+    claim: Ref,
+    stance: &'static str,
+    symbol: &'static str,
+    label: &'static str,
+    reason: String,
+}
+
+#[derive(Clone, Serialize)]
+struct FindingView {
+    id: String,
+    url: String,
+    statement: String,
+    figure: String,
+    value: ValueView,
+    source: Ref,
+    source_kind: &'static str,
+    source_kind_label: &'static str,
+    source_year: i32,
+    origin: Option<Ref>,
+    locator: String,
+    quote: String,
+    population: Option<String>,
+    period: Option<String>,
+    place: Option<String>,
+    stances: Vec<StanceView>,
+    notes: Vec<String>,
+}
+
+#[derive(Clone, Serialize)]
+struct EvidenceRow {
+    finding: String,
+    stance: &'static str,
+    symbol: &'static str,
+    label: &'static str,
+    reason: String,
+}
+
+#[derive(Clone, Serialize)]
+struct StanceCount {
+    stance: &'static str,
+    symbol: &'static str,
+    label: &'static str,
+    count: usize,
+}
+
+/// One row of a claim's sources × stance matrix.
+#[derive(Clone, Serialize)]
+struct MatrixRow {
+    source: Ref,
+    kind_label: &'static str,
+    /// One cell per stance in `StanceKind::ALL` order: the findings with that stance.
+    cells: Vec<Vec<Ref>>,
+}
+
+#[derive(Clone, Serialize)]
+struct ClaimView {
+    id: String,
+    url: String,
+    title: String,
+    topic: Ref,
+    summary: Option<String>,
+    body: String,
+    evidence: Vec<EvidenceRow>,
+    counts: Vec<StanceCount>,
+    matrix: Vec<MatrixRow>,
+    gaps: Vec<Ref>,
+}
+
+#[derive(Clone, Serialize)]
+struct TopicView {
+    id: String,
+    url: String,
+    title: String,
+    question: Option<String>,
+    summary: Option<String>,
+    body: String,
+    claims: Vec<String>,
+}
+
+#[derive(Clone, Serialize)]
+struct GapView {
+    id: String,
+    url: String,
+    title: String,
+    source: Ref,
+    origin: Option<Ref>,
+    locator: String,
+    quote: String,
+    claims: Vec<Ref>,
+    expected: Option<String>,
+    body: String,
+}
+
+fn num(n: f64) -> String {
+    // Numbers print as the YAML gave them: 72 not 72.0, 0.5 stays 0.5.
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn value_view(v: &Value) -> ValueView {
+    let (number, min, max, numerator, denominator) = match v.amount {
+        Amount::Number(n) => (Some(n), None, None, None, None),
+        Amount::Range { min, max } => (None, Some(min), Some(max), None, None),
+        Amount::Fraction {
+            numerator,
+            denominator,
+        } => (None, None, None, Some(numerator), Some(denominator)),
+    };
+    let unit = match v.kind {
+        ValueKind::Percent => "%",
+        _ => "",
+    };
+    let core = match v.amount {
+        Amount::Number(n) => format!("{}{unit}", num(n)),
+        Amount::Range { min, max } => format!("{}{unit} to {}{unit}", num(min), num(max)),
+        Amount::Fraction {
+            numerator,
+            denominator,
+        } => format!("{}/{}", num(numerator), num(denominator)),
+    };
+    let core = match v.kind {
+        ValueKind::Gbp => format!("£{core}"),
+        _ => core,
+    };
+    let mut text = core;
+    if let Some(s) = v.scale {
+        text = format!("{text} {}", s.key());
+    }
+    if let Some(q) = &v.qualifier {
+        text = format!("{q} {text}");
+    }
+    if let Some(p) = &v.per {
+        text = format!("{text} per {p}");
+    }
+    ValueView {
+        kind: v.kind.key(),
+        number,
+        min,
+        max,
+        numerator,
+        denominator,
+        scale: v.scale.map(Scale::key),
+        qualifier: v.qualifier.clone(),
+        per: v.per.clone(),
+        text,
+    }
+}
+
+impl Views {
+    fn new(site: &Site) -> Self {
+        let c = &site.config;
+        let base = c.base_path.clone();
+        let url = |path: &str| format!("{base}{path}");
+        let site_view = SiteView {
+            title: c.title.clone(),
+            base_url: c.base_url.clone(),
+            base_path: c.base_path.clone(),
+            language: c.language.clone(),
+            description: c.description.clone(),
+            version: c.version.clone(),
+            date: c.date.clone(),
+            publisher: c.publisher.clone(),
+            license: c.license.clone(),
+            repository: c.repository.clone(),
+            menu: c
+                .menu
+                .iter()
+                .map(|m| MenuView {
+                    title: m.title.clone(),
+                    url: if m.url.starts_with('/') {
+                        format!("{}{}", base.trim_end_matches('/'), m.url)
+                    } else {
+                        m.url.clone()
+                    },
+                })
+                .collect(),
+            counts: Counts {
+                sources: site.sources.len(),
+                findings: site.findings.len(),
+                claims: site.claims.len(),
+                topics: site.topics.len(),
+                gaps: site.gaps.len(),
+            },
+        };
+        let raw = if c.raw_html {
+            RawHtml::Allow
+        } else {
+            RawHtml::Escape
+        };
+        let html = |d: &Document| to_html(&d.body, &d.links, raw);
+
+        let source_ref = |id: &SourceId| Ref {
+            id: id.0.clone(),
+            title: site
+                .sources
+                .get(id)
+                .map_or_else(|| id.0.clone(), |s| s.title.clone()),
+            url: url(&id.path()),
+        };
+        let claim_ref = |id: &ClaimId| Ref {
+            id: id.0.clone(),
+            title: site
+                .claims
+                .get(id)
+                .map_or_else(|| id.0.clone(), |s| s.title.clone()),
+            url: url(&id.path()),
+        };
+        let topic_ref = |id: &TopicId| Ref {
+            id: id.0.clone(),
+            title: site
+                .topics
+                .get(id)
+                .map_or_else(|| id.0.clone(), |s| s.title.clone()),
+            url: url(&id.path()),
+        };
+        let gap_ref = |id: &GapId| Ref {
+            id: id.0.clone(),
+            title: site
+                .gaps
+                .get(id)
+                .map_or_else(|| id.0.clone(), |s| s.title.clone()),
+            url: url(&id.path()),
+        };
+        let finding_ref = |id: &FindingId| Ref {
+            id: id.0.clone(),
+            title: site
+                .findings
+                .get(id)
+                .map_or_else(|| id.0.clone(), |f| f.figure.clone()),
+            url: url(&id.path()),
+        };
+
+        let pages = site
+            .pages
+            .iter()
+            .map(|p| PageBody {
+                path: p.path.clone(),
+                title: p.title.clone(),
+                description: p.description.clone(),
+                template: p.template.clone(),
+                html: html(&p.doc),
+            })
+            .collect();
+
+        let sources = site
+            .sources
+            .values()
+            .map(|s| {
+                let authors: Vec<String> = s.authors.iter().map(Person::display).collect();
+                let view = SourceView {
+                    id: s.id.0.clone(),
+                    url: url(&s.id.path()),
+                    title: s.title.clone(),
+                    short: short_citation(s),
+                    csl_type: s.source_type.csl(),
+                    type_label: s.source_type.label(),
+                    kind: s.kind.key(),
+                    kind_label: s.kind.label(),
+                    author_line: join_names(&authors),
+                    authors,
+                    editors: s.editors.iter().map(Person::display).collect(),
+                    date: s.date.iso(),
+                    date_long: s.date.long(),
+                    year: s.date.year,
+                    container_title: s.container_title.clone(),
+                    collection_title: s.collection_title.clone(),
+                    volume: s.volume.clone(),
+                    issue: s.issue.clone(),
+                    pages: s.pages.clone(),
+                    publisher: s.publisher.clone(),
+                    publisher_place: s.publisher_place.clone(),
+                    doi: s.doi.clone(),
+                    isbn: s.isbn.clone(),
+                    issn: s.issn.clone(),
+                    url_publisher: s.url.clone(),
+                    repository_url: s.repository_url.clone(),
+                    archived: s.archive.is_some(),
+                    unverified: s.unverified.clone(),
+                    notes: s.notes.iter().map(|n| inline_to_html(n)).collect(),
+                    body: html(&s.doc),
+                    findings: site
+                        .backlinks
+                        .findings_by_source
+                        .get(&s.id)
+                        .into_iter()
+                        .flatten()
+                        .map(|f| f.0.clone())
+                        .collect(),
+                    gaps: site
+                        .backlinks
+                        .gaps_by_source
+                        .get(&s.id)
+                        .into_iter()
+                        .flatten()
+                        .map(gap_ref)
+                        .collect(),
+                };
+                (s.id.0.clone(), view)
+            })
+            .collect();
+
+        let findings = site
+            .findings
+            .values()
+            .map(|f| {
+                let src = site.sources.get(&f.source);
+                let view = FindingView {
+                    id: f.id.0.clone(),
+                    url: url(&f.id.path()),
+                    statement: inline_to_html(&f.statement),
+                    figure: f.figure.clone(),
+                    value: value_view(&f.value),
+                    source: source_ref(&f.source),
+                    source_kind: src.map_or("", |s| s.kind.key()),
+                    source_kind_label: src.map_or("", |s| s.kind.label()),
+                    source_year: src.map_or(0, |s| s.date.year),
+                    origin: f.origin.as_ref().map(source_ref),
+                    locator: f.locator.clone(),
+                    quote: f.quote.clone(),
+                    population: f.population.clone(),
+                    period: f.period.clone(),
+                    place: f.place.clone(),
+                    stances: f
+                        .stances
+                        .iter()
+                        .map(|s| StanceView {
+                            claim: claim_ref(&s.claim),
+                            stance: s.kind.key(),
+                            symbol: s.kind.symbol(),
+                            label: s.kind.label(),
+                            reason: s.reason.clone(),
+                        })
+                        .collect(),
+                    notes: f.notes.iter().map(|n| inline_to_html(n)).collect(),
+                };
+                (f.id.0.clone(), view)
+            })
+            .collect();
+
+        let claims = site
+            .claims
+            .values()
+            .map(|c| {
+                let rows = site
+                    .backlinks
+                    .stances_by_claim
+                    .get(&c.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let mut evidence: Vec<EvidenceRow> = rows
+                    .iter()
+                    .map(|(fid, kind)| {
+                        let reason = site
+                            .findings
+                            .get(fid)
+                            .and_then(|f| f.stances.iter().find(|s| s.claim == c.id))
+                            .map(|s| s.reason.clone())
+                            .unwrap_or_default();
+                        EvidenceRow {
+                            finding: fid.0.clone(),
+                            stance: kind.key(),
+                            symbol: kind.symbol(),
+                            label: kind.label(),
+                            reason,
+                        }
+                    })
+                    .collect();
+                evidence.sort_by_key(|e| {
+                    (
+                        StanceKind::ALL.iter().position(|k| k.key() == e.stance),
+                        e.finding.clone(),
+                    )
+                });
+                let counts = StanceKind::ALL
+                    .iter()
+                    .map(|k| StanceCount {
+                        stance: k.key(),
+                        symbol: k.symbol(),
+                        label: k.label(),
+                        count: rows.iter().filter(|(_, s)| s == k).count(),
+                    })
+                    .collect();
+                let mut by_source: BTreeMap<SourceId, Vec<Vec<Ref>>> = BTreeMap::new();
+                for (fid, kind) in rows {
+                    let Some(f) = site.findings.get(fid) else {
+                        continue;
+                    };
+                    let cells = by_source
+                        .entry(f.source.clone())
+                        .or_insert_with(|| vec![Vec::new(); StanceKind::ALL.len()]);
+                    let i = StanceKind::ALL.iter().position(|k| k == kind).unwrap_or(0);
+                    cells[i].push(finding_ref(fid));
+                }
+                let matrix = by_source
+                    .into_iter()
+                    .map(|(sid, cells)| MatrixRow {
+                        kind_label: site.sources.get(&sid).map_or("", |s| s.kind.label()),
+                        source: source_ref(&sid),
+                        cells,
+                    })
+                    .collect();
+                let view = ClaimView {
+                    id: c.id.0.clone(),
+                    url: url(&c.id.path()),
+                    title: c.title.clone(),
+                    topic: topic_ref(&c.topic),
+                    summary: c.summary.clone(),
+                    body: html(&c.doc),
+                    evidence,
+                    counts,
+                    matrix,
+                    gaps: site
+                        .backlinks
+                        .gaps_by_claim
+                        .get(&c.id)
+                        .into_iter()
+                        .flatten()
+                        .map(gap_ref)
+                        .collect(),
+                };
+                (c.id.0.clone(), view)
+            })
+            .collect();
+
+        let topics = site
+            .topics_in_order()
+            .into_iter()
+            .map(|t| TopicView {
+                id: t.id.0.clone(),
+                url: url(&t.id.path()),
+                title: t.title.clone(),
+                question: t.question.clone(),
+                summary: t.summary.clone(),
+                body: html(&t.doc),
+                claims: site.claims_of(&t.id).iter().map(|c| c.id.0.clone()).collect(),
+            })
+            .collect();
+
+        let gaps = site
+            .gaps
+            .values()
+            .map(|g| {
+                let view = GapView {
+                    id: g.id.0.clone(),
+                    url: url(&g.id.path()),
+                    title: g.title.clone(),
+                    source: source_ref(&g.source),
+                    origin: g.origin.as_ref().map(source_ref),
+                    locator: g.locator.clone(),
+                    quote: g.quote.clone(),
+                    claims: g.claims.iter().map(claim_ref).collect(),
+                    expected: g.expected.clone(),
+                    body: html(&g.doc),
+                };
+                (g.id.0.clone(), view)
+            })
+            .collect();
+
+        Views {
+            site: site_view,
+            pages,
+            sources,
+            findings,
+            claims,
+            topics,
+            gaps,
+        }
+    }
+
+    fn page(&self, kind: &'static str, title: &str, path: &str, crumbs: &[(&str, &str)]) -> PageView {
+        let mut breadcrumbs = vec![Crumb {
+            title: "Home".into(),
+            url: self.site.base_path.clone(),
+        }];
+        breadcrumbs.extend(crumbs.iter().map(|(t, p)| Crumb {
+            title: (*t).to_string(),
+            url: format!("{}{p}", self.site.base_path),
+        }));
+        PageView {
+            kind,
+            title: title.to_string(),
+            description: None,
+            path: path.to_string(),
+            url: format!("{}{path}", self.site.base_path),
+            permalink: format!("{}{path}", self.site.base_url),
+            breadcrumbs,
+        }
+    }
+
+    /// Every page of the site, as render jobs.
+    fn jobs(&self, site: &Site) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            let mut job = Job::new("page.html", &p.path, move |v: &Views| {
+                let p = &v.pages[i];
+                let mut page = v.page(
+                    if p.path.is_empty() { "home" } else { "page" },
+                    &p.title,
+                    &p.path,
+                    &[],
+                );
+                page.description = p.description.clone();
+                if p.path.is_empty() {
+                    page.breadcrumbs.clear();
+                }
+                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                map.insert("site", to_value(&v.site));
+                map.insert("page", to_value(&page));
+                map.insert("content", minijinja::Value::from_safe_string(p.html.clone()));
+                map.insert("topics", to_value(&v.topics));
+                map.insert("claims", to_value(&v.claims));
+                map.insert("findings", to_value(&v.findings));
+                map.insert("sources", to_value(&v.sources));
+                map.insert("gaps", to_value(&v.gaps));
+                to_value(&map)
+            });
+            job.template_owned = Some(p.template.clone());
+            jobs.push(job);
+        }
+        let has_home = self.pages.iter().any(|p| p.path.is_empty());
+        if !has_home {
+            jobs.push(Job::new("home.html", "", |v: &Views| {
+                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                let mut page = v.page("home", &v.site.title, "", &[]);
+                page.breadcrumbs.clear();
+                map.insert("site", to_value(&v.site));
+                map.insert("page", to_value(&page));
+                map.insert("content", minijinja::Value::from_safe_string(String::new()));
+                map.insert("topics", to_value(&v.topics));
+                map.insert("claims", to_value(&v.claims));
+                map.insert("findings", to_value(&v.findings));
+                map.insert("sources", to_value(&v.sources));
+                map.insert("gaps", to_value(&v.gaps));
+                to_value(&map)
+            }));
+        }
+        for id in site.sources.keys() {
+            let id = id.clone();
+            jobs.push(Job::new("source.html", &id.path(), move |v: &Views| {
+                let s = &v.sources[&id.0];
+                let page = v.page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
+                let findings: Vec<&FindingView> =
+                    s.findings.iter().filter_map(|f| v.findings.get(f)).collect();
+                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                map.insert("site", to_value(&v.site));
+                map.insert("page", to_value(&page));
+                map.insert("source", to_value(s));
+                map.insert("findings", to_value(&findings));
+                to_value(&map)
+            }));
+        }
+        for id in site.findings.keys() {
+            let id = id.clone();
+            jobs.push(Job::new("finding.html", &id.path(), move |v: &Views| {
+                let f = &v.findings[&id.0];
+                let title = format!("{} — {}", f.figure, f.source.title);
+                let page = v.page("finding", &title, &id.path(), &[("Findings", "findings/")]);
+                ctx(&v.site, page, "finding", f)
+            }));
+        }
+        for id in site.claims.keys() {
+            let id = id.clone();
+            jobs.push(Job::new("claim.html", &id.path(), move |v: &Views| {
+                let c = &v.claims[&id.0];
+                let page = v.page("claim", &c.title, &id.path(), &[("Claims", "claims/")]);
+                let findings: BTreeMap<&str, &FindingView> = c
+                    .evidence
+                    .iter()
+                    .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
+                    .collect();
+                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                map.insert("site", to_value(&v.site));
+                map.insert("page", to_value(&page));
+                map.insert("claim", to_value(c));
+                map.insert("findings", to_value(&findings));
+                to_value(&map)
+            }));
+        }
+        for (i, t) in self.topics.iter().enumerate() {
+            let path = format!("topics/{}/", t.id);
+            jobs.push(Job::new("topic.html", &path.clone(), move |v: &Views| {
+                let t = &v.topics[i];
+                let page = v.page("topic", &t.title, &path, &[("Topics", "topics/")]);
+                let claims: Vec<&ClaimView> =
+                    t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
+                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                map.insert("site", to_value(&v.site));
+                map.insert("page", to_value(&page));
+                map.insert("topic", to_value(t));
+                map.insert("claims", to_value(&claims));
+                map.insert("findings", to_value(&v.findings));
+                to_value(&map)
+            }));
+        }
+        for id in site.gaps.keys() {
+            let id = id.clone();
+            jobs.push(Job::new("gap.html", &id.path(), move |v: &Views| {
+                let g = &v.gaps[&id.0];
+                let page = v.page("gap", &g.title, &id.path(), &[("Gaps", "gaps/")]);
+                ctx(&v.site, page, "gap", g)
+            }));
+        }
+        jobs.push(Job::new("sources.html", "sources/", |v: &Views| {
+            let page = v.page("sources", "Sources", "sources/", &[]);
+            let mut list: Vec<&SourceView> = v.sources.values().collect();
+            list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
+            ctx(&v.site, page, "sources", list)
+        }));
+        jobs.push(Job::new("findings.html", "findings/", |v: &Views| {
+            let page = v.page("findings", "Findings", "findings/", &[]);
+            let groups: Vec<(&SourceView, Vec<&FindingView>)> = v
+                .sources
+                .values()
+                .map(|s| {
+                    (
+                        s,
+                        v.findings.values().filter(|f| f.source.id == s.id).collect::<Vec<_>>(),
+                    )
+                })
+                .filter(|(_, f)| !f.is_empty())
+                .collect();
+            #[derive(Serialize)]
+            struct Group<'a> {
+                source: &'a SourceView,
+                findings: Vec<&'a FindingView>,
+            }
+            let groups: Vec<Group> = groups
+                .into_iter()
+                .map(|(source, findings)| Group { source, findings })
+                .collect();
+            ctx(&v.site, page, "groups", groups)
+        }));
+        jobs.push(Job::new("claims.html", "claims/", |v: &Views| {
+            let page = v.page("claims", "Claims", "claims/", &[]);
+            let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+            map.insert("site", to_value(&v.site));
+            map.insert("page", to_value(&page));
+            map.insert("topics", to_value(&v.topics));
+            map.insert("claims", to_value(&v.claims));
+            to_value(&map)
+        }));
+        jobs.push(Job::new("topics.html", "topics/", |v: &Views| {
+            let page = v.page("topics", "Topics", "topics/", &[]);
+            let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+            map.insert("site", to_value(&v.site));
+            map.insert("page", to_value(&page));
+            map.insert("topics", to_value(&v.topics));
+            map.insert("claims", to_value(&v.claims));
+            to_value(&map)
+        }));
+        jobs.push(Job::new("gaps.html", "gaps/", |v: &Views| {
+            let page = v.page("gaps", "Gaps in the evidence", "gaps/", &[]);
+            let list: Vec<&GapView> = v.gaps.values().collect();
+            ctx(&v.site, page, "gaps", list)
+        }));
+        jobs.push(Job::new("404.html", "404.html", |v: &Views| {
+            let mut page = v.page("404", "Page not found", "404.html", &[]);
+            page.breadcrumbs.clear();
+            ctx(&v.site, page, "", ())
+        }));
+        jobs
+    }
+}
+
+fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "Slasberg, Beresford and Schofield (2012)": for lists and table headers.
+fn short_citation(s: &Source) -> String {
+    let names: Vec<String> = s
+        .authors
+        .iter()
+        .map(|p| match p {
+            Person::Name { family, .. } => family.clone(),
+            Person::Literal(l) => l.clone(),
+        })
+        .collect();
+    let who = match names.len() {
+        0 => s
+            .container_title
+            .clone()
+            .or_else(|| s.publisher.clone())
+            .unwrap_or_else(|| s.title.clone()),
+        1..=3 => join_names(&names),
+        _ => format!("{} et al.", names[0]),
+    };
+    format!("{who} ({})", s.date.year)
+}

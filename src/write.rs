@@ -1,0 +1,110 @@
+//! The last stage and the only one that writes: [`write`] puts the rendered files into a sibling
+//! temporary folder and swaps it into place, so a failed build never leaves a half-written site
+//! and the previous one stays whole until the new one is complete.
+//!
+//! It refuses to replace a folder it did not create (one without the [`MARKER`] file), so a
+//! mistyped `--output ~` cannot delete anything.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::Diagnostic;
+use crate::render::OutputFile;
+
+/// An empty file evident leaves in every output folder it writes, so that it knows which folders
+/// it may replace.
+pub const MARKER: &str = ".evident-output";
+
+fn io_error(path: &Path, what: &str, e: &io::Error) -> Diagnostic {
+    Diagnostic::error("io-error", format!("{what} {}: {e}", path.display()))
+        .help("check the output folder's permissions and free disk space")
+}
+
+/// Checks, before any work, that `out` may be replaced.
+pub fn check_output(out: &Path) -> Result<(), Diagnostic> {
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(Diagnostic::error(
+            "output-not-folder",
+            format!("the output path {} is a file, not a folder", out.display()),
+        )
+        .help("pass another --output, or remove the file"));
+    }
+    let empty = fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
+    if !empty && !out.join(MARKER).exists() {
+        return Err(Diagnostic::error(
+            "output-not-evident",
+            format!(
+                "{} is not empty and was not written by evident, so evident will not replace it",
+                out.display()
+            ),
+        )
+        .help("pass an empty or new folder with --output, or delete this one yourself"));
+    }
+    Ok(())
+}
+
+/// Writes `files` into `out`, atomically replacing what was there.
+pub fn write(files: &[OutputFile], out: &Path) -> Result<(), Diagnostic> {
+    check_output(out)?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create", &e))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{name}.evident-new-{pid}"));
+    let old = parent.join(format!(".{name}.evident-old-{pid}"));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).map_err(|e| io_error(&tmp, "cannot remove", &e))?;
+    }
+    let result = fill(&tmp, files).and_then(|()| swap(&tmp, out, &old));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn fill(tmp: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    fs::create_dir_all(tmp).map_err(|e| io_error(tmp, "cannot create", &e))?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| tmp.join(p)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(|e| io_error(d, "cannot create", &e))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let path = tmp.join(&f.path);
+        fs::write(&path, &f.bytes).map_err(|e| io_error(&path, "cannot write", &e))
+    })?;
+    let marker = tmp.join(MARKER);
+    fs::write(&marker, b"").map_err(|e| io_error(&marker, "cannot write", &e))
+}
+
+fn swap(tmp: &Path, out: &Path, old: &Path) -> Result<(), Diagnostic> {
+    if out.exists() {
+        fs::rename(out, old).map_err(|e| io_error(out, "cannot move aside", &e))?;
+        if let Err(e) = fs::rename(tmp, out) {
+            // Put the previous site back before reporting.
+            let _ = fs::rename(old, out);
+            return Err(io_error(out, "cannot move the new site into", &e));
+        }
+        // The previous site is ours (it had the marker); removing it cannot touch anything else.
+        let _ = fs::remove_dir_all(old);
+    } else {
+        fs::rename(tmp, out).map_err(|e| io_error(out, "cannot move the new site into", &e))?;
+    }
+    Ok(())
+}
