@@ -139,6 +139,7 @@ pub fn run(cli: &Cli) -> i32 {
                 } else {
                     cli.root.join(&b.output)
                 }),
+                deny_warnings: b.deny_warnings,
                 env: environment(b.base_url.clone()),
             },
             b.deny_warnings,
@@ -148,6 +149,7 @@ pub fn run(cli: &Cli) -> i32 {
             BuildOptions {
                 root: cli.root.clone(),
                 output: None,
+                deny_warnings: c.strict,
                 env: environment(None),
             },
             c.strict,
@@ -161,8 +163,6 @@ pub fn run(cli: &Cli) -> i32 {
             return 2;
         }
     };
-    // With --deny-warnings a build that has warnings must not replace the site either; the
-    // build already wrote, so warnings are checked before writing in `build_with_policy`.
     print_diagnostics(&report.diagnostics, &report.inputs, format, color);
     let failed = report.errors() > 0 || (strict && report.warnings() > 0);
     if !cli.quiet && format == Format::Human {

@@ -48,6 +48,8 @@ pub struct BuildOptions {
     pub root: PathBuf,
     /// Where to write; relative paths are taken from the current folder. `None` for `check`.
     pub output: Option<PathBuf>,
+    /// Treat warnings as errors: report them and do not write.
+    pub deny_warnings: bool,
     pub env: Environment,
 }
 
@@ -190,7 +192,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let (files, d) = build_in_memory(&inputs, &opts.env);
     diags.extend(d);
     let diags = diagnostic::finish(diags);
-    let failed = diags.iter().any(Diagnostic::is_error);
+    let failed = diags
+        .iter()
+        .any(|d| d.is_error() || (opts.deny_warnings && d.severity == Severity::Warning));
     let mut written = false;
     if let (Some(out), false) = (&opts.output, failed) {
         write::write(&files, out).map_err(Fatal)?;
