@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use include_dir::{include_dir, Dir};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Position, SourceText};
@@ -17,6 +18,32 @@ pub const SITE_FOLDERS: [&str; 6] = ["content", "data", "archive", "static", "te
 /// Files larger than this are refused: no evidence page is 64 MiB, and reading one would only
 /// exhaust memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The default theme, built into the binary so that a new site builds without copying it. A site
+/// that has its own `themes/default/` uses that instead; `templates/` and `static/` override single
+/// files either way.
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Adds the built-in default theme under `themes/default/` unless the site has its own.
+fn add_default_theme(inputs: &mut Inputs) {
+    if inputs.under("themes/default").next().is_some() {
+        return;
+    }
+    fn walk(dir: &Dir<'static>, inputs: &mut Inputs) {
+        for f in dir.files() {
+            let rel = PathBuf::from("themes/default").join(f.path());
+            let contents = match (is_text(&rel), f.contents_utf8()) {
+                (true, Some(t)) => Contents::Text(t.to_string()),
+                _ => Contents::Bytes(f.contents().to_vec()),
+            };
+            inputs.files.insert(rel, contents);
+        }
+        for d in dir.dirs() {
+            walk(d, inputs);
+        }
+    }
+    walk(&DEFAULT_THEME, inputs);
+}
 
 /// A file's contents: text for what evident parses, bytes for what it copies.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,6 +148,7 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
             }
         }
     }
+    add_default_theme(&mut inputs);
     (inputs, diags)
 }
 
