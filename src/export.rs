@@ -183,3 +183,393 @@ pub fn evidence_json(site: &Site) -> Vec<u8> {
     out.push(b'\n');
     out
 }
+
+/// A CSV resource of the evidence graph: its path, columns (name, Table Schema type) and rows.
+struct GraphTable {
+    name: &'static str,
+    title: &'static str,
+    fields: Vec<(&'static str, &'static str)>,
+    rows: Vec<Vec<String>>,
+    primary_key: Option<&'static str>,
+    foreign_keys: Vec<(&'static str, &'static str)>,
+}
+
+fn s(o: &Option<String>) -> String {
+    o.clone().unwrap_or_default()
+}
+
+fn graph(site: &Site) -> Vec<GraphTable> {
+    let base = &site.config.base_url;
+    let n = |x: f64| crate::tableview::num(x);
+    let names = |ps: &[Person]| {
+        ps.iter()
+            .map(Person::display)
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    vec![
+        GraphTable {
+            name: "sources",
+            title: "Sources",
+            fields: vec![
+                ("id", "string"),
+                ("url", "string"),
+                ("type", "string"),
+                ("kind", "string"),
+                ("title", "string"),
+                ("authors", "string"),
+                ("date", "string"),
+                ("container_title", "string"),
+                ("volume", "string"),
+                ("issue", "string"),
+                ("pages", "string"),
+                ("publisher", "string"),
+                ("doi", "string"),
+                ("isbn", "string"),
+                ("issn", "string"),
+                ("publisher_url", "string"),
+                ("unverified_fields", "string"),
+            ],
+            rows: site
+                .sources
+                .values()
+                .map(|x| {
+                    vec![
+                        x.id.0.clone(),
+                        format!("{base}{}", x.id.path()),
+                        x.source_type.csl().into(),
+                        x.kind.key().into(),
+                        x.title.clone(),
+                        names(&x.authors),
+                        x.date.iso(),
+                        s(&x.container_title),
+                        s(&x.volume),
+                        s(&x.issue),
+                        s(&x.pages),
+                        s(&x.publisher),
+                        s(&x.doi),
+                        s(&x.isbn),
+                        s(&x.issn),
+                        s(&x.url),
+                        x.unverified.keys().cloned().collect::<Vec<_>>().join("; "),
+                    ]
+                })
+                .collect(),
+            primary_key: Some("id"),
+            foreign_keys: vec![],
+        },
+        GraphTable {
+            name: "findings",
+            title: "Findings",
+            fields: vec![
+                ("id", "string"),
+                ("url", "string"),
+                ("statement", "string"),
+                ("figure", "string"),
+                ("value_kind", "string"),
+                ("number", "number"),
+                ("min", "number"),
+                ("max", "number"),
+                ("numerator", "number"),
+                ("denominator", "number"),
+                ("scale", "string"),
+                ("qualifier", "string"),
+                ("per", "string"),
+                ("source", "string"),
+                ("origin", "string"),
+                ("locator", "string"),
+                ("quote", "string"),
+                ("population", "string"),
+                ("period", "string"),
+                ("place", "string"),
+            ],
+            rows: site
+                .findings
+                .values()
+                .map(|f| {
+                    let (num, min, max, nu, de) = match f.value.amount {
+                        Amount::Number(x) => (
+                            n(x),
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                        ),
+                        Amount::Range { min, max } => {
+                            (String::new(), n(min), n(max), String::new(), String::new())
+                        }
+                        Amount::Fraction {
+                            numerator,
+                            denominator,
+                        } => (
+                            String::new(),
+                            String::new(),
+                            String::new(),
+                            n(numerator),
+                            n(denominator),
+                        ),
+                    };
+                    vec![
+                        f.id.0.clone(),
+                        format!("{base}{}", f.id.path()),
+                        f.statement.clone(),
+                        f.figure.clone(),
+                        f.value.kind.key().into(),
+                        num,
+                        min,
+                        max,
+                        nu,
+                        de,
+                        f.value
+                            .scale
+                            .map(|x| x.key().to_string())
+                            .unwrap_or_default(),
+                        s(&f.value.qualifier),
+                        s(&f.value.per),
+                        f.source.0.clone(),
+                        f.origin.as_ref().map(|o| o.0.clone()).unwrap_or_default(),
+                        f.locator.clone(),
+                        f.quote.clone(),
+                        s(&f.population),
+                        s(&f.period),
+                        s(&f.place),
+                    ]
+                })
+                .collect(),
+            primary_key: Some("id"),
+            foreign_keys: vec![("source", "sources")],
+        },
+        GraphTable {
+            name: "claims",
+            title: "Claims",
+            fields: vec![
+                ("id", "string"),
+                ("url", "string"),
+                ("title", "string"),
+                ("topic", "string"),
+                ("summary", "string"),
+            ],
+            rows: site
+                .claims
+                .values()
+                .map(|c| {
+                    vec![
+                        c.id.0.clone(),
+                        format!("{base}{}", c.id.path()),
+                        c.title.clone(),
+                        c.topic.0.clone(),
+                        s(&c.summary),
+                    ]
+                })
+                .collect(),
+            primary_key: Some("id"),
+            foreign_keys: vec![("topic", "topics")],
+        },
+        GraphTable {
+            name: "stances",
+            title: "Stances of findings on claims",
+            fields: vec![
+                ("finding", "string"),
+                ("claim", "string"),
+                ("stance", "string"),
+                ("reason", "string"),
+            ],
+            rows: site
+                .findings
+                .values()
+                .flat_map(|f| {
+                    f.stances.iter().map(move |st| {
+                        vec![
+                            f.id.0.clone(),
+                            st.claim.0.clone(),
+                            st.kind.key().into(),
+                            st.reason.clone(),
+                        ]
+                    })
+                })
+                .collect(),
+            primary_key: None,
+            foreign_keys: vec![("finding", "findings"), ("claim", "claims")],
+        },
+        GraphTable {
+            name: "topics",
+            title: "Topics",
+            fields: vec![
+                ("id", "string"),
+                ("url", "string"),
+                ("title", "string"),
+                ("question", "string"),
+            ],
+            rows: site
+                .topics_in_order()
+                .iter()
+                .map(|t| {
+                    vec![
+                        t.id.0.clone(),
+                        format!("{base}{}", t.id.path()),
+                        t.title.clone(),
+                        s(&t.question),
+                    ]
+                })
+                .collect(),
+            primary_key: Some("id"),
+            foreign_keys: vec![],
+        },
+        GraphTable {
+            name: "gaps",
+            title: "Gaps: evidence referred to but not given",
+            fields: vec![
+                ("id", "string"),
+                ("url", "string"),
+                ("title", "string"),
+                ("source", "string"),
+                ("locator", "string"),
+                ("quote", "string"),
+                ("claims", "string"),
+            ],
+            rows: site
+                .gaps
+                .values()
+                .map(|g| {
+                    vec![
+                        g.id.0.clone(),
+                        format!("{base}{}", g.id.path()),
+                        g.title.clone(),
+                        g.source.0.clone(),
+                        g.locator.clone(),
+                        g.quote.clone(),
+                        g.claims
+                            .iter()
+                            .map(|c| c.0.clone())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ]
+                })
+                .collect(),
+            primary_key: Some("id"),
+            foreign_keys: vec![("source", "sources")],
+        },
+    ]
+}
+
+/// The evidence graph as CSV files under `downloads/`.
+pub fn graph_tables(site: &Site) -> Vec<(String, Vec<u8>)> {
+    graph(site)
+        .into_iter()
+        .map(|t| {
+            let header: Vec<String> = t.fields.iter().map(|(n, _)| n.to_string()).collect();
+            (
+                format!("downloads/{}.csv", t.name),
+                crate::tableview::csv(&header, &t.rows),
+            )
+        })
+        .collect()
+}
+
+/// A Frictionless Data Package describing every download.
+pub fn datapackage(site: &Site) -> Vec<u8> {
+    let license = site
+        .config
+        .license
+        .as_ref()
+        .map(|l| vec![json!({"name": l})]);
+    let mut resources = Vec::new();
+    for t in graph(site) {
+        let mut schema = json!({
+            "fields": t.fields.iter().map(|(n, ty)| json!({"name": n, "type": ty})).collect::<Vec<_>>(),
+            "missingValues": [""],
+        });
+        if let Some(pk) = t.primary_key {
+            schema["primaryKey"] = json!(pk);
+        }
+        if !t.foreign_keys.is_empty() {
+            schema["foreignKeys"] = json!(t
+                .foreign_keys
+                .iter()
+                .map(|(f, r)| json!({"fields": f, "reference": {"resource": r, "fields": "id"}}))
+                .collect::<Vec<_>>());
+        }
+        resources.push(json!({
+            "name": t.name,
+            "title": t.title,
+            "path": format!("downloads/{}.csv", t.name),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "profile": "tabular-data-resource",
+            "schema": schema,
+        }));
+    }
+    for ds in site.datasets.values() {
+        let mut fields: Vec<Json> = ds
+            .fields
+            .iter()
+            .map(|f| {
+                let mut m =
+                    json!({"name": f.name, "title": f.title, "type": f.field_type.table_schema()});
+                if let Some(d) = &f.description {
+                    m["description"] = json!(d);
+                }
+                if let Some(u) = &f.unit {
+                    m["unit"] = json!(u);
+                }
+                m
+            })
+            .collect();
+        fields.extend(
+            ["finding_id", "source_id", "source_url"]
+                .iter()
+                .map(|n| json!({"name": n, "type": "string"})),
+        );
+        resources.push(json!({
+            "name": format!("dataset-{}", ds.id),
+            "title": ds.title,
+            "description": ds.description,
+            "path": format!("datasets/{}.csv", ds.id),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "profile": "tabular-data-resource",
+            "schema": {"fields": fields, "missingValues": [""]},
+        }));
+    }
+    for t in site.tables.values() {
+        let v = crate::tableview::table_view(site, t);
+        let mut names = vec!["item".to_string()];
+        names.extend(v.columns.iter().cloned());
+        names.extend(["finding_id", "source_id", "source_url"].map(String::from));
+        resources.push(json!({
+            "name": format!("table-{}", t.id),
+            "title": t.title,
+            "description": t.caption,
+            "path": format!("tables/{}.csv", t.id),
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "profile": "tabular-data-resource",
+            "schema": {"fields": names.iter().map(|n| json!({"name": n, "type": "string"})).collect::<Vec<_>>(), "missingValues": [""]},
+        }));
+    }
+    let mut doc = json!({
+        "profile": "tabular-data-package",
+        "name": crate::markdown_slug(&site.config.title),
+        "title": site.config.title,
+        "homepage": site.config.base_url,
+        "resources": resources,
+    });
+    if let Some(v) = &site.config.version {
+        doc["version"] = json!(v);
+    }
+    if let Some(d) = &site.config.date {
+        doc["created"] = json!(format!("{d}T00:00:00Z"));
+    }
+    if let Some(l) = license {
+        doc["licenses"] = json!(l);
+    }
+    if let Some(d) = &site.config.description {
+        doc["description"] = json!(d);
+    }
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}

@@ -21,6 +21,10 @@
 //!   each own one third-party crate.
 //! - `export.rs`: `evidence.json`.
 
+// A `Diagnostic` is the error type throughout, by design (diagnostics are data); it is larger than
+// clippy likes for `Err`, but it is built only on the error path, so boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
 pub mod cli;
 pub mod diagnostic;
 pub mod export;
@@ -31,8 +35,11 @@ pub mod render;
 pub mod resolve;
 pub mod write;
 
+mod charts;
 mod data;
 mod markdown;
+mod tables;
+mod tableview;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -78,7 +85,10 @@ impl BuildReport {
     }
 
     pub fn pages(&self) -> usize {
-        self.files.iter().filter(|f| f.path.ends_with(".html")).count()
+        self.files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count()
     }
 }
 
@@ -107,7 +117,9 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Fatal> {
                 _ => break,
             }
         }
-        let mut c = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+        let mut c = existing
+            .canonicalize()
+            .unwrap_or_else(|_| existing.to_path_buf());
         for r in rest.iter().rev() {
             if r == ".." {
                 c.pop();
@@ -149,10 +161,7 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Fatal> {
 }
 
 /// Runs the pure stages on loaded inputs.
-pub fn build_in_memory(
-    inputs: &Inputs,
-    env: &Environment,
-) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let (parsed, mut diags) = parse::parse(inputs);
     let (site, theme, d) = resolve::resolve(parsed, env);
     diags.extend(d);
@@ -223,6 +232,11 @@ pub fn date_from_epoch(secs: i64) -> String {
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A name for machine use (data package names): lowercase words joined by hyphens.
+pub(crate) fn markdown_slug(text: &str) -> String {
+    markdown::slugify(text)
 }
 
 #[cfg(test)]

@@ -62,6 +62,16 @@ id_type!(
     GapId,
     "gaps"
 );
+id_type!(
+    /// The id of a [`Table`]: its permalink is `/tables/<id>/`.
+    TableId,
+    "tables"
+);
+id_type!(
+    /// The id of a [`Dataset`]: its permalink is `/datasets/<id>/`.
+    DatasetId,
+    "datasets"
+);
 
 /// The site's settings from `site.yaml`.
 #[derive(Clone, Debug)]
@@ -202,7 +212,10 @@ impl Person {
                 family,
                 given: Some(g),
             } => format!("{g} {family}"),
-            Person::Name { family, given: None } => family.clone(),
+            Person::Name {
+                family,
+                given: None,
+            } => family.clone(),
             Person::Literal(l) => l.clone(),
         }
     }
@@ -229,8 +242,18 @@ impl Date {
     /// "16 January 2013", "June 2013" or "2013".
     pub fn long(&self) -> String {
         const MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let month = self.month.map(|m| MONTHS[usize::from(m - 1)]);
         match (self.day, month) {
@@ -434,6 +457,158 @@ pub struct Gap {
     pub doc: Document,
 }
 
+/// The type of a dataset field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Integer,
+    Number,
+    Percent,
+    Boolean,
+    Date,
+}
+
+impl FieldType {
+    pub fn key(self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Integer => "integer",
+            FieldType::Number => "number",
+            FieldType::Percent => "percent",
+            FieldType::Boolean => "boolean",
+            FieldType::Date => "date",
+        }
+    }
+
+    /// The Frictionless Table Schema type.
+    pub fn table_schema(self) -> &'static str {
+        match self {
+            FieldType::String => "string",
+            FieldType::Integer => "integer",
+            FieldType::Number | FieldType::Percent => "number",
+            FieldType::Boolean => "boolean",
+            FieldType::Date => "date",
+        }
+    }
+
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            FieldType::Integer | FieldType::Number | FieldType::Percent
+        )
+    }
+}
+
+/// One column of a dataset's schema.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: String,
+    pub title: String,
+    pub field_type: FieldType,
+    pub unit: Option<String>,
+    pub description: Option<String>,
+    /// The field holds the figure of the row's finding, and is checked against it.
+    pub figure: bool,
+}
+
+/// One value of a dataset row. `Missing` is a value the source does not give: shown as such,
+/// never as zero.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Missing,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+}
+
+#[derive(Clone, Debug)]
+pub struct DatasetRow {
+    /// One cell per field, in schema order.
+    pub cells: Vec<Cell>,
+    pub source: SourceId,
+    pub finding: Option<FindingId>,
+    pub gap: Option<GapId>,
+}
+
+/// Structured data with a schema and a source for every row.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    pub id: DatasetId,
+    pub title: String,
+    pub description: Option<String>,
+    pub license: Option<String>,
+    pub fields: Vec<Field>,
+    pub rows: Vec<DatasetRow>,
+    pub notes: Vec<String>,
+}
+
+/// What a table column shows for each row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Column {
+    Label,
+    Figure,
+    Value,
+    Statement,
+    Source,
+    Origin,
+    Locator,
+    Quote,
+    Population,
+    Period,
+    Place,
+    /// The row's stance on a claim (finding rows).
+    Stance(ClaimId),
+    /// How many findings take this stance (claim rows).
+    Count(StanceKind),
+    /// Gaps that bear on the claim (claim rows).
+    Gaps,
+    /// A dataset field, by index.
+    Field(usize),
+}
+
+/// A row of a table: a finding, a gap shown where its figures would be, a claim, or a dataset row.
+#[derive(Clone, Debug)]
+pub enum RowItem {
+    Finding(FindingId),
+    Gap(GapId),
+    Claim(ClaimId),
+    Dataset(usize),
+}
+
+#[derive(Clone, Debug)]
+pub struct TableRow {
+    pub label: String,
+    pub item: RowItem,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    Bar,
+}
+
+/// Where a table is shown besides its own page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Placement {
+    Home,
+    Claim(ClaimId),
+    Topic(TopicId),
+}
+
+/// A comparison table defined in `data/tables/`.
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub id: TableId,
+    pub title: String,
+    pub caption: String,
+    pub description: Option<String>,
+    pub notes: Vec<String>,
+    pub dataset: Option<DatasetId>,
+    pub columns: Vec<(Column, String)>,
+    pub rows: Vec<TableRow>,
+    pub chart: Option<ChartKind>,
+    pub show_on: Vec<Placement>,
+}
+
 /// A file copied into the output as is.
 #[derive(Clone, Debug)]
 pub struct Asset {
@@ -466,6 +641,8 @@ pub struct Site {
     pub claims: BTreeMap<ClaimId, Claim>,
     pub topics: BTreeMap<TopicId, Topic>,
     pub gaps: BTreeMap<GapId, Gap>,
+    pub tables: BTreeMap<TableId, Table>,
+    pub datasets: BTreeMap<DatasetId, Dataset>,
     pub backlinks: Backlinks,
     pub assets: Vec<Asset>,
 }

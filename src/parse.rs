@@ -221,6 +221,83 @@ pub(crate) struct RawGap {
     pub expected: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDataset {
+    pub title: String,
+    pub description: Option<String>,
+    pub license: Option<String>,
+    pub source: Option<S<String>>,
+    pub fields: Vec<S<RawField>>,
+    pub rows: Vec<S<BTreeMap<String, serde_json::Value>>>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawField {
+    pub name: S<String>,
+    pub title: Option<String>,
+    #[serde(rename = "type")]
+    pub field_type: RawFieldType,
+    pub unit: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub figure: bool,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawFieldType {
+    String,
+    Integer,
+    Number,
+    Percent,
+    Boolean,
+    Date,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTable {
+    pub title: String,
+    pub caption: String,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    pub dataset: Option<S<String>>,
+    pub columns: Vec<S<String>>,
+    #[serde(default)]
+    pub rows: Vec<S<RawTableRow>>,
+    pub chart: Option<RawChart>,
+    #[serde(default)]
+    pub show_on: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTableRow {
+    pub finding: Option<S<String>>,
+    pub gap: Option<S<String>>,
+    pub claim: Option<S<String>>,
+    pub label: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawChart {
+    Bar,
+}
+
+/// A YAML record from a file of its own (`data/tables/<id>.yaml`), with the file and its id.
+#[derive(Debug)]
+pub(crate) struct RawFile<T> {
+    pub file: PathBuf,
+    pub stem: String,
+    pub meta: T,
+}
+
 /// A Markdown link found in a body, with its whole-file position.
 #[derive(Clone, Debug)]
 pub(crate) struct RawLink {
@@ -259,6 +336,8 @@ pub struct Parsed {
     pub(crate) gaps: Vec<RawDoc<RawGap>>,
     /// Findings with the file they came from.
     pub(crate) findings: Vec<(PathBuf, S<RawFinding>)>,
+    pub(crate) tables: Vec<RawFile<RawTable>>,
+    pub(crate) datasets: Vec<RawFile<RawDataset>>,
     /// Archived texts by path (`archive/...`).
     pub(crate) archives: BTreeMap<PathBuf, String>,
     /// Templates: the theme's, with the site's `templates/` laid over them.
@@ -296,7 +375,11 @@ pub fn parse(inputs: &Inputs) -> (Parsed, Vec<Diagnostic>) {
         .unwrap_or_else(|| "default".to_string());
 
     for (path, contents) in &inputs.files {
-        let Some(top) = path.components().next().and_then(|c| c.as_os_str().to_str()) else {
+        let Some(top) = path
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+        else {
             continue;
         };
         match (top, contents) {
@@ -402,7 +485,15 @@ fn parse_content(path: &Path, text: &str, parsed: &mut Parsed, diags: &mut Vec<D
         return;
     };
     match folder {
-        "sources" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.sources, diags),
+        "sources" => push_doc(
+            path,
+            text,
+            yaml,
+            yaml_line,
+            body,
+            &mut parsed.sources,
+            diags,
+        ),
         "claims" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.claims, diags),
         "topics" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.topics, diags),
         "gaps" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.gaps, diags),
@@ -471,7 +562,9 @@ fn split_front_matter<'t>(
     }
     let mut offset = first_end;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
         if text[offset..end].trim_end() == "---" {
             return Some((&text[first_end..offset], 2, end));
         }
@@ -516,12 +609,59 @@ fn parse_data(path: &Path, text: &str, parsed: &mut Parsed, diags: &mut Vec<Diag
                 Err(d) => diags.push(d),
             }
         }
+        "tables" => {
+            if let Some(meta) = record_file(path, text, diags) {
+                parsed.tables.push(RawFile {
+                    file: path.to_path_buf(),
+                    stem: stem(path),
+                    meta,
+                });
+            }
+        }
+        "datasets" => {
+            if let Some(meta) = record_file(path, text, diags) {
+                parsed.datasets.push(RawFile {
+                    file: path.to_path_buf(),
+                    stem: stem(path),
+                    meta,
+                });
+            }
+        }
         _ => diags.push(
             Diagnostic::warning("unused-data", "evident does not read this data file")
                 .in_file(path)
-                .help("findings go in data/findings/*.yaml; see docs/reference.md for what data/ holds"),
+                .help("findings go in data/findings/, tables in data/tables/, datasets in data/datasets/"),
         ),
     }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn record_file<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error("empty-file", "this file is empty")
+                .in_file(path)
+                .help("fill in the keys docs/reference.md lists, or delete the file"),
+        );
+        return None;
+    }
+    from_yaml::<T>(path, text, 1)
+        .map_err(|mut d| {
+            if d.position.is_none() {
+                d.position = Some(Position::new(1, 1));
+            }
+            diags.push(d)
+        })
+        .ok()
 }
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ use crate::export;
 use crate::markdown::{inline_to_html, to_html, RawHtml};
 use crate::model::*;
 use crate::resolve::Theme;
+use crate::tableview::{
+    dataset_downloads, dataset_view, table_downloads, table_view, DatasetView, TableView,
+};
 
 /// One file of the built site.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,7 +32,11 @@ pub struct OutputFile {
 }
 
 /// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 13] = [
+pub const REQUIRED_TEMPLATES: [&str; 17] = [
+    "table.html",
+    "tables.html",
+    "dataset.html",
+    "datasets.html",
     "home.html",
     "page.html",
     "source.html",
@@ -52,8 +59,14 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
         if !theme.templates.contains_key(name) {
             diags.push(
                 Diagnostic::error("missing-template", format!("the theme has no `{name}`"))
-                    .in_file(PathBuf::from("themes").join(&site.config.theme).join("templates"))
-                    .help(format!("add templates/{name} to the theme or to the site's own templates/ folder")),
+                    .in_file(
+                        PathBuf::from("themes")
+                            .join(&site.config.theme)
+                            .join("templates"),
+                    )
+                    .help(format!(
+                        "add templates/{name} to the theme or to the site's own templates/ folder"
+                    )),
             );
         }
     }
@@ -89,6 +102,37 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
     files.push(OutputFile {
         path: "evidence.json".into(),
         bytes: export::evidence_json(site),
+    });
+    for t in views.tables.values() {
+        let (csv, json) = table_downloads(site, t);
+        files.push(OutputFile {
+            path: format!("tables/{}.csv", t.id),
+            bytes: csv,
+        });
+        files.push(OutputFile {
+            path: format!("tables/{}.json", t.id),
+            bytes: json,
+        });
+    }
+    for ds in site.datasets.values() {
+        let (csv, json) = dataset_downloads(site, ds);
+        files.push(OutputFile {
+            path: format!("datasets/{}.csv", ds.id),
+            bytes: csv,
+        });
+        files.push(OutputFile {
+            path: format!("datasets/{}.json", ds.id),
+            bytes: json,
+        });
+    }
+    files.extend(
+        export::graph_tables(site)
+            .into_iter()
+            .map(|(path, bytes)| OutputFile { path, bytes }),
+    );
+    files.push(OutputFile {
+        path: "datapackage.json".into(),
+        bytes: export::datapackage(site),
     });
     for a in &site.assets {
         files.push(OutputFile {
@@ -126,7 +170,9 @@ fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic
         .get(name)
         .map(|t| t.file.clone())
         .unwrap_or_else(|| PathBuf::from(name));
-    let mut message = e.detail().map_or_else(|| e.kind().to_string(), str::to_string);
+    let mut message = e
+        .detail()
+        .map_or_else(|| e.kind().to_string(), str::to_string);
     if message.is_empty() {
         message = e.to_string();
     }
@@ -139,7 +185,9 @@ fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic
         minijinja::ErrorKind::TemplateNotFound => "template-not-found",
         _ => "template-error",
     };
-    let position = e.line().map(|l| Position::new(u32::try_from(l).unwrap_or(u32::MAX), 1));
+    let position = e
+        .line()
+        .map(|l| Position::new(u32::try_from(l).unwrap_or(u32::MAX), 1));
     Diagnostic::error(code, format!("{}: {message}", e.kind()))
         .at_opt(file, position)
         .help(match code {
@@ -208,6 +256,45 @@ struct Views {
     claims: BTreeMap<String, ClaimView>,
     topics: Vec<TopicView>,
     gaps: BTreeMap<String, GapView>,
+    tables: BTreeMap<String, TableView>,
+    datasets: BTreeMap<String, DatasetView>,
+    /// Where tables are shown besides their own pages: `home`, `claim:<id>`, `topic:<id>`.
+    placements: BTreeMap<String, Vec<String>>,
+    matrix: HomeMatrix,
+}
+
+/// The home page's evidence matrix: claims down, sources across, stances in the cells.
+#[derive(Clone, Serialize)]
+struct HomeMatrix {
+    sources: Vec<MatrixSource>,
+    rows: Vec<HomeMatrixRow>,
+}
+
+#[derive(Clone, Serialize)]
+struct MatrixSource {
+    id: String,
+    short: String,
+    title: String,
+    url: String,
+    kind_label: &'static str,
+}
+
+#[derive(Clone, Serialize)]
+struct HomeMatrixRow {
+    claim: Ref,
+    topic: Ref,
+    /// One cell per source in `sources` order.
+    cells: Vec<Vec<StanceGroup>>,
+    gaps: Vec<Ref>,
+}
+
+/// The findings of one source that take one stance on one claim.
+#[derive(Clone, Serialize)]
+struct StanceGroup {
+    stance: &'static str,
+    symbol: &'static str,
+    label: &'static str,
+    findings: Vec<Ref>,
 }
 
 #[derive(Clone, Serialize)]
@@ -767,7 +854,11 @@ impl Views {
                 question: t.question.clone(),
                 summary: t.summary.clone(),
                 body: html(&t.doc),
-                claims: site.claims_of(&t.id).iter().map(|c| c.id.0.clone()).collect(),
+                claims: site
+                    .claims_of(&t.id)
+                    .iter()
+                    .map(|c| c.id.0.clone())
+                    .collect(),
             })
             .collect();
 
@@ -791,6 +882,111 @@ impl Views {
             })
             .collect();
 
+        let tables: BTreeMap<String, TableView> = site
+            .tables
+            .values()
+            .map(|t| (t.id.0.clone(), table_view(site, t)))
+            .collect();
+        let datasets = site
+            .datasets
+            .values()
+            .map(|d| (d.id.0.clone(), dataset_view(site, d)))
+            .collect();
+        let mut placements: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for t in site.tables.values() {
+            for p in &t.show_on {
+                let key = match p {
+                    Placement::Home => "home".to_string(),
+                    Placement::Claim(c) => format!("claim:{c}"),
+                    Placement::Topic(tp) => format!("topic:{tp}"),
+                };
+                placements.entry(key).or_default().push(t.id.0.clone());
+            }
+        }
+
+        // The matrix lists sources that bear on at least one claim, oldest first.
+        let mut matrix_sources: Vec<&Source> = site
+            .sources
+            .values()
+            .filter(|s| {
+                site.backlinks
+                    .findings_by_source
+                    .get(&s.id)
+                    .into_iter()
+                    .flatten()
+                    .any(|f| {
+                        site.findings
+                            .get(f)
+                            .is_some_and(|f| f.source == s.id && !f.stances.is_empty())
+                    })
+            })
+            .collect();
+        matrix_sources.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        let mut rows = Vec::new();
+        for t in site.topics_in_order() {
+            for c in site.claims_of(&t.id) {
+                let stances = site
+                    .backlinks
+                    .stances_by_claim
+                    .get(&c.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let cells = matrix_sources
+                    .iter()
+                    .map(|s| {
+                        StanceKind::ALL
+                            .iter()
+                            .filter_map(|k| {
+                                let findings: Vec<Ref> = stances
+                                    .iter()
+                                    .filter(|(f, sk)| {
+                                        sk == k
+                                            && site
+                                                .findings
+                                                .get(f)
+                                                .is_some_and(|f| f.source == s.id)
+                                    })
+                                    .map(|(f, _)| finding_ref(f))
+                                    .collect();
+                                (!findings.is_empty()).then(|| StanceGroup {
+                                    stance: k.key(),
+                                    symbol: k.symbol(),
+                                    label: k.label(),
+                                    findings,
+                                })
+                            })
+                            .collect()
+                    })
+                    .collect();
+                rows.push(HomeMatrixRow {
+                    claim: claim_ref(&c.id),
+                    topic: topic_ref(&t.id),
+                    cells,
+                    gaps: site
+                        .backlinks
+                        .gaps_by_claim
+                        .get(&c.id)
+                        .into_iter()
+                        .flatten()
+                        .map(gap_ref)
+                        .collect(),
+                });
+            }
+        }
+        let matrix = HomeMatrix {
+            sources: matrix_sources
+                .iter()
+                .map(|s| MatrixSource {
+                    id: s.id.0.clone(),
+                    short: short_citation(s),
+                    title: s.title.clone(),
+                    url: url(&s.id.path()),
+                    kind_label: s.kind.label(),
+                })
+                .collect(),
+            rows,
+        };
+
         Views {
             site: site_view,
             pages,
@@ -799,10 +995,30 @@ impl Views {
             claims,
             topics,
             gaps,
+            tables,
+            datasets,
+            placements,
+            matrix,
         }
     }
 
-    fn page(&self, kind: &'static str, title: &str, path: &str, crumbs: &[(&str, &str)]) -> PageView {
+    /// The tables shown on a page (`home`, `claim:<id>`, `topic:<id>`).
+    fn tables_on(&self, key: &str) -> Vec<&TableView> {
+        self.placements
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.tables.get(id))
+            .collect()
+    }
+
+    fn page(
+        &self,
+        kind: &'static str,
+        title: &str,
+        path: &str,
+        crumbs: &[(&str, &str)],
+    ) -> PageView {
         let mut breadcrumbs = vec![Crumb {
             title: "Home".into(),
             url: self.site.base_path.clone(),
@@ -841,12 +1057,17 @@ impl Views {
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
                 map.insert("site", to_value(&v.site));
                 map.insert("page", to_value(&page));
-                map.insert("content", minijinja::Value::from_safe_string(p.html.clone()));
+                map.insert(
+                    "content",
+                    minijinja::Value::from_safe_string(p.html.clone()),
+                );
                 map.insert("topics", to_value(&v.topics));
                 map.insert("claims", to_value(&v.claims));
                 map.insert("findings", to_value(&v.findings));
                 map.insert("sources", to_value(&v.sources));
                 map.insert("gaps", to_value(&v.gaps));
+                map.insert("matrix", to_value(&v.matrix));
+                map.insert("tables", to_value(&v.tables_on("home")));
                 to_value(&map)
             });
             job.template_owned = Some(p.template.clone());
@@ -866,6 +1087,8 @@ impl Views {
                 map.insert("findings", to_value(&v.findings));
                 map.insert("sources", to_value(&v.sources));
                 map.insert("gaps", to_value(&v.gaps));
+                map.insert("matrix", to_value(&v.matrix));
+                map.insert("tables", to_value(&v.tables_on("home")));
                 to_value(&map)
             }));
         }
@@ -874,8 +1097,11 @@ impl Views {
             jobs.push(Job::new("source.html", &id.path(), move |v: &Views| {
                 let s = &v.sources[&id.0];
                 let page = v.page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
-                let findings: Vec<&FindingView> =
-                    s.findings.iter().filter_map(|f| v.findings.get(f)).collect();
+                let findings: Vec<&FindingView> = s
+                    .findings
+                    .iter()
+                    .filter_map(|f| v.findings.get(f))
+                    .collect();
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
                 map.insert("site", to_value(&v.site));
                 map.insert("page", to_value(&page));
@@ -908,6 +1134,7 @@ impl Views {
                 map.insert("page", to_value(&page));
                 map.insert("claim", to_value(c));
                 map.insert("findings", to_value(&findings));
+                map.insert("tables", to_value(&v.tables_on(&format!("claim:{}", c.id))));
                 to_value(&map)
             }));
         }
@@ -923,6 +1150,7 @@ impl Views {
                 map.insert("page", to_value(&page));
                 map.insert("topic", to_value(t));
                 map.insert("claims", to_value(&claims));
+                map.insert("tables", to_value(&v.tables_on(&format!("topic:{}", t.id))));
                 map.insert("findings", to_value(&v.findings));
                 to_value(&map)
             }));
@@ -949,7 +1177,10 @@ impl Views {
                 .map(|s| {
                     (
                         s,
-                        v.findings.values().filter(|f| f.source.id == s.id).collect::<Vec<_>>(),
+                        v.findings
+                            .values()
+                            .filter(|f| f.source.id == s.id)
+                            .collect::<Vec<_>>(),
                     )
                 })
                 .filter(|(_, f)| !f.is_empty())
@@ -987,6 +1218,45 @@ impl Views {
             let page = v.page("gaps", "Gaps in the evidence", "gaps/", &[]);
             let list: Vec<&GapView> = v.gaps.values().collect();
             ctx(&v.site, page, "gaps", list)
+        }));
+        for id in site.tables.keys() {
+            let id = id.0.clone();
+            let path = format!("tables/{id}/");
+            jobs.push(Job::new("table.html", &path.clone(), move |v: &Views| {
+                let t = &v.tables[&id];
+                let page = v.page("table", &t.title, &path, &[("Tables and data", "tables/")]);
+                ctx(&v.site, page, "table", t)
+            }));
+        }
+        for id in site.datasets.keys() {
+            let id = id.0.clone();
+            let path = format!("datasets/{id}/");
+            jobs.push(Job::new("dataset.html", &path.clone(), move |v: &Views| {
+                let d = &v.datasets[&id];
+                let page = v.page("dataset", &d.title, &path, &[("Datasets", "datasets/")]);
+                ctx(&v.site, page, "dataset", d)
+            }));
+        }
+        jobs.push(Job::new("tables.html", "tables/", |v: &Views| {
+            let page = v.page("tables", "Tables and data", "tables/", &[]);
+            let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+            map.insert("site", to_value(&v.site));
+            map.insert("page", to_value(&page));
+            map.insert("tables", to_value(&v.tables.values().collect::<Vec<_>>()));
+            map.insert(
+                "datasets",
+                to_value(&v.datasets.values().collect::<Vec<_>>()),
+            );
+            to_value(&map)
+        }));
+        jobs.push(Job::new("datasets.html", "datasets/", |v: &Views| {
+            let page = v.page("datasets", "Datasets", "datasets/", &[]);
+            ctx(
+                &v.site,
+                page,
+                "datasets",
+                v.datasets.values().collect::<Vec<_>>(),
+            )
         }));
         jobs.push(Job::new("404.html", "404.html", |v: &Views| {
             let mut page = v.page("404", "Page not found", "404.html", &[]);

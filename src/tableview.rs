@@ -1,0 +1,722 @@
+//! Tables and datasets as the reader and the re-user get them: view-models for templates (cells
+//! with text, links and sort keys), build-time charts, and CSV (RFC 4180) and JSON downloads that
+//! carry their provenance. Part of the render stage.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::charts::{bar_chart, Axis, Bar, BarValue};
+use crate::model::*;
+
+/// One cell as a template shows it.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct CellView {
+    pub text: String,
+    pub url: Option<String>,
+    /// `text`, `number`, `missing`, `gap` or `stance`: the theme styles each.
+    pub kind: &'static str,
+    /// The stance key, for stance cells.
+    pub stance: Option<&'static str>,
+    /// A machine sort key (numbers sort as numbers).
+    pub sort: String,
+}
+
+impl CellView {
+    fn text(t: impl Into<String>) -> Self {
+        let text = t.into();
+        CellView {
+            sort: text.to_lowercase(),
+            text,
+            url: None,
+            kind: "text",
+            stance: None,
+        }
+    }
+
+    fn link(t: impl Into<String>, url: String) -> Self {
+        CellView {
+            url: Some(url),
+            ..CellView::text(t)
+        }
+    }
+
+    fn number(n: f64, text: String, url: Option<String>) -> Self {
+        CellView {
+            text,
+            url,
+            kind: "number",
+            stance: None,
+            sort: format!("{n:020.6}"),
+        }
+    }
+
+    fn missing(why: &str) -> Self {
+        CellView {
+            text: why.to_string(),
+            url: None,
+            kind: "missing",
+            stance: None,
+            sort: String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct RowView {
+    pub header: CellView,
+    pub cells: Vec<CellView>,
+    /// Provenance for downloads.
+    pub source: Option<String>,
+    pub finding: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct TableView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub caption: String,
+    pub description: Option<String>,
+    pub notes: Vec<String>,
+    pub columns: Vec<String>,
+    pub rows: Vec<RowView>,
+    pub chart: Option<String>,
+    pub csv_url: String,
+    pub json_url: String,
+    pub sources: Vec<(String, String, String)>,
+    pub dataset: Option<(String, String)>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct FieldView {
+    pub name: String,
+    pub title: String,
+    #[serde(rename = "type")]
+    pub field_type: &'static str,
+    pub unit: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct DatasetView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub license: Option<String>,
+    pub notes: Vec<String>,
+    pub fields: Vec<FieldView>,
+    pub rows: Vec<RowView>,
+    pub csv_url: String,
+    pub json_url: String,
+    pub sources: Vec<(String, String, String)>,
+}
+
+pub(crate) fn num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn value_text(v: &Value) -> String {
+    let unit = if v.kind == ValueKind::Percent {
+        "%"
+    } else {
+        ""
+    };
+    let core = match v.amount {
+        Amount::Number(n) => format!("{}{unit}", num(n)),
+        Amount::Range { min, max } => format!("{}{unit} to {}{unit}", num(min), num(max)),
+        Amount::Fraction {
+            numerator,
+            denominator,
+        } => format!("{}/{}", num(numerator), num(denominator)),
+    };
+    let mut text = if v.kind == ValueKind::Gbp {
+        format!("£{core}")
+    } else {
+        core
+    };
+    if let Some(s) = v.scale {
+        text = format!("{text} {}", s.key());
+    }
+    if let Some(q) = &v.qualifier {
+        text = format!("{q} {text}");
+    }
+    if let Some(p) = &v.per {
+        text = format!("{text} per {p}");
+    }
+    text
+}
+
+fn sort_value(v: &Value) -> f64 {
+    match v.amount {
+        Amount::Number(n) => n,
+        Amount::Range { min, .. } => min,
+        Amount::Fraction {
+            numerator,
+            denominator,
+        } => numerator / denominator * 100.0,
+    }
+}
+
+fn sources_of(
+    site: &Site,
+    base: &str,
+    ids: impl Iterator<Item = SourceId>,
+) -> Vec<(String, String, String)> {
+    let mut ids: Vec<SourceId> = ids.collect();
+    ids.sort();
+    ids.dedup();
+    ids.into_iter()
+        .filter_map(|id| site.sources.get(&id))
+        .map(|s| {
+            (
+                s.id.0.clone(),
+                s.title.clone(),
+                format!("{base}{}", s.id.path()),
+            )
+        })
+        .collect()
+}
+
+const NOT_PUBLISHED: &str = "Not published";
+
+fn finding_cell(site: &Site, base: &str, col: &Column, f: &Finding) -> CellView {
+    let furl = format!("{base}{}", f.id.path());
+    let opt = |o: &Option<String>| {
+        o.clone()
+            .map_or_else(|| CellView::missing("Not given"), CellView::text)
+    };
+    match col {
+        Column::Label => CellView::link(f.statement.clone(), furl),
+        Column::Figure => CellView::link(f.figure.clone(), furl),
+        Column::Value => CellView::number(sort_value(&f.value), value_text(&f.value), Some(furl)),
+        Column::Statement => CellView::link(f.statement.clone(), furl),
+        Column::Source => source_cell(site, base, &f.source),
+        Column::Origin => f
+            .origin
+            .as_ref()
+            .map_or_else(|| CellView::missing("—"), |o| source_cell(site, base, o)),
+        Column::Locator => CellView::text(f.locator.clone()),
+        Column::Quote => CellView::text(format!("“{}”", f.quote)),
+        Column::Population => opt(&f.population),
+        Column::Period => opt(&f.period),
+        Column::Place => opt(&f.place),
+        Column::Stance(c) => match f.stances.iter().find(|s| &s.claim == c) {
+            Some(s) => CellView {
+                text: format!("{} {}", s.kind.symbol(), s.kind.label()),
+                url: Some(furl),
+                kind: "stance",
+                stance: Some(s.kind.key()),
+                sort: s.kind.key().into(),
+            },
+            None => CellView::missing("No stance"),
+        },
+        Column::Count(_) | Column::Gaps | Column::Field(_) => CellView::missing("—"),
+    }
+}
+
+fn source_cell(site: &Site, base: &str, id: &SourceId) -> CellView {
+    let title = site
+        .sources
+        .get(id)
+        .map_or_else(|| id.0.clone(), |s| s.title.clone());
+    CellView::link(title, format!("{base}{}", id.path()))
+}
+
+fn gap_cell(site: &Site, base: &str, col: &Column, g: &Gap) -> CellView {
+    let gurl = format!("{base}{}", g.id.path());
+    let gap = |t: &str| CellView {
+        text: t.to_string(),
+        url: Some(gurl.clone()),
+        kind: "gap",
+        stance: None,
+        sort: String::new(),
+    };
+    match col {
+        Column::Label | Column::Statement => CellView::link(g.title.clone(), gurl.clone()),
+        Column::Figure | Column::Value | Column::Field(_) => gap(NOT_PUBLISHED),
+        Column::Source => source_cell(site, base, &g.source),
+        Column::Origin => g
+            .origin
+            .as_ref()
+            .map_or_else(|| CellView::missing("—"), |o| source_cell(site, base, o)),
+        Column::Locator => CellView::text(g.locator.clone()),
+        Column::Quote => CellView::text(format!("“{}”", g.quote)),
+        Column::Stance(_) => gap("Missing evidence"),
+        _ => CellView::missing("—"),
+    }
+}
+
+fn claim_cell(site: &Site, base: &str, col: &Column, c: &Claim) -> CellView {
+    let curl = format!("{base}{}", c.id.path());
+    match col {
+        Column::Label | Column::Statement => CellView::link(c.title.clone(), curl),
+        Column::Count(k) => {
+            let n = site
+                .backlinks
+                .stances_by_claim
+                .get(&c.id)
+                .map_or(0, |v| v.iter().filter(|(_, s)| s == k).count());
+            CellView::number(n as f64, n.to_string(), Some(format!("{curl}#evidence")))
+        }
+        Column::Gaps => {
+            let gaps = site
+                .backlinks
+                .gaps_by_claim
+                .get(&c.id)
+                .cloned()
+                .unwrap_or_default();
+            match gaps.first() {
+                Some(g) => CellView {
+                    text: site
+                        .gaps
+                        .get(g)
+                        .map_or_else(|| g.0.clone(), |g| g.title.clone()),
+                    url: Some(format!("{base}{}", g.path())),
+                    kind: "gap",
+                    stance: None,
+                    sort: String::new(),
+                },
+                None => CellView::missing("None recorded"),
+            }
+        }
+        _ => CellView::missing("—"),
+    }
+}
+
+fn dataset_cell(ds: &Dataset, row: &DatasetRow, i: usize, base: &str) -> CellView {
+    let f = &ds.fields[i];
+    match &row.cells[i] {
+        Cell::Missing => match &row.gap {
+            Some(g) => CellView {
+                text: NOT_PUBLISHED.into(),
+                url: Some(format!("{base}{}", g.path())),
+                kind: "gap",
+                stance: None,
+                sort: String::new(),
+            },
+            None => CellView::missing("Not given"),
+        },
+        Cell::Text(t) => CellView::text(t.clone()),
+        Cell::Bool(b) => CellView::text(if *b { "Yes" } else { "No" }),
+        Cell::Number(n) => {
+            let text = if f.field_type == FieldType::Percent {
+                format!("{}%", num(*n))
+            } else {
+                num(*n)
+            };
+            let url = row
+                .finding
+                .as_ref()
+                .filter(|_| f.figure)
+                .map(|fid| format!("{base}{}", fid.path()));
+            CellView::number(*n, text, url)
+        }
+    }
+}
+
+fn dataset_rows(ds: &Dataset, base: &str) -> Vec<RowView> {
+    ds.rows
+        .iter()
+        .enumerate()
+        .map(|(ri, row)| {
+            let cells: Vec<CellView> = (0..ds.fields.len())
+                .map(|i| dataset_cell(ds, row, i, base))
+                .collect();
+            let header = cells
+                .iter()
+                .zip(&ds.fields)
+                .find(|(_, f)| f.field_type == FieldType::String)
+                .map(|(c, _)| c.clone())
+                .unwrap_or_else(|| CellView::text(format!("Row {}", ri + 1)));
+            RowView {
+                header,
+                cells,
+                source: Some(row.source.0.clone()),
+                finding: row.finding.as_ref().map(|f| f.0.clone()),
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn dataset_view(site: &Site, ds: &Dataset) -> DatasetView {
+    let base = &site.config.base_path;
+    DatasetView {
+        id: ds.id.0.clone(),
+        url: format!("{base}{}", ds.id.path()),
+        title: ds.title.clone(),
+        description: ds.description.clone(),
+        license: ds.license.clone().or_else(|| site.config.license.clone()),
+        notes: ds.notes.clone(),
+        fields: ds
+            .fields
+            .iter()
+            .map(|f| FieldView {
+                name: f.name.clone(),
+                title: f.title.clone(),
+                field_type: f.field_type.key(),
+                unit: f.unit.clone(),
+                description: f.description.clone(),
+            })
+            .collect(),
+        rows: dataset_rows(ds, base),
+        csv_url: format!("{base}datasets/{}.csv", ds.id),
+        json_url: format!("{base}datasets/{}.json", ds.id),
+        sources: sources_of(site, base, ds.rows.iter().map(|r| r.source.clone())),
+    }
+}
+
+pub(crate) fn table_view(site: &Site, t: &Table) -> TableView {
+    let base = &site.config.base_path;
+    let ds = t.dataset.as_ref().and_then(|d| site.datasets.get(d));
+    let mut source_ids = Vec::new();
+    let rows: Vec<RowView> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let (cells, source, finding): (Vec<CellView>, Option<SourceId>, Option<String>) =
+                match &r.item {
+                    RowItem::Finding(fid) => {
+                        let f = &site.findings[fid];
+                        (
+                            t.columns
+                                .iter()
+                                .map(|(c, _)| finding_cell(site, base, c, f))
+                                .collect(),
+                            Some(f.source.clone()),
+                            Some(fid.0.clone()),
+                        )
+                    }
+                    RowItem::Gap(gid) => {
+                        let g = &site.gaps[gid];
+                        (
+                            t.columns
+                                .iter()
+                                .map(|(c, _)| gap_cell(site, base, c, g))
+                                .collect(),
+                            Some(g.source.clone()),
+                            None,
+                        )
+                    }
+                    RowItem::Claim(cid) => {
+                        let c = &site.claims[cid];
+                        (
+                            t.columns
+                                .iter()
+                                .map(|(col, _)| claim_cell(site, base, col, c))
+                                .collect(),
+                            None,
+                            None,
+                        )
+                    }
+                    RowItem::Dataset(i) => {
+                        let ds = ds.expect("dataset rows come from the table's dataset");
+                        let row = &ds.rows[*i];
+                        let cells = t
+                            .columns
+                            .iter()
+                            .map(|(c, _)| match c {
+                                Column::Field(fi) => dataset_cell(ds, row, *fi, base),
+                                Column::Source => source_cell(site, base, &row.source),
+                                Column::Label => CellView::text(r.label.clone()),
+                                _ => {
+                                    match row.finding.as_ref().and_then(|f| site.findings.get(f)) {
+                                        Some(f) => finding_cell(site, base, c, f),
+                                        None => CellView::missing("—"),
+                                    }
+                                }
+                            })
+                            .collect();
+                        (
+                            cells,
+                            Some(row.source.clone()),
+                            row.finding.as_ref().map(|f| f.0.clone()),
+                        )
+                    }
+                };
+            if let Some(s) = &source {
+                source_ids.push(s.clone());
+            }
+            let header = match &r.item {
+                RowItem::Finding(f) => {
+                    CellView::link(r.label.clone(), format!("{base}{}", f.path()))
+                }
+                RowItem::Gap(g) => CellView::link(r.label.clone(), format!("{base}{}", g.path())),
+                RowItem::Claim(c) => CellView::link(r.label.clone(), format!("{base}{}", c.path())),
+                RowItem::Dataset(_) => CellView::text(r.label.clone()),
+            };
+            RowView {
+                header,
+                cells,
+                source: source.map(|s| s.0),
+                finding,
+            }
+        })
+        .collect();
+    let chart = t.chart.and_then(|_| chart_for(site, t));
+    TableView {
+        id: t.id.0.clone(),
+        url: format!("{base}{}", t.id.path()),
+        title: t.title.clone(),
+        caption: t.caption.clone(),
+        description: t.description.clone(),
+        notes: t.notes.clone(),
+        columns: t.columns.iter().map(|(_, l)| l.clone()).collect(),
+        rows,
+        chart,
+        csv_url: format!("{base}tables/{}.csv", t.id),
+        json_url: format!("{base}tables/{}.json", t.id),
+        sources: sources_of(site, base, source_ids.into_iter()),
+        dataset: ds.map(|d| (d.title.clone(), format!("{base}{}", d.id.path()))),
+    }
+}
+
+/// A bar chart of a table's finding rows: percentages on a 0–100 axis, counts on their own.
+/// Fractions, sums of money and gaps are not drawn as bars: the chart says why instead.
+fn chart_for(site: &Site, t: &Table) -> Option<String> {
+    let mut percent = 0;
+    let mut count = 0;
+    let mut bars = Vec::new();
+    for r in &t.rows {
+        match &r.item {
+            RowItem::Finding(fid) => {
+                let f = &site.findings[fid];
+                match f.value.kind {
+                    ValueKind::Percent => percent += 1,
+                    ValueKind::Count => count += 1,
+                    _ => {}
+                }
+                let value = match (f.value.kind, f.value.amount) {
+                    (ValueKind::Percent | ValueKind::Count, Amount::Number(n)) => {
+                        BarValue::Point(n, f.figure.clone())
+                    }
+                    (ValueKind::Percent | ValueKind::Count, Amount::Range { min, max }) => {
+                        BarValue::Range(min, max, f.figure.clone())
+                    }
+                    _ => BarValue::None(format!("not drawn: given as “{}”", f.figure)),
+                };
+                bars.push(Bar {
+                    label: r.label.clone(),
+                    value,
+                });
+            }
+            RowItem::Gap(_) => bars.push(Bar {
+                label: r.label.clone(),
+                value: BarValue::None("not published: missing, not zero".into()),
+            }),
+            _ => {}
+        }
+    }
+    if bars.is_empty() || (percent > 0 && count > 0) {
+        return None;
+    }
+    let axis = if count > 0 {
+        Axis::Count
+    } else {
+        Axis::Percent
+    };
+    let desc = format!(
+        "Bar chart of {} rows: {}. The same figures are in the table.",
+        bars.len(),
+        bars.iter()
+            .map(|b| match &b.value {
+                BarValue::Point(_, l) | BarValue::Range(_, _, l) => format!("{} {l}", b.label),
+                BarValue::None(why) => format!("{} {why}", b.label),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    Some(bar_chart(
+        &format!("chart-{}", t.id),
+        &t.title,
+        &desc,
+        axis,
+        &bars,
+    ))
+}
+
+/// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled, CRLF line ends.
+pub(crate) fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
+    fn field(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+    let mut out = String::new();
+    for line in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        out.push_str(&line.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+fn provenance(site: &Site, sources: &[(String, String, String)]) -> serde_json::Value {
+    json!({
+        "site": site.config.title,
+        "site_url": site.config.base_url,
+        "site_version": site.config.version,
+        "site_date": site.config.date,
+        "license": site.config.license,
+        "sources": sources.iter().map(|(id, title, url)| json!({"id": id, "title": title, "url": format!("{}{}", site.config.base_url.trim_end_matches('/'), url.strip_prefix(site.config.base_path.trim_end_matches('/')).unwrap_or(url))})).collect::<Vec<_>>(),
+    })
+}
+
+fn abs_url(site: &Site, path_url: &str) -> String {
+    let rel = path_url
+        .strip_prefix(&site.config.base_path)
+        .unwrap_or(path_url);
+    format!("{}{rel}", site.config.base_url)
+}
+
+/// The CSV and JSON downloads of a table: cells as shown, plus provenance columns.
+pub(crate) fn table_downloads(site: &Site, v: &TableView) -> (Vec<u8>, Vec<u8>) {
+    let mut header = vec!["item".to_string()];
+    header.extend(v.columns.iter().cloned());
+    header.extend(["finding_id", "source_id", "source_url"].map(String::from));
+    let rows: Vec<Vec<String>> = v
+        .rows
+        .iter()
+        .map(|r| {
+            let mut line = vec![r.header.text.clone()];
+            line.extend(r.cells.iter().map(|c| {
+                if c.kind == "missing" {
+                    String::new()
+                } else {
+                    c.text.clone()
+                }
+            }));
+            line.push(r.finding.clone().unwrap_or_default());
+            line.push(r.source.clone().unwrap_or_default());
+            line.push(
+                r.source
+                    .as_ref()
+                    .map(|s| format!("{}sources/{s}/", site.config.base_url))
+                    .unwrap_or_default(),
+            );
+            line
+        })
+        .collect();
+    let json_rows: Vec<serde_json::Value> = v
+        .rows
+        .iter()
+        .map(|r| {
+            let mut m = serde_json::Map::new();
+            m.insert("item".into(), json!(r.header.text));
+            for (c, label) in r.cells.iter().zip(&v.columns) {
+                let val = match c.kind {
+                    "missing" => serde_json::Value::Null,
+                    "gap" => json!({"missing": true, "note": c.text, "gap_url": c.url.as_ref().map(|u| abs_url(site, u))}),
+                    _ => json!(c.text),
+                };
+                m.insert(label.clone(), val);
+            }
+            m.insert("finding_id".into(), json!(r.finding));
+            m.insert("source_id".into(), json!(r.source));
+            serde_json::Value::Object(m)
+        })
+        .collect();
+    let doc = json!({
+        "id": v.id,
+        "title": v.title,
+        "caption": v.caption,
+        "url": abs_url(site, &v.url),
+        "notes": v.notes,
+        "columns": v.columns,
+        "rows": json_rows,
+        "provenance": provenance(site, &v.sources),
+    });
+    let mut j = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    j.push(b'\n');
+    (csv(&header, &rows), j)
+}
+
+/// The CSV and JSON downloads of a dataset: typed values (empty when missing) and provenance.
+pub(crate) fn dataset_downloads(site: &Site, ds: &Dataset) -> (Vec<u8>, Vec<u8>) {
+    let mut header: Vec<String> = ds.fields.iter().map(|f| f.name.clone()).collect();
+    header.extend(["finding_id", "source_id", "source_url"].map(String::from));
+    let rows: Vec<Vec<String>> = ds
+        .rows
+        .iter()
+        .map(|r| {
+            let mut line: Vec<String> = r
+                .cells
+                .iter()
+                .map(|c| match c {
+                    Cell::Missing => String::new(),
+                    Cell::Text(t) => t.clone(),
+                    Cell::Number(n) => num(*n),
+                    Cell::Bool(b) => b.to_string(),
+                })
+                .collect();
+            line.push(r.finding.as_ref().map(|f| f.0.clone()).unwrap_or_default());
+            line.push(r.source.0.clone());
+            line.push(format!("{}{}", site.config.base_url, r.source.path()));
+            line
+        })
+        .collect();
+    let json_rows: Vec<serde_json::Value> = ds
+        .rows
+        .iter()
+        .map(|r| {
+            let mut m = serde_json::Map::new();
+            for (c, f) in r.cells.iter().zip(&ds.fields) {
+                m.insert(
+                    f.name.clone(),
+                    match c {
+                        Cell::Missing => serde_json::Value::Null,
+                        Cell::Text(t) => json!(t),
+                        Cell::Number(n) => json!(n),
+                        Cell::Bool(b) => json!(b),
+                    },
+                );
+            }
+            m.insert("finding_id".into(), json!(r.finding.as_ref().map(|f| &f.0)));
+            m.insert("source_id".into(), json!(r.source.0));
+            m.insert("gap_id".into(), json!(r.gap.as_ref().map(|g| &g.0)));
+            serde_json::Value::Object(m)
+        })
+        .collect();
+    let sources = sources_of(
+        site,
+        &site.config.base_path,
+        ds.rows.iter().map(|r| r.source.clone()),
+    );
+    let doc = json!({
+        "id": ds.id.0,
+        "title": ds.title,
+        "description": ds.description,
+        "url": format!("{}{}", site.config.base_url, ds.id.path()),
+        "schema": ds.fields.iter().map(|f| json!({"name": f.name, "title": f.title, "type": f.field_type.key(), "unit": f.unit, "description": f.description})).collect::<Vec<_>>(),
+        "rows": json_rows,
+        "provenance": provenance(site, &sources),
+    });
+    let mut j = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    j.push(b'\n');
+    (csv(&header, &rows), j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_per_rfc4180() {
+        let out = csv(
+            &["a".into(), "b".into()],
+            &[
+                vec!["x, y".into(), "say \"hi\"".into()],
+                vec!["line\nbreak".into(), "£0.5".into()],
+            ],
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"line\nbreak\",£0.5\r\n"
+        );
+    }
+}
