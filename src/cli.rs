@@ -61,6 +61,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Check everything a build checks, without writing anything.
     Check(CheckArgs),
+    /// Add every URL the site publishes to permalinks.txt (and re-date changed findings).
+    Permalinks,
 }
 
 #[derive(Debug, Args)]
@@ -128,9 +130,54 @@ fn use_color(c: Color) -> bool {
     }
 }
 
+/// Today's date for `evident permalinks`: `SOURCE_DATE_EPOCH` if set, else the clock. This is a
+/// maintainer's command that edits an input file, so the clock is allowed here (never in builds).
+fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(0))
+                .unwrap_or(0)
+        });
+    date_from_epoch(secs)
+}
+
+fn run_permalinks(cli: &Cli, color: bool) -> i32 {
+    match crate::update_permalinks(&cli.root, &environment(None), &today()) {
+        Err(Fatal(d)) => {
+            print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
+            2
+        }
+        Ok(r) => {
+            print_diagnostics(&r.diagnostics, &r.inputs, Format::Human, color);
+            let blocked = r
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && !d.code.starts_with("permalink-"));
+            if blocked {
+                eprintln!("permalinks.txt not updated: fix the errors above first");
+                return 1;
+            }
+            if !cli.quiet {
+                eprintln!(
+                    "permalinks.txt: {} URL(s) added, {} finding(s) re-dated{}",
+                    r.added,
+                    r.changed,
+                    if r.written { "" } else { " (no change)" }
+                );
+            }
+            0
+        }
+    }
+}
+
 pub fn run(cli: &Cli) -> i32 {
     let color = use_color(cli.color);
     let (opts, strict, format) = match &cli.command {
+        Command::Permalinks => return run_permalinks(cli, color),
         Command::Build(b) => (
             BuildOptions {
                 root: cli.root.clone(),
@@ -224,6 +271,7 @@ fn summary(cli: &Cli, r: &BuildReport, failed: bool, color: bool) {
         (Command::Check(_), true) => {
             format!("{red}Check failed{reset} with {problems} in {secs:.2} s")
         }
+        (Command::Permalinks, _) => return,
     };
     eprintln!("{line}");
 }

@@ -31,6 +31,7 @@ pub mod export;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod permalinks;
 pub mod render;
 pub mod resolve;
 pub mod write;
@@ -167,6 +168,7 @@ pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, 
     diags.extend(d);
     let (files, d) = render::render(&site, &theme);
     diags.extend(d);
+    diags.extend(permalinks::check(&site, &files));
     (files, diagnostic::finish(diags))
 }
 
@@ -216,6 +218,71 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         written,
         elapsed: start.elapsed(),
     })
+}
+
+/// What `evident permalinks` did.
+#[derive(Debug)]
+pub struct PermalinksReport {
+    pub inputs: Inputs,
+    pub diagnostics: Vec<Diagnostic>,
+    pub added: usize,
+    pub changed: usize,
+    pub written: bool,
+}
+
+/// Adds every URL the site publishes to `permalinks.txt` (keeping every old line), re-dating
+/// findings that changed to `today`. Refuses while the site has errors other than removed URLs.
+pub fn update_permalinks(
+    root: &Path,
+    env: &Environment,
+    today: &str,
+) -> Result<PermalinksReport, Fatal> {
+    if !root.join("site.yaml").is_file() {
+        return Err(Fatal(
+            Diagnostic::error("no-site", format!("{} has no site.yaml", root.display()))
+                .help("run evident in a site's folder, or pass --root DIR"),
+        ));
+    }
+    let (inputs, mut diags) = load::load(root, None);
+    let (parsed, d) = parse::parse(&inputs);
+    diags.extend(d);
+    let (site, theme, d) = resolve::resolve(parsed, env);
+    diags.extend(d);
+    let (files, d) = render::render(&site, &theme);
+    diags.extend(d);
+    let diags = diagnostic::finish(diags);
+    let blocking = diags
+        .iter()
+        .any(|d| d.is_error() && !d.code.starts_with("permalink-"));
+    let mut report = PermalinksReport {
+        inputs,
+        diagnostics: diags,
+        added: 0,
+        changed: 0,
+        written: false,
+    };
+    if blocking {
+        return Ok(report);
+    }
+    let path = root.join(permalinks::MANIFEST);
+    let old = report
+        .inputs
+        .text(Path::new(permalinks::MANIFEST))
+        .unwrap_or("")
+        .to_string();
+    let (text, added, changed) = permalinks::update(&old, &site, &files, today);
+    if text != old {
+        std::fs::write(&path, text).map_err(|e| {
+            Fatal(
+                Diagnostic::error("io-error", format!("cannot write {}: {e}", path.display()))
+                    .help("check the folder's permissions"),
+            )
+        })?;
+        report.written = true;
+    }
+    report.added = added;
+    report.changed = changed;
+    Ok(report)
 }
 
 /// Converts `SOURCE_DATE_EPOCH` (seconds) to `YYYY-MM-DD` (UTC).

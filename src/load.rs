@@ -101,7 +101,11 @@ fn is_text(rel: &Path) -> bool {
     let top = rel.components().next().and_then(|c| c.as_os_str().to_str());
     let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
     match top {
-        Some("site.yaml") | Some("data") | Some("archive") | Some("templates") => true,
+        Some("site.yaml")
+        | Some("permalinks.txt")
+        | Some("data")
+        | Some("archive")
+        | Some("templates") => true,
         Some("content") => ext == "md",
         Some("themes") => {
             rel.components().nth(2).and_then(|c| c.as_os_str().to_str()) == Some("templates")
@@ -130,9 +134,11 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
     };
     let skip = skip.and_then(|s| s.canonicalize().ok());
 
-    let site_yaml = root.join("site.yaml");
-    if site_yaml.exists() {
-        read_one(root, &canonical_root, &site_yaml, &mut inputs, &mut diags);
+    for name in ["site.yaml", crate::permalinks::MANIFEST] {
+        let file = root.join(name);
+        if file.exists() {
+            read_one(root, &canonical_root, &file, &mut inputs, &mut diags);
+        }
     }
     for folder in SITE_FOLDERS {
         let dir = root.join(folder);

@@ -645,6 +645,10 @@ pub struct Site {
     pub datasets: BTreeMap<DatasetId, Dataset>,
     pub backlinks: Backlinks,
     pub assets: Vec<Asset>,
+    /// Old path → new path, from `aliases:` (paths below the site, e.g. `findings/old/`).
+    pub redirects: BTreeMap<String, String>,
+    /// The committed list of published URLs (empty when the site has none yet).
+    pub manifest: Vec<crate::permalinks::Entry>,
 }
 
 impl Site {

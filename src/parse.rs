@@ -64,6 +64,8 @@ pub(crate) struct RawPerson {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSource {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
     #[serde(rename = "type")]
     pub source_type: S<RawSourceType>,
     pub title: String,
@@ -123,6 +125,8 @@ pub(crate) struct RawFindingsFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFinding {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
     pub id: S<String>,
     pub statement: String,
     pub figure: S<String>,
@@ -192,6 +196,8 @@ pub(crate) struct RawStance {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClaim {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
     pub title: String,
     pub topic: S<String>,
     pub summary: Option<String>,
@@ -202,6 +208,8 @@ pub(crate) struct RawClaim {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTopic {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
     pub title: String,
     pub question: Option<String>,
     pub summary: Option<String>,
@@ -212,6 +220,8 @@ pub(crate) struct RawTopic {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGap {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
     pub title: String,
     pub source: S<String>,
     pub origin: Option<S<String>>,
@@ -347,6 +357,7 @@ pub struct Parsed {
     pub(crate) assets: BTreeMap<String, (PathBuf, Vec<u8>)>,
     /// Paths of content files, to resolve links to `.md` files.
     pub(crate) content_files: Vec<PathBuf>,
+    pub(crate) manifest: Vec<crate::permalinks::Entry>,
 }
 
 /// The kinds of node that live in `content/<folder>/<id>.md`.
@@ -367,6 +378,9 @@ pub fn parse(inputs: &Inputs) -> (Parsed, Vec<Diagnostic>) {
                 .in_file(config_path)
                 .help("run evident in a site's folder (or pass --root DIR), or create one with `evident init DIR`"),
         ),
+    }
+    if let Some(text) = inputs.text(Path::new(crate::permalinks::MANIFEST)) {
+        parsed.manifest = crate::permalinks::parse(text, &mut diags);
     }
     let theme = parsed
         .config

@@ -130,6 +130,12 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
             .into_iter()
             .map(|(path, bytes)| OutputFile { path, bytes }),
     );
+    for (old, new) in &site.redirects {
+        files.push(OutputFile {
+            path: format!("{old}index.html"),
+            bytes: redirect_page(&site.config, new).into_bytes(),
+        });
+    }
     files.push(OutputFile {
         path: "datapackage.json".into(),
         bytes: export::datapackage(site),
@@ -438,6 +444,8 @@ struct FindingView {
     origin: Option<Ref>,
     locator: String,
     quote: String,
+    /// When the finding last changed, from permalinks.txt.
+    changed: Option<String>,
     population: Option<String>,
     period: Option<String>,
     place: Option<String>,
@@ -721,6 +729,7 @@ impl Views {
             })
             .collect();
 
+        let dates = crate::permalinks::finding_dates(site);
         let findings = site
             .findings
             .values()
@@ -739,6 +748,7 @@ impl Views {
                     origin: f.origin.as_ref().map(source_ref),
                     locator: f.locator.clone(),
                     quote: f.quote.clone(),
+                    changed: dates.get(&f.id.0).cloned(),
                     population: f.population.clone(),
                     period: f.period.clone(),
                     place: f.place.clone(),
@@ -1265,6 +1275,23 @@ impl Views {
         }));
         jobs
     }
+}
+
+/// A page at an old URL that sends readers (and search engines, via the canonical link) to the
+/// new one; it works without JavaScript.
+fn redirect_page(config: &Config, new: &str) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let to = esc(&format!("{}{new}", config.base_path));
+    let canonical = esc(&format!("{}{new}", config.base_url));
+    format!(
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {to}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n",
+        esc(&config.language)
+    )
 }
 
 fn join_names(names: &[String]) -> String {

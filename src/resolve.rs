@@ -291,6 +291,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
         },
         &mut diags,
     );
+    let redirects = redirects(&parsed, &mut diags);
     let backlinks = backlinks(&findings, &claims, &gaps);
     let assets = parsed
         .assets
@@ -314,8 +315,67 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
         datasets,
         backlinks,
         assets,
+        redirects,
+        manifest: std::mem::take(&mut parsed.manifest),
     };
     (site, theme, diags)
+}
+
+/// Old URLs from `aliases:`: each must be a valid id that no node of its kind has now.
+fn redirects(parsed: &Parsed, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    let mut add = |kind: &str,
+                   folder: &str,
+                   id: &str,
+                   file: &Path,
+                   alias: &Spanned<String>,
+                   taken: &BTreeSet<&str>| {
+        let pos = position_of(alias);
+        if !check_id(&alias.value, kind, file, pos, diags) {
+            return;
+        }
+        let old = format!("{folder}/{}/", alias.value);
+        if taken.contains(alias.value.as_str()) || out.contains_key(&old) {
+            diags.push(
+                Diagnostic::error(
+                    "alias-clash",
+                    format!(
+                        "`{}` is already the id or alias of another {kind}",
+                        alias.value
+                    ),
+                )
+                .at_opt(file, pos)
+                .help("an old URL can redirect to one place only; remove one of the two"),
+            );
+            return;
+        }
+        out.insert(old, format!("{folder}/{id}/"));
+    };
+    let findings: BTreeSet<&str> = parsed
+        .findings
+        .iter()
+        .map(|(_, f)| f.value.id.value.as_str())
+        .collect();
+    for (file, f) in &parsed.findings {
+        for a in &f.value.aliases {
+            add("finding", "findings", &f.value.id.value, file, a, &findings);
+        }
+    }
+    macro_rules! docs {
+        ($list:expr, $kind:literal, $folder:literal) => {
+            let taken: BTreeSet<&str> = $list.iter().map(|d| d.stem.as_str()).collect();
+            for d in &$list {
+                for a in &d.meta.aliases {
+                    add($kind, $folder, &d.stem, &d.file, a, &taken);
+                }
+            }
+        };
+    }
+    docs!(parsed.sources, "source", "sources");
+    docs!(parsed.claims, "claim", "claims");
+    docs!(parsed.topics, "topic", "topics");
+    docs!(parsed.gaps, "gap", "gaps");
+    out
 }
 
 fn backlinks(

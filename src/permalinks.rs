@@ -1,0 +1,321 @@
+//! Permalinks that never break. The site's committed manifest, `permalinks.txt`, lists every URL
+//! it has published; a build in which a listed URL disappears (without an `aliases:` entry on the
+//! node that replaced it) fails, naming the line. `evident permalinks` adds new URLs to it.
+//!
+//! For findings the manifest also records a hash of the finding's record and the date that hash
+//! was last seen to change, so each finding page can say when it last changed without reading
+//! version control or the clock at build time.
+//!
+//! Format, one URL a line, `#` comments allowed:
+//!
+//! ```text
+//! /findings/cc-2013-council-staff-lead/ 2026-11-24 9f2c1a0b7d3e4f51
+//! /sources/beresford-2013-community-care/
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::model::{Amount, Finding, Site};
+use crate::render::OutputFile;
+
+pub const MANIFEST: &str = "permalinks.txt";
+
+/// One line of the manifest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub line: u32,
+    /// The URL path below the site, starting with `/`, with an optional `#anchor`.
+    pub path: String,
+    pub changed: Option<String>,
+    pub hash: Option<String>,
+}
+
+/// Parses the manifest; a malformed line is a diagnostic at its place.
+pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let l = raw.trim();
+        if l.is_empty() || l.starts_with('#') {
+            continue;
+        }
+        let mut parts = l.split_whitespace();
+        let path = parts.next().unwrap_or_default().to_string();
+        let changed = parts.next().map(str::to_string);
+        let hash = parts.next().map(str::to_string);
+        let bad_date = changed
+            .as_ref()
+            .is_some_and(|d| crate::resolve::parse_date(d).is_none_or(|d| d.day.is_none()));
+        if !path.starts_with('/') || parts.next().is_some() || bad_date {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-manifest",
+                    "this line is not `/path/ [YYYY-MM-DD [hash]]`",
+                )
+                .at(MANIFEST, Position::new(line, 1).with_len(raw.len()))
+                .help("fix the line, or regenerate the file's new lines with `evident permalinks`"),
+            );
+            continue;
+        }
+        out.push(Entry {
+            line,
+            path,
+            changed,
+            hash,
+        });
+    }
+    out
+}
+
+/// A stable fingerprint of what a finding says (FNV-1a, 64 bits): its figure, value, quote,
+/// locator, statement and sources. Wording of stances does not count as a change to the finding.
+pub fn finding_hash(f: &Finding) -> String {
+    let amount = match f.value.amount {
+        Amount::Number(n) => format!("{n}"),
+        Amount::Range { min, max } => format!("{min}..{max}"),
+        Amount::Fraction {
+            numerator,
+            denominator,
+        } => format!("{numerator}/{denominator}"),
+    };
+    let text = [
+        f.figure.as_str(),
+        f.value.kind.key(),
+        &amount,
+        f.value.qualifier.as_deref().unwrap_or(""),
+        f.quote.as_str(),
+        f.locator.as_str(),
+        f.statement.as_str(),
+        f.source.as_str(),
+        f.origin.as_ref().map_or("", |o| o.as_str()),
+    ]
+    .join("\u{1f}");
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The URL paths a build publishes that the manifest tracks: pages and data downloads, not the
+/// theme's own files.
+pub fn published(files: &[OutputFile]) -> BTreeSet<String> {
+    files
+        .iter()
+        .filter_map(|f| {
+            let p = f.path.as_str();
+            if p == "404.html" {
+                None
+            } else if p == "index.html" {
+                Some("/".to_string())
+            } else if let Some(dir) = p.strip_suffix("/index.html") {
+                Some(format!("/{dir}/"))
+            } else {
+                let ext = Path::new(p)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("");
+                ["json", "csv", "bib", "ris", "atom", "xml"]
+                    .contains(&ext)
+                    .then(|| format!("/{p}"))
+            }
+        })
+        .collect()
+}
+
+/// Fails the build for every listed URL (or anchor) that this build no longer publishes, and warns
+/// when a finding changed since the manifest recorded it.
+pub fn check(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    if site.manifest.is_empty() {
+        return diags;
+    }
+    let published = published(files);
+    let html: BTreeMap<String, &[u8]> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| {
+            let dir = f.path.strip_suffix("index.html").unwrap_or(&f.path);
+            (format!("/{dir}"), f.bytes.as_slice())
+        })
+        .collect();
+    for e in &site.manifest {
+        let (path, anchor) = match e.path.split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (e.path.as_str(), None),
+        };
+        let at = Position::new(e.line, 1).with_len(e.path.chars().count());
+        if !published.contains(path) {
+            diags.push(
+                Diagnostic::error("permalink-removed", format!("{path} was published before, and this build no longer has it"))
+                    .at(MANIFEST, at)
+                    .help("restore the page, or add its old id to `aliases:` on the node that replaces it so the old URL redirects"),
+            );
+            continue;
+        }
+        if let Some(a) = anchor {
+            let needle = format!("id=\"{a}\"");
+            let found = html
+                .get(path)
+                .is_some_and(|b| String::from_utf8_lossy(b).contains(&needle));
+            if !found {
+                diags.push(
+                    Diagnostic::error(
+                        "permalink-anchor-removed",
+                        format!("{path} no longer has the anchor #{a}, which citations point to"),
+                    )
+                    .at(MANIFEST, at)
+                    .help("keep the heading or element with that id on the page"),
+                );
+            }
+        }
+        if let (Some(id), Some(hash)) = (
+            path.strip_prefix("/findings/")
+                .and_then(|p| p.strip_suffix('/')),
+            &e.hash,
+        ) {
+            if let Some(f) = site.findings.get(&crate::model::FindingId(id.to_string())) {
+                if &finding_hash(f) != hash {
+                    diags.push(
+                        Diagnostic::warning(
+                            "permalink-stale",
+                            format!("finding `{id}` changed since permalinks.txt recorded it"),
+                        )
+                        .at(MANIFEST, at)
+                        .help("run `evident permalinks` to record the change and its date"),
+                    );
+                }
+            }
+        }
+    }
+    let listed: BTreeSet<&str> = site
+        .manifest
+        .iter()
+        .map(|e| e.path.split('#').next().unwrap_or(""))
+        .collect();
+    let unlisted: Vec<&String> = published
+        .iter()
+        .filter(|p| !listed.contains(p.as_str()))
+        .collect();
+    if let Some(first) = unlisted.first() {
+        diags.push(
+            Diagnostic::warning(
+                "permalink-unlisted",
+                format!(
+                    "{} published URL(s) are not in permalinks.txt yet, e.g. {first}",
+                    unlisted.len()
+                ),
+            )
+            .in_file(MANIFEST)
+            .help("run `evident permalinks` to add them, and commit the file"),
+        );
+    }
+    diags
+}
+
+/// The date each finding last changed, according to the manifest (only where its hash matches).
+pub fn finding_dates(site: &Site) -> BTreeMap<String, String> {
+    site.manifest
+        .iter()
+        .filter_map(|e| {
+            let id = e.path.strip_prefix("/findings/")?.strip_suffix('/')?;
+            let f = site
+                .findings
+                .get(&crate::model::FindingId(id.to_string()))?;
+            if e.hash.as_deref() != Some(finding_hash(f).as_str()) {
+                return None;
+            }
+            Some((id.to_string(), e.changed.clone()?))
+        })
+        .collect()
+}
+
+/// The manifest after `evident permalinks`: every old line kept (a removed URL must stay listed, so
+/// the build keeps failing until it is restored or redirected), new URLs added, and findings whose
+/// hash changed re-dated to `today`.
+pub fn update(old: &str, site: &Site, files: &[OutputFile], today: &str) -> (String, usize, usize) {
+    let mut ignored = Vec::new();
+    let entries = parse(old, &mut ignored);
+    let mut by_path: BTreeMap<String, (Option<String>, Option<String>)> = entries
+        .into_iter()
+        .map(|e| (e.path, (e.changed, e.hash)))
+        .collect();
+    let mut added = 0;
+    let mut changed = 0;
+    for p in published(files) {
+        let finding = p
+            .strip_prefix("/findings/")
+            .and_then(|x| x.strip_suffix('/'))
+            .and_then(|id| site.findings.get(&crate::model::FindingId(id.to_string())));
+        let entry = by_path.entry(p.clone()).or_insert_with(|| {
+            added += 1;
+            (Some(today.to_string()), None)
+        });
+        if let Some(f) = finding {
+            let h = finding_hash(f);
+            if entry.1.as_deref() != Some(h.as_str()) {
+                if entry.1.is_some() {
+                    changed += 1;
+                    entry.0 = Some(today.to_string());
+                }
+                entry.1 = Some(h);
+            }
+        }
+    }
+    let mut out = String::from(
+        "# Every URL this site has published. evident fails a build that drops one; give a renamed\n\
+         # node `aliases:` instead. `evident permalinks` adds new URLs; commit this file.\n\
+         # Columns: path, date first published or (findings) last changed, finding hash.\n",
+    );
+    for (path, (date, hash)) in by_path {
+        out.push_str(&path);
+        if let Some(d) = date {
+            out.push(' ');
+            out.push_str(&d);
+            if let Some(h) = hash {
+                out.push(' ');
+                out.push_str(&h);
+            }
+        }
+        out.push('\n');
+    }
+    (out, added, changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_lines() {
+        let mut d = Vec::new();
+        let e = parse("# c\n/a/ 2024-01-02 abc\n\nnope\n/b/\n", &mut d);
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].line, 2);
+        assert_eq!(e[1].path, "/b/");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].position.map(|p| p.line), Some(4));
+    }
+
+    #[test]
+    fn published_paths() {
+        let f = |p: &str| OutputFile {
+            path: p.into(),
+            bytes: vec![],
+        };
+        let p = published(&[
+            f("index.html"),
+            f("a/b/index.html"),
+            f("404.html"),
+            f("site.css"),
+            f("x.csv"),
+        ]);
+        assert_eq!(
+            p.into_iter().collect::<Vec<_>>(),
+            vec!["/", "/a/b/", "/x.csv"]
+        );
+    }
+}
