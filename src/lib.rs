@@ -38,6 +38,7 @@ pub mod write;
 
 mod charts;
 mod data;
+mod docs_tests;
 mod markdown;
 mod tables;
 mod tableview;
