@@ -212,6 +212,16 @@ pub fn run(cli: &Cli) -> i32 {
     };
     print_diagnostics(&report.diagnostics, &report.inputs, format, color);
     let failed = report.errors() > 0 || (strict && report.warnings() > 0);
+    if cli.verbose {
+        eprintln!(
+            "read {} input files; rendered {} output files",
+            report.inputs.files.len(),
+            report.files.len()
+        );
+        for (stage, took) in &report.timings {
+            eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
+    }
     if !cli.quiet && format == Format::Human {
         summary(cli, &report, failed, color);
     }

@@ -72,6 +72,8 @@ pub struct BuildReport {
     /// Whether the output folder was replaced.
     pub written: bool,
     pub elapsed: Duration,
+    /// Each stage and how long it took.
+    pub timings: Timings,
 }
 
 impl BuildReport {
@@ -164,13 +166,29 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Fatal> {
 
 /// Runs the pure stages on loaded inputs.
 pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let (files, diags, _) = run_stages(inputs, env);
+    (files, diags)
+}
+
+/// A stage's name and how long it took.
+type Timings = Vec<(&'static str, Duration)>;
+
+/// The pure stages, with how long each took (for `--verbose`).
+fn run_stages(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, Vec<Diagnostic>, Timings) {
+    let mut timings = Vec::new();
+    let t = Instant::now();
     let (parsed, mut diags) = parse::parse(inputs);
+    timings.push(("parse", t.elapsed()));
+    let t = Instant::now();
     let (site, theme, d) = resolve::resolve(parsed, env);
     diags.extend(d);
+    timings.push(("resolve", t.elapsed()));
+    let t = Instant::now();
     let (files, d) = render::render(&site, &theme);
     diags.extend(d);
     diags.extend(permalinks::check(&site, &files));
-    (files, diagnostic::finish(diags))
+    timings.push(("render", t.elapsed()));
+    (files, diagnostic::finish(diags), timings)
 }
 
 /// Builds the site: load, parse, resolve, render, and (when `output` is set and nothing is in
@@ -200,8 +218,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         write::check_output(out).map_err(Fatal)?;
     }
     let skip = opts.output.as_deref();
+    let t = Instant::now();
     let (inputs, mut diags) = load::load(&opts.root, skip);
-    let (files, d) = build_in_memory(&inputs, &opts.env);
+    let mut timings = vec![("load", t.elapsed())];
+    let (files, d, stage_timings) = run_stages(&inputs, &opts.env);
+    timings.extend(stage_timings);
     diags.extend(d);
     let diags = diagnostic::finish(diags);
     let failed = diags
@@ -209,7 +230,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         .any(|d| d.is_error() || (opts.deny_warnings && d.severity == Severity::Warning));
     let mut written = false;
     if let (Some(out), false) = (&opts.output, failed) {
+        let t = Instant::now();
         write::write(&files, out).map_err(Fatal)?;
+        timings.push(("write", t.elapsed()));
         written = true;
     }
     Ok(BuildReport {
@@ -218,6 +241,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         files: if failed { Vec::new() } else { files },
         written,
         elapsed: start.elapsed(),
+        timings,
     })
 }
 
