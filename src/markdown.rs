@@ -79,10 +79,22 @@ pub(crate) fn scan(body: &str) -> Scan {
 /// How [`to_html`] treats raw HTML in the Markdown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RawHtml {
-    /// Shown as text: the safe default, since content is not trusted to write markup.
-    Escape,
+    /// Kept, but sanitised with ammonia: the default, since content is not trusted to run script
+    /// or load from elsewhere. Harmless markup such as `<abbr>` or `<sup>` survives.
+    Sanitise,
     /// Passed through, for sites that opt in with `raw_html: true`.
     Allow,
+}
+
+/// Strips anything that could run script or load from another site, keeping ids and classes so
+/// anchors, footnotes and theme styles still work. Link `rel` is left alone.
+fn sanitise(html: &str) -> String {
+    ammonia::Builder::default()
+        .add_generic_attributes(["id", "class", "lang", "title"])
+        .link_rel(None)
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .clean(html)
+        .to_string()
 }
 
 /// Renders `body` to HTML, replacing each link destination found in `links` (dest → URL) and
@@ -92,6 +104,7 @@ pub(crate) fn to_html(body: &str, links: &HashMap<String, String>, raw: RawHtml)
     let mut events: Vec<Event> = Vec::new();
     let mut in_heading: Option<usize> = None;
     let mut heading_text = String::new();
+    let mut has_raw = false;
     for event in Parser::new_ext(body, options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => {
@@ -142,14 +155,18 @@ pub(crate) fn to_html(body: &str, links: &HashMap<String, String>, raw: RawHtml)
                     id,
                 }));
             }
-            Event::Html(h) | Event::InlineHtml(h) if raw == RawHtml::Escape => {
-                events.push(Event::Text(h));
+            Event::Html(_) | Event::InlineHtml(_) => {
+                has_raw = true;
+                events.push(event);
             }
             other => events.push(other),
         }
     }
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    if has_raw && raw == RawHtml::Sanitise {
+        return sanitise(&out);
+    }
     out
 }
 
@@ -243,11 +260,24 @@ mod tests {
         let html = to_html(
             "## Hello world\n\n[x](finding:a) <script>x</script>\n",
             &links,
-            RawHtml::Escape,
+            RawHtml::Sanitise,
         );
         assert!(html.contains(r#"<h2 id="hello-world">"#), "{html}");
         assert!(html.contains(r#"href="/findings/a/""#), "{html}");
-        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<script"), "{html}");
+        let kept = to_html(
+            "A <abbr title=\"Resource Allocation System\">RAS</abbr> <img src=x onerror=alert(1)> [j](javascript:alert(1))\n",
+            &HashMap::new(),
+            RawHtml::Sanitise,
+        );
+        assert!(
+            kept.contains("<abbr title=\"Resource Allocation System\">RAS</abbr>"),
+            "{kept}"
+        );
+        assert!(
+            !kept.contains("onerror") && !kept.contains("javascript:"),
+            "{kept}"
+        );
     }
 
     #[test]

@@ -615,7 +615,7 @@ impl Views {
         let raw = if c.raw_html {
             RawHtml::Allow
         } else {
-            RawHtml::Escape
+            RawHtml::Sanitise
         };
         let html = |d: &Document| to_html(&d.body, &d.links, raw);
 
