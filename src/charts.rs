@@ -111,7 +111,7 @@ pub fn bar_chart(id: &str, title: &str, description: &str, axis: Axis, bars: &[B
         );
     }
     let unit = match axis {
-        Axis::Percent => "Per cent of respondents or cases (%)",
+        Axis::Percent => "Per cent (%)",
         Axis::Count => "Count",
     };
     let _ = write!(

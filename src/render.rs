@@ -70,9 +70,17 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
             );
         }
     }
-    if diags.iter().any(Diagnostic::is_error) {
+    // A missing template stops here; a template that failed to compile does not, so that every
+    // other template's mistakes are found in the same run.
+    if diags.iter().any(|d| d.code == "missing-template") {
         return (Vec::new(), diags);
     }
+    let broken: HashSet<String> = theme
+        .templates
+        .keys()
+        .filter(|name| env.get_template(name).is_err())
+        .cloned()
+        .collect();
     let views = Views::new(site);
     let jobs = views.jobs(site);
     let errors = Mutex::new(Vec::new());
@@ -84,10 +92,16 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
                 bytes: html.into_bytes(),
             }),
             Err(e) => {
-                errors
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(template_error(theme, &e, &job.output));
+                // A page that fails only because a template it uses did not compile adds nothing
+                // to the syntax error already reported.
+                let knock_on = e.kind() == minijinja::ErrorKind::TemplateNotFound
+                    && broken.iter().any(|b| e.to_string().contains(b.as_str()));
+                if !knock_on {
+                    errors
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(template_error(theme, &e, &job.output));
+                }
                 None
             }
         })
@@ -191,9 +205,15 @@ fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic
         minijinja::ErrorKind::TemplateNotFound => "template-not-found",
         _ => "template-error",
     };
-    let position = e
-        .line()
-        .map(|l| Position::new(u32::try_from(l).unwrap_or(u32::MAX), 1));
+    let text = theme.templates.get(name).map(|t| t.text.as_str());
+    let position = match (e.range(), text) {
+        (Some(r), Some(t)) if r.start <= t.len() => {
+            Some(Position::of_offset(t, r.start).with_len(r.end.saturating_sub(r.start)))
+        }
+        _ => e
+            .line()
+            .map(|l| Position::new(u32::try_from(l).unwrap_or(u32::MAX), 1)),
+    };
     Diagnostic::error(code, format!("{}: {message}", e.kind()))
         .at_opt(file, position)
         .help(match code {
