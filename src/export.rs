@@ -517,14 +517,14 @@ pub fn datapackage(site: &Site) -> Vec<u8> {
             })
             .collect();
         fields.extend(
-            ["finding_id", "source_id", "source_url"]
+            crate::tableview::PROVENANCE_COLUMNS
                 .iter()
                 .map(|n| json!({"name": n, "type": "string"})),
         );
         resources.push(json!({
             "name": format!("dataset-{}", ds.id),
             "title": ds.title,
-            "description": ds.description,
+            "description": ds.description.clone().unwrap_or_else(|| ds.title.clone()),
             "path": format!("datasets/{}.csv", ds.id),
             "format": "csv",
             "mediatype": "text/csv",
@@ -537,7 +537,7 @@ pub fn datapackage(site: &Site) -> Vec<u8> {
         let v = crate::tableview::table_view(site, t);
         let mut names = vec!["item".to_string()];
         names.extend(v.columns.iter().cloned());
-        names.extend(["finding_id", "source_id", "source_url"].map(String::from));
+        names.extend(crate::tableview::PROVENANCE_COLUMNS.map(String::from));
         resources.push(json!({
             "name": format!("table-{}", t.id),
             "title": t.title,

@@ -574,11 +574,33 @@ fn abs_url(site: &Site, path_url: &str) -> String {
     format!("{}{rel}", site.config.base_url)
 }
 
+/// Columns every CSV download ends with, so that a row copied out of its file still says where it
+/// came from, under what licence, and from which version of the site.
+pub(crate) const PROVENANCE_COLUMNS: [&str; 5] = [
+    "finding_id",
+    "source_id",
+    "source_url",
+    "license",
+    "site_version",
+];
+
+fn provenance_cells(site: &Site, finding: Option<&str>, source: Option<&str>) -> [String; 5] {
+    [
+        finding.unwrap_or_default().to_string(),
+        source.unwrap_or_default().to_string(),
+        source
+            .map(|s| format!("{}sources/{s}/", site.config.base_url))
+            .unwrap_or_default(),
+        site.config.license.clone().unwrap_or_default(),
+        site.config.version.clone().unwrap_or_default(),
+    ]
+}
+
 /// The CSV and JSON downloads of a table: cells as shown, plus provenance columns.
 pub(crate) fn table_downloads(site: &Site, v: &TableView) -> (Vec<u8>, Vec<u8>) {
     let mut header = vec!["item".to_string()];
     header.extend(v.columns.iter().cloned());
-    header.extend(["finding_id", "source_id", "source_url"].map(String::from));
+    header.extend(PROVENANCE_COLUMNS.map(String::from));
     let rows: Vec<Vec<String>> = v
         .rows
         .iter()
@@ -591,14 +613,11 @@ pub(crate) fn table_downloads(site: &Site, v: &TableView) -> (Vec<u8>, Vec<u8>) 
                     c.text.clone()
                 }
             }));
-            line.push(r.finding.clone().unwrap_or_default());
-            line.push(r.source.clone().unwrap_or_default());
-            line.push(
-                r.source
-                    .as_ref()
-                    .map(|s| format!("{}sources/{s}/", site.config.base_url))
-                    .unwrap_or_default(),
-            );
+            line.extend(provenance_cells(
+                site,
+                r.finding.as_deref(),
+                r.source.as_deref(),
+            ));
             line
         })
         .collect();
@@ -639,7 +658,7 @@ pub(crate) fn table_downloads(site: &Site, v: &TableView) -> (Vec<u8>, Vec<u8>) 
 /// The CSV and JSON downloads of a dataset: typed values (empty when missing) and provenance.
 pub(crate) fn dataset_downloads(site: &Site, ds: &Dataset) -> (Vec<u8>, Vec<u8>) {
     let mut header: Vec<String> = ds.fields.iter().map(|f| f.name.clone()).collect();
-    header.extend(["finding_id", "source_id", "source_url"].map(String::from));
+    header.extend(PROVENANCE_COLUMNS.map(String::from));
     let rows: Vec<Vec<String>> = ds
         .rows
         .iter()
@@ -654,9 +673,11 @@ pub(crate) fn dataset_downloads(site: &Site, ds: &Dataset) -> (Vec<u8>, Vec<u8>)
                     Cell::Bool(b) => b.to_string(),
                 })
                 .collect();
-            line.push(r.finding.as_ref().map(|f| f.0.clone()).unwrap_or_default());
-            line.push(r.source.0.clone());
-            line.push(format!("{}{}", site.config.base_url, r.source.path()));
+            line.extend(provenance_cells(
+                site,
+                r.finding.as_ref().map(|f| f.0.as_str()),
+                Some(&r.source.0),
+            ));
             line
         })
         .collect();
