@@ -41,6 +41,18 @@ pub const TEMPLATE_ANCHORS: &[(&str, &[&str])] = &[
     ("gap", &["main", "claims"]),
 ];
 
+/// Files every build writes besides pages, which Markdown may link to.
+pub const GENERATED_FILES: [&str; 8] = [
+    "evidence.json",
+    "datapackage.json",
+    "downloads/sources.csv",
+    "downloads/findings.csv",
+    "downloads/claims.csv",
+    "downloads/stances.csv",
+    "downloads/topics.csv",
+    "downloads/gaps.csv",
+];
+
 fn template_anchors(kind: &str) -> &'static [&'static str] {
     TEMPLATE_ANCHORS
         .iter()
@@ -1220,12 +1232,37 @@ impl Targets {
             anchors.extend(template_anchors("page").iter().map(|s| s.to_string()));
             t.anchors.insert(path, anchors);
         }
-        for folder in NODE_FOLDERS.iter().chain(["findings"].iter()) {
+        for folder in NODE_FOLDERS
+            .iter()
+            .chain(["findings", "tables", "datasets"].iter())
+        {
             t.anchors
                 .entry(format!("{folder}/"))
                 .or_default()
                 .insert("main".into());
         }
+        // Pages and files the render stage generates, so Markdown may link to them too.
+        for (folder, stems) in [
+            (
+                "tables",
+                parsed.tables.iter().map(|x| &x.stem).collect::<Vec<_>>(),
+            ),
+            (
+                "datasets",
+                parsed.datasets.iter().map(|x| &x.stem).collect(),
+            ),
+        ] {
+            for stem in stems {
+                t.anchors
+                    .entry(format!("{folder}/{stem}/"))
+                    .or_default()
+                    .insert("main".into());
+                t.assets.insert(format!("{folder}/{stem}.csv"));
+                t.assets.insert(format!("{folder}/{stem}.json"));
+            }
+        }
+        t.assets
+            .extend(GENERATED_FILES.iter().map(|f| f.to_string()));
         t
     }
 

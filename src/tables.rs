@@ -285,9 +285,12 @@ fn check_figure_cell(
         Amount::Number(n) => Some(n),
         _ => None,
     };
+    let kind_ok = field.field_type != FieldType::Percent || f.value.kind == ValueKind::Percent;
+    // Leaving the cell empty is always honest (the figure column or the finding gives it);
+    // a number must be the finding's own, of the same kind.
     let ok = match (cell, expected) {
-        (Cell::Number(n), Some(e)) => (n - e).abs() < 1e-9,
-        (Cell::Missing, _) => false,
+        (Cell::Missing, _) => true,
+        (Cell::Number(n), Some(e)) => kind_ok && (n - e).abs() < 1e-9,
         _ => false,
     };
     if !ok {
