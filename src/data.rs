@@ -72,7 +72,10 @@ fn classify(message: &str) -> (&'static str, &'static str) {
         )
     } else if message.contains("duplicate") {
         ("duplicate-key", "a key may appear once in a mapping")
-    } else if message.contains("invalid type") || message.contains("invalid value") {
+    } else if message.contains("invalid type")
+        || message.contains("invalid value")
+        || is_invalid_scalar(message)
+    {
         (
             "wrong-type",
             "give the value the type docs/reference.md names (quote text that looks like a number or date)",
@@ -90,10 +93,25 @@ fn classify(message: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// serde-saphyr reports a scalar of the wrong type as "invalid i64", "invalid bool" and so on.
+fn is_invalid_scalar(message: &str) -> bool {
+    const TYPES: [&str; 14] = [
+        "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "f32", "f64", "bool",
+        "char",
+    ];
+    message
+        .strip_prefix("invalid ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .is_some_and(|t| TYPES.contains(&t.trim_end_matches(':')))
+}
+
 /// The position a `Spanned` value was found at, if the parser knew it.
 pub(crate) fn position_of<T>(s: &Spanned<T>) -> Option<Position> {
     let l = s.referenced;
-    (l.line() > 0).then(|| Position::new(clamp(l.line()), clamp(l.column().max(1))))
+    (l.line() > 0).then(|| {
+        Position::new(clamp(l.line()), clamp(l.column().max(1)))
+            .with_len(usize::try_from(l.span().len()).unwrap_or(1))
+    })
 }
 
 #[cfg(test)]
@@ -111,7 +129,8 @@ mod tests {
     #[test]
     fn positions_are_whole_file() {
         let t: T = from_yaml(Path::new("x.md"), "a: hello\n", 3).unwrap();
-        assert_eq!(position_of(&t.a), Some(Position::new(3, 4)));
+        let p = position_of(&t.a).unwrap();
+        assert_eq!((p.line, p.column, p.len), (3, 4, 5));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! Markdown bodies with their links and anchors), each remembering where it came from. It checks
 //! syntax and shape only; ids, references and quotes are the resolve stage's work.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -358,6 +358,11 @@ pub struct Parsed {
     /// Paths of content files, to resolve links to `.md` files.
     pub(crate) content_files: Vec<PathBuf>,
     pub(crate) manifest: Vec<crate::permalinks::Entry>,
+    /// `kind:id` of nodes whose file failed to parse: they exist, so references to them are not
+    /// reported again (one mistake, one diagnostic).
+    pub(crate) broken: BTreeSet<String>,
+    /// A findings file failed to parse, so an unknown finding id may be one of its findings.
+    pub(crate) findings_incomplete: bool,
 }
 
 /// The kinds of node that live in `content/<folder>/<id>.md`.
@@ -495,23 +500,25 @@ fn parse_content(path: &Path, text: &str, parsed: &mut Parsed, diags: &mut Vec<D
         );
         return;
     }
-    let Some((yaml, yaml_line, body)) = split_front_matter(path, text, diags) else {
-        return;
+    let kind = match folder {
+        "sources" => "source",
+        "claims" => "claim",
+        "topics" => "topic",
+        "gaps" => "gap",
+        _ => "page",
     };
-    match folder {
-        "sources" => push_doc(
-            path,
-            text,
-            yaml,
-            yaml_line,
-            body,
-            &mut parsed.sources,
-            diags,
-        ),
-        "claims" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.claims, diags),
-        "topics" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.topics, diags),
-        "gaps" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.gaps, diags),
-        _ => push_doc(path, text, yaml, yaml_line, body, &mut parsed.pages, diags),
+    let parsed_ok = match split_front_matter(path, text, diags) {
+        None => false,
+        Some((yaml, line, body)) => match folder {
+            "sources" => push_doc(path, text, yaml, line, body, &mut parsed.sources, diags),
+            "claims" => push_doc(path, text, yaml, line, body, &mut parsed.claims, diags),
+            "topics" => push_doc(path, text, yaml, line, body, &mut parsed.topics, diags),
+            "gaps" => push_doc(path, text, yaml, line, body, &mut parsed.gaps, diags),
+            _ => push_doc(path, text, yaml, line, body, &mut parsed.pages, diags),
+        },
+    };
+    if !parsed_ok {
+        parsed.broken.insert(format!("{kind}:{}", stem(path)));
     }
 }
 
@@ -523,7 +530,7 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
     body: usize,
     out: &mut Vec<RawDoc<T>>,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> bool {
     // An empty front matter block is an empty mapping, so "missing key" errors name the key.
     let yaml = if yaml.trim().is_empty() { "{}" } else { yaml };
     let meta = match from_yaml::<T>(path, yaml, yaml_line) {
@@ -533,7 +540,7 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
                 d.position = Some(Position::new(1, 1));
             }
             diags.push(d);
-            return;
+            return false;
         }
     };
     let body_text = &text[body..];
@@ -556,6 +563,7 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
         anchors,
         links,
     });
+    true
 }
 
 /// Splits `---\nyaml\n---\nbody`. Returns the YAML, the line it starts on, and the byte offset of
@@ -620,27 +628,32 @@ fn parse_data(path: &Path, text: &str, parsed: &mut Parsed, diags: &mut Vec<Diag
                 Ok(f) => parsed
                     .findings
                     .extend(f.findings.into_iter().map(|x| (path.to_path_buf(), x))),
-                Err(d) => diags.push(d),
+                Err(d) => {
+                    parsed.findings_incomplete = true;
+                    diags.push(d)
+                }
             }
         }
-        "tables" => {
-            if let Some(meta) = record_file(path, text, diags) {
-                parsed.tables.push(RawFile {
-                    file: path.to_path_buf(),
-                    stem: stem(path),
-                    meta,
-                });
+        "tables" => match record_file(path, text, diags) {
+            Some(meta) => parsed.tables.push(RawFile {
+                file: path.to_path_buf(),
+                stem: stem(path),
+                meta,
+            }),
+            None => {
+                parsed.broken.insert(format!("table:{}", stem(path)));
             }
-        }
-        "datasets" => {
-            if let Some(meta) = record_file(path, text, diags) {
-                parsed.datasets.push(RawFile {
-                    file: path.to_path_buf(),
-                    stem: stem(path),
-                    meta,
-                });
+        },
+        "datasets" => match record_file(path, text, diags) {
+            Some(meta) => parsed.datasets.push(RawFile {
+                file: path.to_path_buf(),
+                stem: stem(path),
+                meta,
+            }),
+            None => {
+                parsed.broken.insert(format!("dataset:{}", stem(path)));
             }
-        }
+        },
         _ => diags.push(
             Diagnostic::warning("unused-data", "evident does not read this data file")
                 .in_file(path)

@@ -175,12 +175,43 @@ fn environment<'t>(theme: &'t Theme, diags: &mut Vec<Diagnostic>) -> Environment
     {
         env.set_syntax(syntax);
     }
+    // minijinja's HTML escaping also escapes `/`, which turns every URL into `&#x2f;sub&#x2f;…`:
+    // valid, but larger and unreadable. Escape the five characters that matter, and nothing else.
+    env.set_formatter(|out, state, value| {
+        if value.is_safe() || *state.auto_escape() != minijinja::AutoEscape::Html {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        let text = match value.as_str() {
+            Some(s) => escape_html(s),
+            None if value.is_none() || value.is_undefined() => {
+                return minijinja::escape_formatter(out, state, value)
+            }
+            None => escape_html(&value.to_string()),
+        };
+        out.write_str(&text).map_err(minijinja::Error::from)
+    });
     for t in theme.templates.values() {
         if let Err(e) = env.add_template(&t.name, &t.text) {
             diags.push(template_error(theme, &e, ""));
         }
     }
     env
+}
+
+/// Escapes text for HTML content and attribute values.
+pub(crate) fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic {
@@ -1300,12 +1331,7 @@ impl Views {
 /// A page at an old URL that sends readers (and search engines, via the canonical link) to the
 /// new one; it works without JavaScript.
 fn redirect_page(config: &Config, new: &str) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let esc = escape_html;
     let to = esc(&format!("{}{new}", config.base_path));
     let canonical = esc(&format!("{}{new}", config.base_url));
     format!(

@@ -68,10 +68,22 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
     };
 
     // Ids first, so references can be checked against the full set.
-    let source_ids = doc_ids(&parsed.sources, "source", &mut diags);
-    let claim_ids = doc_ids(&parsed.claims, "claim", &mut diags);
-    let topic_ids = doc_ids(&parsed.topics, "topic", &mut diags);
-    let gap_ids = doc_ids(&parsed.gaps, "gap", &mut diags);
+    // Ids of nodes whose files failed to parse count as known, so that one mistake is reported
+    // once and not again at every reference to the node.
+    let with_broken = |mut ids: BTreeSet<String>, kind: &str| {
+        let prefix = format!("{kind}:");
+        ids.extend(
+            parsed
+                .broken
+                .iter()
+                .filter_map(|b| b.strip_prefix(&prefix).map(str::to_string)),
+        );
+        ids
+    };
+    let source_ids = with_broken(doc_ids(&parsed.sources, "source", &mut diags), "source");
+    let claim_ids = with_broken(doc_ids(&parsed.claims, "claim", &mut diags), "claim");
+    let topic_ids = with_broken(doc_ids(&parsed.topics, "topic", &mut diags), "topic");
+    let gap_ids = with_broken(doc_ids(&parsed.gaps, "gap", &mut diags), "gap");
     let mut finding_ids: HashMap<String, (PathBuf, Option<Position>)> = HashMap::new();
     for (file, f) in &parsed.findings {
         let id = &f.value.id;
@@ -299,6 +311,8 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
             topics: &topic_ids,
             gaps: &gap_ids,
             findings: &findings,
+            findings_incomplete: parsed.findings_incomplete,
+            broken: &parsed.broken,
             claim_titles: &claims,
         },
         &mut diags,
@@ -1137,17 +1151,16 @@ fn check_quote(
             );
         }
     }
-    let archive = parsed
-        .sources
-        .iter()
-        .find(|s| s.stem == source.0)
-        .and_then(|s| s.meta.archive.as_ref())
-        .and_then(|a| {
-            parsed
-                .archives
-                .get(Path::new(&a.value))
-                .map(|t| (a.value.as_str(), t))
-        });
+    let Some(record) = parsed.sources.iter().find(|s| s.stem == source.0) else {
+        // The source's own file failed to parse; that is reported there.
+        return;
+    };
+    let archive = record.meta.archive.as_ref().and_then(|a| {
+        parsed
+            .archives
+            .get(Path::new(&a.value))
+            .map(|t| (a.value.as_str(), t))
+    });
     match archive {
         Some((path, text)) => {
             if !normalise_quote(text).contains(&q) {
@@ -1182,6 +1195,8 @@ struct Targets {
     /// output path → anchors on it.
     anchors: HashMap<String, HashSet<String>>,
     assets: HashSet<String>,
+    broken: BTreeSet<String>,
+    findings_incomplete: bool,
 }
 
 impl Targets {
@@ -1196,6 +1211,8 @@ impl Targets {
             nodes: HashMap::new(),
             anchors: HashMap::new(),
             assets: parsed.assets.keys().cloned().collect(),
+            broken: parsed.broken.clone(),
+            findings_incomplete: parsed.findings_incomplete,
         };
         fn add<T>(t: &mut Targets, docs: &[RawDoc<T>], kind: &str, folder: &str) {
             for d in docs {
@@ -1313,6 +1330,10 @@ impl Targets {
         if let Some((kind, id)) = target.split_once(':') {
             if let Some(path) = self.nodes.get(&format!("{kind}:{id}")) {
                 return self.with_anchor(path, anchor, dest).map(Some);
+            }
+            // The node's own file did not parse (already reported), or a findings file did not.
+            if self.broken.contains(target) || (kind == "finding" && self.findings_incomplete) {
+                return Ok(None);
             }
             let kinds = ["source", "finding", "claim", "topic", "gap"];
             return Err(if kinds.contains(&kind) {

@@ -22,8 +22,27 @@ pub(crate) struct Known<'a> {
     pub topics: &'a BTreeSet<String>,
     pub gaps: &'a BTreeSet<String>,
     pub findings: &'a BTreeMap<FindingId, Finding>,
+    /// A findings file failed to parse: unknown finding ids are not reported again.
+    pub findings_incomplete: bool,
+    /// `kind:id` of tables and datasets whose files failed to parse.
+    pub broken: &'a BTreeSet<String>,
     /// Claim titles, for column headers.
     pub claim_titles: &'a BTreeMap<ClaimId, Claim>,
+}
+
+/// Looks up a finding id; when a findings file failed to parse, an unknown id is not reported
+/// (it may be one of that file's findings).
+fn finding_ref(
+    known: &Known,
+    ids: &BTreeSet<String>,
+    id: &Spanned<String>,
+    file: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    if known.findings_incomplete && !ids.contains(&id.value) {
+        return None;
+    }
+    find_ref(ids, "finding", "findings", id, file, diags)
 }
 
 /// Row keys of a dataset that are not fields.
@@ -63,7 +82,13 @@ pub(crate) fn resolve_tables(
         let ds = resolve_dataset(d, known, diags);
         datasets.insert(ds.id.clone(), ds);
     }
-    let dataset_ids: BTreeSet<String> = datasets.keys().map(|d| d.0.clone()).collect();
+    let mut dataset_ids: BTreeSet<String> = datasets.keys().map(|d| d.0.clone()).collect();
+    dataset_ids.extend(
+        known
+            .broken
+            .iter()
+            .filter_map(|b| b.strip_prefix("dataset:").map(str::to_string)),
+    );
     let mut tables = BTreeMap::new();
     for t in raw_tables {
         if !check_id(&t.stem, "table", &t.file, None, diags) {
@@ -150,8 +175,9 @@ fn resolve_dataset(d: &RawFile<RawDataset>, known: &Known, diags: &mut Vec<Diagn
                     defined: row.defined,
                 })
         };
+        let names_finding = row.value.contains_key("finding");
         let finding = str_ref("finding")
-            .and_then(|f| find_ref(&finding_ids, "finding", "findings", &f, file, diags))
+            .and_then(|f| finding_ref(known, &finding_ids, &f, file, diags))
             .map(FindingId);
         let gap = str_ref("gap")
             .and_then(|g| find_ref(known.gaps, "gap", "gaps", &g, file, diags))
@@ -196,7 +222,8 @@ fn resolve_dataset(d: &RawFile<RawDataset>, known: &Known, diags: &mut Vec<Diagn
                     }
                 },
             };
-            if f.figure {
+            // A row that names an unknown finding was reported already.
+            if f.figure && (finding.is_some() || !names_finding) {
                 check_figure_cell(file, pos, f, &cell, finding.as_ref(), known, diags);
             }
             cells.push(cell);
@@ -363,7 +390,7 @@ fn resolve_table(
             continue;
         }
         let row = if let Some(f) = &v.finding {
-            find_ref(&finding_ids, "finding", "findings", f, file, diags).map(|id| {
+            finding_ref(known, &finding_ids, f, file, diags).map(|id| {
                 let f = &known.findings[&FindingId(id.clone())];
                 TableRow {
                     label: v.label.clone().unwrap_or_else(|| f.statement.clone()),
