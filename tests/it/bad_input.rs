@@ -1,0 +1,679 @@
+//! The bad-input corpus: each case is the valid fixture with one mistake. For every case the build
+//! fails with the right exit code, never panics, names the file (and line and column where there
+//! is one) with the right error code, and leaves the previously built `public/` byte-for-byte
+//! intact. The "ten mistakes" test proves that all problems are reported in one run.
+
+use std::fs;
+
+use crate::support::Site;
+
+/// One mistake: how to make it, the exit code, and the start of the diagnostic it must produce
+/// (`file:line:col: error[code]`, or `file: error[code]` for problems with no position).
+struct Case {
+    name: &'static str,
+    make: fn(&Site),
+    code: i32,
+    expect: &'static str,
+}
+
+const FINDINGS: &str = "data/findings/s1.yaml";
+const SOURCE: &str = "content/sources/s1.md";
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "malformed-yaml",
+            code: 1,
+            expect: "data/findings/s1.yaml:8:13: error[invalid-yaml]",
+            make: |s| s.edit(FINDINGS, "figure: \"72%\"", "figure: \"72%"),
+        },
+        Case {
+            name: "malformed-front-matter",
+            code: 1,
+            expect: "content/about.md:2:8: error[invalid-yaml]",
+            make: |s| s.edit("content/about.md", "title: About", "title: [About"),
+        },
+        Case {
+            name: "tab-indentation",
+            code: 1,
+            expect: "data/findings/s1.yaml:2:9: error[invalid-yaml]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "\n    statement: Most said",
+                    "\n\tstatement: Most said",
+                )
+            },
+        },
+        Case {
+            name: "non-utf8-file",
+            code: 1,
+            expect: "content/about.md:4:3: error[not-utf8]",
+            make: |s| s.write("content/about.md", b"---\ntitle: About\n---\nA \xff\n"),
+        },
+        Case {
+            name: "empty-findings-file",
+            code: 1,
+            expect: "data/findings/empty.yaml: error[empty-file]",
+            make: |s| s.write("data/findings/empty.yaml", ""),
+        },
+        Case {
+            name: "empty-page",
+            code: 1,
+            expect: "content/empty.md:1:1: error[missing-front-matter]",
+            make: |s| s.write("content/empty.md", ""),
+        },
+        Case {
+            name: "file-too-large",
+            code: 1,
+            expect: "content/big.md: error[file-too-large]",
+            make: |s| {
+                let f = fs::File::create(s.path("content/big.md")).unwrap();
+                f.set_len(65 * 1024 * 1024).unwrap();
+            },
+        },
+        Case {
+            name: "duplicate-finding-id",
+            code: 1,
+            expect: "data/findings/s1.yaml:11:9: error[duplicate-id]",
+            make: |s| s.edit(FINDINGS, "id: users-two", "id: staff-lead"),
+        },
+        Case {
+            name: "id-with-slash",
+            code: 1,
+            expect: "data/findings/s1.yaml:2:9: error[invalid-id]",
+            make: |s| s.edit(FINDINGS, "id: staff-lead", "id: staff/lead"),
+        },
+        Case {
+            name: "id-with-dots",
+            code: 1,
+            expect: "data/findings/s1.yaml:2:9: error[invalid-id]",
+            make: |s| s.edit(FINDINGS, "id: staff-lead", "id: \"..\""),
+        },
+        Case {
+            name: "id-with-space",
+            code: 1,
+            expect: "data/findings/s1.yaml:2:9: error[invalid-id]",
+            make: |s| s.edit(FINDINGS, "id: staff-lead", "id: staff lead"),
+        },
+        Case {
+            name: "file-name-not-an-id",
+            code: 1,
+            expect: "content/claims/Bad Name.md:1:1: error[invalid-id]",
+            make: |s| {
+                s.write(
+                    "content/claims/Bad Name.md",
+                    "---\ntitle: X\ntopic: control\n---\n",
+                )
+            },
+        },
+        Case {
+            name: "unknown-source",
+            code: 1,
+            expect: "data/findings/s1.yaml:6:13: error[unknown-source]",
+            make: |s| s.edit(FINDINGS, "source: s1", "source: s2"),
+        },
+        Case {
+            name: "unknown-claim-in-stance",
+            code: 1,
+            expect: "data/findings/s1.yaml:10:17: error[unknown-claim]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "{claim: users-lead, stance: contradicts, reason: \"staff lead\"}",
+                    "{claim: users-led, stance: contradicts, reason: \"staff lead\"}",
+                )
+            },
+        },
+        Case {
+            name: "unknown-topic",
+            code: 1,
+            expect: "content/claims/users-lead.md:3:8: error[unknown-topic]",
+            make: |s| {
+                s.edit(
+                    "content/claims/users-lead.md",
+                    "topic: control",
+                    "topic: controls",
+                )
+            },
+        },
+        Case {
+            name: "unknown-claim-in-gap",
+            code: 1,
+            expect: "content/gaps/foi.md:6:10: error[unknown-claim]",
+            make: |s| {
+                s.edit(
+                    "content/gaps/foi.md",
+                    "claims: [users-lead]",
+                    "claims: [nobody]",
+                )
+            },
+        },
+        Case {
+            name: "unknown-finding-in-table",
+            code: 1,
+            expect: "data/tables/who-leads.yaml:7:15: error[unknown-finding]",
+            make: |s| {
+                s.edit(
+                    "data/tables/who-leads.yaml",
+                    "finding: staff-lead,",
+                    "finding: staff-led,",
+                )
+            },
+        },
+        Case {
+            name: "unknown-dataset-in-table",
+            code: 1,
+            expect: "data/tables/other.yaml:3:10: error[unknown-dataset]",
+            make: |s| {
+                s.write(
+                    "data/tables/other.yaml",
+                    "title: T\ncaption: C\ndataset: nope\ncolumns: [figure]\n",
+                )
+            },
+        },
+        Case {
+            name: "template-extends-itself",
+            code: 1,
+            expect: "templates/page.html:1:4: error[template-error]",
+            make: |s| s.write("templates/page.html", "{% extends \"page.html\" %}\n"),
+        },
+        Case {
+            name: "template-includes-itself",
+            code: 1,
+            expect: "templates/gap.html:1:4: error[template-error]",
+            make: |s| s.write("templates/gap.html", "{% include \"gap.html\" %}\n"),
+        },
+        Case {
+            name: "template-missing",
+            code: 1,
+            expect: "templates/page.html:1:4: error[template-not-found]",
+            make: |s| s.write("templates/page.html", "{% include \"nope.html\" %}\n"),
+        },
+        Case {
+            name: "template-undefined-variable",
+            code: 1,
+            expect: "templates/page.html:3:7: error[template-undefined]",
+            make: |s| {
+                s.write("templates/page.html", "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ nope }}</p>\n{% endblock %}\n")
+            },
+        },
+        Case {
+            name: "template-syntax",
+            code: 1,
+            expect: "templates/gap.html:1:",
+            make: |s| s.write("templates/gap.html", "{% if %}\n"),
+        },
+        Case {
+            name: "unknown-theme",
+            code: 1,
+            expect: "site.yaml:7:8: error[unknown-theme]",
+            make: |s| {
+                s.edit(
+                    "site.yaml",
+                    "license: CC-BY-4.0",
+                    "license: CC-BY-4.0\ntheme: nope",
+                )
+            },
+        },
+        Case {
+            name: "page-template-unknown",
+            code: 1,
+            expect: "content/about.md:3:11: error[unknown-template]",
+            make: |s| {
+                s.edit(
+                    "content/about.md",
+                    "title: About",
+                    "title: About\ntemplate: nope.html",
+                )
+            },
+        },
+        Case {
+            name: "symlink-loop",
+            code: 1,
+            expect: "content/loop: error[symlink-loop]",
+            make: |s| {
+                std::os::unix::fs::symlink(s.path("content"), s.path("content/loop")).unwrap()
+            },
+        },
+        Case {
+            name: "symlink-out-of-site",
+            code: 1,
+            expect: "content/out.md: error[outside-site]",
+            make: |s| {
+                let outside = tempfile::NamedTempFile::new()
+                    .unwrap()
+                    .into_temp_path()
+                    .keep()
+                    .unwrap();
+                fs::write(&outside, "---\ntitle: Out\n---\n").unwrap();
+                std::os::unix::fs::symlink(&outside, s.path("content/out.md")).unwrap();
+            },
+        },
+        Case {
+            name: "unclosed-front-matter",
+            code: 1,
+            expect: "content/about.md:1:1: error[unclosed-front-matter]",
+            make: |s| s.write("content/about.md", "---\ntitle: About\n## Method\n"),
+        },
+        Case {
+            name: "missing-required-key",
+            code: 1,
+            expect: "content/sources/s1.md:10:1: error[missing-key]",
+            make: |s| s.edit(SOURCE, "title: Flawed personal budgets\n", ""),
+        },
+        Case {
+            name: "unknown-front-matter-key",
+            code: 1,
+            expect: "content/claims/users-lead.md:4:1: error[unknown-key]",
+            make: |s| {
+                s.edit(
+                    "content/claims/users-lead.md",
+                    "topic: control",
+                    "topic: control\ncolour: red",
+                )
+            },
+        },
+        Case {
+            name: "wrong-type",
+            code: 1,
+            expect: "content/about.md:3:9: error[wrong-type]",
+            make: |s| {
+                s.edit(
+                    "content/about.md",
+                    "title: About",
+                    "title: About\nweight: heavy",
+                )
+            },
+        },
+        Case {
+            name: "unknown-stance",
+            code: 1,
+            expect: "data/findings/s1.yaml:10:",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "stance: contradicts, reason: \"staff lead\"",
+                    "stance: agrees, reason: \"staff lead\"",
+                )
+            },
+        },
+        Case {
+            name: "bad-date",
+            code: 1,
+            expect: "content/sources/s1.md:6:7: error[invalid-date]",
+            make: |s| s.edit(SOURCE, "date: \"2013-06-25\"", "date: \"2013-02-30\""),
+        },
+        Case {
+            name: "bad-doi",
+            code: 1,
+            expect: "content/sources/s1.md:11:6: error[invalid-doi]",
+            make: |s| s.edit(SOURCE, "unverified:", "doi: doi.org/10.1/x\nunverified:"),
+        },
+        Case {
+            name: "bad-isbn",
+            code: 1,
+            expect: "content/sources/s1.md:11:7: error[invalid-isbn]",
+            make: |s| {
+                s.edit(
+                    SOURCE,
+                    "unverified:",
+                    "isbn: 978-1-4473-6679-8\nunverified:",
+                )
+            },
+        },
+        Case {
+            name: "bad-issn",
+            code: 1,
+            expect: "content/sources/s1.md:11:7: error[invalid-issn]",
+            make: |s| s.edit(SOURCE, "unverified:", "issn: 0264-5191\nunverified:"),
+        },
+        Case {
+            name: "bad-url",
+            code: 1,
+            expect: "content/sources/s1.md:8:6: error[invalid-url]",
+            make: |s| {
+                s.edit(
+                    SOURCE,
+                    "url: https://example.org/x",
+                    "url: javascript:alert(1)",
+                )
+            },
+        },
+        Case {
+            name: "javascript-link",
+            code: 1,
+            expect: "content/about.md:5:5: error[unsafe-link]",
+            make: |s| s.edit("content/about.md", "text", "[x](javascript:alert(1))"),
+        },
+        Case {
+            name: "unknown-link-kind",
+            code: 1,
+            expect: "content/about.md:5:5: error[broken-link]",
+            make: |s| s.edit("content/about.md", "text", "[x](fact:s1)"),
+        },
+        Case {
+            name: "broken-anchor",
+            code: 1,
+            expect: "content/index.md:5:11: error[broken-anchor]",
+            make: |s| {
+                s.edit(
+                    "content/index.md",
+                    "finding:staff-lead#quote",
+                    "finding:staff-lead#nowhere",
+                )
+            },
+        },
+        Case {
+            name: "broken-md-link",
+            code: 1,
+            expect: "content/index.md:4:41: error[broken-link]",
+            make: |s| s.edit("content/index.md", "(about.md#method)", "(abut.md#method)"),
+        },
+        Case {
+            name: "nested-node-folder",
+            code: 1,
+            expect: "content/sources/more/s2.md: error[nested-node]",
+            make: |s| s.write("content/sources/more/s2.md", "---\ntitle: X\n---\n"),
+        },
+        Case {
+            name: "finding-as-markdown",
+            code: 1,
+            expect: "content/findings/x.md: error[finding-in-content]",
+            make: |s| s.write("content/findings/x.md", "---\ntitle: X\n---\n"),
+        },
+        Case {
+            name: "bad-base-url",
+            code: 1,
+            expect: "site.yaml:2:11: error[invalid-url]",
+            make: |s| {
+                s.edit(
+                    "site.yaml",
+                    "base_url: https://example.org/sub/",
+                    "base_url: example.org",
+                )
+            },
+        },
+        Case {
+            name: "quote-not-in-source",
+            code: 1,
+            expect: "data/findings/s1.yaml:18:12: error[quote-not-in-source]",
+            make: |s| s.edit(FINDINGS, "quote: \"only 2% said", "quote: \"only 3% said"),
+        },
+        Case {
+            name: "figure-not-in-quote",
+            code: 1,
+            expect: "data/findings/s1.yaml:4:13: error[figure-not-in-quote]",
+            make: |s| s.edit(FINDINGS, "figure: \"72%\"", "figure: \"73%\""),
+        },
+        Case {
+            name: "missing-archive",
+            code: 1,
+            expect: "content/sources/s1.md:10:10: error[missing-archive]",
+            make: |s| fs::remove_file(s.path("archive/s1.txt")).unwrap(),
+        },
+        Case {
+            name: "value-without-amount",
+            code: 1,
+            expect: "data/findings/s1.yaml:5:12: error[invalid-value]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "value: {kind: percent, number: 72}",
+                    "value: {kind: percent}",
+                )
+            },
+        },
+        Case {
+            name: "range-min-above-max",
+            code: 1,
+            expect: "data/findings/s1.yaml:5:12: error[invalid-value]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "value: {kind: percent, number: 72}",
+                    "value: {kind: percent, min: 80, max: 72}",
+                )
+            },
+        },
+        Case {
+            name: "unknown-qualifier",
+            code: 1,
+            expect: "data/findings/s1.yaml:5:",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "value: {kind: percent, number: 72}",
+                    "value: {kind: percent, number: 72, qualifier: roughly}",
+                )
+            },
+        },
+        Case {
+            name: "unknown-column",
+            code: 1,
+            expect: "data/tables/who-leads.yaml:3:",
+            make: |s| {
+                s.edit(
+                    "data/tables/who-leads.yaml",
+                    "columns: [figure,",
+                    "columns: [colour, figure,",
+                )
+            },
+        },
+        Case {
+            name: "table-selects-nothing",
+            code: 1,
+            expect: "data/tables/none.yaml:1:1: error[empty-table]",
+            make: |s| {
+                s.write(
+                    "data/tables/none.yaml",
+                    "title: T\ncaption: C\ncolumns: [figure]\n",
+                )
+            },
+        },
+        Case {
+            name: "dataset-row-wrong-type",
+            code: 1,
+            expect: "data/datasets/survey.yaml:7:5: error[wrong-type]",
+            make: |s| s.edit("data/datasets/survey.yaml", "share: 72,", "share: lots,"),
+        },
+        Case {
+            name: "dataset-figure-mismatch",
+            code: 1,
+            expect: "data/datasets/survey.yaml:7:5: error[figure-mismatch]",
+            make: |s| s.edit("data/datasets/survey.yaml", "share: 72,", "share: 70,"),
+        },
+        Case {
+            name: "duplicate-yaml-key",
+            code: 1,
+            expect: "content/about.md:3:1: error[duplicate-key]",
+            make: |s| {
+                s.edit(
+                    "content/about.md",
+                    "title: About",
+                    "title: About\ntitle: Again",
+                )
+            },
+        },
+        Case {
+            name: "alias-clash",
+            code: 1,
+            expect: "data/findings/s1.yaml:3:15: error[alias-clash]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "id: staff-lead\n",
+                    "id: staff-lead\n    aliases: [users-two]\n",
+                )
+            },
+        },
+        Case {
+            name: "duplicate-stance",
+            code: 1,
+            expect: "data/findings/s1.yaml:11:17: error[duplicate-stance]",
+            make: |s| {
+                s.edit(FINDINGS, "reason: \"staff lead\"}", "reason: \"staff lead\"}\n      - {claim: users-lead, stance: mixed, reason: \"again\"}")
+            },
+        },
+        Case {
+            name: "person-without-family-name",
+            code: 1,
+            expect: "content/sources/s1.md:5:5: error[invalid-person]",
+            make: |s| {
+                s.edit(
+                    SOURCE,
+                    "{family: Beresford, given: Peter}",
+                    "{given: Peter}",
+                )
+            },
+        },
+        Case {
+            name: "unverified-unknown-field",
+            code: 1,
+            expect: "content/sources/s1.md:11:13: error[unknown-field]",
+            make: |s| s.edit(SOURCE, "{date: \"guess\"}", "{colour: \"guess\"}"),
+        },
+        Case {
+            name: "bad-manifest-line",
+            code: 1,
+            expect: "permalinks.txt:1:1: error[invalid-manifest]",
+            make: |s| s.write("permalinks.txt", "not a path\n"),
+        },
+        Case {
+            name: "unknown-placement",
+            code: 1,
+            expect: "data/tables/who-leads.yaml:5:",
+            make: |s| {
+                s.edit(
+                    "data/tables/who-leads.yaml",
+                    "show_on: [home,",
+                    "show_on: [sidebar,",
+                )
+            },
+        },
+        Case {
+            name: "missing-site-yaml",
+            code: 2,
+            expect: "error[no-site]",
+            make: |s| fs::remove_file(s.path("site.yaml")).unwrap(),
+        },
+        Case {
+            name: "output-inside-content",
+            code: 2,
+            expect: "error[bad-output]",
+            make: |s| s.edit("site.yaml", "title:", "title:"),
+        },
+    ]
+}
+
+#[test]
+fn every_bad_input_fails_cleanly_and_keeps_the_last_good_site() {
+    let cases = cases();
+    assert!(cases.len() >= 40, "the corpus has {} cases", cases.len());
+    let mut failures = Vec::new();
+    for case in cases {
+        let site = Site::from_fixture("valid");
+        let good = site.run(&["build"]);
+        assert_eq!(
+            good.code, 0,
+            "{}: the base site must build: {}",
+            case.name, good.stderr
+        );
+        let before = site.tree("public");
+        (case.make)(&site);
+        let args: &[&str] = if case.name == "output-inside-content" {
+            &["build", "--output", "content/public"]
+        } else {
+            &["build"]
+        };
+        let run = site.run(args);
+        run.no_panic();
+        let header_ok = run.stderr.lines().any(|l| l.starts_with(case.expect));
+        if run.code != case.code || !header_ok {
+            failures.push(format!(
+                "{}: expected exit {} and a line starting {:?}; got exit {}:\n{}",
+                case.name, case.code, case.expect, run.code, run.stderr
+            ));
+        }
+        if site.tree("public") != before {
+            failures.push(format!("{}: public/ changed", case.name));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn an_unreadable_file_is_reported_or_read_as_root_can() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::from_fixture("valid");
+    let path = site.path("content/about.md");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
+    let readable_anyway = fs::read(&path).is_ok(); // true when the tests run as root
+    let run = site.run(&["build"]);
+    run.no_panic();
+    if readable_anyway {
+        // Root ignores file modes, so the file is read and the site builds.
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    } else {
+        assert_eq!(run.code, 1);
+        assert!(
+            run.stderr
+                .contains("content/about.md: error[unreadable-file]"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+/// The foundation issue's acceptance test: ten different mistakes in several files, all reported
+/// in one run with their file:line:column, exit code 1, and the previous site unchanged.
+#[test]
+fn ten_mistakes_are_all_reported_in_one_run() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let before = site.tree("public");
+    site.edit(FINDINGS, "source: s1", "source: s2");
+    site.edit(FINDINGS, "figure: \"2%\"", "figure: \"3%\"");
+    site.edit(FINDINGS, "respondents said it.", "respondents said so.");
+    site.edit(SOURCE, "date: \"2013-06-25\"", "date: \"2013-13-25\"");
+    site.edit(
+        SOURCE,
+        "url: https://example.org/x",
+        "url: ftp://example.org/x",
+    );
+    site.edit(
+        "content/claims/users-lead.md",
+        "topic: control",
+        "topic: controls",
+    );
+    site.edit(
+        "content/gaps/foi.md",
+        "claims: [users-lead]",
+        "claims: [users-led]",
+    );
+    site.edit(
+        "content/index.md",
+        "finding:staff-lead#quote",
+        "finding:staff-lead#nowhere",
+    );
+    site.edit(
+        "data/tables/who-leads.yaml",
+        "finding: users-two,",
+        "finding: users-too,",
+    );
+    site.edit("data/datasets/survey.yaml", "share: 72,", "share: 27,");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1);
+    let headers: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": error["))
+        .collect();
+    insta::assert_snapshot!("ten_mistakes_headers", headers.join("\n"));
+    assert_eq!(headers.len(), 10, "{}", run.stderr);
+    assert!(run
+        .stderr
+        .ends_with("Build failed with 10 errors, 0 warnings in [T] s; public left as it was"));
+    assert_eq!(site.tree("public"), before);
+    insta::assert_snapshot!("ten_mistakes_full", run.stderr);
+}

@@ -1,0 +1,152 @@
+//! The command line: exit codes, flags and the machine-readable formats.
+
+use crate::support::Site;
+
+#[test]
+fn exit_codes() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    assert_eq!(site.run(&["build", "--no-such-flag"]).code, 2);
+    let empty = tempfile::tempdir().unwrap();
+    let run = Site { dir: empty }.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("error[no-site]"), "{}", run.stderr);
+    site.edit("data/findings/s1.yaml", "source: s1", "source: nope");
+    assert_eq!(site.run(&["build"]).code, 1);
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let site = Site::from_fixture("valid");
+    site.write("data/notes.yaml", "a: 1\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("warning[unused-data]"));
+    let before = site.tree("public");
+    let run = site.run(&["build", "--deny-warnings"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(site.tree("public"), before, "a denied build writes nothing");
+    assert_eq!(site.run(&["check"]).code, 0);
+    assert_eq!(site.run(&["check", "--strict"]).code, 1);
+}
+
+#[test]
+fn check_writes_nothing() {
+    let site = Site::from_fixture("valid");
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn check_json_and_github_formats() {
+    let site = Site::from_fixture("valid");
+    site.edit("data/findings/s1.yaml", "source: s1", "source: nope");
+    let run = site.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let first: serde_json::Value =
+        serde_json::from_str(run.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["file"], "data/findings/s1.yaml");
+    assert_eq!(first["line"], 6);
+    assert_eq!(first["column"], 13);
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "unknown-source");
+    assert!(first["help"]
+        .as_str()
+        .unwrap()
+        .contains("content/sources/nope.md"));
+    let run = site.run(&["check", "--format", "github"]);
+    assert!(
+        run.stdout
+            .starts_with("::error file=data/findings/s1.yaml,line=6,col=13,title=unknown-source::"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn help_has_examples_and_version_prints() {
+    let site = Site::from_fixture("valid");
+    let run = site.run(&["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("Examples:") && run.stdout.contains("evident check --strict"));
+    let run = site.run(&["--version"]);
+    assert!(run.stdout.starts_with("evident "));
+}
+
+#[test]
+fn verbose_reports_stages_and_quiet_is_silent() {
+    let site = Site::from_fixture("valid");
+    let run = site.run(&["--verbose", "build"]);
+    for stage in ["load", "parse", "resolve", "render", "write"] {
+        assert!(run.stderr.contains(stage), "{}", run.stderr);
+    }
+    let run = site.run(&["--quiet", "build"]);
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn summary_line_names_pages_and_time() {
+    let site = Site::from_fixture("valid");
+    let run = site.run(&["build"]);
+    let last = run.stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("Built ") && last.contains(" pages (") && last.contains(" in [T] s"),
+        "{last}"
+    );
+}
+
+#[test]
+fn permalinks_command_records_urls_and_guards_them() {
+    let site = Site::from_fixture("valid");
+    let run = site.run(&["permalinks"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let manifest = site.read("permalinks.txt");
+    assert!(manifest.contains("\n/findings/staff-lead/ "));
+    assert_eq!(site.run(&["build"]).code, 0);
+    // Renaming a finding without an alias breaks a published URL: the build fails at the line.
+    site.edit("data/findings/s1.yaml", "id: staff-lead", "id: staff-leads");
+    site.edit(
+        "data/tables/who-leads.yaml",
+        "finding: staff-lead,",
+        "finding: staff-leads,",
+    );
+    site.edit(
+        "data/datasets/survey.yaml",
+        "finding: staff-lead}",
+        "finding: staff-leads}",
+    );
+    site.edit(
+        "content/index.md",
+        "finding:staff-lead#",
+        "finding:staff-leads#",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let line = manifest
+        .lines()
+        .position(|l| l.starts_with("/findings/staff-lead/ "))
+        .unwrap()
+        + 1;
+    assert!(
+        run.stderr.contains(&format!(
+            "permalinks.txt:{line}:1: error[permalink-removed]"
+        )),
+        "{}",
+        run.stderr
+    );
+    // With an alias the old URL redirects and the build passes.
+    site.edit(
+        "data/findings/s1.yaml",
+        "id: staff-leads",
+        "id: staff-leads\n    aliases: [staff-lead]",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let redirect = site.read("public/findings/staff-lead/index.html");
+    assert!(redirect
+        .contains(r#"<meta http-equiv="refresh" content="0; url=/sub/findings/staff-leads/">"#));
+    assert!(redirect.contains(
+        r#"<link rel="canonical" href="https://example.org/sub/findings/staff-leads/">"#
+    ));
+}

@@ -1,0 +1,9 @@
+//! Integration tests: one binary, fixture sites under tests/fixtures/, run through the real
+//! `evident` executable. Each module proves one area; see its top comment.
+
+mod bad_input;
+mod bundled;
+mod cli;
+mod output;
+mod support;
+mod valid_site;

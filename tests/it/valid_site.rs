@@ -1,0 +1,183 @@
+//! A valid site builds, and its output is what the model says: every page, the evidence graph,
+//! the downloads, and the links between them.
+
+use crate::support::Site;
+
+#[test]
+fn valid_site_builds_every_page() {
+    let site = Site::from_fixture("valid");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+    let files: Vec<String> = site.tree("public").into_keys().collect();
+    insta::assert_snapshot!("valid_site_files", files.join("\n"));
+}
+
+#[test]
+fn finding_page_shows_figure_quote_locator_source_and_stance() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let page = site.read("public/findings/staff-lead/index.html");
+    for needle in [
+        r#"<p class="figure">72%</p>"#,
+        "Almost three-quarters (72%) said council staff usually lead on support planning",
+        "para 1",
+        r#"href="/sub/sources/s1/""#,
+        r#"href="/sub/claims/users-lead/""#,
+        "Contradicts",
+        r#"<link rel="canonical" href="https://example.org/sub/findings/staff-lead/">"#,
+    ] {
+        assert!(page.contains(needle), "finding page lacks {needle:?}");
+    }
+}
+
+#[test]
+fn backlinks_run_both_ways() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let source = site.read("public/sources/s1/index.html");
+    assert!(source.contains(r#"href="/sub/findings/staff-lead/""#));
+    let claim = site.read("public/claims/users-lead/index.html");
+    assert!(claim.contains(r#"href="/sub/findings/staff-lead/""#));
+    assert!(
+        claim.contains(r#"href="/sub/gaps/foi/""#),
+        "the gap shows where its figures would be"
+    );
+    let topic = site.read("public/topics/control/index.html");
+    assert!(topic.contains(r#"href="/sub/claims/users-lead/""#));
+}
+
+#[test]
+fn markdown_links_resolve_to_permalinks() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let home = site.read("public/index.html");
+    for href in [
+        r#"href="/sub/about/#method""#,
+        r#"href="/sub/sources/s1/""#,
+        r#"href="/sub/findings/staff-lead/#quote""#,
+        r#"href="/sub/claims/users-lead/""#,
+    ] {
+        assert!(home.contains(href), "home lacks {href}");
+    }
+}
+
+#[test]
+fn evidence_json_holds_the_graph() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let json: serde_json::Value = serde_json::from_str(&site.read("public/evidence.json")).unwrap();
+    insta::assert_json_snapshot!("valid_site_evidence_json", json);
+}
+
+#[test]
+fn gap_is_shown_as_missing_not_zero() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let csv = site.read("public/tables/who-leads.csv");
+    let gap_row = csv
+        .lines()
+        .find(|l| l.starts_with("FOI allocations"))
+        .unwrap();
+    assert!(gap_row.contains("Not published"), "{gap_row}");
+    assert!(!gap_row.contains(",0,"), "{gap_row}");
+    let table = site.read("public/tables/who-leads/index.html");
+    assert!(
+        table.contains("not published: missing, not zero"),
+        "the chart says so too"
+    );
+}
+
+#[test]
+fn tables_and_datasets_download_with_provenance() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let csv = site.read("public/datasets/survey.csv");
+    let mut lines = csv.split("\r\n");
+    assert_eq!(
+        lines.next(),
+        Some("answer,share,finding_id,source_id,source_url,license,site_version")
+    );
+    assert_eq!(
+        lines.next(),
+        Some(
+            "Council staff lead,72,staff-lead,s1,https://example.org/sub/sources/s1/,CC-BY-4.0,1.0"
+        )
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/tables/who-leads.json")).unwrap();
+    assert_eq!(json["provenance"]["license"], "CC-BY-4.0");
+    assert_eq!(json["provenance"]["site_version"], "1.0");
+    let package: serde_json::Value =
+        serde_json::from_str(&site.read("public/datapackage.json")).unwrap();
+    let paths: Vec<&str> = package["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
+    for p in [
+        "downloads/findings.csv",
+        "datasets/survey.csv",
+        "tables/who-leads.csv",
+    ] {
+        assert!(paths.contains(&p), "datapackage lacks {p}");
+        assert!(site.path("public").join(p).exists());
+    }
+}
+
+#[test]
+fn chart_has_an_accessible_name_and_a_data_table() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let page = site.read("public/tables/who-leads/index.html");
+    assert!(
+        page.contains(r#"role="img" aria-labelledby="chart-who-leads-title chart-who-leads-desc""#)
+    );
+    assert!(page.contains("<title id=\"chart-who-leads-title\">Who leads support planning</title>"));
+    assert!(page.contains("<table class=\"data-table\""));
+}
+
+#[test]
+fn crlf_and_bom_build_and_keep_line_numbers() {
+    let site = Site::from_fixture("valid");
+    let text = site.read("data/findings/s1.yaml").replace('\n', "\r\n");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(text.as_bytes());
+    site.write("data/findings/s1.yaml", &bytes);
+    let about = site.read("content/about.md").replace('\n', "\r\n");
+    site.write("content/about.md", format!("\u{feff}{about}"));
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // A mistake on line 6 is still reported on line 6, column 13.
+    site.edit("data/findings/s1.yaml", "source: s1", "source: nope");
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("data/findings/s1.yaml:6:13: error[unknown-source]"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_very_large_page_builds() {
+    let site = Site::from_fixture("valid");
+    let mut body = String::from("---\ntitle: Large\n---\n");
+    for i in 0..40_000 {
+        body.push_str(&format!(
+            "Paragraph {i} with some words about personal budgets.\n\n"
+        ));
+    }
+    site.write("content/large.md", &body);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site
+        .read("public/large/index.html")
+        .contains("Paragraph 39999"));
+}
