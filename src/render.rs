@@ -6,7 +6,7 @@
 //! Templates run with strict undefined variables (a typo is an error, not an empty string) and
 //! HTML auto-escaping; an error names the template file and line.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -294,9 +294,14 @@ fn to_value<T: Serialize>(value: &T) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(value))
 }
 
-fn ctx<T: Serialize>(site: &SiteView, page: PageView, key: &str, value: T) -> minijinja::Value {
+fn ctx<T: Serialize>(
+    site: &minijinja::Value,
+    page: PageView,
+    key: &str,
+    value: T,
+) -> minijinja::Value {
     let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-    map.insert("site", to_value(site));
+    map.insert("site", site.clone());
     map.insert("page", to_value(&page));
     if !key.is_empty() {
         map.insert(key, to_value(&value));
@@ -317,14 +322,32 @@ struct Views {
     datasets: BTreeMap<String, DatasetView>,
     /// Where tables are shown besides their own pages: `home`, `claim:<id>`, `topic:<id>`.
     placements: BTreeMap<String, Vec<String>>,
-    matrix: HomeMatrix,
+    shared: Shared,
 }
+
+/// The views many pages receive, converted to template values once: a template value is
+/// reference-counted, so every page shares them instead of serialising the whole graph again.
+struct Shared {
+    site: minijinja::Value,
+    topics: minijinja::Value,
+    claims: minijinja::Value,
+    findings: minijinja::Value,
+    sources: minijinja::Value,
+    gaps: minijinja::Value,
+    matrix: minijinja::Value,
+}
+
+/// The largest home-page matrix: beyond it the grid is unreadable, so only claim pages show one.
+const MATRIX_MAX_SOURCES: usize = 40;
+const MATRIX_MAX_CLAIMS: usize = 60;
 
 /// The home page's evidence matrix: claims down, sources across, stances in the cells.
 #[derive(Clone, Serialize)]
 struct HomeMatrix {
     sources: Vec<MatrixSource>,
     rows: Vec<HomeMatrixRow>,
+    /// False when the site is too large for one grid (the home page then links to claims).
+    shown: bool,
 }
 
 #[derive(Clone, Serialize)]
@@ -983,38 +1006,50 @@ impl Views {
             })
             .collect();
         matrix_sources.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+        // Past this size a claims × sources grid is too large to read (or to send): the home page
+        // says so and each claim page keeps its own matrix.
+        let fits =
+            matrix_sources.len() <= MATRIX_MAX_SOURCES && site.claims.len() <= MATRIX_MAX_CLAIMS;
+        if !fits {
+            matrix_sources.clear();
+        }
+        let column: HashMap<&SourceId, usize> = matrix_sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.id, i))
+            .collect();
         let mut rows = Vec::new();
-        for t in site.topics_in_order() {
+        for t in site.topics_in_order().into_iter().filter(|_| fits) {
             for c in site.claims_of(&t.id) {
-                let stances = site
+                // cells[source][stance] = findings, filled in one pass over the claim's stances.
+                let mut grid: Vec<Vec<Vec<Ref>>> =
+                    vec![vec![Vec::new(); StanceKind::ALL.len()]; matrix_sources.len()];
+                for (fid, kind) in site
                     .backlinks
                     .stances_by_claim
                     .get(&c.id)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let cells = matrix_sources
-                    .iter()
-                    .map(|s| {
-                        StanceKind::ALL
-                            .iter()
-                            .filter_map(|k| {
-                                let findings: Vec<Ref> = stances
-                                    .iter()
-                                    .filter(|(f, sk)| {
-                                        sk == k
-                                            && site
-                                                .findings
-                                                .get(f)
-                                                .is_some_and(|f| f.source == s.id)
-                                    })
-                                    .map(|(f, _)| finding_ref(f))
-                                    .collect();
-                                (!findings.is_empty()).then(|| StanceGroup {
-                                    stance: k.key(),
-                                    symbol: k.symbol(),
-                                    label: k.label(),
-                                    findings,
-                                })
+                    .into_iter()
+                    .flatten()
+                {
+                    let Some(col) = site.findings.get(fid).and_then(|f| column.get(&f.source))
+                    else {
+                        continue;
+                    };
+                    let k = StanceKind::ALL.iter().position(|x| x == kind).unwrap_or(0);
+                    grid[*col][k].push(finding_ref(fid));
+                }
+                let cells = grid
+                    .into_iter()
+                    .map(|by_stance| {
+                        by_stance
+                            .into_iter()
+                            .zip(StanceKind::ALL)
+                            .filter(|(findings, _)| !findings.is_empty())
+                            .map(|(findings, k)| StanceGroup {
+                                stance: k.key(),
+                                symbol: k.symbol(),
+                                label: k.label(),
+                                findings,
                             })
                             .collect()
                     })
@@ -1035,6 +1070,7 @@ impl Views {
             }
         }
         let matrix = HomeMatrix {
+            shown: fits,
             sources: matrix_sources
                 .iter()
                 .map(|s| MatrixSource {
@@ -1048,7 +1084,17 @@ impl Views {
             rows,
         };
 
+        let shared = Shared {
+            site: to_value(&site_view),
+            topics: to_value(&topics),
+            claims: to_value(&claims),
+            findings: to_value(&findings),
+            sources: to_value(&sources),
+            gaps: to_value(&gaps),
+            matrix: to_value(&matrix),
+        };
         Views {
+            shared,
             site: site_view,
             pages,
             sources,
@@ -1059,7 +1105,6 @@ impl Views {
             tables,
             datasets,
             placements,
-            matrix,
         }
     }
 
@@ -1116,18 +1161,18 @@ impl Views {
                     page.breadcrumbs.clear();
                 }
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                map.insert("site", to_value(&v.site));
+                map.insert("site", v.shared.site.clone());
                 map.insert("page", to_value(&page));
                 map.insert(
                     "content",
                     minijinja::Value::from_safe_string(p.html.clone()),
                 );
-                map.insert("topics", to_value(&v.topics));
-                map.insert("claims", to_value(&v.claims));
-                map.insert("findings", to_value(&v.findings));
-                map.insert("sources", to_value(&v.sources));
-                map.insert("gaps", to_value(&v.gaps));
-                map.insert("matrix", to_value(&v.matrix));
+                map.insert("topics", v.shared.topics.clone());
+                map.insert("claims", v.shared.claims.clone());
+                map.insert("findings", v.shared.findings.clone());
+                map.insert("sources", v.shared.sources.clone());
+                map.insert("gaps", v.shared.gaps.clone());
+                map.insert("matrix", v.shared.matrix.clone());
                 map.insert("tables", to_value(&v.tables_on("home")));
                 to_value(&map)
             });
@@ -1140,15 +1185,15 @@ impl Views {
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
                 let mut page = v.page("home", &v.site.title, "", &[]);
                 page.breadcrumbs.clear();
-                map.insert("site", to_value(&v.site));
+                map.insert("site", v.shared.site.clone());
                 map.insert("page", to_value(&page));
                 map.insert("content", minijinja::Value::from_safe_string(String::new()));
-                map.insert("topics", to_value(&v.topics));
-                map.insert("claims", to_value(&v.claims));
-                map.insert("findings", to_value(&v.findings));
-                map.insert("sources", to_value(&v.sources));
-                map.insert("gaps", to_value(&v.gaps));
-                map.insert("matrix", to_value(&v.matrix));
+                map.insert("topics", v.shared.topics.clone());
+                map.insert("claims", v.shared.claims.clone());
+                map.insert("findings", v.shared.findings.clone());
+                map.insert("sources", v.shared.sources.clone());
+                map.insert("gaps", v.shared.gaps.clone());
+                map.insert("matrix", v.shared.matrix.clone());
                 map.insert("tables", to_value(&v.tables_on("home")));
                 to_value(&map)
             }));
@@ -1164,7 +1209,7 @@ impl Views {
                     .filter_map(|f| v.findings.get(f))
                     .collect();
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                map.insert("site", to_value(&v.site));
+                map.insert("site", v.shared.site.clone());
                 map.insert("page", to_value(&page));
                 map.insert("source", to_value(s));
                 map.insert("findings", to_value(&findings));
@@ -1177,7 +1222,7 @@ impl Views {
                 let f = &v.findings[&id.0];
                 let title = format!("{} — {}", f.figure, f.source.title);
                 let page = v.page("finding", &title, &id.path(), &[("Findings", "findings/")]);
-                ctx(&v.site, page, "finding", f)
+                ctx(&v.shared.site, page, "finding", f)
             }));
         }
         for id in site.claims.keys() {
@@ -1191,7 +1236,7 @@ impl Views {
                     .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
                     .collect();
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                map.insert("site", to_value(&v.site));
+                map.insert("site", v.shared.site.clone());
                 map.insert("page", to_value(&page));
                 map.insert("claim", to_value(c));
                 map.insert("findings", to_value(&findings));
@@ -1207,12 +1252,12 @@ impl Views {
                 let claims: Vec<&ClaimView> =
                     t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                map.insert("site", to_value(&v.site));
+                map.insert("site", v.shared.site.clone());
                 map.insert("page", to_value(&page));
                 map.insert("topic", to_value(t));
                 map.insert("claims", to_value(&claims));
                 map.insert("tables", to_value(&v.tables_on(&format!("topic:{}", t.id))));
-                map.insert("findings", to_value(&v.findings));
+                map.insert("findings", v.shared.findings.clone());
                 to_value(&map)
             }));
         }
@@ -1221,30 +1266,26 @@ impl Views {
             jobs.push(Job::new("gap.html", &id.path(), move |v: &Views| {
                 let g = &v.gaps[&id.0];
                 let page = v.page("gap", &g.title, &id.path(), &[("Gaps", "gaps/")]);
-                ctx(&v.site, page, "gap", g)
+                ctx(&v.shared.site, page, "gap", g)
             }));
         }
         jobs.push(Job::new("sources.html", "sources/", |v: &Views| {
             let page = v.page("sources", "Sources", "sources/", &[]);
             let mut list: Vec<&SourceView> = v.sources.values().collect();
             list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
-            ctx(&v.site, page, "sources", list)
+            ctx(&v.shared.site, page, "sources", list)
         }));
         jobs.push(Job::new("findings.html", "findings/", |v: &Views| {
             let page = v.page("findings", "Findings", "findings/", &[]);
+            // Findings grouped by the source they are quoted from, in one pass.
+            let mut by_source: BTreeMap<&str, Vec<&FindingView>> = BTreeMap::new();
+            for f in v.findings.values() {
+                by_source.entry(f.source.id.as_str()).or_default().push(f);
+            }
             let groups: Vec<(&SourceView, Vec<&FindingView>)> = v
                 .sources
                 .values()
-                .map(|s| {
-                    (
-                        s,
-                        v.findings
-                            .values()
-                            .filter(|f| f.source.id == s.id)
-                            .collect::<Vec<_>>(),
-                    )
-                })
-                .filter(|(_, f)| !f.is_empty())
+                .filter_map(|s| by_source.remove(s.id.as_str()).map(|f| (s, f)))
                 .collect();
             #[derive(Serialize)]
             struct Group<'a> {
@@ -1255,30 +1296,30 @@ impl Views {
                 .into_iter()
                 .map(|(source, findings)| Group { source, findings })
                 .collect();
-            ctx(&v.site, page, "groups", groups)
+            ctx(&v.shared.site, page, "groups", groups)
         }));
         jobs.push(Job::new("claims.html", "claims/", |v: &Views| {
             let page = v.page("claims", "Claims", "claims/", &[]);
             let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-            map.insert("site", to_value(&v.site));
+            map.insert("site", v.shared.site.clone());
             map.insert("page", to_value(&page));
-            map.insert("topics", to_value(&v.topics));
-            map.insert("claims", to_value(&v.claims));
+            map.insert("topics", v.shared.topics.clone());
+            map.insert("claims", v.shared.claims.clone());
             to_value(&map)
         }));
         jobs.push(Job::new("topics.html", "topics/", |v: &Views| {
             let page = v.page("topics", "Topics", "topics/", &[]);
             let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-            map.insert("site", to_value(&v.site));
+            map.insert("site", v.shared.site.clone());
             map.insert("page", to_value(&page));
-            map.insert("topics", to_value(&v.topics));
-            map.insert("claims", to_value(&v.claims));
+            map.insert("topics", v.shared.topics.clone());
+            map.insert("claims", v.shared.claims.clone());
             to_value(&map)
         }));
         jobs.push(Job::new("gaps.html", "gaps/", |v: &Views| {
             let page = v.page("gaps", "Gaps in the evidence", "gaps/", &[]);
             let list: Vec<&GapView> = v.gaps.values().collect();
-            ctx(&v.site, page, "gaps", list)
+            ctx(&v.shared.site, page, "gaps", list)
         }));
         for id in site.tables.keys() {
             let id = id.0.clone();
@@ -1286,7 +1327,7 @@ impl Views {
             jobs.push(Job::new("table.html", &path.clone(), move |v: &Views| {
                 let t = &v.tables[&id];
                 let page = v.page("table", &t.title, &path, &[("Tables and data", "tables/")]);
-                ctx(&v.site, page, "table", t)
+                ctx(&v.shared.site, page, "table", t)
             }));
         }
         for id in site.datasets.keys() {
@@ -1295,13 +1336,13 @@ impl Views {
             jobs.push(Job::new("dataset.html", &path.clone(), move |v: &Views| {
                 let d = &v.datasets[&id];
                 let page = v.page("dataset", &d.title, &path, &[("Datasets", "datasets/")]);
-                ctx(&v.site, page, "dataset", d)
+                ctx(&v.shared.site, page, "dataset", d)
             }));
         }
         jobs.push(Job::new("tables.html", "tables/", |v: &Views| {
             let page = v.page("tables", "Tables and data", "tables/", &[]);
             let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-            map.insert("site", to_value(&v.site));
+            map.insert("site", v.shared.site.clone());
             map.insert("page", to_value(&page));
             map.insert("tables", to_value(&v.tables.values().collect::<Vec<_>>()));
             map.insert(
@@ -1313,7 +1354,7 @@ impl Views {
         jobs.push(Job::new("datasets.html", "datasets/", |v: &Views| {
             let page = v.page("datasets", "Datasets", "datasets/", &[]);
             ctx(
-                &v.site,
+                &v.shared.site,
                 page,
                 "datasets",
                 v.datasets.values().collect::<Vec<_>>(),
@@ -1322,7 +1363,7 @@ impl Views {
         jobs.push(Job::new("404.html", "404.html", |v: &Views| {
             let mut page = v.page("404", "Page not found", "404.html", &[]);
             page.breadcrumbs.clear();
-            ctx(&v.site, page, "", ())
+            ctx(&v.shared.site, page, "", ())
         }));
         jobs
     }

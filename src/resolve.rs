@@ -111,6 +111,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
     }
 
     let targets = Targets::new(&parsed, &config, &finding_ids);
+    let archives = Archives::new(&parsed);
     let refs = Refs {
         sources: &source_ids,
         claims: &claim_ids,
@@ -219,7 +220,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
             .filter_map(|c| refs.claim(c, &doc.file, &mut diags))
             .collect();
         if let Some(s) = &source {
-            check_quote(&doc.file, &m.quote, None, s, &parsed, &mut diags);
+            check_quote(&doc.file, &m.quote, None, s, &archives, &mut diags);
         }
         let g = Gap {
             id: GapId(doc.stem.clone()),
@@ -251,7 +252,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
             .as_ref()
             .and_then(|o| refs.source(o, file, &mut diags));
         if let Some(s) = &source {
-            check_quote(file, &f.quote, Some(&f.figure), s, &parsed, &mut diags);
+            check_quote(file, &f.quote, Some(&f.figure), s, &archives, &mut diags);
         }
         let value = resolve_value(file, &f.value, &mut diags);
         let mut stances = Vec::new();
@@ -1127,7 +1128,7 @@ fn check_quote(
     quote: &Spanned<String>,
     figure: Option<&Spanned<String>>,
     source: &SourceId,
-    parsed: &Parsed,
+    archives: &Archives,
     diags: &mut Vec<Diagnostic>,
 ) {
     let q = normalise_quote(&quote.value);
@@ -1151,19 +1152,13 @@ fn check_quote(
             );
         }
     }
-    let Some(record) = parsed.sources.iter().find(|s| s.stem == source.0) else {
+    let Some(archive) = archives.by_source.get(source.as_str()) else {
         // The source's own file failed to parse; that is reported there.
         return;
     };
-    let archive = record.meta.archive.as_ref().and_then(|a| {
-        parsed
-            .archives
-            .get(Path::new(&a.value))
-            .map(|t| (a.value.as_str(), t))
-    });
     match archive {
         Some((path, text)) => {
-            if !normalise_quote(text).contains(&q) {
+            if !text.contains(&q) {
                 diags.push(
                     Diagnostic::error(
                         "quote-not-in-source",
@@ -1182,6 +1177,32 @@ fn check_quote(
             .at_opt(file, position_of(quote))
             .help("archive the source's text under archive/ and set `archive:` on the source"),
         ),
+    }
+}
+
+/// Each source's archived text, normalised once, so checking many quotes against one source
+/// costs one pass over its text, not one per quote.
+struct Archives<'p> {
+    /// Source id → (archive path, normalised text), or `None` when the source has no archive.
+    by_source: HashMap<&'p str, Option<(&'p str, String)>>,
+}
+
+impl<'p> Archives<'p> {
+    fn new(parsed: &'p Parsed) -> Self {
+        let by_source = parsed
+            .sources
+            .iter()
+            .map(|s| {
+                let text = s.meta.archive.as_ref().and_then(|a| {
+                    parsed
+                        .archives
+                        .get(Path::new(&a.value))
+                        .map(|t| (a.value.as_str(), normalise_quote(t)))
+                });
+                (s.stem.as_str(), text)
+            })
+            .collect();
+        Archives { by_source }
     }
 }
 
