@@ -32,7 +32,7 @@ const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// Adds the built-in default theme under `themes/default/` unless the site has its own.
-fn add_default_theme(inputs: &mut Inputs) {
+pub fn add_default_theme(inputs: &mut Inputs) {
     if inputs.under("themes/default").next().is_some() {
         return;
     }

@@ -5,5 +5,6 @@ mod bad_input;
 mod bundled;
 mod cli;
 mod output;
+mod props;
 mod support;
 mod valid_site;
