@@ -362,7 +362,8 @@ fn chicago_substituted_title(item: &csl::Item, content: &mut ElemChildren) {
                     return true;
                 }
                 ElemChild::Elem(e) => {
-                    if fix(&mut e.children, container) {
+                    let found = fix(&mut e.children, container);
+                    if found {
                         return true;
                     }
                 }

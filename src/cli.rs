@@ -171,12 +171,7 @@ pub fn run(cli: &Cli) -> i32 {
     i32::from(failed)
 }
 
-fn print_diagnostics(
-    diags: &[Diagnostic],
-    inputs: &crate::load::Inputs,
-    format: Format,
-    color: bool,
-) {
+fn print_diagnostics(diags: &[Diagnostic], inputs: &crate::load::Inputs, format: Format, color: bool) {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
     let stdout = std::io::stdout();
@@ -216,14 +211,9 @@ fn summary(cli: &Cli, r: &BuildReport, failed: bool, color: bool) {
             b.output.display()
         ),
         (Command::Check(_), false) => {
-            format!(
-                "{green}Checked{reset} {} pages in {secs:.2} s; {problems}",
-                r.pages()
-            )
+            format!("{green}Checked{reset} {} pages in {secs:.2} s; {problems}", r.pages())
         }
-        (Command::Check(_), true) => {
-            format!("{red}Check failed{reset} with {problems} in {secs:.2} s")
-        }
+        (Command::Check(_), true) => format!("{red}Check failed{reset} with {problems} in {secs:.2} s"),
     };
     eprintln!("{line}");
 }

@@ -147,15 +147,7 @@ impl Diagnostic {
         }
     }
 
-    fn sort_key(
-        &self,
-    ) -> (
-        Option<&PathBuf>,
-        Option<Position>,
-        Severity,
-        &'static str,
-        &str,
-    ) {
+    fn sort_key(&self) -> (Option<&PathBuf>, Option<Position>, Severity, &'static str, &str) {
         (
             self.file.as_ref(),
             self.position,
@@ -233,10 +225,7 @@ pub fn render_human(d: &Diagnostic, sources: &dyn SourceText, color: bool) -> St
         let text = text.trim_end_matches('\r');
         let num = p.line.to_string();
         let pad = " ".repeat(num.len());
-        let shown: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
+        let shown: String = text.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
         let caret_pad = " ".repeat(p.column.saturating_sub(1) as usize);
         let width = (p.len as usize)
             .min(shown.chars().count().saturating_sub(p.column as usize - 1))

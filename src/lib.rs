@@ -21,8 +21,8 @@
 //!   each own one third-party crate.
 //! - `export.rs`: `evidence.json`.
 
-pub mod cite;
 pub mod cli;
+pub mod cite;
 pub mod diagnostic;
 pub mod export;
 pub mod load;
@@ -79,10 +79,7 @@ impl BuildReport {
     }
 
     pub fn pages(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
-            .count()
+        self.files.iter().filter(|f| f.path.ends_with(".html")).count()
     }
 }
 
@@ -111,9 +108,7 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Fatal> {
                 _ => break,
             }
         }
-        let mut c = existing
-            .canonicalize()
-            .unwrap_or_else(|_| existing.to_path_buf());
+        let mut c = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
         for r in rest.iter().rev() {
             if r == ".." {
                 c.pop();
@@ -155,7 +150,10 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Fatal> {
 }
 
 /// Runs the pure stages on loaded inputs.
-pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+pub fn build_in_memory(
+    inputs: &Inputs,
+    env: &Environment,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let (parsed, mut diags) = parse::parse(inputs);
     let (site, theme, d) = resolve::resolve(parsed, env);
     diags.extend(d);

@@ -13,14 +13,7 @@ use crate::diagnostic::{Diagnostic, Position, SourceText};
 
 /// Folders of a site that evident reads; everything else at the root (the output, `target/`,
 /// `.git/`) is never walked.
-pub const SITE_FOLDERS: [&str; 6] = [
-    "content",
-    "data",
-    "archive",
-    "static",
-    "templates",
-    "themes",
-];
+pub const SITE_FOLDERS: [&str; 6] = ["content", "data", "archive", "static", "templates", "themes"];
 
 /// Files larger than this are refused: no evidence page is 64 MiB, and reading one would only
 /// exhaust memory.
@@ -103,9 +96,7 @@ fn is_text(rel: &Path) -> bool {
     match top {
         Some("site.yaml") | Some("data") | Some("archive") | Some("templates") => true,
         Some("content") => ext == "md",
-        Some("themes") => {
-            rel.components().nth(2).and_then(|c| c.as_os_str().to_str()) == Some("templates")
-        }
+        Some("themes") => rel.components().nth(2).and_then(|c| c.as_os_str().to_str()) == Some("templates"),
         _ => false,
     }
 }
@@ -119,11 +110,8 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
         Ok(r) => r,
         Err(e) => {
             diags.push(
-                Diagnostic::error(
-                    "unreadable-root",
-                    format!("cannot read the site folder: {e}"),
-                )
-                .in_file(root),
+                Diagnostic::error("unreadable-root", format!("cannot read the site folder: {e}"))
+                    .in_file(root),
             );
             return (inputs, diags);
         }
@@ -209,9 +197,7 @@ fn read_one(
                     ),
                 )
                 .in_file(rel)
-                .help(
-                    "evident reads nothing outside the site; copy the file into the site instead",
-                ),
+                .help("evident reads nothing outside the site; copy the file into the site instead"),
             );
             return;
         }

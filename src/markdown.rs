@@ -57,8 +57,7 @@ pub(crate) fn scan(body: &str) -> Scan {
                 }
                 out.word_count += t.split_whitespace().count();
             }
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
                 let slice = &body[range.clone()];
                 let (offset, len) = match slice.find(dest_url.as_ref()) {
                     Some(i) if !dest_url.is_empty() => (range.start + i, dest_url.len()),

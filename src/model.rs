@@ -202,10 +202,7 @@ impl Person {
                 family,
                 given: Some(g),
             } => format!("{g} {family}"),
-            Person::Name {
-                family,
-                given: None,
-            } => family.clone(),
+            Person::Name { family, given: None } => family.clone(),
             Person::Literal(l) => l.clone(),
         }
     }
@@ -232,18 +229,8 @@ impl Date {
     /// "16 January 2013", "June 2013" or "2013".
     pub fn long(&self) -> String {
         const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
+            "January", "February", "March", "April", "May", "June", "July", "August",
+            "September", "October", "November", "December",
         ];
         let month = self.month.map(|m| MONTHS[usize::from(m - 1)]);
         match (self.day, month) {

@@ -296,11 +296,7 @@ pub fn parse(inputs: &Inputs) -> (Parsed, Vec<Diagnostic>) {
         .unwrap_or_else(|| "default".to_string());
 
     for (path, contents) in &inputs.files {
-        let Some(top) = path
-            .components()
-            .next()
-            .and_then(|c| c.as_os_str().to_str())
-        else {
+        let Some(top) = path.components().next().and_then(|c| c.as_os_str().to_str()) else {
             continue;
         };
         match (top, contents) {
@@ -406,15 +402,7 @@ fn parse_content(path: &Path, text: &str, parsed: &mut Parsed, diags: &mut Vec<D
         return;
     };
     match folder {
-        "sources" => push_doc(
-            path,
-            text,
-            yaml,
-            yaml_line,
-            body,
-            &mut parsed.sources,
-            diags,
-        ),
+        "sources" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.sources, diags),
         "claims" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.claims, diags),
         "topics" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.topics, diags),
         "gaps" => push_doc(path, text, yaml, yaml_line, body, &mut parsed.gaps, diags),
@@ -483,9 +471,7 @@ fn split_front_matter<'t>(
     }
     let mut offset = first_end;
     while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
         if text[offset..end].trim_end() == "---" {
             return Some((&text[first_end..offset], 2, end));
         }

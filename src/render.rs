@@ -53,14 +53,8 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
         if !theme.templates.contains_key(name) {
             diags.push(
                 Diagnostic::error("missing-template", format!("the theme has no `{name}`"))
-                    .in_file(
-                        PathBuf::from("themes")
-                            .join(&site.config.theme)
-                            .join("templates"),
-                    )
-                    .help(format!(
-                        "add templates/{name} to the theme or to the site's own templates/ folder"
-                    )),
+                    .in_file(PathBuf::from("themes").join(&site.config.theme).join("templates"))
+                    .help(format!("add templates/{name} to the theme or to the site's own templates/ folder")),
             );
         }
     }
@@ -134,9 +128,7 @@ fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic
         .get(name)
         .map(|t| t.file.clone())
         .unwrap_or_else(|| PathBuf::from(name));
-    let mut message = e
-        .detail()
-        .map_or_else(|| e.kind().to_string(), str::to_string);
+    let mut message = e.detail().map_or_else(|| e.kind().to_string(), str::to_string);
     if message.is_empty() {
         message = e.to_string();
     }
@@ -149,9 +141,7 @@ fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic
         minijinja::ErrorKind::TemplateNotFound => "template-not-found",
         _ => "template-error",
     };
-    let position = e
-        .line()
-        .map(|l| Position::new(u32::try_from(l).unwrap_or(u32::MAX), 1));
+    let position = e.line().map(|l| Position::new(u32::try_from(l).unwrap_or(u32::MAX), 1));
     Diagnostic::error(code, format!("{}: {message}", e.kind()))
         .at_opt(file, position)
         .help(match code {
@@ -727,12 +717,8 @@ impl Views {
                 };
                 let json_ld = src
                     .map(|s| {
-                        cite::page_json_ld(
-                            &page,
-                            &f.statement,
-                            s,
-                            &format!("{}{}", c.base_url, s.id.path()),
-                        )
+                        let source_url = format!("{}{}", c.base_url, s.id.path());
+                        cite::page_json_ld(&page, &f.statement, s, &source_url)
                     })
                     .unwrap_or_default();
                 let view = FindingView {
@@ -874,11 +860,7 @@ impl Views {
                 question: t.question.clone(),
                 summary: t.summary.clone(),
                 body: html(&t.doc),
-                claims: site
-                    .claims_of(&t.id)
-                    .iter()
-                    .map(|c| c.id.0.clone())
-                    .collect(),
+                claims: site.claims_of(&t.id).iter().map(|c| c.id.0.clone()).collect(),
             })
             .collect();
 
@@ -913,13 +895,7 @@ impl Views {
         }
     }
 
-    fn page(
-        &self,
-        kind: &'static str,
-        title: &str,
-        path: &str,
-        crumbs: &[(&str, &str)],
-    ) -> PageView {
+    fn page(&self, kind: &'static str, title: &str, path: &str, crumbs: &[(&str, &str)]) -> PageView {
         let mut breadcrumbs = vec![Crumb {
             title: "Home".into(),
             url: self.site.base_path.clone(),
@@ -958,10 +934,7 @@ impl Views {
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
                 map.insert("site", to_value(&v.site));
                 map.insert("page", to_value(&page));
-                map.insert(
-                    "content",
-                    minijinja::Value::from_safe_string(p.html.clone()),
-                );
+                map.insert("content", minijinja::Value::from_safe_string(p.html.clone()));
                 map.insert("topics", to_value(&v.topics));
                 map.insert("claims", to_value(&v.claims));
                 map.insert("findings", to_value(&v.findings));
@@ -994,11 +967,8 @@ impl Views {
             jobs.push(Job::new("source.html", &id.path(), move |v: &Views| {
                 let s = &v.sources[&id.0];
                 let page = v.page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
-                let findings: Vec<&FindingView> = s
-                    .findings
-                    .iter()
-                    .filter_map(|f| v.findings.get(f))
-                    .collect();
+                let findings: Vec<&FindingView> =
+                    s.findings.iter().filter_map(|f| v.findings.get(f)).collect();
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
                 map.insert("site", to_value(&v.site));
                 map.insert("page", to_value(&page));
@@ -1072,10 +1042,7 @@ impl Views {
                 .map(|s| {
                     (
                         s,
-                        v.findings
-                            .values()
-                            .filter(|f| f.source.id == s.id)
-                            .collect::<Vec<_>>(),
+                        v.findings.values().filter(|f| f.source.id == s.id).collect::<Vec<_>>(),
                     )
                 })
                 .filter(|(_, f)| !f.is_empty())

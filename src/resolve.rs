@@ -76,9 +76,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
                 .at_opt(file, pos)
                 .help(format!(
                     "the first is at {}; ids are permalinks, so give this finding a new one",
-                    Diagnostic::error("", "")
-                        .at_opt(first_file, *first_pos)
-                        .location()
+                    Diagnostic::error("", "").at_opt(first_file, *first_pos).location()
                 )),
             );
         } else {
@@ -111,12 +109,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
                         .at_opt(&doc.file, position_of(t))
                         .help(format!(
                             "templates available: {}",
-                            theme
-                                .templates
-                                .keys()
-                                .cloned()
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            theme.templates.keys().cloned().collect::<Vec<_>>().join(", ")
                         )),
                     );
                 }
@@ -195,7 +188,14 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
             .filter_map(|c| refs.claim(c, &doc.file, &mut diags))
             .collect();
         if let Some(s) = &source {
-            check_quote(&doc.file, &m.quote, None, s, &parsed, &mut diags);
+            check_quote(
+                &doc.file,
+                &m.quote,
+                None,
+                s,
+                &parsed,
+                &mut diags,
+            );
         }
         let g = Gap {
             id: GapId(doc.stem.clone()),
@@ -382,12 +382,7 @@ fn check_id(
     let suggestion = crate::markdown::slugify(id);
     diags.push(
         Diagnostic::error("invalid-id", format!("`{id}` is not a valid {kind} id"))
-            .at(
-                file,
-                position
-                    .unwrap_or(Position::new(1, 1))
-                    .with_len(id.chars().count()),
-            )
+            .at(file, position.unwrap_or(Position::new(1, 1)).with_len(id.chars().count()))
             .help(format!(
                 "ids are permalinks: lowercase letters, digits and hyphens only{}",
                 if valid_id(&suggestion) {
@@ -440,10 +435,7 @@ impl Refs<'_> {
                 },
                 format!("there is no {kind} with the id `{}`", id.value),
             )
-            .at_opt(
-                file,
-                position_of(id).map(|p| p.with_len(id.value.chars().count())),
-            )
+            .at_opt(file, position_of(id).map(|p| p.with_len(id.value.chars().count())))
             .label("not defined")
             .help(match near {
                 Some(n) => format!("did you mean `{n}`? (defined in content/{folder}/{n}.md)"),
@@ -453,12 +445,7 @@ impl Refs<'_> {
         None
     }
 
-    fn source(
-        &self,
-        id: &Spanned<String>,
-        file: &Path,
-        d: &mut Vec<Diagnostic>,
-    ) -> Option<SourceId> {
+    fn source(&self, id: &Spanned<String>, file: &Path, d: &mut Vec<Diagnostic>) -> Option<SourceId> {
         Self::find(self.sources, "source", "sources", id, file, d).map(SourceId)
     }
 
@@ -524,9 +511,9 @@ fn resolve_config(parsed: &Parsed, env: &Environment, diags: &mut Vec<Diagnostic
         .strip_prefix("https://")
         .or_else(|| base_url.strip_prefix("http://"))
     {
-        Some(rest) if !rest.starts_with('/') && rest.len() > 1 => rest
-            .find('/')
-            .map_or("/".to_string(), |i| rest[i..].to_string()),
+        Some(rest) if !rest.starts_with('/') && rest.len() > 1 => {
+            rest.find('/').map_or("/".to_string(), |i| rest[i..].to_string())
+        }
         _ => {
             diags.push(
                 Diagnostic::error(
@@ -554,9 +541,10 @@ fn resolve_config(parsed: &Parsed, env: &Environment, diags: &mut Vec<Diagnostic
     };
     if let Some(lang) = &raw.language {
         let ok = !lang.value.is_empty()
-            && lang.value.split('-').all(|p| {
-                !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric())
-            });
+            && lang
+                .value
+                .split('-')
+                .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()));
         if !ok {
             diags.push(
                 Diagnostic::error(
@@ -641,9 +629,7 @@ fn check_url(file: &Path, url: &Spanned<String>, diags: &mut Vec<Diagnostic>) ->
     let u = url.value.trim();
     let ok = (u.starts_with("https://") || u.starts_with("http://"))
         && u.len() > "https://x".len()
-        && !u
-            .chars()
-            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>');
+        && !u.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>');
     if !ok {
         diags.push(
             Diagnostic::error(
@@ -666,9 +652,7 @@ pub fn valid_doi(doi: &str) -> bool {
         return false;
     };
     !registrant.is_empty()
-        && registrant
-            .split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && registrant.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
         && !suffix.is_empty()
         && !suffix.chars().any(char::is_whitespace)
 }
@@ -727,22 +711,8 @@ pub fn valid_issn(issn: &str) -> bool {
 
 /// The field names a source's `unverified:` map may name.
 pub const SOURCE_FIELDS: &[&str] = &[
-    "type",
-    "title",
-    "authors",
-    "editors",
-    "date",
-    "container_title",
-    "collection_title",
-    "volume",
-    "issue",
-    "pages",
-    "publisher",
-    "publisher_place",
-    "doi",
-    "isbn",
-    "issn",
-    "url",
+    "type", "title", "authors", "editors", "date", "container_title", "collection_title",
+    "volume", "issue", "pages", "publisher", "publisher_place", "doi", "isbn", "issn", "url",
     "repository_url",
 ];
 
@@ -811,10 +781,7 @@ fn resolve_source(
             diags.push(
                 Diagnostic::error(
                     "invalid-issn",
-                    format!(
-                        "`{}` is not a valid ISSN (format NNNN-NNNC, with its check digit)",
-                        issn.value
-                    ),
+                    format!("`{}` is not a valid ISSN (format NNNN-NNNC, with its check digit)", issn.value),
                 )
                 .at_opt(file, position_of(issn))
                 .help("copy the ISSN from the journal's masthead"),
@@ -844,12 +811,9 @@ fn resolve_source(
                 unverified.insert(field.clone(), why.clone());
             } else {
                 diags.push(
-                    Diagnostic::error(
-                        "unknown-field",
-                        format!("`unverified` names `{field}`, which is not a source field"),
-                    )
-                    .at_opt(file, position_of(u))
-                    .help(format!("name one of: {}", SOURCE_FIELDS.join(", "))),
+                    Diagnostic::error("unknown-field", format!("`unverified` names `{field}`, which is not a source field"))
+                        .at_opt(file, position_of(u))
+                        .help(format!("name one of: {}", SOURCE_FIELDS.join(", "))),
                 );
             }
         }
@@ -866,16 +830,8 @@ fn resolve_source(
             RawSourceType::Webpage => SourceType::Webpage,
         },
         title: m.title.clone(),
-        authors: m
-            .authors
-            .iter()
-            .filter_map(|p| person(file, p, diags))
-            .collect(),
-        editors: m
-            .editors
-            .iter()
-            .filter_map(|p| person(file, p, diags))
-            .collect(),
+        authors: m.authors.iter().filter_map(|p| person(file, p, diags)).collect(),
+        editors: m.editors.iter().filter_map(|p| person(file, p, diags)).collect(),
         date,
         container_title: m.container_title.clone(),
         collection_title: m.collection_title.clone(),
@@ -912,8 +868,9 @@ fn resolve_source(
             crate::cite::Need::Expected => Diagnostic::warning("citation-field-missing", message),
         };
         diags.push(
-            d.at_opt(file, position_of(&m.source_type))
-                .help(format!("add `{field}:` to the front matter, or mark what is known in `unverified:`")),
+            d.at_opt(file, position_of(&m.source_type)).help(format!(
+                "add `{field}:` to the front matter, or mark what is known in `unverified:`"
+            )),
         );
     }
     source
@@ -925,9 +882,7 @@ fn resolve_value(file: &Path, raw: &Spanned<RawValue>, diags: &mut Vec<Diagnosti
         diags.push(
             Diagnostic::error("invalid-value", msg.to_string())
                 .at_opt(file, position_of(raw))
-                .help(
-                    "give exactly one of: `number`; `min` and `max`; `numerator` and `denominator`",
-                ),
+                .help("give exactly one of: `number`; `min` and `max`; `numerator` and `denominator`"),
         );
     };
     let amount = match (v.number, v.min, v.max, v.numerator, v.denominator) {
@@ -961,22 +916,13 @@ fn resolve_value(file: &Path, raw: &Spanned<RawValue>, diags: &mut Vec<Diagnosti
     };
     if let Some(q) = &v.qualifier {
         const QUALIFIERS: [&str; 7] = [
-            "almost",
-            "more than",
-            "less than",
-            "at least",
-            "up to",
-            "as much as",
-            "about",
+            "almost", "more than", "less than", "at least", "up to", "as much as", "about",
         ];
         if !QUALIFIERS.contains(&q.value.as_str()) {
             diags.push(
-                Diagnostic::error(
-                    "unknown-qualifier",
-                    format!("`{}` is not a qualifier evident knows", q.value),
-                )
-                .at_opt(file, position_of(q))
-                .help(format!("use one of: {}", QUALIFIERS.join(", "))),
+                Diagnostic::error("unknown-qualifier", format!("`{}` is not a qualifier evident knows", q.value))
+                    .at_opt(file, position_of(q))
+                    .help(format!("use one of: {}", QUALIFIERS.join(", "))),
             );
         }
     }
@@ -1002,8 +948,7 @@ pub fn normalise_quote(text: &str) -> String {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
-            | '\u{2212}' => '-',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => '-',
             '\u{00A0}' => ' ',
             c => c,
         };
@@ -1054,12 +999,7 @@ fn check_quote(
         .iter()
         .find(|s| s.stem == source.0)
         .and_then(|s| s.meta.archive.as_ref())
-        .and_then(|a| {
-            parsed
-                .archives
-                .get(Path::new(&a.value))
-                .map(|t| (a.value.as_str(), t))
-        });
+        .and_then(|a| parsed.archives.get(Path::new(&a.value)).map(|t| (a.value.as_str(), t)));
     match archive {
         Some((path, text)) => {
             if !normalise_quote(text).contains(&q) {
@@ -1128,10 +1068,7 @@ impl Targets {
             t.nodes.insert(format!("finding:{id}"), path.clone());
             t.anchors.insert(
                 path,
-                template_anchors("finding")
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
+                template_anchors("finding").iter().map(|s| s.to_string()).collect(),
             );
         }
         for d in &parsed.pages {
@@ -1165,32 +1102,13 @@ impl Targets {
     }
 
     /// Resolves one link written in `from`. `Ok(None)` leaves it as written (external links).
-    fn resolve(
-        &self,
-        dest: &str,
-        from: &Path,
-        from_path: &str,
-    ) -> Result<Option<String>, Diagnostic> {
+    fn resolve(&self, dest: &str, from: &Path, from_path: &str) -> Result<Option<String>, Diagnostic> {
         let lower = dest.to_ascii_lowercase();
-        if lower.starts_with("javascript:")
-            || lower.starts_with("data:")
-            || lower.starts_with("vbscript:")
-        {
-            return Err(Diagnostic::error(
-                "unsafe-link",
-                format!(
-                    "links may not use `{}`",
-                    &dest[..dest.find(':').unwrap_or(0) + 1]
-                ),
-            )
-            .help("link to an http(s) address or to a page of the site"));
+        if lower.starts_with("javascript:") || lower.starts_with("data:") || lower.starts_with("vbscript:") {
+            return Err(Diagnostic::error("unsafe-link", format!("links may not use `{}`", &dest[..dest.find(':').unwrap_or(0) + 1]))
+                .help("link to an http(s) address or to a page of the site"));
         }
-        if lower.starts_with("http://")
-            || lower.starts_with("https://")
-            || lower.starts_with("mailto:")
-            || lower.starts_with("//")
-            || lower.starts_with("tel:")
-        {
+        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") || lower.starts_with("//") || lower.starts_with("tel:") {
             return Ok(None);
         }
         let (target, anchor) = match dest.split_once('#') {
@@ -1226,11 +1144,9 @@ impl Targets {
             if let Some(path) = normal.as_ref().and_then(|p| self.content.get(p)) {
                 return self.with_anchor(path, anchor, dest).map(Some);
             }
-            return Err(
-                Diagnostic::error("broken-link", format!("there is no page `{target}`"))
-                    .label("no such file")
-                    .help("the path is relative to this file; check the file name under content/"),
-            );
+            return Err(Diagnostic::error("broken-link", format!("there is no page `{target}`"))
+                .label("no such file")
+                .help("the path is relative to this file; check the file name under content/"));
         }
         // A site path such as `/about/`, or an asset such as `chart.png` next to this page.
         let site_path = normal
@@ -1238,11 +1154,7 @@ impl Targets {
             .and_then(|p| p.strip_prefix("content").ok().map(slash))
             .unwrap_or_default();
         let page = if site_path.is_empty() || target.ends_with('/') {
-            let p = if site_path.is_empty() {
-                String::new()
-            } else {
-                format!("{site_path}/")
-            };
+            let p = if site_path.is_empty() { String::new() } else { format!("{site_path}/") };
             self.anchors.contains_key(&p).then_some(p)
         } else {
             None
@@ -1253,20 +1165,12 @@ impl Targets {
         if self.assets.contains(&site_path) {
             return Ok(Some(self.url(&site_path, anchor)));
         }
-        Err(Diagnostic::error(
-            "broken-link",
-            format!("`{target}` is not a page or file of this site"),
-        )
-        .label("no such page")
-        .help("link to a .md file, a node (source:<id>, finding:<id>, …), or a file under static/"))
+        Err(Diagnostic::error("broken-link", format!("`{target}` is not a page or file of this site"))
+            .label("no such page")
+            .help("link to a .md file, a node (source:<id>, finding:<id>, …), or a file under static/"))
     }
 
-    fn with_anchor(
-        &self,
-        path: &str,
-        anchor: Option<&str>,
-        dest: &str,
-    ) -> Result<String, Diagnostic> {
+    fn with_anchor(&self, path: &str, anchor: Option<&str>, dest: &str) -> Result<String, Diagnostic> {
         if let Some(a) = anchor {
             let known = self.anchors.get(path).is_some_and(|s| s.contains(a));
             if !known {
@@ -1311,12 +1215,7 @@ fn page_path(file: &Path) -> String {
     format!("{s}/")
 }
 
-fn document<T>(
-    doc: &RawDoc<T>,
-    targets: &Targets,
-    _config: &Config,
-    diags: &mut Vec<Diagnostic>,
-) -> Document {
+fn document<T>(doc: &RawDoc<T>, targets: &Targets, _config: &Config, diags: &mut Vec<Diagnostic>) -> Document {
     let from_path = targets.content_path(&doc.file).unwrap_or_default();
     let mut links = HashMap::new();
     for RawLink { dest, position } in &doc.links {
@@ -1353,10 +1252,7 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(
-            parse_date("2013-06-25").map(|d| d.long()),
-            Some("25 June 2013".into())
-        );
+        assert_eq!(parse_date("2013-06-25").map(|d| d.long()), Some("25 June 2013".into()));
         assert!(parse_date("2013-02-29").is_none());
         assert!(parse_date("2012-02-29").is_some());
         assert!(parse_date("13-01").is_none());

@@ -35,9 +35,7 @@ pub fn check_output(out: &Path) -> Result<(), Diagnostic> {
         )
         .help("pass another --output, or remove the file"));
     }
-    let empty = fs::read_dir(out)
-        .map(|mut d| d.next().is_none())
-        .unwrap_or(false);
+    let empty = fs::read_dir(out).map(|mut d| d.next().is_none()).unwrap_or(false);
     if !empty && !out.join(MARKER).exists() {
         return Err(Diagnostic::error(
             "output-not-evident",
