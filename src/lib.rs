@@ -20,6 +20,8 @@
 //! - `data.rs` (YAML), `markdown.rs` (pulldown-cmark), `render.rs` (minijinja) and `cli.rs` (clap)
 //!   each own one third-party crate.
 //! - `export.rs`: `evidence.json`.
+//! - `cite.rs` (hayagriva): formatted citations in five CSL styles, BibTeX/RIS/CSL-JSON exports,
+//!   Highwire `citation_*` tags and schema.org JSON-LD.
 
 pub mod cli;
 pub mod cite;
