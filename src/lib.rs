@@ -20,11 +20,14 @@
 //! - `data.rs` (YAML), `markdown.rs` (pulldown-cmark), `render.rs` (minijinja) and `cli.rs` (clap)
 //!   each own one third-party crate.
 //! - `export.rs`: `evidence.json`.
+//! - `cite.rs` (hayagriva): formatted citations in five CSL styles, BibTeX/RIS/CSL-JSON exports,
+//!   Highwire `citation_*` tags and schema.org JSON-LD.
 
 // A `Diagnostic` is the error type throughout, by design (diagnostics are data); it is larger than
 // clippy likes for `Err`, but it is built only on the error path, so boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod cite;
 pub mod cli;
 pub mod diagnostic;
 pub mod export;

@@ -14,6 +14,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::cite;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::export;
 use crate::markdown::{inline_to_html, to_html, RawHtml};
@@ -154,6 +155,7 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
         path: "datapackage.json".into(),
         bytes: export::datapackage(site),
     });
+    files.extend(citation_files(site));
     for a in &site.assets {
         files.push(OutputFile {
             path: a.path.clone(),
@@ -478,6 +480,48 @@ struct SourceView {
     body: String,
     findings: Vec<String>,
     gaps: Vec<Ref>,
+    /// The five formatted references (cite.rs).
+    citations: Vec<CitationView>,
+    /// Highwire Press `citation_*` tags for the page head.
+    meta_tags: Vec<MetaTag>,
+    /// schema.org JSON-LD, safe to put inside `<script>`.
+    json_ld: String,
+    downloads: Downloads,
+}
+
+#[derive(Clone, Serialize)]
+struct CitationView {
+    style: &'static str,
+    label: &'static str,
+    /// HTML-escaped by cite.rs, with `<i>` for italics.
+    html: String,
+    text: String,
+    in_text: String,
+}
+
+impl From<cite::Citation> for CitationView {
+    fn from(c: cite::Citation) -> Self {
+        CitationView {
+            style: c.style.key(),
+            label: c.style.label(),
+            html: c.html,
+            text: c.text,
+            in_text: c.in_text,
+        }
+    }
+}
+
+#[derive(Clone, Serialize)]
+struct MetaTag {
+    name: &'static str,
+    content: String,
+}
+
+#[derive(Clone, Serialize)]
+struct Downloads {
+    bib: String,
+    ris: String,
+    json: String,
 }
 
 #[derive(Clone, Serialize)]
@@ -525,6 +569,15 @@ struct FindingView {
     place: Option<String>,
     stances: Vec<StanceView>,
     notes: Vec<String>,
+    /// The source's references, with in-text citations carrying the locator when CSL can
+    /// label it (`locator_in_citation`); otherwise the page shows the locator beside them.
+    source_citations: Vec<CitationView>,
+    locator_in_citation: bool,
+    /// Fields of the source that are not verified, shown beside its citations.
+    source_unverified: BTreeMap<String, String>,
+    /// This page cited as a web page.
+    page_citations: Vec<CitationView>,
+    json_ld: String,
 }
 
 #[derive(Clone, Serialize)]
@@ -798,6 +851,17 @@ impl Views {
                         .flatten()
                         .map(gap_ref)
                         .collect(),
+                    citations: cite::cite(s).into_iter().map(CitationView::from).collect(),
+                    meta_tags: cite::highwire_tags(s)
+                        .into_iter()
+                        .map(|(name, content)| MetaTag { name, content })
+                        .collect(),
+                    json_ld: cite::json_ld(s, &format!("{}{}", c.base_url, s.id.path())),
+                    downloads: Downloads {
+                        bib: url(&export_path(&s.id, "bib")),
+                        ris: url(&export_path(&s.id, "ris")),
+                        json: url(&export_path(&s.id, "json")),
+                    },
                 };
                 (s.id.0.clone(), view)
             })
@@ -809,6 +873,24 @@ impl Views {
             .values()
             .map(|f| {
                 let src = site.sources.get(&f.source);
+                let (source_citations, locator_in_citation) = src
+                    .map(|s| cite::cite_with_locator(s, &f.locator))
+                    .unwrap_or_default();
+                let page = cite::WebPage {
+                    id: f.id.0.clone(),
+                    title: finding_title(f, src),
+                    site_title: c.title.clone(),
+                    publisher: c.publisher.clone(),
+                    url: format!("{}{}", c.base_url, f.id.path()),
+                    version: c.version.clone(),
+                    date: c.date.clone(),
+                };
+                let json_ld = src
+                    .map(|s| {
+                        let source_url = format!("{}{}", c.base_url, s.id.path());
+                        cite::page_json_ld(&page, &f.statement, s, &source_url)
+                    })
+                    .unwrap_or_default();
                 let view = FindingView {
                     id: f.id.0.clone(),
                     url: url(&f.id.path()),
@@ -838,6 +920,17 @@ impl Views {
                         })
                         .collect(),
                     notes: f.notes.iter().map(|n| inline_to_html(n)).collect(),
+                    source_citations: source_citations
+                        .into_iter()
+                        .map(CitationView::from)
+                        .collect(),
+                    locator_in_citation,
+                    source_unverified: src.map(|s| s.unverified.clone()).unwrap_or_default(),
+                    page_citations: cite::cite_page(&page)
+                        .into_iter()
+                        .map(CitationView::from)
+                        .collect(),
+                    json_ld,
                 };
                 (f.id.0.clone(), view)
             })
@@ -1220,7 +1313,7 @@ impl Views {
             let id = id.clone();
             jobs.push(Job::new("finding.html", &id.path(), move |v: &Views| {
                 let f = &v.findings[&id.0];
-                let title = format!("{} — {}", f.figure, f.source.title);
+                let title = finding_title_view(f);
                 let page = v.page("finding", &title, &id.path(), &[("Findings", "findings/")]);
                 ctx(&v.shared.site, page, "finding", f)
             }));
@@ -1379,6 +1472,53 @@ fn redirect_page(config: &Config, new: &str) -> String {
         "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {to}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n",
         esc(&config.language)
     )
+}
+
+/// A finding page's title: the figure and the source it is from.
+fn finding_title(f: &Finding, source: Option<&Source>) -> String {
+    let source = source.map_or_else(|| f.source.0.clone(), |s| s.title.clone());
+    format!("{} — {source}", f.figure)
+}
+
+fn finding_title_view(f: &FindingView) -> String {
+    format!("{} — {}", f.figure, f.source.title)
+}
+
+/// `sources/<id>/<id>.bib`: the id in the file name, so a download is recognisable.
+fn export_path(id: &SourceId, ext: &str) -> String {
+    format!("{}{}.{ext}", id.path(), id.0)
+}
+
+/// Per-source BibTeX, RIS and CSL-JSON, and the whole bibliography in each format.
+fn citation_files(site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for s in site.sources.values() {
+        files.push(OutputFile {
+            path: export_path(&s.id, "bib"),
+            bytes: cite::bibtex(s).into_bytes(),
+        });
+        files.push(OutputFile {
+            path: export_path(&s.id, "ris"),
+            bytes: cite::ris(s).into_bytes(),
+        });
+        files.push(OutputFile {
+            path: export_path(&s.id, "json"),
+            bytes: cite::csl_json_file(s),
+        });
+    }
+    files.push(OutputFile {
+        path: "citations.bib".into(),
+        bytes: cite::bibtex_all(site.sources.values()),
+    });
+    files.push(OutputFile {
+        path: "citations.ris".into(),
+        bytes: cite::ris_all(site.sources.values()),
+    });
+    files.push(OutputFile {
+        path: "citations.json".into(),
+        bytes: cite::csl_json_all(site.sources.values()),
+    });
+    files
 }
 
 fn join_names(names: &[String]) -> String {

@@ -972,7 +972,7 @@ fn resolve_source(
             }
         }
     }
-    Source {
+    let source = Source {
         id: SourceId(doc.stem.clone()),
         source_type: match m.source_type.value {
             RawSourceType::ArticleJournal => SourceType::ArticleJournal,
@@ -1019,7 +1019,26 @@ fn resolve_source(
         unverified,
         notes: m.notes.clone(),
         doc: document(doc, targets, config, diags),
+    };
+    for (field, need, why) in crate::cite::missing_fields(&source) {
+        // A field the record names in `unverified:` without a value is known to be unknown:
+        // the maintainer has said so, and the page shows the note.
+        if matches!(need, crate::cite::Need::Expected) && source.unverified.contains_key(field) {
+            continue;
+        }
+        let message = format!(
+            "this {} has no `{field}`, which its citations need: {why}",
+            source.source_type.label().to_lowercase()
+        );
+        let d = match need {
+            crate::cite::Need::Required => Diagnostic::error("citation-field-missing", message),
+            crate::cite::Need::Expected => Diagnostic::warning("citation-field-missing", message),
+        };
+        diags.push(d.at_opt(file, position_of(&m.source_type)).help(format!(
+            "add `{field}:` to the front matter, or mark what is known in `unverified:`"
+        )));
     }
+    source
 }
 
 fn resolve_value(file: &Path, raw: &Spanned<RawValue>, diags: &mut Vec<Diagnostic>) -> Value {

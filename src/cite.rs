@@ -1,0 +1,1142 @@
+//! Citations: the one module that knows hayagriva (and, through it, citationberg). It owns how a
+//! [`Source`] is cited and exported:
+//!
+//! - formatted references in five styles ([`Style`]), from the official CSL style files vendored
+//!   in `styles/` (see `styles/README.md` for their versions), with the en-GB locale;
+//! - a finding cited two ways: its source with the finding's locator ([`cite_with_locator`]), and
+//!   the finding's page on this site as a web page ([`cite_page`]);
+//! - exports: CSL-JSON ([`csl_json`]), BibTeX ([`bibtex`]) and RIS ([`ris`]);
+//! - page metadata for reference managers: Highwire Press `citation_*` tags ([`highwire_tags`])
+//!   and schema.org JSON-LD ([`json_ld`], [`page_json_ld`]);
+//! - the fields each type of source needs to be cited at all ([`missing_fields`]).
+//!
+//! Every style works from the same CSL-JSON item that the `.json` export contains, fed to
+//! hayagriva as `citationberg::json::Item`: so the output can be compared with citeproc-js given
+//! the same item and style file, and no mapping to hayagriva's own entry types can drop a field.
+//! hayagriva writes no BibTeX or RIS, so those two writers are here, small and escaped.
+
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use hayagriva::citationberg::json as csl;
+use hayagriva::citationberg::taxonomy::Locator;
+use hayagriva::citationberg::{
+    FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, LocaleFile,
+    TextDecoration, VerticalAlign,
+};
+use hayagriva::{
+    BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest,
+    ElemChild, ElemChildren, Formatting, LocatorPayload, SpecificLocator,
+};
+use serde_json::{json, Map, Value as Json};
+
+use crate::model::{Date, Person, Source, SourceType};
+
+/// A citation style, one per vendored CSL file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Style {
+    Apa,
+    Harvard,
+    Chicago,
+    Vancouver,
+    Mla,
+}
+
+impl Style {
+    pub const ALL: [Style; 5] = [
+        Style::Apa,
+        Style::Harvard,
+        Style::Chicago,
+        Style::Vancouver,
+        Style::Mla,
+    ];
+
+    /// Short name, used in HTML ids and golden file names.
+    pub fn key(self) -> &'static str {
+        match self {
+            Style::Apa => "apa",
+            Style::Harvard => "harvard",
+            Style::Chicago => "chicago",
+            Style::Vancouver => "vancouver",
+            Style::Mla => "mla",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Style::Apa => "APA 7",
+            Style::Harvard => "Harvard (Cite Them Right)",
+            Style::Chicago => "Chicago (author-date)",
+            Style::Vancouver => "Vancouver",
+            Style::Mla => "MLA 9",
+        }
+    }
+
+    fn xml(self) -> &'static str {
+        match self {
+            Style::Apa => include_str!("../styles/apa.csl"),
+            Style::Harvard => include_str!("../styles/harvard-cite-them-right.csl"),
+            Style::Chicago => include_str!("../styles/chicago-author-date.csl"),
+            // Vancouver is the NLM "Citing Medicine" style; the CSL repository renamed
+            // `vancouver.csl` to this file.
+            Style::Vancouver => include_str!("../styles/nlm-citation-sequence.csl"),
+            Style::Mla => include_str!("../styles/modern-language-association.csl"),
+        }
+    }
+}
+
+const LOCALE: &str = "en-GB";
+const LOCALE_XML: &str = include_str!("../styles/locales-en-GB.xml");
+
+struct Styles {
+    styles: Vec<(Style, IndependentStyle)>,
+    locales: Vec<Locale>,
+}
+
+/// The parsed styles, once per process. The files are part of the binary and tested, so a parse
+/// failure is a bug in evident, reported by the tests, not a user's input error.
+fn styles() -> &'static Styles {
+    static STYLES: OnceLock<Styles> = OnceLock::new();
+    STYLES.get_or_init(|| Styles {
+        styles: Style::ALL
+            .iter()
+            .filter_map(|s| {
+                let xml = match s {
+                    Style::Vancouver => vancouver_names_workaround(s.xml()),
+                    _ => s.xml().to_string(),
+                };
+                IndependentStyle::from_xml(&xml).ok().map(|x| (*s, x))
+            })
+            .collect(),
+        locales: LocaleFile::from_xml(LOCALE_XML)
+            .map(|l| vec![l.into()])
+            .unwrap_or_default(),
+    })
+}
+
+/// hayagriva 0.10.1 renders no names for a `<names>` element that has no `<name>` child, which
+/// the CSL specification allows (default name options apply): with the official NLM file, every
+/// Vancouver reference lost its authors (hayagriva issue 519, fixed after 0.10.1). An empty
+/// `<name/>` is the same thing spelt out, so it is added to the file's three such elements here,
+/// leaving the vendored file byte-identical to upstream. Remove when hayagriva is upgraded.
+fn vancouver_names_workaround(xml: &str) -> String {
+    xml.replace(
+        "\">\n      <label prefix=\", \"/>",
+        "\">\n      <name/><label prefix=\", \"/>",
+    )
+    .replace(
+        "\">\n            <label prefix=\", \"/>",
+        "\">\n            <name/><label prefix=\", \"/>",
+    )
+}
+
+/// One formatted citation in one style.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citation {
+    pub style: Style,
+    /// The reference-list entry, HTML-escaped, with `<i>` for italics.
+    pub html: String,
+    /// The same entry as plain text.
+    pub text: String,
+    /// The in-text citation, e.g. "(Slasberg, Beresford and Schofield, 2012, p. 165)".
+    pub in_text: String,
+}
+
+/// The five references for a source.
+pub fn cite(source: &Source) -> Vec<Citation> {
+    render_all(&csl_json(source), None)
+}
+
+/// The five references for a source, with in-text citations that carry `locator` (e.g.
+/// `p. 165`, `para. 3, bullet 2`). Returns `None` in the second place when the locator does not
+/// start with a label CSL knows (page, paragraph, section, chapter, figure, table), so that the
+/// caller shows it beside the citation instead of losing it.
+pub fn cite_with_locator(source: &Source, locator: &str) -> (Vec<Citation>, bool) {
+    match parse_locator(locator) {
+        Some((kind, value)) => (render_all(&csl_json(source), Some((kind, value))), true),
+        None => (render_all(&csl_json(source), None), false),
+    }
+}
+
+/// A page of this site, cited as a web page.
+#[derive(Clone, Debug)]
+pub struct WebPage {
+    /// Any stable id, e.g. `finding-x`.
+    pub id: String,
+    pub title: String,
+    pub site_title: String,
+    pub publisher: Option<String>,
+    pub url: String,
+    pub version: Option<String>,
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub date: Option<String>,
+}
+
+/// The five references for a page of this site.
+pub fn cite_page(page: &WebPage) -> Vec<Citation> {
+    render_all(&page_item(page), None)
+}
+
+fn page_item(page: &WebPage) -> Json {
+    let mut m = Map::new();
+    m.insert("id".into(), json!(page.id));
+    m.insert("type".into(), json!("webpage"));
+    // The styles have no place for a web page's version, so it goes with the title, as the
+    // styles' own guides do for versioned works ("Title (version 2)").
+    let title = match &page.version {
+        Some(v) => format!("{} (version {v})", page.title),
+        None => page.title.clone(),
+    };
+    m.insert("title".into(), json!(title));
+    m.insert("container-title".into(), json!(page.site_title));
+    if let Some(p) = &page.publisher {
+        m.insert("publisher".into(), json!(p));
+    }
+    if let Some(d) = page.date.as_deref().and_then(parse_iso) {
+        m.insert("issued".into(), date_parts(&d));
+    }
+    m.insert("URL".into(), json!(page.url));
+    Json::Object(m)
+}
+
+/// `2013-01-16` → Date.
+fn parse_iso(s: &str) -> Option<Date> {
+    let mut parts = s.split('-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next().map(str::parse).transpose().ok()?;
+    let day = parts.next().map(str::parse).transpose().ok()?;
+    Some(Date { year, month, day })
+}
+
+fn parse_locator(locator: &str) -> Option<(Locator, String)> {
+    let l = locator.trim();
+    let lower = l.to_lowercase();
+    const LABELS: [(&str, Locator); 14] = [
+        ("pp.", Locator::Page),
+        ("p.", Locator::Page),
+        ("pages", Locator::Page),
+        ("page", Locator::Page),
+        ("paras.", Locator::Paragraph),
+        ("para.", Locator::Paragraph),
+        ("paragraph", Locator::Paragraph),
+        ("sec.", Locator::Section),
+        ("section", Locator::Section),
+        ("ch.", Locator::Chapter),
+        ("chapter", Locator::Chapter),
+        ("fig.", Locator::Figure),
+        ("figure", Locator::Figure),
+        ("table", Locator::Table),
+    ];
+    for (label, kind) in LABELS {
+        if let Some(rest) = lower.strip_prefix(label) {
+            if !rest.starts_with(|c: char| c.is_whitespace() || c.is_ascii_digit()) {
+                continue;
+            }
+            let value = l[label.len()..].trim();
+            if value.starts_with(|c: char| c.is_ascii_digit()) {
+                return Some((kind, value.to_string()));
+            }
+        }
+    }
+    None
+}
+
+/// A title's own quotation marks, written British style as ‘…’, nested inside the ‘…’ that
+/// the styles put around titles (en-GB locale) must become “…”. citeproc-js flips quotes found
+/// in the data; hayagriva does not, and it swallows one of the two closing ’ marks. So the
+/// titles given to the styles have their inner quotes as “…” (apostrophes are left alone).
+/// Vancouver never quotes a title, so it keeps the title as written.
+fn flip_inner_quotes(title: &str) -> String {
+    let chars: Vec<char> = title.chars().collect();
+    let mut out = String::with_capacity(title.len());
+    let mut open = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        match c {
+            '‘' if before.is_none_or(|b| b.is_whitespace() || "([—–-".contains(b)) => {
+                open = true;
+                out.push('“');
+            }
+            '’' if open && after.is_none_or(|a| a.is_whitespace() || ".,;:!?)".contains(a)) => {
+                open = false;
+                out.push('”');
+            }
+            _ => out.push(c),
+        }
+    }
+    if open {
+        // An unmatched ‘: leave the title exactly as written.
+        return title.to_string();
+    }
+    out
+}
+
+fn render_all(item: &Json, locator: Option<(Locator, String)>) -> Vec<Citation> {
+    let mut flipped = item.clone();
+    for key in ["title", "container-title"] {
+        if let Some(Json::String(t)) = flipped.get(key) {
+            flipped[key] = json!(flip_inner_quotes(t));
+        }
+    }
+    // The items are built here from validated data; if citationberg refused one, every style
+    // would be empty, which the golden tests catch.
+    let (Ok(as_written), Ok(flipped)) = (
+        serde_json::from_value::<csl::Item>(item.clone()),
+        serde_json::from_value::<csl::Item>(flipped),
+    ) else {
+        return Vec::new();
+    };
+    let st = styles();
+    st.styles
+        .iter()
+        .filter_map(|(style, csl_style)| {
+            let item = if *style == Style::Vancouver {
+                &as_written
+            } else {
+                &flipped
+            };
+            let locale = Some(LocaleCode(LOCALE.into()));
+            let mut driver = BibliographyDriver::new();
+            let loc = locator
+                .as_ref()
+                .map(|(k, v)| SpecificLocator(*k, LocatorPayload::Str(v)));
+            driver.citation(CitationRequest::new(
+                vec![CitationItem::with_locator(item, loc)],
+                csl_style,
+                locale.clone(),
+                &st.locales,
+                None,
+            ));
+            let rendered = driver.finish(BibliographyRequest {
+                style: csl_style,
+                locale,
+                locale_files: &st.locales,
+            });
+            let mut entry = rendered.bibliography?.items.into_iter().next()?;
+            let in_text = rendered.citations.first().map(|c| plain(&c.citation))?;
+            if *style == Style::Chicago {
+                chicago_substituted_title(item, &mut entry.content);
+            }
+            let (mut html, mut text) = (html(&entry.content), plain(&entry.content));
+            if *style == Style::Vancouver {
+                // The NLM file asks for `p.` before every page range (`plural="never"`, as Citing
+                // Medicine does); hayagriva 0.10.1 ignores that and writes `pp.`.
+                html = html.replace("pp. ", "p. ");
+                text = text.replace("pp. ", "p. ");
+            }
+            Some(Citation {
+                style: *style,
+                html,
+                text,
+                in_text,
+            })
+        })
+        .collect()
+}
+
+/// Chicago quotes the title of anything with a container title (its `title` macro tests
+/// `variable="container-title"`). When an article has no author, the container title stands in
+/// for it; CSL suppresses a substituted variable in the output only, and citeproc-js still
+/// quotes the title, but hayagriva 0.10.1 also treats it as absent in the test and italicises
+/// the title instead. This puts the first italic text that is not the container title back
+/// in roman type, within quotes.
+fn chicago_substituted_title(item: &csl::Item, content: &mut ElemChildren) {
+    let authorless = !item.0.contains_key("author") && !item.0.contains_key("editor");
+    let container = match item.0.get("container-title") {
+        Some(csl::Value::String(c)) => c.clone(),
+        _ => return,
+    };
+    if !authorless {
+        return;
+    }
+    fn fix(children: &mut ElemChildren, container: &str) -> bool {
+        for child in &mut children.0 {
+            match child {
+                ElemChild::Text(t)
+                    if t.formatting.font_style == FontStyle::Italic
+                        && !t.text.eq_ignore_ascii_case(container) =>
+                {
+                    t.formatting.font_style = FontStyle::Normal;
+                    t.text = format!("‘{}’", t.text.trim_end());
+                    return true;
+                }
+                ElemChild::Elem(e) => {
+                    let found = fix(&mut e.children, container);
+                    if found {
+                        return true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+    fix(content, &container);
+}
+
+fn plain(children: &ElemChildren) -> String {
+    let mut s = String::new();
+    // Writing to a String cannot fail.
+    let _ = children.write_buf(&mut s, BufWriteFormat::Plain);
+    tidy(&s)
+}
+
+/// Styles end blocks with spaces or leave doubled ones where a variable is empty; hayagriva
+/// also leaves a space before `;` where the NLM file joins date and volume (`2012 ;29(3)`).
+fn tidy(s: &str) -> String {
+    let s = s.replace(" ;", ";");
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = false;
+    for c in s.trim().chars() {
+        if c == ' ' {
+            if !last_space {
+                out.push(c);
+            }
+            last_space = true;
+        } else {
+            out.push(c);
+            last_space = false;
+        }
+    }
+    out
+}
+
+/// hayagriva's own HTML writer does not escape text, so the tree is walked here.
+fn html(children: &ElemChildren) -> String {
+    let mut s = String::new();
+    write_html(children, &mut s);
+    tidy(&s)
+}
+
+fn write_html(children: &ElemChildren, out: &mut String) {
+    for child in &children.0 {
+        match child {
+            ElemChild::Text(t) => formatted(&t.formatting, &escape_html(&t.text), out),
+            ElemChild::Elem(e) => write_html(&e.children, out),
+            ElemChild::Markup(m) => out.push_str(&escape_html(m)),
+            ElemChild::Link { text, url } => {
+                let _ = write!(out, "<a href=\"{}\">", escape_html(url));
+                formatted(&text.formatting, &escape_html(&text.text), out);
+                out.push_str("</a>");
+            }
+            ElemChild::Transparent { .. } => {}
+        }
+    }
+}
+
+fn formatted(f: &Formatting, text: &str, out: &mut String) {
+    let mut close = Vec::new();
+    let mut open = |tag: &'static str, start: &str| {
+        out.push_str(start);
+        close.push(tag);
+    };
+    if f.font_style == FontStyle::Italic {
+        open("</i>", "<i>");
+    }
+    if f.font_weight == FontWeight::Bold {
+        open("</b>", "<b>");
+    }
+    if f.font_variant == FontVariant::SmallCaps {
+        open("</span>", "<span style=\"font-variant:small-caps\">");
+    }
+    if f.text_decoration == TextDecoration::Underline {
+        open("</u>", "<u>");
+    }
+    match f.vertical_align {
+        VerticalAlign::Sup => open("</sup>", "<sup>"),
+        VerticalAlign::Sub => open("</sub>", "<sub>"),
+        _ => {}
+    }
+    out.push_str(text);
+    for tag in close.iter().rev() {
+        out.push_str(tag);
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// The record, field by field
+
+/// The URL a citation gives: the publisher's, else the repository record's.
+pub fn citation_url(s: &Source) -> Option<&str> {
+    s.url.as_deref().or(s.repository_url.as_deref())
+}
+
+/// First and last page of `161-177`, `161–177` or `161`.
+fn page_range(pages: &str) -> (String, Option<String>) {
+    let mut parts = pages.splitn(2, ['-', '–', '—']);
+    let first = parts
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches('-')
+        .to_string();
+    let last = parts
+        .next()
+        .map(|p| p.trim_start_matches(['-', '–']).trim().to_string())
+        .filter(|p| !p.is_empty());
+    (first, last)
+}
+
+/// A note naming the fields that are not verified, for exports that have no other way to say it.
+pub fn unverified_note(s: &Source) -> Option<String> {
+    if s.unverified.is_empty() {
+        return None;
+    }
+    let fields: Vec<String> = s
+        .unverified
+        .iter()
+        .map(|(field, why)| format!("{field} ({why})"))
+        .collect();
+    Some(format!("Unverified: {}", fields.join("; ")))
+}
+
+fn csl_name(p: &Person) -> Json {
+    match p {
+        Person::Name { family, given } => match given {
+            Some(g) => json!({"family": family, "given": g}),
+            None => json!({"family": family}),
+        },
+        Person::Literal(l) => json!({"literal": l}),
+    }
+}
+
+fn date_parts(d: &Date) -> Json {
+    let mut parts = vec![json!(d.year)];
+    if let Some(m) = d.month {
+        parts.push(json!(m));
+        if let Some(day) = d.day {
+            parts.push(json!(day));
+        }
+    }
+    json!({"date-parts": [parts]})
+}
+
+/// The source as a CSL-JSON item: what the styles format and what the `.json` export holds.
+pub fn csl_json(s: &Source) -> Json {
+    let mut m = Map::new();
+    let mut put = |k: &str, v: Option<&String>| {
+        if let Some(v) = v {
+            m.insert(k.into(), json!(v));
+        }
+    };
+    put("id", Some(&s.id.0));
+    put("type", Some(&s.source_type.csl().to_string()));
+    put("title", Some(&s.title));
+    put("container-title", s.container_title.as_ref());
+    put("collection-title", s.collection_title.as_ref());
+    put("volume", s.volume.as_ref());
+    put("issue", s.issue.as_ref());
+    put("page", s.pages.as_ref());
+    put("publisher", s.publisher.as_ref());
+    put("publisher-place", s.publisher_place.as_ref());
+    put("DOI", s.doi.as_ref());
+    put("ISBN", s.isbn.as_ref());
+    put("ISSN", s.issn.as_ref());
+    put("URL", citation_url(s).map(str::to_string).as_ref());
+    put("note", unverified_note(s).as_ref());
+    if !s.authors.is_empty() {
+        m.insert("author".into(), s.authors.iter().map(csl_name).collect());
+    }
+    if !s.editors.is_empty() {
+        m.insert("editor".into(), s.editors.iter().map(csl_name).collect());
+    }
+    m.insert("issued".into(), date_parts(&s.date));
+    Json::Object(m)
+}
+
+/// The whole bibliography as a CSL-JSON array.
+pub fn csl_json_all<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<u8> {
+    let items: Vec<Json> = sources.map(csl_json).collect();
+    let mut bytes = serde_json::to_vec_pretty(&items).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// One source as pretty CSL-JSON (an array of one item, as reference managers import it).
+pub fn csl_json_file(s: &Source) -> Vec<u8> {
+    csl_json_all(std::iter::once(s))
+}
+
+// ---------------------------------------------------------------------------------------------
+// BibTeX
+
+fn bibtex_type(t: SourceType) -> &'static str {
+    match t {
+        SourceType::ArticleJournal | SourceType::ArticleNewspaper | SourceType::ArticleMagazine => {
+            "article"
+        }
+        SourceType::Chapter => "incollection",
+        SourceType::Report => "techreport",
+        SourceType::Book => "book",
+        SourceType::Webpage => "misc",
+    }
+}
+
+/// Escapes text for a brace-delimited BibTeX field: LaTeX's special characters get their
+/// commands, so `&` stays an ampersand in every BibTeX style. UTF-8 is kept as it is (biber,
+/// bibtexparser and reference managers read it).
+pub fn bibtex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\textbackslash{}"),
+            '{' => out.push_str("\\{"),
+            '}' => out.push_str("\\}"),
+            '&' | '%' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// URLs and DOIs are verbatim fields: only braces would break them, and they are percent-encoded.
+fn bibtex_verbatim(s: &str) -> String {
+    s.replace('{', "%7B").replace('}', "%7D")
+}
+
+fn bibtex_names(people: &[Person]) -> String {
+    people
+        .iter()
+        .map(|p| match p {
+            Person::Name {
+                family,
+                given: Some(g),
+            } => {
+                format!("{}, {}", bibtex_escape(family), bibtex_escape(g))
+            }
+            Person::Name {
+                family,
+                given: None,
+            } => format!("{{{}}}", bibtex_escape(family)),
+            // Braces keep an organisation's name whole instead of "Control, In".
+            Person::Literal(l) => format!("{{{}}}", bibtex_escape(l)),
+        })
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// One BibTeX entry (with biblatex's `date` too, which keeps the day).
+pub fn bibtex(s: &Source) -> String {
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    let text = |v: &str| bibtex_escape(v);
+    if !s.authors.is_empty() {
+        fields.push(("author", bibtex_names(&s.authors)));
+    }
+    if !s.editors.is_empty() {
+        fields.push(("editor", bibtex_names(&s.editors)));
+    }
+    fields.push(("title", text(&s.title)));
+    if let Some(c) = &s.container_title {
+        let key = match s.source_type {
+            SourceType::Chapter => "booktitle",
+            SourceType::Webpage => "howpublished",
+            _ => "journal",
+        };
+        fields.push((key, text(c)));
+    }
+    if let Some(c) = &s.collection_title {
+        fields.push(("series", text(c)));
+    }
+    if let Some(v) = &s.volume {
+        fields.push(("volume", text(v)));
+    }
+    if let Some(v) = &s.issue {
+        fields.push(("number", text(v)));
+    }
+    if let Some(p) = &s.pages {
+        let (first, last) = page_range(p);
+        let pages = match last {
+            Some(l) => format!("{first}--{l}"),
+            None => first,
+        };
+        fields.push(("pages", text(&pages)));
+    }
+    if let Some(p) = &s.publisher {
+        let key = if s.source_type == SourceType::Report {
+            "institution"
+        } else {
+            "publisher"
+        };
+        fields.push((key, text(p)));
+    }
+    if let Some(p) = &s.publisher_place {
+        fields.push(("address", text(p)));
+    }
+    fields.push(("year", s.date.year.to_string()));
+    fields.push(("date", s.date.iso()));
+    if let Some(d) = &s.doi {
+        fields.push(("doi", bibtex_verbatim(d)));
+    }
+    if let Some(v) = &s.isbn {
+        fields.push(("isbn", text(v)));
+    }
+    if let Some(v) = &s.issn {
+        fields.push(("issn", text(v)));
+    }
+    if let Some(u) = citation_url(s) {
+        fields.push(("url", bibtex_verbatim(u)));
+    }
+    if let Some(n) = unverified_note(s) {
+        fields.push(("note", text(&n)));
+    }
+    let mut out = format!("@{}{{{},\n", bibtex_type(s.source_type), s.id);
+    for (k, v) in fields {
+        let _ = writeln!(out, "  {k} = {{{v}}},");
+    }
+    if let Some(m) = s.date.month {
+        // The month as BibTeX's macro, for styles that read `month`.
+        let _ = writeln!(out, "  month = {},", MONTHS[usize::from(m - 1)]);
+    }
+    out.push_str("}\n");
+    out
+}
+
+pub fn bibtex_all<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<u8> {
+    sources
+        .map(bibtex)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes()
+}
+
+// ---------------------------------------------------------------------------------------------
+// RIS
+
+fn ris_type(t: SourceType) -> &'static str {
+    match t {
+        SourceType::ArticleJournal => "JOUR",
+        SourceType::Chapter => "CHAP",
+        SourceType::ArticleNewspaper => "NEWS",
+        SourceType::ArticleMagazine => "MGZN",
+        SourceType::Report => "RPRT",
+        SourceType::Book => "BOOK",
+        SourceType::Webpage => "ELEC",
+    }
+}
+
+/// RIS values are one line each.
+fn ris_value(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn ris_name(p: &Person) -> String {
+    match p {
+        Person::Name {
+            family,
+            given: Some(g),
+        } => format!("{family}, {g}"),
+        Person::Name {
+            family,
+            given: None,
+        } => family.clone(),
+        Person::Literal(l) => l.clone(),
+    }
+}
+
+/// One RIS record.
+pub fn ris(s: &Source) -> String {
+    let mut lines: Vec<(&str, String)> = vec![("TY", ris_type(s.source_type).into())];
+    for a in &s.authors {
+        lines.push(("AU", ris_name(a)));
+    }
+    for e in &s.editors {
+        lines.push(("A2", ris_name(e)));
+    }
+    lines.push(("TI", s.title.clone()));
+    if let Some(c) = &s.container_title {
+        lines.push(("T2", c.clone()));
+    }
+    if let Some(c) = &s.collection_title {
+        lines.push(("T3", c.clone()));
+    }
+    if let Some(v) = &s.volume {
+        lines.push(("VL", v.clone()));
+    }
+    if let Some(v) = &s.issue {
+        lines.push(("IS", v.clone()));
+    }
+    if let Some(p) = &s.pages {
+        let (first, last) = page_range(p);
+        lines.push(("SP", first));
+        if let Some(l) = last {
+            lines.push(("EP", l));
+        }
+    }
+    if let Some(p) = &s.publisher {
+        lines.push(("PB", p.clone()));
+    }
+    if let Some(p) = &s.publisher_place {
+        lines.push(("CY", p.clone()));
+    }
+    lines.push(("PY", s.date.year.to_string()));
+    lines.push((
+        "DA",
+        format!(
+            "{:04}/{}/{}/",
+            s.date.year,
+            s.date.month.map_or(String::new(), |m| format!("{m:02}")),
+            s.date.day.map_or(String::new(), |d| format!("{d:02}"))
+        ),
+    ));
+    if let Some(d) = &s.doi {
+        lines.push(("DO", d.clone()));
+    }
+    // RIS has one SN tag for either number; a chapter or book is found by its ISBN.
+    if let Some(v) = s.isbn.as_ref().or(s.issn.as_ref()) {
+        lines.push(("SN", v.clone()));
+    }
+    if let Some(u) = citation_url(s) {
+        lines.push(("UR", u.to_string()));
+    }
+    if let Some(n) = unverified_note(s) {
+        lines.push(("N1", n));
+    }
+    lines.push(("ID", s.id.0.clone()));
+    let mut out = String::new();
+    for (tag, value) in lines {
+        let _ = writeln!(out, "{tag}  - {}", ris_value(&value));
+    }
+    out.push_str("ER  - \n");
+    out
+}
+
+pub fn ris_all<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<u8> {
+    sources.map(ris).collect::<Vec<_>>().join("\n").into_bytes()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page metadata
+
+/// Highwire Press tags, as Zotero's Embedded Metadata translator reads them: name, content.
+pub fn highwire_tags(s: &Source) -> Vec<(&'static str, String)> {
+    let mut tags: Vec<(&'static str, String)> = vec![("citation_title", s.title.clone())];
+    for a in &s.authors {
+        tags.push(("citation_author", ris_name(a)));
+    }
+    for e in &s.editors {
+        tags.push(("citation_editor", ris_name(e)));
+    }
+    let d = &s.date;
+    let date = match (d.month, d.day) {
+        (Some(m), Some(day)) => format!("{:04}/{m:02}/{day:02}", d.year),
+        (Some(m), None) => format!("{:04}/{m:02}", d.year),
+        _ => format!("{:04}", d.year),
+    };
+    tags.push(("citation_publication_date", date));
+    if let Some(c) = &s.container_title {
+        match s.source_type {
+            SourceType::Chapter => {
+                tags.push(("citation_inbook_title", c.clone()));
+                tags.push(("citation_book_title", c.clone()));
+            }
+            SourceType::Book | SourceType::Report | SourceType::Webpage => {}
+            _ => tags.push(("citation_journal_title", c.clone())),
+        }
+    }
+    if let Some(c) = &s.collection_title {
+        tags.push(("citation_series_title", c.clone()));
+    }
+    if let Some(v) = &s.volume {
+        tags.push(("citation_volume", v.clone()));
+    }
+    if let Some(v) = &s.issue {
+        tags.push(("citation_issue", v.clone()));
+    }
+    if let Some(p) = &s.pages {
+        let (first, last) = page_range(p);
+        tags.push(("citation_firstpage", first));
+        if let Some(l) = last {
+            tags.push(("citation_lastpage", l));
+        }
+    }
+    if let Some(p) = &s.publisher {
+        if s.source_type == SourceType::Report {
+            tags.push(("citation_technical_report_institution", p.clone()));
+        }
+        tags.push(("citation_publisher", p.clone()));
+    }
+    if let Some(v) = &s.doi {
+        tags.push(("citation_doi", v.clone()));
+    }
+    if let Some(v) = &s.isbn {
+        tags.push(("citation_isbn", v.clone()));
+    }
+    if let Some(v) = &s.issn {
+        tags.push(("citation_issn", v.clone()));
+    }
+    tags
+}
+
+fn schema_person(p: &Person) -> Json {
+    match p {
+        Person::Name { family, given } => {
+            let mut m = Map::new();
+            m.insert("@type".into(), json!("Person"));
+            m.insert("name".into(), json!(p.display()));
+            m.insert("familyName".into(), json!(family));
+            if let Some(g) = given {
+                m.insert("givenName".into(), json!(g));
+            }
+            Json::Object(m)
+        }
+        Person::Literal(l) => json!({"@type": "Organization", "name": l}),
+    }
+}
+
+/// schema.org JSON-LD for a source's page, as a string safe inside `<script>`.
+pub fn json_ld(s: &Source, page_url: &str) -> String {
+    let kind = match s.source_type {
+        SourceType::ArticleJournal => "ScholarlyArticle",
+        SourceType::Chapter => "Chapter",
+        SourceType::ArticleNewspaper => "NewsArticle",
+        SourceType::ArticleMagazine => "Article",
+        SourceType::Report => "Report",
+        SourceType::Book => "Book",
+        SourceType::Webpage => "WebPage",
+    };
+    let mut m = Map::new();
+    m.insert("@context".into(), json!("https://schema.org"));
+    m.insert("@type".into(), json!(kind));
+    m.insert("@id".into(), json!(page_url));
+    m.insert("name".into(), json!(s.title));
+    if !matches!(s.source_type, SourceType::Book | SourceType::Report) {
+        m.insert("headline".into(), json!(s.title));
+    }
+    if !s.authors.is_empty() {
+        m.insert(
+            "author".into(),
+            s.authors.iter().map(schema_person).collect(),
+        );
+    }
+    if !s.editors.is_empty() {
+        m.insert(
+            "editor".into(),
+            s.editors.iter().map(schema_person).collect(),
+        );
+    }
+    m.insert("datePublished".into(), json!(s.date.iso()));
+    let publisher = s
+        .publisher
+        .as_ref()
+        .map(|p| json!({"@type": "Organization", "name": p}));
+    if let Some(p) = &s.pages {
+        let (first, last) = page_range(p);
+        m.insert("pagination".into(), json!(p));
+        m.insert("pageStart".into(), json!(first));
+        if let Some(l) = last {
+            m.insert("pageEnd".into(), json!(l));
+        }
+    }
+    match (s.source_type, &s.container_title) {
+        (SourceType::ArticleJournal, Some(c)) => {
+            let mut periodical = json!({"@type": "Periodical", "name": c});
+            if let Some(issn) = &s.issn {
+                periodical["issn"] = json!(issn);
+            }
+            let mut part = periodical;
+            if let Some(v) = &s.volume {
+                part = json!({"@type": "PublicationVolume", "volumeNumber": v, "isPartOf": part});
+            }
+            if let Some(i) = &s.issue {
+                part = json!({"@type": "PublicationIssue", "issueNumber": i, "isPartOf": part});
+            }
+            m.insert("isPartOf".into(), part);
+        }
+        (SourceType::Chapter, Some(c)) => {
+            let mut book = json!({"@type": "Book", "name": c});
+            if let Some(isbn) = &s.isbn {
+                book["isbn"] = json!(isbn);
+            }
+            if let Some(p) = &publisher {
+                book["publisher"] = p.clone();
+            }
+            if let Some(series) = &s.collection_title {
+                book["isPartOf"] = json!({"@type": "BookSeries", "name": series});
+            }
+            m.insert("isPartOf".into(), book);
+        }
+        (SourceType::ArticleNewspaper | SourceType::ArticleMagazine, Some(c)) => {
+            m.insert(
+                "isPartOf".into(),
+                json!({"@type": if s.source_type == SourceType::ArticleNewspaper { "Newspaper" } else { "Periodical" }, "name": c}),
+            );
+        }
+        (_, Some(c)) => {
+            m.insert(
+                "isPartOf".into(),
+                json!({"@type": "CreativeWork", "name": c}),
+            );
+        }
+        _ => {}
+    }
+    if s.source_type != SourceType::Chapter {
+        if let Some(p) = publisher {
+            m.insert("publisher".into(), p);
+        }
+        if let Some(isbn) = &s.isbn {
+            m.insert("isbn".into(), json!(isbn));
+        }
+    }
+    if let Some(doi) = &s.doi {
+        m.insert(
+            "identifier".into(),
+            json!({"@type": "PropertyValue", "propertyID": "DOI", "value": doi}),
+        );
+        m.insert("sameAs".into(), json!(format!("https://doi.org/{doi}")));
+    }
+    if let Some(u) = citation_url(s) {
+        m.insert("url".into(), json!(u));
+    }
+    script_safe(&Json::Object(m))
+}
+
+/// schema.org JSON-LD describing a page of this site (a finding's page) and what it cites.
+pub fn page_json_ld(page: &WebPage, description: &str, cites: &Source, cites_url: &str) -> String {
+    let mut m = Map::new();
+    m.insert("@context".into(), json!("https://schema.org"));
+    m.insert("@type".into(), json!("WebPage"));
+    m.insert("@id".into(), json!(page.url));
+    m.insert("url".into(), json!(page.url));
+    m.insert("name".into(), json!(page.title));
+    m.insert("description".into(), json!(description));
+    let mut site = json!({"@type": "WebSite", "name": page.site_title});
+    if let Some(p) = &page.publisher {
+        site["publisher"] = json!({"@type": "Organization", "name": p});
+    }
+    m.insert("isPartOf".into(), site);
+    if let Some(v) = &page.version {
+        m.insert("version".into(), json!(v));
+    }
+    if let Some(d) = &page.date {
+        m.insert("dateModified".into(), json!(d));
+    }
+    let mut cited = json!({"@type": "CreativeWork", "name": cites.title, "url": cites_url});
+    if let Some(doi) = &cites.doi {
+        cited["sameAs"] = json!(format!("https://doi.org/{doi}"));
+    }
+    m.insert("citation".into(), cited);
+    script_safe(&Json::Object(m))
+}
+
+/// JSON that cannot close the `<script>` element it sits in.
+fn script_safe(v: &Json) -> String {
+    serde_json::to_string_pretty(v)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
+        .replace("<!--", "<\\!--")
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a citation needs
+
+/// How bad a missing field is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Without it the citation is wrong (a journal article with no journal).
+    Required,
+    /// The styles expect it; the citation is incomplete without it.
+    Expected,
+}
+
+/// A field a style needs that the source lacks: (field name as in YAML, how bad, why).
+pub fn missing_fields(s: &Source) -> Vec<(&'static str, Need, &'static str)> {
+    let mut out = Vec::new();
+    let container = s.container_title.is_some();
+    match s.source_type {
+        SourceType::ArticleJournal => {
+            if !container {
+                out.push((
+                    "container_title",
+                    Need::Required,
+                    "a journal article is cited by its journal",
+                ));
+            }
+            if s.volume.is_none() {
+                out.push((
+                    "volume",
+                    Need::Expected,
+                    "every style gives a journal article's volume",
+                ));
+            }
+            if s.pages.is_none() && s.doi.is_none() {
+                out.push(("pages", Need::Expected, "every style gives a journal article's pages (or a DOI for an article without pages)"));
+            }
+        }
+        SourceType::Chapter => {
+            if !container {
+                out.push((
+                    "container_title",
+                    Need::Required,
+                    "a chapter is cited by the book it is in",
+                ));
+            }
+            if s.publisher.is_none() {
+                out.push((
+                    "publisher",
+                    Need::Expected,
+                    "every style gives the book's publisher",
+                ));
+            }
+            if s.pages.is_none() {
+                out.push((
+                    "pages",
+                    Need::Expected,
+                    "APA, Harvard and Chicago give a chapter's pages",
+                ));
+            }
+        }
+        SourceType::ArticleNewspaper | SourceType::ArticleMagazine => {
+            if !container {
+                out.push((
+                    "container_title",
+                    Need::Required,
+                    "a news or magazine article is cited by the paper or magazine it is in",
+                ));
+            }
+        }
+        SourceType::Report | SourceType::Book => {
+            if s.publisher.is_none() {
+                out.push((
+                    "publisher",
+                    Need::Expected,
+                    "every style gives a report's or book's publisher",
+                ));
+            }
+        }
+        SourceType::Webpage => {
+            if citation_url(s).is_none() {
+                out.push(("url", Need::Required, "a web page is cited by its URL"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
