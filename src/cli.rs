@@ -17,6 +17,9 @@ Examples:
   evident build --root site -o out   build the site in site/ into out/
   evident check --strict             check everything, failing on warnings too
   evident check --format github      report problems as GitHub Actions annotations
+  evident serve                      preview on http://127.0.0.1:1111/ with live reload
+  evident init my-site               start a new site
+  evident new finding my-finding     add a stub finding with every key explained
 
 Exit codes: 0 success, 1 content errors, 2 usage or IO errors.
 Reference: docs/reference.md (every key), docs/diagnostics.md (every error code).";
@@ -63,6 +66,37 @@ pub enum Command {
     Check(CheckArgs),
     /// Add every URL the site publishes to permalinks.txt (and re-date changed findings).
     Permalinks,
+    /// Serve the site on this machine, rebuilding and reloading open pages on every change.
+    Serve(ServeArgs),
+    /// Create a new evidence site in DIR that builds at once.
+    Init(InitArgs),
+    /// Add a stub source, finding, claim, topic or gap with every key explained.
+    New(NewArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0 picks a free one).
+    #[arg(short, long, default_value_t = 1111)]
+    pub port: u16,
+    /// The address to listen on; only loopback is safe on a shared network.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (it must be new or empty).
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// What to add.
+    #[arg(value_parser = crate::scaffold::KINDS)]
+    pub kind: String,
+    /// Its id: lowercase letters, digits and hyphens.
+    pub id: String,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +212,57 @@ pub fn run(cli: &Cli) -> i32 {
     let color = use_color(cli.color);
     let (opts, strict, format) = match &cli.command {
         Command::Permalinks => return run_permalinks(cli, color),
+        Command::Serve(a) => {
+            let opts = crate::serve::ServeOptions {
+                root: cli.root.clone(),
+                bind: a.bind.clone(),
+                port: a.port,
+                verbose: !cli.quiet,
+            };
+            return match crate::serve::serve(&opts) {
+                Ok(()) => 0,
+                Err(d) => {
+                    print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
+                    2
+                }
+            };
+        }
+        Command::Init(a) => {
+            return match crate::scaffold::init(&a.dir) {
+                Ok(files) => {
+                    if !cli.quiet {
+                        eprintln!(
+                            "Created a new site in {} ({} files). Next: cd {} && evident serve",
+                            a.dir.display(),
+                            files.len(),
+                            a.dir.display()
+                        );
+                    }
+                    0
+                }
+                Err(d) => {
+                    print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
+                    2
+                }
+            };
+        }
+        Command::New(a) => {
+            return match crate::scaffold::new_node(&cli.root, &a.kind, &a.id) {
+                Ok(path) => {
+                    if !cli.quiet {
+                        eprintln!(
+                            "Created {}: fill in its keys, then run evident check",
+                            path.display()
+                        );
+                    }
+                    0
+                }
+                Err(d) => {
+                    print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
+                    2
+                }
+            };
+        }
         Command::Build(b) => (
             BuildOptions {
                 root: cli.root.clone(),
@@ -281,7 +366,7 @@ fn summary(cli: &Cli, r: &BuildReport, failed: bool, color: bool) {
         (Command::Check(_), true) => {
             format!("{red}Check failed{reset} with {problems} in {secs:.2} s")
         }
-        (Command::Permalinks, _) => return,
+        (Command::Permalinks | Command::Serve(_) | Command::Init(_) | Command::New(_), _) => return,
     };
     eprintln!("{line}");
 }

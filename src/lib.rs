@@ -37,6 +37,8 @@ pub mod parse;
 pub mod permalinks;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
 pub mod write;
 
 mod charts;

@@ -6,5 +6,6 @@ mod bundled;
 mod cli;
 mod output;
 mod props;
+mod serve;
 mod support;
 mod valid_site;

@@ -1,0 +1,209 @@
+//! Scaffolding: `evident init DIR` writes a new evidence site that builds at once, and
+//! `evident new KIND ID` adds a stub node with every key and what it means. The stubs are
+//! commented YAML so a maintainer learns the format by filling them in.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::resolve::valid_id;
+
+const SITE_YAML: &str = r#"# The site's settings. Every key is explained in the reference (docs/reference.md in evident's
+# repository, and /docs/reference/ on its bundled site).
+title: "My evidence site"          # shown in every page header
+base_url: https://example.org/     # where the site will be published (links and citations use it)
+language: en-GB                    # BCP 47 language tag
+description: "What the evidence says about one question, laid side by side."
+version: "0.1.0"                   # shown on every page and in citations of pages
+license: CC-BY-4.0                 # licence of the site's own text and data
+"#;
+
+const INDEX_MD: &str = r#"---
+# A plain page: `title` is required; `description` feeds search engines and link previews.
+title: "What the evidence says"
+description: "A new evidence site built with evident."
+---
+This site lays out the evidence on one question. Start with the [claim](claim:example-claim), or
+read the [finding](finding:example-finding) and its [source](source:example-source).
+"#;
+
+const ARCHIVE_TXT: &str =
+    "Example Report\n\nIn our survey, 42% of respondents said the new process was simpler.\n";
+
+const SOURCE_MD: &str = r#"---
+# A Source: a bibliographic record. The file name (example-source) is its id and permalink.
+type: report                # CSL type: article-journal, chapter, article-newspaper, article-magazine, report, book, webpage
+title: Example Report       # as printed
+authors:                    # in order; {literal: Name} for an organisation
+  - {family: Doe, given: Jane}
+date: "2024"                # YYYY, YYYY-MM or YYYY-MM-DD, quoted
+publisher: Example Institute
+kind: survey                # survey, evaluation, official-returns-analysis, policy-argument, news-report, report
+archive: archive/example-source.txt   # the archived text every quote from this source is checked against
+unverified:                 # fields you could not confirm, and why; the page marks them
+  date: "Taken from the cover; no publication date inside."
+---
+A summary of the source in your own words: what kind of evidence it is, who wrote it, and what it
+found.
+"#;
+
+const TOPIC_MD: &str = r#"---
+# A Topic groups claims. The file name is its id.
+title: Simplicity
+question: Is the new process simpler?
+weight: 1                   # order on the home page
+---
+What this topic is about, and what the evidence for and against says.
+"#;
+
+const CLAIM_MD: &str = r#"---
+# A Claim: a proposition the evidence bears on. The file name is its id.
+title: The new process is simpler for the people who use it
+topic: simplicity           # the id of its Topic
+summary: "One survey reports most respondents finding it simpler."
+---
+Where the claim comes from and why it matters.
+"#;
+
+const FINDINGS_YAML: &str = r#"# Findings: one reported result each. Every key is in the reference.
+findings:
+  - id: example-finding
+    statement: Most respondents said the new process was simpler.   # your own words
+    figure: "42%"                                 # exactly as printed; must appear in the quote
+    value: {kind: percent, number: 42}            # structured; never rounded or converted
+    source: example-source                        # the source the quote is from
+    locator: para. 1                              # where in the source
+    quote: "42% of respondents said the new process was simpler"   # verbatim, checked against the archive
+    population: survey respondents
+    stances:                                      # what it says about claims
+      - {claim: example-claim, stance: supports, reason: "Respondents report it as simpler."}
+"#;
+
+/// Files of a new site, by path.
+fn starter_files() -> Vec<(&'static str, String)> {
+    vec![
+        ("site.yaml", SITE_YAML.to_string()),
+        ("content/index.md", INDEX_MD.to_string()),
+        ("content/sources/example-source.md", SOURCE_MD.to_string()),
+        ("content/topics/simplicity.md", TOPIC_MD.to_string()),
+        ("content/claims/example-claim.md", CLAIM_MD.to_string()),
+        (
+            "data/findings/example-source.yaml",
+            FINDINGS_YAML.to_string(),
+        ),
+        ("archive/example-source.txt", ARCHIVE_TXT.to_string()),
+        ("static/.gitkeep", String::new()),
+        (".gitignore", "/public/\n".to_string()),
+    ]
+}
+
+fn io(path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error("io-error", format!("cannot write {}: {e}", path.display()))
+        .help("check the folder's permissions")
+}
+
+/// `evident init DIR`: refuses a folder that is not empty.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    if dir.exists()
+        && fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true)
+    {
+        return Err(
+            Diagnostic::error("init-not-empty", format!("{} is not empty", dir.display()))
+                .help("give a new or empty folder, so nothing of yours is overwritten"),
+        );
+    }
+    let mut written = Vec::new();
+    for (rel, text) in starter_files() {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        fs::write(&path, text).map_err(|e| io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The kinds `evident new` makes.
+pub const KINDS: [&str; 5] = ["source", "finding", "claim", "topic", "gap"];
+
+/// `evident new KIND ID` in the site at `root`: writes a stub and returns its path.
+pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> {
+    if !valid_id(id) {
+        return Err(
+            Diagnostic::error("invalid-id", format!("`{id}` is not a valid id"))
+                .help("ids are permalinks: lowercase letters, digits and hyphens only"),
+        );
+    }
+    let (path, text) = match kind {
+        "source" => (
+            root.join(format!("content/sources/{id}.md")),
+            SOURCE_MD.replace("example-source", id),
+        ),
+        "claim" => (
+            root.join(format!("content/claims/{id}.md")),
+            CLAIM_MD.to_string(),
+        ),
+        "topic" => (
+            root.join(format!("content/topics/{id}.md")),
+            TOPIC_MD.to_string(),
+        ),
+        "gap" => (
+            root.join(format!("content/gaps/{id}.md")),
+            r#"---
+# A Gap: evidence a source refers to but does not give. It appears where its figures would.
+title: What is missing
+source: example-source      # the source that refers to the missing evidence
+locator: para. 1            # where it refers to it
+quote: "a short verbatim quote that refers to it"   # checked against the source's archive
+claims: [example-claim]     # the claims its figures would bear on
+expected: "What the missing figures would show, if published."
+---
+Why the figures are missing, and where they might be found.
+"#
+            .to_string(),
+        ),
+        "finding" => (
+            root.join(format!("data/findings/{id}.yaml")),
+            FINDINGS_YAML.replace("example-finding", id),
+        ),
+        other => {
+            return Err(Diagnostic::error(
+                "unknown-kind",
+                format!("`{other}` is not a kind evident makes"),
+            )
+            .help(format!("use one of: {}", KINDS.join(", "))))
+        }
+    };
+    if !root.join("site.yaml").is_file() {
+        return Err(
+            Diagnostic::error("no-site", format!("{} has no site.yaml", root.display())).help(
+                "run in a site's folder, pass --root DIR, or create one with `evident init DIR`",
+            ),
+        );
+    }
+    if path.exists() {
+        return Err(
+            Diagnostic::error("exists", format!("{} already exists", path.display()))
+                .help("ids are unique per kind; pick another id"),
+        );
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    }
+    fs::write(&path, text).map_err(|e| io(&path, e))?;
+    if kind == "source" {
+        // The source's archived text, which its quotes are checked against.
+        let archive = root.join(format!("archive/{id}.txt"));
+        if !archive.exists() {
+            if let Some(parent) = archive.parent() {
+                fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+            }
+            fs::write(&archive, "Paste the full text of the source here.\n")
+                .map_err(|e| io(&archive, e))?;
+        }
+    }
+    Ok(path)
+}

@@ -1,0 +1,203 @@
+//! `evident serve`, `init` and `new`, as a maintainer uses them: the server answers on loopback,
+//! refuses traversal, sends correct types and a real 404, injects the reload script, and after an
+//! edit tells open pages to reload; a broken edit sends the diagnostics and keeps the last good
+//! page. Waits are bounded; nothing asserts how fast anything is.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::Site;
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &Site) -> Server {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("evident"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.root())
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let port = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest.split('/').next().unwrap().parse().unwrap();
+        }
+    };
+    // Keep draining the server's output so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, port }
+}
+
+/// A minimal HTTP/1.1 GET: status, headers, body.
+fn get(port: u16, path: &str) -> (u16, String, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_lowercase(), body.to_string())
+}
+
+/// Reads the event stream until `event: <name>` arrives, for at most `limit`.
+fn wait_for_event(
+    events: &mut BufReader<TcpStream>,
+    name: &str,
+    limit: Duration,
+) -> Option<String> {
+    let start = Instant::now();
+    let mut line = String::new();
+    while start.elapsed() < limit {
+        line.clear();
+        match events.read_line(&mut line) {
+            Ok(0) => return None,
+            Ok(_) if line.trim() == format!("event: {name}") => {
+                let mut data = String::new();
+                events.read_line(&mut data).ok()?;
+                return Some(data);
+            }
+            Ok(_) => {}
+            Err(_) => {}
+        }
+    }
+    None
+}
+
+fn open_events(port: u16) -> BufReader<TcpStream> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    write!(
+        s,
+        "GET /__evident/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    )
+    .unwrap();
+    BufReader::new(s)
+}
+
+#[test]
+fn serve_answers_safely_with_types_and_404() {
+    let site = Site::from_fixture("valid");
+    let server = start(&site);
+    let (status, head, body) = get(server.port, "/");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/html; charset=utf-8"));
+    assert!(body.contains("<script src=\"/__evident/live.js\"></script></body>"));
+    assert!(
+        body.contains(&format!("http://127.0.0.1:{}/", server.port)),
+        "links use the local address"
+    );
+    let (status, head, _) = get(server.port, "/site.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/css"));
+    let (status, head, _) = get(server.port, "/tables/who-leads.csv");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-type: text/csv"));
+    let (status, _, body) = get(server.port, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+    for bad in [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/sources/..%2f..%2fsite.yaml",
+        "/.evident-output",
+    ] {
+        let (status, _, body) = get(server.port, bad);
+        assert!(status == 400 || status == 404, "{bad}: {status}");
+        assert!(
+            !body.contains("base_url"),
+            "{bad} leaked the site's own files"
+        );
+    }
+    let (status, head, _) = get(server.port, "/sources");
+    assert_eq!(status, 301);
+    assert!(head.contains("location: /sources/"));
+}
+
+#[test]
+fn an_edit_reloads_and_a_broken_edit_shows_diagnostics_and_keeps_the_last_good_page() {
+    let site = Site::from_fixture("valid");
+    let server = start(&site);
+    let mut events = open_events(server.port);
+    site.edit(
+        "data/findings/s1.yaml",
+        "Most said staff lead.",
+        "Most said council staff lead.",
+    );
+    assert!(
+        wait_for_event(&mut events, "reload", Duration::from_secs(20)).is_some(),
+        "no reload event after an edit"
+    );
+    let (_, _, body) = get(server.port, "/findings/staff-lead/");
+    assert!(body.contains("Most said council staff lead."));
+
+    site.edit("data/findings/s1.yaml", "source: s1", "source: nope");
+    let data =
+        wait_for_event(&mut events, "broken", Duration::from_secs(20)).expect("a broken event");
+    assert!(data.contains("error[unknown-source]"), "{data}");
+    let (status, _, body) = get(server.port, "/findings/staff-lead/");
+    assert_eq!(status, 200, "the last good site is still served");
+    assert!(body.contains("Most said council staff lead."));
+
+    site.edit("data/findings/s1.yaml", "source: nope", "source: s1");
+    assert!(wait_for_event(&mut events, "reload", Duration::from_secs(20)).is_some());
+}
+
+#[test]
+fn init_then_build_works_in_an_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = Site { dir };
+    let run = site.run(&["init", "new-site"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = site.run(&["--root", "new-site", "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+    assert!(site
+        .path("new-site/public/findings/example-finding/index.html")
+        .exists());
+    // init refuses a folder that is not empty.
+    assert_eq!(site.run(&["init", "new-site"]).code, 2);
+}
+
+#[test]
+fn new_adds_stubs_and_refuses_existing_or_bad_ids() {
+    let site = Site::from_fixture("valid");
+    let run = site.run(&["new", "source", "second-report"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site
+        .read("content/sources/second-report.md")
+        .contains("# A Source"));
+    assert!(site.path("archive/second-report.txt").exists());
+    assert_eq!(site.run(&["check"]).code, 0);
+    for kind in ["claim", "topic", "gap", "finding"] {
+        assert_eq!(site.run(&["new", kind, "stub-x"]).code, 0, "{kind}");
+    }
+    assert_eq!(site.run(&["new", "source", "second-report"]).code, 2);
+    assert_eq!(site.run(&["new", "source", "Bad Id"]).code, 2);
+    assert_eq!(site.run(&["new", "essay", "x"]).code, 2);
+}
