@@ -44,6 +44,7 @@ pub mod write;
 mod charts;
 mod data;
 mod docs_tests;
+mod feeds;
 mod markdown;
 mod tables;
 mod tableview;

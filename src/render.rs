@@ -162,6 +162,8 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
             bytes: a.bytes.clone(),
         });
     }
+    let discovery = crate::feeds::discovery_files(site, &files);
+    files.extend(discovery);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     (files, diags)
 }

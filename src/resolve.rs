@@ -42,7 +42,13 @@ pub const TEMPLATE_ANCHORS: &[(&str, &[&str])] = &[
 ];
 
 /// Files every build writes besides pages, which Markdown may link to.
-pub const GENERATED_FILES: [&str; 8] = [
+pub const GENERATED_FILES: [&str; 14] = [
+    "sitemap.xml",
+    "robots.txt",
+    "findings.atom",
+    "citations.bib",
+    "citations.ris",
+    "citations.json",
     "evidence.json",
     "datapackage.json",
     "downloads/sources.csv",
