@@ -46,6 +46,7 @@ mod data;
 mod docs_tests;
 mod feeds;
 mod markdown;
+mod search;
 mod tables;
 mod tableview;
 

@@ -107,7 +107,8 @@ pub fn published(files: &[OutputFile]) -> BTreeSet<String> {
         .iter()
         .filter_map(|f| {
             let p = f.path.as_str();
-            if p == "404.html" {
+            // The search index's chunks are the site's own working files, not addresses to cite.
+            if p == "404.html" || (p.starts_with("search/") && !p.ends_with("index.html")) {
                 None
             } else if p == "index.html" {
                 Some("/".to_string())

@@ -33,7 +33,8 @@ pub struct OutputFile {
 }
 
 /// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 17] = [
+pub const REQUIRED_TEMPLATES: [&str; 18] = [
+    "search.html",
     "table.html",
     "tables.html",
     "dataset.html",
@@ -164,6 +165,7 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
     }
     let discovery = crate::feeds::discovery_files(site, &files);
     files.extend(discovery);
+    files.extend(crate::search::index_files(site));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     (files, diags)
 }
@@ -1454,6 +1456,14 @@ impl Views {
                 "datasets",
                 v.datasets.values().collect::<Vec<_>>(),
             )
+        }));
+        jobs.push(Job::new("search.html", "search/", |v: &Views| {
+            let page = v.page("search", "Search", "search/", &[]);
+            let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+            map.insert("site", v.shared.site.clone());
+            map.insert("page", to_value(&page));
+            map.insert("topics", v.shared.topics.clone());
+            to_value(&map)
         }));
         jobs.push(Job::new("404.html", "404.html", |v: &Views| {
             let mut page = v.page("404", "Page not found", "404.html", &[]);

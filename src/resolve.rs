@@ -1297,7 +1297,7 @@ impl Targets {
         }
         for folder in NODE_FOLDERS
             .iter()
-            .chain(["findings", "tables", "datasets"].iter())
+            .chain(["findings", "tables", "datasets", "search"].iter())
         {
             t.anchors
                 .entry(format!("{folder}/"))
