@@ -28,6 +28,70 @@ mod tests {
         );
     }
 
+    /// Every `Diagnostic::error("code", …)` and `Diagnostic::warning("code", …)` in the source,
+    /// and the codes chosen at run time, appear in docs/diagnostics.md.
+    #[test]
+    fn every_diagnostic_code_is_documented() {
+        let doc =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
+                .expect("docs/diagnostics.md exists");
+        let mut codes: Vec<String> = [
+            "unknown-source",
+            "unknown-claim",
+            "unknown-topic",
+            "unknown-finding",
+            "unknown-gap",
+            "unknown-dataset",
+            "unknown-id",
+            "unknown-key",
+            "missing-key",
+            "duplicate-key",
+            "wrong-type",
+            "unknown-value",
+            "invalid-yaml",
+            "template-syntax",
+            "template-undefined",
+            "template-not-found",
+            "template-error",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        for entry in walkdir::WalkDir::new(src) {
+            let entry = entry.unwrap();
+            let is_rust = entry.path().extension().is_some_and(|e| e == "rs");
+            if is_rust && !entry.path().ends_with("docs_tests.rs") {
+                let full = std::fs::read_to_string(entry.path()).unwrap();
+                // Test modules sit at the end of each file; their codes are examples.
+                let text = full.split("#[cfg(test)]").next().unwrap_or("");
+                for marker in ["Diagnostic::error(", "Diagnostic::warning("] {
+                    for part in text.split(marker).skip(1) {
+                        let rest = part.trim_start();
+                        if let Some(code) = rest.strip_prefix('"').and_then(|r| r.split('"').next())
+                        {
+                            let kebab = code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+                            if !code.is_empty() && kebab {
+                                codes.push(code.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        codes.sort();
+        codes.dedup();
+        let missing: Vec<&String> = codes
+            .iter()
+            .filter(|c| !doc.contains(&format!("| `{c}` |")))
+            .collect();
+        assert!(codes.len() > 60, "found only {} codes", codes.len());
+        assert!(
+            missing.is_empty(),
+            "codes missing from docs/diagnostics.md: {missing:?}"
+        );
+    }
+
     #[test]
     fn every_flag_and_command_is_documented() {
         let doc = reference();
