@@ -156,6 +156,11 @@ pub fn main() -> i32 {
     run(&cli)
 }
 
+/// Progress shows on a terminal only: never with --quiet, in CI logs or when output is piped.
+fn show_progress(cli: &Cli) -> bool {
+    !cli.quiet && std::env::var_os("CI").is_none() && std::io::stderr().is_terminal()
+}
+
 fn use_color(c: Color) -> bool {
     match c {
         Color::Always => true,
@@ -272,6 +277,7 @@ pub fn run(cli: &Cli) -> i32 {
                     cli.root.join(&b.output)
                 }),
                 deny_warnings: b.deny_warnings,
+                progress: show_progress(cli),
                 env: environment(b.base_url.clone()),
             },
             b.deny_warnings,
@@ -282,6 +288,7 @@ pub fn run(cli: &Cli) -> i32 {
                 root: cli.root.clone(),
                 output: None,
                 deny_warnings: c.strict,
+                progress: show_progress(cli) && c.format == Format::Human,
                 env: environment(None),
             },
             c.strict,

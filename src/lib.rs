@@ -66,6 +66,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Treat warnings as errors: report them and do not write.
     pub deny_warnings: bool,
+    /// Show each stage as it starts, on one overwritten line (for terminals; off in CI logs).
+    pub progress: bool,
     pub env: Environment,
 }
 
@@ -173,7 +175,7 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Fatal> {
 
 /// Runs the pure stages on loaded inputs.
 pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let (files, diags, _) = run_stages(inputs, env);
+    let (files, diags, _) = run_stages(inputs, env, &|_| {});
     (files, diags)
 }
 
@@ -181,15 +183,22 @@ pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, 
 type Timings = Vec<(&'static str, Duration)>;
 
 /// The pure stages, with how long each took (for `--verbose`).
-fn run_stages(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, Vec<Diagnostic>, Timings) {
+fn run_stages(
+    inputs: &Inputs,
+    env: &Environment,
+    progress: &dyn Fn(&'static str),
+) -> (Vec<OutputFile>, Vec<Diagnostic>, Timings) {
     let mut timings = Vec::new();
+    progress("parsing");
     let t = Instant::now();
     let (parsed, mut diags) = parse::parse(inputs);
     timings.push(("parse", t.elapsed()));
+    progress("resolving");
     let t = Instant::now();
     let (site, theme, d) = resolve::resolve(parsed, env);
     diags.extend(d);
     timings.push(("resolve", t.elapsed()));
+    progress("rendering");
     let t = Instant::now();
     let (files, d) = render::render(&site, &theme);
     diags.extend(d);
@@ -225,10 +234,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         write::check_output(out).map_err(Fatal)?;
     }
     let skip = opts.output.as_deref();
+    // One line, overwritten as the stages go by and cleared at the end.
+    let progress = |stage: &'static str| {
+        if opts.progress {
+            eprint!("\r\x1b[2K{stage}…");
+        }
+    };
+    progress("reading");
     let t = Instant::now();
     let (inputs, mut diags) = load::load(&opts.root, skip);
     let mut timings = vec![("load", t.elapsed())];
-    let (files, d, stage_timings) = run_stages(&inputs, &opts.env);
+    let (files, d, stage_timings) = run_stages(&inputs, &opts.env, &progress);
     timings.extend(stage_timings);
     diags.extend(d);
     let diags = diagnostic::finish(diags);
@@ -237,10 +253,14 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         .any(|d| d.is_error() || (opts.deny_warnings && d.severity == Severity::Warning));
     let mut written = false;
     if let (Some(out), false) = (&opts.output, failed) {
+        progress("writing");
         let t = Instant::now();
         write::write(&files, out).map_err(Fatal)?;
         timings.push(("write", t.elapsed()));
         written = true;
+    }
+    if opts.progress {
+        eprint!("\r\x1b[2K");
     }
     Ok(BuildReport {
         inputs,
