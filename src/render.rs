@@ -805,8 +805,8 @@ impl Views {
 
         let sources = site
             .sources
-            .values()
-            .map(|s| {
+            .par_iter()
+            .map(|(_, s)| {
                 let authors: Vec<String> = s.authors.iter().map(Person::display).collect();
                 let view = SourceView {
                     id: s.id.0.clone(),
@@ -872,10 +872,11 @@ impl Views {
             .collect();
 
         let dates = crate::permalinks::finding_dates(site);
+        // Formatting citations is most of the work for a finding: spread it over the cores.
         let findings = site
             .findings
-            .values()
-            .map(|f| {
+            .par_iter()
+            .map(|(_, f)| {
                 let src = site.sources.get(&f.source);
                 let (source_citations, locator_in_citation) = src
                     .map(|s| cite::cite_with_locator(s, &f.locator))
