@@ -18,6 +18,8 @@
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use crate::render::escape_html;
+
 use hayagriva::citationberg::json as csl;
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{
@@ -452,21 +454,6 @@ fn formatted(f: &Formatting, text: &str, out: &mut String) {
     for tag in close.iter().rev() {
         out.push_str(tag);
     }
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -119,25 +119,23 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
         path: "evidence.json".into(),
         bytes: export::evidence_json(site),
     });
-    for t in views.tables.values() {
-        let (csv, json) = table_downloads(site, t);
+    // Each table and dataset downloads as CSV and JSON.
+    let downloads = views
+        .tables
+        .values()
+        .map(|t| (format!("tables/{}", t.id), table_downloads(site, t)))
+        .chain(
+            site.datasets
+                .values()
+                .map(|d| (format!("datasets/{}", d.id), dataset_downloads(site, d))),
+        );
+    for (stem, (csv, json)) in downloads {
         files.push(OutputFile {
-            path: format!("tables/{}.csv", t.id),
+            path: format!("{stem}.csv"),
             bytes: csv,
         });
         files.push(OutputFile {
-            path: format!("tables/{}.json", t.id),
-            bytes: json,
-        });
-    }
-    for ds in site.datasets.values() {
-        let (csv, json) = dataset_downloads(site, ds);
-        files.push(OutputFile {
-            path: format!("datasets/{}.csv", ds.id),
-            bytes: csv,
-        });
-        files.push(OutputFile {
-            path: format!("datasets/{}.json", ds.id),
+            path: format!("{stem}.json"),
             bytes: json,
         });
     }
@@ -649,15 +647,6 @@ struct GapView {
     body: String,
 }
 
-fn num(n: f64) -> String {
-    // Numbers print as the YAML gave them: 72 not 72.0, 0.5 stays 0.5.
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
-
 fn value_view(v: &Value) -> ValueView {
     let (number, min, max, numerator, denominator) = match v.amount {
         Amount::Number(n) => (Some(n), None, None, None, None),
@@ -667,32 +656,7 @@ fn value_view(v: &Value) -> ValueView {
             denominator,
         } => (None, None, None, Some(numerator), Some(denominator)),
     };
-    let unit = match v.kind {
-        ValueKind::Percent => "%",
-        _ => "",
-    };
-    let core = match v.amount {
-        Amount::Number(n) => format!("{}{unit}", num(n)),
-        Amount::Range { min, max } => format!("{}{unit} to {}{unit}", num(min), num(max)),
-        Amount::Fraction {
-            numerator,
-            denominator,
-        } => format!("{}/{}", num(numerator), num(denominator)),
-    };
-    let core = match v.kind {
-        ValueKind::Gbp => format!("£{core}"),
-        _ => core,
-    };
-    let mut text = core;
-    if let Some(s) = v.scale {
-        text = format!("{text} {}", s.key());
-    }
-    if let Some(q) = &v.qualifier {
-        text = format!("{q} {text}");
-    }
-    if let Some(p) = &v.per {
-        text = format!("{text} per {p}");
-    }
+    let text = crate::tableview::value_text(v);
     ValueView {
         kind: v.kind.key(),
         number,

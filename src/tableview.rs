@@ -120,7 +120,8 @@ pub(crate) fn num(n: f64) -> String {
     }
 }
 
-fn value_text(v: &Value) -> String {
+/// A plain-words reading of a structured value, e.g. "more than 2/3" or "£0.5 billion per year".
+pub(crate) fn value_text(v: &Value) -> String {
     let unit = if v.kind == ValueKind::Percent {
         "%"
     } else {
