@@ -55,6 +55,8 @@ const KINDS = [
   ["claim", "claims"],
   ["topic", "topics"],
   ["gap", "gaps"],
+  ["table", "tables"],
+  ["dataset", "datasets"],
 ];
 
 /**
@@ -69,7 +71,7 @@ export function pageTypes(dir = publicDir(), { requireAll = false } = {}) {
   const pick = (type, file) => (file && files.has(file) ? picked.push({ type, file }) : missing.push(type));
   pick("home", "index.html");
   // A plain page is any top-level folder page that is not one of the kinds' indexes.
-  const kindFolders = new Set(KINDS.map(([, f]) => f));
+  const kindFolders = new Set([...KINDS.map(([, f]) => f), "search"]);
   const plain = [...files].find((f) => /^[^/]+\/index\.html$/.test(f) && !kindFolders.has(f.split("/")[0]));
   pick("page", plain);
   for (const [kind, folder] of KINDS) {
@@ -77,6 +79,7 @@ export function pageTypes(dir = publicDir(), { requireAll = false } = {}) {
     const item = [...files].sort().find((f) => f.startsWith(`${folder}/`) && /^[^/]+\/[^/]+\/index\.html$/.test(f));
     pick(kind, item);
   }
+  pick("search", "search/index.html");
   pick("404", "404.html");
   if (requireAll && missing.length) {
     throw new Error(`the built site has no page of type: ${missing.join(", ")} (every type is required here)`);
