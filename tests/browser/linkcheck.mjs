@@ -76,10 +76,13 @@ function check(file, ref, pageUrl) {
   if (url.protocol === "javascript:") return broken.push(`${file}: ${ref.attr}="${value}": javascript: URLs are not allowed`);
   if (url.protocol === "data:" || url.protocol === "mailto:" || url.protocol === "tel:") return;
   if (url.host !== base.host || !/^https?:$/.test(url.protocol)) return external++;
-  internal++;
   if (!url.pathname.startsWith(base.pathname)) {
+    // An absolute URL may name another site on the same host; a relative one that leaves the
+    // base path is what a template that forgot the base path produces.
+    if (/^([a-z][a-z0-9+.-]*:|\/\/)/i.test(value)) return external++;
     return broken.push(`${file}: ${ref.attr}="${value}" points outside the site's base path ${base.pathname}`);
   }
+  internal++;
   let rel;
   try {
     rel = decodeURIComponent(url.pathname.slice(base.pathname.length));
