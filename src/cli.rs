@@ -308,7 +308,7 @@ pub fn run(cli: &Cli) -> i32 {
         eprintln!(
             "read {} input files; rendered {} output files",
             report.inputs.files.len(),
-            report.files.len()
+            report.outputs
         );
         for (stage, took) in &report.timings {
             eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);
@@ -356,8 +356,8 @@ fn summary(cli: &Cli, r: &BuildReport, failed: bool, color: bool) {
     let line = match (&cli.command, failed) {
         (Command::Build(b), false) => format!(
             "{green}Built{reset} {} pages ({} files) into {} in {secs:.2} s; {problems}",
-            r.pages(),
-            r.files.len(),
+            r.pages,
+            r.outputs,
             b.output.display()
         ),
         (Command::Build(b), true) => format!(
@@ -367,7 +367,7 @@ fn summary(cli: &Cli, r: &BuildReport, failed: bool, color: bool) {
         (Command::Check(_), false) => {
             format!(
                 "{green}Checked{reset} {} pages in {secs:.2} s; {problems}",
-                r.pages()
+                r.pages
             )
         }
         (Command::Check(_), true) => {

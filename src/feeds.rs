@@ -11,17 +11,17 @@ fn xml(s: &str) -> String {
     escape_html(s)
 }
 
-/// Builds the three files from the rendered pages (redirect pages and 404 are left out).
-pub(crate) fn discovery_files(site: &Site, files: &[OutputFile]) -> Vec<OutputFile> {
+/// Builds the three files from the output paths of the pages (redirect pages and 404 are left out).
+pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
     let base = &site.config.base_url;
     let redirects: std::collections::HashSet<String> = site
         .redirects
         .keys()
         .map(|old| format!("{old}index.html"))
         .collect();
-    let mut pages: Vec<&str> = files
+    let mut pages: Vec<&str> = pages
         .iter()
-        .map(|f| f.path.as_str())
+        .copied()
         .filter(|p| p.ends_with("index.html") && !redirects.contains(*p))
         .collect();
     pages.sort_unstable();

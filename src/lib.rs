@@ -76,8 +76,10 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub inputs: Inputs,
     pub diagnostics: Vec<Diagnostic>,
-    /// The rendered files (kept for `serve`; empty when the build failed).
-    pub files: Vec<OutputFile>,
+    /// How many HTML pages the site has.
+    pub pages: usize,
+    /// How many files the site has (pages, data, assets).
+    pub outputs: usize,
     /// Whether the output folder was replaced.
     pub written: bool,
     pub elapsed: Duration,
@@ -94,13 +96,6 @@ impl BuildReport {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning)
-            .count()
-    }
-
-    pub fn pages(&self) -> usize {
-        self.files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
             .count()
     }
 }
@@ -173,21 +168,25 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Fatal> {
     Ok(())
 }
 
-/// Runs the pure stages on loaded inputs.
+/// Runs the pure stages on loaded inputs and keeps every output file in memory.
 pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-    let (files, diags, _) = run_stages(inputs, env, &|_| {});
-    (files, diags)
+    let (site, theme, mut diags, _) = front_stages(inputs, env, &|_| {});
+    let (rendered, d) = render::render(&site, &theme);
+    diags.extend(d);
+    let (files, d) = rendered.collect();
+    diags.extend(d);
+    (files, diagnostic::finish(diags))
 }
 
 /// A stage's name and how long it took.
 type Timings = Vec<(&'static str, Duration)>;
 
-/// The pure stages, with how long each took (for `--verbose`).
-fn run_stages(
+/// Parse and resolve, with how long each took (for `--verbose`).
+fn front_stages(
     inputs: &Inputs,
     env: &Environment,
     progress: &dyn Fn(&'static str),
-) -> (Vec<OutputFile>, Vec<Diagnostic>, Timings) {
+) -> (model::Site, resolve::Theme, Vec<Diagnostic>, Timings) {
     let mut timings = Vec::new();
     progress("parsing");
     let t = Instant::now();
@@ -198,17 +197,12 @@ fn run_stages(
     let (site, theme, d) = resolve::resolve(parsed, env);
     diags.extend(d);
     timings.push(("resolve", t.elapsed()));
-    progress("rendering");
-    let t = Instant::now();
-    let (files, d) = render::render(&site, &theme);
-    diags.extend(d);
-    diags.extend(permalinks::check(&site, &files));
-    timings.push(("render", t.elapsed()));
-    (files, diagnostic::finish(diags), timings)
+    (site, theme, diags, timings)
 }
 
 /// Builds the site: load, parse, resolve, render, and (when `output` is set and nothing is in
-/// error) write.
+/// error) write. Pages are written as they are rendered, into a new folder that replaces the
+/// output only when the whole build succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let start = Instant::now();
     if !opts.root.is_dir() {
@@ -244,28 +238,53 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let t = Instant::now();
     let (inputs, mut diags) = load::load(&opts.root, skip);
     let mut timings = vec![("load", t.elapsed())];
-    let (files, d, stage_timings) = run_stages(&inputs, &opts.env, &progress);
+    let (site, theme, d, stage_timings) = front_stages(&inputs, &opts.env, &progress);
     timings.extend(stage_timings);
     diags.extend(d);
-    let diags = diagnostic::finish(diags);
-    let failed = diags
-        .iter()
-        .any(|d| d.is_error() || (opts.deny_warnings && d.severity == Severity::Warning));
+    progress("rendering");
+    let t = Instant::now();
+    let (rendered, d) = render::render(&site, &theme);
+    diags.extend(d);
+    timings.push(("render", t.elapsed()));
+    let fails = |diags: &[Diagnostic]| {
+        diags
+            .iter()
+            .any(|d| d.is_error() || (opts.deny_warnings && d.severity == Severity::Warning))
+    };
+    let paths: Vec<String> = rendered.paths().into_iter().map(str::to_string).collect();
+    let pages = rendered.pages();
     let mut written = false;
-    if let (Some(out), false) = (&opts.output, failed) {
-        progress("writing");
-        let t = Instant::now();
-        write::write(&files, out).map_err(Fatal)?;
-        timings.push(("write", t.elapsed()));
-        written = true;
+    let t = Instant::now();
+    match (&opts.output, fails(&diags)) {
+        (Some(out), false) => {
+            progress("writing");
+            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+            let result = write::write(out, &paths, |sink| rendered.produce(sink), |d| fails(d))
+                .map_err(Fatal)?;
+            diags.extend(result.diagnostics);
+            written = result.written;
+            timings.push(("write", t.elapsed()));
+        }
+        // `check`, or a build already failed: pages are still made, so that template mistakes
+        // are found in the same run, and then dropped.
+        _ => {
+            progress("checking pages");
+            match rendered.produce(&|_| Ok(())) {
+                Ok(d) => diags.extend(d),
+                Err(d) => diags.push(d),
+            }
+            timings.push(("pages", t.elapsed()));
+        }
     }
+    let diags = diagnostic::finish(diags);
     if opts.progress {
         eprint!("\r\x1b[2K");
     }
     Ok(BuildReport {
         inputs,
         diagnostics: diags,
-        files: if failed { Vec::new() } else { files },
+        pages,
+        outputs: paths.len(),
         written,
         elapsed: start.elapsed(),
         timings,
@@ -296,12 +315,15 @@ pub fn update_permalinks(
         ));
     }
     let (inputs, mut diags) = load::load(root, None);
-    let (parsed, d) = parse::parse(&inputs);
+    let (site, theme, d, _) = front_stages(&inputs, env, &|_| {});
     diags.extend(d);
-    let (site, theme, d) = resolve::resolve(parsed, env);
+    let (rendered, d) = render::render(&site, &theme);
     diags.extend(d);
-    let (files, d) = render::render(&site, &theme);
-    diags.extend(d);
+    let paths: Vec<String> = rendered.paths().into_iter().map(str::to_string).collect();
+    match rendered.produce(&|_| Ok(())) {
+        Ok(d) => diags.extend(d),
+        Err(d) => diags.push(d),
+    }
     let diags = diagnostic::finish(diags);
     let blocking = diags
         .iter()
@@ -322,7 +344,8 @@ pub fn update_permalinks(
         .text(Path::new(permalinks::MANIFEST))
         .unwrap_or("")
         .to_string();
-    let (text, added, changed) = permalinks::update(&old, &site, &files, today);
+    let (text, added, changed) =
+        permalinks::update(&old, &site, paths.iter().map(String::as_str), today);
     if text != old {
         std::fs::write(&path, text).map_err(|e| {
             Fatal(

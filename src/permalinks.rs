@@ -18,7 +18,6 @@ use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::model::{Amount, Finding, Site};
-use crate::render::OutputFile;
 
 pub const MANIFEST: &str = "permalinks.txt";
 
@@ -101,12 +100,11 @@ pub fn finding_hash(f: &Finding) -> String {
 }
 
 /// The URL paths a build publishes that the manifest tracks: pages and data downloads, not the
-/// theme's own files.
-pub fn published(files: &[OutputFile]) -> BTreeSet<String> {
+/// theme's own files. `files` are output paths such as `sources/x/index.html`.
+pub fn published<'a>(files: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
     files
-        .iter()
-        .filter_map(|f| {
-            let p = f.path.as_str();
+        .into_iter()
+        .filter_map(|p| {
             // The search index's chunks are the site's own working files, not addresses to cite.
             if p == "404.html" || (p.starts_with("search/") && !p.ends_with("index.html")) {
                 None
@@ -127,27 +125,68 @@ pub fn published(files: &[OutputFile]) -> BTreeSet<String> {
         .collect()
 }
 
-/// Fails the build for every listed URL (or anchor) that this build no longer publishes, and warns
-/// when a finding changed since the manifest recorded it.
-pub fn check(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
+/// An anchor the manifest lists on a page, which the page must still have.
+#[derive(Clone, Debug)]
+pub struct WantedAnchor {
+    anchor: String,
+    path: String,
+    at: Position,
+}
+
+/// The anchors the manifest lists, keyed by the output file of their page
+/// (`/a/b/#x` → `a/b/index.html`), so each page is checked as it is rendered and no page has to be
+/// kept.
+pub fn wanted_anchors(site: &Site) -> BTreeMap<String, Vec<WantedAnchor>> {
+    let mut out: BTreeMap<String, Vec<WantedAnchor>> = BTreeMap::new();
+    for e in &site.manifest {
+        let Some((path, anchor)) = e.path.split_once('#') else {
+            continue;
+        };
+        let dir = path.trim_start_matches('/');
+        let file = if dir.is_empty() || dir.ends_with('/') {
+            format!("{dir}index.html")
+        } else {
+            dir.to_string()
+        };
+        out.entry(file).or_default().push(WantedAnchor {
+            anchor: anchor.to_string(),
+            path: path.to_string(),
+            at: Position::new(e.line, 1).with_len(e.path.chars().count()),
+        });
+    }
+    out
+}
+
+/// Fails the build for each wanted anchor that the rendered page no longer has.
+pub fn missing_anchors(wanted: &[WantedAnchor], html: &str) -> Vec<Diagnostic> {
+    wanted
+        .iter()
+        .filter(|w| !html.contains(&format!("id=\"{}\"", w.anchor)))
+        .map(|w| {
+            Diagnostic::error(
+                "permalink-anchor-removed",
+                format!(
+                    "{} no longer has the anchor #{}, which citations point to",
+                    w.path, w.anchor
+                ),
+            )
+            .at(MANIFEST, w.at)
+            .help("keep the heading or element with that id on the page")
+        })
+        .collect()
+}
+
+/// Fails the build for every listed URL that this build no longer publishes, and warns when a
+/// finding changed since the manifest recorded it. (Listed anchors are checked page by page, as
+/// pages are rendered: [`missing_anchors`].)
+pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a str>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if site.manifest.is_empty() {
         return diags;
     }
     let published = published(files);
-    let html: BTreeMap<String, &[u8]> = files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| {
-            let dir = f.path.strip_suffix("index.html").unwrap_or(&f.path);
-            (format!("/{dir}"), f.bytes.as_slice())
-        })
-        .collect();
     for e in &site.manifest {
-        let (path, anchor) = match e.path.split_once('#') {
-            Some((p, a)) => (p, Some(a)),
-            None => (e.path.as_str(), None),
-        };
+        let path = e.path.split('#').next().unwrap_or_default();
         let at = Position::new(e.line, 1).with_len(e.path.chars().count());
         if !published.contains(path) {
             diags.push(
@@ -156,22 +195,6 @@ pub fn check(site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
                     .help("restore the page, or add its old id to `aliases:` on the node that replaces it so the old URL redirects"),
             );
             continue;
-        }
-        if let Some(a) = anchor {
-            let needle = format!("id=\"{a}\"");
-            let found = html
-                .get(path)
-                .is_some_and(|b| String::from_utf8_lossy(b).contains(&needle));
-            if !found {
-                diags.push(
-                    Diagnostic::error(
-                        "permalink-anchor-removed",
-                        format!("{path} no longer has the anchor #{a}, which citations point to"),
-                    )
-                    .at(MANIFEST, at)
-                    .help("keep the heading or element with that id on the page"),
-                );
-            }
         }
         if let (Some(id), Some(hash)) = (
             path.strip_prefix("/findings/")
@@ -237,7 +260,12 @@ pub fn finding_dates(site: &Site) -> BTreeMap<String, String> {
 /// The manifest after `evident permalinks`: every old line kept (a removed URL must stay listed, so
 /// the build keeps failing until it is restored or redirected), new URLs added, and findings whose
 /// hash changed re-dated to `today`.
-pub fn update(old: &str, site: &Site, files: &[OutputFile], today: &str) -> (String, usize, usize) {
+pub fn update<'a>(
+    old: &str,
+    site: &Site,
+    files: impl IntoIterator<Item = &'a str>,
+    today: &str,
+) -> (String, usize, usize) {
     let mut ignored = Vec::new();
     let entries = parse(old, &mut ignored);
     let mut by_path: BTreeMap<String, (Option<String>, Option<String>)> = entries
@@ -303,16 +331,12 @@ mod tests {
 
     #[test]
     fn published_paths() {
-        let f = |p: &str| OutputFile {
-            path: p.into(),
-            bytes: vec![],
-        };
-        let p = published(&[
-            f("index.html"),
-            f("a/b/index.html"),
-            f("404.html"),
-            f("site.css"),
-            f("x.csv"),
+        let p = published([
+            "index.html",
+            "a/b/index.html",
+            "404.html",
+            "site.css",
+            "x.csv",
         ]);
         assert_eq!(
             p.into_iter().collect::<Vec<_>>(),

@@ -54,7 +54,111 @@ pub const REQUIRED_TEMPLATES: [&str; 18] = [
     "404.html",
 ];
 
-pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// The rendered site, ready to be produced: the files made up front (exports, data downloads,
+/// indexes, assets) and one job per page. Pages are made only when the consumer asks, in parallel:
+/// `write` streams each to disk as it is made and keeps none; [`Rendered::collect`] keeps them in
+/// memory for `serve` and tests. Producing is pure; only the consumer's sink does IO.
+pub struct Rendered<'t> {
+    site: &'t Site,
+    theme: &'t Theme,
+    env: Environment<'t>,
+    views: Views,
+    jobs: Vec<Job>,
+    files: Vec<OutputFile>,
+    broken: HashSet<String>,
+    anchors: BTreeMap<String, Vec<crate::permalinks::WantedAnchor>>,
+}
+
+/// What receives each produced file: a folder on disk, a list in memory, or nothing (`check`).
+pub type Sink<'s> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 's;
+
+impl<'t> Rendered<'t> {
+    /// Every output path, sorted.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut paths: Vec<&str> = self
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain(self.jobs.iter().map(|j| j.output.as_str()))
+            .collect();
+        paths.sort_unstable();
+        paths
+    }
+
+    /// How many HTML pages the site has.
+    pub fn pages(&self) -> usize {
+        self.paths().iter().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// Makes every file and hands it to `sink`, in parallel and in no particular order. Returns
+    /// the diagnostics found while making pages (template errors, anchors the manifest lists that
+    /// a page lost), or the sink's first error, which stops the run.
+    pub fn produce(self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
+        let Rendered {
+            site,
+            theme,
+            env,
+            views,
+            jobs,
+            files,
+            broken,
+            anchors,
+        } = self;
+        files.into_par_iter().try_for_each(sink)?;
+        let found = Mutex::new(Vec::new());
+        let push = |d: Vec<Diagnostic>| {
+            found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
+        };
+        jobs.into_par_iter().try_for_each(|job| {
+            match job.run(&env, &views, site) {
+                Ok(html) => {
+                    if let Some(wanted) = anchors.get(&job.output) {
+                        push(crate::permalinks::missing_anchors(wanted, &html));
+                    }
+                    sink(OutputFile {
+                        path: job.output,
+                        bytes: html.into_bytes(),
+                    })
+                }
+                Err(e) => {
+                    // A page that fails only because a template it uses did not compile adds
+                    // nothing to the syntax error already reported.
+                    let knock_on = e.kind() == minijinja::ErrorKind::TemplateNotFound
+                        && broken.iter().any(|b| e.to_string().contains(b.as_str()));
+                    if !knock_on {
+                        push(vec![template_error(theme, &e, &job.output)]);
+                    }
+                    Ok(())
+                }
+            }
+        })?;
+        // One template mistake fails every page that uses it: report it once.
+        let mut seen = HashSet::new();
+        let mut diags = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        // Sorted first, so which of the repeats is kept does not depend on thread timing.
+        diags.sort_by(|a, b| {
+            (&a.file, a.position, &a.message).cmp(&(&b.file, b.position, &b.message))
+        });
+        diags.retain(|d| seen.insert((d.file.clone(), d.position, d.code)));
+        Ok(diags)
+    }
+
+    /// Makes every file and keeps them, sorted by path.
+    pub fn collect(self) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let files = Mutex::new(Vec::new());
+        let diags = self
+            .produce(&|f| {
+                files.lock().unwrap_or_else(|p| p.into_inner()).push(f);
+                Ok(())
+            })
+            .unwrap_or_else(|d| vec![d]);
+        let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        (files, diags)
+    }
+}
+
+pub fn render<'t>(site: &'t Site, theme: &'t Theme) -> (Rendered<'t>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let env = environment(theme, &mut diags);
     for name in REQUIRED_TEMPLATES {
@@ -72,11 +176,6 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
             );
         }
     }
-    // A missing template stops here; a template that failed to compile does not, so that every
-    // other template's mistakes are found in the same run.
-    if diags.iter().any(|d| d.code == "missing-template") {
-        return (Vec::new(), diags);
-    }
     let broken: HashSet<String> = theme
         .templates
         .keys()
@@ -84,41 +183,38 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
         .cloned()
         .collect();
     let views = Views::new(site);
-    let jobs = views.jobs(site);
-    let errors = Mutex::new(Vec::new());
-    let mut files: Vec<OutputFile> = jobs
-        .par_iter()
-        .filter_map(|job| match job.run(&env, &views) {
-            Ok(html) => Some(OutputFile {
-                path: job.output.clone(),
-                bytes: html.into_bytes(),
-            }),
-            Err(e) => {
-                // A page that fails only because a template it uses did not compile adds nothing
-                // to the syntax error already reported.
-                let knock_on = e.kind() == minijinja::ErrorKind::TemplateNotFound
-                    && broken.iter().any(|b| e.to_string().contains(b.as_str()));
-                if !knock_on {
-                    errors
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(template_error(theme, &e, &job.output));
-                }
-                None
-            }
-        })
-        .collect();
-    // One template mistake fails every page that uses it: report it once.
-    let mut seen = HashSet::new();
-    for d in errors.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        if seen.insert((d.file.clone(), d.position, d.code)) {
-            diags.push(d);
-        }
+    let mut rendered = Rendered {
+        site,
+        theme,
+        env,
+        jobs: Vec::new(),
+        files: Vec::new(),
+        broken,
+        anchors: crate::permalinks::wanted_anchors(site),
+        views,
+    };
+    // A missing template stops here; a template that failed to compile does not, so that every
+    // other template's mistakes are found in the same run.
+    if diags.iter().any(|d| d.code == "missing-template") {
+        return (rendered, diags);
     }
-    files.push(OutputFile {
+    rendered.jobs = rendered.views.jobs(site);
+    rendered.files = other_files(site, &rendered.views);
+    let pages: Vec<&str> = rendered.jobs.iter().map(|j| j.output.as_str()).collect();
+    let discovery = crate::feeds::discovery_files(site, &pages);
+    rendered.files.extend(discovery);
+    let paths = rendered.paths();
+    diags.extend(crate::permalinks::check(site, paths.iter().copied()));
+    (rendered, diags)
+}
+
+/// The files that are not pages: `evidence.json`, data downloads, redirects, citation exports,
+/// the theme's assets and the search index.
+fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
+    let mut files = vec![OutputFile {
         path: "evidence.json".into(),
         bytes: export::evidence_json(site),
-    });
+    }];
     // Each table and dataset downloads as CSV and JSON.
     let downloads = views
         .tables
@@ -161,11 +257,8 @@ pub fn render(site: &Site, theme: &Theme) -> (Vec<OutputFile>, Vec<Diagnostic>) 
             bytes: a.bytes.clone(),
         });
     }
-    let discovery = crate::feeds::discovery_files(site, &files);
-    files.extend(discovery);
     files.extend(crate::search::index_files(site));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    (files, diags)
+    files
 }
 
 fn environment<'t>(theme: &'t Theme, diags: &mut Vec<Diagnostic>) -> Environment<'t> {
@@ -263,14 +356,14 @@ struct Job {
     template: &'static str,
     template_owned: Option<String>,
     output: String,
-    make: Box<dyn Fn(&Views) -> minijinja::Value + Send + Sync>,
+    make: Box<dyn Fn(&Views, &Site) -> minijinja::Value + Send + Sync>,
 }
 
 impl Job {
     fn new(
         template: &'static str,
         path: &str,
-        make: impl Fn(&Views) -> minijinja::Value + Send + Sync + 'static,
+        make: impl Fn(&Views, &Site) -> minijinja::Value + Send + Sync + 'static,
     ) -> Self {
         Job {
             template,
@@ -280,9 +373,14 @@ impl Job {
         }
     }
 
-    fn run(&self, env: &Environment, views: &Views) -> Result<String, minijinja::Error> {
+    fn run(
+        &self,
+        env: &Environment,
+        views: &Views,
+        site: &Site,
+    ) -> Result<String, minijinja::Error> {
         let name = self.template_owned.as_deref().unwrap_or(self.template);
-        env.get_template(name)?.render((self.make)(views))
+        env.get_template(name)?.render((self.make)(views, site))
     }
 }
 
@@ -316,6 +414,7 @@ fn ctx<T: Serialize>(
 /// Everything templates may read, built once and shared by all pages.
 struct Views {
     site: SiteView,
+    raw_html: RawHtml,
     pages: Vec<PageBody>,
     sources: BTreeMap<String, SourceView>,
     findings: BTreeMap<String, FindingView>,
@@ -438,7 +537,6 @@ struct PageBody {
     title: String,
     description: Option<String>,
     template: String,
-    html: String,
 }
 
 #[derive(Clone, Serialize)]
@@ -763,7 +861,6 @@ impl Views {
                 title: p.title.clone(),
                 description: p.description.clone(),
                 template: p.template.clone(),
-                html: html(&p.doc),
             })
             .collect();
 
@@ -1157,6 +1254,7 @@ impl Views {
         };
         Views {
             shared,
+            raw_html: raw,
             site: site_view,
             pages,
             sources,
@@ -1210,7 +1308,7 @@ impl Views {
     fn jobs(&self, site: &Site) -> Vec<Job> {
         let mut jobs = Vec::new();
         for (i, p) in self.pages.iter().enumerate() {
-            let mut job = Job::new("page.html", &p.path, move |v: &Views| {
+            let mut job = Job::new("page.html", &p.path, move |v: &Views, site: &Site| {
                 let p = &v.pages[i];
                 let mut page = v.page(
                     if p.path.is_empty() { "home" } else { "page" },
@@ -1227,7 +1325,12 @@ impl Views {
                 map.insert("page", to_value(&page));
                 map.insert(
                     "content",
-                    minijinja::Value::from_safe_string(p.html.clone()),
+                    // Made here, page by page, so no page's HTML outlives its render.
+                    minijinja::Value::from_safe_string(to_html(
+                        &site.pages[i].doc.body,
+                        &site.pages[i].doc.links,
+                        v.raw_html,
+                    )),
                 );
                 map.insert("topics", v.shared.topics.clone());
                 map.insert("claims", v.shared.claims.clone());
@@ -1243,7 +1346,7 @@ impl Views {
         }
         let has_home = self.pages.iter().any(|p| p.path.is_empty());
         if !has_home {
-            jobs.push(Job::new("home.html", "", |v: &Views| {
+            jobs.push(Job::new("home.html", "", |v: &Views, _: &Site| {
                 let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
                 let mut page = v.page("home", &v.site.title, "", &[]);
                 page.breadcrumbs.clear();
@@ -1262,105 +1365,133 @@ impl Views {
         }
         for id in site.sources.keys() {
             let id = id.clone();
-            jobs.push(Job::new("source.html", &id.path(), move |v: &Views| {
-                let s = &v.sources[&id.0];
-                let page = v.page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
-                let findings: Vec<&FindingView> = s
-                    .findings
-                    .iter()
-                    .filter_map(|f| v.findings.get(f))
-                    .collect();
-                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                map.insert("site", v.shared.site.clone());
-                map.insert("page", to_value(&page));
-                map.insert("source", to_value(s));
-                map.insert("findings", to_value(&findings));
-                to_value(&map)
-            }));
+            jobs.push(Job::new(
+                "source.html",
+                &id.path(),
+                move |v: &Views, _: &Site| {
+                    let s = &v.sources[&id.0];
+                    let page = v.page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
+                    let findings: Vec<&FindingView> = s
+                        .findings
+                        .iter()
+                        .filter_map(|f| v.findings.get(f))
+                        .collect();
+                    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                    map.insert("site", v.shared.site.clone());
+                    map.insert("page", to_value(&page));
+                    map.insert("source", to_value(s));
+                    map.insert("findings", to_value(&findings));
+                    to_value(&map)
+                },
+            ));
         }
         for id in site.findings.keys() {
             let id = id.clone();
-            jobs.push(Job::new("finding.html", &id.path(), move |v: &Views| {
-                let f = &v.findings[&id.0];
-                let title = finding_title_view(f);
-                let page = v.page("finding", &title, &id.path(), &[("Findings", "findings/")]);
-                ctx(&v.shared.site, page, "finding", f)
-            }));
+            jobs.push(Job::new(
+                "finding.html",
+                &id.path(),
+                move |v: &Views, _: &Site| {
+                    let f = &v.findings[&id.0];
+                    let title = finding_title_view(f);
+                    let page = v.page("finding", &title, &id.path(), &[("Findings", "findings/")]);
+                    ctx(&v.shared.site, page, "finding", f)
+                },
+            ));
         }
         for id in site.claims.keys() {
             let id = id.clone();
-            jobs.push(Job::new("claim.html", &id.path(), move |v: &Views| {
-                let c = &v.claims[&id.0];
-                let page = v.page("claim", &c.title, &id.path(), &[("Claims", "claims/")]);
-                let findings: BTreeMap<&str, &FindingView> = c
-                    .evidence
-                    .iter()
-                    .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
-                    .collect();
-                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                map.insert("site", v.shared.site.clone());
-                map.insert("page", to_value(&page));
-                map.insert("claim", to_value(c));
-                map.insert("findings", to_value(&findings));
-                map.insert("tables", to_value(&v.tables_on(&format!("claim:{}", c.id))));
-                to_value(&map)
-            }));
+            jobs.push(Job::new(
+                "claim.html",
+                &id.path(),
+                move |v: &Views, _: &Site| {
+                    let c = &v.claims[&id.0];
+                    let page = v.page("claim", &c.title, &id.path(), &[("Claims", "claims/")]);
+                    let findings: BTreeMap<&str, &FindingView> = c
+                        .evidence
+                        .iter()
+                        .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
+                        .collect();
+                    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                    map.insert("site", v.shared.site.clone());
+                    map.insert("page", to_value(&page));
+                    map.insert("claim", to_value(c));
+                    map.insert("findings", to_value(&findings));
+                    map.insert("tables", to_value(&v.tables_on(&format!("claim:{}", c.id))));
+                    to_value(&map)
+                },
+            ));
         }
         for (i, t) in self.topics.iter().enumerate() {
             let path = format!("topics/{}/", t.id);
-            jobs.push(Job::new("topic.html", &path.clone(), move |v: &Views| {
-                let t = &v.topics[i];
-                let page = v.page("topic", &t.title, &path, &[("Topics", "topics/")]);
-                let claims: Vec<&ClaimView> =
-                    t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
-                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                map.insert("site", v.shared.site.clone());
-                map.insert("page", to_value(&page));
-                map.insert("topic", to_value(t));
-                map.insert("claims", to_value(&claims));
-                map.insert("tables", to_value(&v.tables_on(&format!("topic:{}", t.id))));
-                map.insert("findings", v.shared.findings.clone());
-                to_value(&map)
-            }));
+            jobs.push(Job::new(
+                "topic.html",
+                &path.clone(),
+                move |v: &Views, _: &Site| {
+                    let t = &v.topics[i];
+                    let page = v.page("topic", &t.title, &path, &[("Topics", "topics/")]);
+                    let claims: Vec<&ClaimView> =
+                        t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
+                    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                    map.insert("site", v.shared.site.clone());
+                    map.insert("page", to_value(&page));
+                    map.insert("topic", to_value(t));
+                    map.insert("claims", to_value(&claims));
+                    map.insert("tables", to_value(&v.tables_on(&format!("topic:{}", t.id))));
+                    map.insert("findings", v.shared.findings.clone());
+                    to_value(&map)
+                },
+            ));
         }
         for id in site.gaps.keys() {
             let id = id.clone();
-            jobs.push(Job::new("gap.html", &id.path(), move |v: &Views| {
-                let g = &v.gaps[&id.0];
-                let page = v.page("gap", &g.title, &id.path(), &[("Gaps", "gaps/")]);
-                ctx(&v.shared.site, page, "gap", g)
-            }));
+            jobs.push(Job::new(
+                "gap.html",
+                &id.path(),
+                move |v: &Views, _: &Site| {
+                    let g = &v.gaps[&id.0];
+                    let page = v.page("gap", &g.title, &id.path(), &[("Gaps", "gaps/")]);
+                    ctx(&v.shared.site, page, "gap", g)
+                },
+            ));
         }
-        jobs.push(Job::new("sources.html", "sources/", |v: &Views| {
-            let page = v.page("sources", "Sources", "sources/", &[]);
-            let mut list: Vec<&SourceView> = v.sources.values().collect();
-            list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
-            ctx(&v.shared.site, page, "sources", list)
-        }));
-        jobs.push(Job::new("findings.html", "findings/", |v: &Views| {
-            let page = v.page("findings", "Findings", "findings/", &[]);
-            // Findings grouped by the source they are quoted from, in one pass.
-            let mut by_source: BTreeMap<&str, Vec<&FindingView>> = BTreeMap::new();
-            for f in v.findings.values() {
-                by_source.entry(f.source.id.as_str()).or_default().push(f);
-            }
-            let groups: Vec<(&SourceView, Vec<&FindingView>)> = v
-                .sources
-                .values()
-                .filter_map(|s| by_source.remove(s.id.as_str()).map(|f| (s, f)))
-                .collect();
-            #[derive(Serialize)]
-            struct Group<'a> {
-                source: &'a SourceView,
-                findings: Vec<&'a FindingView>,
-            }
-            let groups: Vec<Group> = groups
-                .into_iter()
-                .map(|(source, findings)| Group { source, findings })
-                .collect();
-            ctx(&v.shared.site, page, "groups", groups)
-        }));
-        jobs.push(Job::new("claims.html", "claims/", |v: &Views| {
+        jobs.push(Job::new(
+            "sources.html",
+            "sources/",
+            |v: &Views, _: &Site| {
+                let page = v.page("sources", "Sources", "sources/", &[]);
+                let mut list: Vec<&SourceView> = v.sources.values().collect();
+                list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
+                ctx(&v.shared.site, page, "sources", list)
+            },
+        ));
+        jobs.push(Job::new(
+            "findings.html",
+            "findings/",
+            |v: &Views, _: &Site| {
+                let page = v.page("findings", "Findings", "findings/", &[]);
+                // Findings grouped by the source they are quoted from, in one pass.
+                let mut by_source: BTreeMap<&str, Vec<&FindingView>> = BTreeMap::new();
+                for f in v.findings.values() {
+                    by_source.entry(f.source.id.as_str()).or_default().push(f);
+                }
+                let groups: Vec<(&SourceView, Vec<&FindingView>)> = v
+                    .sources
+                    .values()
+                    .filter_map(|s| by_source.remove(s.id.as_str()).map(|f| (s, f)))
+                    .collect();
+                #[derive(Serialize)]
+                struct Group<'a> {
+                    source: &'a SourceView,
+                    findings: Vec<&'a FindingView>,
+                }
+                let groups: Vec<Group> = groups
+                    .into_iter()
+                    .map(|(source, findings)| Group { source, findings })
+                    .collect();
+                ctx(&v.shared.site, page, "groups", groups)
+            },
+        ));
+        jobs.push(Job::new("claims.html", "claims/", |v: &Views, _: &Site| {
             let page = v.page("claims", "Claims", "claims/", &[]);
             let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
             map.insert("site", v.shared.site.clone());
@@ -1369,7 +1500,7 @@ impl Views {
             map.insert("claims", v.shared.claims.clone());
             to_value(&map)
         }));
-        jobs.push(Job::new("topics.html", "topics/", |v: &Views| {
+        jobs.push(Job::new("topics.html", "topics/", |v: &Views, _: &Site| {
             let page = v.page("topics", "Topics", "topics/", &[]);
             let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
             map.insert("site", v.shared.site.clone());
@@ -1378,7 +1509,7 @@ impl Views {
             map.insert("claims", v.shared.claims.clone());
             to_value(&map)
         }));
-        jobs.push(Job::new("gaps.html", "gaps/", |v: &Views| {
+        jobs.push(Job::new("gaps.html", "gaps/", |v: &Views, _: &Site| {
             let page = v.page("gaps", "Gaps in the evidence", "gaps/", &[]);
             let list: Vec<&GapView> = v.gaps.values().collect();
             ctx(&v.shared.site, page, "gaps", list)
@@ -1386,22 +1517,30 @@ impl Views {
         for id in site.tables.keys() {
             let id = id.0.clone();
             let path = format!("tables/{id}/");
-            jobs.push(Job::new("table.html", &path.clone(), move |v: &Views| {
-                let t = &v.tables[&id];
-                let page = v.page("table", &t.title, &path, &[("Tables and data", "tables/")]);
-                ctx(&v.shared.site, page, "table", t)
-            }));
+            jobs.push(Job::new(
+                "table.html",
+                &path.clone(),
+                move |v: &Views, _: &Site| {
+                    let t = &v.tables[&id];
+                    let page = v.page("table", &t.title, &path, &[("Tables and data", "tables/")]);
+                    ctx(&v.shared.site, page, "table", t)
+                },
+            ));
         }
         for id in site.datasets.keys() {
             let id = id.0.clone();
             let path = format!("datasets/{id}/");
-            jobs.push(Job::new("dataset.html", &path.clone(), move |v: &Views| {
-                let d = &v.datasets[&id];
-                let page = v.page("dataset", &d.title, &path, &[("Datasets", "datasets/")]);
-                ctx(&v.shared.site, page, "dataset", d)
-            }));
+            jobs.push(Job::new(
+                "dataset.html",
+                &path.clone(),
+                move |v: &Views, _: &Site| {
+                    let d = &v.datasets[&id];
+                    let page = v.page("dataset", &d.title, &path, &[("Datasets", "datasets/")]);
+                    ctx(&v.shared.site, page, "dataset", d)
+                },
+            ));
         }
-        jobs.push(Job::new("tables.html", "tables/", |v: &Views| {
+        jobs.push(Job::new("tables.html", "tables/", |v: &Views, _: &Site| {
             let page = v.page("tables", "Tables and data", "tables/", &[]);
             let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
             map.insert("site", v.shared.site.clone());
@@ -1413,16 +1552,20 @@ impl Views {
             );
             to_value(&map)
         }));
-        jobs.push(Job::new("datasets.html", "datasets/", |v: &Views| {
-            let page = v.page("datasets", "Datasets", "datasets/", &[]);
-            ctx(
-                &v.shared.site,
-                page,
-                "datasets",
-                v.datasets.values().collect::<Vec<_>>(),
-            )
-        }));
-        jobs.push(Job::new("search.html", "search/", |v: &Views| {
+        jobs.push(Job::new(
+            "datasets.html",
+            "datasets/",
+            |v: &Views, _: &Site| {
+                let page = v.page("datasets", "Datasets", "datasets/", &[]);
+                ctx(
+                    &v.shared.site,
+                    page,
+                    "datasets",
+                    v.datasets.values().collect::<Vec<_>>(),
+                )
+            },
+        ));
+        jobs.push(Job::new("search.html", "search/", |v: &Views, _: &Site| {
             let page = v.page("search", "Search", "search/", &[]);
             let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
             map.insert("site", v.shared.site.clone());
@@ -1430,7 +1573,7 @@ impl Views {
             map.insert("topics", v.shared.topics.clone());
             to_value(&map)
         }));
-        jobs.push(Job::new("404.html", "404.html", |v: &Views| {
+        jobs.push(Job::new("404.html", "404.html", |v: &Views, _: &Site| {
             let mut page = v.page("404", "Page not found", "404.html", &[]);
             page.breadcrumbs.clear();
             ctx(&v.shared.site, page, "", ())

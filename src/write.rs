@@ -1,5 +1,5 @@
-//! The last stage and the only one that writes: [`write`] puts the rendered files into a sibling
-//! temporary folder and swaps it into place, so a failed build never leaves a half-written site
+//! The last stage and the only one that writes: [`write`] streams the rendered files into a sibling
+//! temporary folder as they are made and swaps it into place, so a failed build never leaves a half-written site
 //! and the previous one stays whole until the new one is complete.
 //!
 //! It refuses to replace a folder it did not create (one without the [`MARKER`] file), so a
@@ -9,10 +9,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::diagnostic::Diagnostic;
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Sink};
 
 /// An empty file evident leaves in every output folder it writes, so that it knows which folders
 /// it may replace.
@@ -51,8 +49,24 @@ pub fn check_output(out: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Writes `files` into `out`, atomically replacing what was there.
-pub fn write(files: &[OutputFile], out: &Path) -> Result<(), Diagnostic> {
+/// What a streamed write did.
+pub struct Streamed {
+    /// What the producer reported.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the new site replaced the old one (false when `fails` said no).
+    pub written: bool,
+}
+
+/// Writes each file `produce` hands to its sink straight into a new sibling folder (so no copy of
+/// the site is kept in memory), then swaps that folder into place, unless `fails` finds the
+/// producer's diagnostics fatal: then the new folder is removed and `out` is left as it was.
+/// `paths` lists every file to come, so that folders are made once, up front.
+pub fn write(
+    out: &Path,
+    paths: &[&str],
+    produce: impl FnOnce(&Sink) -> Result<Vec<Diagnostic>, Diagnostic>,
+    fails: impl Fn(&[Diagnostic]) -> bool,
+) -> Result<Streamed, Diagnostic> {
     check_output(out)?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -69,30 +83,47 @@ pub fn write(files: &[OutputFile], out: &Path) -> Result<(), Diagnostic> {
     if tmp.exists() {
         fs::remove_dir_all(&tmp).map_err(|e| io_error(&tmp, "cannot remove", &e))?;
     }
-    let result = fill(&tmp, files).and_then(|()| swap(&tmp, out, &old));
+    let result = make_folders(&tmp, paths).and_then(|()| {
+        let sink = |f: OutputFile| {
+            let path = tmp.join(&f.path);
+            fs::write(&path, &f.bytes).map_err(|e| io_error(&path, "cannot write", &e))
+        };
+        let diagnostics = produce(&sink)?;
+        if fails(&diagnostics) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Ok(Streamed {
+                diagnostics,
+                written: false,
+            });
+        }
+        let marker = tmp.join(MARKER);
+        fs::write(&marker, b"").map_err(|e| io_error(&marker, "cannot write", &e))?;
+        swap(&tmp, out, &old)?;
+        Ok(Streamed {
+            diagnostics,
+            written: true,
+        })
+    });
     if result.is_err() {
         let _ = fs::remove_dir_all(&tmp);
     }
     result
 }
 
-fn fill(tmp: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+fn make_folders(tmp: &Path, paths: &[&str]) -> Result<(), Diagnostic> {
     fs::create_dir_all(tmp).map_err(|e| io_error(tmp, "cannot create", &e))?;
-    let mut dirs: Vec<PathBuf> = files
+    let mut dirs: Vec<&Path> = paths
         .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| tmp.join(p)))
+        .filter_map(|p| Path::new(p).parent())
+        .filter(|p| !p.as_os_str().is_empty())
         .collect();
-    dirs.sort();
+    dirs.sort_unstable();
     dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| io_error(d, "cannot create", &e))?;
+    for d in dirs {
+        let d = tmp.join(d);
+        fs::create_dir_all(&d).map_err(|e| io_error(&d, "cannot create", &e))?;
     }
-    files.par_iter().try_for_each(|f| {
-        let path = tmp.join(&f.path);
-        fs::write(&path, &f.bytes).map_err(|e| io_error(&path, "cannot write", &e))
-    })?;
-    let marker = tmp.join(MARKER);
-    fs::write(&marker, b"").map_err(|e| io_error(&marker, "cannot write", &e))
+    Ok(())
 }
 
 fn swap(tmp: &Path, out: &Path, old: &Path) -> Result<(), Diagnostic> {
