@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 use walkdir::WalkDir;
@@ -40,7 +41,7 @@ pub fn add_default_theme(inputs: &mut Inputs) {
         for f in dir.files() {
             let rel = PathBuf::from("themes/default").join(f.path());
             let contents = match (is_text(&rel), f.contents_utf8()) {
-                (true, Some(t)) => Contents::Text(t.to_string()),
+                (true, Some(t)) => Contents::Text(t.into()),
                 _ => Contents::Bytes(f.contents().to_vec()),
             };
             inputs.files.insert(rel, contents);
@@ -55,7 +56,8 @@ pub fn add_default_theme(inputs: &mut Inputs) {
 /// A file's contents: text for what evident parses, bytes for what it copies.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Contents {
-    Text(String),
+    /// Shared, so that parsed bodies can point into it instead of copying it.
+    Text(Arc<str>),
     Bytes(Vec<u8>),
 }
 
@@ -86,7 +88,8 @@ impl Inputs {
 
     /// Adds or replaces one text file; used by tests and by `serve` for in-memory edits.
     pub fn insert_text(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) {
-        self.files.insert(path.into(), Contents::Text(text.into()));
+        self.files
+            .insert(path.into(), Contents::Text(text.into().into()));
     }
 }
 
@@ -261,7 +264,7 @@ fn read_one(
     };
     let contents = if is_text(&rel) {
         match decode(bytes) {
-            Ok(text) => Contents::Text(text),
+            Ok(text) => Contents::Text(text.into()),
             Err((position, byte)) => {
                 diags.push(
                     Diagnostic::error(

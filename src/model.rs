@@ -99,11 +99,46 @@ pub struct MenuItem {
     pub url: String,
 }
 
+/// A Markdown body: the part of its file after the front matter. It shares the file's text with
+/// the loaded inputs instead of copying it, so a large site holds each page's Markdown once.
+#[derive(Clone, Default)]
+pub struct Body {
+    text: std::sync::Arc<str>,
+    start: usize,
+}
+
+impl Body {
+    /// The body of `text` from byte `start` (a char boundary, where the front matter ends).
+    pub fn new(text: std::sync::Arc<str>, start: usize) -> Self {
+        let start = start.min(text.len());
+        Body { text, start }
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text[self.start..]
+    }
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl From<&str> for Body {
+    fn from(text: &str) -> Self {
+        Body::new(text.into(), 0)
+    }
+}
+
 /// A Markdown body and what the resolve stage learnt of it.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
     pub file: PathBuf,
-    pub body: String,
+    pub body: Body,
     /// Link destinations as written → the URL they resolve to.
     pub links: HashMap<String, String>,
     pub anchors: Vec<String>,

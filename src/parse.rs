@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -11,6 +12,7 @@ use crate::data::{from_yaml, position_of, Spanned};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::{Contents, Inputs};
 use crate::markdown::{scan, Scan};
+use crate::model::Body;
 
 /// A string (or other value) with the place it was written.
 pub(crate) type S<T> = Spanned<T>;
@@ -322,7 +324,7 @@ pub(crate) struct RawDoc<T> {
     /// The file name without `.md`; the id for sources, claims, topics and gaps.
     pub stem: String,
     pub meta: T,
-    pub body: String,
+    pub body: Body,
     pub anchors: Vec<String>,
     pub links: Vec<RawLink>,
 }
@@ -349,7 +351,7 @@ pub struct Parsed {
     pub(crate) tables: Vec<RawFile<RawTable>>,
     pub(crate) datasets: Vec<RawFile<RawDataset>>,
     /// Archived texts by path (`archive/...`).
-    pub(crate) archives: BTreeMap<PathBuf, String>,
+    pub(crate) archives: BTreeMap<PathBuf, Arc<str>>,
     /// Templates: the theme's, with the site's `templates/` laid over them.
     pub(crate) templates: BTreeMap<String, RawTemplate>,
     /// Files to copy: output path → (input path, bytes). Theme static, then site static, then
@@ -445,7 +447,7 @@ pub fn parse(inputs: &Inputs) -> (Parsed, Vec<Diagnostic>) {
                     RawTemplate {
                         name,
                         file: path.clone(),
-                        text: text.clone(),
+                        text: text.to_string(),
                     },
                 );
             }
@@ -454,7 +456,7 @@ pub fn parse(inputs: &Inputs) -> (Parsed, Vec<Diagnostic>) {
             let out = slash(path.strip_prefix(&static_dir).unwrap_or(path));
             let bytes = match contents {
                 Contents::Bytes(b) => b.clone(),
-                Contents::Text(t) => t.clone().into_bytes(),
+                Contents::Text(t) => t.as_bytes().to_vec(),
             };
             parsed.assets.insert(out, (path.clone(), bytes));
         }
@@ -470,7 +472,7 @@ pub(crate) fn slash(p: &Path) -> String {
         .join("/")
 }
 
-fn parse_content(path: &Path, text: &str, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>) {
+fn parse_content(path: &Path, text: &Arc<str>, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>) {
     parsed.content_files.push(path.to_path_buf());
     let rel = path.strip_prefix("content").unwrap_or(path);
     let parts: Vec<&str> = rel
@@ -524,7 +526,7 @@ fn parse_content(path: &Path, text: &str, parsed: &mut Parsed, diags: &mut Vec<D
 
 fn push_doc<T: for<'de> Deserialize<'de>>(
     path: &Path,
-    text: &str,
+    text: &Arc<str>,
     yaml: &str,
     yaml_line: u32,
     body: usize,
@@ -559,7 +561,7 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
         meta,
-        body: body_text.to_string(),
+        body: Body::new(text.clone(), body),
         anchors,
         links,
     });

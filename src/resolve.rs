@@ -890,7 +890,7 @@ fn person(file: &Path, p: &Spanned<RawPerson>, diags: &mut Vec<Diagnostic>) -> O
 
 fn resolve_source(
     doc: &RawDoc<crate::parse::RawSource>,
-    archives: &BTreeMap<PathBuf, String>,
+    archives: &BTreeMap<PathBuf, std::sync::Arc<str>>,
     targets: &Targets,
     config: &Config,
     diags: &mut Vec<Diagnostic>,
