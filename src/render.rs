@@ -351,12 +351,15 @@ fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic
         })
 }
 
+/// What builds a page's template context from the shared views.
+type MakeContext = dyn Fn(&Views, &Site) -> minijinja::Value + Send + Sync;
+
 /// One page to render: a template with its context.
 struct Job {
     template: &'static str,
     template_owned: Option<String>,
     output: String,
-    make: Box<dyn Fn(&Views, &Site) -> minijinja::Value + Send + Sync>,
+    make: Box<MakeContext>,
 }
 
 impl Job {
