@@ -153,7 +153,22 @@ pub struct Page {
     pub description: Option<String>,
     pub template: String,
     pub weight: i64,
+    /// `YYYY-MM-DD`, when the page gives one.
+    pub date: Option<String>,
+    /// Tag names as written, in the page's order.
+    pub tags: Vec<String>,
     pub doc: Document,
+}
+
+/// A tag that plain pages carry, with its own page at `tags/<slug>/`.
+#[derive(Clone, Debug)]
+pub struct Tag {
+    /// The URL name: the tag's name, lowercased, with hyphens between words.
+    pub slug: String,
+    /// The name as pages write it (the first spelling, in page order, when several slug alike).
+    pub name: String,
+    /// Indexes into [`Site::pages`], newest first, then by title.
+    pub pages: Vec<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -671,6 +686,8 @@ pub struct Backlinks {
 pub struct Site {
     pub config: Config,
     pub pages: Vec<Page>,
+    /// Tags of plain pages, by slug.
+    pub tags: Vec<Tag>,
     pub sources: BTreeMap<SourceId, Source>,
     pub findings: BTreeMap<FindingId, Finding>,
     pub claims: BTreeMap<ClaimId, Claim>,

@@ -53,6 +53,9 @@ pub(crate) struct RawPage {
     pub weight: i64,
     #[serde(default)]
     pub draft: bool,
+    pub date: Option<S<String>>,
+    #[serde(default)]
+    pub tags: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -33,7 +33,9 @@ pub struct OutputFile {
 }
 
 /// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 18] = [
+pub const REQUIRED_TEMPLATES: [&str; 20] = [
+    "tag.html",
+    "tags.html",
     "search.html",
     "table.html",
     "tables.html",
@@ -418,6 +420,11 @@ fn ctx<T: Serialize>(
 struct Views {
     site: SiteView,
     raw_html: RawHtml,
+    /// Plain pages (not the home page) for lists, newest first, then by title.
+    page_refs: Vec<PageRef>,
+    /// Each of `site.pages`' index in `page_refs` (`None` for the home page).
+    page_ref_of: Vec<Option<usize>>,
+    tags: Vec<TagView>,
     pages: Vec<PageBody>,
     sources: BTreeMap<String, SourceView>,
     findings: BTreeMap<String, FindingView>,
@@ -441,6 +448,8 @@ struct Shared {
     sources: minijinja::Value,
     gaps: minijinja::Value,
     matrix: minijinja::Value,
+    pages: minijinja::Value,
+    tags: minijinja::Value,
 }
 
 /// The largest home-page matrix: beyond it the grid is unreadable, so only claim pages show one.
@@ -527,6 +536,38 @@ struct PageView {
     /// Absolute URL, for canonical links and metadata.
     permalink: String,
     breadcrumbs: Vec<Crumb>,
+    /// A plain page's date (`YYYY-MM-DD`), when it gives one.
+    date: Option<String>,
+    /// A plain page's tags.
+    tags: Vec<TagRef>,
+}
+
+#[derive(Clone, Serialize)]
+struct TagRef {
+    name: String,
+    slug: String,
+    url: String,
+}
+
+/// A plain page in lists: the home page's `pages` and each tag's page.
+#[derive(Clone, Serialize)]
+struct PageRef {
+    title: String,
+    url: String,
+    date: Option<String>,
+    description: Option<String>,
+    tags: Vec<TagRef>,
+}
+
+#[derive(Serialize)]
+struct TagView {
+    name: String,
+    slug: String,
+    url: String,
+    count: usize,
+    /// Indexes into `Views::page_refs`.
+    #[serde(skip)]
+    pages: Vec<usize>,
 }
 
 #[derive(Clone, Serialize)]
@@ -1246,7 +1287,52 @@ impl Views {
             rows,
         };
 
+        let tag_ref = |name: &str| {
+            let slug = crate::markdown::slugify(name);
+            TagRef {
+                name: name.to_string(),
+                url: url(&format!("tags/{slug}/")),
+                slug,
+            }
+        };
+        let mut order: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| !site.pages[i].path.is_empty())
+            .collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&site.pages[a], &site.pages[b]);
+            (&b.date, &a.title, &a.path).cmp(&(&a.date, &b.title, &b.path))
+        });
+        let mut page_ref_of = vec![None; site.pages.len()];
+        let page_refs: Vec<PageRef> = order
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| {
+                page_ref_of[i] = Some(n);
+                let p = &site.pages[i];
+                PageRef {
+                    title: p.title.clone(),
+                    url: url(&p.path),
+                    date: p.date.clone(),
+                    description: p.description.clone(),
+                    tags: p.tags.iter().map(|t| tag_ref(t)).collect(),
+                }
+            })
+            .collect();
+        let tags: Vec<TagView> = site
+            .tags
+            .iter()
+            .map(|t| TagView {
+                name: t.name.clone(),
+                url: url(&format!("tags/{}/", t.slug)),
+                slug: t.slug.clone(),
+                count: t.pages.len(),
+                pages: t.pages.iter().filter_map(|&i| page_ref_of[i]).collect(),
+            })
+            .collect();
+
         let shared = Shared {
+            pages: to_value(&page_refs),
+            tags: to_value(&tags),
             site: to_value(&site_view),
             topics: to_value(&topics),
             claims: to_value(&claims),
@@ -1258,6 +1344,9 @@ impl Views {
         Views {
             shared,
             raw_html: raw,
+            page_refs,
+            page_ref_of,
+            tags,
             site: site_view,
             pages,
             sources,
@@ -1304,6 +1393,8 @@ impl Views {
             url: format!("{}{path}", self.site.base_path),
             permalink: format!("{}{path}", self.site.base_url),
             breadcrumbs,
+            date: None,
+            tags: Vec::new(),
         }
     }
 
@@ -1320,6 +1411,10 @@ impl Views {
                     &[],
                 );
                 page.description = p.description.clone();
+                if let Some(r) = v.page_ref_of[i].map(|r| &v.page_refs[r]) {
+                    page.date = r.date.clone();
+                    page.tags = r.tags.clone();
+                }
                 if p.path.is_empty() {
                     page.breadcrumbs.clear();
                 }
@@ -1342,6 +1437,8 @@ impl Views {
                 map.insert("gaps", v.shared.gaps.clone());
                 map.insert("matrix", v.shared.matrix.clone());
                 map.insert("tables", to_value(&v.tables_on("home")));
+                map.insert("pages", v.shared.pages.clone());
+                map.insert("tags", v.shared.tags.clone());
                 to_value(&map)
             });
             job.template_owned = Some(p.template.clone());
@@ -1363,6 +1460,8 @@ impl Views {
                 map.insert("gaps", v.shared.gaps.clone());
                 map.insert("matrix", v.shared.matrix.clone());
                 map.insert("tables", to_value(&v.tables_on("home")));
+                map.insert("pages", v.shared.pages.clone());
+                map.insert("tags", v.shared.tags.clone());
                 to_value(&map)
             }));
         }
@@ -1576,6 +1675,34 @@ impl Views {
             map.insert("topics", v.shared.topics.clone());
             to_value(&map)
         }));
+        if !self.tags.is_empty() {
+            jobs.push(Job::new("tags.html", "tags/", |v: &Views, _: &Site| {
+                let page = v.page("tags", "Tags", "tags/", &[]);
+                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                map.insert("site", v.shared.site.clone());
+                map.insert("page", to_value(&page));
+                map.insert("tags", v.shared.tags.clone());
+                to_value(&map)
+            }));
+        }
+        for (i, t) in self.tags.iter().enumerate() {
+            let path = format!("tags/{}/", t.slug);
+            jobs.push(Job::new(
+                "tag.html",
+                &path.clone(),
+                move |v: &Views, _: &Site| {
+                    let t = &v.tags[i];
+                    let page = v.page("tag", &t.name, &path, &[("Tags", "tags/")]);
+                    let pages: Vec<&PageRef> = t.pages.iter().map(|&r| &v.page_refs[r]).collect();
+                    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
+                    map.insert("site", v.shared.site.clone());
+                    map.insert("page", to_value(&page));
+                    map.insert("tag", to_value(t));
+                    map.insert("pages", to_value(&pages));
+                    to_value(&map)
+                },
+            ));
+        }
         jobs.push(Job::new("404.html", "404.html", |v: &Views, _: &Site| {
             let mut page = v.page("404", "Page not found", "404.html", &[]);
             page.breadcrumbs.clear();

@@ -156,16 +156,41 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
             None if path.is_empty() => "home.html".to_string(),
             None => "page.html".to_string(),
         };
+        let date = doc.meta.date.as_ref().map(|d| {
+            if parse_date(&d.value).is_none_or(|d| d.day.is_none()) {
+                diags.push(
+                    Diagnostic::error("invalid-date", format!("`{}` is not a date", d.value))
+                        .at_opt(&doc.file, position_of(d))
+                        .help("write the date as YYYY-MM-DD, in quotes"),
+                );
+            }
+            d.value.clone()
+        });
+        let mut tags: Vec<String> = Vec::new();
+        for t in &doc.meta.tags {
+            if crate::markdown::slugify(&t.value).is_empty() {
+                diags.push(
+                    Diagnostic::error("invalid-tag", format!("`{}` cannot be a tag", t.value))
+                        .at_opt(&doc.file, position_of(t))
+                        .help("a tag needs at least one letter or digit"),
+                );
+            } else if !tags.contains(&t.value) {
+                tags.push(t.value.clone());
+            }
+        }
         pages.push(Page {
             path,
             title: doc.meta.title.clone(),
             description: doc.meta.description.clone(),
             template,
             weight: doc.meta.weight,
+            date,
+            tags,
             doc: document(doc, &targets, &config, &mut diags),
         });
     }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
+    let tags = tags(&pages);
 
     let mut sources = BTreeMap::new();
     for doc in &parsed.sources {
@@ -339,6 +364,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
     let site = Site {
         config,
         pages,
+        tags,
         sources,
         findings,
         claims,
@@ -352,6 +378,34 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
         manifest: std::mem::take(&mut parsed.manifest),
     };
     (site, theme, diags)
+}
+
+/// The tags of plain pages, by slug; each lists its pages newest first, then by title and path.
+fn tags(pages: &[Page]) -> Vec<Tag> {
+    let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        for name in &p.tags {
+            let slug = crate::markdown::slugify(name);
+            by_slug
+                .entry(slug.clone())
+                .or_insert_with(|| Tag {
+                    slug,
+                    name: name.clone(),
+                    pages: Vec::new(),
+                })
+                .pages
+                .push(i);
+        }
+    }
+    let mut tags: Vec<Tag> = by_slug.into_values().collect();
+    for t in &mut tags {
+        t.pages.dedup();
+        t.pages.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            (&b.date, &a.title, &a.path).cmp(&(&a.date, &b.title, &b.path))
+        });
+    }
+    tags
 }
 
 /// Old URLs from `aliases:`: each must be a valid id that no node of its kind has now.
@@ -1294,6 +1348,15 @@ impl Targets {
             let mut anchors: HashSet<String> = d.anchors.iter().cloned().collect();
             anchors.extend(template_anchors("page").iter().map(|s| s.to_string()));
             t.anchors.insert(path, anchors);
+            // Tag pages, so Markdown may link to them.
+            for tag in &d.meta.tags {
+                let slug = crate::markdown::slugify(&tag.value);
+                if !slug.is_empty() {
+                    for path in ["tags/".to_string(), format!("tags/{slug}/")] {
+                        t.anchors.entry(path).or_default().insert("main".into());
+                    }
+                }
+            }
         }
         for folder in NODE_FOLDERS
             .iter()

@@ -305,6 +305,24 @@ fn cases() -> Vec<Case> {
             make: |s| s.edit(SOURCE, "date: \"2013-06-25\"", "date: \"2013-02-30\""),
         },
         Case {
+            name: "bad-page-date",
+            code: 1,
+            expect: "content/about.md:3:7: error[invalid-date]",
+            make: |s| {
+                s.edit(
+                    "content/about.md",
+                    "date: \"2024-03-01\"",
+                    "date: \"2024-13-01\"",
+                )
+            },
+        },
+        Case {
+            name: "empty-tag",
+            code: 1,
+            expect: "content/about.md:4:16: error[invalid-tag]",
+            make: |s| s.edit("content/about.md", "open data]", "\"--\"]"),
+        },
+        Case {
             name: "bad-doi",
             code: 1,
             expect: "content/sources/s1.md:11:6: error[invalid-doi]",
@@ -343,13 +361,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "javascript-link",
             code: 1,
-            expect: "content/about.md:5:5: error[unsafe-link]",
+            expect: "content/about.md:7:5: error[unsafe-link]",
             make: |s| s.edit("content/about.md", "text", "[x](javascript:alert(1))"),
         },
         Case {
             name: "unknown-link-kind",
             code: 1,
-            expect: "content/about.md:5:5: error[broken-link]",
+            expect: "content/about.md:7:5: error[broken-link]",
             make: |s| s.edit("content/about.md", "text", "[x](fact:s1)"),
         },
         Case {
