@@ -6,8 +6,8 @@ usage: corpus.py pages|evidence N OUT_DIR
 pages:    N Markdown pages of about 750 words (headings, lists, a table, a blockquote, a fenced
           code block, links to other pages), each with a title, a date and 3 of 20 tags, written
           as an evident site (OUT/evident), a Zola site (OUT/zola) and a Hugo site (OUT/hugo),
-          with equivalent minimal templates. evident has no taxonomies, so its pages carry no
-          date or tags and it renders no tag pages; the README reports pages per second.
+          with equivalent minimal templates (page, a list of every page on the home page, the tag
+          list and one page per tag).
 evidence: N findings over N/10 sources and N/100 claims (N/1000 topics, at least 1), with
           stances and quotes that occur in generated archived texts: evident's real workload
           with its default theme (OUT/evident).
@@ -52,6 +52,10 @@ def pages(n, out):
     ev, zo, hu = (os.path.join(out, x) for x in ("evident", "zola", "hugo"))
     write(f"{ev}/site.yaml", "title: Bench\nbase_url: https://example.org/\n")
     write(f"{ev}/content/index.md", "---\ntitle: Bench\n---\nPages.\n")
+    write(f"{ev}/templates/home.html", "<!doctype html><html><body><h1>{{ page.title }}</h1><ul>{% for p in pages %}<li><a href=\"{{ p.url }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>")
+    write(f"{ev}/templates/page.html", "<!doctype html><html><head><title>{{ page.title }}</title></head><body><main>{{ content }}</main></body></html>")
+    write(f"{ev}/templates/tags.html", "<!doctype html><html><body>{% for t in tags %}<a href=\"{{ t.url }}\">{{ t.name }}</a>{% endfor %}</body></html>")
+    write(f"{ev}/templates/tag.html", "<!doctype html><html><body>{% for p in pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}</body></html>")
     write(f"{zo}/config.toml", 'base_url = "https://example.org/"\ntitle = "Bench"\nbuild_search_index = false\ngenerate_feeds = false\ntaxonomies = [{name = "tags"}]\n[markdown]\nhighlight_code = false\n')
     write(f"{zo}/content/_index.md", "+++\ntitle = \"Bench\"\nsort_by = \"date\"\n+++\n")
     write(f"{zo}/templates/index.html", "<!doctype html><html><body><h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>")
@@ -68,7 +72,7 @@ def pages(n, out):
         tags = rng.sample(TAGS, 3)
         date = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}"
         # evident links by source file; Zola by @/ path; Hugo by site path.
-        write(f"{ev}/content/p{i}.md", f"---\ntitle: Page {i}\n---\n" + relink(body, lambda j: f"p{j}.md"))
+        write(f"{ev}/content/p{i}.md", f"---\ntitle: Page {i}\ndate: \"{date}\"\ntags: [{', '.join(tags)}]\n---\n" + relink(body, lambda j: f"p{j}.md"))
         write(f"{zo}/content/p{i}.md", f"+++\ntitle = \"Page {i}\"\ndate = {date}\n[taxonomies]\ntags = {tags!r}\n+++\n".replace("'", '"') + relink(body, lambda j: f"@/p{j}.md"))
         write(f"{hu}/content/p{i}.md", f"---\ntitle: Page {i}\ndate: {date}\ntags: [{', '.join(tags)}]\n---\n" + relink(body, lambda j: f"/p{j}/"))
 

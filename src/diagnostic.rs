@@ -192,7 +192,7 @@ pub fn finish(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 /// Looks up the text of a file for snippets. The build's loaded inputs implement it.
 pub trait SourceText {
-    fn text_of(&self, file: &Path) -> Option<&str>;
+    fn text_of(&self, file: &Path) -> Option<std::borrow::Cow<'_, str>>;
 }
 
 /// Renders one diagnostic in the human format:
@@ -223,10 +223,12 @@ pub fn render_human(d: &Diagnostic, sources: &dyn SourceText, color: bool) -> St
         d.code,
         d.message
     );
-    let line_text = match (&d.file, d.position) {
-        (Some(f), Some(p)) => sources
-            .text_of(f)
-            .and_then(|t| t.lines().nth(p.line as usize - 1).map(|l| (l, p))),
+    let file_text = match (&d.file, d.position) {
+        (Some(f), Some(_)) => sources.text_of(f),
+        _ => None,
+    };
+    let line_text = match (&file_text, d.position) {
+        (Some(t), Some(p)) => t.lines().nth(p.line as usize - 1).map(|l| (l, p)),
         _ => None,
     };
     if let Some((text, p)) = line_text {

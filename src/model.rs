@@ -100,31 +100,66 @@ pub struct MenuItem {
 }
 
 /// A Markdown body: the part of its file after the front matter. It shares the file's text with
-/// the loaded inputs instead of copying it, so a large site holds each page's Markdown once.
+/// the loaded inputs instead of copying it, or, for plain pages, names the file to read again when
+/// the page is rendered: a large site then never holds every page's Markdown at once.
 #[derive(Clone, Default)]
 pub struct Body {
-    text: std::sync::Arc<str>,
+    held: Held,
     start: usize,
+}
+
+#[derive(Clone)]
+enum Held {
+    Text(std::sync::Arc<str>),
+    File(PathBuf, PathBuf),
+}
+
+impl Default for Held {
+    fn default() -> Self {
+        Held::Text("".into())
+    }
 }
 
 impl Body {
     /// The body of `text` from byte `start` (a char boundary, where the front matter ends).
     pub fn new(text: std::sync::Arc<str>, start: usize) -> Self {
         let start = start.min(text.len());
-        Body { text, start }
+        Body {
+            held: Held::Text(text),
+            start,
+        }
     }
-}
 
-impl std::ops::Deref for Body {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.text[self.start..]
+    /// The body of a file on disk (`real`; `rel` in the site) from byte `start`, read when asked
+    /// for.
+    pub fn on_disk(rel: PathBuf, real: PathBuf, start: usize) -> Self {
+        Body {
+            held: Held::File(rel, real),
+            start,
+        }
+    }
+
+    /// The Markdown. A body on disk is read again, and fails if the file can no longer be read
+    /// as UTF-8 text.
+    pub fn text(&self) -> Result<std::borrow::Cow<'_, str>, crate::diagnostic::Diagnostic> {
+        match &self.held {
+            Held::Text(t) => Ok(std::borrow::Cow::Borrowed(t.get(self.start..).unwrap_or(t))),
+            Held::File(rel, real) => {
+                let t = crate::load::read_text(rel, real)?;
+                Ok(std::borrow::Cow::Owned(
+                    t.get(self.start..).unwrap_or(&t).to_string(),
+                ))
+            }
+        }
     }
 }
 
 impl std::fmt::Debug for Body {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&**self, f)
+        match &self.held {
+            Held::Text(t) => std::fmt::Debug::fmt(t.get(self.start..).unwrap_or(t), f),
+            Held::File(p, _) => write!(f, "<{} from byte {}>", p.display(), self.start),
+        }
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::data::{from_yaml, position_of, Spanned};
@@ -370,6 +371,25 @@ pub struct Parsed {
     pub(crate) findings_incomplete: bool,
 }
 
+impl Parsed {
+    /// Adds what another part of the site parsed to (content and data files only).
+    fn join(&mut self, other: Parsed) {
+        self.pages.extend(other.pages);
+        self.sources.extend(other.sources);
+        self.claims.extend(other.claims);
+        self.topics.extend(other.topics);
+        self.gaps.extend(other.gaps);
+        self.findings.extend(other.findings);
+        self.tables.extend(other.tables);
+        self.datasets.extend(other.datasets);
+        self.archives.extend(other.archives);
+        self.assets.extend(other.assets);
+        self.content_files.extend(other.content_files);
+        self.broken.extend(other.broken);
+        self.findings_incomplete |= other.findings_incomplete;
+    }
+}
+
 /// The kinds of node that live in `content/<folder>/<id>.md`.
 pub(crate) const NODE_FOLDERS: [&str; 4] = ["sources", "claims", "topics", "gaps"];
 
@@ -398,29 +418,69 @@ pub fn parse(inputs: &Inputs) -> (Parsed, Vec<Diagnostic>) {
         .and_then(|c| c.theme.as_ref().map(|t| t.value.clone()))
         .unwrap_or_else(|| "default".to_string());
 
-    for (path, contents) in &inputs.files {
-        let Some(top) = path
-            .components()
-            .next()
-            .and_then(|c| c.as_os_str().to_str())
-        else {
-            continue;
-        };
-        match (top, contents) {
-            ("content", Contents::Text(text)) => parse_content(path, text, &mut parsed, &mut diags),
-            ("content", Contents::Bytes(bytes)) => {
-                let out = path.strip_prefix("content").unwrap_or(path);
-                parsed
-                    .assets
-                    .insert(slash(out), (path.clone(), bytes.clone()));
-            }
-            ("data", Contents::Text(text)) => parse_data(path, text, &mut parsed, &mut diags),
-            ("archive", Contents::Text(text)) => {
-                parsed.archives.insert(path.clone(), text.clone());
-            }
-            _ => {}
-        }
-    }
+    // Each content and data file parses on its own, in parallel; runs of files are then joined in
+    // path order, so the outcome does not depend on thread timing.
+    let (from_files, d) = inputs
+        .files
+        .par_iter()
+        .fold(
+            || (Parsed::default(), Vec::new()),
+            |(mut parsed, mut diags), (path, contents)| {
+                let Some(top) = path
+                    .components()
+                    .next()
+                    .and_then(|c| c.as_os_str().to_str())
+                else {
+                    return (parsed, diags);
+                };
+                match (top, contents) {
+                    ("content", Contents::Text(text)) => {
+                        parse_content(path, text, None, &mut parsed, &mut diags)
+                    }
+                    // A plain page is read here, and its body again when it is rendered.
+                    ("content", Contents::Deferred(real)) => {
+                        match crate::load::read_text(path, real) {
+                            Ok(text) => parse_content(
+                                path,
+                                &text.into(),
+                                Some(real),
+                                &mut parsed,
+                                &mut diags,
+                            ),
+                            Err(d) => {
+                                parsed.content_files.push(path.clone());
+                                parsed.broken.insert(format!("page:{}", stem(path)));
+                                diags.push(d);
+                            }
+                        }
+                    }
+                    ("content", Contents::Bytes(bytes)) => {
+                        let out = path.strip_prefix("content").unwrap_or(path);
+                        parsed
+                            .assets
+                            .insert(slash(out), (path.clone(), bytes.clone()));
+                    }
+                    ("data", Contents::Text(text)) => {
+                        parse_data(path, text, &mut parsed, &mut diags)
+                    }
+                    ("archive", Contents::Text(text)) => {
+                        parsed.archives.insert(path.clone(), text.clone());
+                    }
+                    _ => {}
+                }
+                (parsed, diags)
+            },
+        )
+        .reduce(
+            || (Parsed::default(), Vec::new()),
+            |(mut a, mut da), (b, db)| {
+                a.join(b);
+                da.extend(db);
+                (a, da)
+            },
+        );
+    parsed.join(from_files);
+    diags.extend(d);
 
     // Theme first, then the site's own files over it.
     let theme_root = PathBuf::from("themes").join(&theme);
@@ -460,6 +520,7 @@ pub fn parse(inputs: &Inputs) -> (Parsed, Vec<Diagnostic>) {
             let bytes = match contents {
                 Contents::Bytes(b) => b.clone(),
                 Contents::Text(t) => t.as_bytes().to_vec(),
+                Contents::Deferred(_) => continue,
             };
             parsed.assets.insert(out, (path.clone(), bytes));
         }
@@ -475,7 +536,13 @@ pub(crate) fn slash(p: &Path) -> String {
         .join("/")
 }
 
-fn parse_content(path: &Path, text: &Arc<str>, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>) {
+fn parse_content(
+    path: &Path,
+    text: &Arc<str>,
+    on_disk: Option<&PathBuf>,
+    parsed: &mut Parsed,
+    diags: &mut Vec<Diagnostic>,
+) {
     parsed.content_files.push(path.to_path_buf());
     let rel = path.strip_prefix("content").unwrap_or(path);
     let parts: Vec<&str> = rel
@@ -515,11 +582,47 @@ fn parse_content(path: &Path, text: &Arc<str>, parsed: &mut Parsed, diags: &mut 
     let parsed_ok = match split_front_matter(path, text, diags) {
         None => false,
         Some((yaml, line, body)) => match folder {
-            "sources" => push_doc(path, text, yaml, line, body, &mut parsed.sources, diags),
-            "claims" => push_doc(path, text, yaml, line, body, &mut parsed.claims, diags),
-            "topics" => push_doc(path, text, yaml, line, body, &mut parsed.topics, diags),
-            "gaps" => push_doc(path, text, yaml, line, body, &mut parsed.gaps, diags),
-            _ => push_doc(path, text, yaml, line, body, &mut parsed.pages, diags),
+            "sources" => push_doc(
+                path,
+                text,
+                None,
+                yaml,
+                line,
+                body,
+                &mut parsed.sources,
+                diags,
+            ),
+            "claims" => push_doc(
+                path,
+                text,
+                None,
+                yaml,
+                line,
+                body,
+                &mut parsed.claims,
+                diags,
+            ),
+            "topics" => push_doc(
+                path,
+                text,
+                None,
+                yaml,
+                line,
+                body,
+                &mut parsed.topics,
+                diags,
+            ),
+            "gaps" => push_doc(path, text, None, yaml, line, body, &mut parsed.gaps, diags),
+            _ => push_doc(
+                path,
+                text,
+                on_disk,
+                yaml,
+                line,
+                body,
+                &mut parsed.pages,
+                diags,
+            ),
         },
     };
     if !parsed_ok {
@@ -527,9 +630,11 @@ fn parse_content(path: &Path, text: &Arc<str>, parsed: &mut Parsed, diags: &mut 
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn push_doc<T: for<'de> Deserialize<'de>>(
     path: &Path,
     text: &Arc<str>,
+    on_disk: Option<&PathBuf>,
     yaml: &str,
     yaml_line: u32,
     body: usize,
@@ -564,7 +669,10 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default(),
         meta,
-        body: Body::new(text.clone(), body),
+        body: match on_disk {
+            Some(real) => Body::on_disk(path.to_path_buf(), real.clone(), body),
+            None => Body::new(text.clone(), body),
+        },
         anchors,
         links,
     });

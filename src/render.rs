@@ -122,7 +122,11 @@ impl<'t> Rendered<'t> {
                         bytes: html.into_bytes(),
                     })
                 }
-                Err(e) => {
+                Err(JobError::Input(d)) => {
+                    push(vec![d]);
+                    Ok(())
+                }
+                Err(JobError::Template(e)) => {
                     // A page that fails only because a template it uses did not compile adds
                     // nothing to the syntax error already reported.
                     let knock_on = e.kind() == minijinja::ErrorKind::TemplateNotFound
@@ -353,8 +357,15 @@ fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic
         })
 }
 
-/// What builds a page's template context from the shared views.
-type MakeContext = dyn Fn(&Views, &Site) -> minijinja::Value + Send + Sync;
+/// What builds a page's template context from the shared views. It fails only when a plain page's
+/// Markdown, read again from disk, can no longer be read.
+type MakeContext = dyn Fn(&Views, &Site) -> Result<minijinja::Value, Diagnostic> + Send + Sync;
+
+/// Why a page could not be made.
+enum JobError {
+    Template(minijinja::Error),
+    Input(Diagnostic),
+}
 
 /// One page to render: a template with its context.
 struct Job {
@@ -374,18 +385,30 @@ impl Job {
             template,
             template_owned: None,
             output: output_file(path),
+            make: Box::new(move |v, s| Ok(make(v, s))),
+        }
+    }
+
+    /// A job whose context may fail to build (a plain page, whose Markdown is read again).
+    fn fallible(
+        template: &'static str,
+        path: &str,
+        make: impl Fn(&Views, &Site) -> Result<minijinja::Value, Diagnostic> + Send + Sync + 'static,
+    ) -> Self {
+        Job {
+            template,
+            template_owned: None,
+            output: output_file(path),
             make: Box::new(make),
         }
     }
 
-    fn run(
-        &self,
-        env: &Environment,
-        views: &Views,
-        site: &Site,
-    ) -> Result<String, minijinja::Error> {
+    fn run(&self, env: &Environment, views: &Views, site: &Site) -> Result<String, JobError> {
         let name = self.template_owned.as_deref().unwrap_or(self.template);
-        env.get_template(name)?.render((self.make)(views, site))
+        let context = (self.make)(views, site).map_err(JobError::Input)?;
+        env.get_template(name)
+            .and_then(|t| t.render(context))
+            .map_err(JobError::Template)
     }
 }
 
@@ -854,7 +877,8 @@ impl Views {
         } else {
             RawHtml::Sanitise
         };
-        let html = |d: &Document| to_html(&d.body, &d.links, raw);
+        // Nodes' bodies are held in memory, so reading them cannot fail.
+        let html = |d: &Document| to_html(&d.body.text().unwrap_or_default(), &d.links, raw);
 
         let source_ref = |id: &SourceId| Ref {
             id: id.0.clone(),
@@ -1402,7 +1426,9 @@ impl Views {
     fn jobs(&self, site: &Site) -> Vec<Job> {
         let mut jobs = Vec::new();
         for (i, p) in self.pages.iter().enumerate() {
-            let mut job = Job::new("page.html", &p.path, move |v: &Views, site: &Site| {
+            let mut job = Job::fallible("page.html", &p.path, move |v: &Views, site: &Site| {
+                let doc = &site.pages[i].doc;
+                let body = doc.body.text()?;
                 let p = &v.pages[i];
                 let mut page = v.page(
                     if p.path.is_empty() { "home" } else { "page" },
@@ -1424,11 +1450,7 @@ impl Views {
                 map.insert(
                     "content",
                     // Made here, page by page, so no page's HTML outlives its render.
-                    minijinja::Value::from_safe_string(to_html(
-                        &site.pages[i].doc.body,
-                        &site.pages[i].doc.links,
-                        v.raw_html,
-                    )),
+                    minijinja::Value::from_safe_string(to_html(&body, &doc.links, v.raw_html)),
                 );
                 map.insert("topics", v.shared.topics.clone());
                 map.insert("claims", v.shared.claims.clone());
@@ -1439,7 +1461,7 @@ impl Views {
                 map.insert("tables", to_value(&v.tables_on("home")));
                 map.insert("pages", v.shared.pages.clone());
                 map.insert("tags", v.shared.tags.clone());
-                to_value(&map)
+                Ok(to_value(&map))
             });
             job.template_owned = Some(p.template.clone());
             jobs.push(job);
