@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -28,34 +28,26 @@ pub(crate) struct Link {
 pub(crate) struct Scan {
     pub anchors: Vec<String>,
     pub links: Vec<Link>,
-    /// The text of the first level-one heading, if any.
-    pub first_heading: Option<String>,
-    pub word_count: usize,
 }
 
 pub(crate) fn scan(body: &str) -> Scan {
     let mut out = Scan::default();
     let mut slugs = Slugger::default();
-    let mut heading: Option<(Option<String>, String, HeadingLevel)> = None;
+    let mut heading: Option<(Option<String>, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { id, level, .. }) => {
-                heading = Some((id.map(|s| s.to_string()), String::new(), level));
+            Event::Start(Tag::Heading { id, .. }) => {
+                heading = Some((id.map(|s| s.to_string()), String::new()));
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((id, text, level)) = heading.take() {
-                    let anchor = slugs.anchor(id.as_deref(), &text);
-                    out.anchors.push(anchor);
-                    if level == HeadingLevel::H1 && out.first_heading.is_none() {
-                        out.first_heading = Some(text);
-                    }
+                if let Some((id, text)) = heading.take() {
+                    out.anchors.push(slugs.anchor(id.as_deref(), &text));
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text, _)) = heading.as_mut() {
+                if let Some((_, text)) = heading.as_mut() {
                     text.push_str(&t);
                 }
-                out.word_count += t.split_whitespace().count();
             }
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => {
