@@ -240,7 +240,6 @@ mod tests {
         let body = "# Title\n\n## Method {#how}\n\nSee [x](finding:a-b) and [y](../about.md#m).\n\n## Method\n";
         let s = scan(body);
         assert_eq!(s.anchors, vec!["title", "how", "method"]);
-        assert_eq!(s.first_heading.as_deref(), Some("Title"));
         assert_eq!(s.links.len(), 2);
         assert_eq!(&body[s.links[0].offset..][..11], "finding:a-b");
     }
