@@ -1001,6 +1001,15 @@ impl Views {
             .collect();
 
         let dates = crate::permalinks::finding_dates(site);
+        let citer = cite::Citer::new(&cite::WebPage {
+            id: String::new(),
+            title: String::new(),
+            site_title: c.title.clone(),
+            publisher: c.publisher.clone(),
+            url: String::new(),
+            version: c.version.clone(),
+            date: c.date.clone(),
+        });
         // Formatting citations is most of the work for a finding: spread it over the cores.
         let findings = site
             .findings
@@ -1008,7 +1017,7 @@ impl Views {
             .map(|(_, f)| {
                 let src = site.sources.get(&f.source);
                 let (source_citations, locator_in_citation) = src
-                    .map(|s| cite::cite_with_locator(s, &f.locator))
+                    .map(|s| citer.with_locator(s, &f.locator))
                     .unwrap_or_default();
                 let page = cite::WebPage {
                     id: f.id.0.clone(),
@@ -1060,7 +1069,8 @@ impl Views {
                         .collect(),
                     locator_in_citation,
                     source_unverified: src.map(|s| s.unverified.clone()).unwrap_or_default(),
-                    page_citations: cite::cite_page(&page)
+                    page_citations: citer
+                        .page(&page)
                         .into_iter()
                         .map(CitationView::from)
                         .collect(),
