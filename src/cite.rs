@@ -285,9 +285,19 @@ fn templates(
 pub struct Citer {
     page: WebPage,
     page_templates: Templates,
-    /// (source id, locator kind) → templates with the locator value left open.
+    /// (source's CSL-JSON, locator kind) → templates with the locator value left open.
     locators: std::sync::Mutex<std::collections::HashMap<(String, String), Templates>>,
+    /// Citations already made, kept for the next build in `serve` (empty unless [`Citer::keep`]
+    /// was asked for): a rebuild after one edit then formats only what the edit changed.
+    kept_pages: Option<Memo<WebPage, Vec<Citation>>>,
+    kept_locators: Option<Memo<(String, String), WithLocator>>,
+    kept_sources: Option<Memo<String, Vec<Citation>>>,
 }
+
+type Memo<K, V> = std::sync::Mutex<std::collections::HashMap<K, V>>;
+
+/// A source's citations with a finding's locator, and whether the locator could be put in them.
+type WithLocator = (Vec<Citation>, bool);
 
 impl Citer {
     /// `site` gives what every page shares (site title, publisher, version, date); its id, title
@@ -303,11 +313,82 @@ impl Citer {
             page_templates: templates(&page_item(&page), None, &[SLOT_TITLE, SLOT_URL]),
             page,
             locators: Default::default(),
+            kept_pages: None,
+            kept_locators: None,
+            kept_sources: None,
         }
+    }
+
+    /// A citer that remembers every citation it makes, for use across rebuilds.
+    pub fn keep(site: &WebPage) -> Self {
+        Citer {
+            kept_pages: Some(Default::default()),
+            kept_locators: Some(Default::default()),
+            kept_sources: Some(Default::default()),
+            ..Citer::new(site)
+        }
+    }
+
+    /// Whether this citer was made for a site with these shared fields.
+    pub fn fits(&self, site: &WebPage) -> bool {
+        (&site.site_title, &site.publisher, &site.version, &site.date)
+            == (
+                &self.page.site_title,
+                &self.page.publisher,
+                &self.page.version,
+                &self.page.date,
+            )
+    }
+
+    /// [`cite`].
+    pub fn source(&self, source: &Source) -> Vec<Citation> {
+        let Some(memo) = &self.kept_sources else {
+            return cite(source);
+        };
+        let key = csl_json(source).to_string();
+        if let Some(c) = memo.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return c.clone();
+        }
+        let c = cite(source);
+        memo.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, c.clone());
+        c
     }
 
     /// [`cite_page`], for a page of this site.
     pub fn page(&self, page: &WebPage) -> Vec<Citation> {
+        let Some(memo) = &self.kept_pages else {
+            return self.page_afresh(page);
+        };
+        if let Some(c) = memo.lock().unwrap_or_else(|p| p.into_inner()).get(page) {
+            return c.clone();
+        }
+        let c = self.page_afresh(page);
+        memo.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(page.clone(), c.clone());
+        c
+    }
+
+    /// [`cite_with_locator`].
+    pub fn with_locator(&self, source: &Source, locator: &str) -> (Vec<Citation>, bool) {
+        let Some(memo) = &self.kept_locators else {
+            return self.with_locator_afresh(source, locator);
+        };
+        // The source's whole CSL record is the key, so an edit to the source is seen.
+        let key = (csl_json(source).to_string(), locator.to_string());
+        if let Some(c) = memo.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return c.clone();
+        }
+        let c = self.with_locator_afresh(source, locator);
+        memo.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, c.clone());
+        c
+    }
+
+    fn page_afresh(&self, page: &WebPage) -> Vec<Citation> {
         let same_site = WebPage {
             id: self.page.id.clone(),
             title: self.page.title.clone(),
@@ -327,12 +408,13 @@ impl Citer {
         )
     }
 
-    /// [`cite_with_locator`].
-    pub fn with_locator(&self, source: &Source, locator: &str) -> (Vec<Citation>, bool) {
+    fn with_locator_afresh(&self, source: &Source, locator: &str) -> (Vec<Citation>, bool) {
         let Some((kind, value)) = parse_locator(locator) else {
             return (render_all(&csl_json(source), None), false);
         };
-        let key = (source.id.0.clone(), format!("{kind:?}"));
+        // Keyed by the source's whole record, so a citer kept across rebuilds sees its edits.
+        let item = csl_json(source);
+        let key = (item.to_string(), format!("{kind:?}"));
         let cached = self
             .locators
             .lock()
@@ -341,7 +423,7 @@ impl Citer {
             .cloned();
         let templates = cached.unwrap_or_else(|| {
             let t = templates(
-                &csl_json(source),
+                &item,
                 Some(&(kind, SLOT_LOCATOR.to_string())),
                 &[SLOT_LOCATOR],
             );
@@ -353,14 +435,14 @@ impl Citer {
         });
         let citations =
             fill_or_render(&templates, &[(SLOT_LOCATOR, &value, plain_value)], |only| {
-                render_styles(&csl_json(source), Some(&(kind, value.clone())), only)
+                render_styles(&item, Some(&(kind, value.clone())), only)
             });
         (citations, true)
     }
 }
 
 /// A page of this site, cited as a web page.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct WebPage {
     /// Any stable id, e.g. `finding-x`.
     pub id: String,

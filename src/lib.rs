@@ -51,6 +51,7 @@ mod tables;
 mod tableview;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use diagnostic::{Diagnostic, Severity};
@@ -171,7 +172,7 @@ pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Fatal> {
 /// Runs the pure stages on loaded inputs and keeps every output file in memory.
 pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     let (site, theme, mut diags, _) = front_stages(inputs, env, &|_| {});
-    let (rendered, d) = render::render(&site, &theme);
+    let (rendered, d) = render::render(&site, &theme, None);
     diags.extend(d);
     let (files, d) = rendered.collect();
     diags.extend(d);
@@ -182,11 +183,16 @@ pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, 
 type Timings = Vec<(&'static str, Duration)>;
 
 /// Parse and resolve, with how long each took (for `--verbose`).
-fn front_stages(
+pub(crate) fn front_stages(
     inputs: &Inputs,
     env: &Environment,
     progress: &dyn Fn(&'static str),
-) -> (model::Site, resolve::Theme, Vec<Diagnostic>, Timings) {
+) -> (
+    Arc<model::Site>,
+    Arc<resolve::Theme>,
+    Vec<Diagnostic>,
+    Timings,
+) {
     let mut timings = Vec::new();
     progress("parsing");
     let t = Instant::now();
@@ -197,7 +203,7 @@ fn front_stages(
     let (site, theme, d) = resolve::resolve(parsed, env);
     diags.extend(d);
     timings.push(("resolve", t.elapsed()));
-    (site, theme, diags, timings)
+    (Arc::new(site), Arc::new(theme), diags, timings)
 }
 
 /// Builds the site: load, parse, resolve, render, and (when `output` is set and nothing is in
@@ -243,7 +249,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     diags.extend(d);
     progress("rendering");
     let t = Instant::now();
-    let (rendered, d) = render::render(&site, &theme);
+    let (rendered, d) = render::render(&site, &theme, None);
     diags.extend(d);
     timings.push(("render", t.elapsed()));
     let fails = |diags: &[Diagnostic]| {
@@ -317,7 +323,7 @@ pub fn update_permalinks(
     let (inputs, mut diags) = load::load(root, None);
     let (site, theme, d, _) = front_stages(&inputs, env, &|_| {});
     diags.extend(d);
-    let (rendered, d) = render::render(&site, &theme);
+    let (rendered, d) = render::render(&site, &theme, None);
     diags.extend(d);
     let paths: Vec<String> = rendered.paths().into_iter().map(str::to_string).collect();
     match rendered.produce(&|_| Ok(())) {

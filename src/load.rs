@@ -226,6 +226,83 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
     (inputs, diags)
 }
 
+/// Reads again what changed since [`load`]: `changed` are paths as a file watcher reports them
+/// (below `root`). A file that exists is read again and one that is gone is dropped, with
+/// everything below it if it was a folder. Diagnostics about the changed paths replace the ones
+/// `diags` had for them. Returns `false` when the change needs a full [`load`] instead (a theme
+/// folder changed, or the site's root cannot be read).
+pub fn reload(
+    root: &Path,
+    inputs: &mut Inputs,
+    diags: &mut Vec<Diagnostic>,
+    changed: &[PathBuf],
+) -> bool {
+    let Ok(canonical_root) = root.canonicalize() else {
+        return false;
+    };
+    for path in changed {
+        let rel = match path
+            .strip_prefix(root)
+            .or_else(|_| path.strip_prefix(&canonical_root))
+        {
+            Ok(r) => relative(Path::new(""), r),
+            Err(_) => continue,
+        };
+        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+        let top = parts.next().unwrap_or_default();
+        let wanted = SITE_FOLDERS.contains(&top.as_ref())
+            || (rel.components().count() == 1
+                && (top == "site.yaml" || top == crate::permalinks::MANIFEST));
+        if !wanted
+            || rel
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        if top == "themes" {
+            return false;
+        }
+        diags.retain(|d| d.file.as_deref().is_none_or(|f| !f.starts_with(&rel)));
+        let gone: Vec<PathBuf> = inputs
+            .files
+            .keys()
+            .filter(|k| k.starts_with(&rel))
+            .cloned()
+            .collect();
+        for k in gone {
+            inputs.files.remove(&k);
+        }
+        let on_disk = root.join(&rel);
+        let files: Vec<PathBuf> = if on_disk.is_dir() {
+            WalkDir::new(&on_disk)
+                .follow_links(true)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                })
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(walkdir::DirEntry::into_path)
+                .collect()
+        } else if on_disk.is_file() {
+            vec![on_disk]
+        } else {
+            Vec::new()
+        };
+        for f in files {
+            match read_one(root, &canonical_root, &f) {
+                Ok((rel, contents)) => {
+                    inputs.files.insert(rel, contents);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    true
+}
+
 fn relative(root: &Path, path: &Path) -> PathBuf {
     let rel = path.strip_prefix(root).unwrap_or(path);
     // Normalise to forward-slash components so keys are the same on every platform.

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use minijinja::{Environment, UndefinedBehavior};
 use rayon::prelude::*;
@@ -59,98 +59,126 @@ pub const REQUIRED_TEMPLATES: [&str; 20] = [
 /// The rendered site, ready to be produced: the files made up front (exports, data downloads,
 /// indexes, assets) and one job per page. Pages are made only when the consumer asks, in parallel:
 /// `write` streams each to disk as it is made and keeps none; [`Rendered::collect`] keeps them in
-/// memory for `serve` and tests. Producing is pure; only the consumer's sink does IO.
-pub struct Rendered<'t> {
-    site: &'t Site,
-    theme: &'t Theme,
-    env: Environment<'t>,
+/// memory for tests; `serve` makes each page when a browser asks for it ([`Rendered::file`]).
+/// Producing is pure; only the consumer's sink does IO.
+pub struct Rendered {
+    site: Arc<Site>,
+    theme: Arc<Theme>,
+    env: Environment<'static>,
     views: Views,
     jobs: Vec<Job>,
+    /// Output path → index in `jobs` or `files`.
+    index: HashMap<String, Made>,
     files: Vec<OutputFile>,
     broken: HashSet<String>,
     anchors: BTreeMap<String, Vec<crate::permalinks::WantedAnchor>>,
 }
 
+#[derive(Clone, Copy)]
+enum Made {
+    Job(usize),
+    File(usize),
+}
+
 /// What receives each produced file: a folder on disk, a list in memory, or nothing (`check`).
 pub type Sink<'s> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 's;
 
-impl<'t> Rendered<'t> {
+impl Rendered {
     /// Every output path, sorted.
     pub fn paths(&self) -> Vec<&str> {
-        let mut paths: Vec<&str> = self
-            .files
-            .iter()
-            .map(|f| f.path.as_str())
-            .chain(self.jobs.iter().map(|j| j.output.as_str()))
-            .collect();
+        let mut paths: Vec<&str> = self.index.keys().map(String::as_str).collect();
         paths.sort_unstable();
         paths
     }
 
     /// How many HTML pages the site has.
     pub fn pages(&self) -> usize {
-        self.paths().iter().filter(|p| p.ends_with(".html")).count()
+        self.index.keys().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// Makes one page. `Err` holds what went wrong (empty when the only problem is a template
+    /// that failed to compile, which is reported once, elsewhere).
+    fn make(&self, job: &Job) -> Result<String, Vec<Diagnostic>> {
+        match job.run(&self.env, &self.views, &self.site) {
+            Ok(html) => {
+                let lost = self
+                    .anchors
+                    .get(&job.output)
+                    .map(|wanted| crate::permalinks::missing_anchors(wanted, &html))
+                    .unwrap_or_default();
+                if lost.is_empty() {
+                    Ok(html)
+                } else {
+                    Err(lost)
+                }
+            }
+            Err(JobError::Input(d)) => Err(vec![d]),
+            Err(JobError::Template(e)) => {
+                // A page that fails only because a template it uses did not compile adds nothing
+                // to the syntax error already reported.
+                let knock_on = e.kind() == minijinja::ErrorKind::TemplateNotFound
+                    && self
+                        .broken
+                        .iter()
+                        .any(|b| e.to_string().contains(b.as_str()));
+                if knock_on {
+                    Err(Vec::new())
+                } else {
+                    Err(vec![template_error(&self.theme, &e, &job.output)])
+                }
+            }
+        }
+    }
+
+    /// One file of the site by output path (`findings/x/index.html`), made now if it is a page;
+    /// `None` when the site has no such file.
+    pub fn file(&self, path: &str) -> Option<Result<Vec<u8>, Vec<Diagnostic>>> {
+        Some(match *self.index.get(path)? {
+            Made::File(i) => Ok(self.files[i].bytes.clone()),
+            Made::Job(i) => self.make(&self.jobs[i]).map(String::into_bytes),
+        })
+    }
+
+    /// Whether the site has a file at this output path.
+    pub fn file_exists(&self, path: &str) -> bool {
+        self.index.contains_key(path)
     }
 
     /// Makes every file and hands it to `sink`, in parallel and in no particular order. Returns
     /// the diagnostics found while making pages (template errors, anchors the manifest lists that
-    /// a page lost), or the sink's first error, which stops the run.
-    pub fn produce(self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
-        let Rendered {
-            site,
-            theme,
-            env,
-            views,
-            jobs,
-            files,
-            broken,
-            anchors,
-        } = self;
-        files.into_par_iter().try_for_each(sink)?;
+    /// a page lost), or the sink's first error, which stops the run. A page with a lost anchor is
+    /// still made, so that the build reports every problem; the build then fails.
+    pub fn produce(&self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
+        self.files.par_iter().try_for_each(|f| sink(f.clone()))?;
         let found = Mutex::new(Vec::new());
         let push = |d: Vec<Diagnostic>| {
             found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
         };
-        jobs.into_par_iter().try_for_each(|job| {
-            match job.run(&env, &views, site) {
-                Ok(html) => {
-                    if let Some(wanted) = anchors.get(&job.output) {
-                        push(crate::permalinks::missing_anchors(wanted, &html));
-                    }
-                    sink(OutputFile {
-                        path: job.output,
-                        bytes: html.into_bytes(),
-                    })
-                }
-                Err(JobError::Input(d)) => {
-                    push(vec![d]);
+        self.jobs
+            .par_iter()
+            .try_for_each(|job| match self.make(job) {
+                Ok(html) => sink(OutputFile {
+                    path: job.output.clone(),
+                    bytes: html.into_bytes(),
+                }),
+                Err(d) => {
+                    push(d);
                     Ok(())
                 }
-                Err(JobError::Template(e)) => {
-                    // A page that fails only because a template it uses did not compile adds
-                    // nothing to the syntax error already reported.
-                    let knock_on = e.kind() == minijinja::ErrorKind::TemplateNotFound
-                        && broken.iter().any(|b| e.to_string().contains(b.as_str()));
-                    if !knock_on {
-                        push(vec![template_error(theme, &e, &job.output)]);
-                    }
-                    Ok(())
-                }
-            }
-        })?;
-        // One template mistake fails every page that uses it: report it once.
-        let mut seen = HashSet::new();
+            })?;
+        // One template mistake fails every page that uses it: report it once. Sorted first, so
+        // which of the repeats is kept does not depend on thread timing.
         let mut diags = found.into_inner().unwrap_or_else(|p| p.into_inner());
-        // Sorted first, so which of the repeats is kept does not depend on thread timing.
         diags.sort_by(|a, b| {
             (&a.file, a.position, &a.message).cmp(&(&b.file, b.position, &b.message))
         });
+        let mut seen = HashSet::new();
         diags.retain(|d| seen.insert((d.file.clone(), d.position, d.code)));
         Ok(diags)
     }
 
     /// Makes every file and keeps them, sorted by path.
-    pub fn collect(self) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    pub fn collect(&self) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         let files = Mutex::new(Vec::new());
         let diags = self
             .produce(&|f| {
@@ -164,7 +192,13 @@ impl<'t> Rendered<'t> {
     }
 }
 
-pub fn render<'t>(site: &'t Site, theme: &'t Theme) -> (Rendered<'t>, Vec<Diagnostic>) {
+/// Renders the site. `citer` is one kept from an earlier build (by `serve`), whose citations are
+/// reused where the site's shared fields still match; `None` formats afresh.
+pub fn render(
+    site: &Arc<Site>,
+    theme: &Arc<Theme>,
+    citer: Option<&cite::Citer>,
+) -> (Rendered, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let env = environment(theme, &mut diags);
     for name in REQUIRED_TEMPLATES {
@@ -188,12 +222,13 @@ pub fn render<'t>(site: &'t Site, theme: &'t Theme) -> (Rendered<'t>, Vec<Diagno
         .filter(|name| env.get_template(name).is_err())
         .cloned()
         .collect();
-    let views = Views::new(site);
+    let views = Views::new(site, citer);
     let mut rendered = Rendered {
-        site,
-        theme,
+        site: site.clone(),
+        theme: theme.clone(),
         env,
         jobs: Vec::new(),
+        index: HashMap::new(),
         files: Vec::new(),
         broken,
         anchors: crate::permalinks::wanted_anchors(site),
@@ -209,6 +244,10 @@ pub fn render<'t>(site: &'t Site, theme: &'t Theme) -> (Rendered<'t>, Vec<Diagno
     let pages: Vec<&str> = rendered.jobs.iter().map(|j| j.output.as_str()).collect();
     let discovery = crate::feeds::discovery_files(site, &pages);
     rendered.files.extend(discovery);
+    rendered.index = (rendered.jobs.iter().enumerate())
+        .map(|(i, j)| (j.output.clone(), Made::Job(i)))
+        .chain((rendered.files.iter().enumerate()).map(|(i, f)| (f.path.clone(), Made::File(i))))
+        .collect();
     let paths = rendered.paths();
     diags.extend(crate::permalinks::check(site, paths.iter().copied()));
     (rendered, diags)
@@ -267,7 +306,7 @@ fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     files
 }
 
-fn environment<'t>(theme: &'t Theme, diags: &mut Vec<Diagnostic>) -> Environment<'t> {
+fn environment(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
@@ -294,7 +333,7 @@ fn environment<'t>(theme: &'t Theme, diags: &mut Vec<Diagnostic>) -> Environment
         out.write_str(&text).map_err(minijinja::Error::from)
     });
     for t in theme.templates.values() {
-        if let Err(e) = env.add_template(&t.name, &t.text) {
+        if let Err(e) = env.add_template_owned(t.name.clone(), t.text.clone()) {
             diags.push(template_error(theme, &e, ""));
         }
     }
@@ -837,7 +876,7 @@ fn value_view(v: &Value) -> ValueView {
 }
 
 impl Views {
-    fn new(site: &Site) -> Self {
+    fn new(site: &Site, kept: Option<&cite::Citer>) -> Self {
         let c = &site.config;
         let base = c.base_path.clone();
         let url = |path: &str| format!("{base}{path}");
@@ -932,6 +971,14 @@ impl Views {
             })
             .collect();
 
+        let fresh;
+        let citer = match kept.filter(|k| k.fits(&cite_site(c))) {
+            Some(k) => k,
+            None => {
+                fresh = cite::Citer::new(&cite_site(c));
+                &fresh
+            }
+        };
         let sources = site
             .sources
             .par_iter()
@@ -984,7 +1031,11 @@ impl Views {
                         .flatten()
                         .map(gap_ref)
                         .collect(),
-                    citations: cite::cite(s).into_iter().map(CitationView::from).collect(),
+                    citations: citer
+                        .source(s)
+                        .into_iter()
+                        .map(CitationView::from)
+                        .collect(),
                     meta_tags: cite::highwire_tags(s)
                         .into_iter()
                         .map(|(name, content)| MetaTag { name, content })
@@ -1001,15 +1052,6 @@ impl Views {
             .collect();
 
         let dates = crate::permalinks::finding_dates(site);
-        let citer = cite::Citer::new(&cite::WebPage {
-            id: String::new(),
-            title: String::new(),
-            site_title: c.title.clone(),
-            publisher: c.publisher.clone(),
-            url: String::new(),
-            version: c.version.clone(),
-            date: c.date.clone(),
-        });
         // Formatting citations is most of the work for a finding: spread it over the cores.
         let findings = site
             .findings
@@ -1741,6 +1783,19 @@ impl Views {
             ctx(&v.shared.site, page, "", ())
         }));
         jobs
+    }
+}
+
+/// What every page citation of the site shares.
+pub fn cite_site(c: &Config) -> cite::WebPage {
+    cite::WebPage {
+        id: String::new(),
+        title: String::new(),
+        site_title: c.title.clone(),
+        publisher: c.publisher.clone(),
+        url: String::new(),
+        version: c.version.clone(),
+        date: c.date.clone(),
     }
 }
 

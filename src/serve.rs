@@ -4,8 +4,11 @@
 //! reload. A broken edit keeps the last good site served and shows its diagnostics as an overlay
 //! in the page and in the terminal; fixing it reloads the page.
 //!
-//! Each change reloads the inputs and re-runs the pure stages; the stages are fast enough for that
-//! on sites of thousands of findings (benches/README.md has the figures).
+//! A change rebuilds only what it affects: the changed files are read again (nothing else is), the
+//! citations already formatted are reused, and pages are made when a browser asks for them, so
+//! the edited page can be fetched as soon as the site has been resolved again. Every other page is
+//! then made in the background, which both checks the whole site (a template error on any page
+//! shows the overlay) and warms the cache. benches/README.md has the figures.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -22,13 +25,15 @@ use axum::routing::get;
 use axum::Router;
 use notify_debouncer_full::notify::event::ModifyKind;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, Debouncer};
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
 
+use crate::cite::Citer;
 use crate::diagnostic::{render_human, Diagnostic};
-use crate::load::{load, SITE_FOLDERS};
+use crate::load::{load, Inputs, SITE_FOLDERS};
+use crate::render::Rendered;
 use crate::resolve::Environment;
 
 /// What `serve` needs to know.
@@ -41,15 +46,64 @@ pub struct ServeOptions {
     pub verbose: bool,
 }
 
-/// The last good build, by URL path (without the leading `/`).
-type Files = HashMap<String, Vec<u8>>;
+/// A good build: the rendered site, and the files made from it so far (pages are made when first
+/// asked for), by output path.
+struct Snapshot {
+    rendered: Rendered,
+    made: RwLock<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Snapshot {
+    fn new(rendered: Rendered) -> Self {
+        Snapshot {
+            rendered,
+            made: RwLock::new(HashMap::new()),
+        }
+    }
+
+    /// A file by output path, made now if need be. `Err` holds the diagnostics of a page that
+    /// cannot be made.
+    fn get(&self, path: &str) -> Option<Result<Arc<Vec<u8>>, Vec<Diagnostic>>> {
+        if let Some(b) = self
+            .made
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(path)
+        {
+            return Some(Ok(b.clone()));
+        }
+        let bytes = Arc::new(match self.rendered.file(path)? {
+            Ok(b) => b,
+            Err(d) => return Some(Err(d)),
+        });
+        self.made
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_string(), bytes.clone());
+        Some(Ok(bytes))
+    }
+
+    fn has(&self, path: &str) -> bool {
+        self.rendered.file_exists(path)
+    }
+}
 
 #[derive(Clone)]
 struct AppState {
-    files: Arc<RwLock<Arc<Files>>>,
+    current: Arc<RwLock<Option<Arc<Snapshot>>>>,
     events: broadcast::Sender<Message>,
     /// The diagnostics of the current broken build, if any, for pages opened while it is broken.
     broken: Arc<RwLock<Option<String>>>,
+}
+
+/// What the watcher keeps between rebuilds.
+struct Session {
+    root: PathBuf,
+    env: Environment,
+    inputs: Inputs,
+    /// What reading the files reported, kept per file so that a reload replaces it.
+    load_diags: Vec<Diagnostic>,
+    citer: Option<Arc<Citer>>,
 }
 
 #[derive(Clone, Debug)]
@@ -95,23 +149,55 @@ const LIVE_JS: &str = r#"(function () {
 })();
 "#;
 
-fn build(root: &Path, env: &Environment) -> Result<(Files, Vec<Diagnostic>), String> {
-    let (inputs, mut diags) = load(root, None);
-    let (files, d) = crate::build_in_memory(&inputs, env);
-    diags.extend(d);
-    let diags = crate::diagnostic::finish(diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        let text: String = diags
-            .iter()
-            .map(|d| render_human(d, &inputs, false))
-            .collect::<Vec<_>>()
-            .join("\n");
-        return Err(text);
+impl Session {
+    fn new(root: &Path, env: &Environment) -> Self {
+        let (inputs, load_diags) = load(root, None);
+        Session {
+            root: root.to_path_buf(),
+            env: env.clone(),
+            inputs,
+            load_diags,
+            citer: None,
+        }
     }
-    Ok((
-        files.into_iter().map(|f| (f.path, f.bytes)).collect(),
-        diags,
-    ))
+
+    /// Reads again what changed (`None`: everything).
+    fn reload(&mut self, changed: Option<&[PathBuf]>) {
+        let done = changed.is_some_and(|c| {
+            crate::load::reload(&self.root, &mut self.inputs, &mut self.load_diags, c)
+        });
+        if !done {
+            (self.inputs, self.load_diags) = load(&self.root, None);
+        }
+    }
+
+    /// Parses, resolves and renders the current inputs (pages are left to be made on demand).
+    /// `Err` is the diagnostics, formatted for the terminal and the overlay.
+    fn build(&mut self) -> Result<(Rendered, Vec<Diagnostic>), String> {
+        let (site, theme, mut diags, _) = crate::front_stages(&self.inputs, &self.env, &|_| {});
+        diags.extend(self.load_diags.iter().cloned());
+        let shared = crate::render::cite_site(&site.config);
+        let citer = match &self.citer {
+            Some(c) if c.fits(&shared) => c.clone(),
+            _ => Arc::new(Citer::keep(&shared)),
+        };
+        self.citer = Some(citer.clone());
+        let (rendered, d) = crate::render::render(&site, &theme, Some(&citer));
+        diags.extend(d);
+        let diags = crate::diagnostic::finish(diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(self.explain(&diags));
+        }
+        Ok((rendered, diags))
+    }
+
+    fn explain(&self, diags: &[Diagnostic]) -> String {
+        diags
+            .iter()
+            .map(|d| render_human(d, &self.inputs, false))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 /// Runs the server until the process is stopped. Returns an error message for the CLI.
@@ -148,52 +234,81 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     };
     let (events, _) = broadcast::channel(16);
     let state = AppState {
-        files: Arc::new(RwLock::new(Arc::new(Files::new()))),
+        current: Arc::new(RwLock::new(None)),
         events,
         broken: Arc::new(RwLock::new(None)),
     };
-    rebuild(&opts, &env, &state);
+    let mut session = Session::new(&opts.root, &env);
+    rebuild(&opts, &mut session, &state, Some(&[]));
 
     // Watch the site's folders; a change rebuilds on a blocking thread.
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(100), None, tx)
+    // Short: the time from saving to a reloaded page is mostly this wait.
+    let mut debouncer = new_debouncer(Duration::from_millis(20), None, tx)
         .map_err(|e| Diagnostic::error("serve-failed", format!("cannot watch files: {e}")))?;
-    for name in SITE_FOLDERS
-        .iter()
-        .chain(["site.yaml", crate::permalinks::MANIFEST].iter())
-    {
+    // The root itself, not recursively: so that a site folder created later (a first
+    // `templates/`, say) is seen, and then watched too.
+    let mut watched: Vec<PathBuf> = Vec::new();
+    let mut watch = move |debouncer: &mut Debouncer<_, _>, path: &Path, mode| {
+        if !watched.iter().any(|w| w == path) {
+            debouncer.watch(path, mode).map_err(|e| {
+                Diagnostic::error(
+                    "serve-failed",
+                    format!("cannot watch {}: {e}", path.display()),
+                )
+            })?;
+            watched.push(path.to_path_buf());
+        }
+        Ok::<(), Diagnostic>(())
+    };
+    watch(&mut debouncer, &opts.root, RecursiveMode::NonRecursive)?;
+    for name in SITE_FOLDERS {
         let path = opts.root.join(name);
-        if path.exists() {
-            debouncer
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|e| {
-                    Diagnostic::error(
-                        "serve-failed",
-                        format!("cannot watch {}: {e}", path.display()),
-                    )
-                })?;
+        if path.is_dir() {
+            watch(&mut debouncer, &path, RecursiveMode::Recursive)?;
         }
     }
     {
         let opts = opts.clone();
-        let env = env.clone();
         let state = state.clone();
         std::thread::spawn(move || {
             while let Ok(result) = rx.recv() {
+                // A site folder that did not exist before: watch it from now on.
+                for name in SITE_FOLDERS {
+                    let path = opts.root.join(name);
+                    if path.is_dir() {
+                        if let Err(d) = watch(&mut debouncer, &path, RecursiveMode::Recursive) {
+                            eprintln!("{}", render_human(&d, &Inputs::default(), false));
+                        }
+                    }
+                }
                 // Reading files (as every rebuild does) raises access events: only changes count,
                 // or each rebuild would trigger the next.
-                let changed = match &result {
-                    Ok(events) => events.iter().any(|e| {
-                        matches!(
-                            e.event.kind,
-                            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-                        ) && !matches!(e.event.kind, EventKind::Modify(ModifyKind::Metadata(_)))
-                    }),
-                    Err(_) => true,
+                let changed: Option<Vec<PathBuf>> = match &result {
+                    Ok(events) if !events.iter().any(|e| e.event.need_rescan()) => Some(
+                        events
+                            .iter()
+                            .filter(|e| {
+                                matches!(
+                                    e.event.kind,
+                                    EventKind::Create(_)
+                                        | EventKind::Modify(_)
+                                        | EventKind::Remove(_)
+                                ) && !matches!(
+                                    e.event.kind,
+                                    EventKind::Modify(ModifyKind::Metadata(_))
+                                )
+                            })
+                            .flat_map(|e| e.event.paths.iter().cloned())
+                            .collect(),
+                    ),
+                    // The watcher lost track: read everything again.
+                    _ => None,
                 };
-                if changed {
-                    rebuild(&opts, &env, &state);
+                if changed.as_ref().is_some_and(Vec::is_empty) {
+                    continue;
                 }
+                rebuild(&opts, &mut session, &state, changed.as_deref());
             }
         });
     }
@@ -210,37 +325,70 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     axum::serve(listener, app)
         .await
         .map_err(|e| Diagnostic::error("serve-failed", e.to_string()))?;
-    drop(debouncer);
     Ok(())
 }
 
-fn rebuild(opts: &ServeOptions, env: &Environment, state: &AppState) {
+/// Rebuilds after a change (`changed`: the paths the watcher saw; `None`: read everything again),
+/// swaps the new site in and reloads open pages as soon as pages can be made, then makes every
+/// page to check it. A build with errors, found either way, leaves the last good site served.
+fn rebuild(
+    opts: &ServeOptions,
+    session: &mut Session,
+    state: &AppState,
+    changed: Option<&[PathBuf]>,
+) {
     let start = Instant::now();
-    match build(&opts.root, env) {
-        Ok((files, warnings)) => {
-            let pages = files.keys().filter(|p| p.ends_with(".html")).count();
-            *state.files.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(files);
-            *state.broken.write().unwrap_or_else(|p| p.into_inner()) = None;
-            let _ = state.events.send(Message::Reload);
-            if opts.verbose {
-                for w in &warnings {
-                    eprintln!(
-                        "{}",
-                        render_human(w, &crate::load::Inputs::default(), false)
-                    );
-                }
-                eprintln!(
-                    "Rebuilt {pages} pages in {:.0} ms",
-                    start.elapsed().as_secs_f64() * 1000.0
-                );
-            }
+    session.reload(changed);
+    let broken = |text: String| {
+        eprintln!("{text}");
+        eprintln!("Build failed: still serving the last good site");
+        *state.broken.write().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
+        let _ = state.events.send(Message::Broken(text));
+    };
+    let (rendered, warnings) = match session.build() {
+        Ok(r) => r,
+        Err(text) => return broken(text),
+    };
+    let snapshot = Arc::new(Snapshot::new(rendered));
+    let previous = state
+        .current
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .replace(snapshot.clone());
+    let was_broken = state
+        .broken
+        .write()
+        .unwrap_or_else(|p| p.into_inner())
+        .take()
+        .is_some();
+    let _ = state.events.send(Message::Reload);
+    let ready = start.elapsed();
+    // Every page, made now: it checks the whole site and fills the cache.
+    let checking = Instant::now();
+    let result = snapshot.rendered.produce(&|f| {
+        snapshot
+            .made
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(f.path, Arc::new(f.bytes));
+        Ok(())
+    });
+    let diags = result.unwrap_or_else(|d| vec![d]);
+    if diags.iter().any(Diagnostic::is_error) {
+        *state.current.write().unwrap_or_else(|p| p.into_inner()) = previous;
+        return broken(session.explain(&crate::diagnostic::finish(diags)));
+    }
+    if opts.verbose {
+        for w in warnings.iter().chain(&diags) {
+            eprintln!("{}", render_human(w, &session.inputs, false));
         }
-        Err(text) => {
-            eprintln!("{text}");
-            eprintln!("Build failed: still serving the last good site");
-            *state.broken.write().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
-            let _ = state.events.send(Message::Broken(text));
-        }
+        eprintln!(
+            "Rebuilt in {:.0} ms{}; made and checked {} pages in {:.0} ms",
+            ready.as_secs_f64() * 1000.0,
+            if was_broken { " (fixed)" } else { "" },
+            snapshot.rendered.pages(),
+            checking.elapsed().as_secs_f64() * 1000.0
+        );
     }
 }
 
@@ -349,13 +497,26 @@ fn inject(html: &[u8]) -> Vec<u8> {
 }
 
 async fn page(State(state): State<AppState>, uri: Uri) -> Response {
-    let files = state
-        .files
+    let Some(path) = resolve_path(uri.path()) else {
+        return (StatusCode::BAD_REQUEST, "bad path").into_response();
+    };
+    let current = state
+        .current
         .read()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
-    let Some(path) = resolve_path(uri.path()) else {
-        return (StatusCode::BAD_REQUEST, "bad path").into_response();
+    let Some(site) = current else {
+        // The site has never built: a page that shows the overlay and reloads once it does.
+        let body = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not built yet</title></head><body><p>The site has errors and has not built yet; see the terminal.</p><script src=\"/{LIVE_PATH}\"></script></body></html>"
+        );
+        let mut r = Response::new(Body::from(body));
+        *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        return r;
     };
     let respond = |status: StatusCode, path: &str, bytes: &[u8]| {
         let body = if path.ends_with(".html") {
@@ -373,12 +534,27 @@ async fn page(State(state): State<AppState>, uri: Uri) -> Response {
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         r
     };
-    if let Some(bytes) = files.get(&path) {
-        return respond(StatusCode::OK, &path, bytes);
+    // Making a page is CPU work: off the async threads.
+    let get = |site: Arc<Snapshot>, path: String| async move {
+        tokio::task::spawn_blocking(move || site.get(&path))
+            .await
+            .ok()
+            .flatten()
+    };
+    match get(site.clone(), path.clone()).await {
+        Some(Ok(bytes)) => return respond(StatusCode::OK, &path, &bytes),
+        Some(Err(diags)) => {
+            let text: Vec<String> = diags
+                .iter()
+                .map(|d| render_human(d, &crate::load::Inputs::default(), false))
+                .collect();
+            return (StatusCode::INTERNAL_SERVER_ERROR, text.join("\n")).into_response();
+        }
+        None => {}
     }
     // `/x` where `/x/` is a page: redirect, as static hosts do.
     let dir_index = format!("{path}/index.html");
-    if files.contains_key(&dir_index) {
+    if site.has(&dir_index) {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
         if let Ok(v) = HeaderValue::from_str(&format!("/{path}/")) {
@@ -386,9 +562,9 @@ async fn page(State(state): State<AppState>, uri: Uri) -> Response {
         }
         return r;
     }
-    match files.get("404.html") {
-        Some(bytes) => respond(StatusCode::NOT_FOUND, "404.html", bytes),
-        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+    match get(site, "404.html".into()).await {
+        Some(Ok(bytes)) => respond(StatusCode::NOT_FOUND, "404.html", &bytes),
+        _ => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }
 

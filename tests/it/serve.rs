@@ -201,3 +201,38 @@ fn new_adds_stubs_and_refuses_existing_or_bad_ids() {
     assert_eq!(site.run(&["new", "source", "Bad Id"]).code, 2);
     assert_eq!(site.run(&["new", "essay", "x"]).code, 2);
 }
+
+/// serve reads again only what changed: a new page appears, a removed one is gone, and a
+/// template mistake that only shows when pages are made (found by the check of every page that
+/// follows each rebuild) sends the diagnostics and puts the last good site back.
+#[test]
+fn serve_follows_added_and_removed_files_and_checks_every_page() {
+    let site = Site::from_fixture("valid");
+    let server = start(&site);
+    let mut events = open_events(server.port);
+    site.write(
+        "content/extra.md",
+        b"---\ntitle: Extra page\n---\nAdded while serving.\n",
+    );
+    assert!(wait_for_event(&mut events, "reload", Duration::from_secs(20)).is_some());
+    let (status, _, body) = get(server.port, "/extra/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Added while serving."));
+
+    std::fs::remove_file(site.path("content/extra.md")).unwrap();
+    assert!(wait_for_event(&mut events, "reload", Duration::from_secs(20)).is_some());
+    let (status, _, _) = get(server.port, "/extra/");
+    assert_eq!(status, 404);
+
+    // Only the finding template uses this variable: parse and resolve pass, a page fails.
+    site.write(
+        "templates/finding.html",
+        b"{% extends \"base.html\" %}{% block main %}{{ no_such_variable.x }}{% endblock %}",
+    );
+    let data =
+        wait_for_event(&mut events, "broken", Duration::from_secs(20)).expect("a broken event");
+    assert!(data.contains("error[template-undefined]"), "{data}");
+    let (status, _, body) = get(server.port, "/findings/staff-lead/");
+    assert_eq!(status, 200, "the last good site is served again");
+    assert!(body.contains("Most said staff lead."), "{body}");
+}
