@@ -144,6 +144,8 @@ const LIVE_JS: &str = r#"(function () {
     close.focus();
   }
   var source = new EventSource("/__evident/events");
+  // Marks the page once it listens, for tests (and for the curious, in the inspector).
+  source.addEventListener("open", function () { document.documentElement.dataset.evidentLive = "listening"; });
   source.addEventListener("reload", function () { hide(); location.reload(); });
   source.addEventListener("broken", function (e) { show(JSON.parse(e.data)); });
 })();
