@@ -56,7 +56,7 @@ def pages(n, out):
     write(f"{ev}/templates/page.html", "<!doctype html><html><head><title>{{ page.title }}</title></head><body><main>{{ content }}</main></body></html>")
     write(f"{ev}/templates/tags.html", "<!doctype html><html><body>{% for t in tags %}<a href=\"{{ t.url }}\">{{ t.name }}</a>{% endfor %}</body></html>")
     write(f"{ev}/templates/tag.html", "<!doctype html><html><body>{% for p in pages %}<a href=\"{{ p.url }}\">{{ p.title }}</a>{% endfor %}</body></html>")
-    write(f"{zo}/config.toml", 'base_url = "https://example.org/"\ntitle = "Bench"\nbuild_search_index = false\ngenerate_feeds = false\ntaxonomies = [{name = "tags"}]\n[markdown]\nhighlight_code = false\n')
+    write(f"{zo}/config.toml", 'base_url = "https://example.org/"\ntitle = "Bench"\nbuild_search_index = false\ngenerate_feeds = false\ntaxonomies = [{name = "tags"}]\n')
     write(f"{zo}/content/_index.md", "+++\ntitle = \"Bench\"\nsort_by = \"date\"\n+++\n")
     write(f"{zo}/templates/index.html", "<!doctype html><html><body><h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>")
     write(f"{zo}/templates/page.html", "<!doctype html><html><head><title>{{ page.title }}</title></head><body><main>{{ page.content | safe }}</main></body></html>")

@@ -181,17 +181,20 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
     let skip = skip.and_then(|s| s.canonicalize().ok());
 
     // Walk first (in order), then read the files in parallel: reading is most of the time.
-    let mut files: Vec<PathBuf> = ["site.yaml", crate::permalinks::MANIFEST]
+    // Each file, and whether it is a link (only links can lead outside the site, so only they are
+    // resolved: resolving every path costs a system call per folder level per file).
+    let mut files: Vec<(PathBuf, bool)> = ["site.yaml", crate::permalinks::MANIFEST]
         .iter()
         .map(|name| root.join(name))
         .filter(|file| file.exists())
+        .map(|file| (file, true))
         .collect();
     for folder in SITE_FOLDERS {
         let dir = root.join(folder);
         if !dir.exists() {
             continue;
         }
-        let walker = WalkDir::new(&dir)
+        let mut walker = WalkDir::new(&dir)
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
@@ -202,9 +205,26 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
                 });
                 !hidden && !skipped
             });
-        for entry in walker {
+        while let Some(entry) = walker.next() {
             match entry {
-                Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+                Ok(e) if e.file_type().is_file() => {
+                    let link = e.path_is_symlink() || e.depth() == 0;
+                    files.push((e.into_path(), link));
+                }
+                Ok(e) if e.path_is_symlink() || e.depth() == 0 => {
+                    // A linked folder: everything below it is inside the site only if it is.
+                    match e.path().canonicalize() {
+                        Ok(real) if real.starts_with(&canonical_root) => {}
+                        Ok(real) => {
+                            diags.push(outside(&relative(root, e.path()), &real));
+                            walker.skip_current_dir();
+                        }
+                        Err(err) => {
+                            diags.push(unreadable(&relative(root, e.path()), &err));
+                            walker.skip_current_dir();
+                        }
+                    }
+                }
                 Ok(_) => {}
                 Err(e) => diags.push(walk_error(root, &e)),
             }
@@ -212,7 +232,7 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
     }
     let read: Vec<Result<(PathBuf, Contents), Diagnostic>> = files
         .par_iter()
-        .map(|file| read_one(root, &canonical_root, file))
+        .map(|(file, link)| read_one(root, &canonical_root, file, *link))
         .collect();
     for r in read {
         match r {
@@ -292,7 +312,7 @@ pub fn reload(
             Vec::new()
         };
         for f in files {
-            match read_one(root, &canonical_root, &f) {
+            match read_one(root, &canonical_root, &f, true) {
                 Ok((rel, contents)) => {
                     inputs.files.insert(rel, contents);
                 }
@@ -329,33 +349,40 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
         .help("check that the file exists and that you may read it")
 }
 
+fn outside(rel: &Path, real: &Path) -> Diagnostic {
+    Diagnostic::error(
+        "outside-site",
+        format!(
+            "this path is a link to {}, outside the site folder",
+            real.display()
+        ),
+    )
+    .in_file(rel)
+    .help("evident reads nothing outside the site; copy the file into the site instead")
+}
+
+fn unreadable(rel: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error("unreadable-file", format!("cannot read this path: {e}"))
+        .in_file(rel)
+        .help("check that the file exists and that you may read it")
+}
+
+/// Reads one file. `link`: the path may be a link, so check where it leads.
 fn read_one(
     root: &Path,
     canonical_root: &Path,
     path: &Path,
+    link: bool,
 ) -> Result<(PathBuf, Contents), Diagnostic> {
     let rel = relative(root, path);
-    let real = match path.canonicalize() {
-        Ok(real) if !real.starts_with(canonical_root) => {
-            return Err(Diagnostic::error(
-                "outside-site",
-                format!(
-                    "this file is a link to {}, outside the site folder",
-                    real.display()
-                ),
-            )
-            .in_file(rel)
-            .help("evident reads nothing outside the site; copy the file into the site instead"));
+    let real = if link {
+        match path.canonicalize() {
+            Ok(real) if !real.starts_with(canonical_root) => return Err(outside(&rel, &real)),
+            Err(e) => return Err(unreadable(&rel, &e)),
+            Ok(real) => real,
         }
-        Err(e) => {
-            return Err(Diagnostic::error(
-                "unreadable-file",
-                format!("cannot read this file: {e}"),
-            )
-            .in_file(rel)
-            .help("check that the file exists and that you may read it"));
-        }
-        Ok(real) => real,
+    } else {
+        path.to_path_buf()
     };
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > MAX_FILE_BYTES {

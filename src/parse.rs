@@ -655,10 +655,12 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
     };
     let body_text = &text[body..];
     let Scan { anchors, links, .. } = scan(body_text);
+    // Positions in one pass over the text (links come in order), not one pass per link.
+    let mut lines = LineCounter::new(text);
     let links = links
         .into_iter()
         .map(|l| RawLink {
-            position: Position::of_offset(text, body + l.offset).with_len(l.len),
+            position: lines.position(body + l.offset).with_len(l.len),
             dest: l.dest,
         })
         .collect();
@@ -677,6 +679,41 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
         links,
     });
     true
+}
+
+/// Whole-file positions of offsets asked for in increasing order, counted incrementally (an
+/// offset before the last one asked for is counted from the start again).
+struct LineCounter<'a> {
+    text: &'a str,
+    at: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            text,
+            at: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    fn position(&mut self, offset: usize) -> Position {
+        if offset < self.at || offset > self.text.len() || !self.text.is_char_boundary(offset) {
+            return Position::of_offset(self.text, offset);
+        }
+        for (i, b) in self.text.as_bytes()[self.at..offset].iter().enumerate() {
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = self.at + i + 1;
+            }
+        }
+        self.at = offset;
+        let column = self.text[self.line_start..offset].chars().count() + 1;
+        Position::new(self.line, u32::try_from(column).unwrap_or(u32::MAX))
+    }
 }
 
 /// Splits `---\nyaml\n---\nbody`. Returns the YAML, the line it starts on, and the byte offset of
@@ -806,6 +843,19 @@ fn record_file<T: for<'de> Deserialize<'de>>(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn line_counter_agrees_with_counting_from_the_start() {
+        let text = "a\nbé c\n\nd [x](y) é\n[z](w)";
+        let mut c = LineCounter::new(text);
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for &o in offsets.iter().chain(offsets.iter().rev().take(3)) {
+            assert_eq!(c.position(o), Position::of_offset(text, o), "offset {o}");
+        }
+    }
+
     use super::*;
 
     #[test]

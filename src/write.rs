@@ -9,6 +9,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
 use crate::render::{OutputFile, Sink};
 
@@ -112,16 +114,31 @@ pub fn write(
 
 fn make_folders(tmp: &Path, paths: &[&str]) -> Result<(), Diagnostic> {
     fs::create_dir_all(tmp).map_err(|e| io_error(tmp, "cannot create", &e))?;
+    // Every folder a file is in, and every folder above those.
     let mut dirs: Vec<&Path> = paths
         .iter()
         .filter_map(|p| Path::new(p).parent())
+        .flat_map(Path::ancestors)
         .filter(|p| !p.as_os_str().is_empty())
         .collect();
     dirs.sort_unstable();
     dirs.dedup();
-    for d in dirs {
-        let d = tmp.join(d);
-        fs::create_dir_all(&d).map_err(|e| io_error(&d, "cannot create", &e))?;
+    // Level by level, each level in parallel: a site of 10,000 pages has 10,000 folders, and
+    // making them one by one is a tenth of the build.
+    let depth = |d: &&Path| d.components().count();
+    let deepest = dirs.iter().map(depth).max().unwrap_or(0);
+    for level in 1..=deepest {
+        dirs.par_iter()
+            .filter(|d| depth(d) == level)
+            .try_for_each(|d| {
+                let d = tmp.join(d);
+                match fs::create_dir(&d) {
+                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                        Err(io_error(&d, "cannot create", &e))
+                    }
+                    _ => Ok(()),
+                }
+            })?;
     }
     Ok(())
 }

@@ -251,6 +251,16 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "linked-folder-out-of-site",
+            code: 1,
+            expect: "content/linked: error[outside-site]",
+            make: |s| {
+                let outside = tempfile::tempdir().unwrap().keep();
+                fs::write(outside.join("page.md"), "---\ntitle: Out\n---\n").unwrap();
+                std::os::unix::fs::symlink(&outside, s.path("content/linked")).unwrap();
+            },
+        },
+        Case {
             name: "unclosed-front-matter",
             code: 1,
             expect: "content/about.md:1:1: error[unclosed-front-matter]",
