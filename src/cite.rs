@@ -26,6 +26,7 @@ use hayagriva::citationberg::{
     FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, LocaleFile,
     TextDecoration, VerticalAlign,
 };
+use hayagriva::lang::{Case, SentenceCase, TitleCase};
 use hayagriva::{
     BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest,
     ElemChild, ElemChildren, Formatting, LocatorPayload, SpecificLocator,
@@ -163,22 +164,77 @@ pub fn cite_with_locator(source: &Source, locator: &str) -> (Vec<Citation>, bool
 /// Formatting a citation through the CSL engine costs about a quarter of a millisecond per style;
 /// a site with 10,000 findings needs 100,000 of them. Findings of one source differ only in the
 /// locator, and pages of one site only in title and URL, so [`Citer`] formats each style once
-/// with placeholders and fills them in per finding. It does so only where that is provably the
-/// same as formatting afresh: the placeholder came out of the engine verbatim (no case change,
-/// no shortening), and the value put in its place is plain text the engine would not have
-/// changed either (no quotes, no closing punctuation, no colon, no doubled spaces). Anything else
-/// is formatted afresh, style by style. Tests compare both ways.
-const SLOT_TITLE: &str = "qzxtitle";
-const SLOT_URL: &str = "https://qzx.invalid/qzxurl/";
-const SLOT_LOCATOR: &str = "qzxlocator";
+/// with placeholders (probes) and fills them in per finding. It does so only where that is the
+/// same as formatting afresh:
+///
+/// - each probe came out of the engine whole, either as written or changed by one of
+///   hayagriva's own case transforms ([`Case`]; APA, Chicago and MLA title-case a page's title),
+///   and the fill applies the same transform to the value (when the probe fits several
+///   transforms, they must agree on the value);
+/// - the value is plain text the engine treats as the probe: no quotes, no closing punctuation
+///   that could merge with the style's own, no doubled spaces, no range a style could reformat.
+///
+/// Anything else is formatted afresh, style by style. Tests compare both ways on values chosen to
+/// trip it. The title probe has small words first and last, a colon and one capitalised word, so
+/// that each transform shows itself and no two are mistaken for each other.
+const PROBE_TITLE: &str = "a Qzxone of the qzxtwo: an qzxthree and the";
+const PROBE_URL: &str = "https://qzx.invalid/qzxurl/";
+const PROBE_LOCATOR: &str = "qzxLocator";
 
-/// One style's citation with placeholders, when the engine kept them verbatim.
-type Template = Option<Citation>;
+/// Case transforms a style may apply to a value, as hayagriva applies them. In a quoted title
+/// (Chicago, MLA) hayagriva's title case also capitalises the last word.
+fn cases() -> [Case; 8] {
+    [
+        Case::NoTransform,
+        Case::Title(TitleCase::default()),
+        Case::Title({
+            let mut t = TitleCase::default();
+            t.always_capitalize_last_word = true;
+            t
+        }),
+        Case::Sentence(SentenceCase::default()),
+        Case::FirstUpper,
+        Case::Uppercase,
+        Case::Lowercase,
+        Case::AllUpper,
+    ]
+}
 
-/// Every style's template, in [`Style::ALL`] order.
-type Templates = Vec<(Style, Template)>;
+/// One field of a citation with its probes taken out: the text between them, and for each gap
+/// the slot it is for and the transforms that fit what the engine printed.
+#[derive(Clone, Debug)]
+struct Field {
+    parts: Vec<String>,
+    gaps: Vec<(usize, Vec<Case>)>,
+}
 
-/// Whether a URL may replace the URL placeholder: printed as is by every style.
+/// One style's citation with its probes taken out, when the engine kept them whole.
+#[derive(Clone, Debug)]
+struct Template {
+    style: Style,
+    /// html, text, in-text.
+    fields: [Field; 3],
+}
+
+/// Every style's template (or `None`), in [`Style::ALL`] order.
+type Templates = Vec<(Style, Option<Template>)>;
+
+/// A probe, how it may be changed (`true`: case transforms), and what a value must be.
+type Probe = (&'static str, bool, fn(&str) -> bool);
+
+const TITLE: Probe = (PROBE_TITLE, true, plain_title);
+const URL: Probe = (PROBE_URL, false, plain_url);
+const LOCATOR: Probe = (PROBE_LOCATOR, true, plain_value);
+
+/// A title may also have hyphens between words (a locator may not: `165-7` is a page range that
+/// some styles rewrite).
+fn plain_title(value: &str) -> bool {
+    plain_value(&value.replace(['-', '–'], " "))
+        && !value.contains(" -")
+        && !value.contains("- ")
+}
+
+/// Whether a URL may take the URL probe's place: printed as is by every style.
 fn plain_url(value: &str) -> bool {
     value.starts_with("http")
         && value
@@ -187,63 +243,135 @@ fn plain_url(value: &str) -> bool {
         && !value.contains("qzx")
 }
 
-/// Whether text may replace a title or locator placeholder without the engine having treated it
+/// Whether text may take a title or locator probe's place without the engine treating it
 /// differently.
 fn plain_value(value: &str) -> bool {
     !value.is_empty()
-        && !value.contains("qzx")
+        && !value.to_lowercase().contains("qzx")
         && !value.contains("  ")
         && value.trim() == value
         && value.chars().all(|c| {
             // Inner `.`, `:`, `?` and `!` are printed as is; at the end they could merge with
             // the style's own punctuation, which the last-character test below excludes.
-            c.is_alphanumeric() || " %—–-,()/+#&.:?!".contains(c)
+            c.is_alphanumeric() || " %—,()/+#&.:?!".contains(c)
         })
-        && value.chars().last().is_some_and(|c| c.is_alphanumeric() || c == '%' || c == ')')
+        && value
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '%' || c == ')')
         && value.chars().next().is_some_and(|c| c.is_alphanumeric())
-        // Page ranges are re-formatted by some styles (`165-7`, `165–167`).
-        && !value.contains(['-', '–'])
 }
 
-/// The templates' placeholders came out verbatim: every `qzx` in the output is a whole slot.
-fn kept(c: &Citation, slots: &[&str]) -> bool {
-    [&c.html, &c.text, &c.in_text].iter().all(|field| {
-        let mut rest = field.to_string();
-        for s in slots {
-            rest = rest.replace(&escape_html(s), "").replace(s, "");
+/// Takes the probes out of one field; `None` if any trace of a probe is left (it was shortened,
+/// split or changed in a way no transform explains).
+fn field(text: &str, probes: &[Probe], html: bool) -> Option<Field> {
+    let enc = |s: &str| if html { escape_html(s) } else { s.to_string() };
+    // How each probe looks in this field, if it is there: the first transform whose output is in
+    // the text, and every transform with that same output.
+    let mut looks: Vec<(usize, String, Vec<Case>)> = Vec::new();
+    for (slot, (probe, transforms, _)) in probes.iter().enumerate() {
+        let allowed: Vec<Case> = if *transforms {
+            cases().to_vec()
+        } else {
+            vec![Case::NoTransform]
+        };
+        let Some(shown) = allowed
+            .iter()
+            .map(|c| enc(&c.transform(probe)))
+            .find(|shown| text.contains(shown.as_str()))
+        else {
+            continue;
+        };
+        let fits = allowed
+            .iter()
+            .copied()
+            .filter(|c| enc(&c.transform(probe)) == shown)
+            .collect();
+        looks.push((slot, shown, fits));
+    }
+    let mut parts = Vec::new();
+    let mut gaps = Vec::new();
+    let mut current = String::new();
+    let mut rest = text;
+    'scan: while let Some(c) = rest.chars().next() {
+        for (slot, shown, fits) in &looks {
+            if let Some(after) = rest.strip_prefix(shown.as_str()) {
+                parts.push(std::mem::take(&mut current));
+                gaps.push((*slot, fits.clone()));
+                rest = after;
+                continue 'scan;
+            }
         }
-        !rest.to_lowercase().contains("qzx")
+        current.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    parts.push(current);
+    if parts.iter().any(|p| p.to_lowercase().contains("qzx")) {
+        return None;
+    }
+    Some(Field { parts, gaps })
+}
+
+fn template(c: &Citation, probes: &[Probe]) -> Option<Template> {
+    Some(Template {
+        style: c.style,
+        fields: [
+            field(&c.html, probes, true)?,
+            field(&c.text, probes, false)?,
+            field(&c.in_text, probes, false)?,
+        ],
     })
 }
 
-/// A placeholder, the value for it, and the test that the value is plain enough to put in.
-type Slot<'a> = (&'a str, &'a str, fn(&str) -> bool);
-
-fn fill(c: &Citation, slots: &[Slot]) -> Citation {
-    let (mut html, mut text, mut in_text) = (c.html.clone(), c.text.clone(), c.in_text.clone());
-    for (slot, value, _) in slots {
-        html = html.replace(&escape_html(slot), &escape_html(value));
-        text = text.replace(slot, value);
-        in_text = in_text.replace(slot, value);
+/// Fills a template with `values` (one per probe); `None` when the transforms that fit a probe
+/// disagree on a value.
+fn fill(t: &Template, values: &[&str]) -> Option<Citation> {
+    let mut out = Vec::with_capacity(3);
+    for (i, f) in t.fields.iter().enumerate() {
+        let mut s = String::new();
+        for (k, part) in f.parts.iter().enumerate() {
+            s.push_str(part);
+            if let Some((slot, fits)) = f.gaps.get(k) {
+                let value = values.get(*slot)?;
+                let mut shown = fits.iter().map(|c| c.transform(value));
+                let first = shown.next()?;
+                if shown.any(|other| other != first) {
+                    return None;
+                }
+                s.push_str(&if i == 0 { escape_html(&first) } else { first });
+            }
+        }
+        out.push(s);
     }
-    Citation {
-        style: c.style,
+    let [html, text, in_text]: [String; 3] = out.try_into().ok()?;
+    Some(Citation {
+        style: t.style,
         html,
         text,
         in_text,
-    }
+    })
 }
 
 /// Fills `templates` where they are usable, and formats the other styles afresh.
 fn fill_or_render(
-    templates: &[(Style, Template)],
-    slots: &[Slot],
+    templates: &Templates,
+    probes: &[Probe],
+    values: &[&str],
     fresh: impl Fn(&[Style]) -> Vec<Citation>,
 ) -> Vec<Citation> {
-    let usable = slots.iter().all(|(_, v, plain)| plain(v));
-    let missing: Vec<Style> = templates
+    let usable = probes.iter().zip(values).all(|((_, _, plain), v)| plain(v));
+    let filled: Vec<(Style, Option<Citation>)> = templates
         .iter()
-        .filter(|(_, t)| !usable || t.is_none())
+        .map(|(style, t)| {
+            (
+                *style,
+                t.as_ref().filter(|_| usable).and_then(|t| fill(t, values)),
+            )
+        })
+        .collect();
+    let missing: Vec<Style> = filled
+        .iter()
+        .filter(|(_, c)| c.is_none())
         .map(|(s, _)| *s)
         .collect();
     let mut fresh = if missing.is_empty() {
@@ -252,20 +380,13 @@ fn fill_or_render(
         fresh(&missing)
     }
     .into_iter();
-    templates
-        .iter()
-        .filter_map(|(style, t)| match t {
-            Some(t) if usable => Some(fill(t, slots)),
-            _ => fresh.next().filter(|c| c.style == *style),
-        })
+    filled
+        .into_iter()
+        .filter_map(|(style, c)| c.or_else(|| fresh.next().filter(|c| c.style == style)))
         .collect()
 }
 
-fn templates(
-    item: &Json,
-    locator: Option<&(Locator, String)>,
-    slots: &[&str],
-) -> Vec<(Style, Template)> {
+fn templates(item: &Json, locator: Option<&(Locator, String)>, probes: &[Probe]) -> Templates {
     let made = render_styles(item, locator, &Style::ALL);
     Style::ALL
         .iter()
@@ -273,8 +394,7 @@ fn templates(
             let t = made
                 .iter()
                 .find(|c| c.style == *s)
-                .filter(|c| kept(c, slots))
-                .cloned();
+                .and_then(|c| template(c, probes));
             (*s, t)
         })
         .collect()
@@ -305,12 +425,12 @@ impl Citer {
     pub fn new(site: &WebPage) -> Self {
         let page = WebPage {
             id: "qzxid".into(),
-            title: SLOT_TITLE.into(),
-            url: SLOT_URL.into(),
+            title: PROBE_TITLE.into(),
+            url: PROBE_URL.into(),
             ..site.clone()
         };
         Citer {
-            page_templates: templates(&page_item(&page), None, &[SLOT_TITLE, SLOT_URL]),
+            page_templates: templates(&page_item(&page), None, &[TITLE, URL]),
             page,
             locators: Default::default(),
             kept_pages: None,
@@ -400,10 +520,8 @@ impl Citer {
         }
         fill_or_render(
             &self.page_templates,
-            &[
-                (SLOT_TITLE, &page.title, plain_value),
-                (SLOT_URL, &page.url, plain_url),
-            ],
+            &[TITLE, URL],
+            &[&page.title, &page.url],
             |only| render_styles(&page_item(page), None, only),
         )
     }
@@ -422,21 +540,16 @@ impl Citer {
             .get(&key)
             .cloned();
         let templates = cached.unwrap_or_else(|| {
-            let t = templates(
-                &item,
-                Some(&(kind, SLOT_LOCATOR.to_string())),
-                &[SLOT_LOCATOR],
-            );
+            let t = templates(&item, Some(&(kind, PROBE_LOCATOR.to_string())), &[LOCATOR]);
             self.locators
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .insert(key, t.clone());
             t
         });
-        let citations =
-            fill_or_render(&templates, &[(SLOT_LOCATOR, &value, plain_value)], |only| {
-                render_styles(&item, Some(&(kind, value.clone())), only)
-            });
+        let citations = fill_or_render(&templates, &[LOCATOR], &[&value], |only| {
+            render_styles(&item, Some(&(kind, value.clone())), only)
+        });
         (citations, true)
     }
 }
