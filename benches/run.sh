@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Times whole-process builds of the benchmark corpora: evident, the pulldown-cmark floor (1 and 2
-# threads), and Hugo and Zola when installed (HUGO=/path, ZOLA=/path, or on PATH). Each measured
-# build writes into its own new folder and nothing is deleted between runs (this disk is slow to
-# create files right after deleting many). Prints a Markdown table: median wall time of RUNS runs
-# after a warm-up, median CPU time (user+sys), peak RSS, pages per second, and the ratio to the
-# 2-thread floor.
+# Times whole-process builds of the benchmark corpora: evident (pages and evidence corpora), the
+# pulldown-cmark floor (1 and 2 threads), and Hugo and Zola when installed (HUGO=/path, ZOLA=/path,
+# or on PATH). Each measured build writes into its own new folder and nothing is deleted between
+# runs (this disk is slow to create files right after deleting many). Prints a Markdown table:
+# median wall and CPU time of RUNS runs after a warm-up, the largest peak RSS, pages per second,
+# time per page, and the ratios to the 2-thread floor, Hugo and Zola measured in the same run.
+# Then, for each N in SERVE_AT (default 10000), the incremental rebuild in `evident serve`
+# (benches/serve_edit.py: save one finding, time until its new page is served; median of 20).
 #
 # usage: benches/run.sh [N ...]          (default: 1000 10000; RUNS=5)
 set -euo pipefail
@@ -12,6 +14,7 @@ cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+serve_at=${SERVE_AT:-10000}
 work=${BENCH_DIR:-$(mktemp -d /tmp/evident-bench.XXXXXX)}
 cargo build --release --quiet
 (cd benches/floor && cargo build --release --quiet)
@@ -28,12 +31,16 @@ measure() {
   for i in $(seq 0 "$runs"); do
     local out
     out=$(mktemp -d "$work/out/XXXXXX")
+    rmdir "$out" # a new folder each time, made by the program itself
     local cmd=("${@//\{OUT\}/$out}")
-    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "${cmd[@]}" >/dev/null 2>"$work/err" || { cat "$work/err"; return 1; }
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "${cmd[@]}" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; return 1; }
     [ "$i" -eq 0 ] && continue
     read -r wall user sys maxrss <"$work/time"
-    walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc)"); rss+=("$maxrss")
+    walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc | sed 's/^\./0./')"); rss+=("$maxrss")
   done
+  # The outputs of large corpora fill the disk: removed once all runs of this build are timed,
+  # then a pause, since this disk creates files slowly right after deleting many.
+  rm -rf "$work/out"/* && sync && sleep "${PAUSE:-10}"
   local med_wall med_cpu med_rss
   med_wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   med_cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
@@ -41,28 +48,61 @@ measure() {
   echo "$label|$pages|$med_wall|$med_cpu|$((med_rss / 1024))"
 }
 
+hugo_version=$([ -n "$hugo" ] && "$hugo" version | grep -o 'v[0-9][0-9.]*' | head -n 1 || true)
+zola_version=$([ -n "$zola" ] && "$zola" --version | grep -o '[0-9][0-9.]*' | head -n 1 || true)
 rows=()
+serve_lines=()
 for n in "${sizes[@]}"; do
-  python3 benches/corpus.py pages "$n" "$work/pages-$n"
-  python3 benches/corpus.py evidence "$n" "$work/evidence-$n"
-  rows+=("$(RAYON_NUM_THREADS=1 measure "floor, 1 thread (pages $n)" "$n" "$floor" "$work/pages-$n/evident" "{OUT}")")
-  rows+=("$(RAYON_NUM_THREADS=2 measure "floor, 2 threads (pages $n)" "$n" "$floor" "$work/pages-$n/evident" "{OUT}")")
-  rows+=("$(measure "evident (pages $n)" "$n" "$evident" --quiet --root "$work/pages-$n/evident" build --output "{OUT}")")
-  [ -n "$hugo" ] && rows+=("$(measure "Hugo (pages $n)" "$n" "$hugo" --quiet -s "$work/pages-$n/hugo" -d "{OUT}")")
-  [ -n "$zola" ] && rows+=("$(measure "Zola (pages $n)" "$n" "$zola" --root "$work/pages-$n/zola" build --output-dir "{OUT}")")
-  rows+=("$(measure "evident (evidence $n findings)" "$n" "$evident" --quiet --root "$work/evidence-$n/evident" build --output "{OUT}")")
+  [ -d "$work/pages-$n" ] || python3 benches/corpus.py pages "$n" "$work/pages-$n"
+  [ -d "$work/evidence-$n" ] || python3 benches/corpus.py evidence "$n" "$work/evidence-$n"
+  # Pages each build writes (the corpus's pages plus each generator's own index and tag pages)
+  # differ a little; "pages" below is N, so that per-page figures compare the same work.
+  rows+=("$(RAYON_NUM_THREADS=1 measure "floor, 1 thread|pages" "$n" "$floor" "$work/pages-$n/evident" "{OUT}")")
+  rows+=("$(RAYON_NUM_THREADS=2 measure "floor, 2 threads|pages" "$n" "$floor" "$work/pages-$n/evident" "{OUT}")")
+  rows+=("$(measure "evident|pages" "$n" "$evident" --quiet --root "$work/pages-$n/evident" build --output "{OUT}")")
+  [ -n "$hugo" ] && rows+=("$(measure "Hugo $hugo_version|pages" "$n" "$hugo" --quiet -s "$work/pages-$n/hugo" -d "{OUT}")")
+  [ -n "$zola" ] && rows+=("$(measure "Zola $zola_version|pages" "$n" "$zola" --root "$work/pages-$n/zola" build --output-dir "{OUT}")")
+  rows+=("$(measure "evident|evidence" "$n" "$evident" --quiet --root "$work/evidence-$n/evident" build --output "{OUT}")")
+  for s in $serve_at; do
+    if [ "$s" = "$n" ]; then
+      serve_lines+=("N = $n, evidence corpus: $(SETTLE=${SETTLE:-4} python3 benches/serve_edit.py "$evident" "$work/evidence-$n/evident" 20)")
+    fi
+  done
 done
 
 echo
 echo "Machine: $(nproc) cores; $runs runs after a warm-up; medians; peak RSS is the largest run's."
 echo
-echo "| build | pages | wall (s) | CPU (s) | peak RSS (MiB) | pages/s | × 2-thread floor |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-floor_wall=""
+echo "| build | corpus | N | wall (s) | CPU (s) | peak RSS (MiB) | pages/s | µs per page | × 2-thread floor | × Hugo | × Zola |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+declare -A floor_wall hugo_wall zola_wall
 for r in "${rows[@]}"; do
-  IFS='|' read -r label pages wall cpu rss <<<"$r"
-  case "$label" in "floor, 2 threads"*) floor_wall=$wall ;; esac
-  ratio=$( [ -n "$floor_wall" ] && echo "scale=2; $wall / $floor_wall" | bc || echo "–")
-  pps=$(echo "scale=0; $pages / $wall" | bc)
-  echo "| $label | $pages | $wall | $cpu | $rss | $pps | $ratio |"
+  IFS='|' read -r label corpus pages wall cpu rss <<<"$r"
+  case "$label" in
+    "floor, 2 threads") floor_wall[$pages]=$wall ;;
+    Hugo*) hugo_wall[$pages]=$wall ;;
+    Zola*) zola_wall[$pages]=$wall ;;
+  esac
 done
+ratio() { [ -n "${2:-}" ] && echo "scale=2; $1 / $2" | bc | sed 's/^\./0./' || echo "–"; }
+for r in "${rows[@]}"; do
+  IFS='|' read -r label corpus pages wall cpu rss <<<"$r"
+  pps=$(echo "scale=0; $pages / $wall" | bc)
+  us=$(echo "scale=0; $wall * 1000000 / $pages" | bc)
+  to_floor=–; to_hugo=–; to_zola=–
+  if [ "$corpus" = pages ] && [ "${label#floor}" = "$label" ]; then
+    to_floor=$(ratio "$wall" "${floor_wall[$pages]:-}")
+    [ "${label#Hugo}" = "$label" ] && to_hugo=$(ratio "$wall" "${hugo_wall[$pages]:-}")
+    [ "${label#Zola}" = "$label" ] && to_zola=$(ratio "$wall" "${zola_wall[$pages]:-}")
+  fi
+  echo "| $label | $corpus | $pages | $wall | $cpu | $rss | $pps | $us | $to_floor | $to_hugo | $to_zola |"
+done
+echo
+for r in "${rows[@]}"; do
+  IFS='|' read -r label corpus pages wall cpu rss <<<"$r"
+  [ "$label" = evident ] || continue
+  if [ "$corpus" = pages ]; then pages_wall=$wall; else
+    echo "- evidence corpus ÷ pages corpus, N = $pages: $(ratio "$wall" "$pages_wall")×"
+  fi
+done
+for l in "${serve_lines[@]+"${serve_lines[@]}"}"; do echo "- serve, $l"; done
