@@ -27,6 +27,8 @@ mkdir -p "$work/out"
 # measure LABEL PAGES CMD...: runs CMD (with {OUT} replaced by a new folder) warm-up + RUNS times.
 measure() {
   local label=$1 pages=$2; shift 2
+  local runs=$runs
+  [ "$pages" -ge 50000 ] && runs=${RUNS_LARGE:-$runs}
   local walls=() cpus=() rss=()
   for i in $(seq 0 "$runs"); do
     local out
@@ -38,14 +40,12 @@ measure() {
     read -r wall user sys maxrss <"$work/time"
     walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc | sed 's/^\./0./')"); rss+=("$maxrss")
   done
-  # The outputs of large corpora fill the disk: removed once all runs of this build are timed,
-  # then a pause, since this disk creates files slowly right after deleting many.
-  rm -rf "$work/out"/* && sync && sleep "${PAUSE:-10}"
+  echo "$label, N = $pages: done" >&2
   local med_wall med_cpu med_rss
   med_wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   med_cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   med_rss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -n 1)
-  echo "$label|$pages|$med_wall|$med_cpu|$((med_rss / 1024))"
+  echo "$label|$pages|$med_wall|$med_cpu|$((med_rss / 1024))|$runs"
 }
 
 hugo_version=$([ -n "$hugo" ] && "$hugo" version | grep -o 'v[0-9][0-9.]*' | head -n 1 || true)
@@ -71,13 +71,13 @@ for n in "${sizes[@]}"; do
 done
 
 echo
-echo "Machine: $(nproc) cores; $runs runs after a warm-up; medians; peak RSS is the largest run's."
+echo "Machine: $(nproc) cores; each build run once to warm up, then \"runs\" times; medians; peak RSS is the largest run's."
 echo
-echo "| build | corpus | N | wall (s) | CPU (s) | peak RSS (MiB) | pages/s | µs per page | × 2-thread floor | × Hugo | × Zola |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| build | corpus | N | runs | wall (s) | CPU (s) | peak RSS (MiB) | pages/s | µs per page | × 2-thread floor | × Hugo | × Zola |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 declare -A floor_wall hugo_wall zola_wall
 for r in "${rows[@]}"; do
-  IFS='|' read -r label corpus pages wall cpu rss <<<"$r"
+  IFS='|' read -r label corpus pages wall cpu rss _ <<<"$r"
   case "$label" in
     "floor, 2 threads") floor_wall[$pages]=$wall ;;
     Hugo*) hugo_wall[$pages]=$wall ;;
@@ -86,7 +86,7 @@ for r in "${rows[@]}"; do
 done
 ratio() { [ -n "${2:-}" ] && echo "scale=2; $1 / $2" | bc | sed 's/^\./0./' || echo "–"; }
 for r in "${rows[@]}"; do
-  IFS='|' read -r label corpus pages wall cpu rss <<<"$r"
+  IFS='|' read -r label corpus pages wall cpu rss nruns <<<"$r"
   pps=$(echo "scale=0; $pages / $wall" | bc)
   us=$(echo "scale=0; $wall * 1000000 / $pages" | bc)
   to_floor=–; to_hugo=–; to_zola=–
@@ -95,11 +95,11 @@ for r in "${rows[@]}"; do
     [ "${label#Hugo}" = "$label" ] && to_hugo=$(ratio "$wall" "${hugo_wall[$pages]:-}")
     [ "${label#Zola}" = "$label" ] && to_zola=$(ratio "$wall" "${zola_wall[$pages]:-}")
   fi
-  echo "| $label | $corpus | $pages | $wall | $cpu | $rss | $pps | $us | $to_floor | $to_hugo | $to_zola |"
+  echo "| $label | $corpus | $pages | $nruns | $wall | $cpu | $rss | $pps | $us | $to_floor | $to_hugo | $to_zola |"
 done
 echo
 for r in "${rows[@]}"; do
-  IFS='|' read -r label corpus pages wall cpu rss <<<"$r"
+  IFS='|' read -r label corpus pages wall cpu rss _ <<<"$r"
   [ "$label" = evident ] || continue
   if [ "$corpus" = pages ]; then pages_wall=$wall; else
     echo "- evidence corpus ÷ pages corpus, N = $pages: $(ratio "$wall" "$pages_wall")×"

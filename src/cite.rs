@@ -229,9 +229,7 @@ const LOCATOR: Probe = (PROBE_LOCATOR, true, plain_value);
 /// A title may also have hyphens between words (a locator may not: `165-7` is a page range that
 /// some styles rewrite).
 fn plain_title(value: &str) -> bool {
-    plain_value(&value.replace(['-', '–'], " "))
-        && !value.contains(" -")
-        && !value.contains("- ")
+    plain_value(&value.replace(['-', '–'], " ")) && !value.contains(" -") && !value.contains("- ")
 }
 
 /// Whether a URL may take the URL probe's place: printed as is by every style.
