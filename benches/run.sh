@@ -8,7 +8,10 @@
 # Then, for each N in SERVE_AT (default 10000), the incremental rebuild in `evident serve`
 # (benches/serve_edit.py: save one finding, time until its new page is served; median of 20).
 #
-# usage: benches/run.sh [N ...]          (default: 1000 10000; RUNS=5)
+# usage: benches/run.sh [N ...]          (default: 1000 10000)
+# environment: RUNS (default 5), RUNS_LARGE (runs for N >= 50000; default RUNS), SERVE_AT (sizes
+# to time serve at; default 10000), SETTLE (seconds serve_edit.py waits after the first build),
+# HUGO, ZOLA (binaries), BENCH_DIR (where corpora and outputs go; default a new temp folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
