@@ -257,14 +257,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
             .iter()
             .any(|d| d.is_error() || (opts.deny_warnings && d.severity == Severity::Warning))
     };
-    let paths: Vec<String> = rendered.paths().into_iter().map(str::to_string).collect();
+    let paths = rendered.paths();
     let pages = rendered.pages();
     let mut written = false;
     let t = Instant::now();
     match (&opts.output, fails(&diags)) {
         (Some(out), false) => {
             progress("writing");
-            let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
             let result = write::write(out, &paths, |sink| rendered.produce(sink), |d| fails(d))
                 .map_err(Fatal)?;
             diags.extend(result.diagnostics);
@@ -275,10 +274,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         // are found in the same run, and then dropped.
         _ => {
             progress("checking pages");
-            match rendered.produce(&|_| Ok(())) {
-                Ok(d) => diags.extend(d),
-                Err(d) => diags.push(d),
-            }
+            diags.extend(rendered.check());
             timings.push(("pages", t.elapsed()));
         }
     }
@@ -325,11 +321,8 @@ pub fn update_permalinks(
     diags.extend(d);
     let (rendered, d) = render::render(&site, &theme, None);
     diags.extend(d);
-    let paths: Vec<String> = rendered.paths().into_iter().map(str::to_string).collect();
-    match rendered.produce(&|_| Ok(())) {
-        Ok(d) => diags.extend(d),
-        Err(d) => diags.push(d),
-    }
+    let paths = rendered.paths();
+    diags.extend(rendered.check());
     let diags = diagnostic::finish(diags);
     let blocking = diags
         .iter()
@@ -350,8 +343,7 @@ pub fn update_permalinks(
         .text(Path::new(permalinks::MANIFEST))
         .unwrap_or("")
         .to_string();
-    let (text, added, changed) =
-        permalinks::update(&old, &site, paths.iter().map(String::as_str), today);
+    let (text, added, changed) = permalinks::update(&old, &site, paths.iter().copied(), today);
     if text != old {
         std::fs::write(&path, text).map_err(|e| {
             Fatal(

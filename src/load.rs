@@ -110,12 +110,16 @@ impl SourceText for Inputs {
 
 /// Reads a text file that [`load`] deferred (`real` on disk, `rel` in the site, for diagnostics).
 pub fn read_text(rel: &Path, real: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(real).map_err(|e| {
+    decode(read_bytes(rel, real)?).map_err(|(position, byte)| not_utf8(rel, position, byte))
+}
+
+/// Reads a file's bytes (`real` on disk, `rel` in the site, for diagnostics).
+fn read_bytes(rel: &Path, real: &Path) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(real).map_err(|e| {
         Diagnostic::error("unreadable-file", format!("cannot read this file: {e}"))
             .in_file(rel)
             .help("check the file's permissions (evident needs to read it)")
-    })?;
-    decode(bytes).map_err(|(position, byte)| not_utf8(rel, position, byte))
+    })
 }
 
 fn not_utf8(rel: &Path, position: Position, byte: u8) -> Diagnostic {
@@ -401,17 +405,7 @@ fn read_one(
     if is_deferred(&rel) {
         return Ok((rel, Contents::Deferred(real)));
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return Err(Diagnostic::error(
-                "unreadable-file",
-                format!("cannot read this file: {e}"),
-            )
-            .in_file(rel)
-            .help("check the file's permissions (evident needs to read it)"));
-        }
-    };
+    let bytes = read_bytes(&rel, path)?;
     let contents = if is_text(&rel) {
         match decode(bytes) {
             Ok(text) => Contents::Text(text.into()),

@@ -177,6 +177,11 @@ impl Rendered {
         Ok(diags)
     }
 
+    /// Makes every file and drops it: every problem making them finds (`check`, a failed build).
+    pub fn check(&self) -> Vec<Diagnostic> {
+        self.produce(&|_| Ok(())).unwrap_or_else(|d| vec![d])
+    }
+
     /// Makes every file and keeps them, sorted by path.
     pub fn collect(&self) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         let files = Mutex::new(Vec::new());
@@ -469,13 +474,16 @@ fn ctx<T: Serialize>(
     key: &str,
     value: T,
 ) -> minijinja::Value {
-    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-    map.insert("site", site.clone());
-    map.insert("page", to_value(&page));
+    let mut map = base(site, &page);
     if !key.is_empty() {
         map.insert(key, to_value(&value));
     }
     to_value(&map)
+}
+
+/// What every page's context has: `site` and `page`.
+fn base(site: &minijinja::Value, page: &PageView) -> BTreeMap<&'static str, minijinja::Value> {
+    BTreeMap::from([("site", site.clone()), ("page", to_value(page))])
 }
 
 /// Everything templates may read, built once and shared by all pages.
@@ -1496,9 +1504,7 @@ impl Views {
                 if p.path.is_empty() {
                     page.breadcrumbs.clear();
                 }
-                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                map.insert("site", v.shared.site.clone());
-                map.insert("page", to_value(&page));
+                let mut map = base(&v.shared.site, &page);
                 map.insert(
                     "content",
                     // Made here, page by page, so no page's HTML outlives its render.
@@ -1521,11 +1527,9 @@ impl Views {
         let has_home = self.pages.iter().any(|p| p.path.is_empty());
         if !has_home {
             jobs.push(Job::new("home.html", "", |v: &Views, _: &Site| {
-                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
                 let mut page = v.page("home", &v.site.title, "", &[]);
                 page.breadcrumbs.clear();
-                map.insert("site", v.shared.site.clone());
-                map.insert("page", to_value(&page));
+                let mut map = base(&v.shared.site, &page);
                 map.insert("content", minijinja::Value::from_safe_string(String::new()));
                 map.insert("topics", v.shared.topics.clone());
                 map.insert("claims", v.shared.claims.clone());
@@ -1552,9 +1556,7 @@ impl Views {
                         .iter()
                         .filter_map(|f| v.findings.get(f))
                         .collect();
-                    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                    map.insert("site", v.shared.site.clone());
-                    map.insert("page", to_value(&page));
+                    let mut map = base(&v.shared.site, &page);
                     map.insert("source", to_value(s));
                     map.insert("findings", to_value(&findings));
                     to_value(&map)
@@ -1587,9 +1589,7 @@ impl Views {
                         .iter()
                         .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
                         .collect();
-                    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                    map.insert("site", v.shared.site.clone());
-                    map.insert("page", to_value(&page));
+                    let mut map = base(&v.shared.site, &page);
                     map.insert("claim", to_value(c));
                     map.insert("findings", to_value(&findings));
                     map.insert("tables", to_value(&v.tables_on(&format!("claim:{}", c.id))));
@@ -1607,9 +1607,7 @@ impl Views {
                     let page = v.page("topic", &t.title, &path, &[("Topics", "topics/")]);
                     let claims: Vec<&ClaimView> =
                         t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
-                    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                    map.insert("site", v.shared.site.clone());
-                    map.insert("page", to_value(&page));
+                    let mut map = base(&v.shared.site, &page);
                     map.insert("topic", to_value(t));
                     map.insert("claims", to_value(&claims));
                     map.insert("tables", to_value(&v.tables_on(&format!("topic:{}", t.id))));
@@ -1669,18 +1667,14 @@ impl Views {
         ));
         jobs.push(Job::new("claims.html", "claims/", |v: &Views, _: &Site| {
             let page = v.page("claims", "Claims", "claims/", &[]);
-            let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-            map.insert("site", v.shared.site.clone());
-            map.insert("page", to_value(&page));
+            let mut map = base(&v.shared.site, &page);
             map.insert("topics", v.shared.topics.clone());
             map.insert("claims", v.shared.claims.clone());
             to_value(&map)
         }));
         jobs.push(Job::new("topics.html", "topics/", |v: &Views, _: &Site| {
             let page = v.page("topics", "Topics", "topics/", &[]);
-            let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-            map.insert("site", v.shared.site.clone());
-            map.insert("page", to_value(&page));
+            let mut map = base(&v.shared.site, &page);
             map.insert("topics", v.shared.topics.clone());
             map.insert("claims", v.shared.claims.clone());
             to_value(&map)
@@ -1718,9 +1712,7 @@ impl Views {
         }
         jobs.push(Job::new("tables.html", "tables/", |v: &Views, _: &Site| {
             let page = v.page("tables", "Tables and data", "tables/", &[]);
-            let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-            map.insert("site", v.shared.site.clone());
-            map.insert("page", to_value(&page));
+            let mut map = base(&v.shared.site, &page);
             map.insert("tables", to_value(&v.tables.values().collect::<Vec<_>>()));
             map.insert(
                 "datasets",
@@ -1743,18 +1735,14 @@ impl Views {
         ));
         jobs.push(Job::new("search.html", "search/", |v: &Views, _: &Site| {
             let page = v.page("search", "Search", "search/", &[]);
-            let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-            map.insert("site", v.shared.site.clone());
-            map.insert("page", to_value(&page));
+            let mut map = base(&v.shared.site, &page);
             map.insert("topics", v.shared.topics.clone());
             to_value(&map)
         }));
         if !self.tags.is_empty() {
             jobs.push(Job::new("tags.html", "tags/", |v: &Views, _: &Site| {
                 let page = v.page("tags", "Tags", "tags/", &[]);
-                let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                map.insert("site", v.shared.site.clone());
-                map.insert("page", to_value(&page));
+                let mut map = base(&v.shared.site, &page);
                 map.insert("tags", v.shared.tags.clone());
                 to_value(&map)
             }));
@@ -1768,9 +1756,7 @@ impl Views {
                     let t = &v.tags[i];
                     let page = v.page("tag", &t.name, &path, &[("Tags", "tags/")]);
                     let pages: Vec<&PageRef> = t.pages.iter().map(|&r| &v.page_refs[r]).collect();
-                    let mut map: BTreeMap<&str, minijinja::Value> = BTreeMap::new();
-                    map.insert("site", v.shared.site.clone());
-                    map.insert("page", to_value(&page));
+                    let mut map = base(&v.shared.site, &page);
                     map.insert("tag", to_value(t));
                     map.insert("pages", to_value(&pages));
                     to_value(&map)
