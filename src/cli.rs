@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::dates::date_from_epoch;
 use crate::diagnostic::{self, Diagnostic};
-use crate::resolve::Environment;
-use crate::{build, date_from_epoch, BuildOptions, BuildReport, Fatal};
+use crate::pipeline::{build, environment, BuildOptions, BuildReport, Fatal};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -132,18 +132,6 @@ pub enum Format {
     Github,
 }
 
-/// Reads facts from the process environment, once, at the edge.
-pub fn environment(base_url: Option<String>) -> Environment {
-    let source_date = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .map(date_from_epoch);
-    Environment {
-        source_date,
-        base_url,
-    }
-}
-
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -192,11 +180,7 @@ fn run_permalinks(cli: &Cli, color: bool) -> i32 {
         }
         Ok(r) => {
             print_diagnostics(&r.diagnostics, &r.inputs, Format::Human, color);
-            let blocked = r
-                .diagnostics
-                .iter()
-                .any(|d| d.is_error() && !d.code.starts_with("permalink-"));
-            if blocked {
+            if r.blocked() {
                 eprintln!("permalinks.txt not updated: fix the errors above first");
                 return 1;
             }
@@ -233,7 +217,7 @@ pub fn run(cli: &Cli) -> i32 {
             };
         }
         Command::Init(a) => {
-            return match crate::scaffold::init(&a.dir) {
+            return match crate::pipeline::init(&a.dir) {
                 Ok(files) => {
                     if !cli.quiet {
                         eprintln!(
@@ -252,7 +236,7 @@ pub fn run(cli: &Cli) -> i32 {
             };
         }
         Command::New(a) => {
-            return match crate::scaffold::new_node(&cli.root, &a.kind, &a.id) {
+            return match crate::pipeline::new_node(&cli.root, &a.kind, &a.id) {
                 Ok(path) => {
                     if !cli.quiet {
                         eprintln!(

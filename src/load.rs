@@ -7,51 +7,30 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use include_dir::{include_dir, Dir};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{Diagnostic, Position, SourceText};
-
-/// Folders of a site that evident reads; everything else at the root (the output, `target/`,
-/// `.git/`) is never walked.
-pub const SITE_FOLDERS: [&str; 6] = [
-    "content",
-    "data",
-    "archive",
-    "static",
-    "templates",
-    "themes",
-];
+use crate::diagnostic::{Code, Diagnostic, Position, SourceText};
+use crate::layout::{CONFIG, MANIFEST, NODE_FOLDERS, SITE_FOLDERS};
+use crate::model::ReadText;
+use crate::theme;
 
 /// Files larger than this are refused: no evidence page is 64 MiB, and reading one would only
 /// exhaust memory.
 const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-
-/// The default theme, built into the binary so that a new site builds without copying it. A site
-/// that has its own `themes/default/` uses that instead; `templates/` and `static/` override single
-/// files either way.
-static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// Adds the built-in default theme under `themes/default/` unless the site has its own.
 pub fn add_default_theme(inputs: &mut Inputs) {
     if inputs.under("themes/default").next().is_some() {
         return;
     }
-    fn walk(dir: &Dir<'static>, inputs: &mut Inputs) {
-        for f in dir.files() {
-            let rel = PathBuf::from("themes/default").join(f.path());
-            let contents = match (is_text(&rel), f.contents_utf8()) {
-                (true, Some(t)) => Contents::Text(t.into()),
-                _ => Contents::Bytes(f.contents().to_vec()),
-            };
-            inputs.files.insert(rel, contents);
-        }
-        for d in dir.dirs() {
-            walk(d, inputs);
-        }
+    for (rel, bytes) in theme::default_files() {
+        let contents = match (is_text(&rel), std::str::from_utf8(bytes)) {
+            (true, Ok(t)) => Contents::Text(t.into()),
+            _ => Contents::Bytes(bytes.to_vec()),
+        };
+        inputs.files.insert(rel, contents);
     }
-    walk(&DEFAULT_THEME, inputs);
 }
 
 /// A file's contents: text for what evident parses, bytes for what it copies.
@@ -108,6 +87,17 @@ impl SourceText for Inputs {
     }
 }
 
+/// The load stage's reader for plain pages it deferred: the later stages read them through it
+/// ([`ReadText`]), so only this stage touches the disk.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Disk;
+
+impl ReadText for Disk {
+    fn read_text(&self, rel: &Path, real: &Path) -> Result<String, Diagnostic> {
+        read_text(rel, real)
+    }
+}
+
 /// Reads a text file that [`load`] deferred (`real` on disk, `rel` in the site, for diagnostics).
 pub fn read_text(rel: &Path, real: &Path) -> Result<String, Diagnostic> {
     decode(read_bytes(rel, real)?).map_err(|(position, byte)| not_utf8(rel, position, byte))
@@ -116,7 +106,7 @@ pub fn read_text(rel: &Path, real: &Path) -> Result<String, Diagnostic> {
 /// Reads a file's bytes (`real` on disk, `rel` in the site, for diagnostics).
 fn read_bytes(rel: &Path, real: &Path) -> Result<Vec<u8>, Diagnostic> {
     std::fs::read(real).map_err(|e| {
-        Diagnostic::error("unreadable-file", format!("cannot read this file: {e}"))
+        Diagnostic::error(Code::UnreadableFile, format!("cannot read this file: {e}"))
             .in_file(rel)
             .help("check the file's permissions (evident needs to read it)")
     })
@@ -124,7 +114,7 @@ fn read_bytes(rel: &Path, real: &Path) -> Result<Vec<u8>, Diagnostic> {
 
 fn not_utf8(rel: &Path, position: Position, byte: u8) -> Diagnostic {
     Diagnostic::error(
-        "not-utf8",
+        Code::NotUtf8,
         format!("this file is not UTF-8 text (byte 0x{byte:02x})"),
     )
     .at(rel, position)
@@ -143,7 +133,7 @@ fn is_deferred(rel: &Path) -> bool {
 
 /// Sources, claims, topics and gaps are nodes: their Markdown is read once, up front.
 fn parse_folders_hold_nodes(first: &str, depth: usize) -> bool {
-    depth > 2 && crate::parse::NODE_FOLDERS.contains(&first)
+    depth > 2 && NODE_FOLDERS.contains(&first)
 }
 
 /// Whether a file is parsed as text (and so must be UTF-8) or copied as bytes.
@@ -151,8 +141,8 @@ fn is_text(rel: &Path) -> bool {
     let top = rel.components().next().and_then(|c| c.as_os_str().to_str());
     let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
     match top {
-        Some("site.yaml")
-        | Some("permalinks.txt")
+        Some(CONFIG)
+        | Some(MANIFEST)
         | Some("data")
         | Some("archive")
         | Some("templates") => true,
@@ -162,6 +152,49 @@ fn is_text(rel: &Path) -> bool {
         }
         _ => false,
     }
+}
+
+/// Checks that `root` is a site: a folder with a `site.yaml`.
+pub fn check_site(root: &Path) -> Result<(), Diagnostic> {
+    if !root.is_dir() {
+        return Err(Diagnostic::error(
+            Code::NoSite,
+            format!("{} is not a folder", root.display()),
+        )
+        .help("pass the site's folder with --root, or create a site with `evident init DIR`"));
+    }
+    if !root.join(CONFIG).is_file() {
+        return Err(Diagnostic::error(
+            Code::NoSite,
+            format!("{} has no site.yaml, so it is not an evident site", root.display()),
+        )
+        .help("run evident in a site's folder, pass --root DIR, or create a site with `evident init DIR`"));
+    }
+    Ok(())
+}
+
+/// Checks that `dir` is new or empty, for `evident init`.
+pub fn check_empty(dir: &Path) -> Result<(), Diagnostic> {
+    let used = dir.exists()
+        && std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(true);
+    if used {
+        return Err(
+            Diagnostic::error(Code::InitNotEmpty, format!("{} is not empty", dir.display()))
+                .help("give a new or empty folder, so nothing of yours is overwritten"),
+        );
+    }
+    Ok(())
+}
+
+/// The site folders (of [`SITE_FOLDERS`]) that exist under `root`, for a watcher.
+pub fn site_folders(root: &Path) -> Vec<PathBuf> {
+    SITE_FOLDERS
+        .iter()
+        .map(|name| root.join(name))
+        .filter(|p| p.is_dir())
+        .collect()
 }
 
 /// Reads the site at `root` (which must exist). `skip` is a folder never to descend into, such
@@ -174,7 +207,7 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
         Err(e) => {
             diags.push(
                 Diagnostic::error(
-                    "unreadable-root",
+                    Code::UnreadableRoot,
                     format!("cannot read the site folder: {e}"),
                 )
                 .in_file(root),
@@ -187,7 +220,7 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
     // Walk first (in order), then read the files in parallel: reading is most of the time.
     // Each file, and whether it is a link (only links can lead outside the site, so only they are
     // resolved: resolving every path costs a system call per folder level per file).
-    let mut files: Vec<(PathBuf, bool)> = ["site.yaml", crate::permalinks::MANIFEST]
+    let mut files: Vec<(PathBuf, bool)> = [CONFIG, MANIFEST]
         .iter()
         .map(|name| root.join(name))
         .filter(|file| file.exists())
@@ -276,7 +309,7 @@ pub fn reload(
         let top = parts.next().unwrap_or_default();
         let wanted = SITE_FOLDERS.contains(&top.as_ref())
             || (rel.components().count() == 1
-                && (top == "site.yaml" || top == crate::permalinks::MANIFEST));
+                && (top == CONFIG || top == MANIFEST));
         if !wanted
             || rel
                 .components()
@@ -339,7 +372,7 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
     let path = e.path().map(|p| relative(root, p)).unwrap_or_default();
     if let Some(ancestor) = e.loop_ancestor() {
         return Diagnostic::error(
-            "symlink-loop",
+            Code::SymlinkLoop,
             format!(
                 "a symbolic link loops back to {}",
                 relative(root, ancestor).display()
@@ -348,14 +381,14 @@ fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
         .in_file(path)
         .help("remove the link, or point it at a folder that does not contain it");
     }
-    Diagnostic::error("unreadable-file", format!("cannot read this path: {e}"))
+    Diagnostic::error(Code::UnreadableFile, format!("cannot read this path: {e}"))
         .in_file(path)
         .help("check that the file exists and that you may read it")
 }
 
 fn outside(rel: &Path, real: &Path) -> Diagnostic {
     Diagnostic::error(
-        "outside-site",
+        Code::OutsideSite,
         format!(
             "this path is a link to {}, outside the site folder",
             real.display()
@@ -366,7 +399,7 @@ fn outside(rel: &Path, real: &Path) -> Diagnostic {
 }
 
 fn unreadable(rel: &Path, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("unreadable-file", format!("cannot read this path: {e}"))
+    Diagnostic::error(Code::UnreadableFile, format!("cannot read this path: {e}"))
         .in_file(rel)
         .help("check that the file exists and that you may read it")
 }
@@ -391,7 +424,7 @@ fn read_one(
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.len() > MAX_FILE_BYTES {
             return Err(Diagnostic::error(
-                "file-too-large",
+                Code::FileTooLarge,
                 format!(
                     "this file is {} MiB; evident reads files up to {} MiB",
                     meta.len() / (1024 * 1024),

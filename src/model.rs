@@ -6,11 +6,25 @@
 //! No type here derives `Serialize`: templates see view-models built in `render.rs`, so renaming a
 //! field in a template never ripples into the model.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::diagnostic::Position;
+pub use crate::dates::Date;
+use crate::diagnostic::{Diagnostic, Position};
+
+/// Whether `id` is a permalink-safe id: `[a-z0-9-]`, not starting or ending with `-`.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $kind:literal) => {
@@ -73,6 +87,26 @@ id_type!(
     "datasets"
 );
 
+/// Facts from outside the inputs that a build may use. Read at the edge (the CLI), so the stages
+/// stay pure.
+#[derive(Clone, Debug, Default)]
+pub struct Environment {
+    /// The date of `SOURCE_DATE_EPOCH`, as `YYYY-MM-DD`, when it is set.
+    pub source_date: Option<String>,
+    /// Replaces `base_url` (used by `serve`).
+    pub base_url: Option<String>,
+}
+
+/// One line of the permalink manifest, `permalinks.txt` (see `permalinks.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestEntry {
+    pub line: u32,
+    /// The URL path below the site, starting with `/`, with an optional `#anchor`.
+    pub path: String,
+    pub changed: Option<String>,
+    pub hash: Option<String>,
+}
+
 /// The site's settings from `site.yaml`.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -99,6 +133,13 @@ pub struct MenuItem {
     pub url: String,
 }
 
+/// Reads again the text of a plain page that the load stage deferred (`real` on disk, `rel` in the
+/// site). The load stage provides it, so no other stage touches the disk; a failed read is a
+/// diagnostic.
+pub trait ReadText: Send + Sync {
+    fn read_text(&self, rel: &Path, real: &Path) -> Result<String, Diagnostic>;
+}
+
 /// A Markdown body: the part of its file after the front matter. It shares the file's text with
 /// the loaded inputs instead of copying it, or, for plain pages, names the file to read again when
 /// the page is rendered: a large site then never holds every page's Markdown at once.
@@ -110,7 +151,7 @@ pub struct Body {
 
 #[derive(Clone)]
 enum Held {
-    Text(std::sync::Arc<str>),
+    Text(Arc<str>),
     File(PathBuf, PathBuf),
 }
 
@@ -122,7 +163,7 @@ impl Default for Held {
 
 impl Body {
     /// The body of `text` from byte `start` (a char boundary, where the front matter ends).
-    pub fn new(text: std::sync::Arc<str>, start: usize) -> Self {
+    pub fn new(text: Arc<str>, start: usize) -> Self {
         let start = start.min(text.len());
         Body {
             held: Held::Text(text),
@@ -139,25 +180,23 @@ impl Body {
         }
     }
 
-    /// The Markdown. A body on disk is read again, and fails if the file can no longer be read
-    /// as UTF-8 text.
-    pub fn text(&self) -> Result<std::borrow::Cow<'_, str>, crate::diagnostic::Diagnostic> {
+    /// The Markdown. A body on disk is read again with `reader`, and fails if the file can no
+    /// longer be read as UTF-8 text.
+    pub fn text(&self, reader: &dyn ReadText) -> Result<Cow<'_, str>, Diagnostic> {
         match &self.held {
-            Held::Text(t) => Ok(std::borrow::Cow::Borrowed(t.get(self.start..).unwrap_or(t))),
+            Held::Text(t) => Ok(Cow::Borrowed(t.get(self.start..).unwrap_or(t))),
             Held::File(rel, real) => {
-                let t = crate::load::read_text(rel, real)?;
-                Ok(std::borrow::Cow::Owned(
-                    t.get(self.start..).unwrap_or(&t).to_string(),
-                ))
+                let t = reader.read_text(rel, real)?;
+                Ok(Cow::Owned(t.get(self.start..).unwrap_or(&t).to_string()))
             }
         }
     }
 }
 
-impl std::fmt::Debug for Body {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.held {
-            Held::Text(t) => std::fmt::Debug::fmt(t.get(self.start..).unwrap_or(t), f),
+            Held::Text(t) => fmt::Debug::fmt(t.get(self.start..).unwrap_or(t), f),
             Held::File(p, _) => write!(f, "<{} from byte {}>", p.display(), self.start),
         }
     }
@@ -306,49 +345,6 @@ impl Person {
     }
 }
 
-/// A calendar date with the precision the source gives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: Option<u8>,
-    pub day: Option<u8>,
-}
-
-impl Date {
-    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
-    pub fn iso(&self) -> String {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
-            (Some(m), None) => format!("{:04}-{m:02}", self.year),
-            _ => format!("{:04}", self.year),
-        }
-    }
-
-    /// "16 January 2013", "June 2013" or "2013".
-    pub fn long(&self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        let month = self.month.map(|m| MONTHS[usize::from(m - 1)]);
-        match (self.day, month) {
-            (Some(d), Some(m)) => format!("{d} {m} {}", self.year),
-            (None, Some(m)) => format!("{m} {}", self.year),
-            _ => self.year.to_string(),
-        }
-    }
-}
-
 /// A bibliographic record and our summary of it.
 #[derive(Clone, Debug)]
 pub struct Source {
@@ -376,6 +372,13 @@ pub struct Source {
     pub unverified: BTreeMap<String, String>,
     pub notes: Vec<String>,
     pub doc: Document,
+}
+
+impl Source {
+    /// The URL its citations give: its own, or else its repository's.
+    pub fn citation_url(&self) -> Option<&str> {
+        self.url.as_deref().or(self.repository_url.as_deref())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -735,7 +738,7 @@ pub struct Site {
     /// Old path → new path, from `aliases:` (paths below the site, e.g. `findings/old/`).
     pub redirects: BTreeMap<String, String>,
     /// The committed list of published URLs (empty when the site has none yet).
-    pub manifest: Vec<crate::permalinks::Entry>,
+    pub manifest: Vec<ManifestEntry>,
 }
 
 impl Site {

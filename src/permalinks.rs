@@ -16,23 +16,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Position};
-use crate::model::{Amount, Finding, Site};
-
-pub const MANIFEST: &str = "permalinks.txt";
-
-/// One line of the manifest.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
-    pub line: u32,
-    /// The URL path below the site, starting with `/`, with an optional `#anchor`.
-    pub path: String,
-    pub changed: Option<String>,
-    pub hash: Option<String>,
-}
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::layout::MANIFEST;
+use crate::model::{Amount, Finding, FindingId, ManifestEntry, Site};
 
 /// Parses the manifest; a malformed line is a diagnostic at its place.
-pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
+pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<ManifestEntry> {
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -46,11 +35,11 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
         let hash = parts.next().map(str::to_string);
         let bad_date = changed
             .as_ref()
-            .is_some_and(|d| crate::resolve::parse_date(d).is_none_or(|d| d.day.is_none()));
+            .is_some_and(|d| crate::dates::parse_day(d).is_none());
         if !path.starts_with('/') || parts.next().is_some() || bad_date {
             diags.push(
                 Diagnostic::error(
-                    "invalid-manifest",
+                    Code::InvalidManifest,
                     "this line is not `/path/ [YYYY-MM-DD [hash]]`",
                 )
                 .at(MANIFEST, Position::new(line, 1).with_len(raw.len()))
@@ -58,7 +47,7 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Entry> {
             );
             continue;
         }
-        out.push(Entry {
+        out.push(ManifestEntry {
             line,
             path,
             changed,
@@ -164,7 +153,7 @@ pub fn missing_anchors(wanted: &[WantedAnchor], html: &str) -> Vec<Diagnostic> {
         .filter(|w| !html.contains(&format!("id=\"{}\"", w.anchor)))
         .map(|w| {
             Diagnostic::error(
-                "permalink-anchor-removed",
+                Code::PermalinkAnchorRemoved,
                 format!(
                     "{} no longer has the anchor #{}, which citations point to",
                     w.path, w.anchor
@@ -190,7 +179,7 @@ pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a str>) -> Vec<D
         let at = Position::new(e.line, 1).with_len(e.path.chars().count());
         if !published.contains(path) {
             diags.push(
-                Diagnostic::error("permalink-removed", format!("{path} was published before, and this build no longer has it"))
+                Diagnostic::error(Code::PermalinkRemoved, format!("{path} was published before, and this build no longer has it"))
                     .at(MANIFEST, at)
                     .help("restore the page, or add its old id to `aliases:` on the node that replaces it so the old URL redirects"),
             );
@@ -201,11 +190,11 @@ pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a str>) -> Vec<D
                 .and_then(|p| p.strip_suffix('/')),
             &e.hash,
         ) {
-            if let Some(f) = site.findings.get(&crate::model::FindingId(id.to_string())) {
+            if let Some(f) = site.findings.get(&FindingId(id.to_string())) {
                 if &finding_hash(f) != hash {
                     diags.push(
                         Diagnostic::warning(
-                            "permalink-stale",
+                            Code::PermalinkStale,
                             format!("finding `{id}` changed since permalinks.txt recorded it"),
                         )
                         .at(MANIFEST, at)
@@ -227,7 +216,7 @@ pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a str>) -> Vec<D
     if let Some(first) = unlisted.first() {
         diags.push(
             Diagnostic::warning(
-                "permalink-unlisted",
+                Code::PermalinkUnlisted,
                 format!(
                     "{} published URL(s) are not in permalinks.txt yet, e.g. {first}",
                     unlisted.len()
@@ -248,7 +237,7 @@ pub fn finding_dates(site: &Site) -> BTreeMap<String, String> {
             let id = e.path.strip_prefix("/findings/")?.strip_suffix('/')?;
             let f = site
                 .findings
-                .get(&crate::model::FindingId(id.to_string()))?;
+                .get(&FindingId(id.to_string()))?;
             if e.hash.as_deref() != Some(finding_hash(f).as_str()) {
                 return None;
             }
@@ -278,7 +267,7 @@ pub fn update<'a>(
         let finding = p
             .strip_prefix("/findings/")
             .and_then(|x| x.strip_suffix('/'))
-            .and_then(|id| site.findings.get(&crate::model::FindingId(id.to_string())));
+            .and_then(|id| site.findings.get(&FindingId(id.to_string())));
         let entry = by_path.entry(p.clone()).or_insert_with(|| {
             added += 1;
             (Some(today.to_string()), None)

@@ -1,12 +1,13 @@
 //! Scaffolding: `evident init DIR` writes a new evidence site that builds at once, and
 //! `evident new KIND ID` adds a stub node with every key and what it means. The stubs are
-//! commented YAML so a maintainer learns the format by filling them in.
+//! commented YAML so a maintainer learns the format by filling them in. This module only says
+//! what the files are; the write stage writes them.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::diagnostic::Diagnostic;
-use crate::resolve::valid_id;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::valid_id;
+use crate::write::NewFile;
 
 const SITE_YAML: &str = r#"# The site's settings. Every key is explained in the reference (docs/reference.md in evident's
 # repository, and /docs/reference/ on its bundled site).
@@ -97,62 +98,22 @@ fn starter_files() -> Vec<(&'static str, String)> {
     ]
 }
 
-fn io(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error("io-error", format!("cannot write {}: {e}", path.display()))
-        .help("check the folder's permissions")
-}
-
-/// `evident init DIR`: refuses a folder that is not empty.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
-    if dir.exists()
-        && fs::read_dir(dir)
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(true)
-    {
-        return Err(
-            Diagnostic::error("init-not-empty", format!("{} is not empty", dir.display()))
-                .help("give a new or empty folder, so nothing of yours is overwritten"),
-        );
-    }
-    let mut written = Vec::new();
-    for (rel, text) in starter_files() {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-        }
-        fs::write(&path, text).map_err(|e| io(&path, e))?;
-        written.push(path);
-    }
-    Ok(written)
+/// The files of a new site (`evident init`).
+pub fn site_files() -> Vec<NewFile> {
+    starter_files()
+        .into_iter()
+        .map(|(path, text)| NewFile {
+            path: PathBuf::from(path),
+            text,
+            keep_existing: false,
+        })
+        .collect()
 }
 
 /// The kinds `evident new` makes.
 pub const KINDS: [&str; 5] = ["source", "finding", "claim", "topic", "gap"];
 
-/// `evident new KIND ID` in the site at `root`: writes a stub and returns its path.
-pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> {
-    if !valid_id(id) {
-        return Err(
-            Diagnostic::error("invalid-id", format!("`{id}` is not a valid id"))
-                .help("ids are permalinks: lowercase letters, digits and hyphens only"),
-        );
-    }
-    let (path, text) = match kind {
-        "source" => (
-            root.join(format!("content/sources/{id}.md")),
-            SOURCE_MD.replace("example-source", id),
-        ),
-        "claim" => (
-            root.join(format!("content/claims/{id}.md")),
-            CLAIM_MD.to_string(),
-        ),
-        "topic" => (
-            root.join(format!("content/topics/{id}.md")),
-            TOPIC_MD.to_string(),
-        ),
-        "gap" => (
-            root.join(format!("content/gaps/{id}.md")),
-            r#"---
+const GAP_MD: &str = r#"---
 # A Gap: evidence a source refers to but does not give. It appears where its figures would.
 title: What is missing
 source: example-source      # the source that refers to the missing evidence
@@ -162,48 +123,50 @@ claims: [example-claim]     # the claims its figures would bear on
 expected: "What the missing figures would show, if published."
 ---
 Why the figures are missing, and where they might be found.
-"#
-            .to_string(),
+"#;
+
+/// The stub `evident new KIND ID` writes (paths below the site), with a source's archive stub.
+pub fn node_files(kind: &str, id: &str) -> Result<Vec<NewFile>, Diagnostic> {
+    if !valid_id(id) {
+        return Err(
+            Diagnostic::error(Code::InvalidId, format!("`{id}` is not a valid id"))
+                .help("ids are permalinks: lowercase letters, digits and hyphens only"),
+        );
+    }
+    let stub = |path: String, text: String| NewFile {
+        path: PathBuf::from(path),
+        text,
+        keep_existing: false,
+    };
+    let file = match kind {
+        "source" => stub(
+            format!("content/sources/{id}.md"),
+            SOURCE_MD.replace("example-source", id),
         ),
-        "finding" => (
-            root.join(format!("data/findings/{id}.yaml")),
+        "claim" => stub(format!("content/claims/{id}.md"), CLAIM_MD.to_string()),
+        "topic" => stub(format!("content/topics/{id}.md"), TOPIC_MD.to_string()),
+        "gap" => stub(format!("content/gaps/{id}.md"), GAP_MD.to_string()),
+        "finding" => stub(
+            format!("data/findings/{id}.yaml"),
             FINDINGS_YAML.replace("example-finding", id),
         ),
         other => {
             return Err(Diagnostic::error(
-                "unknown-kind",
+                Code::UnknownKind,
                 format!("`{other}` is not a kind evident makes"),
             )
             .help(format!("use one of: {}", KINDS.join(", "))))
         }
     };
-    if !root.join("site.yaml").is_file() {
-        return Err(
-            Diagnostic::error("no-site", format!("{} has no site.yaml", root.display())).help(
-                "run in a site's folder, pass --root DIR, or create one with `evident init DIR`",
-            ),
-        );
-    }
-    if path.exists() {
-        return Err(
-            Diagnostic::error("exists", format!("{} already exists", path.display()))
-                .help("ids are unique per kind; pick another id"),
-        );
-    }
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-    }
-    fs::write(&path, text).map_err(|e| io(&path, e))?;
+    let mut files = vec![file];
     if kind == "source" {
-        // The source's archived text, which its quotes are checked against.
-        let archive = root.join(format!("archive/{id}.txt"));
-        if !archive.exists() {
-            if let Some(parent) = archive.parent() {
-                fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
-            }
-            fs::write(&archive, "Paste the full text of the source here.\n")
-                .map_err(|e| io(&archive, e))?;
-        }
+        // The source's archived text, which its quotes are checked against; one already there
+        // is kept.
+        files.push(NewFile {
+            path: PathBuf::from(format!("archive/{id}.txt")),
+            text: "Paste the full text of the source here.\n".to_string(),
+            keep_existing: true,
+        });
     }
-    Ok(path)
+    Ok(files)
 }

@@ -31,10 +31,11 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
 
 use crate::cite::Citer;
-use crate::diagnostic::{render_human, Diagnostic};
-use crate::load::{load, Inputs, SITE_FOLDERS};
+use crate::diagnostic::{render_human, Code, Diagnostic};
+use crate::load::{self, load, Inputs};
+use crate::model::Environment;
+use crate::pipeline::Pipeline;
 use crate::render::Rendered;
-use crate::resolve::Environment;
 
 /// What `serve` needs to know.
 #[derive(Clone, Debug)]
@@ -176,16 +177,18 @@ impl Session {
     /// Parses, resolves and renders the current inputs (pages are left to be made on demand).
     /// `Err` is the diagnostics, formatted for the terminal and the overlay.
     fn build(&mut self) -> Result<(Rendered, Vec<Diagnostic>), String> {
-        let (site, theme, mut diags, _) = crate::front_stages(&self.inputs, &self.env, &|_| {});
-        diags.extend(self.load_diags.iter().cloned());
-        let shared = crate::render::cite_site(&site.config);
+        let pipeline = Pipeline::new(&self.env, &|_| {});
+        let front = pipeline.resolve(&self.inputs);
+        let shared = crate::render::cite_site(&front.site.config);
         let citer = match &self.citer {
             Some(c) if c.fits(&shared) => c.clone(),
             _ => Arc::new(Citer::keep(&shared)),
         };
         self.citer = Some(citer.clone());
-        let (rendered, d) = crate::render::render(&site, &theme, Some(&citer));
-        diags.extend(d);
+        let run = pipeline.render_site(front, Some(&citer));
+        let rendered = run.rendered;
+        let mut diags = run.diagnostics;
+        diags.extend(self.load_diags.iter().cloned());
         let diags = crate::diagnostic::finish(diags);
         if diags.iter().any(Diagnostic::is_error) {
             return Err(self.explain(&diags));
@@ -207,7 +210,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Diagnostic::error("serve-failed", format!("cannot start: {e}")))?;
+        .map_err(|e| Diagnostic::error(Code::ServeFailed, format!("cannot start: {e}")))?;
     runtime.block_on(run(opts.clone()))
 }
 
@@ -216,24 +219,21 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         .await
         .map_err(|e| {
             Diagnostic::error(
-                "serve-failed",
+                Code::ServeFailed,
                 format!("cannot listen on {}:{}: {e}", opts.bind, opts.port),
             )
             .help("pick another port with --port, or stop the program that uses it")
         })?;
     let addr: SocketAddr = listener
         .local_addr()
-        .map_err(|e| Diagnostic::error("serve-failed", e.to_string()))?;
+        .map_err(|e| Diagnostic::error(Code::ServeFailed, e.to_string()))?;
     let host = if addr.ip().is_unspecified() {
         "127.0.0.1".to_string()
     } else {
         addr.ip().to_string()
     };
     let base_url = format!("http://{host}:{}/", addr.port());
-    let env = Environment {
-        base_url: Some(base_url.clone()),
-        ..crate::cli::environment(None)
-    };
+    let env = crate::pipeline::environment(Some(base_url.clone()));
     let (events, _) = broadcast::channel(16);
     let state = AppState {
         current: Arc::new(RwLock::new(None)),
@@ -247,7 +247,7 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
     // Short: the time from saving to a reloaded page is mostly this wait.
     let mut debouncer = new_debouncer(Duration::from_millis(20), None, tx)
-        .map_err(|e| Diagnostic::error("serve-failed", format!("cannot watch files: {e}")))?;
+        .map_err(|e| Diagnostic::error(Code::ServeFailed, format!("cannot watch files: {e}")))?;
     // The root itself, not recursively: so that a site folder created later (a first
     // `templates/`, say) is seen, and then watched too.
     let mut watched: Vec<PathBuf> = Vec::new();
@@ -255,7 +255,7 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         if !watched.iter().any(|w| w == path) {
             debouncer.watch(path, mode).map_err(|e| {
                 Diagnostic::error(
-                    "serve-failed",
+                    Code::ServeFailed,
                     format!("cannot watch {}: {e}", path.display()),
                 )
             })?;
@@ -264,11 +264,8 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         Ok::<(), Diagnostic>(())
     };
     watch(&mut debouncer, &opts.root, RecursiveMode::NonRecursive)?;
-    for name in SITE_FOLDERS {
-        let path = opts.root.join(name);
-        if path.is_dir() {
-            watch(&mut debouncer, &path, RecursiveMode::Recursive)?;
-        }
+    for path in load::site_folders(&opts.root) {
+        watch(&mut debouncer, &path, RecursiveMode::Recursive)?;
     }
     {
         let opts = opts.clone();
@@ -276,12 +273,9 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         std::thread::spawn(move || {
             while let Ok(result) = rx.recv() {
                 // A site folder that did not exist before: watch it from now on.
-                for name in SITE_FOLDERS {
-                    let path = opts.root.join(name);
-                    if path.is_dir() {
-                        if let Err(d) = watch(&mut debouncer, &path, RecursiveMode::Recursive) {
-                            eprintln!("{}", render_human(&d, &Inputs::default(), false));
-                        }
+                for path in load::site_folders(&opts.root) {
+                    if let Err(d) = watch(&mut debouncer, &path, RecursiveMode::Recursive) {
+                        eprintln!("{}", render_human(&d, &Inputs::default(), false));
                     }
                 }
                 // Reading files (as every rebuild does) raises access events: only changes count,
@@ -326,7 +320,7 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     );
     axum::serve(listener, app)
         .await
-        .map_err(|e| Diagnostic::error("serve-failed", e.to_string()))?;
+        .map_err(|e| Diagnostic::error(Code::ServeFailed, e.to_string()))?;
     Ok(())
 }
 

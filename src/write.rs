@@ -2,8 +2,12 @@
 //! temporary folder as they are made and swaps it into place, so a failed build never leaves a half-written site
 //! and the previous one stays whole until the new one is complete.
 //!
-//! It refuses to replace a folder it did not create (one without the [`MARKER`] file), so a
-//! mistyped `--output ~` cannot delete anything.
+//! It refuses to replace a folder it did not create (one without the [`OUTPUT_MARKER`] file), so
+//! a mistyped `--output ~` cannot delete anything, and an output that is the site, contains it or
+//! lies inside a folder evident reads.
+//!
+//! It also writes the files maintainers' commands make: `evident permalinks` rewrites
+//! `permalinks.txt` ([`replace_file`]), and `init` and `new` create stubs ([`create_files`]).
 
 use std::fs;
 use std::io;
@@ -11,15 +15,11 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
-use crate::render::{OutputFile, Sink};
-
-/// An empty file evident leaves in every output folder it writes, so that it knows which folders
-/// it may replace.
-pub const MARKER: &str = ".evident-output";
+use crate::diagnostic::{Code, Diagnostic};
+use crate::layout::{OutputFile, Sink, OUTPUT_MARKER as MARKER, SITE_FOLDERS};
 
 fn io_error(path: &Path, what: &str, e: &io::Error) -> Diagnostic {
-    Diagnostic::error("io-error", format!("{what} {}: {e}", path.display()))
+    Diagnostic::error(Code::IoError, format!("{what} {}: {e}", path.display()))
         .help("check the output folder's permissions and free disk space")
 }
 
@@ -30,7 +30,7 @@ pub fn check_output(out: &Path) -> Result<(), Diagnostic> {
     }
     if !out.is_dir() {
         return Err(Diagnostic::error(
-            "output-not-folder",
+            Code::OutputNotFolder,
             format!("the output path {} is a file, not a folder", out.display()),
         )
         .help("pass another --output, or remove the file"));
@@ -40,7 +40,7 @@ pub fn check_output(out: &Path) -> Result<(), Diagnostic> {
         .unwrap_or(false);
     if !empty && !out.join(MARKER).exists() {
         return Err(Diagnostic::error(
-            "output-not-evident",
+            Code::OutputNotEvident,
             format!(
                 "{} is not empty and was not written by evident, so evident will not replace it",
                 out.display()
@@ -49,6 +49,117 @@ pub fn check_output(out: &Path) -> Result<(), Diagnostic> {
         .help("pass an empty or new folder with --output, or delete this one yourself"));
     }
     Ok(())
+}
+
+/// Checks that the output folder is not the site, does not contain it, and is not inside a folder
+/// evident reads.
+pub fn check_output_location(root: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let root_abs = absolute(root);
+    let out_abs = absolute(output);
+    let bad = |msg: String| {
+        Diagnostic::error(Code::BadOutput, msg)
+            .help("write the site to its own folder, e.g. `--output public` (the default)")
+    };
+    if out_abs == root_abs {
+        return Err(bad(format!(
+            "the output folder {} is the site's own folder; building would replace the sources",
+            output.display()
+        )));
+    }
+    if root_abs.starts_with(&out_abs) {
+        return Err(bad(format!(
+            "the output folder {} contains the site; building would replace the sources",
+            output.display()
+        )));
+    }
+    for folder in SITE_FOLDERS {
+        if out_abs.starts_with(root_abs.join(folder)) {
+            return Err(bad(format!(
+                "the output folder {} is inside {folder}/, which evident reads as input",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `p` made absolute, with its longest existing ancestor canonicalised (so `public/` that does not
+/// exist yet works).
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut existing = p.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut c = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
+    for r in rest.iter().rev() {
+        if r == ".." {
+            c.pop();
+        } else if r != "." {
+            c.push(r);
+        }
+    }
+    c
+}
+
+/// Replaces one file of the site (`permalinks.txt`) with `text`.
+pub fn replace_file(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    fs::write(path, text).map_err(|e| {
+        Diagnostic::error(Code::IoError, format!("cannot write {}: {e}", path.display()))
+            .help("check the folder's permissions")
+    })
+}
+
+/// A file a command creates: its path below `root`, its text, and whether a file already there is
+/// kept (an archive stub) or refuses the whole command (a node stub).
+pub struct NewFile {
+    pub path: PathBuf,
+    pub text: String,
+    pub keep_existing: bool,
+}
+
+/// Creates `files` below `root`, refusing (before writing anything) when one that may not be
+/// replaced exists. Returns the paths written.
+pub fn create_files(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Diagnostic> {
+    for f in files.iter().filter(|f| !f.keep_existing) {
+        let path = root.join(&f.path);
+        if path.exists() {
+            return Err(
+                Diagnostic::error(Code::Exists, format!("{} already exists", path.display()))
+                    .help("ids are unique per kind; pick another id"),
+            );
+        }
+    }
+    let mut written = Vec::new();
+    for f in files {
+        let path = root.join(&f.path);
+        if f.keep_existing && path.exists() {
+            continue;
+        }
+        let io = |p: &Path, e: io::Error| {
+            Diagnostic::error(Code::IoError, format!("cannot write {}: {e}", p.display()))
+                .help("check the folder's permissions")
+        };
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        }
+        fs::write(&path, &f.text).map_err(|e| io(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// What a streamed write did.

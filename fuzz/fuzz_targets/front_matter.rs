@@ -12,5 +12,5 @@ fuzz_target!(|data: &[u8]| {
     inputs.insert_text("content/page.md", text);
     inputs.insert_text("content/sources/s.md", text);
     evident::load::add_default_theme(&mut inputs);
-    let _ = evident::build_in_memory(&inputs, &evident::resolve::Environment::default());
+    let _ = evident::build_in_memory(&inputs, &evident::model::Environment::default());
 });

@@ -14,9 +14,9 @@ fuzz_target!(|data: &[u8]| {
     inputs.insert_text("data/tables/t.yaml", text);
     inputs.insert_text("data/datasets/d.yaml", text);
     evident::load::add_default_theme(&mut inputs);
-    let _ = evident::build_in_memory(&inputs, &evident::resolve::Environment::default());
+    let _ = evident::build_in_memory(&inputs, &evident::model::Environment::default());
     let mut site_only = evident::load::Inputs::default();
     site_only.insert_text("site.yaml", text);
     evident::load::add_default_theme(&mut site_only);
-    let _ = evident::build_in_memory(&site_only, &evident::resolve::Environment::default());
+    let _ = evident::build_in_memory(&site_only, &evident::model::Environment::default());
 });

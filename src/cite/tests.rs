@@ -300,6 +300,7 @@ fn a_page_of_this_site_is_cited_as_a_web_page_with_its_version() {
 
 #[test]
 fn missing_container_title_is_reported() {
+    use crate::resolve::sources::{missing_fields, Need};
     let mut s = journal();
     s.container_title = None;
     let missing = missing_fields(&s);
@@ -400,7 +401,7 @@ fn bibtex_round_trips_through_biblatex() {
         assert_eq!(field("doi"), s.doi);
         assert_eq!(field("isbn"), s.isbn);
         assert_eq!(field("issn"), s.issn);
-        assert_eq!(field("url").as_deref(), citation_url(&s));
+        assert_eq!(field("url").as_deref(), s.citation_url());
         assert_eq!(field("address"), s.publisher_place);
         let publisher_key = if s.source_type == SourceType::Report {
             "institution"

@@ -3,7 +3,7 @@
 //! has a position inside its file, and rendered pages keep their tags balanced.
 
 use evident::load::Inputs;
-use evident::resolve::Environment;
+use evident::model::Environment;
 use proptest::prelude::*;
 
 const SITE: &str = "title: T\nbase_url: https://example.org/\n";
@@ -11,7 +11,7 @@ const SITE: &str = "title: T\nbase_url: https://example.org/\n";
 fn build(
     files: &[(&str, String)],
 ) -> (
-    Vec<evident::render::OutputFile>,
+    Vec<evident::layout::OutputFile>,
     Vec<evident::diagnostic::Diagnostic>,
 ) {
     let mut inputs = Inputs::default();

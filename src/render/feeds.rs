@@ -5,7 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::model::Site;
-use crate::render::{escape_html, OutputFile};
+use crate::html::escape_html;
+use crate::layout::OutputFile;
 
 fn xml(s: &str) -> String {
     escape_html(s)

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostic::{Diagnostic, Position};
+use crate::diagnostic::{Code, Diagnostic, Position};
 
 pub(crate) use serde_saphyr::Spanned;
 
@@ -59,35 +59,35 @@ fn strip_location(message: &str) -> String {
     }
 }
 
-fn classify(message: &str) -> (&'static str, &'static str) {
+fn classify(message: &str) -> (Code, &'static str) {
     if message.contains("unknown field") {
         (
-            "unknown-key",
+            Code::UnknownKey,
             "remove the key or fix its spelling; docs/reference.md lists every key",
         )
     } else if message.contains("missing field") {
         (
-            "missing-key",
+            Code::MissingKey,
             "add the key; docs/reference.md says what it holds",
         )
     } else if message.contains("duplicate") {
-        ("duplicate-key", "a key may appear once in a mapping")
+        (Code::DuplicateKey, "a key may appear once in a mapping")
     } else if message.contains("invalid type")
         || message.contains("invalid value")
         || is_invalid_scalar(message)
     {
         (
-            "wrong-type",
+            Code::WrongType,
             "give the value the type docs/reference.md names (quote text that looks like a number or date)",
         )
     } else if message.contains("unknown variant") {
         (
-            "unknown-value",
+            Code::UnknownValue,
             "use one of the values listed in the message",
         )
     } else {
         (
-            "invalid-yaml",
+            Code::InvalidYaml,
             "check indentation (spaces, not tabs), colons and quotes around this place",
         )
     }
@@ -136,7 +136,7 @@ mod tests {
     #[test]
     fn unknown_key_is_reported_where_it_is() {
         let e = from_yaml::<T>(Path::new("x.md"), "a: hi\nb: 2\n", 2).unwrap_err();
-        assert_eq!(e.code, "unknown-key");
+        assert_eq!(e.code, Code::UnknownKey);
         assert_eq!(e.position.map(|p| p.line), Some(3), "{e:?}");
         assert!(!e.message.contains("line"), "{}", e.message);
     }

@@ -4,9 +4,16 @@
 
 use serde_json::{json, Map, Value as Json};
 
+use crate::markdown::slugify;
 use crate::model::*;
+use crate::render::tables::{csv, num, table_view, PROVENANCE_COLUMNS};
 
 pub const EVIDENCE_JSON_VERSION: u32 = 1;
+
+/// Indented JSON and a newline: serialising a JSON value cannot fail, so nothing is dropped.
+pub(crate) fn json_pretty(v: &Json) -> Vec<u8> {
+    format!("{v:#}\n").into_bytes()
+}
 
 fn opt(v: &Option<String>) -> Json {
     v.as_ref().map_or(Json::Null, |s| Json::String(s.clone()))
@@ -179,9 +186,7 @@ pub fn evidence_json(site: &Site) -> Vec<u8> {
         "topics": topics,
         "gaps": gaps,
     });
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    out.push(b'\n');
-    out
+    json_pretty(&doc)
 }
 
 /// A CSV resource of the evidence graph: its path, columns (name, Table Schema type) and rows.
@@ -200,7 +205,7 @@ fn s(o: &Option<String>) -> String {
 
 fn graph(site: &Site) -> Vec<GraphTable> {
     let base = &site.config.base_url;
-    let n = |x: f64| crate::tableview::num(x);
+    let n = |x: f64| num(x);
     let names = |ps: &[Person]| {
         ps.iter()
             .map(Person::display)
@@ -460,7 +465,7 @@ pub fn graph_tables(site: &Site) -> Vec<(String, Vec<u8>)> {
             let header: Vec<String> = t.fields.iter().map(|(n, _)| n.to_string()).collect();
             (
                 format!("downloads/{}.csv", t.name),
-                crate::tableview::csv(&header, &t.rows),
+                csv(&header, &t.rows),
             )
         })
         .collect()
@@ -517,7 +522,7 @@ pub fn datapackage(site: &Site) -> Vec<u8> {
             })
             .collect();
         fields.extend(
-            crate::tableview::PROVENANCE_COLUMNS
+            PROVENANCE_COLUMNS
                 .iter()
                 .map(|n| json!({"name": n, "type": "string"})),
         );
@@ -534,10 +539,10 @@ pub fn datapackage(site: &Site) -> Vec<u8> {
         }));
     }
     for t in site.tables.values() {
-        let v = crate::tableview::table_view(site, t);
+        let v = table_view(site, t);
         let mut names = vec!["item".to_string()];
         names.extend(v.columns.iter().cloned());
-        names.extend(crate::tableview::PROVENANCE_COLUMNS.map(String::from));
+        names.extend(PROVENANCE_COLUMNS.map(String::from));
         resources.push(json!({
             "name": format!("table-{}", t.id),
             "title": t.title,
@@ -552,7 +557,7 @@ pub fn datapackage(site: &Site) -> Vec<u8> {
     }
     let mut doc = json!({
         "profile": "tabular-data-package",
-        "name": crate::markdown_slug(&site.config.title),
+        "name": slugify(&site.config.title),
         "title": site.config.title,
         "homepage": site.config.base_url,
         "resources": resources,
@@ -569,7 +574,5 @@ pub fn datapackage(site: &Site) -> Vec<u8> {
     if let Some(d) = &site.config.description {
         doc["description"] = json!(d);
     }
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    out.push(b'\n');
-    out
+    json_pretty(&doc)
 }

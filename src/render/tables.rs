@@ -5,8 +5,11 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::charts::{bar_chart, Axis, Bar, BarValue};
 use crate::model::*;
+use crate::render::charts::{bar_chart, Axis, Bar, BarValue};
+use crate::render::exports::json_pretty;
+use crate::render::templates::Html;
+use crate::render::views::Ref;
 
 /// One cell as a template shows it.
 #[derive(Clone, Debug, Serialize)]
@@ -80,11 +83,21 @@ pub(crate) struct TableView {
     pub notes: Vec<String>,
     pub columns: Vec<String>,
     pub rows: Vec<RowView>,
-    pub chart: Option<String>,
+    /// An SVG bar chart of the table, when one can be drawn.
+    pub chart: Option<Html>,
     pub csv_url: String,
     pub json_url: String,
-    pub sources: Vec<(String, String, String)>,
-    pub dataset: Option<(String, String)>,
+    /// The sources of the table's rows.
+    pub sources: Vec<Ref>,
+    /// The dataset the table's rows come from, if any.
+    pub dataset: Option<DatasetLink>,
+}
+
+/// A link to a dataset.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct DatasetLink {
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -109,7 +122,7 @@ pub(crate) struct DatasetView {
     pub rows: Vec<RowView>,
     pub csv_url: String,
     pub json_url: String,
-    pub sources: Vec<(String, String, String)>,
+    pub sources: Vec<Ref>,
 }
 
 pub(crate) fn num(n: f64) -> String {
@@ -163,22 +176,16 @@ fn sort_value(v: &Value) -> f64 {
     }
 }
 
-fn sources_of(
-    site: &Site,
-    base: &str,
-    ids: impl Iterator<Item = SourceId>,
-) -> Vec<(String, String, String)> {
+fn sources_of(site: &Site, base: &str, ids: impl Iterator<Item = SourceId>) -> Vec<Ref> {
     let mut ids: Vec<SourceId> = ids.collect();
     ids.sort();
     ids.dedup();
     ids.into_iter()
         .filter_map(|id| site.sources.get(&id))
-        .map(|s| {
-            (
-                s.id.0.clone(),
-                s.title.clone(),
-                format!("{base}{}", s.id.path()),
-            )
+        .map(|s| Ref {
+            id: s.id.0.clone(),
+            title: s.title.clone(),
+            url: format!("{base}{}", s.id.path()),
         })
         .collect()
 }
@@ -378,87 +385,10 @@ pub(crate) fn table_view(site: &Site, t: &Table) -> TableView {
     let rows: Vec<RowView> = t
         .rows
         .iter()
-        .map(|r| {
-            let (cells, source, finding): (Vec<CellView>, Option<SourceId>, Option<String>) =
-                match &r.item {
-                    RowItem::Finding(fid) => {
-                        let f = &site.findings[fid];
-                        (
-                            t.columns
-                                .iter()
-                                .map(|(c, _)| finding_cell(site, base, c, f))
-                                .collect(),
-                            Some(f.source.clone()),
-                            Some(fid.0.clone()),
-                        )
-                    }
-                    RowItem::Gap(gid) => {
-                        let g = &site.gaps[gid];
-                        (
-                            t.columns
-                                .iter()
-                                .map(|(c, _)| gap_cell(site, base, c, g))
-                                .collect(),
-                            Some(g.source.clone()),
-                            None,
-                        )
-                    }
-                    RowItem::Claim(cid) => {
-                        let c = &site.claims[cid];
-                        (
-                            t.columns
-                                .iter()
-                                .map(|(col, _)| claim_cell(site, base, col, c))
-                                .collect(),
-                            None,
-                            None,
-                        )
-                    }
-                    RowItem::Dataset(i) => {
-                        let ds = ds.expect("dataset rows come from the table's dataset");
-                        let row = &ds.rows[*i];
-                        let cells = t
-                            .columns
-                            .iter()
-                            .map(|(c, _)| match c {
-                                Column::Field(fi) => dataset_cell(ds, row, *fi, base),
-                                Column::Source => source_cell(site, base, &row.source),
-                                Column::Label => CellView::text(r.label.clone()),
-                                _ => {
-                                    match row.finding.as_ref().and_then(|f| site.findings.get(f)) {
-                                        Some(f) => finding_cell(site, base, c, f),
-                                        None => CellView::missing("—"),
-                                    }
-                                }
-                            })
-                            .collect();
-                        (
-                            cells,
-                            Some(row.source.clone()),
-                            row.finding.as_ref().map(|f| f.0.clone()),
-                        )
-                    }
-                };
-            if let Some(s) = &source {
-                source_ids.push(s.clone());
-            }
-            let header = match &r.item {
-                RowItem::Finding(f) => {
-                    CellView::link(r.label.clone(), format!("{base}{}", f.path()))
-                }
-                RowItem::Gap(g) => CellView::link(r.label.clone(), format!("{base}{}", g.path())),
-                RowItem::Claim(c) => CellView::link(r.label.clone(), format!("{base}{}", c.path())),
-                RowItem::Dataset(_) => CellView::text(r.label.clone()),
-            };
-            RowView {
-                header,
-                cells,
-                source: source.map(|s| s.0),
-                finding,
-            }
-        })
+        .filter_map(|r| row_view(site, t, ds, r))
+        .inspect(|r| source_ids.extend(r.source.clone().map(SourceId)))
         .collect();
-    let chart = t.chart.and_then(|_| chart_for(site, t));
+    let chart = t.chart.and_then(|_| chart_for(site, t)).map(Html);
     TableView {
         id: t.id.0.clone(),
         url: format!("{base}{}", t.id.path()),
@@ -472,8 +402,60 @@ pub(crate) fn table_view(site: &Site, t: &Table) -> TableView {
         csv_url: format!("{base}tables/{}.csv", t.id),
         json_url: format!("{base}tables/{}.json", t.id),
         sources: sources_of(site, base, source_ids.into_iter()),
-        dataset: ds.map(|d| (d.title.clone(), format!("{base}{}", d.id.path()))),
+        dataset: ds.map(|d| DatasetLink {
+            title: d.title.clone(),
+            url: format!("{base}{}", d.id.path()),
+        }),
     }
+}
+
+/// One row of a table, or `None` when its node is not in the site (a build that already failed:
+/// its pages are still made, to find template mistakes).
+fn row_view(site: &Site, t: &Table, ds: Option<&Dataset>, r: &TableRow) -> Option<RowView> {
+    let base = &site.config.base_path;
+    let cells = |cell: &dyn Fn(&Column) -> CellView| t.columns.iter().map(|(c, _)| cell(c)).collect();
+    let (cells, source, finding): (Vec<CellView>, Option<SourceId>, Option<String>) = match &r.item {
+        RowItem::Finding(fid) => {
+            let f = site.findings.get(fid)?;
+            let cells = cells(&|c| finding_cell(site, base, c, f));
+            (cells, Some(f.source.clone()), Some(fid.0.clone()))
+        }
+        RowItem::Gap(gid) => {
+            let g = site.gaps.get(gid)?;
+            (cells(&|c| gap_cell(site, base, c, g)), Some(g.source.clone()), None)
+        }
+        RowItem::Claim(cid) => {
+            let c = site.claims.get(cid)?;
+            (cells(&|col| claim_cell(site, base, col, c)), None, None)
+        }
+        RowItem::Dataset(i) => {
+            let ds = ds?;
+            let row = ds.rows.get(*i)?;
+            let cells = cells(&|c| match c {
+                Column::Field(fi) => dataset_cell(ds, row, *fi, base),
+                Column::Source => source_cell(site, base, &row.source),
+                Column::Label => CellView::text(r.label.clone()),
+                _ => match row.finding.as_ref().and_then(|f| site.findings.get(f)) {
+                    Some(f) => finding_cell(site, base, c, f),
+                    None => CellView::missing("—"),
+                },
+            });
+            let finding = row.finding.as_ref().map(|f| f.0.clone());
+            (cells, Some(row.source.clone()), finding)
+        }
+    };
+    let header = match &r.item {
+        RowItem::Finding(f) => CellView::link(r.label.clone(), format!("{base}{}", f.path())),
+        RowItem::Gap(g) => CellView::link(r.label.clone(), format!("{base}{}", g.path())),
+        RowItem::Claim(c) => CellView::link(r.label.clone(), format!("{base}{}", c.path())),
+        RowItem::Dataset(_) => CellView::text(r.label.clone()),
+    };
+    Some(RowView {
+        header,
+        cells,
+        source: source.map(|s| s.0),
+        finding,
+    })
 }
 
 /// A bar chart of a table's finding rows: percentages on a 0–100 axis, counts on their own.
@@ -485,7 +467,9 @@ fn chart_for(site: &Site, t: &Table) -> Option<String> {
     for r in &t.rows {
         match &r.item {
             RowItem::Finding(fid) => {
-                let f = &site.findings[fid];
+                let Some(f) = site.findings.get(fid) else {
+                    continue;
+                };
                 match f.value.kind {
                     ValueKind::Percent => percent += 1,
                     ValueKind::Count => count += 1,
@@ -557,14 +541,23 @@ pub(crate) fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn provenance(site: &Site, sources: &[(String, String, String)]) -> serde_json::Value {
+fn provenance(site: &Site, sources: &[Ref]) -> serde_json::Value {
+    let c = &site.config;
+    let source = |r: &Ref| {
+        let path = r
+            .url
+            .strip_prefix(c.base_path.trim_end_matches('/'))
+            .unwrap_or(&r.url);
+        let url = format!("{}{path}", c.base_url.trim_end_matches('/'));
+        json!({"id": r.id, "title": r.title, "url": url})
+    };
     json!({
-        "site": site.config.title,
-        "site_url": site.config.base_url,
-        "site_version": site.config.version,
-        "site_date": site.config.date,
-        "license": site.config.license,
-        "sources": sources.iter().map(|(id, title, url)| json!({"id": id, "title": title, "url": format!("{}{}", site.config.base_url.trim_end_matches('/'), url.strip_prefix(site.config.base_path.trim_end_matches('/')).unwrap_or(url))})).collect::<Vec<_>>(),
+        "site": c.title,
+        "site_url": c.base_url,
+        "site_version": c.version,
+        "site_date": c.date,
+        "license": c.license,
+        "sources": sources.iter().map(source).collect::<Vec<_>>(),
     })
 }
 
@@ -651,9 +644,7 @@ pub(crate) fn table_downloads(site: &Site, v: &TableView) -> (Vec<u8>, Vec<u8>) 
         "rows": json_rows,
         "provenance": provenance(site, &v.sources),
     });
-    let mut j = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    j.push(b'\n');
-    (csv(&header, &rows), j)
+    (csv(&header, &rows), json_pretty(&doc))
 }
 
 /// The CSV and JSON downloads of a dataset: typed values (empty when missing) and provenance.
@@ -718,9 +709,7 @@ pub(crate) fn dataset_downloads(site: &Site, ds: &Dataset) -> (Vec<u8>, Vec<u8>)
         "rows": json_rows,
         "provenance": provenance(site, &sources),
     });
-    let mut j = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    j.push(b'\n');
-    (csv(&header, &rows), j)
+    (csv(&header, &rows), json_pretty(&doc))
 }
 
 #[cfg(test)]

@@ -12,6 +12,10 @@ use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+mod codes;
+
+pub use codes::{Code, CodeDoc, CODES};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Error,
@@ -76,8 +80,8 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A stable kebab-case code, e.g. `unknown-source`; documented in docs/diagnostics.md.
-    pub code: &'static str,
+    /// What kind of problem it is; each code is documented in docs/diagnostics.md.
+    pub code: Code,
     pub message: String,
     /// Path relative to the site root (or as the user gave it, for paths outside it).
     pub file: Option<PathBuf>,
@@ -88,7 +92,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             code,
@@ -100,7 +104,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -160,7 +164,7 @@ impl Diagnostic {
             self.file.as_ref(),
             self.position,
             self.severity,
-            self.code,
+            self.code.as_str(),
             &self.message,
         )
     }
@@ -273,7 +277,7 @@ pub fn render_json(d: &Diagnostic) -> serde_json::Value {
         "line": d.position.map(|p| p.line),
         "column": d.position.map(|p| p.column),
         "severity": d.severity.as_str(),
-        "code": d.code,
+        "code": d.code.as_str(),
         "message": d.message,
         "help": d.help,
     })
@@ -290,7 +294,7 @@ pub fn render_github(d: &Diagnostic) -> String {
         props.push(format!("line={}", p.line));
         props.push(format!("col={}", p.column));
     }
-    props.push(format!("title={}", escape_gh_property(d.code)));
+    props.push(format!("title={}", escape_gh_property(d.code.as_str())));
     let mut msg = d.message.clone();
     if let Some(h) = &d.help {
         msg.push_str("\nhelp: ");
@@ -323,10 +327,10 @@ mod tests {
 
     #[test]
     fn github_format_escapes() {
-        let d = Diagnostic::error("bad", "a\nb").at("x:y.md", Position::new(3, 4));
+        let d = Diagnostic::error(Code::IoError, "a\nb").at("x:y.md", Position::new(3, 4));
         assert_eq!(
             render_github(&d),
-            "::error file=x%3Ay.md,line=3,col=4,title=bad::a%0Ab"
+            "::error file=x%3Ay.md,line=3,col=4,title=io-error::a%0Ab"
         );
     }
 }

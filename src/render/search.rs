@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::model::Site;
-use crate::render::OutputFile;
+use crate::layout::OutputFile;
 
 /// Documents per chunk.
 const CHUNK: usize = 200;
@@ -169,10 +169,9 @@ fn documents(site: &Site) -> Vec<(Doc, String)> {
     docs
 }
 
+/// Compact JSON and a newline.
 fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
-    let mut out = serde_json::to_vec(v).unwrap_or_default();
-    out.push(b'\n');
-    out
+    format!("{v}\n").into_bytes()
 }
 
 /// The index files under `search/`.
@@ -245,7 +244,7 @@ fn shard_file(shard: &str) -> String {
 mod tests {
     use super::*;
     use crate::load::Inputs;
-    use crate::resolve::Environment;
+    use crate::model::Environment;
 
     /// A first search on a 10,000-finding site fetches the manifest, one shard per word and the
     /// document chunks of the first page of results: well under 300 kB.
@@ -293,7 +292,7 @@ mod tests {
             "---\ntype: report\ntitle: S\ndate: \"2012\"\nkind: report\narchive: archive/s.txt\n---\n",
         );
         inputs.insert_text("data/findings/f.yaml", findings);
-        let (parsed, _) = crate::parse::parse(&inputs);
+        let (parsed, _) = crate::parse::parse(&inputs, &crate::load::Disk);
         let (site, _, diags) = crate::resolve::resolve(parsed, &Environment::default());
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
         assert_eq!(site.findings.len(), 10_000);

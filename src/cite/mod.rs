@@ -18,7 +18,7 @@
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use crate::render::escape_html;
+use crate::html::escape_html;
 
 use hayagriva::citationberg::json as csl;
 use hayagriva::citationberg::taxonomy::Locator;
@@ -77,19 +77,19 @@ impl Style {
 
     fn xml(self) -> &'static str {
         match self {
-            Style::Apa => include_str!("../styles/apa.csl"),
-            Style::Harvard => include_str!("../styles/harvard-cite-them-right.csl"),
-            Style::Chicago => include_str!("../styles/chicago-author-date.csl"),
+            Style::Apa => include_str!("../../styles/apa.csl"),
+            Style::Harvard => include_str!("../../styles/harvard-cite-them-right.csl"),
+            Style::Chicago => include_str!("../../styles/chicago-author-date.csl"),
             // Vancouver is the NLM "Citing Medicine" style; the CSL repository renamed
             // `vancouver.csl` to this file.
-            Style::Vancouver => include_str!("../styles/nlm-citation-sequence.csl"),
-            Style::Mla => include_str!("../styles/modern-language-association.csl"),
+            Style::Vancouver => include_str!("../../styles/nlm-citation-sequence.csl"),
+            Style::Mla => include_str!("../../styles/modern-language-association.csl"),
         }
     }
 }
 
 const LOCALE: &str = "en-GB";
-const LOCALE_XML: &str = include_str!("../styles/locales-en-GB.xml");
+const LOCALE_XML: &str = include_str!("../../styles/locales-en-GB.xml");
 
 struct Styles {
     styles: Vec<(Style, IndependentStyle)>,
@@ -586,20 +586,11 @@ fn page_item(page: &WebPage) -> Json {
     if let Some(p) = &page.publisher {
         m.insert("publisher".into(), json!(p));
     }
-    if let Some(d) = page.date.as_deref().and_then(parse_iso) {
+    if let Some(d) = page.date.as_deref().and_then(crate::dates::parse_date) {
         m.insert("issued".into(), date_parts(&d));
     }
     m.insert("URL".into(), json!(page.url));
     Json::Object(m)
-}
-
-/// `2013-01-16` → Date.
-fn parse_iso(s: &str) -> Option<Date> {
-    let mut parts = s.split('-');
-    let year = parts.next()?.parse().ok()?;
-    let month = parts.next().map(str::parse).transpose().ok()?;
-    let day = parts.next().map(str::parse).transpose().ok()?;
-    Some(Date { year, month, day })
 }
 
 fn parse_locator(locator: &str) -> Option<(Locator, String)> {
@@ -859,11 +850,6 @@ fn formatted(f: &Formatting, text: &str, out: &mut String) {
 // ---------------------------------------------------------------------------------------------
 // The record, field by field
 
-/// The URL a citation gives: the publisher's, else the repository record's.
-pub fn citation_url(s: &Source) -> Option<&str> {
-    s.url.as_deref().or(s.repository_url.as_deref())
-}
-
 /// First and last page of `161-177`, `161–177` or `161`.
 fn page_range(pages: &str) -> (String, Option<String>) {
     let mut parts = pages.splitn(2, ['-', '–', '—']);
@@ -935,7 +921,7 @@ pub fn csl_json(s: &Source) -> Json {
     put("DOI", s.doi.as_ref());
     put("ISBN", s.isbn.as_ref());
     put("ISSN", s.issn.as_ref());
-    put("URL", citation_url(s).map(str::to_string).as_ref());
+    put("URL", s.citation_url().map(str::to_string).as_ref());
     put("note", unverified_note(s).as_ref());
     if !s.authors.is_empty() {
         m.insert("author".into(), s.authors.iter().map(csl_name).collect());
@@ -949,10 +935,8 @@ pub fn csl_json(s: &Source) -> Json {
 
 /// The whole bibliography as a CSL-JSON array.
 pub fn csl_json_all<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<u8> {
-    let items: Vec<Json> = sources.map(csl_json).collect();
-    let mut bytes = serde_json::to_vec_pretty(&items).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    let items = Json::Array(sources.map(csl_json).collect());
+    format!("{items:#}\n").into_bytes()
 }
 
 /// One source as pretty CSL-JSON (an array of one item, as reference managers import it).
@@ -1086,7 +1070,7 @@ pub fn bibtex(s: &Source) -> String {
     if let Some(v) = &s.issn {
         fields.push(("issn", text(v)));
     }
-    if let Some(u) = citation_url(s) {
+    if let Some(u) = s.citation_url() {
         fields.push(("url", bibtex_verbatim(u)));
     }
     if let Some(n) = unverified_note(s) {
@@ -1198,7 +1182,7 @@ pub fn ris(s: &Source) -> String {
     if let Some(v) = s.isbn.as_ref().or(s.issn.as_ref()) {
         lines.push(("SN", v.clone()));
     }
-    if let Some(u) = citation_url(s) {
+    if let Some(u) = s.citation_url() {
         lines.push(("UR", u.to_string()));
     }
     if let Some(n) = unverified_note(s) {
@@ -1397,7 +1381,7 @@ pub fn json_ld(s: &Source, page_url: &str) -> String {
         );
         m.insert("sameAs".into(), json!(format!("https://doi.org/{doi}")));
     }
-    if let Some(u) = citation_url(s) {
+    if let Some(u) = s.citation_url() {
         m.insert("url".into(), json!(u));
     }
     script_safe(&Json::Object(m))
@@ -1437,92 +1421,6 @@ fn script_safe(v: &Json) -> String {
         .unwrap_or_default()
         .replace("</", "<\\/")
         .replace("<!--", "<\\!--")
-}
-
-// ---------------------------------------------------------------------------------------------
-// What a citation needs
-
-/// How bad a missing field is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Need {
-    /// Without it the citation is wrong (a journal article with no journal).
-    Required,
-    /// The styles expect it; the citation is incomplete without it.
-    Expected,
-}
-
-/// A field a style needs that the source lacks: (field name as in YAML, how bad, why).
-pub fn missing_fields(s: &Source) -> Vec<(&'static str, Need, &'static str)> {
-    let mut out = Vec::new();
-    let container = s.container_title.is_some();
-    match s.source_type {
-        SourceType::ArticleJournal => {
-            if !container {
-                out.push((
-                    "container_title",
-                    Need::Required,
-                    "a journal article is cited by its journal",
-                ));
-            }
-            if s.volume.is_none() {
-                out.push((
-                    "volume",
-                    Need::Expected,
-                    "every style gives a journal article's volume",
-                ));
-            }
-            if s.pages.is_none() && s.doi.is_none() {
-                out.push(("pages", Need::Expected, "every style gives a journal article's pages (or a DOI for an article without pages)"));
-            }
-        }
-        SourceType::Chapter => {
-            if !container {
-                out.push((
-                    "container_title",
-                    Need::Required,
-                    "a chapter is cited by the book it is in",
-                ));
-            }
-            if s.publisher.is_none() {
-                out.push((
-                    "publisher",
-                    Need::Expected,
-                    "every style gives the book's publisher",
-                ));
-            }
-            if s.pages.is_none() {
-                out.push((
-                    "pages",
-                    Need::Expected,
-                    "APA, Harvard and Chicago give a chapter's pages",
-                ));
-            }
-        }
-        SourceType::ArticleNewspaper | SourceType::ArticleMagazine => {
-            if !container {
-                out.push((
-                    "container_title",
-                    Need::Required,
-                    "a news or magazine article is cited by the paper or magazine it is in",
-                ));
-            }
-        }
-        SourceType::Report | SourceType::Book => {
-            if s.publisher.is_none() {
-                out.push((
-                    "publisher",
-                    Need::Expected,
-                    "every style gives a report's or book's publisher",
-                ));
-            }
-        }
-        SourceType::Webpage => {
-            if citation_url(s).is_none() {
-                out.push(("url", Need::Required, "a web page is cited by its URL"));
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

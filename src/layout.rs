@@ -1,0 +1,77 @@
+//! The shape of a site on disk and of its output: the folders evident reads, the files it knows by
+//! name, the node folders, the files every build generates besides pages, and [`OutputFile`], one
+//! file of the built site. Every stage that needs one of these names takes it from here.
+
+use std::path::Path;
+
+use crate::diagnostic::Diagnostic;
+
+/// The site's settings file, at the root.
+pub const CONFIG: &str = "site.yaml";
+
+/// The committed list of every URL the site has published (see `permalinks.rs`).
+pub const MANIFEST: &str = "permalinks.txt";
+
+/// Folders of a site that evident reads; everything else at the root (the output, `target/`,
+/// `.git/`) is never walked.
+pub const SITE_FOLDERS: [&str; 6] = [
+    "content",
+    "data",
+    "archive",
+    "static",
+    "templates",
+    "themes",
+];
+
+/// The kinds of node that live in `content/<folder>/<id>.md`.
+pub const NODE_FOLDERS: [&str; 4] = ["sources", "claims", "topics", "gaps"];
+
+/// The file evident leaves in every output folder it writes, so that it never replaces a folder
+/// it did not make. It is never published from `static/`.
+pub const OUTPUT_MARKER: &str = ".evident-output";
+
+/// Files every build writes besides pages, which Markdown may link to.
+pub const GENERATED_FILES: [&str; 14] = [
+    "sitemap.xml",
+    "robots.txt",
+    "findings.atom",
+    "citations.bib",
+    "citations.ris",
+    "citations.json",
+    "evidence.json",
+    "datapackage.json",
+    "downloads/sources.csv",
+    "downloads/findings.csv",
+    "downloads/claims.csv",
+    "downloads/stances.csv",
+    "downloads/topics.csv",
+    "downloads/gaps.csv",
+];
+
+/// One file of the built site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path below the output folder, with `/` separators, e.g. `sources/x/index.html`.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What receives each produced file: a folder on disk, a list in memory, or nothing (`check`).
+pub type Sink<'s> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 's;
+
+/// The output file of a page path: `sources/x/` → `sources/x/index.html`; `404.html` stays.
+pub fn output_file(path: &str) -> String {
+    if path.ends_with(".html") {
+        path.to_string()
+    } else {
+        format!("{path}index.html")
+    }
+}
+
+/// A path with `/` separators, whatever the platform.
+pub fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

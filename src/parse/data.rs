@@ -1,0 +1,99 @@
+//! YAML files under `data/`: findings lists (`data/findings/`), tables (`data/tables/`) and
+//! datasets (`data/datasets/`). Any other data file is reported as unused.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::parse::raw::{RawFile, RawFindingsFile};
+use crate::parse::yaml::from_yaml;
+use crate::parse::{stem, Parsed};
+
+/// Parses one file under `data/` into `parsed`.
+pub(crate) fn parse_data(
+    path: &Path,
+    text: &str,
+    parsed: &mut Parsed,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext != "yaml" && ext != "yml" {
+        return;
+    }
+    let rel = path.strip_prefix("data").unwrap_or(path);
+    let folder = rel
+        .components()
+        .next()
+        .and_then(|c| c.as_os_str().to_str())
+        .unwrap_or("");
+    match folder {
+        "findings" => {
+            if text.trim().is_empty() {
+                diags.push(
+                    Diagnostic::error(Code::EmptyFile, "this findings file is empty")
+                        .in_file(path)
+                        .help("add a `findings:` list, or delete the file"),
+                );
+                return;
+            }
+            match from_yaml::<RawFindingsFile>(path, text, 1) {
+                Ok(f) => parsed
+                    .findings
+                    .extend(f.findings.into_iter().map(|x| (path.to_path_buf(), x))),
+                Err(d) => {
+                    parsed.findings_incomplete = true;
+                    diags.push(d)
+                }
+            }
+        }
+        "tables" => match record_file(path, text, diags) {
+            Some(meta) => parsed.tables.push(RawFile {
+                file: path.to_path_buf(),
+                stem: stem(path),
+                meta,
+            }),
+            None => {
+                parsed.broken.insert(format!("table:{}", stem(path)));
+            }
+        },
+        "datasets" => match record_file(path, text, diags) {
+            Some(meta) => parsed.datasets.push(RawFile {
+                file: path.to_path_buf(),
+                stem: stem(path),
+                meta,
+            }),
+            None => {
+                parsed.broken.insert(format!("dataset:{}", stem(path)));
+            }
+        },
+        _ => diags.push(
+            Diagnostic::warning(Code::UnusedData, "evident does not read this data file")
+                .in_file(path)
+                .help("findings go in data/findings/, tables in data/tables/, datasets in data/datasets/"),
+        ),
+    }
+}
+
+fn record_file<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(Code::EmptyFile, "this file is empty")
+                .in_file(path)
+                .help("fill in the keys docs/reference.md lists, or delete the file"),
+        );
+        return None;
+    }
+    from_yaml::<T>(path, text, 1)
+        .map_err(|mut d| {
+            if d.position.is_none() {
+                d.position = Some(Position::new(1, 1));
+            }
+            diags.push(d)
+        })
+        .ok()
+}

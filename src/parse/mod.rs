@@ -1,0 +1,241 @@
+//! The parse stage: [`parse`] turns loaded files into `Raw*` records (front matter, YAML lists,
+//! Markdown bodies with their links and anchors), each remembering where it came from. It checks
+//! syntax and shape only; ids, references and quotes are the resolve stage's work.
+//!
+//! - `raw.rs`: the records, as serde reads them; `keys.rs`: the keys each accepts (for the docs).
+//! - `content.rs`: Markdown files (front matter and body); `data.rs`: YAML files under `data/`.
+//! - `yaml.rs`: the one module that knows serde-saphyr.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::layout::{slash, CONFIG, MANIFEST};
+use crate::load::{Contents, Inputs};
+use crate::model::{ManifestEntry, ReadText};
+use crate::theme::{Template, Theme};
+
+mod content;
+mod data;
+pub mod keys;
+pub(crate) mod raw;
+pub(crate) mod yaml;
+
+use content::{parse_content, MarkdownFile};
+use raw::*;
+
+/// What the parse stage hands to the resolve stage.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub(crate) config: Option<RawConfig>,
+    pub(crate) pages: Vec<RawDoc<RawPage>>,
+    pub(crate) sources: Vec<RawDoc<RawSource>>,
+    pub(crate) claims: Vec<RawDoc<RawClaim>>,
+    pub(crate) topics: Vec<RawDoc<RawTopic>>,
+    pub(crate) gaps: Vec<RawDoc<RawGap>>,
+    /// Findings with the file they came from.
+    pub(crate) findings: Vec<(PathBuf, S<RawFinding>)>,
+    pub(crate) tables: Vec<RawFile<RawTable>>,
+    pub(crate) datasets: Vec<RawFile<RawDataset>>,
+    /// Archived texts by path (`archive/...`).
+    pub(crate) archives: BTreeMap<PathBuf, Arc<str>>,
+    /// Templates: the theme's, with the site's `templates/` laid over them.
+    pub(crate) theme: Theme,
+    /// Files to copy: output path → (input path, bytes). Theme static, then site static, then
+    /// content assets, later ones replacing earlier.
+    pub(crate) assets: BTreeMap<String, (PathBuf, Vec<u8>)>,
+    /// Paths of content files, to resolve links to `.md` files.
+    pub(crate) content_files: Vec<PathBuf>,
+    pub(crate) manifest: Vec<ManifestEntry>,
+    /// `kind:id` of nodes whose file failed to parse: they exist, so references to them are not
+    /// reported again (one mistake, one diagnostic).
+    pub(crate) broken: BTreeSet<String>,
+    /// A findings file failed to parse, so an unknown finding id may be one of its findings.
+    pub(crate) findings_incomplete: bool,
+}
+
+impl Parsed {
+    /// Adds what another part of the site parsed to (content and data files only).
+    fn join(&mut self, other: Parsed) {
+        self.pages.extend(other.pages);
+        self.sources.extend(other.sources);
+        self.claims.extend(other.claims);
+        self.topics.extend(other.topics);
+        self.gaps.extend(other.gaps);
+        self.findings.extend(other.findings);
+        self.tables.extend(other.tables);
+        self.datasets.extend(other.datasets);
+        self.archives.extend(other.archives);
+        self.assets.extend(other.assets);
+        self.content_files.extend(other.content_files);
+        self.broken.extend(other.broken);
+        self.findings_incomplete |= other.findings_incomplete;
+    }
+}
+
+/// Parses every loaded file. `reader` reads plain pages that the load stage deferred.
+pub fn parse(inputs: &Inputs, reader: &dyn ReadText) -> (Parsed, Vec<Diagnostic>) {
+    let mut parsed = Parsed::default();
+    let mut diags = Vec::new();
+    parse_config(inputs, &mut parsed, &mut diags);
+    let (from_files, d) = parse_files(inputs, reader);
+    parsed.join(from_files);
+    diags.extend(d);
+    parse_theme(inputs, &mut parsed, &mut diags);
+    (parsed, diags)
+}
+
+/// `site.yaml` and `permalinks.txt`.
+fn parse_config(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>) {
+    let config_path = Path::new(CONFIG);
+    match inputs.text(config_path) {
+        Some(text) => match yaml::from_yaml::<RawConfig>(config_path, text, 1) {
+            Ok(c) => parsed.config = Some(c),
+            Err(d) => diags.push(d),
+        },
+        None => diags.push(
+            Diagnostic::error(Code::MissingConfig, "this folder has no site.yaml")
+                .in_file(config_path)
+                .help("run evident in a site's folder (or pass --root DIR), or create one with `evident init DIR`"),
+        ),
+    }
+    if let Some(text) = inputs.text(Path::new(MANIFEST)) {
+        parsed.manifest = crate::permalinks::parse(text, diags);
+    }
+}
+
+/// Each content and data file parses on its own, in parallel; runs of files are then joined in
+/// path order, so the outcome does not depend on thread timing.
+fn parse_files(inputs: &Inputs, reader: &dyn ReadText) -> (Parsed, Vec<Diagnostic>) {
+    inputs
+        .files
+        .par_iter()
+        .fold(
+            || (Parsed::default(), Vec::new()),
+            |(mut parsed, mut diags), (path, contents)| {
+                parse_file(path, contents, reader, &mut parsed, &mut diags);
+                (parsed, diags)
+            },
+        )
+        .reduce(
+            || (Parsed::default(), Vec::new()),
+            |(mut a, mut da), (b, db)| {
+                a.join(b);
+                da.extend(db);
+                (a, da)
+            },
+        )
+}
+
+fn parse_file(
+    path: &Path,
+    contents: &Contents,
+    reader: &dyn ReadText,
+    parsed: &mut Parsed,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(top) = path
+        .components()
+        .next()
+        .and_then(|c| c.as_os_str().to_str())
+    else {
+        return;
+    };
+    match (top, contents) {
+        ("content", Contents::Text(text)) => {
+            let file = MarkdownFile {
+                path,
+                text,
+                on_disk: None,
+            };
+            parse_content(&file, parsed, diags)
+        }
+        // A plain page is read here, and its body again when it is rendered.
+        ("content", Contents::Deferred(real)) => match reader.read_text(path, real) {
+            Ok(text) => {
+                let file = MarkdownFile {
+                    path,
+                    text: &text.into(),
+                    on_disk: Some(real),
+                };
+                parse_content(&file, parsed, diags)
+            }
+            Err(d) => {
+                parsed.content_files.push(path.to_path_buf());
+                parsed.broken.insert(format!("page:{}", stem(path)));
+                diags.push(d);
+            }
+        },
+        ("content", Contents::Bytes(bytes)) => {
+            let out = path.strip_prefix("content").unwrap_or(path);
+            parsed
+                .assets
+                .insert(slash(out), (path.to_path_buf(), bytes.clone()));
+        }
+        ("data", Contents::Text(text)) => data::parse_data(path, text, parsed, diags),
+        ("archive", Contents::Text(text)) => {
+            parsed.archives.insert(path.to_path_buf(), text.clone());
+        }
+        _ => {}
+    }
+}
+
+/// The theme's templates and static files, then the site's own `templates/` and `static/` over
+/// them.
+fn parse_theme(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>) {
+    let theme = parsed
+        .config
+        .as_ref()
+        .and_then(|c| c.theme.as_ref().map(|t| t.value.clone()))
+        .unwrap_or_else(|| crate::theme::DEFAULT_NAME.to_string());
+    let theme_root = PathBuf::from("themes").join(&theme);
+    let has_theme = inputs.under(&slash(&theme_root)).next().is_some();
+    if !has_theme {
+        let position = parsed
+            .config
+            .as_ref()
+            .and_then(|c| c.theme.as_ref())
+            .and_then(yaml::position_of);
+        diags.push(
+            Diagnostic::error(Code::UnknownTheme, format!("there is no theme `{theme}`"))
+                .at_opt(CONFIG, position)
+                .help(format!(
+                    "create themes/{theme}/templates/, or set `theme:` in site.yaml to a folder under themes/"
+                )),
+        );
+    }
+    for prefix in [theme_root, PathBuf::new()] {
+        let templates_dir = prefix.join("templates");
+        for (path, contents) in inputs.under(&slash(&templates_dir)) {
+            if let Contents::Text(text) = contents {
+                let name = slash(path.strip_prefix(&templates_dir).unwrap_or(path));
+                let template = Template {
+                    name: name.clone(),
+                    file: path.clone(),
+                    text: text.to_string(),
+                };
+                parsed.theme.templates.insert(name, template);
+            }
+        }
+        let static_dir = prefix.join("static");
+        for (path, contents) in inputs.under(&slash(&static_dir)) {
+            let out = slash(path.strip_prefix(&static_dir).unwrap_or(path));
+            let bytes = match contents {
+                Contents::Bytes(b) => b.clone(),
+                Contents::Text(t) => t.as_bytes().to_vec(),
+                Contents::Deferred(_) => continue,
+            };
+            parsed.assets.insert(out, (path.clone(), bytes));
+        }
+    }
+}
+
+/// A file's name without its extension: the id of a node, table or dataset.
+pub(crate) fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,331 @@
+//! The parse stage's records: what each YAML file and front matter block may say, as serde reads
+//! it, with the place each value was written (`Spanned`). Unknown keys are refused
+//! (`deny_unknown_fields`), so a misspelt key is reported, not ignored. The resolve stage turns
+//! these into the model.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Position;
+use crate::model::Body;
+use crate::parse::yaml::Spanned;
+
+/// A string (or other value) with the place it was written.
+pub(crate) type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConfig {
+    pub title: S<String>,
+    pub base_url: S<String>,
+    pub language: Option<S<String>>,
+    pub description: Option<String>,
+    pub theme: Option<S<String>>,
+    pub version: Option<S<String>>,
+    pub date: Option<S<String>>,
+    pub publisher: Option<String>,
+    pub license: Option<String>,
+    pub repository: Option<S<String>>,
+    #[serde(default)]
+    pub raw_html: bool,
+    #[serde(default)]
+    pub menu: Vec<RawMenuItem>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMenuItem {
+    pub title: String,
+    pub url: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPage {
+    pub title: String,
+    pub description: Option<String>,
+    pub template: Option<S<String>>,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub draft: bool,
+    pub date: Option<S<String>>,
+    #[serde(default)]
+    pub tags: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPerson {
+    pub family: Option<String>,
+    pub given: Option<String>,
+    pub literal: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSource {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
+    #[serde(rename = "type")]
+    pub source_type: S<RawSourceType>,
+    pub title: String,
+    #[serde(default)]
+    pub authors: Vec<S<RawPerson>>,
+    #[serde(default)]
+    pub editors: Vec<S<RawPerson>>,
+    pub date: S<String>,
+    pub container_title: Option<String>,
+    pub collection_title: Option<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub pages: Option<String>,
+    pub publisher: Option<String>,
+    pub publisher_place: Option<String>,
+    pub doi: Option<S<String>>,
+    pub isbn: Option<S<String>>,
+    pub issn: Option<S<String>>,
+    pub url: Option<S<String>>,
+    pub repository_url: Option<S<String>>,
+    pub kind: RawEvidenceKind,
+    pub archive: Option<S<String>>,
+    pub unverified: Option<S<BTreeMap<String, String>>>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawSourceType {
+    ArticleJournal,
+    Chapter,
+    ArticleNewspaper,
+    ArticleMagazine,
+    Report,
+    Book,
+    Webpage,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawEvidenceKind {
+    Survey,
+    Evaluation,
+    OfficialReturnsAnalysis,
+    PolicyArgument,
+    NewsReport,
+    Report,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFindingsFile {
+    pub findings: Vec<S<RawFinding>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFinding {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
+    pub id: S<String>,
+    pub statement: String,
+    pub figure: S<String>,
+    pub value: S<RawValue>,
+    pub source: S<String>,
+    pub origin: Option<S<String>>,
+    pub locator: String,
+    pub quote: S<String>,
+    pub population: Option<String>,
+    pub period: Option<String>,
+    pub place: Option<String>,
+    #[serde(default)]
+    pub stances: Vec<RawStance>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawValue {
+    pub kind: RawValueKind,
+    pub number: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub scale: Option<RawScale>,
+    pub qualifier: Option<S<String>>,
+    pub per: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawValueKind {
+    Percent,
+    Fraction,
+    Count,
+    Gbp,
+    Ratio,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawScale {
+    Thousand,
+    Million,
+    Billion,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawStanceKind {
+    Supports,
+    Contradicts,
+    Mixed,
+    Context,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStance {
+    pub claim: S<String>,
+    pub stance: RawStanceKind,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawClaim {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
+    pub title: String,
+    pub topic: S<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub weight: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTopic {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
+    pub title: String,
+    pub question: Option<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub weight: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGap {
+    #[serde(default)]
+    pub aliases: Vec<S<String>>,
+    pub title: String,
+    pub source: S<String>,
+    pub origin: Option<S<String>>,
+    pub locator: String,
+    pub quote: S<String>,
+    pub claims: Vec<S<String>>,
+    pub expected: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawDataset {
+    pub title: String,
+    pub description: Option<String>,
+    pub license: Option<String>,
+    pub source: Option<S<String>>,
+    pub fields: Vec<S<RawField>>,
+    pub rows: Vec<S<BTreeMap<String, serde_json::Value>>>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawField {
+    pub name: S<String>,
+    pub title: Option<String>,
+    #[serde(rename = "type")]
+    pub field_type: RawFieldType,
+    pub unit: Option<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub figure: bool,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawFieldType {
+    String,
+    Integer,
+    Number,
+    Percent,
+    Boolean,
+    Date,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTable {
+    pub title: String,
+    pub caption: String,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    pub dataset: Option<S<String>>,
+    pub columns: Vec<S<String>>,
+    #[serde(default)]
+    pub rows: Vec<S<RawTableRow>>,
+    pub chart: Option<RawChart>,
+    #[serde(default)]
+    pub show_on: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTableRow {
+    pub finding: Option<S<String>>,
+    pub gap: Option<S<String>>,
+    pub claim: Option<S<String>>,
+    pub label: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawChart {
+    Bar,
+}
+
+/// A YAML record from a file of its own (`data/tables/<id>.yaml`), with the file and its id.
+#[derive(Debug)]
+pub(crate) struct RawFile<T> {
+    pub file: PathBuf,
+    pub stem: String,
+    pub meta: T,
+}
+
+/// A Markdown link found in a body, with its whole-file position.
+#[derive(Clone, Debug)]
+pub(crate) struct RawLink {
+    pub dest: String,
+    pub position: Position,
+}
+
+/// A Markdown file: its front matter parsed to `T`, and its body.
+#[derive(Debug)]
+pub(crate) struct RawDoc<T> {
+    pub file: PathBuf,
+    /// The file name without `.md`; the id for sources, claims, topics and gaps.
+    pub stem: String,
+    pub meta: T,
+    pub body: Body,
+    pub anchors: Vec<String>,
+    pub links: Vec<RawLink>,
+}

@@ -1,0 +1,312 @@
+//! The pipeline: the stages wired once, load → parse → resolve → render → write, and the commands
+//! that run them. `build` and `check` ([`build`]), `permalinks` ([`update_permalinks`]), `serve`
+//! (through [`Pipeline::render`]) and the tests ([`build_in_memory`]) all use [`Pipeline`], so
+//! every command sees the same site.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::cite::Citer;
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::layout::{OutputFile, MANIFEST};
+use crate::load::{self, Disk, Inputs};
+use crate::model::{Environment, Site};
+use crate::render::{self, Rendered};
+use crate::theme::Theme;
+use crate::write::{self, NewFile};
+use crate::{parse, permalinks, resolve, scaffold};
+
+/// Reads facts from the process environment (`SOURCE_DATE_EPOCH`), once, at the edge; `base_url`
+/// replaces the site's (`--base-url`, or serve's local address).
+pub fn environment(base_url: Option<String>) -> Environment {
+    let source_date = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .map(crate::dates::date_from_epoch);
+    Environment {
+        source_date,
+        base_url,
+    }
+}
+
+/// A stage's name and how long it took.
+pub type Timings = Vec<(&'static str, Duration)>;
+
+/// The stages, wired once.
+pub struct Pipeline<'a> {
+    env: &'a Environment,
+    /// Called with each stage's name as it starts (a terminal's progress line).
+    progress: &'a dyn Fn(&'static str),
+}
+
+/// What parse, resolve and render made of the inputs: the site, its plan of output files, and
+/// every diagnostic so far.
+pub struct Rendering {
+    pub site: Arc<Site>,
+    pub rendered: Rendered,
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+impl<'a> Pipeline<'a> {
+    pub fn new(env: &'a Environment, progress: &'a dyn Fn(&'static str)) -> Self {
+        Pipeline { env, progress }
+    }
+
+    /// Reads the site at `root` (skipping the folder `skip`, an output inside the site).
+    pub fn load(&self, root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>, Duration) {
+        (self.progress)("reading");
+        let t = Instant::now();
+        let (inputs, diags) = load::load(root, skip);
+        (inputs, diags, t.elapsed())
+    }
+
+    /// Parses, resolves and renders the inputs.
+    pub fn render(&self, inputs: &Inputs) -> Rendering {
+        let front = self.resolve(inputs);
+        self.render_site(front, None)
+    }
+
+    /// Parses and resolves the inputs.
+    pub fn resolve(&self, inputs: &Inputs) -> Resolved {
+        let mut timings = Vec::new();
+        (self.progress)("parsing");
+        let t = Instant::now();
+        let (parsed, mut diags) = parse::parse(inputs, &Disk);
+        timings.push(("parse", t.elapsed()));
+        (self.progress)("resolving");
+        let t = Instant::now();
+        let (site, theme, d) = resolve::resolve(parsed, self.env);
+        diags.extend(d);
+        timings.push(("resolve", t.elapsed()));
+        Resolved {
+            site: Arc::new(site),
+            theme: Arc::new(theme),
+            diagnostics: diags,
+            timings,
+        }
+    }
+
+    /// Renders a resolved site. `citer` is one kept from an earlier run (serve), whose
+    /// citations are reused where they still fit.
+    pub fn render_site(&self, front: Resolved, citer: Option<&Citer>) -> Rendering {
+        let Resolved {
+            site,
+            theme,
+            mut diagnostics,
+            mut timings,
+        } = front;
+        (self.progress)("rendering");
+        let t = Instant::now();
+        let (rendered, d) = render::render(&site, &theme, citer, Arc::new(Disk));
+        diagnostics.extend(d);
+        timings.push(("render", t.elapsed()));
+        Rendering {
+            site,
+            rendered,
+            diagnostics,
+            timings,
+        }
+    }
+}
+
+/// What parse and resolve made of the inputs.
+pub struct Resolved {
+    pub site: Arc<Site>,
+    pub theme: Arc<Theme>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// What a run should do.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Where to write; relative paths are taken from the current folder. `None` for `check`.
+    pub output: Option<PathBuf>,
+    /// Treat warnings as errors: report them and do not write.
+    pub deny_warnings: bool,
+    /// Show each stage as it starts, on one overwritten line (for terminals; off in CI logs).
+    pub progress: bool,
+    pub env: Environment,
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub inputs: Inputs,
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many HTML pages the site has.
+    pub pages: usize,
+    /// How many files the site has (pages, data, assets).
+    pub outputs: usize,
+    /// Whether the output folder was replaced.
+    pub written: bool,
+    pub elapsed: Duration,
+    /// Each stage and how long it took.
+    pub timings: Timings,
+}
+
+impl BuildReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// A problem that stops a run before it can look at content: exit code 2.
+#[derive(Debug)]
+pub struct Fatal(pub Diagnostic);
+
+/// Runs the pure stages on loaded inputs and keeps every output file in memory.
+pub fn build_in_memory(inputs: &Inputs, env: &Environment) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let run = Pipeline::new(env, &|_| {}).render(inputs);
+    let mut diags = run.diagnostics;
+    let (files, d) = run.rendered.collect();
+    diags.extend(d);
+    (files, diagnostic::finish(diags))
+}
+
+/// Builds the site: load, parse, resolve, render, and (when `output` is set and nothing is in
+/// error) write. Pages are written as they are rendered, into a new folder that replaces the
+/// output only when the whole build succeeded.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
+    let start = Instant::now();
+    load::check_site(&opts.root).map_err(Fatal)?;
+    if let Some(out) = &opts.output {
+        write::check_output_location(&opts.root, out).map_err(Fatal)?;
+        write::check_output(out).map_err(Fatal)?;
+    }
+    // One line, overwritten as the stages go by and cleared at the end.
+    let progress = |stage: &'static str| {
+        if opts.progress {
+            eprint!("\r\x1b[2K{stage}…");
+        }
+    };
+    let pipeline = Pipeline::new(&opts.env, &progress);
+    let (inputs, mut diags, took) = pipeline.load(&opts.root, opts.output.as_deref());
+    let run = pipeline.render(&inputs);
+    let mut timings = vec![("load", took)];
+    timings.extend(run.timings);
+    diags.extend(run.diagnostics);
+    let rendered = run.rendered;
+    let fails = |diags: &[Diagnostic]| {
+        diags
+            .iter()
+            .any(|d| d.is_error() || (opts.deny_warnings && d.severity == Severity::Warning))
+    };
+    let paths = rendered.paths();
+    let mut written = false;
+    let t = Instant::now();
+    match (&opts.output, fails(&diags)) {
+        (Some(out), false) => {
+            progress("writing");
+            let result = write::write(out, &paths, |sink| rendered.produce(sink), |d| fails(d))
+                .map_err(Fatal)?;
+            diags.extend(result.diagnostics);
+            written = result.written;
+            timings.push(("write", t.elapsed()));
+        }
+        // `check`, or a build already failed: pages are still made, so that template mistakes
+        // are found in the same run, and then dropped.
+        _ => {
+            progress("checking pages");
+            diags.extend(rendered.check());
+            timings.push(("pages", t.elapsed()));
+        }
+    }
+    if opts.progress {
+        eprint!("\r\x1b[2K");
+    }
+    Ok(BuildReport {
+        inputs,
+        diagnostics: diagnostic::finish(diags),
+        pages: rendered.pages(),
+        outputs: paths.len(),
+        written,
+        elapsed: start.elapsed(),
+        timings,
+    })
+}
+
+/// What `evident permalinks` did.
+#[derive(Debug)]
+pub struct PermalinksReport {
+    pub inputs: Inputs,
+    pub diagnostics: Vec<Diagnostic>,
+    pub added: usize,
+    pub changed: usize,
+    pub written: bool,
+}
+
+impl PermalinksReport {
+    /// Errors other than the permalink ones this command is there to fix.
+    pub fn blocked(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.is_error() && !d.code.is_permalink())
+    }
+}
+
+/// Adds every URL the site publishes to `permalinks.txt` (keeping every old line), re-dating
+/// findings that changed to `today`. Refuses while the site has errors other than removed URLs.
+pub fn update_permalinks(
+    root: &Path,
+    env: &Environment,
+    today: &str,
+) -> Result<PermalinksReport, Fatal> {
+    load::check_site(root).map_err(Fatal)?;
+    let pipeline = Pipeline::new(env, &|_| {});
+    let (inputs, mut diags, _) = pipeline.load(root, None);
+    let run = pipeline.render(&inputs);
+    diags.extend(run.diagnostics);
+    let paths = run.rendered.paths();
+    diags.extend(run.rendered.check());
+    let mut report = PermalinksReport {
+        inputs,
+        diagnostics: diagnostic::finish(diags),
+        added: 0,
+        changed: 0,
+        written: false,
+    };
+    if report.blocked() {
+        return Ok(report);
+    }
+    let old = report
+        .inputs
+        .text(Path::new(MANIFEST))
+        .unwrap_or("")
+        .to_string();
+    let (text, added, changed) = permalinks::update(&old, &run.site, paths.iter().copied(), today);
+    if text != old {
+        write::replace_file(&root.join(MANIFEST), &text).map_err(Fatal)?;
+        report.written = true;
+    }
+    report.added = added;
+    report.changed = changed;
+    Ok(report)
+}
+
+/// `evident init DIR`: a new site that builds at once, in a new or empty folder.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    load::check_empty(dir)?;
+    write::create_files(dir, &scaffold::site_files())
+}
+
+/// `evident new KIND ID` in the site at `root`: writes a stub and returns its path.
+pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> {
+    let files: Vec<NewFile> = scaffold::node_files(kind, id)?;
+    load::check_site(root)?;
+    let written = write::create_files(root, &files)?;
+    Ok(written
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| root.join(&files[0].path)))
+}

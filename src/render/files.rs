@@ -1,0 +1,92 @@
+//! The files of a site that are not pages: `evidence.json`, table and dataset downloads, the
+//! evidence graph as CSV and its data package, redirect pages, citation exports, the theme's and
+//! site's static files, and the search index.
+
+use crate::cite;
+use crate::html::redirect_page;
+use crate::layout::OutputFile;
+use crate::model::Site;
+use crate::render::exports;
+use crate::render::tables::{dataset_downloads, table_downloads};
+use crate::render::views::{sources::export_path, Views};
+
+pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
+    let file = |path: String, bytes: Vec<u8>| OutputFile { path, bytes };
+    let mut files = vec![file("evidence.json".into(), exports::evidence_json(site))];
+    files.extend(downloads(site, views));
+    files.extend(
+        exports::graph_tables(site)
+            .into_iter()
+            .map(|(path, bytes)| file(path, bytes)),
+    );
+    let c = &site.config;
+    for (old, new) in &site.redirects {
+        let to = format!("{}{new}", c.base_path);
+        let canonical = format!("{}{new}", c.base_url);
+        let page = redirect_page(&c.language, &to, &canonical);
+        files.push(file(format!("{old}index.html"), page.into_bytes()));
+    }
+    files.push(file("datapackage.json".into(), exports::datapackage(site)));
+    files.extend(citation_files(site));
+    for a in &site.assets {
+        files.push(file(a.path.clone(), a.bytes.clone()));
+    }
+    files.extend(crate::render::search::index_files(site));
+    files
+}
+
+/// Each table and dataset downloads as CSV and JSON.
+fn downloads(site: &Site, views: &Views) -> Vec<OutputFile> {
+    let tables = views
+        .tables
+        .values()
+        .map(|t| (format!("tables/{}", t.id), table_downloads(site, t)));
+    let datasets = site
+        .datasets
+        .values()
+        .map(|d| (format!("datasets/{}", d.id), dataset_downloads(site, d)));
+    let mut files = Vec::new();
+    for (stem, (csv, json)) in tables.chain(datasets) {
+        files.push(OutputFile {
+            path: format!("{stem}.csv"),
+            bytes: csv,
+        });
+        files.push(OutputFile {
+            path: format!("{stem}.json"),
+            bytes: json,
+        });
+    }
+    files
+}
+
+/// Per-source BibTeX, RIS and CSL-JSON, and the whole bibliography in each format.
+fn citation_files(site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for s in site.sources.values() {
+        files.push(OutputFile {
+            path: export_path(&s.id, "bib"),
+            bytes: cite::bibtex(s).into_bytes(),
+        });
+        files.push(OutputFile {
+            path: export_path(&s.id, "ris"),
+            bytes: cite::ris(s).into_bytes(),
+        });
+        files.push(OutputFile {
+            path: export_path(&s.id, "json"),
+            bytes: cite::csl_json_file(s),
+        });
+    }
+    files.push(OutputFile {
+        path: "citations.bib".into(),
+        bytes: cite::bibtex_all(site.sources.values()),
+    });
+    files.push(OutputFile {
+        path: "citations.ris".into(),
+        bytes: cite::ris_all(site.sources.values()),
+    });
+    files.push(OutputFile {
+        path: "citations.json".into(),
+        bytes: cite::csl_json_all(site.sources.values()),
+    });
+    files
+}

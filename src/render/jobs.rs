@@ -1,0 +1,352 @@
+//! Render jobs: one per page, a template with a function that builds its context from the shared
+//! views. Jobs are made up front and run when the consumer asks for the page.
+
+use std::collections::BTreeMap;
+
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::layout::output_file;
+use crate::markdown::to_html;
+use crate::model::{ReadText, Site};
+use crate::render::templates::to_value;
+use crate::render::views::*;
+
+/// What a job reads: the shared views, the site, and the load stage's reader (plain pages'
+/// Markdown is read again when the page is made).
+pub(crate) struct JobContext<'a> {
+    pub views: &'a Views,
+    pub site: &'a Site,
+    pub reader: &'a dyn ReadText,
+}
+
+/// What builds a page's template context. It fails only when a plain page's Markdown, read again,
+/// can no longer be read.
+type MakeContext = dyn Fn(&JobContext) -> Result<minijinja::Value, Diagnostic> + Send + Sync;
+
+/// Why a page could not be made.
+pub(crate) enum JobError {
+    Template(minijinja::Error),
+    Input(Diagnostic),
+}
+
+/// One page to render: a template with its context.
+pub(crate) struct Job {
+    template: String,
+    pub output: String,
+    make: Box<MakeContext>,
+}
+
+impl Job {
+    fn new(
+        template: &str,
+        path: &str,
+        make: impl Fn(&Views) -> minijinja::Value + Send + Sync + 'static,
+    ) -> Self {
+        Job {
+            template: template.to_string(),
+            output: output_file(path),
+            make: Box::new(move |cx: &JobContext| Ok(make(cx.views))),
+        }
+    }
+
+    pub fn run(&self, env: &Environment, cx: &JobContext) -> Result<String, JobError> {
+        let context = (self.make)(cx).map_err(JobError::Input)?;
+        env.get_template(&self.template)
+            .and_then(|t| t.render(context))
+            .map_err(JobError::Template)
+    }
+}
+
+/// A context with `site`, `page` and the given values.
+fn context(v: &Views, page: &PageView, values: Vec<(&'static str, minijinja::Value)>) -> minijinja::Value {
+    let mut map = BTreeMap::from([("site", v.shared.site.clone()), ("page", to_value(page))]);
+    map.extend(values);
+    to_value(&map)
+}
+
+/// Every page of the site, as render jobs.
+pub(crate) fn jobs(views: &Views, site: &Site) -> Vec<Job> {
+    let mut jobs = page_jobs(views);
+    jobs.extend(source_jobs(site));
+    jobs.extend(finding_jobs(site));
+    jobs.extend(claim_jobs(site));
+    jobs.extend(topic_jobs(views));
+    jobs.extend(gap_jobs(site));
+    jobs.extend(index_jobs());
+    jobs.extend(table_jobs(site));
+    jobs.extend(tag_jobs(views));
+    jobs
+}
+
+/// What the home page and plain pages get besides `site`, `page` and `content`.
+fn page_values(v: &Views) -> Vec<(&'static str, minijinja::Value)> {
+    vec![
+        ("topics", v.shared.topics.clone()),
+        ("claims", v.shared.claims.clone()),
+        ("findings", v.shared.findings.clone()),
+        ("sources", v.shared.sources.clone()),
+        ("gaps", v.shared.gaps.clone()),
+        ("matrix", v.shared.matrix.clone()),
+        ("tables", to_value(&v.tables_on("home"))),
+        ("pages", v.shared.pages.clone()),
+        ("tags", v.shared.tags.clone()),
+    ]
+}
+
+/// Plain pages (their Markdown read again, page by page), and the home page when the site has
+/// no `content/index.md`.
+fn page_jobs(views: &Views) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for (i, p) in views.pages.iter().enumerate() {
+        jobs.push(Job {
+            template: p.template.clone(),
+            output: output_file(&p.path),
+            make: Box::new(move |cx: &JobContext| plain_page(cx, i)),
+        });
+    }
+    if !views.pages.iter().any(|p| p.path.is_empty()) {
+        jobs.push(Job::new("home.html", "", |v| {
+            let mut page = v.site.page("home", &v.site.title, "", &[]);
+            page.breadcrumbs.clear();
+            let mut values = vec![("content", minijinja::Value::from_safe_string(String::new()))];
+            values.extend(page_values(v));
+            context(v, &page, values)
+        }));
+    }
+    jobs
+}
+
+fn plain_page(cx: &JobContext, i: usize) -> Result<minijinja::Value, Diagnostic> {
+    let v = cx.views;
+    let doc = &cx.site.pages[i].doc;
+    let body = doc.body.text(cx.reader)?;
+    let p = &v.pages[i];
+    let kind = if p.path.is_empty() { "home" } else { "page" };
+    let mut page = v.site.page(kind, &p.title, &p.path, &[]);
+    page.description = p.description.clone();
+    if let Some(r) = v.page_ref_of[i].map(|r| &v.page_refs[r]) {
+        page.date = r.date.clone();
+        page.tags = r.tags.clone();
+    }
+    if p.path.is_empty() {
+        page.breadcrumbs.clear();
+    }
+    // Made here, page by page, so no page's HTML outlives its render.
+    let html = to_html(&body, &doc.links, v.raw_html);
+    let mut values = vec![("content", minijinja::Value::from_safe_string(html))];
+    values.extend(page_values(v));
+    Ok(context(v, &page, values))
+}
+
+fn source_jobs(site: &Site) -> Vec<Job> {
+    site.sources
+        .keys()
+        .map(|id| {
+            let id = id.clone();
+            Job::new("source.html", &id.path(), move |v| {
+                let s = &v.sources[&id.0];
+                let page = v.site.page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
+                let findings: Vec<&FindingView> =
+                    s.findings.iter().filter_map(|f| v.findings.get(f)).collect();
+                context(v, &page, vec![("source", to_value(s)), ("findings", to_value(&findings))])
+            })
+        })
+        .collect()
+}
+
+fn finding_jobs(site: &Site) -> Vec<Job> {
+    site.findings
+        .keys()
+        .map(|id| {
+            let id = id.clone();
+            Job::new("finding.html", &id.path(), move |v| {
+                let f = &v.findings[&id.0];
+                let title = finding_title(&f.figure, &f.source.title);
+                let page = v.site.page("finding", &title, &id.path(), &[("Findings", "findings/")]);
+                context(v, &page, vec![("finding", to_value(f))])
+            })
+        })
+        .collect()
+}
+
+fn claim_jobs(site: &Site) -> Vec<Job> {
+    site.claims
+        .keys()
+        .map(|id| {
+            let id = id.clone();
+            Job::new("claim.html", &id.path(), move |v| {
+                let c = &v.claims[&id.0];
+                let page = v.site.page("claim", &c.title, &id.path(), &[("Claims", "claims/")]);
+                let findings: BTreeMap<&str, &FindingView> = c
+                    .evidence
+                    .iter()
+                    .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
+                    .collect();
+                let tables = v.tables_on(&format!("claim:{}", c.id));
+                let values = vec![
+                    ("claim", to_value(c)),
+                    ("findings", to_value(&findings)),
+                    ("tables", to_value(&tables)),
+                ];
+                context(v, &page, values)
+            })
+        })
+        .collect()
+}
+
+fn topic_jobs(views: &Views) -> Vec<Job> {
+    views
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let path = format!("topics/{}/", t.id);
+            Job::new("topic.html", &path.clone(), move |v| {
+                let t = &v.topics[i];
+                let page = v.site.page("topic", &t.title, &path, &[("Topics", "topics/")]);
+                let claims: Vec<&ClaimView> =
+                    t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
+                let tables = v.tables_on(&format!("topic:{}", t.id));
+                let values = vec![
+                    ("topic", to_value(t)),
+                    ("claims", to_value(&claims)),
+                    ("tables", to_value(&tables)),
+                    ("findings", v.shared.findings.clone()),
+                ];
+                context(v, &page, values)
+            })
+        })
+        .collect()
+}
+
+fn gap_jobs(site: &Site) -> Vec<Job> {
+    site.gaps
+        .keys()
+        .map(|id| {
+            let id = id.clone();
+            Job::new("gap.html", &id.path(), move |v| {
+                let g = &v.gaps[&id.0];
+                let page = v.site.page("gap", &g.title, &id.path(), &[("Gaps", "gaps/")]);
+                context(v, &page, vec![("gap", to_value(g))])
+            })
+        })
+        .collect()
+}
+
+/// A source with its findings, on the findings index.
+#[derive(Serialize)]
+struct Group<'a> {
+    source: &'a SourceView,
+    findings: Vec<&'a FindingView>,
+}
+
+/// The index pages: sources, findings, claims, topics, gaps, search, and the 404 page.
+fn index_jobs() -> Vec<Job> {
+    vec![
+        Job::new("sources.html", "sources/", |v| {
+            let page = v.site.page("sources", "Sources", "sources/", &[]);
+            let mut list: Vec<&SourceView> = v.sources.values().collect();
+            list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
+            context(v, &page, vec![("sources", to_value(&list))])
+        }),
+        Job::new("findings.html", "findings/", |v| {
+            let page = v.site.page("findings", "Findings", "findings/", &[]);
+            // Findings grouped by the source they are quoted from, in one pass.
+            let mut by_source: BTreeMap<&str, Vec<&FindingView>> = BTreeMap::new();
+            for f in v.findings.values() {
+                by_source.entry(f.source.id.as_str()).or_default().push(f);
+            }
+            let groups: Vec<Group> = v
+                .sources
+                .values()
+                .filter_map(|s| by_source.remove(s.id.as_str()).map(|f| (s, f)))
+                .map(|(source, findings)| Group { source, findings })
+                .collect();
+            context(v, &page, vec![("groups", to_value(&groups))])
+        }),
+        Job::new("claims.html", "claims/", |v| {
+            let page = v.site.page("claims", "Claims", "claims/", &[]);
+            let values = vec![("topics", v.shared.topics.clone()), ("claims", v.shared.claims.clone())];
+            context(v, &page, values)
+        }),
+        Job::new("topics.html", "topics/", |v| {
+            let page = v.site.page("topics", "Topics", "topics/", &[]);
+            let values = vec![("topics", v.shared.topics.clone()), ("claims", v.shared.claims.clone())];
+            context(v, &page, values)
+        }),
+        Job::new("gaps.html", "gaps/", |v| {
+            let page = v.site.page("gaps", "Gaps in the evidence", "gaps/", &[]);
+            let list: Vec<&GapView> = v.gaps.values().collect();
+            context(v, &page, vec![("gaps", to_value(&list))])
+        }),
+        Job::new("search.html", "search/", |v| {
+            let page = v.site.page("search", "Search", "search/", &[]);
+            context(v, &page, vec![("topics", v.shared.topics.clone())])
+        }),
+        Job::new("404.html", "404.html", |v| {
+            let mut page = v.site.page("404", "Page not found", "404.html", &[]);
+            page.breadcrumbs.clear();
+            context(v, &page, Vec::new())
+        }),
+    ]
+}
+
+/// Each table's and dataset's page, and their indexes.
+fn table_jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for id in site.tables.keys() {
+        let id = id.0.clone();
+        let path = format!("tables/{id}/");
+        jobs.push(Job::new("table.html", &path.clone(), move |v| {
+            let t = &v.tables[&id];
+            let page = v.site.page("table", &t.title, &path, &[("Tables and data", "tables/")]);
+            context(v, &page, vec![("table", to_value(t))])
+        }));
+    }
+    for id in site.datasets.keys() {
+        let id = id.0.clone();
+        let path = format!("datasets/{id}/");
+        jobs.push(Job::new("dataset.html", &path.clone(), move |v| {
+            let d = &v.datasets[&id];
+            let page = v.site.page("dataset", &d.title, &path, &[("Datasets", "datasets/")]);
+            context(v, &page, vec![("dataset", to_value(d))])
+        }));
+    }
+    jobs.push(Job::new("tables.html", "tables/", |v| {
+        let page = v.site.page("tables", "Tables and data", "tables/", &[]);
+        let values = vec![
+            ("tables", to_value(&v.tables.values().collect::<Vec<_>>())),
+            ("datasets", to_value(&v.datasets.values().collect::<Vec<_>>())),
+        ];
+        context(v, &page, values)
+    }));
+    jobs.push(Job::new("datasets.html", "datasets/", |v| {
+        let page = v.site.page("datasets", "Datasets", "datasets/", &[]);
+        let list = v.datasets.values().collect::<Vec<_>>();
+        context(v, &page, vec![("datasets", to_value(&list))])
+    }));
+    jobs
+}
+
+/// The tag list and each tag's page (only when pages carry tags).
+fn tag_jobs(views: &Views) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    if !views.tags.is_empty() {
+        jobs.push(Job::new("tags.html", "tags/", |v| {
+            let page = v.site.page("tags", "Tags", "tags/", &[]);
+            context(v, &page, vec![("tags", v.shared.tags.clone())])
+        }));
+    }
+    for (i, t) in views.tags.iter().enumerate() {
+        let path = format!("tags/{}/", t.slug);
+        jobs.push(Job::new("tag.html", &path.clone(), move |v| {
+            let t = &v.tags[i];
+            let page = v.site.page("tag", &t.name, &path, &[("Tags", "tags/")]);
+            let pages: Vec<&PageRef> = t.pages.iter().map(|&r| &v.page_refs[r]).collect();
+            context(v, &page, vec![("tag", to_value(t)), ("pages", to_value(&pages))])
+        }));
+    }
+    jobs
+}

@@ -1,0 +1,256 @@
+//! The render stage: [`render`] turns the [`Site`] into a plan of output files ([`Rendered`]): a
+//! page per node and index, the home and plain pages, `evidence.json`, data downloads, citation
+//! exports, feeds, the search index and the theme's static files. Templates see view-models
+//! (`views/`), never the model itself; the render stage never touches the disk (plain pages'
+//! Markdown is read again through the load stage's reader).
+//!
+//! - `templates.rs`: the one module that knows minijinja; `jobs.rs`: one job per page.
+//! - `views/`: what templates see, one file per kind of page.
+//! - `files.rs`: the files that are not pages; `exports.rs` (`evidence.json`, the data package),
+//!   `tables.rs` (table and dataset views and downloads), `charts.rs` (SVG), `feeds.rs` (sitemap,
+//!   robots, Atom) and `search.rs` (the search index).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use minijinja::Environment;
+use rayon::prelude::*;
+
+use crate::cite::Citer;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::layout::{OutputFile, Sink};
+use crate::model::{ReadText, Site};
+use crate::permalinks::WantedAnchor;
+use crate::theme::{Theme, REQUIRED_TEMPLATES};
+
+mod charts;
+pub(crate) mod exports;
+mod feeds;
+mod files;
+mod jobs;
+pub(crate) mod search;
+pub(crate) mod tables;
+pub(crate) mod templates;
+pub(crate) mod views;
+
+pub(crate) use views::cite_site;
+
+use jobs::{Job, JobContext, JobError};
+use templates::template_error;
+use views::Views;
+
+/// The rendered site, ready to be produced: the files made up front (exports, data downloads,
+/// indexes, assets) and one job per page. Pages are made only when the consumer asks, in parallel:
+/// `write` streams each to disk as it is made and keeps none; [`Rendered::collect`] keeps them in
+/// memory for tests; `serve` makes each page when a browser asks for it ([`Rendered::file`]).
+/// Producing is pure; only the consumer's sink does IO.
+pub struct Rendered {
+    site: Arc<Site>,
+    theme: Arc<Theme>,
+    reader: Arc<dyn ReadText>,
+    env: Environment<'static>,
+    views: Views,
+    jobs: Vec<Job>,
+    /// Output path → index in `jobs` or `files`.
+    index: HashMap<String, Made>,
+    files: Vec<OutputFile>,
+    /// Templates that failed to compile (reported once, when the environment was made).
+    broken: HashSet<String>,
+    anchors: BTreeMap<String, Vec<WantedAnchor>>,
+}
+
+#[derive(Clone, Copy)]
+enum Made {
+    Job(usize),
+    File(usize),
+}
+
+impl Rendered {
+    /// Every output path, sorted.
+    pub fn paths(&self) -> Vec<&str> {
+        let mut paths: Vec<&str> = self.index.keys().map(String::as_str).collect();
+        paths.sort_unstable();
+        paths
+    }
+
+    /// How many HTML pages the site has.
+    pub fn pages(&self) -> usize {
+        self.index.keys().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// Makes one page. `Err` holds what went wrong (empty when the only problem is a template
+    /// that failed to compile, which is reported once, elsewhere).
+    fn make(&self, job: &Job) -> Result<String, Vec<Diagnostic>> {
+        let cx = JobContext {
+            views: &self.views,
+            site: &self.site,
+            reader: self.reader.as_ref(),
+        };
+        match job.run(&self.env, &cx) {
+            Ok(html) => {
+                let lost = self
+                    .anchors
+                    .get(&job.output)
+                    .map(|wanted| crate::permalinks::missing_anchors(wanted, &html))
+                    .unwrap_or_default();
+                if lost.is_empty() {
+                    Ok(html)
+                } else {
+                    Err(lost)
+                }
+            }
+            Err(JobError::Input(d)) => Err(vec![d]),
+            Err(JobError::Template(e)) => {
+                // A page that fails only because a template it uses did not compile adds nothing
+                // to the syntax error already reported.
+                let knock_on = e.kind() == minijinja::ErrorKind::TemplateNotFound
+                    && self
+                        .broken
+                        .iter()
+                        .any(|b| e.to_string().contains(b.as_str()));
+                if knock_on {
+                    Err(Vec::new())
+                } else {
+                    Err(vec![template_error(&self.theme, &e, &job.output)])
+                }
+            }
+        }
+    }
+
+    /// One file of the site by output path (`findings/x/index.html`), made now if it is a page;
+    /// `None` when the site has no such file.
+    pub fn file(&self, path: &str) -> Option<Result<Vec<u8>, Vec<Diagnostic>>> {
+        Some(match *self.index.get(path)? {
+            Made::File(i) => Ok(self.files[i].bytes.clone()),
+            Made::Job(i) => self.make(&self.jobs[i]).map(String::into_bytes),
+        })
+    }
+
+    /// Whether the site has a file at this output path.
+    pub fn file_exists(&self, path: &str) -> bool {
+        self.index.contains_key(path)
+    }
+
+    /// Makes every file and hands it to `sink`, in parallel and in no particular order. Returns
+    /// the diagnostics found while making pages (template errors, anchors the manifest lists that
+    /// a page lost), or the sink's first error, which stops the run. A page with a lost anchor is
+    /// still made, so that the build reports every problem; the build then fails.
+    pub fn produce(&self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
+        self.files.par_iter().try_for_each(|f| sink(f.clone()))?;
+        let found = Mutex::new(Vec::new());
+        let push = |d: Vec<Diagnostic>| {
+            found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
+        };
+        self.jobs
+            .par_iter()
+            .try_for_each(|job| match self.make(job) {
+                Ok(html) => sink(OutputFile {
+                    path: job.output.clone(),
+                    bytes: html.into_bytes(),
+                }),
+                Err(d) => {
+                    push(d);
+                    Ok(())
+                }
+            })?;
+        // One template mistake fails every page that uses it: report it once. Sorted first, so
+        // which of the repeats is kept does not depend on thread timing.
+        let mut diags = found.into_inner().unwrap_or_else(|p| p.into_inner());
+        diags.sort_by(|a, b| {
+            (&a.file, a.position, &a.message).cmp(&(&b.file, b.position, &b.message))
+        });
+        let mut seen = HashSet::new();
+        diags.retain(|d| seen.insert((d.file.clone(), d.position, d.code)));
+        Ok(diags)
+    }
+
+    /// Makes every file and drops it: every problem making them finds (`check`, a failed build).
+    pub fn check(&self) -> Vec<Diagnostic> {
+        self.produce(&|_| Ok(())).unwrap_or_else(|d| vec![d])
+    }
+
+    /// Makes every file and keeps them, sorted by path.
+    pub fn collect(&self) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let files = Mutex::new(Vec::new());
+        let diags = self
+            .produce(&|f| {
+                files.lock().unwrap_or_else(|p| p.into_inner()).push(f);
+                Ok(())
+            })
+            .unwrap_or_else(|d| vec![d]);
+        let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        (files, diags)
+    }
+}
+
+/// Renders the site. `citer` is one kept from an earlier build (by `serve`), whose citations are
+/// reused where the site's shared fields still match; `None` formats afresh. `reader` is the load
+/// stage's, for plain pages' Markdown.
+pub fn render(
+    site: &Arc<Site>,
+    theme: &Arc<Theme>,
+    citer: Option<&Citer>,
+    reader: Arc<dyn ReadText>,
+) -> (Rendered, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let env = templates::environment(theme, &mut diags);
+    let missing = missing_templates(site, theme);
+    let any_missing = !missing.is_empty();
+    diags.extend(missing);
+    let broken: HashSet<String> = theme
+        .templates
+        .keys()
+        .filter(|name| env.get_template(name).is_err())
+        .cloned()
+        .collect();
+    let (views, d) = Views::new(site, citer, reader.as_ref());
+    diags.extend(d);
+    let mut rendered = Rendered {
+        site: site.clone(),
+        theme: theme.clone(),
+        reader,
+        env,
+        jobs: Vec::new(),
+        index: HashMap::new(),
+        files: Vec::new(),
+        broken,
+        anchors: crate::permalinks::wanted_anchors(site),
+        views,
+    };
+    // A missing template stops here; a template that failed to compile does not, so that every
+    // other template's mistakes are found in the same run.
+    if any_missing {
+        return (rendered, diags);
+    }
+    rendered.jobs = jobs::jobs(&rendered.views, site);
+    rendered.files = files::other_files(site, &rendered.views);
+    let pages: Vec<&str> = rendered.jobs.iter().map(|j| j.output.as_str()).collect();
+    rendered.files.extend(feeds::discovery_files(site, &pages));
+    rendered.index = (rendered.jobs.iter().enumerate())
+        .map(|(i, j)| (j.output.clone(), Made::Job(i)))
+        .chain((rendered.files.iter().enumerate()).map(|(i, f)| (f.path.clone(), Made::File(i))))
+        .collect();
+    let paths = rendered.paths();
+    diags.extend(crate::permalinks::check(site, paths.iter().copied()));
+    (rendered, diags)
+}
+
+/// The templates every theme must have that this one lacks.
+fn missing_templates(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    REQUIRED_TEMPLATES
+        .iter()
+        .filter(|name| !theme.templates.contains_key(**name))
+        .map(|name| {
+            let folder = PathBuf::from("themes")
+                .join(&site.config.theme)
+                .join("templates");
+            Diagnostic::error(Code::MissingTemplate, format!("the theme has no `{name}`"))
+                .in_file(folder)
+                .help(format!(
+                    "add templates/{name} to the theme or to the site's own templates/ folder"
+                ))
+        })
+        .collect()
+}

@@ -1,0 +1,108 @@
+//! The one module that knows minijinja: the template environment (strict undefined variables,
+//! HTML auto-escaping of the five characters that matter), [`Html`] for values that are HTML
+//! already, and template errors as diagnostics that name the template file and line.
+
+use std::path::PathBuf;
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::{Serialize, Serializer};
+
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::html::escape_html;
+use crate::theme::Theme;
+
+/// Text that is HTML already (rendered Markdown, a formatted citation, a chart, JSON-LD made safe
+/// for `<script>`): templates print it as it is, with no `|safe`. Everything else a view holds is
+/// text, escaped when printed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Html(pub String);
+
+impl Serialize for Html {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Serialised for a template, a minijinja value keeps its "safe" mark; anywhere else it is
+        // the plain string.
+        minijinja::Value::from_safe_string(self.0.clone()).serialize(serializer)
+    }
+}
+
+/// A view as a template value.
+pub(crate) fn to_value<T: Serialize>(value: &T) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(value))
+}
+
+/// The environment with every template of the theme; a template that does not compile is
+/// reported, and the others are still added.
+pub(crate) fn environment(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+    {
+        env.set_syntax(syntax);
+    }
+    // minijinja's HTML escaping also escapes `/`, which turns every URL into `&#x2f;sub&#x2f;…`:
+    // valid, but larger and unreadable. Escape the five characters that matter, and nothing else.
+    env.set_formatter(|out, state, value| {
+        if value.is_safe() || *state.auto_escape() != minijinja::AutoEscape::Html {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        let text = match value.as_str() {
+            Some(s) => escape_html(s),
+            None if value.is_none() || value.is_undefined() => {
+                return minijinja::escape_formatter(out, state, value)
+            }
+            None => escape_html(&value.to_string()),
+        };
+        out.write_str(&text).map_err(minijinja::Error::from)
+    });
+    for t in theme.templates.values() {
+        if let Err(e) = env.add_template_owned(t.name.clone(), t.text.clone()) {
+            diags.push(template_error(theme, &e, ""));
+        }
+    }
+    env
+}
+
+/// A template error at the template's file and line; `page` names the page being made, if any.
+pub(crate) fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) -> Diagnostic {
+    let name = e.name().unwrap_or("");
+    let file = theme
+        .templates
+        .get(name)
+        .map(|t| t.file.clone())
+        .unwrap_or_else(|| PathBuf::from(name));
+    let mut message = e
+        .detail()
+        .map_or_else(|| e.kind().to_string(), str::to_string);
+    if message.is_empty() {
+        message = e.to_string();
+    }
+    if !page.is_empty() {
+        message = format!("{message} (while rendering {page})");
+    }
+    let code = match e.kind() {
+        minijinja::ErrorKind::SyntaxError => Code::TemplateSyntax,
+        minijinja::ErrorKind::UndefinedError => Code::TemplateUndefined,
+        minijinja::ErrorKind::TemplateNotFound => Code::TemplateNotFound,
+        _ => Code::TemplateError,
+    };
+    let text = theme.templates.get(name).map(|t| t.text.as_str());
+    let position = match (e.range(), text) {
+        (Some(r), Some(t)) if r.start <= t.len() => {
+            Some(Position::of_offset(t, r.start).with_len(r.end.saturating_sub(r.start)))
+        }
+        _ => e
+            .line()
+            .map(|l| Position::new(u32::try_from(l).unwrap_or(u32::MAX), 1)),
+    };
+    Diagnostic::error(code, format!("{}: {message}", e.kind()))
+        .at_opt(file, position)
+        .help(match code {
+            Code::TemplateUndefined => "the variable is not given to this template; docs/themes.md lists what each template receives",
+            Code::TemplateSyntax => "check the {{ }} and {% %} tags near this line",
+            _ => "check the template near this line",
+        })
+}

@@ -1,0 +1,189 @@
+//! Finding pages: the figure as printed with its quote and locator, the structured value, its
+//! stances, and the finding cited two ways (its source with the locator; this page as a web
+//! page).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cite::{self, Citer};
+use crate::markdown::inline_to_html;
+use crate::model::*;
+use crate::render::tables::value_text;
+use crate::render::templates::Html;
+use crate::render::views::sources::CitationView;
+use crate::render::views::{Links, Ref};
+
+#[derive(Clone, Serialize)]
+pub(crate) struct ValueView {
+    pub kind: &'static str,
+    pub number: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub scale: Option<&'static str>,
+    pub qualifier: Option<String>,
+    pub per: Option<String>,
+    /// A plain-words reading of the structured value, e.g. "more than 2/3".
+    pub text: String,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct StanceView {
+    pub claim: Ref,
+    pub stance: &'static str,
+    pub symbol: &'static str,
+    pub label: &'static str,
+    pub reason: String,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct FindingView {
+    pub id: String,
+    pub url: String,
+    /// The statement, with inline Markdown as HTML.
+    pub statement: Html,
+    pub figure: String,
+    pub value: ValueView,
+    pub source: Ref,
+    pub source_kind: &'static str,
+    pub source_kind_label: &'static str,
+    pub source_year: i32,
+    pub origin: Option<Ref>,
+    pub locator: String,
+    pub quote: String,
+    /// When the finding last changed, from permalinks.txt.
+    pub changed: Option<String>,
+    pub population: Option<String>,
+    pub period: Option<String>,
+    pub place: Option<String>,
+    pub stances: Vec<StanceView>,
+    pub notes: Vec<Html>,
+    /// The source's references, with in-text citations carrying the locator when CSL can
+    /// label it (`locator_in_citation`); otherwise the page shows the locator beside them.
+    pub source_citations: Vec<CitationView>,
+    pub locator_in_citation: bool,
+    /// Fields of the source that are not verified, shown beside its citations.
+    pub source_unverified: BTreeMap<String, String>,
+    /// This page cited as a web page.
+    pub page_citations: Vec<CitationView>,
+    pub json_ld: Html,
+}
+
+fn value_view(v: &Value) -> ValueView {
+    let (number, min, max, numerator, denominator) = match v.amount {
+        Amount::Number(n) => (Some(n), None, None, None, None),
+        Amount::Range { min, max } => (None, Some(min), Some(max), None, None),
+        Amount::Fraction {
+            numerator,
+            denominator,
+        } => (None, None, None, Some(numerator), Some(denominator)),
+    };
+    ValueView {
+        kind: v.kind.key(),
+        number,
+        min,
+        max,
+        numerator,
+        denominator,
+        scale: v.scale.map(Scale::key),
+        qualifier: v.qualifier.clone(),
+        per: v.per.clone(),
+        text: value_text(v),
+    }
+}
+
+/// Every finding's view. Formatting citations is most of the work for a finding: it is spread
+/// over the cores.
+pub(crate) fn finding_views(
+    site: &Site,
+    links: &Links,
+    citer: &Citer,
+) -> BTreeMap<String, FindingView> {
+    let dates = crate::permalinks::finding_dates(site);
+    site.findings
+        .par_iter()
+        .map(|(_, f)| {
+            let changed = dates.get(&f.id.0).cloned();
+            (f.id.0.clone(), finding_view(site, f, links, citer, changed))
+        })
+        .collect()
+}
+
+fn finding_view(
+    site: &Site,
+    f: &Finding,
+    links: &Links,
+    citer: &Citer,
+    changed: Option<String>,
+) -> FindingView {
+    let c = &site.config;
+    let src = site.sources.get(&f.source);
+    let (source_citations, locator_in_citation) = src
+        .map(|s| citer.with_locator(s, &f.locator))
+        .unwrap_or_default();
+    let page = cite::WebPage {
+        id: f.id.0.clone(),
+        title: finding_title(&f.figure, &src.map_or_else(|| f.source.0.clone(), |s| s.title.clone())),
+        site_title: c.title.clone(),
+        publisher: c.publisher.clone(),
+        url: format!("{}{}", c.base_url, f.id.path()),
+        version: c.version.clone(),
+        date: c.date.clone(),
+    };
+    let json_ld = src
+        .map(|s| {
+            let source_url = format!("{}{}", c.base_url, s.id.path());
+            cite::page_json_ld(&page, &f.statement, s, &source_url)
+        })
+        .unwrap_or_default();
+    FindingView {
+        id: f.id.0.clone(),
+        url: links.url(&f.id.path()),
+        statement: Html(inline_to_html(&f.statement)),
+        figure: f.figure.clone(),
+        value: value_view(&f.value),
+        source: links.source(&f.source),
+        source_kind: src.map_or("", |s| s.kind.key()),
+        source_kind_label: src.map_or("", |s| s.kind.label()),
+        source_year: src.map_or(0, |s| s.date.year),
+        origin: f.origin.as_ref().map(|o| links.source(o)),
+        locator: f.locator.clone(),
+        quote: f.quote.clone(),
+        changed,
+        population: f.population.clone(),
+        period: f.period.clone(),
+        place: f.place.clone(),
+        stances: f
+            .stances
+            .iter()
+            .map(|s| StanceView {
+                claim: links.claim(&s.claim),
+                stance: s.kind.key(),
+                symbol: s.kind.symbol(),
+                label: s.kind.label(),
+                reason: s.reason.clone(),
+            })
+            .collect(),
+        notes: f.notes.iter().map(|n| Html(inline_to_html(n))).collect(),
+        source_citations: source_citations
+            .into_iter()
+            .map(CitationView::from)
+            .collect(),
+        locator_in_citation,
+        source_unverified: src.map(|s| s.unverified.clone()).unwrap_or_default(),
+        page_citations: citer
+            .page(&page)
+            .into_iter()
+            .map(CitationView::from)
+            .collect(),
+        json_ld: Html(json_ld),
+    }
+}
+
+/// A finding page's title: the figure and the source it is from.
+pub(crate) fn finding_title(figure: &str, source_title: &str) -> String {
+    format!("{figure} — {source_title}")
+}

@@ -1,0 +1,235 @@
+//! View-models: what templates see, built once per build from the [`Site`] and shared by every
+//! page (templates never see the model). One file per kind of page: `site.rs` (the site and every
+//! page's `page`), `sources.rs`, `findings.rs`, `claims.rs`, `nodes.rs` (topics and gaps),
+//! `matrix.rs` (the home page's evidence matrix) and `pages.rs` (plain pages and tags).
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cite::Citer;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{to_html, RawHtml};
+use crate::model::*;
+use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
+use crate::render::templates::{to_value, Html};
+
+mod claims;
+mod findings;
+mod matrix;
+mod nodes;
+mod pages;
+mod site;
+pub(crate) mod sources;
+
+pub(crate) use claims::ClaimView;
+pub(crate) use findings::{finding_title, FindingView};
+pub(crate) use nodes::{GapView, TopicView};
+pub(crate) use pages::{PageBody, PageRef, TagView};
+pub(crate) use site::{cite_site, PageView, SiteView};
+pub(crate) use sources::SourceView;
+
+/// A link to a node: its id, title and URL.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Ref {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+/// Everything templates may read, built once and shared by all pages.
+pub(crate) struct Views {
+    pub site: SiteView,
+    pub raw_html: RawHtml,
+    /// Plain pages (not the home page) for lists, newest first, then by title.
+    pub page_refs: Vec<PageRef>,
+    /// Each of `site.pages`' index in `page_refs` (`None` for the home page).
+    pub page_ref_of: Vec<Option<usize>>,
+    pub tags: Vec<TagView>,
+    pub pages: Vec<PageBody>,
+    pub sources: BTreeMap<String, SourceView>,
+    pub findings: BTreeMap<String, FindingView>,
+    pub claims: BTreeMap<String, ClaimView>,
+    pub topics: Vec<TopicView>,
+    pub gaps: BTreeMap<String, GapView>,
+    pub tables: BTreeMap<String, TableView>,
+    pub datasets: BTreeMap<String, DatasetView>,
+    /// Where tables are shown besides their own pages: `home`, `claim:<id>`, `topic:<id>`.
+    pub placements: BTreeMap<String, Vec<String>>,
+    pub shared: Shared,
+}
+
+/// The views many pages receive, converted to template values once: a template value is
+/// reference-counted, so every page shares them instead of serialising the whole graph again.
+pub(crate) struct Shared {
+    pub site: minijinja::Value,
+    pub topics: minijinja::Value,
+    pub claims: minijinja::Value,
+    pub findings: minijinja::Value,
+    pub sources: minijinja::Value,
+    pub gaps: minijinja::Value,
+    pub matrix: minijinja::Value,
+    pub pages: minijinja::Value,
+    pub tags: minijinja::Value,
+}
+
+/// Links to nodes by id, and a node body's HTML: what every kind of view needs.
+pub(crate) struct Links<'s> {
+    site: &'s Site,
+    raw: RawHtml,
+    reader: &'s dyn ReadText,
+}
+
+impl<'s> Links<'s> {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.site.config.base_path)
+    }
+
+    fn node<T>(&self, id: &str, path: String, title: Option<&T>, name: impl Fn(&T) -> String) -> Ref {
+        Ref {
+            id: id.to_string(),
+            title: title.map_or_else(|| id.to_string(), name),
+            url: self.url(&path),
+        }
+    }
+
+    pub fn source(&self, id: &SourceId) -> Ref {
+        self.node(&id.0, id.path(), self.site.sources.get(id), |s| s.title.clone())
+    }
+
+    pub fn claim(&self, id: &ClaimId) -> Ref {
+        self.node(&id.0, id.path(), self.site.claims.get(id), |c| c.title.clone())
+    }
+
+    pub fn topic(&self, id: &TopicId) -> Ref {
+        self.node(&id.0, id.path(), self.site.topics.get(id), |t| t.title.clone())
+    }
+
+    pub fn gap(&self, id: &GapId) -> Ref {
+        self.node(&id.0, id.path(), self.site.gaps.get(id), |g| g.title.clone())
+    }
+
+    /// A finding is named by its figure.
+    pub fn finding(&self, id: &FindingId) -> Ref {
+        self.node(&id.0, id.path(), self.site.findings.get(id), |f| f.figure.clone())
+    }
+
+    /// A node's Markdown as HTML. A body that cannot be read is reported (and left empty, in a
+    /// build that has then failed).
+    pub fn body(&self, d: &Document, diags: &mut Vec<Diagnostic>) -> Html {
+        match d.body.text(self.reader) {
+            Ok(text) => Html(to_html(&text, &d.links, self.raw)),
+            Err(e) => {
+                diags.push(e);
+                Html::default()
+            }
+        }
+    }
+}
+
+impl Views {
+    pub fn new(
+        site: &Site,
+        kept: Option<&Citer>,
+        reader: &dyn ReadText,
+    ) -> (Self, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let raw = if site.config.raw_html {
+            RawHtml::Allow
+        } else {
+            RawHtml::Sanitise
+        };
+        let links = Links { site, raw, reader };
+        let site_view = site::site_view(site);
+        let fresh;
+        let shared_page = cite_site(&site.config);
+        let citer = match kept.filter(|k| k.fits(&shared_page)) {
+            Some(k) => k,
+            None => {
+                fresh = Citer::new(&shared_page);
+                &fresh
+            }
+        };
+        let sources = sources::source_views(site, &links, citer, &mut diags);
+        let findings = findings::finding_views(site, &links, citer);
+        let claims = claims::claim_views(site, &links, &mut diags);
+        let topics = nodes::topic_views(site, &links, &mut diags);
+        let gaps = nodes::gap_views(site, &links, &mut diags);
+        let matrix = matrix::home_matrix(site, &links);
+        let (page_refs, page_ref_of) = pages::page_refs(site, &links);
+        let tags = pages::tag_views(site, &links, &page_ref_of);
+        let (tables, datasets, placements) = tables(site);
+        let shared = Shared {
+            pages: to_value(&page_refs),
+            tags: to_value(&tags),
+            site: to_value(&site_view),
+            topics: to_value(&topics),
+            claims: to_value(&claims),
+            findings: to_value(&findings),
+            sources: to_value(&sources),
+            gaps: to_value(&gaps),
+            matrix: to_value(&matrix),
+        };
+        let views = Views {
+            shared,
+            raw_html: raw,
+            page_refs,
+            page_ref_of,
+            tags,
+            site: site_view,
+            pages: pages::page_bodies(site),
+            sources,
+            findings,
+            claims,
+            topics,
+            gaps,
+            tables,
+            datasets,
+            placements,
+        };
+        (views, diags)
+    }
+
+    /// The tables shown on a page (`home`, `claim:<id>`, `topic:<id>`).
+    pub fn tables_on(&self, key: &str) -> Vec<&TableView> {
+        self.placements
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.tables.get(id))
+            .collect()
+    }
+}
+
+type Tables = (
+    BTreeMap<String, TableView>,
+    BTreeMap<String, DatasetView>,
+    BTreeMap<String, Vec<String>>,
+);
+
+/// Tables and datasets, and where each table is shown besides its own page.
+fn tables(site: &Site) -> Tables {
+    let tables: BTreeMap<String, TableView> = site
+        .tables
+        .par_iter()
+        .map(|(_, t)| (t.id.0.clone(), table_view(site, t)))
+        .collect();
+    let datasets = site
+        .datasets
+        .values()
+        .map(|d| (d.id.0.clone(), dataset_view(site, d)))
+        .collect();
+    let mut placements: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in site.tables.values() {
+        for p in &t.show_on {
+            let key = match p {
+                Placement::Home => "home".to_string(),
+                Placement::Claim(c) => format!("claim:{c}"),
+                Placement::Topic(tp) => format!("topic:{tp}"),
+            };
+            placements.entry(key).or_default().push(t.id.0.clone());
+        }
+    }
+    (tables, datasets, placements)
+}

@@ -1,0 +1,137 @@
+//! The site as templates see it (`site`), and what every page gets as `page`.
+
+use serde::Serialize;
+
+use crate::cite;
+use crate::model::{Config, Site};
+use crate::render::views::pages::TagRef;
+
+#[derive(Clone, Serialize)]
+pub(crate) struct SiteView {
+    pub title: String,
+    pub base_url: String,
+    pub base_path: String,
+    pub language: String,
+    pub description: Option<String>,
+    pub version: Option<String>,
+    pub date: Option<String>,
+    pub publisher: Option<String>,
+    pub license: Option<String>,
+    pub repository: Option<String>,
+    pub menu: Vec<MenuView>,
+    pub counts: Counts,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct MenuView {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct Counts {
+    pub sources: usize,
+    pub findings: usize,
+    pub claims: usize,
+    pub topics: usize,
+    pub gaps: usize,
+}
+
+pub(crate) fn site_view(site: &Site) -> SiteView {
+    let c = &site.config;
+    let base = &c.base_path;
+    SiteView {
+        title: c.title.clone(),
+        base_url: c.base_url.clone(),
+        base_path: c.base_path.clone(),
+        language: c.language.clone(),
+        description: c.description.clone(),
+        version: c.version.clone(),
+        date: c.date.clone(),
+        publisher: c.publisher.clone(),
+        license: c.license.clone(),
+        repository: c.repository.clone(),
+        menu: c
+            .menu
+            .iter()
+            .map(|m| MenuView {
+                title: m.title.clone(),
+                url: if m.url.starts_with('/') {
+                    format!("{}{}", base.trim_end_matches('/'), m.url)
+                } else {
+                    m.url.clone()
+                },
+            })
+            .collect(),
+        counts: Counts {
+            sources: site.sources.len(),
+            findings: site.findings.len(),
+            claims: site.claims.len(),
+            topics: site.topics.len(),
+            gaps: site.gaps.len(),
+        },
+    }
+}
+
+/// What every template gets as `page`.
+#[derive(Clone, Serialize)]
+pub(crate) struct PageView {
+    pub kind: &'static str,
+    pub title: String,
+    pub description: Option<String>,
+    /// Path below the site, e.g. `sources/x/`.
+    pub path: String,
+    /// `base_path` + path: for links.
+    pub url: String,
+    /// Absolute URL, for canonical links and metadata.
+    pub permalink: String,
+    pub breadcrumbs: Vec<Crumb>,
+    /// A plain page's date (`YYYY-MM-DD`), when it gives one.
+    pub date: Option<String>,
+    /// A plain page's tags.
+    pub tags: Vec<TagRef>,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct Crumb {
+    pub title: String,
+    pub url: String,
+}
+
+impl SiteView {
+    /// A page of `kind` at `path`, with breadcrumbs from Home through `crumbs` (title, path).
+    pub fn page(&self, kind: &'static str, title: &str, path: &str, crumbs: &[(&str, &str)]) -> PageView {
+        let mut breadcrumbs = vec![Crumb {
+            title: "Home".into(),
+            url: self.base_path.clone(),
+        }];
+        breadcrumbs.extend(crumbs.iter().map(|(t, p)| Crumb {
+            title: (*t).to_string(),
+            url: format!("{}{p}", self.base_path),
+        }));
+        PageView {
+            kind,
+            title: title.to_string(),
+            description: None,
+            path: path.to_string(),
+            url: format!("{}{path}", self.base_path),
+            permalink: format!("{}{path}", self.base_url),
+            breadcrumbs,
+            date: None,
+            tags: Vec::new(),
+        }
+    }
+}
+
+/// What every page citation of the site shares.
+pub(crate) fn cite_site(c: &Config) -> cite::WebPage {
+    cite::WebPage {
+        id: String::new(),
+        title: String::new(),
+        site_title: c.title.clone(),
+        publisher: c.publisher.clone(),
+        url: String::new(),
+        version: c.version.clone(),
+        date: c.date.clone(),
+    }
+}

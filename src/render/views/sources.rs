@@ -1,0 +1,220 @@
+//! Source pages: the bibliographic record, our summary, its findings and gaps, its references in
+//! five styles, and the metadata reference managers read.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cite::{self, Citer};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::inline_to_html;
+use crate::model::*;
+use crate::render::templates::Html;
+use crate::render::views::{Links, Ref};
+
+#[derive(Clone, Serialize)]
+pub(crate) struct SourceView {
+    pub id: String,
+    pub url: String,
+    pub title: String,
+    pub short: String,
+    pub csl_type: &'static str,
+    pub type_label: &'static str,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub authors: Vec<String>,
+    pub author_line: String,
+    pub editors: Vec<String>,
+    pub date: String,
+    pub date_long: String,
+    pub year: i32,
+    pub container_title: Option<String>,
+    pub collection_title: Option<String>,
+    pub volume: Option<String>,
+    pub issue: Option<String>,
+    pub pages: Option<String>,
+    pub publisher: Option<String>,
+    pub publisher_place: Option<String>,
+    pub doi: Option<String>,
+    pub isbn: Option<String>,
+    pub issn: Option<String>,
+    pub url_publisher: Option<String>,
+    pub repository_url: Option<String>,
+    pub archived: bool,
+    pub unverified: BTreeMap<String, String>,
+    pub notes: Vec<Html>,
+    pub body: Html,
+    pub findings: Vec<String>,
+    pub gaps: Vec<Ref>,
+    /// The five formatted references (cite.rs).
+    pub citations: Vec<CitationView>,
+    /// Highwire Press `citation_*` tags for the page head.
+    pub meta_tags: Vec<MetaTag>,
+    /// schema.org JSON-LD, safe to put inside `<script>`.
+    pub json_ld: Html,
+    pub downloads: Downloads,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct CitationView {
+    pub style: &'static str,
+    pub label: &'static str,
+    /// The reference, HTML-escaped by cite.rs, with `<i>` for italics.
+    pub html: Html,
+    pub text: String,
+    pub in_text: String,
+}
+
+impl From<cite::Citation> for CitationView {
+    fn from(c: cite::Citation) -> Self {
+        CitationView {
+            style: c.style.key(),
+            label: c.style.label(),
+            html: Html(c.html),
+            text: c.text,
+            in_text: c.in_text,
+        }
+    }
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct MetaTag {
+    pub name: &'static str,
+    pub content: String,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct Downloads {
+    pub bib: String,
+    pub ris: String,
+    pub json: String,
+}
+
+pub(crate) fn source_views(
+    site: &Site,
+    links: &Links,
+    citer: &Citer,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, SourceView> {
+    let (views, found): (Vec<(String, SourceView)>, Vec<Vec<Diagnostic>>) = site
+        .sources
+        .par_iter()
+        .map(|(_, s)| {
+            let mut d = Vec::new();
+            let view = source_view(site, s, links, citer, &mut d);
+            ((s.id.0.clone(), view), d)
+        })
+        .unzip();
+    diags.extend(found.into_iter().flatten());
+    views.into_iter().collect()
+}
+
+fn source_view(
+    site: &Site,
+    s: &Source,
+    links: &Links,
+    citer: &Citer,
+    diags: &mut Vec<Diagnostic>,
+) -> SourceView {
+    let c = &site.config;
+    let authors: Vec<String> = s.authors.iter().map(Person::display).collect();
+    SourceView {
+        id: s.id.0.clone(),
+        url: links.url(&s.id.path()),
+        title: s.title.clone(),
+        short: short_citation(s),
+        csl_type: s.source_type.csl(),
+        type_label: s.source_type.label(),
+        kind: s.kind.key(),
+        kind_label: s.kind.label(),
+        author_line: join_names(&authors),
+        authors,
+        editors: s.editors.iter().map(Person::display).collect(),
+        date: s.date.iso(),
+        date_long: s.date.long(),
+        year: s.date.year,
+        container_title: s.container_title.clone(),
+        collection_title: s.collection_title.clone(),
+        volume: s.volume.clone(),
+        issue: s.issue.clone(),
+        pages: s.pages.clone(),
+        publisher: s.publisher.clone(),
+        publisher_place: s.publisher_place.clone(),
+        doi: s.doi.clone(),
+        isbn: s.isbn.clone(),
+        issn: s.issn.clone(),
+        url_publisher: s.url.clone(),
+        repository_url: s.repository_url.clone(),
+        archived: s.archive.is_some(),
+        unverified: s.unverified.clone(),
+        notes: s.notes.iter().map(|n| Html(inline_to_html(n))).collect(),
+        body: links.body(&s.doc, diags),
+        findings: site
+            .backlinks
+            .findings_by_source
+            .get(&s.id)
+            .into_iter()
+            .flatten()
+            .map(|f| f.0.clone())
+            .collect(),
+        gaps: site
+            .backlinks
+            .gaps_by_source
+            .get(&s.id)
+            .into_iter()
+            .flatten()
+            .map(|g| links.gap(g))
+            .collect(),
+        citations: citer
+            .source(s)
+            .into_iter()
+            .map(CitationView::from)
+            .collect(),
+        meta_tags: cite::highwire_tags(s)
+            .into_iter()
+            .map(|(name, content)| MetaTag { name, content })
+            .collect(),
+        json_ld: Html(cite::json_ld(s, &format!("{}{}", c.base_url, s.id.path()))),
+        downloads: Downloads {
+            bib: links.url(&export_path(&s.id, "bib")),
+            ris: links.url(&export_path(&s.id, "ris")),
+            json: links.url(&export_path(&s.id, "json")),
+        },
+    }
+}
+
+/// `sources/<id>/<id>.bib`: the id in the file name, so a download is recognisable.
+pub(crate) fn export_path(id: &SourceId, ext: &str) -> String {
+    format!("{}{}.{ext}", id.path(), id.0)
+}
+
+fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// "Slasberg, Beresford and Schofield (2012)": for lists and table headers.
+pub(crate) fn short_citation(s: &Source) -> String {
+    let names: Vec<String> = s
+        .authors
+        .iter()
+        .map(|p| match p {
+            Person::Name { family, .. } => family.clone(),
+            Person::Literal(l) => l.clone(),
+        })
+        .collect();
+    let who = match names.len() {
+        0 => s
+            .container_title
+            .clone()
+            .or_else(|| s.publisher.clone())
+            .unwrap_or_else(|| s.title.clone()),
+        1..=3 => join_names(&names),
+        _ => format!("{} et al.", names[0]),
+    };
+    format!("{who} ({})", s.date.year)
+}

@@ -1,0 +1,164 @@
+//! `site.yaml` resolved into the site's [`Config`], with the environment's overrides
+//! (`SOURCE_DATE_EPOCH`, `--base-url`) applied.
+
+use std::path::Path;
+
+use crate::dates::parse_day;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::layout::CONFIG;
+use crate::model::{Config, Environment, MenuItem};
+use crate::parse::raw::RawConfig;
+use crate::parse::yaml::{position_of, Spanned};
+use crate::parse::Parsed;
+
+/// The language a site is written in when `site.yaml` does not say.
+const DEFAULT_LANGUAGE: &str = "en-GB";
+
+pub(crate) fn resolve_config(
+    parsed: &Parsed,
+    env: &Environment,
+    diags: &mut Vec<Diagnostic>,
+) -> Config {
+    let Some(raw) = &parsed.config else {
+        // The missing file is reported by the parse stage; the build goes on to find the rest.
+        return Config {
+            title: String::new(),
+            base_url: "/".into(),
+            base_path: "/".into(),
+            language: DEFAULT_LANGUAGE.into(),
+            description: None,
+            theme: crate::theme::DEFAULT_NAME.into(),
+            version: None,
+            date: env.source_date.clone(),
+            publisher: None,
+            license: None,
+            repository: None,
+            raw_html: false,
+            menu: Vec::new(),
+        };
+    };
+    let (base_url, base_path) = base_url(raw, env, diags);
+    let date = match &raw.date {
+        Some(d) => {
+            check_day(Path::new(CONFIG), d, diags);
+            Some(d.value.clone())
+        }
+        None => env.source_date.clone(),
+    };
+    if let Some(lang) = &raw.language {
+        check_language(lang, diags);
+    }
+    let repository = raw.repository.as_ref().map(|r| {
+        check_url(Path::new(CONFIG), r, diags);
+        r.value.clone()
+    });
+    let menu = raw
+        .menu
+        .iter()
+        .map(|m| MenuItem {
+            title: m.title.clone(),
+            url: m.url.value.clone(),
+        })
+        .collect();
+    Config {
+        title: raw.title.value.clone(),
+        base_url,
+        base_path,
+        language: raw
+            .language
+            .as_ref()
+            .map_or_else(|| DEFAULT_LANGUAGE.to_string(), |l| l.value.clone()),
+        description: raw.description.clone(),
+        theme: raw
+            .theme
+            .as_ref()
+            .map_or_else(|| crate::theme::DEFAULT_NAME.to_string(), |t| t.value.clone()),
+        version: raw.version.as_ref().map(|v| v.value.clone()),
+        date,
+        publisher: raw.publisher.clone(),
+        license: raw.license.clone(),
+        repository,
+        raw_html: raw.raw_html,
+        menu,
+    }
+}
+
+/// The site's URL (ending with `/`) and its path part (starting and ending with `/`).
+fn base_url(raw: &RawConfig, env: &Environment, diags: &mut Vec<Diagnostic>) -> (String, String) {
+    let mut base_url = env
+        .base_url
+        .clone()
+        .unwrap_or_else(|| raw.base_url.value.clone());
+    if !base_url.ends_with('/') {
+        base_url.push('/');
+    }
+    let base_path = match base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"))
+    {
+        Some(rest) if !rest.starts_with('/') && rest.len() > 1 => rest
+            .find('/')
+            .map_or("/".to_string(), |i| rest[i..].to_string()),
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    Code::InvalidUrl,
+                    format!("`{}` is not an absolute http(s) URL", raw.base_url.value),
+                )
+                .at_opt(CONFIG, position_of(&raw.base_url))
+                .help("give the URL the site is published at, e.g. https://example.org/evidence/"),
+            );
+            "/".to_string()
+        }
+    };
+    (base_url, base_path)
+}
+
+fn check_language(lang: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
+    let ok = !lang.value.is_empty()
+        && lang.value.split('-').all(|p| {
+            !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+    if !ok {
+        diags.push(
+            Diagnostic::error(
+                Code::InvalidLanguage,
+                format!("`{}` is not a language tag", lang.value),
+            )
+            .at_opt(CONFIG, position_of(lang))
+            .help("use a BCP 47 tag such as en-GB or cy"),
+        );
+    }
+}
+
+/// A date that must be a whole day (`YYYY-MM-DD`): the site's and a page's.
+pub(crate) fn check_day(file: &Path, d: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
+    if parse_day(&d.value).is_none() {
+        diags.push(
+            Diagnostic::error(Code::InvalidDate, format!("`{}` is not a date", d.value))
+                .at_opt(file, position_of(d))
+                .help("write the date as YYYY-MM-DD, in quotes"),
+        );
+    }
+}
+
+/// An absolute http(s) URL with nothing in it that would break a link.
+pub(crate) fn check_url(file: &Path, url: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> bool {
+    let u = url.value.trim();
+    let ok = (u.starts_with("https://") || u.starts_with("http://"))
+        && u.len() > "https://x".len()
+        && !u
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>');
+    if !ok {
+        diags.push(
+            Diagnostic::error(
+                Code::InvalidUrl,
+                format!("`{}` is not an absolute http(s) URL", url.value),
+            )
+            .at_opt(file, position_of(url))
+            .help("write the full address, starting with https://"),
+        );
+    }
+    ok
+}

@@ -1,0 +1,180 @@
+//! Findings: each reported result's source and origin, its quote checked against the source's
+//! archive and its figure against the quote, its structured value, and its stances on claims.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::*;
+use crate::parse::raw::{RawFinding, RawScale, RawStance, RawStanceKind, RawValue, RawValueKind, S};
+use crate::parse::yaml::{position_of, Spanned};
+use crate::resolve::ids::Ids;
+use crate::resolve::quotes::{check_quote, Archives};
+
+/// Every finding whose id is valid and first defined here. A finding whose source is unknown
+/// (reported) is left out: the model has no placeholder ids.
+pub(crate) fn resolve_findings(
+    raw: &[(PathBuf, S<RawFinding>)],
+    ids: &Ids,
+    archives: &Archives,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<FindingId, Finding> {
+    let mut findings = BTreeMap::new();
+    for (file, raw) in raw {
+        let id = &raw.value.id.value;
+        let first = ids.findings.get(id).map(|(p, _)| p) == Some(file);
+        if !valid_id(id) || !first || findings.contains_key(&FindingId(id.clone())) {
+            continue;
+        }
+        if let Some(f) = resolve_finding(file, raw, ids, archives, diags) {
+            findings.insert(f.id.clone(), f);
+        }
+    }
+    findings
+}
+
+fn resolve_finding(
+    file: &Path,
+    raw: &S<RawFinding>,
+    ids: &Ids,
+    archives: &Archives,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Finding> {
+    let f = &raw.value;
+    let source = ids.source(&f.source, file, diags);
+    let origin = f.origin.as_ref().and_then(|o| ids.source(o, file, diags));
+    if let Some(s) = &source {
+        check_quote(file, &f.quote, Some(&f.figure), s, archives, diags);
+    }
+    let value = resolve_value(file, &f.value, diags);
+    let stances = stances(file, &f.stances, ids, diags);
+    Some(Finding {
+        id: FindingId(f.id.value.clone()),
+        file: file.to_path_buf(),
+        position: position_of(raw),
+        statement: f.statement.clone(),
+        figure: f.figure.value.clone(),
+        value: value?,
+        source: source?,
+        origin,
+        locator: f.locator.clone(),
+        quote: f.quote.value.clone(),
+        population: f.population.clone(),
+        period: f.period.clone(),
+        place: f.place.clone(),
+        stances,
+        notes: f.notes.clone(),
+    })
+}
+
+/// A finding's stances, one per claim.
+fn stances(file: &Path, raw: &[RawStance], ids: &Ids, diags: &mut Vec<Diagnostic>) -> Vec<Stance> {
+    let mut stances = Vec::new();
+    let mut seen = HashSet::new();
+    for st in raw {
+        let Some(claim) = ids.claim(&st.claim, file, diags) else {
+            continue;
+        };
+        if !seen.insert(claim.clone()) {
+            diags.push(
+                Diagnostic::error(
+                    Code::DuplicateStance,
+                    format!("this finding already has a stance on claim `{claim}`"),
+                )
+                .at_opt(file, position_of(&st.claim))
+                .help("a finding takes one stance per claim; merge the two into one"),
+            );
+            continue;
+        }
+        stances.push(Stance {
+            claim,
+            kind: match st.stance {
+                RawStanceKind::Supports => StanceKind::Supports,
+                RawStanceKind::Contradicts => StanceKind::Contradicts,
+                RawStanceKind::Mixed => StanceKind::Mixed,
+                RawStanceKind::Context => StanceKind::Context,
+            },
+            reason: st.reason.clone(),
+        });
+    }
+    stances
+}
+
+/// A finding's structured value; `None` when it does not say how much (reported).
+fn resolve_value(
+    file: &Path,
+    raw: &Spanned<RawValue>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Value> {
+    let v = &raw.value;
+    let mut err = |msg: &str| {
+        diags.push(
+            Diagnostic::error(Code::InvalidValue, msg.to_string())
+                .at_opt(file, position_of(raw))
+                .help(
+                    "give exactly one of: `number`; `min` and `max`; `numerator` and `denominator`",
+                ),
+        );
+    };
+    let amount = match (v.number, v.min, v.max, v.numerator, v.denominator) {
+        (Some(n), None, None, None, None) => Some(Amount::Number(n)),
+        (None, Some(min), Some(max), None, None) => {
+            if min > max {
+                err("`min` is greater than `max`");
+            }
+            Some(Amount::Range { min, max })
+        }
+        (None, None, None, Some(numerator), Some(denominator)) => {
+            if denominator == 0.0 {
+                err("`denominator` is zero");
+            }
+            Some(Amount::Fraction {
+                numerator,
+                denominator,
+            })
+        }
+        _ => {
+            err("this value does not say how much");
+            None
+        }
+    };
+    let kind = match v.kind {
+        RawValueKind::Percent => ValueKind::Percent,
+        RawValueKind::Fraction => ValueKind::Fraction,
+        RawValueKind::Count => ValueKind::Count,
+        RawValueKind::Gbp => ValueKind::Gbp,
+        RawValueKind::Ratio => ValueKind::Ratio,
+    };
+    if let Some(q) = &v.qualifier {
+        const QUALIFIERS: [&str; 7] = [
+            "almost",
+            "more than",
+            "less than",
+            "at least",
+            "up to",
+            "as much as",
+            "about",
+        ];
+        if !QUALIFIERS.contains(&q.value.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    Code::UnknownQualifier,
+                    format!("`{}` is not a qualifier evident knows", q.value),
+                )
+                .at_opt(file, position_of(q))
+                .help(format!("use one of: {}", QUALIFIERS.join(", "))),
+            );
+        }
+    }
+    Some(Value {
+        kind,
+        amount: amount?,
+        scale: v.scale.map(|s| match s {
+            RawScale::Thousand => Scale::Thousand,
+            RawScale::Million => Scale::Million,
+            RawScale::Billion => Scale::Billion,
+        }),
+        qualifier: v.qualifier.as_ref().map(|q| q.value.clone()),
+        per: v.per.clone(),
+    })
+}

@@ -1,0 +1,110 @@
+//! The resolve stage: [`resolve`] turns parsed records into the validated [`Site`]. It checks ids,
+//! every reference between nodes, every Markdown link and anchor, identifiers (DOI, ISBN, ISSN),
+//! dates and URLs, and that every quote is in its source's archived text and every figure in its
+//! quote. Each problem is a diagnostic at the place it was written; resolution carries on past it,
+//! so one run reports them all.
+//!
+//! A node whose required reference or value cannot be resolved is reported and left out of the
+//! model (which has no placeholder ids or values); its id stays known, so references to it are not
+//! reported again.
+//!
+//! One file per kind of thing resolved: `config.rs`, `pages.rs`, `sources.rs`, `findings.rs`,
+//! `nodes.rs` (topics, claims, gaps), `tables.rs` and `datasets.rs`; with `ids.rs` (ids and
+//! references), `links.rs` (Markdown links and anchors), `quotes.rs` (quotes against archives) and
+//! `graph.rs` (backlinks and redirects).
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Asset, Environment, Site, SourceId};
+use crate::parse::Parsed;
+use crate::theme::Theme;
+
+mod config;
+mod datasets;
+mod findings;
+mod graph;
+mod ids;
+mod links;
+mod nodes;
+mod pages;
+mod quotes;
+pub(crate) mod sources;
+mod tables;
+
+use ids::Ids;
+use links::Targets;
+use quotes::Archives;
+
+pub use quotes::normalise_quote;
+
+pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let config = config::resolve_config(&parsed, env, &mut diags);
+    let theme = std::mem::take(&mut parsed.theme);
+    // Ids first, so references can be checked against the full set.
+    let ids = Ids::new(&parsed, &mut diags);
+    let targets = Targets::new(&parsed, &config, &ids.findings);
+    let archives = Archives::new(&parsed);
+
+    let pages = pages::resolve_pages(&parsed.pages, &theme, &targets, &mut diags);
+    let tags = pages::tags(&pages);
+    let sources = resolve_sources(&parsed, &ids, &targets, &mut diags);
+    let topics = nodes::resolve_topics(&parsed.topics, &ids, &targets, &mut diags);
+    let claims = nodes::resolve_claims(&parsed.claims, &ids, &targets, &mut diags);
+    let gaps = nodes::resolve_gaps(&parsed.gaps, &ids, &targets, &archives, &mut diags);
+    let findings = findings::resolve_findings(&parsed.findings, &ids, &archives, &mut diags);
+    let known = tables::Known {
+        ids: &ids,
+        findings: &findings,
+        findings_incomplete: parsed.findings_incomplete,
+        broken: &parsed.broken,
+        claims: &claims,
+    };
+    let datasets = datasets::resolve_datasets(&parsed.datasets, &known, &mut diags);
+    let tables = tables::resolve_tables(&parsed.tables, &known, &datasets, &mut diags);
+    let redirects = graph::redirects(&parsed, &mut diags);
+    let backlinks = graph::backlinks(&findings, &claims, &gaps);
+    let assets = parsed
+        .assets
+        .iter()
+        .map(|(path, (input, bytes))| Asset {
+            path: path.clone(),
+            input: input.clone(),
+            bytes: bytes.clone(),
+        })
+        .collect();
+
+    let site = Site {
+        config,
+        pages,
+        tags,
+        sources,
+        findings,
+        claims,
+        topics,
+        gaps,
+        tables,
+        datasets,
+        backlinks,
+        assets,
+        redirects,
+        manifest: std::mem::take(&mut parsed.manifest),
+    };
+    (site, theme, diags)
+}
+
+fn resolve_sources(
+    parsed: &Parsed,
+    ids: &Ids,
+    targets: &Targets,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<SourceId, crate::model::Source> {
+    parsed
+        .sources
+        .iter()
+        .filter(|doc| ids.sources.contains(&doc.stem))
+        .filter_map(|doc| sources::resolve_source(doc, &parsed.archives, targets, diags))
+        .map(|s| (s.id.clone(), s))
+        .collect()
+}
