@@ -173,7 +173,7 @@ fn today() -> String {
 }
 
 fn run_permalinks(cli: &Cli, color: bool) -> i32 {
-    match crate::update_permalinks(&cli.root, &environment(None), &today()) {
+    match crate::pipeline::update_permalinks(&cli.root, &environment(None), &today()) {
         Err(Fatal(d)) => {
             print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
             2

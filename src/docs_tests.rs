@@ -46,7 +46,10 @@ mod tests {
                     "\n## {section}\n\n| code | severity | meaning and fix |\n| --- | --- | --- |\n"
                 ));
             }
-            page.push_str(&format!("| `{}` | {} | {} |\n", c.code, c.severity, c.summary));
+            page.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                c.code, c.severity, c.summary
+            ));
         }
         if std::env::var_os("EVIDENT_BLESS").is_some() {
             std::fs::write(path, &page).expect("docs/diagnostics.md is writable");

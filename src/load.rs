@@ -141,11 +141,7 @@ fn is_text(rel: &Path) -> bool {
     let top = rel.components().next().and_then(|c| c.as_os_str().to_str());
     let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
     match top {
-        Some(CONFIG)
-        | Some(MANIFEST)
-        | Some("data")
-        | Some("archive")
-        | Some("templates") => true,
+        Some(CONFIG) | Some(MANIFEST) | Some("data") | Some("archive") | Some("templates") => true,
         Some("content") => ext == "md",
         Some("themes") => {
             rel.components().nth(2).and_then(|c| c.as_os_str().to_str()) == Some("templates")
@@ -157,11 +153,11 @@ fn is_text(rel: &Path) -> bool {
 /// Checks that `root` is a site: a folder with a `site.yaml`.
 pub fn check_site(root: &Path) -> Result<(), Diagnostic> {
     if !root.is_dir() {
-        return Err(Diagnostic::error(
-            Code::NoSite,
-            format!("{} is not a folder", root.display()),
-        )
-        .help("pass the site's folder with --root, or create a site with `evident init DIR`"));
+        return Err(
+            Diagnostic::error(Code::NoSite, format!("{} is not a folder", root.display())).help(
+                "pass the site's folder with --root, or create a site with `evident init DIR`",
+            ),
+        );
     }
     if !root.join(CONFIG).is_file() {
         return Err(Diagnostic::error(
@@ -180,10 +176,11 @@ pub fn check_empty(dir: &Path) -> Result<(), Diagnostic> {
             .map(|mut d| d.next().is_some())
             .unwrap_or(true);
     if used {
-        return Err(
-            Diagnostic::error(Code::InitNotEmpty, format!("{} is not empty", dir.display()))
-                .help("give a new or empty folder, so nothing of yours is overwritten"),
-        );
+        return Err(Diagnostic::error(
+            Code::InitNotEmpty,
+            format!("{} is not empty", dir.display()),
+        )
+        .help("give a new or empty folder, so nothing of yours is overwritten"));
     }
     Ok(())
 }
@@ -308,8 +305,7 @@ pub fn reload(
         let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
         let top = parts.next().unwrap_or_default();
         let wanted = SITE_FOLDERS.contains(&top.as_ref())
-            || (rel.components().count() == 1
-                && (top == CONFIG || top == MANIFEST));
+            || (rel.components().count() == 1 && (top == CONFIG || top == MANIFEST));
         if !wanted
             || rel
                 .components()

@@ -235,9 +235,7 @@ pub fn finding_dates(site: &Site) -> BTreeMap<String, String> {
         .iter()
         .filter_map(|e| {
             let id = e.path.strip_prefix("/findings/")?.strip_suffix('/')?;
-            let f = site
-                .findings
-                .get(&FindingId(id.to_string()))?;
+            let f = site.findings.get(&FindingId(id.to_string()))?;
             if e.hash.as_deref() != Some(finding_hash(f).as_str()) {
                 return None;
             }

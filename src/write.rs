@@ -118,8 +118,11 @@ fn absolute(p: &Path) -> PathBuf {
 /// Replaces one file of the site (`permalinks.txt`) with `text`.
 pub fn replace_file(path: &Path, text: &str) -> Result<(), Diagnostic> {
     fs::write(path, text).map_err(|e| {
-        Diagnostic::error(Code::IoError, format!("cannot write {}: {e}", path.display()))
-            .help("check the folder's permissions")
+        Diagnostic::error(
+            Code::IoError,
+            format!("cannot write {}: {e}", path.display()),
+        )
+        .help("check the folder's permissions")
     })
 }
 
@@ -137,10 +140,11 @@ pub fn create_files(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Diag
     for f in files.iter().filter(|f| !f.keep_existing) {
         let path = root.join(&f.path);
         if path.exists() {
-            return Err(
-                Diagnostic::error(Code::Exists, format!("{} already exists", path.display()))
-                    .help("ids are unique per kind; pick another id"),
-            );
+            return Err(Diagnostic::error(
+                Code::Exists,
+                format!("{} already exists", path.display()),
+            )
+            .help("ids are unique per kind; pick another id"));
         }
     }
     let mut written = Vec::new();

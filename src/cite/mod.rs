@@ -18,6 +18,7 @@
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use crate::diagnostic::{Code, Diagnostic};
 use crate::html::escape_html;
 
 use hayagriva::citationberg::json as csl;
@@ -94,27 +95,58 @@ const LOCALE_XML: &str = include_str!("../../styles/locales-en-GB.xml");
 struct Styles {
     styles: Vec<(Style, IndependentStyle)>,
     locales: Vec<Locale>,
+    /// Styles or the locale that failed to load (a bug in evident, which the tests catch).
+    problems: Vec<Diagnostic>,
 }
 
 /// The parsed styles, once per process. The files are part of the binary and tested, so a parse
-/// failure is a bug in evident, reported by the tests, not a user's input error.
+/// failure is a bug in evident; it is reported by [`style_problems`], never dropped silently.
 fn styles() -> &'static Styles {
     static STYLES: OnceLock<Styles> = OnceLock::new();
-    STYLES.get_or_init(|| Styles {
-        styles: Style::ALL
-            .iter()
-            .filter_map(|s| {
-                let xml = match s {
-                    Style::Vancouver => vancouver_names_workaround(s.xml()),
-                    _ => s.xml().to_string(),
-                };
-                IndependentStyle::from_xml(&xml).ok().map(|x| (*s, x))
-            })
-            .collect(),
-        locales: LocaleFile::from_xml(LOCALE_XML)
-            .map(|l| vec![l.into()])
-            .unwrap_or_default(),
+    STYLES.get_or_init(|| {
+        let mut problems = Vec::new();
+        let mut styles = Vec::new();
+        for s in Style::ALL {
+            let xml = match s {
+                Style::Vancouver => vancouver_names_workaround(s.xml()),
+                _ => s.xml().to_string(),
+            };
+            match load_style(s.label(), &xml) {
+                Ok(x) => styles.push((s, x)),
+                Err(d) => problems.push(d),
+            }
+        }
+        let locales = match LocaleFile::from_xml(LOCALE_XML) {
+            Ok(l) => vec![l.into()],
+            Err(e) => {
+                problems.push(style_problem(&format!(
+                    "the {LOCALE} locale failed to load: {e}"
+                )));
+                Vec::new()
+            }
+        };
+        Styles {
+            styles,
+            locales,
+            problems,
+        }
     })
+}
+
+/// Parses a CSL style.
+pub fn load_style(name: &str, xml: &str) -> Result<IndependentStyle, Diagnostic> {
+    IndependentStyle::from_xml(xml)
+        .map_err(|e| style_problem(&format!("the citation style {name} failed to load: {e}")))
+}
+
+fn style_problem(message: &str) -> Diagnostic {
+    Diagnostic::error(Code::CitationStyle, message.to_string())
+        .help("this is a bug in evident, not in your site: please report it")
+}
+
+/// Styles or the locale built into evident that failed to load.
+pub fn style_problems() -> Vec<Diagnostic> {
+    styles().problems.clone()
 }
 
 /// hayagriva 0.10.1 renders no names for a `<names>` element that has no `<name>` child, which

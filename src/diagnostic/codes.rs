@@ -84,7 +84,6 @@ codes! {
         UnknownFinding = "unknown-finding", "error", "a reference to a finding that does not exist";
         UnknownGap = "unknown-gap", "error", "a reference to a gap that does not exist";
         UnknownDataset = "unknown-dataset", "error", "a reference to a dataset that does not exist";
-        UnknownId = "unknown-id", "error", "a reference of another kind to an id that does not exist";
         NestedNode = "nested-node", "error", "a source, claim, topic or gap in a sub-folder: move it up";
         FindingInContent = "finding-in-content", "error", "a Markdown file under `content/findings/`: findings are YAML in `data/findings/`";
         DuplicateStance = "duplicate-stance", "error", "a finding takes two stances on one claim";
@@ -99,6 +98,7 @@ codes! {
         UnknownQualifier = "unknown-qualifier", "error", "a `qualifier` evident does not know";
         InvalidPerson = "invalid-person", "error", "an author or editor without `family` (or with `literal` and other keys)";
         UnknownField = "unknown-field", "error", "`unverified:` names a field a source does not have";
+        CitationStyle = "citation-style", "error", "a citation could not be formatted: a style or locale built into evident failed to load, or a style gave nothing for a source (a bug in evident: please report it)";
         CitationFieldMissing = "citation-field-missing", "error or warning", "a field the citation styles need is missing (an error for a container title, a warning for volume, pages and the like)";
     }
     "Identifiers, dates and links" {

@@ -212,7 +212,6 @@ fn split_front_matter<'t>(
     None
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,7 +233,10 @@ mod tests {
         let text = "---\ntitle: x\n---\nbody\n";
         let mut d = Vec::new();
         let f = split_front_matter(Path::new("a.md"), text, &mut d).unwrap();
-        assert_eq!((f.yaml, f.line, &text[f.body..]), ("title: x\n", 2, "body\n"));
+        assert_eq!(
+            (f.yaml, f.line, &text[f.body..]),
+            ("title: x\n", 2, "body\n")
+        );
         let crlf = "---\r\ntitle: x\r\n---\r\nbody\r\n";
         let f = split_front_matter(Path::new("a.md"), crlf, &mut d).unwrap();
         assert_eq!((f.yaml, &crlf[f.body..]), ("title: x\r\n", "body\r\n"));

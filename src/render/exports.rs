@@ -204,257 +204,285 @@ fn s(o: &Option<String>) -> String {
 }
 
 fn graph(site: &Site) -> Vec<GraphTable> {
+    vec![
+        sources_table(site),
+        findings_table(site),
+        claims_table(site),
+        stances_table(site),
+        topics_table(site),
+        gaps_table(site),
+    ]
+}
+
+fn sources_table(site: &Site) -> GraphTable {
     let base = &site.config.base_url;
-    let n = |x: f64| num(x);
     let names = |ps: &[Person]| {
         ps.iter()
             .map(Person::display)
             .collect::<Vec<_>>()
             .join("; ")
     };
-    vec![
-        GraphTable {
-            name: "sources",
-            title: "Sources",
-            fields: vec![
-                ("id", "string"),
-                ("url", "string"),
-                ("type", "string"),
-                ("kind", "string"),
-                ("title", "string"),
-                ("authors", "string"),
-                ("date", "string"),
-                ("container_title", "string"),
-                ("volume", "string"),
-                ("issue", "string"),
-                ("pages", "string"),
-                ("publisher", "string"),
-                ("doi", "string"),
-                ("isbn", "string"),
-                ("issn", "string"),
-                ("publisher_url", "string"),
-                ("unverified_fields", "string"),
-            ],
-            rows: site
-                .sources
-                .values()
-                .map(|x| {
-                    vec![
-                        x.id.0.clone(),
-                        format!("{base}{}", x.id.path()),
-                        x.source_type.csl().into(),
-                        x.kind.key().into(),
-                        x.title.clone(),
-                        names(&x.authors),
-                        x.date.iso(),
-                        s(&x.container_title),
-                        s(&x.volume),
-                        s(&x.issue),
-                        s(&x.pages),
-                        s(&x.publisher),
-                        s(&x.doi),
-                        s(&x.isbn),
-                        s(&x.issn),
-                        s(&x.url),
-                        x.unverified.keys().cloned().collect::<Vec<_>>().join("; "),
-                    ]
-                })
-                .collect(),
-            primary_key: Some("id"),
-            foreign_keys: vec![],
-        },
-        GraphTable {
-            name: "findings",
-            title: "Findings",
-            fields: vec![
-                ("id", "string"),
-                ("url", "string"),
-                ("statement", "string"),
-                ("figure", "string"),
-                ("value_kind", "string"),
-                ("number", "number"),
-                ("min", "number"),
-                ("max", "number"),
-                ("numerator", "number"),
-                ("denominator", "number"),
-                ("scale", "string"),
-                ("qualifier", "string"),
-                ("per", "string"),
-                ("source", "string"),
-                ("origin", "string"),
-                ("locator", "string"),
-                ("quote", "string"),
-                ("population", "string"),
-                ("period", "string"),
-                ("place", "string"),
-            ],
-            rows: site
-                .findings
-                .values()
-                .map(|f| {
-                    let (num, min, max, nu, de) = match f.value.amount {
-                        Amount::Number(x) => (
-                            n(x),
-                            String::new(),
-                            String::new(),
-                            String::new(),
-                            String::new(),
-                        ),
-                        Amount::Range { min, max } => {
-                            (String::new(), n(min), n(max), String::new(), String::new())
-                        }
-                        Amount::Fraction {
-                            numerator,
-                            denominator,
-                        } => (
-                            String::new(),
-                            String::new(),
-                            String::new(),
-                            n(numerator),
-                            n(denominator),
-                        ),
-                    };
+    GraphTable {
+        name: "sources",
+        title: "Sources",
+        fields: vec![
+            ("id", "string"),
+            ("url", "string"),
+            ("type", "string"),
+            ("kind", "string"),
+            ("title", "string"),
+            ("authors", "string"),
+            ("date", "string"),
+            ("container_title", "string"),
+            ("volume", "string"),
+            ("issue", "string"),
+            ("pages", "string"),
+            ("publisher", "string"),
+            ("doi", "string"),
+            ("isbn", "string"),
+            ("issn", "string"),
+            ("publisher_url", "string"),
+            ("unverified_fields", "string"),
+        ],
+        rows: site
+            .sources
+            .values()
+            .map(|x| {
+                vec![
+                    x.id.0.clone(),
+                    format!("{base}{}", x.id.path()),
+                    x.source_type.csl().into(),
+                    x.kind.key().into(),
+                    x.title.clone(),
+                    names(&x.authors),
+                    x.date.iso(),
+                    s(&x.container_title),
+                    s(&x.volume),
+                    s(&x.issue),
+                    s(&x.pages),
+                    s(&x.publisher),
+                    s(&x.doi),
+                    s(&x.isbn),
+                    s(&x.issn),
+                    s(&x.url),
+                    x.unverified.keys().cloned().collect::<Vec<_>>().join("; "),
+                ]
+            })
+            .collect(),
+        primary_key: Some("id"),
+        foreign_keys: vec![],
+    }
+}
+
+fn findings_table(site: &Site) -> GraphTable {
+    let base = &site.config.base_url;
+    let n = |x: f64| num(x);
+    GraphTable {
+        name: "findings",
+        title: "Findings",
+        fields: vec![
+            ("id", "string"),
+            ("url", "string"),
+            ("statement", "string"),
+            ("figure", "string"),
+            ("value_kind", "string"),
+            ("number", "number"),
+            ("min", "number"),
+            ("max", "number"),
+            ("numerator", "number"),
+            ("denominator", "number"),
+            ("scale", "string"),
+            ("qualifier", "string"),
+            ("per", "string"),
+            ("source", "string"),
+            ("origin", "string"),
+            ("locator", "string"),
+            ("quote", "string"),
+            ("population", "string"),
+            ("period", "string"),
+            ("place", "string"),
+        ],
+        rows: site
+            .findings
+            .values()
+            .map(|f| {
+                let (num, min, max, nu, de) = match f.value.amount {
+                    Amount::Number(x) => (
+                        n(x),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                    ),
+                    Amount::Range { min, max } => {
+                        (String::new(), n(min), n(max), String::new(), String::new())
+                    }
+                    Amount::Fraction {
+                        numerator,
+                        denominator,
+                    } => (
+                        String::new(),
+                        String::new(),
+                        String::new(),
+                        n(numerator),
+                        n(denominator),
+                    ),
+                };
+                vec![
+                    f.id.0.clone(),
+                    format!("{base}{}", f.id.path()),
+                    f.statement.clone(),
+                    f.figure.clone(),
+                    f.value.kind.key().into(),
+                    num,
+                    min,
+                    max,
+                    nu,
+                    de,
+                    f.value
+                        .scale
+                        .map(|x| x.key().to_string())
+                        .unwrap_or_default(),
+                    s(&f.value.qualifier),
+                    s(&f.value.per),
+                    f.source.0.clone(),
+                    f.origin.as_ref().map(|o| o.0.clone()).unwrap_or_default(),
+                    f.locator.clone(),
+                    f.quote.clone(),
+                    s(&f.population),
+                    s(&f.period),
+                    s(&f.place),
+                ]
+            })
+            .collect(),
+        primary_key: Some("id"),
+        foreign_keys: vec![("source", "sources")],
+    }
+}
+
+fn claims_table(site: &Site) -> GraphTable {
+    let base = &site.config.base_url;
+    GraphTable {
+        name: "claims",
+        title: "Claims",
+        fields: vec![
+            ("id", "string"),
+            ("url", "string"),
+            ("title", "string"),
+            ("topic", "string"),
+            ("summary", "string"),
+        ],
+        rows: site
+            .claims
+            .values()
+            .map(|c| {
+                vec![
+                    c.id.0.clone(),
+                    format!("{base}{}", c.id.path()),
+                    c.title.clone(),
+                    c.topic.0.clone(),
+                    s(&c.summary),
+                ]
+            })
+            .collect(),
+        primary_key: Some("id"),
+        foreign_keys: vec![("topic", "topics")],
+    }
+}
+
+fn stances_table(site: &Site) -> GraphTable {
+    GraphTable {
+        name: "stances",
+        title: "Stances of findings on claims",
+        fields: vec![
+            ("finding", "string"),
+            ("claim", "string"),
+            ("stance", "string"),
+            ("reason", "string"),
+        ],
+        rows: site
+            .findings
+            .values()
+            .flat_map(|f| {
+                f.stances.iter().map(move |st| {
                     vec![
                         f.id.0.clone(),
-                        format!("{base}{}", f.id.path()),
-                        f.statement.clone(),
-                        f.figure.clone(),
-                        f.value.kind.key().into(),
-                        num,
-                        min,
-                        max,
-                        nu,
-                        de,
-                        f.value
-                            .scale
-                            .map(|x| x.key().to_string())
-                            .unwrap_or_default(),
-                        s(&f.value.qualifier),
-                        s(&f.value.per),
-                        f.source.0.clone(),
-                        f.origin.as_ref().map(|o| o.0.clone()).unwrap_or_default(),
-                        f.locator.clone(),
-                        f.quote.clone(),
-                        s(&f.population),
-                        s(&f.period),
-                        s(&f.place),
+                        st.claim.0.clone(),
+                        st.kind.key().into(),
+                        st.reason.clone(),
                     ]
                 })
-                .collect(),
-            primary_key: Some("id"),
-            foreign_keys: vec![("source", "sources")],
-        },
-        GraphTable {
-            name: "claims",
-            title: "Claims",
-            fields: vec![
-                ("id", "string"),
-                ("url", "string"),
-                ("title", "string"),
-                ("topic", "string"),
-                ("summary", "string"),
-            ],
-            rows: site
-                .claims
-                .values()
-                .map(|c| {
-                    vec![
-                        c.id.0.clone(),
-                        format!("{base}{}", c.id.path()),
-                        c.title.clone(),
-                        c.topic.0.clone(),
-                        s(&c.summary),
-                    ]
-                })
-                .collect(),
-            primary_key: Some("id"),
-            foreign_keys: vec![("topic", "topics")],
-        },
-        GraphTable {
-            name: "stances",
-            title: "Stances of findings on claims",
-            fields: vec![
-                ("finding", "string"),
-                ("claim", "string"),
-                ("stance", "string"),
-                ("reason", "string"),
-            ],
-            rows: site
-                .findings
-                .values()
-                .flat_map(|f| {
-                    f.stances.iter().map(move |st| {
-                        vec![
-                            f.id.0.clone(),
-                            st.claim.0.clone(),
-                            st.kind.key().into(),
-                            st.reason.clone(),
-                        ]
-                    })
-                })
-                .collect(),
-            primary_key: None,
-            foreign_keys: vec![("finding", "findings"), ("claim", "claims")],
-        },
-        GraphTable {
-            name: "topics",
-            title: "Topics",
-            fields: vec![
-                ("id", "string"),
-                ("url", "string"),
-                ("title", "string"),
-                ("question", "string"),
-            ],
-            rows: site
-                .topics_in_order()
-                .iter()
-                .map(|t| {
-                    vec![
-                        t.id.0.clone(),
-                        format!("{base}{}", t.id.path()),
-                        t.title.clone(),
-                        s(&t.question),
-                    ]
-                })
-                .collect(),
-            primary_key: Some("id"),
-            foreign_keys: vec![],
-        },
-        GraphTable {
-            name: "gaps",
-            title: "Gaps: evidence referred to but not given",
-            fields: vec![
-                ("id", "string"),
-                ("url", "string"),
-                ("title", "string"),
-                ("source", "string"),
-                ("locator", "string"),
-                ("quote", "string"),
-                ("claims", "string"),
-            ],
-            rows: site
-                .gaps
-                .values()
-                .map(|g| {
-                    vec![
-                        g.id.0.clone(),
-                        format!("{base}{}", g.id.path()),
-                        g.title.clone(),
-                        g.source.0.clone(),
-                        g.locator.clone(),
-                        g.quote.clone(),
-                        g.claims
-                            .iter()
-                            .map(|c| c.0.clone())
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    ]
-                })
-                .collect(),
-            primary_key: Some("id"),
-            foreign_keys: vec![("source", "sources")],
-        },
-    ]
+            })
+            .collect(),
+        primary_key: None,
+        foreign_keys: vec![("finding", "findings"), ("claim", "claims")],
+    }
+}
+
+fn topics_table(site: &Site) -> GraphTable {
+    let base = &site.config.base_url;
+    GraphTable {
+        name: "topics",
+        title: "Topics",
+        fields: vec![
+            ("id", "string"),
+            ("url", "string"),
+            ("title", "string"),
+            ("question", "string"),
+        ],
+        rows: site
+            .topics_in_order()
+            .iter()
+            .map(|t| {
+                vec![
+                    t.id.0.clone(),
+                    format!("{base}{}", t.id.path()),
+                    t.title.clone(),
+                    s(&t.question),
+                ]
+            })
+            .collect(),
+        primary_key: Some("id"),
+        foreign_keys: vec![],
+    }
+}
+
+fn gaps_table(site: &Site) -> GraphTable {
+    let base = &site.config.base_url;
+    GraphTable {
+        name: "gaps",
+        title: "Gaps: evidence referred to but not given",
+        fields: vec![
+            ("id", "string"),
+            ("url", "string"),
+            ("title", "string"),
+            ("source", "string"),
+            ("locator", "string"),
+            ("quote", "string"),
+            ("claims", "string"),
+        ],
+        rows: site
+            .gaps
+            .values()
+            .map(|g| {
+                vec![
+                    g.id.0.clone(),
+                    format!("{base}{}", g.id.path()),
+                    g.title.clone(),
+                    g.source.0.clone(),
+                    g.locator.clone(),
+                    g.quote.clone(),
+                    g.claims
+                        .iter()
+                        .map(|c| c.0.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ]
+            })
+            .collect(),
+        primary_key: Some("id"),
+        foreign_keys: vec![("source", "sources")],
+    }
 }
 
 /// The evidence graph as CSV files under `downloads/`.
@@ -463,10 +491,7 @@ pub fn graph_tables(site: &Site) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|t| {
             let header: Vec<String> = t.fields.iter().map(|(n, _)| n.to_string()).collect();
-            (
-                format!("downloads/{}.csv", t.name),
-                csv(&header, &t.rows),
-            )
+            (format!("downloads/{}.csv", t.name), csv(&header, &t.rows))
         })
         .collect()
 }

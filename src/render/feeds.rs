@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
-use crate::model::Site;
 use crate::html::escape_html;
 use crate::layout::OutputFile;
+use crate::model::Site;
 
 fn xml(s: &str) -> String {
     escape_html(s)

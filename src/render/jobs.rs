@@ -60,7 +60,11 @@ impl Job {
 }
 
 /// A context with `site`, `page` and the given values.
-fn context(v: &Views, page: &PageView, values: Vec<(&'static str, minijinja::Value)>) -> minijinja::Value {
+fn context(
+    v: &Views,
+    page: &PageView,
+    values: Vec<(&'static str, minijinja::Value)>,
+) -> minijinja::Value {
     let mut map = BTreeMap::from([("site", v.shared.site.clone()), ("page", to_value(page))]);
     map.extend(values);
     to_value(&map)
@@ -147,10 +151,19 @@ fn source_jobs(site: &Site) -> Vec<Job> {
             let id = id.clone();
             Job::new("source.html", &id.path(), move |v| {
                 let s = &v.sources[&id.0];
-                let page = v.site.page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
-                let findings: Vec<&FindingView> =
-                    s.findings.iter().filter_map(|f| v.findings.get(f)).collect();
-                context(v, &page, vec![("source", to_value(s)), ("findings", to_value(&findings))])
+                let page = v
+                    .site
+                    .page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
+                let findings: Vec<&FindingView> = s
+                    .findings
+                    .iter()
+                    .filter_map(|f| v.findings.get(f))
+                    .collect();
+                context(
+                    v,
+                    &page,
+                    vec![("source", to_value(s)), ("findings", to_value(&findings))],
+                )
             })
         })
         .collect()
@@ -164,7 +177,9 @@ fn finding_jobs(site: &Site) -> Vec<Job> {
             Job::new("finding.html", &id.path(), move |v| {
                 let f = &v.findings[&id.0];
                 let title = finding_title(&f.figure, &f.source.title);
-                let page = v.site.page("finding", &title, &id.path(), &[("Findings", "findings/")]);
+                let page = v
+                    .site
+                    .page("finding", &title, &id.path(), &[("Findings", "findings/")]);
                 context(v, &page, vec![("finding", to_value(f))])
             })
         })
@@ -178,7 +193,9 @@ fn claim_jobs(site: &Site) -> Vec<Job> {
             let id = id.clone();
             Job::new("claim.html", &id.path(), move |v| {
                 let c = &v.claims[&id.0];
-                let page = v.site.page("claim", &c.title, &id.path(), &[("Claims", "claims/")]);
+                let page = v
+                    .site
+                    .page("claim", &c.title, &id.path(), &[("Claims", "claims/")]);
                 let findings: BTreeMap<&str, &FindingView> = c
                     .evidence
                     .iter()
@@ -205,7 +222,9 @@ fn topic_jobs(views: &Views) -> Vec<Job> {
             let path = format!("topics/{}/", t.id);
             Job::new("topic.html", &path.clone(), move |v| {
                 let t = &v.topics[i];
-                let page = v.site.page("topic", &t.title, &path, &[("Topics", "topics/")]);
+                let page = v
+                    .site
+                    .page("topic", &t.title, &path, &[("Topics", "topics/")]);
                 let claims: Vec<&ClaimView> =
                     t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
                 let tables = v.tables_on(&format!("topic:{}", t.id));
@@ -228,7 +247,9 @@ fn gap_jobs(site: &Site) -> Vec<Job> {
             let id = id.clone();
             Job::new("gap.html", &id.path(), move |v| {
                 let g = &v.gaps[&id.0];
-                let page = v.site.page("gap", &g.title, &id.path(), &[("Gaps", "gaps/")]);
+                let page = v
+                    .site
+                    .page("gap", &g.title, &id.path(), &[("Gaps", "gaps/")]);
                 context(v, &page, vec![("gap", to_value(g))])
             })
         })
@@ -268,12 +289,18 @@ fn index_jobs() -> Vec<Job> {
         }),
         Job::new("claims.html", "claims/", |v| {
             let page = v.site.page("claims", "Claims", "claims/", &[]);
-            let values = vec![("topics", v.shared.topics.clone()), ("claims", v.shared.claims.clone())];
+            let values = vec![
+                ("topics", v.shared.topics.clone()),
+                ("claims", v.shared.claims.clone()),
+            ];
             context(v, &page, values)
         }),
         Job::new("topics.html", "topics/", |v| {
             let page = v.site.page("topics", "Topics", "topics/", &[]);
-            let values = vec![("topics", v.shared.topics.clone()), ("claims", v.shared.claims.clone())];
+            let values = vec![
+                ("topics", v.shared.topics.clone()),
+                ("claims", v.shared.claims.clone()),
+            ];
             context(v, &page, values)
         }),
         Job::new("gaps.html", "gaps/", |v| {
@@ -301,7 +328,9 @@ fn table_jobs(site: &Site) -> Vec<Job> {
         let path = format!("tables/{id}/");
         jobs.push(Job::new("table.html", &path.clone(), move |v| {
             let t = &v.tables[&id];
-            let page = v.site.page("table", &t.title, &path, &[("Tables and data", "tables/")]);
+            let page = v
+                .site
+                .page("table", &t.title, &path, &[("Tables and data", "tables/")]);
             context(v, &page, vec![("table", to_value(t))])
         }));
     }
@@ -310,7 +339,9 @@ fn table_jobs(site: &Site) -> Vec<Job> {
         let path = format!("datasets/{id}/");
         jobs.push(Job::new("dataset.html", &path.clone(), move |v| {
             let d = &v.datasets[&id];
-            let page = v.site.page("dataset", &d.title, &path, &[("Datasets", "datasets/")]);
+            let page = v
+                .site
+                .page("dataset", &d.title, &path, &[("Datasets", "datasets/")]);
             context(v, &page, vec![("dataset", to_value(d))])
         }));
     }
@@ -318,7 +349,10 @@ fn table_jobs(site: &Site) -> Vec<Job> {
         let page = v.site.page("tables", "Tables and data", "tables/", &[]);
         let values = vec![
             ("tables", to_value(&v.tables.values().collect::<Vec<_>>())),
-            ("datasets", to_value(&v.datasets.values().collect::<Vec<_>>())),
+            (
+                "datasets",
+                to_value(&v.datasets.values().collect::<Vec<_>>()),
+            ),
         ];
         context(v, &page, values)
     }));
@@ -345,7 +379,11 @@ fn tag_jobs(views: &Views) -> Vec<Job> {
             let t = &v.tags[i];
             let page = v.site.page("tag", &t.name, &path, &[("Tags", "tags/")]);
             let pages: Vec<&PageRef> = t.pages.iter().map(|&r| &v.page_refs[r]).collect();
-            context(v, &page, vec![("tag", to_value(t)), ("pages", to_value(&pages))])
+            context(
+                v,
+                &page,
+                vec![("tag", to_value(t)), ("pages", to_value(&pages))],
+            )
         }));
     }
     jobs

@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::model::Site;
 use crate::layout::OutputFile;
+use crate::model::Site;
 
 /// Documents per chunk.
 const CHUNK: usize = 200;

@@ -413,8 +413,10 @@ pub(crate) fn table_view(site: &Site, t: &Table) -> TableView {
 /// its pages are still made, to find template mistakes).
 fn row_view(site: &Site, t: &Table, ds: Option<&Dataset>, r: &TableRow) -> Option<RowView> {
     let base = &site.config.base_path;
-    let cells = |cell: &dyn Fn(&Column) -> CellView| t.columns.iter().map(|(c, _)| cell(c)).collect();
-    let (cells, source, finding): (Vec<CellView>, Option<SourceId>, Option<String>) = match &r.item {
+    let cells =
+        |cell: &dyn Fn(&Column) -> CellView| t.columns.iter().map(|(c, _)| cell(c)).collect();
+    let (cells, source, finding): (Vec<CellView>, Option<SourceId>, Option<String>) = match &r.item
+    {
         RowItem::Finding(fid) => {
             let f = site.findings.get(fid)?;
             let cells = cells(&|c| finding_cell(site, base, c, f));
@@ -422,7 +424,11 @@ fn row_view(site: &Site, t: &Table, ds: Option<&Dataset>, r: &TableRow) -> Optio
         }
         RowItem::Gap(gid) => {
             let g = site.gaps.get(gid)?;
-            (cells(&|c| gap_cell(site, base, c, g)), Some(g.source.clone()), None)
+            (
+                cells(&|c| gap_cell(site, base, c, g)),
+                Some(g.source.clone()),
+                None,
+            )
         }
         RowItem::Claim(cid) => {
             let c = site.claims.get(cid)?;

@@ -69,10 +69,10 @@ pub(crate) fn resolve_config(
             .as_ref()
             .map_or_else(|| DEFAULT_LANGUAGE.to_string(), |l| l.value.clone()),
         description: raw.description.clone(),
-        theme: raw
-            .theme
-            .as_ref()
-            .map_or_else(|| crate::theme::DEFAULT_NAME.to_string(), |t| t.value.clone()),
+        theme: raw.theme.as_ref().map_or_else(
+            || crate::theme::DEFAULT_NAME.to_string(),
+            |t| t.value.clone(),
+        ),
         version: raw.version.as_ref().map(|v| v.value.clone()),
         date,
         publisher: raw.publisher.clone(),
@@ -116,9 +116,10 @@ fn base_url(raw: &RawConfig, env: &Environment, diags: &mut Vec<Diagnostic>) -> 
 
 fn check_language(lang: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
     let ok = !lang.value.is_empty()
-        && lang.value.split('-').all(|p| {
-            !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric())
-        });
+        && lang
+            .value
+            .split('-')
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if !ok {
         diags.push(
             Diagnostic::error(

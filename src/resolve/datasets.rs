@@ -10,7 +10,7 @@ use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::model::*;
 use crate::parse::raw::{RawDataset, RawField, RawFieldType, RawFile, S};
 use crate::parse::yaml::{position_of, Spanned};
-use crate::resolve::ids::{check_id, find_ref};
+use crate::resolve::ids::{check_id, find_ref, RefKind};
 use crate::resolve::tables::{finding_ref, Known};
 
 /// Row keys of a dataset that are not fields.
@@ -50,7 +50,7 @@ fn resolve_dataset(d: &RawFile<RawDataset>, known: &Known, diags: &mut Vec<Diagn
     let set_source = m
         .source
         .as_ref()
-        .and_then(|s| find_ref(&known.ids.sources, "source", "sources", s, file, diags));
+        .and_then(|s| find_ref(&known.ids.sources, RefKind::Source, s, file, diags));
     let rows: Vec<DatasetRow> = m
         .rows
         .iter()
@@ -128,19 +128,22 @@ fn dataset_row(cx: &RowContext, row: &RawRow, diags: &mut Vec<Diagnostic>) -> Op
     let pos = position_of(row);
     check_row_keys(cx, row, diags);
     let str_ref = |key: &str| -> Option<Spanned<String>> {
-        row.value.get(key).and_then(|v| v.as_str()).map(|s| Spanned {
-            value: s.to_string(),
-            referenced: row.referenced,
-            defined: row.defined,
-        })
+        row.value
+            .get(key)
+            .and_then(|v| v.as_str())
+            .map(|s| Spanned {
+                value: s.to_string(),
+                referenced: row.referenced,
+                defined: row.defined,
+            })
     };
     let names_finding = row.value.contains_key("finding");
     let finding = str_ref("finding").and_then(|f| finding_ref(known, &f, file, diags));
     let gap = str_ref("gap")
-        .and_then(|g| find_ref(&known.ids.gaps, "gap", "gaps", &g, file, diags))
+        .and_then(|g| find_ref(&known.ids.gaps, RefKind::Gap, &g, file, diags))
         .map(GapId);
     let row_source = str_ref("source")
-        .and_then(|s| find_ref(&known.ids.sources, "source", "sources", &s, file, diags))
+        .and_then(|s| find_ref(&known.ids.sources, RefKind::Source, &s, file, diags))
         .map(SourceId);
     let finding_source = finding
         .as_ref()
@@ -150,6 +153,13 @@ fn dataset_row(cx: &RowContext, row: &RawRow, diags: &mut Vec<Diagnostic>) -> Op
         .or(finding_source)
         .or_else(|| cx.set_source.map(|s| SourceId(s.to_string())));
     let Some(source) = source else {
+        // A row whose finding was left out of the model (reported there) gets no second message.
+        if finding
+            .as_ref()
+            .is_some_and(|f| !known.findings.contains_key(f))
+        {
+            return None;
+        }
         diags.push(
             Diagnostic::error(
                 Code::MissingSource,
@@ -280,15 +290,15 @@ fn check_figure_cell(
         }
         return;
     };
-    // A finding left out of the model was reported where it is defined.
-    let Some(f) = known.findings.get(id) else {
+    // A finding whose value did not resolve was reported where it is defined.
+    let Some((figure, value)) = known.figures.get(id) else {
         return;
     };
-    let expected = match f.value.amount {
+    let expected = match value.amount {
         Amount::Number(n) => Some(n),
         _ => None,
     };
-    let kind_ok = field.field_type != FieldType::Percent || f.value.kind == ValueKind::Percent;
+    let kind_ok = field.field_type != FieldType::Percent || value.kind == ValueKind::Percent;
     // Leaving the cell empty is always honest (the figure column or the finding gives it);
     // a number must be the finding's own, of the same kind.
     let ok = match (cell, expected) {
@@ -302,7 +312,7 @@ fn check_figure_cell(
                 Code::FigureMismatch,
                 format!(
                     "`{}` does not match finding `{}`, whose figure is `{}`",
-                    field.name, f.id, f.figure
+                    field.name, id, figure
                 ),
             )
             .at_opt(file, pos)

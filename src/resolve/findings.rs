@@ -6,10 +6,20 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
-use crate::parse::raw::{RawFinding, RawScale, RawStance, RawStanceKind, RawValue, RawValueKind, S};
+use crate::parse::raw::{
+    RawFinding, RawScale, RawStance, RawStanceKind, RawValue, RawValueKind, S,
+};
 use crate::parse::yaml::{position_of, Spanned};
 use crate::resolve::ids::Ids;
 use crate::resolve::quotes::{check_quote, Archives};
+
+/// The findings, and the figure and value of every finding whose value resolved, including those
+/// left out of the model: a dataset row that repeats a figure is still checked against it, so a
+/// mistake in the finding does not hide one in the dataset.
+pub(crate) struct Findings {
+    pub findings: BTreeMap<FindingId, Finding>,
+    pub figures: BTreeMap<FindingId, (String, Value)>,
+}
 
 /// Every finding whose id is valid and first defined here. A finding whose source is unknown
 /// (reported) is left out: the model has no placeholder ids.
@@ -18,28 +28,36 @@ pub(crate) fn resolve_findings(
     ids: &Ids,
     archives: &Archives,
     diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<FindingId, Finding> {
-    let mut findings = BTreeMap::new();
+) -> Findings {
+    let mut out = Findings {
+        findings: BTreeMap::new(),
+        figures: BTreeMap::new(),
+    };
     for (file, raw) in raw {
-        let id = &raw.value.id.value;
-        let first = ids.findings.get(id).map(|(p, _)| p) == Some(file);
-        if !valid_id(id) || !first || findings.contains_key(&FindingId(id.clone())) {
+        let id = FindingId(raw.value.id.value.clone());
+        let first = ids.findings.get(&id.0).map(|(p, _)| p) == Some(file);
+        if !valid_id(&id.0) || !first || out.figures.contains_key(&id) {
             continue;
         }
-        if let Some(f) = resolve_finding(file, raw, ids, archives, diags) {
-            findings.insert(f.id.clone(), f);
+        let (finding, value) = resolve_finding(file, raw, ids, archives, diags);
+        if let Some(v) = value {
+            out.figures.insert(id, (raw.value.figure.value.clone(), v));
+        }
+        if let Some(f) = finding {
+            out.findings.insert(f.id.clone(), f);
         }
     }
-    findings
+    out
 }
 
+/// A finding (`None` when a required part did not resolve), and its value on its own.
 fn resolve_finding(
     file: &Path,
     raw: &S<RawFinding>,
     ids: &Ids,
     archives: &Archives,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Finding> {
+) -> (Option<Finding>, Option<Value>) {
     let f = &raw.value;
     let source = ids.source(&f.source, file, diags);
     let origin = f.origin.as_ref().and_then(|o| ids.source(o, file, diags));
@@ -48,23 +66,26 @@ fn resolve_finding(
     }
     let value = resolve_value(file, &f.value, diags);
     let stances = stances(file, &f.stances, ids, diags);
-    Some(Finding {
-        id: FindingId(f.id.value.clone()),
-        file: file.to_path_buf(),
-        position: position_of(raw),
-        statement: f.statement.clone(),
-        figure: f.figure.value.clone(),
-        value: value?,
-        source: source?,
-        origin,
-        locator: f.locator.clone(),
-        quote: f.quote.value.clone(),
-        population: f.population.clone(),
-        period: f.period.clone(),
-        place: f.place.clone(),
-        stances,
-        notes: f.notes.clone(),
-    })
+    let finding = (|| {
+        Some(Finding {
+            id: FindingId(f.id.value.clone()),
+            file: file.to_path_buf(),
+            position: position_of(raw),
+            statement: f.statement.clone(),
+            figure: f.figure.value.clone(),
+            value: value.clone()?,
+            source: source?,
+            origin,
+            locator: f.locator.clone(),
+            quote: f.quote.value.clone(),
+            population: f.population.clone(),
+            period: f.period.clone(),
+            place: f.place.clone(),
+            stances,
+            notes: f.notes.clone(),
+        })
+    })();
+    (finding, value)
 }
 
 /// A finding's stances, one per claim.

@@ -50,15 +50,25 @@ impl Ids {
         file: &Path,
         d: &mut Vec<Diagnostic>,
     ) -> Option<SourceId> {
-        find_ref(&self.sources, "source", "sources", id, file, d).map(SourceId)
+        find_ref(&self.sources, RefKind::Source, id, file, d).map(SourceId)
     }
 
-    pub fn claim(&self, id: &Spanned<String>, file: &Path, d: &mut Vec<Diagnostic>) -> Option<ClaimId> {
-        find_ref(&self.claims, "claim", "claims", id, file, d).map(ClaimId)
+    pub fn claim(
+        &self,
+        id: &Spanned<String>,
+        file: &Path,
+        d: &mut Vec<Diagnostic>,
+    ) -> Option<ClaimId> {
+        find_ref(&self.claims, RefKind::Claim, id, file, d).map(ClaimId)
     }
 
-    pub fn topic(&self, id: &Spanned<String>, file: &Path, d: &mut Vec<Diagnostic>) -> Option<TopicId> {
-        find_ref(&self.topics, "topic", "topics", id, file, d).map(TopicId)
+    pub fn topic(
+        &self,
+        id: &Spanned<String>,
+        file: &Path,
+        d: &mut Vec<Diagnostic>,
+    ) -> Option<TopicId> {
+        find_ref(&self.topics, RefKind::Topic, id, file, d).map(TopicId)
     }
 }
 
@@ -141,10 +151,54 @@ pub(crate) fn doc_ids<T>(
 }
 
 /// Looks `id` up in `set`; reports an unknown id (with a near match, if any) at its place.
+/// The kinds of thing a reference may name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RefKind {
+    Source,
+    Claim,
+    Topic,
+    Finding,
+    Gap,
+    Dataset,
+}
+
+impl RefKind {
+    fn name(self) -> &'static str {
+        match self {
+            RefKind::Source => "source",
+            RefKind::Claim => "claim",
+            RefKind::Topic => "topic",
+            RefKind::Finding => "finding",
+            RefKind::Gap => "gap",
+            RefKind::Dataset => "dataset",
+        }
+    }
+
+    fn code(self) -> Code {
+        match self {
+            RefKind::Source => Code::UnknownSource,
+            RefKind::Claim => Code::UnknownClaim,
+            RefKind::Topic => Code::UnknownTopic,
+            RefKind::Finding => Code::UnknownFinding,
+            RefKind::Gap => Code::UnknownGap,
+            RefKind::Dataset => Code::UnknownDataset,
+        }
+    }
+
+    /// Where a thing of this kind is defined, for the help line.
+    fn defined_in(self, id: &str) -> String {
+        match self {
+            RefKind::Finding => "data/findings/".to_string(),
+            RefKind::Dataset => format!("data/datasets/{id}.yaml"),
+            other => format!("content/{}s/{id}.md", other.name()),
+        }
+    }
+}
+
+/// Looks `id` up in `set`; reports an unknown id (with a near match, if any) at its place.
 pub(crate) fn find_ref(
     set: &BTreeSet<String>,
-    kind: &str,
-    folder: &str,
+    kind: RefKind,
     id: &Spanned<String>,
     file: &Path,
     diags: &mut Vec<Diagnostic>,
@@ -152,37 +206,27 @@ pub(crate) fn find_ref(
     if set.contains(&id.value) {
         return Some(id.value.clone());
     }
-    let near = closest(&id.value, set);
+    let help = match closest(&id.value, set) {
+        Some(n) if kind == RefKind::Finding => {
+            format!("did you mean `{n}`? (findings are defined in data/findings/)")
+        }
+        Some(n) => format!("did you mean `{n}`? (defined in {})", kind.defined_in(n)),
+        None if kind == RefKind::Finding => {
+            "add the finding to data/findings/, or fix the id".to_string()
+        }
+        None => format!("create {}, or fix the id", kind.defined_in(&id.value)),
+    };
     diags.push(
         Diagnostic::error(
-            match kind {
-                "source" => Code::UnknownSource,
-                "claim" => Code::UnknownClaim,
-                "topic" => Code::UnknownTopic,
-                "finding" => Code::UnknownFinding,
-                "gap" => Code::UnknownGap,
-                "dataset" => Code::UnknownDataset,
-                _ => Code::UnknownId,
-            },
-            format!("there is no {kind} with the id `{}`", id.value),
+            kind.code(),
+            format!("there is no {} with the id `{}`", kind.name(), id.value),
         )
         .at_opt(
             file,
             position_of(id).map(|p| p.with_len(id.value.chars().count())),
         )
         .label("not defined")
-        .help(match (near, folder) {
-            (Some(n), "findings") => {
-                format!("did you mean `{n}`? (findings are defined in data/findings/)")
-            }
-            (Some(n), "datasets") => {
-                format!("did you mean `{n}`? (defined in data/datasets/{n}.yaml)")
-            }
-            (Some(n), _) => format!("did you mean `{n}`? (defined in content/{folder}/{n}.md)"),
-            (None, "findings") => "add the finding to data/findings/, or fix the id".to_string(),
-            (None, "datasets") => format!("create data/datasets/{}.yaml, or fix the id", id.value),
-            (None, _) => format!("create content/{folder}/{}.md, or fix the id", id.value),
-        }),
+        .help(help),
     );
     None
 }

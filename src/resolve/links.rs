@@ -197,11 +197,12 @@ impl Targets {
             if let Some(path) = normal.as_ref().and_then(|p| self.content.get(p)) {
                 return self.with_anchor(path, anchor, dest).map(Some);
             }
-            return Err(
-                Diagnostic::error(Code::BrokenLink, format!("there is no page `{target}`"))
-                    .label("no such file")
-                    .help("the path is relative to this file; check the file name under content/"),
-            );
+            return Err(Diagnostic::error(
+                Code::BrokenLink,
+                format!("there is no page `{target}`"),
+            )
+            .label("no such file")
+            .help("the path is relative to this file; check the file name under content/"));
         }
         // A site path such as `/about/`, or an asset such as `chart.png` next to this page.
         let site_path = normal

@@ -53,10 +53,12 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
     let topics = nodes::resolve_topics(&parsed.topics, &ids, &targets, &mut diags);
     let claims = nodes::resolve_claims(&parsed.claims, &ids, &targets, &mut diags);
     let gaps = nodes::resolve_gaps(&parsed.gaps, &ids, &targets, &archives, &mut diags);
-    let findings = findings::resolve_findings(&parsed.findings, &ids, &archives, &mut diags);
+    let resolved = findings::resolve_findings(&parsed.findings, &ids, &archives, &mut diags);
+    let findings = resolved.findings;
     let known = tables::Known {
         ids: &ids,
         findings: &findings,
+        figures: &resolved.figures,
         findings_incomplete: parsed.findings_incomplete,
         broken: &parsed.broken,
         claims: &claims,

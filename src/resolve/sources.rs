@@ -48,9 +48,12 @@ pub(crate) fn resolve_source(
     let date = parse_date(&m.date.value);
     if date.is_none() {
         diags.push(
-            Diagnostic::error(Code::InvalidDate, format!("`{}` is not a date", m.date.value))
-                .at_opt(file, position_of(&m.date))
-                .help("write YYYY, YYYY-MM or YYYY-MM-DD, in quotes"),
+            Diagnostic::error(
+                Code::InvalidDate,
+                format!("`{}` is not a date", m.date.value),
+            )
+            .at_opt(file, position_of(&m.date))
+            .help("write YYYY, YYYY-MM or YYYY-MM-DD, in quotes"),
         );
     }
     check_identifiers(file, m, diags);
@@ -59,8 +62,16 @@ pub(crate) fn resolve_source(
     }
     let archive = archive(file, m, archives, diags);
     let unverified = unverified(file, m, diags);
-    let authors = m.authors.iter().filter_map(|p| person(file, p, diags)).collect();
-    let editors = m.editors.iter().filter_map(|p| person(file, p, diags)).collect();
+    let authors = m
+        .authors
+        .iter()
+        .filter_map(|p| person(file, p, diags))
+        .collect();
+    let editors = m
+        .editors
+        .iter()
+        .filter_map(|p| person(file, p, diags))
+        .collect();
     let doc = document(doc, targets, diags);
     let source = Source {
         id: SourceId(stem_of(file)),
@@ -328,7 +339,6 @@ pub(crate) fn missing_fields(s: &Source) -> Vec<(&'static str, Need, &'static st
     }
     out
 }
-
 
 /// `10.<registrant>/<suffix>`, as the DOI handbook defines it.
 pub fn valid_doi(doi: &str) -> bool {

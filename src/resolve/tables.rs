@@ -8,12 +8,14 @@ use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::model::*;
 use crate::parse::raw::{RawChart, RawFile, RawTable};
 use crate::parse::yaml::{position_of, Spanned};
-use crate::resolve::ids::{check_id, find_ref, Ids};
+use crate::resolve::ids::{check_id, find_ref, Ids, RefKind};
 
 /// What a table or dataset may refer to.
 pub(crate) struct Known<'a> {
     pub ids: &'a Ids,
     pub findings: &'a BTreeMap<FindingId, Finding>,
+    /// Each finding's figure and value, also for findings left out of the model.
+    pub figures: &'a BTreeMap<FindingId, (String, Value)>,
     /// A findings file failed to parse: unknown finding ids are not reported again.
     pub findings_incomplete: bool,
     /// `kind:id` of tables and datasets whose files failed to parse.
@@ -38,7 +40,7 @@ pub(crate) fn finding_ref(
         return None;
     }
     let set: BTreeSet<String> = ids.keys().cloned().collect();
-    find_ref(&set, "finding", "findings", id, file, diags).map(FindingId)
+    find_ref(&set, RefKind::Finding, id, file, diags).map(FindingId)
 }
 
 /// The column keys a table may name (besides `stance:<claim>` and dataset field names).
@@ -107,7 +109,7 @@ fn resolve_table(
     let dataset = m
         .dataset
         .as_ref()
-        .and_then(|d| find_ref(datasets.ids, "dataset", "datasets", d, file, diags))
+        .and_then(|d| find_ref(datasets.ids, RefKind::Dataset, d, file, diags))
         .map(DatasetId);
     let ds = dataset.as_ref().and_then(|d| datasets.all.get(d));
     let rows = table_rows(t, ds, known, diags);
@@ -208,12 +210,12 @@ fn table_rows(
                 })
             })
         } else if let Some(g) = &v.gap {
-            find_ref(&ids.gaps, "gap", "gaps", g, file, diags).map(|id| TableRow {
+            find_ref(&ids.gaps, RefKind::Gap, g, file, diags).map(|id| TableRow {
                 label: v.label.clone().unwrap_or_else(|| id.clone()),
                 item: RowItem::Gap(GapId(id)),
             })
         } else if let Some(c) = &v.claim {
-            find_ref(&ids.claims, "claim", "claims", c, file, diags).map(|id| TableRow {
+            find_ref(&ids.claims, RefKind::Claim, c, file, diags).map(|id| TableRow {
                 label: v.label.clone().unwrap_or_else(|| id.clone()),
                 item: RowItem::Claim(ClaimId(id)),
             })
@@ -258,7 +260,7 @@ fn column(
                     referenced: c.referenced,
                     defined: c.defined,
                 };
-                return find_ref(&known.ids.claims, "claim", "claims", &id, file, diags)
+                return find_ref(&known.ids.claims, RefKind::Claim, &id, file, diags)
                     .map(|id| Column::Stance(ClaimId(id)));
             }
             if let Some(i) = ds.and_then(|d| d.fields.iter().position(|f| f.name == key)) {

@@ -9,17 +9,19 @@ use crate::support::Site;
 
 /// One mistake: how to make it, the exit code, and the start of the diagnostic it must produce
 /// (`file:line:col: error[code]`, or `file: error[code]` for problems with no position).
-struct Case {
+pub(crate) struct Case {
     name: &'static str,
     make: fn(&Site),
     code: i32,
-    expect: &'static str,
+    pub expect: &'static str,
 }
 
 const FINDINGS: &str = "data/findings/s1.yaml";
 const SOURCE: &str = "content/sources/s1.md";
+const DATASET: &str = "data/datasets/survey.yaml";
+const TABLE: &str = "data/tables/who-leads.yaml";
 
-fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     vec![
         Case {
             name: "malformed-yaml",
@@ -580,6 +582,184 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "citation-field-missing",
+            code: 1,
+            expect: "content/sources/s1.md:2:7: error[citation-field-missing]",
+            make: |s| s.edit(SOURCE, "container_title: Community Care\n", ""),
+        },
+        Case {
+            name: "empty-dataset",
+            code: 1,
+            expect: "data/datasets/survey.yaml: error[empty-dataset]",
+            make: |s| {
+                s.write(
+                    DATASET,
+                    "title: Empty\nsource: s1\nfields:\n  - {name: answer, type: string}\nrows: []\n",
+                )
+            },
+        },
+        Case {
+            name: "empty-quote",
+            code: 1,
+            expect: "data/findings/s1.yaml:18:12: error[empty-quote]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "quote: \"only 2% said service users\"",
+                    "quote: \"\"",
+                )
+            },
+        },
+        Case {
+            name: "figure-without-finding",
+            code: 1,
+            expect: "data/datasets/survey.yaml:9:5: error[figure-without-finding]",
+            make: |s| {
+                s.edit(
+                    DATASET,
+                    "{answer: FOI, gap: foi}",
+                    "{answer: FOI, share: 5, gap: foi}",
+                )
+            },
+        },
+        Case {
+            name: "reserved-field-name",
+            code: 1,
+            expect: "data/datasets/survey.yaml:4:12: error[invalid-field]",
+            make: |s| s.edit(DATASET, "{name: answer,", "{name: source,"),
+        },
+        Case {
+            name: "language-not-a-tag",
+            code: 1,
+            expect: "site.yaml:3:11: error[invalid-language]",
+            make: |s| s.edit("site.yaml", "language: en-GB", "language: en GB"),
+        },
+        Case {
+            name: "table-row-with-two-items",
+            code: 1,
+            expect: "data/tables/who-leads.yaml:7:5: error[invalid-row]",
+            make: |s| {
+                s.edit(
+                    TABLE,
+                    "{finding: staff-lead, label: Council staff}",
+                    "{finding: staff-lead, gap: foi, label: Council staff}",
+                )
+            },
+        },
+        Case {
+            name: "dataset-row-without-source",
+            code: 1,
+            expect: "data/datasets/survey.yaml:8:5: error[missing-source]",
+            make: |s| s.edit(DATASET, "source: s1\n", ""),
+        },
+        Case {
+            name: "theme-without-templates",
+            code: 1,
+            expect: "themes/mine/templates: error[missing-template]",
+            make: |s| {
+                s.edit("site.yaml", "license:", "theme: mine\nlicense:");
+                s.write("themes/mine/templates/page.html", "{{ content }}");
+            },
+        },
+        Case {
+            name: "template-syntax",
+            code: 1,
+            expect: "templates/404.html:1:7: error[template-syntax]",
+            make: |s| s.write("templates/404.html", "{% if %}"),
+        },
+        Case {
+            name: "quote-without-archive",
+            code: 1,
+            expect: "data/findings/s1.yaml:8:12: warning[unchecked-quote]",
+            make: |s| s.edit(SOURCE, "archive: archive/s1.txt\n", ""),
+        },
+        Case {
+            name: "unknown-column",
+            code: 1,
+            expect: "data/tables/who-leads.yaml:3:11: error[unknown-column]",
+            make: |s| s.edit(TABLE, "columns: [figure,", "columns: [colour,"),
+        },
+        Case {
+            name: "unknown-gap",
+            code: 1,
+            expect: "data/tables/who-leads.yaml:10:11: error[unknown-gap]",
+            make: |s| s.edit(TABLE, "{gap: foi,", "{gap: fo,"),
+        },
+        Case {
+            name: "unknown-placement",
+            code: 1,
+            expect: "data/tables/who-leads.yaml:5:11: error[unknown-placement]",
+            make: |s| s.edit(TABLE, "show_on: [home,", "show_on: [\"page:x\","),
+        },
+        Case {
+            name: "unknown-qualifier",
+            code: 1,
+            expect: "data/findings/s1.yaml:5:51: error[unknown-qualifier]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "{kind: percent, number: 72}",
+                    "{kind: percent, number: 72, qualifier: roughly}",
+                )
+            },
+        },
+        Case {
+            name: "unknown-stance",
+            code: 1,
+            expect: "data/findings/s1.yaml:10:37: error[unknown-value]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "stance: contradicts, reason: \"staff lead\"",
+                    "stance: agrees, reason: \"staff lead\"",
+                )
+            },
+        },
+        Case {
+            name: "unused-data-file",
+            code: 1,
+            expect: "data/other.yaml: warning[unused-data]",
+            make: |s| s.write("data/other.yaml", "a: 1\n"),
+        },
+        Case {
+            name: "permalink-removed",
+            code: 1,
+            expect: "permalinks.txt:1:1: error[permalink-removed]",
+            make: |s| s.write("permalinks.txt", "/gone/\n"),
+        },
+        Case {
+            name: "permalink-anchor-removed",
+            code: 1,
+            expect: "permalinks.txt:1:1: error[permalink-anchor-removed]",
+            make: |s| s.write("permalinks.txt", "/about/#nowhere\n"),
+        },
+        Case {
+            name: "permalink-stale",
+            code: 1,
+            expect: "permalinks.txt:1:1: warning[permalink-stale]",
+            make: |s| {
+                s.write(
+                    "permalinks.txt",
+                    "/findings/staff-lead/ 2024-01-01 0000000000000000\n",
+                )
+            },
+        },
+        Case {
+            name: "permalink-unlisted",
+            code: 1,
+            expect: "permalinks.txt: warning[permalink-unlisted]",
+            make: |s| s.write("permalinks.txt", "/\n"),
+        },
+        Case {
+            name: "dangling-link",
+            code: 1,
+            expect: "content/broken.md: error[unreadable-file]",
+            make: |s| {
+                std::os::unix::fs::symlink("/no/such/evident/file.md", s.path("content/broken.md"))
+                    .unwrap()
+            },
+        },
+        Case {
             name: "missing-site-yaml",
             code: 2,
             expect: "error[no-site]",
@@ -609,8 +789,11 @@ fn every_bad_input_fails_cleanly_and_keeps_the_last_good_site() {
         );
         let before = site.tree("public");
         (case.make)(&site);
+        // A warning fails the build only when warnings are denied.
         let args: &[&str] = if case.name == "output-inside-content" {
             &["build", "--output", "content/public"]
+        } else if case.expect.contains("warning[") {
+            &["build", "--deny-warnings"]
         } else {
             &["build"]
         };

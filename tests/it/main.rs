@@ -1,9 +1,11 @@
 //! Integration tests: one binary, fixture sites under tests/fixtures/, run through the real
 //! `evident` executable. Each module proves one area; see its top comment.
 
+mod architecture;
 mod bad_input;
 mod bundled;
 mod cli;
+mod codes;
 mod output;
 mod props;
 mod serve;

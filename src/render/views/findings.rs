@@ -126,7 +126,10 @@ fn finding_view(
         .unwrap_or_default();
     let page = cite::WebPage {
         id: f.id.0.clone(),
-        title: finding_title(&f.figure, &src.map_or_else(|| f.source.0.clone(), |s| s.title.clone())),
+        title: finding_title(
+            &f.figure,
+            &src.map_or_else(|| f.source.0.clone(), |s| s.title.clone()),
+        ),
         site_title: c.title.clone(),
         publisher: c.publisher.clone(),
         url: format!("{}{}", c.base_url, f.id.path()),

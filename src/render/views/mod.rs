@@ -86,7 +86,13 @@ impl<'s> Links<'s> {
         format!("{}{path}", self.site.config.base_path)
     }
 
-    fn node<T>(&self, id: &str, path: String, title: Option<&T>, name: impl Fn(&T) -> String) -> Ref {
+    fn node<T>(
+        &self,
+        id: &str,
+        path: String,
+        title: Option<&T>,
+        name: impl Fn(&T) -> String,
+    ) -> Ref {
         Ref {
             id: id.to_string(),
             title: title.map_or_else(|| id.to_string(), name),
@@ -95,24 +101,34 @@ impl<'s> Links<'s> {
     }
 
     pub fn source(&self, id: &SourceId) -> Ref {
-        self.node(&id.0, id.path(), self.site.sources.get(id), |s| s.title.clone())
+        self.node(&id.0, id.path(), self.site.sources.get(id), |s| {
+            s.title.clone()
+        })
     }
 
     pub fn claim(&self, id: &ClaimId) -> Ref {
-        self.node(&id.0, id.path(), self.site.claims.get(id), |c| c.title.clone())
+        self.node(&id.0, id.path(), self.site.claims.get(id), |c| {
+            c.title.clone()
+        })
     }
 
     pub fn topic(&self, id: &TopicId) -> Ref {
-        self.node(&id.0, id.path(), self.site.topics.get(id), |t| t.title.clone())
+        self.node(&id.0, id.path(), self.site.topics.get(id), |t| {
+            t.title.clone()
+        })
     }
 
     pub fn gap(&self, id: &GapId) -> Ref {
-        self.node(&id.0, id.path(), self.site.gaps.get(id), |g| g.title.clone())
+        self.node(&id.0, id.path(), self.site.gaps.get(id), |g| {
+            g.title.clone()
+        })
     }
 
     /// A finding is named by its figure.
     pub fn finding(&self, id: &FindingId) -> Ref {
-        self.node(&id.0, id.path(), self.site.findings.get(id), |f| f.figure.clone())
+        self.node(&id.0, id.path(), self.site.findings.get(id), |f| {
+            f.figure.clone()
+        })
     }
 
     /// A node's Markdown as HTML. A body that cannot be read is reported (and left empty, in a
@@ -151,6 +167,7 @@ impl Views {
                 &fresh
             }
         };
+        diags.extend(crate::cite::style_problems());
         let sources = sources::source_views(site, &links, citer, &mut diags);
         let findings = findings::finding_views(site, &links, citer);
         let claims = claims::claim_views(site, &links, &mut diags);

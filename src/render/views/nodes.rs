@@ -35,7 +35,11 @@ pub(crate) struct GapView {
 }
 
 /// Topics by weight, then id.
-pub(crate) fn topic_views(site: &Site, links: &Links, diags: &mut Vec<Diagnostic>) -> Vec<TopicView> {
+pub(crate) fn topic_views(
+    site: &Site,
+    links: &Links,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<TopicView> {
     site.topics_in_order()
         .into_iter()
         .map(|t| TopicView {

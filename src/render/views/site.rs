@@ -100,7 +100,13 @@ pub(crate) struct Crumb {
 
 impl SiteView {
     /// A page of `kind` at `path`, with breadcrumbs from Home through `crumbs` (title, path).
-    pub fn page(&self, kind: &'static str, title: &str, path: &str, crumbs: &[(&str, &str)]) -> PageView {
+    pub fn page(
+        &self,
+        kind: &'static str,
+        title: &str,
+        path: &str,
+        crumbs: &[(&str, &str)],
+    ) -> PageView {
         let mut breadcrumbs = vec![Crumb {
             title: "Home".into(),
             url: self.base_path.clone(),

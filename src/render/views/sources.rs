@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cite::{self, Citer};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::inline_to_html;
 use crate::model::*;
 use crate::render::templates::Html;
@@ -119,6 +119,25 @@ fn source_view(
 ) -> SourceView {
     let c = &site.config;
     let authors: Vec<String> = s.authors.iter().map(Person::display).collect();
+    let citations: Vec<CitationView> = citer
+        .source(s)
+        .into_iter()
+        .map(CitationView::from)
+        .collect();
+    if citations.len() < cite::Style::ALL.len() {
+        diags.push(
+            Diagnostic::error(
+                Code::CitationStyle,
+                format!(
+                    "only {} of the {} citation styles could format this source",
+                    citations.len(),
+                    cite::Style::ALL.len()
+                ),
+            )
+            .in_file(&s.doc.file)
+            .help("this is a bug in evident, not in your site: please report it with the source's front matter"),
+        );
+    }
     SourceView {
         id: s.id.0.clone(),
         url: links.url(&s.id.path()),
@@ -166,11 +185,7 @@ fn source_view(
             .flatten()
             .map(|g| links.gap(g))
             .collect(),
-        citations: citer
-            .source(s)
-            .into_iter()
-            .map(CitationView::from)
-            .collect(),
+        citations,
         meta_tags: cite::highwire_tags(s)
             .into_iter()
             .map(|(name, content)| MetaTag { name, content })
