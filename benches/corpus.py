@@ -108,7 +108,7 @@ def evidence(n, out):
     for s in range(sources):
         sentences = [f"In part {k}, {para(rng, 12)[:-1].lower()} and {rng.randint(1, 99)}% said so." for k in range(per)]
         write(f"{ev}/archive/s{s}.txt", "\n\n".join(sentences) + "\n")
-        write(f"{ev}/content/sources/s{s}.md", f"---\ntype: report\ntitle: Source {s}\nauthors:\n  - {{family: Author{s}, given: A}}\ndate: \"2012\"\npublisher: Bench Institute\nkind: report\narchive: archive/s{s}.txt\n---\n{para(rng, 150)}\n")
+        write(f"{ev}/content/sources/s{s}.md", f"---\ntype: report\ntitle: Source {s}\nauthors:\n  - {{family: Author{s}, given: A}}\ndate: \"2012\"\npublisher: Bench Institute\nkind: report\ndesign: survey\narchive: archive/s{s}.txt\n---\n{para(rng, 150)}\n")
         items = []
         for k, sentence in enumerate(sentences):
             fid = s * per + k

@@ -1,6 +1,7 @@
 //! Markdown: the one module that knows pulldown-cmark. Two passes over a body: [`scan`] finds the
-//! heading anchors and the links (with their byte offsets) so the resolve stage can check them,
-//! and [`to_html`] renders it with the links the resolve stage rewrote.
+//! heading anchors, the links (with their byte offsets) and figures typed into prose, so the
+//! resolve stage can check them, and [`to_html`] renders it with the links the resolve stage
+//! rewrote and the figures that `[](figure:<id>)` references print.
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,6 +29,9 @@ pub(crate) struct Link {
 pub(crate) struct Scan {
     pub anchors: Vec<String>,
     pub links: Vec<Link>,
+    /// Text that looks like a figure (a percentage, a fraction in words, a sum of money, a count
+    /// with separators), typed into the prose rather than printed from a finding.
+    pub figures: Vec<Link>,
 }
 
 pub(crate) fn scan(body: &str) -> Scan {
@@ -44,7 +48,22 @@ pub(crate) fn scan(body: &str) -> Scan {
                     out.anchors.push(slugs.anchor(id.as_deref(), &text));
                 }
             }
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) => {
+                if let Some((_, text)) = heading.as_mut() {
+                    text.push_str(&t);
+                }
+                // Text events of one run are contiguous in the source, so offsets map back.
+                let slice = &body[range.clone()];
+                let base = range.start + slice.find(t.as_ref()).unwrap_or(0);
+                for (at, len) in prose_figures(&t) {
+                    out.figures.push(Link {
+                        dest: t[at..at + len].to_string(),
+                        offset: base + at,
+                        len: t[at..at + len].chars().count(),
+                    });
+                }
+            }
+            Event::Code(t) => {
                 if let Some((_, text)) = heading.as_mut() {
                     text.push_str(&t);
                 }
@@ -89,15 +108,32 @@ fn sanitise(html: &str) -> String {
         .to_string()
 }
 
-/// Renders `body` to HTML, replacing each link destination found in `links` (dest → URL) and
-/// giving every heading an id (its explicit `{#id}`, or a slug of its text).
-pub(crate) fn to_html(body: &str, links: &HashMap<String, String>, raw: RawHtml) -> String {
+/// Renders `body` to HTML, replacing each link destination found in `links` (dest → URL), the
+/// text of each link found in `texts` (dest → text: a figure reference prints the finding's
+/// figure), and giving every heading an id (its explicit `{#id}`, or a slug of its text).
+pub(crate) fn to_html(
+    body: &str,
+    links: &HashMap<String, String>,
+    texts: &HashMap<String, String>,
+    raw: RawHtml,
+) -> String {
     let mut slugs = Slugger::default();
     let mut events: Vec<Event> = Vec::new();
     let mut in_heading: Option<usize> = None;
     let mut heading_text = String::new();
     let mut has_raw = false;
+    // Inside a link whose text is replaced: the replacement, until the link ends.
+    let mut replacing: Option<String> = None;
     for event in Parser::new_ext(body, options()) {
+        if replacing.is_some() {
+            if let Event::End(TagEnd::Link) = event {
+                events.push(Event::Text(CowStr::from(
+                    replacing.take().unwrap_or_default(),
+                )));
+                events.push(event);
+            }
+            continue;
+        }
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 in_heading = Some(events.len());
@@ -125,6 +161,7 @@ pub(crate) fn to_html(body: &str, links: &HashMap<String, String>, raw: RawHtml)
                 title,
                 id,
             }) => {
+                replacing = texts.get(dest_url.as_ref()).cloned();
                 let dest_url = rewrite(dest_url, links);
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -167,6 +204,89 @@ fn rewrite<'a>(dest: CowStr<'a>, links: &HashMap<String, String>) -> CowStr<'a> 
         Some(url) => CowStr::from(url.clone()),
         None => dest,
     }
+}
+
+/// Where `text` states a figure by hand: a percentage ("72%", "10 per cent"), a fraction in words
+/// ("two-thirds", "one in five"), a sum of money ("£0.5bn", "€2.5 million") or a count with
+/// separators ("30,000"). Years and other bare numbers are left alone. Byte offset and length.
+pub(crate) fn prose_figures(text: &str) -> Vec<(usize, usize)> {
+    const NUMBER_WORDS: [&str; 11] = [
+        "a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    const PARTS: [&str; 16] = [
+        "third", "thirds", "quarter", "quarters", "fifth", "fifths", "sixth", "sixths", "seventh",
+        "sevenths", "eighth", "eighths", "ninth", "ninths", "tenth", "tenths",
+    ];
+    // Words with their byte spans; a hyphen joins ("two-thirds" is one word).
+    let words: Vec<(usize, &str)> = text
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .scan(0, |pos, w| {
+            let start = text[*pos..].find(w).map_or(*pos, |i| *pos + i);
+            *pos = start + w.len();
+            Some((start, w))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    let clean = |w: &str| {
+        w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '"' | '“' | '”'))
+            .to_lowercase()
+    };
+    let is_number = |w: &str| {
+        let w = w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':'));
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    };
+    let mut out = Vec::new();
+    for (i, (start, raw)) in words.iter().enumerate() {
+        let w = clean(raw);
+        let next = words.get(i + 1).map(|(_, n)| clean(n)).unwrap_or_default();
+        let after = words.get(i + 2).map(|(_, n)| clean(n)).unwrap_or_default();
+        let span = |k: usize| {
+            let (s, last) = words[i + k];
+            let end = s + last.trim_end_matches([',', '.', ';', ':']).len();
+            (*start, end - *start)
+        };
+        let digits = w.trim_start_matches(['£', '€', '$', '¥']);
+        let money =
+            digits.len() < w.len() && digits.chars().next().is_some_and(|c| c.is_ascii_digit());
+        let percent = is_number(&w) && (next == "%" || (next == "per" && after == "cent"))
+            || (w.ends_with('%') && is_number(w.trim_end_matches('%')));
+        let separated = {
+            let groups: Vec<&str> = w.split(',').collect();
+            groups.len() > 1
+                && groups[0].len() <= 3
+                && groups
+                    .iter()
+                    .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+                && groups[1..].iter().all(|g| g.len() == 3)
+        };
+        let hyphenated = w
+            .split_once('-')
+            .is_some_and(|(a, b)| NUMBER_WORDS.contains(&a) && PARTS.contains(&b));
+        let spaced = NUMBER_WORDS.contains(&w.as_str()) && PARTS.contains(&next.as_str());
+        // "one in five"; not "one, in 2010" (punctuation between) nor "one in 2010" (a year).
+        let year = after.len() == 4 && after.starts_with(['1', '2']) && is_number(&after);
+        let ratio = (NUMBER_WORDS[1..].contains(&w.as_str()) || is_number(&w))
+            && !raw.ends_with(',')
+            && next == "in"
+            && !year
+            && (NUMBER_WORDS[1..].contains(&after.as_str()) || is_number(&after));
+        if percent && next == "per" {
+            out.push(span(2));
+        } else if (percent && next == "%")
+            || (money && ["thousand", "million", "billion", "bn", "m"].contains(&next.as_str()))
+        {
+            out.push(span(1));
+        } else if percent || money || separated || hyphenated {
+            out.push(span(0));
+        } else if spaced {
+            out.push(span(1));
+        } else if ratio {
+            out.push(span(2));
+        }
+    }
+    out
 }
 
 /// Renders a short inline Markdown string (a statement, a note) without a wrapping paragraph.
@@ -251,6 +371,7 @@ mod tests {
         let html = to_html(
             "## Hello world\n\n[x](finding:a) <script>x</script>\n",
             &links,
+            &HashMap::new(),
             RawHtml::Sanitise,
         );
         assert!(html.contains(r#"<h2 id="hello-world">"#), "{html}");
@@ -258,6 +379,7 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         let kept = to_html(
             "A <abbr title=\"Resource Allocation System\">RAS</abbr> <img src=x onerror=alert(1)> [j](javascript:alert(1))\n",
+            &HashMap::new(),
             &HashMap::new(),
             RawHtml::Sanitise,
         );
@@ -269,6 +391,45 @@ mod tests {
             !kept.contains("onerror") && !kept.contains("javascript:"),
             "{kept}"
         );
+    }
+
+    #[test]
+    fn a_figure_reference_prints_the_figure() {
+        let links = HashMap::from([("figure:a".to_string(), "/findings/a/".to_string())]);
+        let texts = HashMap::from([("figure:a".to_string(), "two-thirds".to_string())]);
+        let html = to_html(
+            "Some [](figure:a) said so.",
+            &links,
+            &texts,
+            RawHtml::Sanitise,
+        );
+        assert_eq!(
+            html,
+            "<p>Some <a href=\"/findings/a/\">two-thirds</a> said so.</p>\n"
+        );
+    }
+
+    #[test]
+    fn figures_typed_into_prose_are_found() {
+        let found = |t: &str| -> Vec<String> {
+            prose_figures(t)
+                .into_iter()
+                .map(|(a, n)| t[a..a + n].to_string())
+                .collect()
+        };
+        assert_eq!(
+            found("In 2013, two-thirds of 195 staff (72%) said; 10 per cent more, a third, one in five, £0.5bn, €2 million and 30,000 people."),
+            ["two-thirds", "72%", "10 per cent", "a third", "one in five", "£0.5bn", "€2 million", "30,000"]
+        );
+        assert!(
+            found("Between 2005 and 2009, 75 councils, 2011/12, half of them, on behalf of")
+                .is_empty()
+        );
+        assert!(found("two reports: one, in 2010, of a study; one in 2013").is_empty());
+        let body = "Text with 72% in it.\n\n`40%` in code is not prose.\n";
+        let s = scan(body);
+        assert_eq!(s.figures.len(), 1);
+        assert_eq!(&body[s.figures[0].offset..s.figures[0].offset + 3], "72%");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! field in a template never ripples into the model.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -125,6 +125,12 @@ pub struct Config {
     pub repository: Option<String>,
     pub raw_html: bool,
     pub menu: Vec<MenuItem>,
+    /// The kinds of source a source may be.
+    pub kinds: Vec<Term>,
+    /// The study designs a source may have.
+    pub designs: Vec<Term>,
+    /// Text that looks like a figure but may stand in prose.
+    pub allowed_in_prose: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -215,6 +221,8 @@ pub struct Document {
     pub body: Body,
     /// Link destinations as written → the URL they resolve to.
     pub links: HashMap<String, String>,
+    /// `figure:<id>` references → the figure each prints.
+    pub figures: HashMap<String, String>,
     pub anchors: Vec<String>,
 }
 
@@ -283,40 +291,12 @@ impl SourceType {
     }
 }
 
-/// What kind of evidence a source is: pages name it, because a survey of staff and a charity's own
-/// evaluation do not weigh the same.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum EvidenceKind {
-    Survey,
-    Evaluation,
-    OfficialReturnsAnalysis,
-    PolicyArgument,
-    NewsReport,
-    Report,
-}
-
-impl EvidenceKind {
-    pub fn key(self) -> &'static str {
-        match self {
-            EvidenceKind::Survey => "survey",
-            EvidenceKind::Evaluation => "evaluation",
-            EvidenceKind::OfficialReturnsAnalysis => "official-returns-analysis",
-            EvidenceKind::PolicyArgument => "policy-argument",
-            EvidenceKind::NewsReport => "news-report",
-            EvidenceKind::Report => "report",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            EvidenceKind::Survey => "Survey",
-            EvidenceKind::Evaluation => "Evaluation",
-            EvidenceKind::OfficialReturnsAnalysis => "Analysis of official returns",
-            EvidenceKind::PolicyArgument => "Policy argument",
-            EvidenceKind::NewsReport => "News report",
-            EvidenceKind::Report => "Report",
-        }
-    }
+/// A word of one of the site's vocabularies (kinds of source, study designs): its key, as YAML
+/// writes it, and its label, as pages show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Term {
+    pub key: String,
+    pub label: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -366,7 +346,10 @@ pub struct Source {
     pub issn: Option<String>,
     pub url: Option<String>,
     pub repository_url: Option<String>,
-    pub kind: EvidenceKind,
+    /// What kind of source it is (a key of the site's `kinds`), e.g. `news-report`.
+    pub kind: Term,
+    /// How the study it reports was done (a key of the site's `designs`), e.g. `survey`.
+    pub design: Term,
     pub archive: Option<PathBuf>,
     /// Field name → why it is unverified.
     pub unverified: BTreeMap<String, String>,
@@ -386,7 +369,8 @@ pub enum ValueKind {
     Percent,
     Fraction,
     Count,
-    Gbp,
+    /// A sum of money, in the currency its value names.
+    Money,
     Ratio,
 }
 
@@ -396,9 +380,26 @@ impl ValueKind {
             ValueKind::Percent => "percent",
             ValueKind::Fraction => "fraction",
             ValueKind::Count => "count",
-            ValueKind::Gbp => "gbp",
+            ValueKind::Money => "money",
             ValueKind::Ratio => "ratio",
         }
+    }
+}
+
+/// The ISO 4217 currency codes (active and fund codes, as the standard lists them in 2026).
+const CURRENCIES: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWG ZWL";
+
+/// Whether `code` is an ISO 4217 currency code (`GBP`, `EUR`, …).
+pub fn is_currency(code: &str) -> bool {
+    code.len() == 3 && CURRENCIES.split(' ').any(|c| c == code)
+}
+
+/// A number as the YAML most likely wrote it: whole numbers without a decimal point.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
     }
 }
 
@@ -417,6 +418,15 @@ pub enum Scale {
 }
 
 impl Scale {
+    /// How many units one of the scale is.
+    pub fn factor(self) -> f64 {
+        match self {
+            Scale::Thousand => 1e3,
+            Scale::Million => 1e6,
+            Scale::Billion => 1e9,
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Scale::Thousand => "thousand",
@@ -434,6 +444,15 @@ pub struct Value {
     pub scale: Option<Scale>,
     pub qualifier: Option<String>,
     pub per: Option<String>,
+    /// The ISO 4217 code of a sum of money (`kind: money`), e.g. `GBP`.
+    pub currency: Option<String>,
+}
+
+/// A figure exactly as the source prints it, and its structured value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    pub text: String,
+    pub value: Value,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -489,15 +508,16 @@ pub struct Stance {
     pub reason: String,
 }
 
-/// One reported result, with the figure exactly as printed and the quote that contains it.
+/// One reported result, with the quote that states it: a figure exactly as printed, or (a
+/// qualitative finding) a statement alone.
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub id: FindingId,
     pub file: PathBuf,
     pub position: Option<Position>,
     pub statement: String,
-    pub figure: String,
-    pub value: Value,
+    /// `None` for a qualitative finding: a result stated in words, with no figure.
+    pub figure: Option<Figure>,
     pub source: SourceId,
     pub origin: Option<SourceId>,
     pub locator: String,
@@ -507,6 +527,22 @@ pub struct Finding {
     pub place: Option<String>,
     pub stances: Vec<Stance>,
     pub notes: Vec<String>,
+}
+
+impl Finding {
+    /// How the finding is named in lists and links: its figure as printed, or its statement when
+    /// it has no figure.
+    pub fn label(&self) -> String {
+        match &self.figure {
+            Some(f) => f.text.clone(),
+            None => self.statement.clone(),
+        }
+    }
+
+    /// The study the evidence comes from: its origin, or else the source that reports it.
+    pub fn study(&self) -> &SourceId {
+        self.origin.as_ref().unwrap_or(&self.source)
+    }
 }
 
 /// A proposition the evidence bears on.
@@ -739,6 +775,10 @@ pub struct Site {
     pub redirects: BTreeMap<String, String>,
     /// The committed list of published URLs (empty when the site has none yet).
     pub manifest: Vec<ManifestEntry>,
+    /// URL prefixes (`/sources/x/`) of nodes that exist but are in error (their file did not parse,
+    /// or a required part did not resolve): their pages are missing from this build because of a
+    /// mistake already reported, so the manifest does not report them again.
+    pub withheld: BTreeSet<String>,
 }
 
 impl Site {

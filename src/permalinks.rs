@@ -60,19 +60,21 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<ManifestEntry> {
 /// A stable fingerprint of what a finding says (FNV-1a, 64 bits): its figure, value, quote,
 /// locator, statement and sources. Wording of stances does not count as a change to the finding.
 pub fn finding_hash(f: &Finding) -> String {
-    let amount = match f.value.amount {
-        Amount::Number(n) => format!("{n}"),
-        Amount::Range { min, max } => format!("{min}..{max}"),
-        Amount::Fraction {
-            numerator,
-            denominator,
-        } => format!("{numerator}/{denominator}"),
+    // A qualitative finding has no figure: its parts are empty, and its statement and quote count.
+    let (figure, kind, amount, qualifier) = match &f.figure {
+        Some(x) => (
+            x.text.as_str(),
+            x.value.kind.key(),
+            amount_text(x.value.amount),
+            x.value.qualifier.as_deref().unwrap_or(""),
+        ),
+        None => ("", "", String::new(), ""),
     };
     let text = [
-        f.figure.as_str(),
-        f.value.kind.key(),
+        figure,
+        kind,
         &amount,
-        f.value.qualifier.as_deref().unwrap_or(""),
+        qualifier,
         f.quote.as_str(),
         f.locator.as_str(),
         f.statement.as_str(),
@@ -86,6 +88,17 @@ pub fn finding_hash(f: &Finding) -> String {
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}")
+}
+
+fn amount_text(amount: Amount) -> String {
+    match amount {
+        Amount::Number(n) => format!("{n}"),
+        Amount::Range { min, max } => format!("{min}..{max}"),
+        Amount::Fraction {
+            numerator,
+            denominator,
+        } => format!("{numerator}/{denominator}"),
+    }
 }
 
 /// The URL paths a build publishes that the manifest tracks: pages and data downloads, not the
@@ -177,6 +190,9 @@ pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a str>) -> Vec<D
     for e in &site.manifest {
         let path = e.path.split('#').next().unwrap_or_default();
         let at = Position::new(e.line, 1).with_len(e.path.chars().count());
+        if site.withheld.iter().any(|w| path.starts_with(w.as_str())) {
+            continue;
+        }
         if !published.contains(path) {
             diags.push(
                 Diagnostic::error(Code::PermalinkRemoved, format!("{path} was published before, and this build no longer has it"))

@@ -39,7 +39,8 @@ authors:                    # in order; {literal: Name} for an organisation
   - {family: Doe, given: Jane}
 date: "2024"                # YYYY, YYYY-MM or YYYY-MM-DD, quoted
 publisher: Example Institute
-kind: survey                # survey, evaluation, official-returns-analysis, policy-argument, news-report, report
+kind: survey                # what the source is: survey, evaluation, official-returns-analysis, policy-argument, news-report, report (or your site.yaml `kinds:`)
+design: survey              # how the study was done: survey, interviews, evaluation, randomised-trial, cohort-study, case-study, official-data-analysis, foi-requests, systematic-review, literature-review, commentary, news-report, not-stated (or your site.yaml `designs:`)
 archive: archive/example-source.txt   # the archived text every quote from this source is checked against
 unverified:                 # fields you could not confirm, and why; the page marks them
   date: "Taken from the cover; no publication date inside."
@@ -71,7 +72,8 @@ findings:
   - id: example-finding
     statement: Most respondents said the new process was simpler.   # your own words
     figure: "42%"                                 # exactly as printed; must appear in the quote
-    value: {kind: percent, number: 42}            # structured; never rounded or converted
+    value: {kind: percent, number: 42}            # structured, and it must say what the figure says; money: {kind: money, currency: GBP, number: 0.5, scale: billion}
+                                                  # a result stated in words only: leave out figure and value
     source: example-source                        # the source the quote is from
     locator: para. 1                              # where in the source
     quote: "42% of respondents said the new process was simpler"   # verbatim, checked against the archive

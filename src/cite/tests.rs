@@ -31,7 +31,14 @@ fn base(id: &str, t: SourceType, title: &str, date: Date) -> Source {
         issn: None,
         url: None,
         repository_url: None,
-        kind: EvidenceKind::PolicyArgument,
+        kind: Term {
+            key: "policy-argument".into(),
+            label: "Policy argument".into(),
+        },
+        design: Term {
+            key: "commentary".into(),
+            label: "Commentary".into(),
+        },
         archive: None,
         unverified: BTreeMap::new(),
         notes: Vec::new(),

@@ -94,6 +94,15 @@ codes! {
         EmptyQuote = "empty-quote", "error", "the quote is empty";
         UncheckedQuote = "unchecked-quote", "warning", "the source has no archived text, so the quote cannot be checked";
         MissingArchive = "missing-archive", "error", "`archive:` names a file that does not exist";
+        FigureWithoutValue = "figure-without-value", "error", "a finding gives a `figure` but no `value`: add its structured value, exactly as the figure says";
+        ValueWithoutFigure = "value-without-figure", "error", "a finding gives a `value` but no `figure`: add the figure as printed, or remove the value to make it a qualitative finding (a statement with its quote)";
+        ValueMismatch = "value-mismatch", "error", "a finding's `value` disagrees with its `figure` (kind, amount, scale, currency, qualifier or \"per\"); the help shows how evident reads the figure";
+        FigureUnread = "figure-unread", "warning", "evident cannot read a finding's figure as a quantity, so its value is not checked against it: write the figure as printed, or check the value by hand";
+        UnknownCurrency = "unknown-currency", "error", "a sum of money needs an ISO 4217 `currency` (GBP, EUR, USD…), and only money takes one";
+        UnknownDesign = "unknown-design", "error", "a source's `design` is not one of the site's designs (docs/reference.md lists the defaults; `designs:` in site.yaml replaces them)";
+        UnknownEvidenceKind = "unknown-evidence-kind", "error", "a source's `kind` is not one of the site's kinds (docs/reference.md lists the defaults; `kinds:` in site.yaml replaces them)";
+        InvalidVocabulary = "invalid-vocabulary", "error", "an entry of `kinds:` or `designs:` in site.yaml needs a key (lowercase letters, digits, hyphens) and a label";
+        FigureInProse = "figure-in-prose", "warning", "prose states a figure (a percentage, a fraction in words, a sum of money, a count with separators) by hand: print a finding's figure with `[](figure:<finding-id>)`, or list the text under `allowed_in_prose:` in site.yaml";
         InvalidValue = "invalid-value", "error", "a `value` without exactly one of `number`; `min` and `max`; `numerator` and `denominator`";
         UnknownQualifier = "unknown-qualifier", "error", "a `qualifier` evident does not know";
         InvalidPerson = "invalid-person", "error", "an author or editor without `family` (or with `literal` and other keys)";

@@ -114,16 +114,19 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
         }
     };
     let body = front.body;
-    let Scan { anchors, links, .. } = scan(&text[body..]);
+    let Scan {
+        anchors,
+        links,
+        figures,
+    } = scan(&text[body..]);
     // Positions in one pass over the text (links come in order), not one pass per link.
     let mut lines = LineCounter::new(text);
-    let links = links
-        .into_iter()
-        .map(|l| RawLink {
-            position: lines.position(body + l.offset).with_len(l.len),
-            dest: l.dest,
-        })
-        .collect();
+    let mut place = |l: crate::markdown::Link| RawLink {
+        position: lines.position(body + l.offset).with_len(l.len),
+        dest: l.dest,
+    };
+    let links: Vec<RawLink> = links.into_iter().map(&mut place).collect();
+    let figures: Vec<RawLink> = figures.into_iter().map(&mut place).collect();
     out.push(RawDoc {
         file: path.to_path_buf(),
         stem: stem(path),
@@ -134,6 +137,7 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
         },
         anchors,
         links,
+        figures,
     });
     true
 }

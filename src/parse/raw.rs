@@ -32,6 +32,13 @@ pub(crate) struct RawConfig {
     pub raw_html: bool,
     #[serde(default)]
     pub menu: Vec<RawMenuItem>,
+    /// The kinds of source (key → label), replacing the defaults.
+    pub kinds: Option<S<BTreeMap<String, String>>>,
+    /// The study designs (key → label), replacing the defaults.
+    pub designs: Option<S<BTreeMap<String, String>>>,
+    /// Text that looks like a figure but may stand in prose (e.g. a period, "2005 to 2009").
+    #[serde(default)]
+    pub allowed_in_prose: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,7 +96,8 @@ pub(crate) struct RawSource {
     pub issn: Option<S<String>>,
     pub url: Option<S<String>>,
     pub repository_url: Option<S<String>>,
-    pub kind: RawEvidenceKind,
+    pub kind: S<String>,
+    pub design: S<String>,
     pub archive: Option<S<String>>,
     pub unverified: Option<S<BTreeMap<String, String>>>,
     #[serde(default)]
@@ -108,17 +116,6 @@ pub(crate) enum RawSourceType {
     Webpage,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum RawEvidenceKind {
-    Survey,
-    Evaluation,
-    OfficialReturnsAnalysis,
-    PolicyArgument,
-    NewsReport,
-    Report,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFindingsFile {
@@ -132,8 +129,8 @@ pub(crate) struct RawFinding {
     pub aliases: Vec<S<String>>,
     pub id: S<String>,
     pub statement: String,
-    pub figure: S<String>,
-    pub value: S<RawValue>,
+    pub figure: Option<S<String>>,
+    pub value: Option<S<RawValue>>,
     pub source: S<String>,
     pub origin: Option<S<String>>,
     pub locator: String,
@@ -159,6 +156,7 @@ pub(crate) struct RawValue {
     pub scale: Option<RawScale>,
     pub qualifier: Option<S<String>>,
     pub per: Option<String>,
+    pub currency: Option<S<String>>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -167,7 +165,7 @@ pub(crate) enum RawValueKind {
     Percent,
     Fraction,
     Count,
-    Gbp,
+    Money,
     Ratio,
 }
 
@@ -203,7 +201,7 @@ pub(crate) struct RawClaim {
     pub aliases: Vec<S<String>>,
     pub title: String,
     pub topic: S<String>,
-    pub summary: Option<String>,
+    pub summary: Option<S<String>>,
     #[serde(default)]
     pub weight: i64,
 }
@@ -214,8 +212,8 @@ pub(crate) struct RawTopic {
     #[serde(default)]
     pub aliases: Vec<S<String>>,
     pub title: String,
-    pub question: Option<String>,
-    pub summary: Option<String>,
+    pub question: Option<S<String>>,
+    pub summary: Option<S<String>>,
     #[serde(default)]
     pub weight: i64,
 }
@@ -231,7 +229,7 @@ pub(crate) struct RawGap {
     pub locator: String,
     pub quote: S<String>,
     pub claims: Vec<S<String>>,
-    pub expected: Option<String>,
+    pub expected: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -328,4 +326,6 @@ pub(crate) struct RawDoc<T> {
     pub body: Body,
     pub anchors: Vec<String>,
     pub links: Vec<RawLink>,
+    /// Figures typed into the body's prose (`dest` holds the text), with their places.
+    pub figures: Vec<RawLink>,
 }

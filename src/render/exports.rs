@@ -8,7 +8,7 @@ use crate::markdown::slugify;
 use crate::model::*;
 use crate::render::tables::{csv, num, table_view, PROVENANCE_COLUMNS};
 
-pub const EVIDENCE_JSON_VERSION: u32 = 1;
+pub const EVIDENCE_JSON_VERSION: u32 = 2;
 
 /// Indented JSON and a newline: serialising a JSON value cannot fail, so nothing is dropped.
 pub(crate) fn json_pretty(v: &Json) -> Vec<u8> {
@@ -26,24 +26,37 @@ fn person(p: &Person) -> Json {
     }
 }
 
+/// A number as the YAML gives it: `239000`, not `239000.0`.
+pub(crate) fn json_number(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
+}
+
 fn value(v: &Value) -> Json {
     let mut m = Map::new();
     m.insert("kind".into(), json!(v.kind.key()));
+    let n = json_number;
     match v.amount {
-        Amount::Number(n) => {
-            m.insert("number".into(), json!(n));
+        Amount::Number(x) => {
+            m.insert("number".into(), n(x));
         }
         Amount::Range { min, max } => {
-            m.insert("min".into(), json!(min));
-            m.insert("max".into(), json!(max));
+            m.insert("min".into(), n(min));
+            m.insert("max".into(), n(max));
         }
         Amount::Fraction {
             numerator,
             denominator,
         } => {
-            m.insert("numerator".into(), json!(numerator));
-            m.insert("denominator".into(), json!(denominator));
+            m.insert("numerator".into(), n(numerator));
+            m.insert("denominator".into(), n(denominator));
         }
+    }
+    if let Some(c) = &v.currency {
+        m.insert("currency".into(), json!(c));
     }
     if let Some(s) = v.scale {
         m.insert("scale".into(), json!(s.key()));
@@ -68,7 +81,8 @@ pub fn evidence_json(site: &Site) -> Vec<u8> {
                 "id": s.id.as_str(),
                 "url": url(s.id.path()),
                 "type": s.source_type.csl(),
-                "kind": s.kind.key(),
+                "kind": s.kind.key,
+                "design": s.design.key,
                 "title": s.title,
                 "authors": s.authors.iter().map(person).collect::<Vec<_>>(),
                 "editors": s.editors.iter().map(person).collect::<Vec<_>>(),
@@ -98,10 +112,11 @@ pub fn evidence_json(site: &Site) -> Vec<u8> {
                 "id": f.id.as_str(),
                 "url": url(f.id.path()),
                 "statement": f.statement,
-                "figure": f.figure,
-                "value": value(&f.value),
+                "figure": f.figure.as_ref().map(|x| x.text.as_str()),
+                "value": f.figure.as_ref().map(|x| value(&x.value)),
                 "source": f.source.as_str(),
                 "origin": f.origin.as_ref().map(|o| o.as_str()),
+                "study": f.study().as_str(),
                 "locator": f.locator,
                 "quote": f.quote,
                 "population": opt(&f.population),
@@ -230,6 +245,7 @@ fn sources_table(site: &Site) -> GraphTable {
             ("url", "string"),
             ("type", "string"),
             ("kind", "string"),
+            ("design", "string"),
             ("title", "string"),
             ("authors", "string"),
             ("date", "string"),
@@ -252,7 +268,8 @@ fn sources_table(site: &Site) -> GraphTable {
                     x.id.0.clone(),
                     format!("{base}{}", x.id.path()),
                     x.source_type.csl().into(),
-                    x.kind.key().into(),
+                    x.kind.key.clone(),
+                    x.design.key.clone(),
                     x.title.clone(),
                     names(&x.authors),
                     x.date.iso(),
@@ -276,7 +293,6 @@ fn sources_table(site: &Site) -> GraphTable {
 
 fn findings_table(site: &Site) -> GraphTable {
     let base = &site.config.base_url;
-    let n = |x: f64| num(x);
     GraphTable {
         name: "findings",
         title: "Findings",
@@ -294,8 +310,10 @@ fn findings_table(site: &Site) -> GraphTable {
             ("scale", "string"),
             ("qualifier", "string"),
             ("per", "string"),
+            ("currency", "string"),
             ("source", "string"),
             ("origin", "string"),
+            ("study", "string"),
             ("locator", "string"),
             ("quote", "string"),
             ("population", "string"),
@@ -306,58 +324,59 @@ fn findings_table(site: &Site) -> GraphTable {
             .findings
             .values()
             .map(|f| {
-                let (num, min, max, nu, de) = match f.value.amount {
-                    Amount::Number(x) => (
-                        n(x),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ),
-                    Amount::Range { min, max } => {
-                        (String::new(), n(min), n(max), String::new(), String::new())
-                    }
-                    Amount::Fraction {
-                        numerator,
-                        denominator,
-                    } => (
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                        n(numerator),
-                        n(denominator),
-                    ),
-                };
-                vec![
+                let mut row = vec![
                     f.id.0.clone(),
                     format!("{base}{}", f.id.path()),
                     f.statement.clone(),
-                    f.figure.clone(),
-                    f.value.kind.key().into(),
-                    num,
-                    min,
-                    max,
-                    nu,
-                    de,
-                    f.value
-                        .scale
-                        .map(|x| x.key().to_string())
-                        .unwrap_or_default(),
-                    s(&f.value.qualifier),
-                    s(&f.value.per),
+                ];
+                row.extend(figure_cells(f.figure.as_ref()));
+                row.extend([
                     f.source.0.clone(),
                     f.origin.as_ref().map(|o| o.0.clone()).unwrap_or_default(),
+                    f.study().0.clone(),
                     f.locator.clone(),
                     f.quote.clone(),
                     s(&f.population),
                     s(&f.period),
                     s(&f.place),
-                ]
+                ]);
+                row
             })
             .collect(),
         primary_key: Some("id"),
         foreign_keys: vec![("source", "sources")],
     }
+}
+
+/// The figure and value columns of a finding's row: empty for a qualitative finding.
+fn figure_cells(figure: Option<&Figure>) -> [String; 11] {
+    let Some(x) = figure else {
+        return Default::default();
+    };
+    let v = &x.value;
+    let n = |x: f64| num(x);
+    let e = String::new;
+    let (number, min, max, nu, de) = match v.amount {
+        Amount::Number(x) => (n(x), e(), e(), e(), e()),
+        Amount::Range { min, max } => (e(), n(min), n(max), e(), e()),
+        Amount::Fraction {
+            numerator,
+            denominator,
+        } => (e(), e(), e(), n(numerator), n(denominator)),
+    };
+    [
+        x.text.clone(),
+        v.kind.key().into(),
+        number,
+        min,
+        max,
+        nu,
+        de,
+        v.scale.map(|x| x.key().to_string()).unwrap_or_default(),
+        s(&v.qualifier),
+        s(&v.per),
+        s(&v.currency),
+    ]
 }
 
 fn claims_table(site: &Site) -> GraphTable {

@@ -95,7 +95,7 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
         let _ = writeln!(
             atom,
             "    <title>{} — {}</title>",
-            xml(&f.figure),
+            xml(&f.label()),
             xml(&f.statement)
         );
         let _ = writeln!(atom, "    <id>{}</id>", xml(&url));

@@ -138,7 +138,7 @@ fn plain_page(cx: &JobContext, i: usize) -> Result<minijinja::Value, Diagnostic>
         page.breadcrumbs.clear();
     }
     // Made here, page by page, so no page's HTML outlives its render.
-    let html = to_html(&body, &doc.links, v.raw_html);
+    let html = to_html(&body, &doc.links, &doc.figures, v.raw_html);
     let mut values = vec![("content", minijinja::Value::from_safe_string(html))];
     values.extend(page_values(v));
     Ok(context(v, &page, values))
@@ -176,7 +176,7 @@ fn finding_jobs(site: &Site) -> Vec<Job> {
             let id = id.clone();
             Job::new("finding.html", &id.path(), move |v| {
                 let f = &v.findings[&id.0];
-                let title = finding_title(&f.figure, &f.source.title);
+                let title = finding_title(&f.label, &f.source.title);
                 let page = v
                     .site
                     .page("finding", &title, &id.path(), &[("Findings", "findings/")]);

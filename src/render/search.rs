@@ -82,7 +82,10 @@ fn documents(site: &Site) -> Vec<(Doc, String)> {
         docs.push((
             Doc {
                 kind: "finding",
-                title: format!("{} — {}", f.figure, f.statement),
+                title: match &f.figure {
+                    Some(x) => format!("{} — {}", x.text, f.statement),
+                    None => f.statement.clone(),
+                },
                 url: format!("{base}{}", f.id.path()),
                 text: format!("“{}” ({})", f.quote, f.locator),
                 topics: topics.into_iter().collect(),
@@ -90,7 +93,7 @@ fn documents(site: &Site) -> Vec<(Doc, String)> {
             },
             format!(
                 "{} {} {} {}",
-                f.figure,
+                f.figure.as_ref().map_or("", |x| x.text.as_str()),
                 f.statement,
                 f.quote,
                 f.population.clone().unwrap_or_default()

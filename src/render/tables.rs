@@ -7,8 +7,9 @@ use serde_json::json;
 
 use crate::model::*;
 use crate::render::charts::{bar_chart, Axis, Bar, BarValue};
-use crate::render::exports::json_pretty;
+use crate::render::exports::{json_number, json_pretty};
 use crate::render::templates::Html;
+use crate::render::views::claims::{findings_from_studies, studies};
 use crate::render::views::Ref;
 
 /// One cell as a template shows it.
@@ -125,13 +126,7 @@ pub(crate) struct DatasetView {
     pub sources: Vec<Ref>,
 }
 
-pub(crate) fn num(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
-}
+pub(crate) use crate::model::number_text as num;
 
 /// A plain-words reading of a structured value, e.g. "more than 2/3" or "£0.5 billion per year".
 pub(crate) fn value_text(v: &Value) -> String {
@@ -148,13 +143,13 @@ pub(crate) fn value_text(v: &Value) -> String {
             denominator,
         } => format!("{}/{}", num(numerator), num(denominator)),
     };
-    let mut text = if v.kind == ValueKind::Gbp {
-        format!("£{core}")
-    } else {
-        core
-    };
+    let mut text = core;
     if let Some(s) = v.scale {
         text = format!("{text} {}", s.key());
+    }
+    // Money is read by its ISO code, never by a symbol the source may not have printed.
+    if let Some(c) = &v.currency {
+        text = format!("{text} {c}");
     }
     if let Some(q) = &v.qualifier {
         text = format!("{q} {text}");
@@ -194,14 +189,24 @@ const NOT_PUBLISHED: &str = "Not published";
 
 fn finding_cell(site: &Site, base: &str, col: &Column, f: &Finding) -> CellView {
     let furl = format!("{base}{}", f.id.path());
+    match (col, &f.figure) {
+        (Column::Figure | Column::Value, None) => CellView::missing("A statement, not a figure"),
+        (Column::Figure, Some(x)) => CellView::link(x.text.clone(), furl),
+        (Column::Value, Some(x)) => {
+            CellView::number(sort_value(&x.value), value_text(&x.value), Some(furl))
+        }
+        _ => finding_text_cell(site, base, col, f, furl),
+    }
+}
+
+/// A finding row's cells other than its figure and value.
+fn finding_text_cell(site: &Site, base: &str, col: &Column, f: &Finding, furl: String) -> CellView {
     let opt = |o: &Option<String>| {
         o.clone()
             .map_or_else(|| CellView::missing("Not given"), CellView::text)
     };
     match col {
-        Column::Label => CellView::link(f.statement.clone(), furl),
-        Column::Figure => CellView::link(f.figure.clone(), furl),
-        Column::Value => CellView::number(sort_value(&f.value), value_text(&f.value), Some(furl)),
+        Column::Label | Column::Figure | Column::Value => CellView::link(f.statement.clone(), furl),
         Column::Statement => CellView::link(f.statement.clone(), furl),
         Column::Source => source_cell(site, base, &f.source),
         Column::Origin => f
@@ -264,12 +269,22 @@ fn claim_cell(site: &Site, base: &str, col: &Column, c: &Claim) -> CellView {
     match col {
         Column::Label | Column::Statement => CellView::link(c.title.clone(), curl),
         Column::Count(k) => {
-            let n = site
+            let findings: Vec<&FindingId> = site
                 .backlinks
                 .stances_by_claim
                 .get(&c.id)
-                .map_or(0, |v| v.iter().filter(|(_, s)| s == k).count());
-            CellView::number(n as f64, n.to_string(), Some(format!("{curl}#evidence")))
+                .into_iter()
+                .flatten()
+                .filter(|(_, s)| s == k)
+                .map(|(f, _)| f)
+                .collect();
+            let (n, studies) = (findings.len(), studies(site, findings.into_iter()));
+            let text = if n == 0 {
+                "0".to_string()
+            } else {
+                findings_from_studies(n, studies)
+            };
+            CellView::number(n as f64, text, Some(format!("{curl}#evidence")))
         }
         Column::Gaps => {
             let gaps = site
@@ -476,19 +491,16 @@ fn chart_for(site: &Site, t: &Table) -> Option<String> {
                 let Some(f) = site.findings.get(fid) else {
                     continue;
                 };
-                match f.value.kind {
-                    ValueKind::Percent => percent += 1,
-                    ValueKind::Count => count += 1,
-                    _ => {}
-                }
-                let value = match (f.value.kind, f.value.amount) {
-                    (ValueKind::Percent | ValueKind::Count, Amount::Number(n)) => {
-                        BarValue::Point(n, f.figure.clone())
+                let value = match &f.figure {
+                    Some(x) => {
+                        match x.value.kind {
+                            ValueKind::Percent => percent += 1,
+                            ValueKind::Count => count += 1,
+                            _ => {}
+                        }
+                        bar_value(x)
                     }
-                    (ValueKind::Percent | ValueKind::Count, Amount::Range { min, max }) => {
-                        BarValue::Range(min, max, f.figure.clone())
-                    }
-                    _ => BarValue::None(format!("not drawn: given as “{}”", f.figure)),
+                    None => BarValue::None("not drawn: a statement, not a figure".into()),
                 };
                 bars.push(Bar {
                     label: r.label.clone(),
@@ -528,6 +540,19 @@ fn chart_for(site: &Site, t: &Table) -> Option<String> {
         axis,
         &bars,
     ))
+}
+
+/// A finding's bar: percentages and counts are drawn; fractions and sums of money are not.
+fn bar_value(x: &Figure) -> BarValue {
+    match (x.value.kind, x.value.amount) {
+        (ValueKind::Percent | ValueKind::Count, Amount::Number(n)) => {
+            BarValue::Point(n, x.text.clone())
+        }
+        (ValueKind::Percent | ValueKind::Count, Amount::Range { min, max }) => {
+            BarValue::Range(min, max, x.text.clone())
+        }
+        _ => BarValue::None(format!("not drawn: given as “{}”", x.text)),
+    }
 }
 
 /// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled, CRLF line ends.
@@ -690,7 +715,7 @@ pub(crate) fn dataset_downloads(site: &Site, ds: &Dataset) -> (Vec<u8>, Vec<u8>)
                     match c {
                         Cell::Missing => serde_json::Value::Null,
                         Cell::Text(t) => json!(t),
-                        Cell::Number(n) => json!(n),
+                        Cell::Number(n) => json_number(*n),
                         Cell::Bool(b) => json!(b),
                     },
                 );

@@ -1,12 +1,13 @@
 //! `site.yaml` resolved into the site's [`Config`], with the environment's overrides
 //! (`SOURCE_DATE_EPOCH`, `--base-url`) applied.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::dates::parse_day;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::CONFIG;
-use crate::model::{Config, Environment, MenuItem};
+use crate::model::{Config, Environment, MenuItem, Term};
 use crate::parse::raw::RawConfig;
 use crate::parse::yaml::{position_of, Spanned};
 use crate::parse::Parsed;
@@ -35,6 +36,9 @@ pub(crate) fn resolve_config(
             repository: None,
             raw_html: false,
             menu: Vec::new(),
+            kinds: terms(DEFAULT_KINDS),
+            designs: terms(DEFAULT_DESIGNS),
+            allowed_in_prose: Vec::new(),
         };
     };
     let (base_url, base_path) = base_url(raw, env, diags);
@@ -80,7 +84,78 @@ pub(crate) fn resolve_config(
         repository,
         raw_html: raw.raw_html,
         menu,
+        kinds: vocabulary(&raw.kinds, DEFAULT_KINDS, "kinds", diags),
+        designs: vocabulary(&raw.designs, DEFAULT_DESIGNS, "designs", diags),
+        allowed_in_prose: raw.allowed_in_prose.clone(),
     }
+}
+
+/// The kinds of source, unless `site.yaml` gives its own (`kinds:`): what the source is.
+pub(crate) const DEFAULT_KINDS: &[(&str, &str)] = &[
+    ("survey", "Survey"),
+    ("evaluation", "Evaluation"),
+    ("official-returns-analysis", "Analysis of official returns"),
+    ("policy-argument", "Policy argument"),
+    ("news-report", "News report"),
+    ("report", "Report"),
+];
+
+/// The study designs, unless `site.yaml` gives its own (`designs:`): how the evidence was
+/// produced. General enough for any field; a site names its own to be more precise.
+pub(crate) const DEFAULT_DESIGNS: &[(&str, &str)] = &[
+    ("survey", "Survey"),
+    ("interviews", "Interviews or focus groups"),
+    ("evaluation", "Evaluation"),
+    ("randomised-trial", "Randomised controlled trial"),
+    ("cohort-study", "Cohort or longitudinal study"),
+    ("case-study", "Case study"),
+    ("official-data-analysis", "Analysis of official data"),
+    ("foi-requests", "Freedom of Information requests"),
+    ("systematic-review", "Systematic review"),
+    ("literature-review", "Literature review"),
+    ("commentary", "Commentary"),
+    ("news-report", "News report"),
+    ("not-stated", "Method not stated"),
+];
+
+fn terms(list: &[(&str, &str)]) -> Vec<Term> {
+    list.iter()
+        .map(|(key, label)| Term {
+            key: key.to_string(),
+            label: label.to_string(),
+        })
+        .collect()
+}
+
+/// A vocabulary from `site.yaml` (key → label), or the defaults; every key a valid id.
+fn vocabulary(
+    raw: &Option<Spanned<BTreeMap<String, String>>>,
+    defaults: &[(&str, &str)],
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Term> {
+    let Some(raw) = raw else {
+        return terms(defaults);
+    };
+    let mut out = Vec::new();
+    for (key, label) in &raw.value {
+        if !crate::model::valid_id(key) || label.trim().is_empty() {
+            diags.push(
+                Diagnostic::error(
+                    Code::InvalidVocabulary,
+                    format!("`{key}` in `{name}` needs a key of lowercase letters, digits and hyphens and a label"),
+                )
+                .at_opt(CONFIG, position_of(raw))
+                .help(format!("write each entry as `key: Label`, e.g. `survey: Survey`, under `{name}:`")),
+            );
+            continue;
+        }
+        out.push(Term {
+            key: key.clone(),
+            label: label.clone(),
+        });
+    }
+    out
 }
 
 /// The site's URL (ending with `/`) and its path part (starting and ending with `/`).

@@ -10,8 +10,9 @@ use crate::parse::raw::{
     RawFinding, RawScale, RawStance, RawStanceKind, RawValue, RawValueKind, S,
 };
 use crate::parse::yaml::{position_of, Spanned};
+use crate::resolve::figures::{agrees, describe, read};
 use crate::resolve::ids::Ids;
-use crate::resolve::quotes::{check_quote, Archives};
+use crate::resolve::quotes::{check_quote, normalise_quote, Archives};
 
 /// The findings, and the figure and value of every finding whose value resolved, including those
 /// left out of the model: a dataset row that repeats a figure is still checked against it, so a
@@ -40,8 +41,8 @@ pub(crate) fn resolve_findings(
             continue;
         }
         let (finding, value) = resolve_finding(file, raw, ids, archives, diags);
-        if let Some(v) = value {
-            out.figures.insert(id, (raw.value.figure.value.clone(), v));
+        if let (Some(v), Some(fig)) = (value, &raw.value.figure) {
+            out.figures.insert(id, (fig.value.clone(), v));
         }
         if let Some(f) = finding {
             out.findings.insert(f.id.clone(), f);
@@ -62,9 +63,13 @@ fn resolve_finding(
     let source = ids.source(&f.source, file, diags);
     let origin = f.origin.as_ref().and_then(|o| ids.source(o, file, diags));
     if let Some(s) = &source {
-        check_quote(file, &f.quote, Some(&f.figure), s, archives, diags);
+        check_quote(file, &f.quote, f.figure.as_ref(), s, archives, diags);
     }
-    let value = resolve_value(file, &f.value, diags);
+    let figure = figure(file, f, diags);
+    let value = figure
+        .as_ref()
+        .ok()
+        .and_then(|f| f.as_ref().map(|f| f.value.clone()));
     let stances = stances(file, &f.stances, ids, diags);
     let finding = (|| {
         Some(Finding {
@@ -72,8 +77,7 @@ fn resolve_finding(
             file: file.to_path_buf(),
             position: position_of(raw),
             statement: f.statement.clone(),
-            figure: f.figure.value.clone(),
-            value: value.clone()?,
+            figure: figure.ok()?,
             source: source?,
             origin,
             locator: f.locator.clone(),
@@ -86,6 +90,85 @@ fn resolve_finding(
         })
     })();
     (finding, value)
+}
+
+/// A finding's figure and value, checked against each other; `Ok(None)` for a qualitative finding
+/// (neither), `Err` when one is missing or the value does not resolve (reported).
+fn figure(file: &Path, f: &RawFinding, diags: &mut Vec<Diagnostic>) -> Result<Option<Figure>, ()> {
+    match (&f.figure, &f.value) {
+        (None, None) => Ok(None),
+        (Some(fig), None) => {
+            diags.push(
+                Diagnostic::error(Code::FigureWithoutValue, "this figure has no `value`")
+                    .at_opt(file, position_of(fig))
+                    .help("add `value:` with the figure's kind and amount, e.g. `value: {kind: percent, number: 72}`"),
+            );
+            Err(())
+        }
+        (None, Some(val)) => {
+            diags.push(
+                Diagnostic::error(
+                    Code::ValueWithoutFigure,
+                    "this finding has a `value` but no `figure`",
+                )
+                .at_opt(file, position_of(val))
+                .help("add the `figure` exactly as the source prints it; or, for a result stated in words, remove `value` (the quote and statement carry it)"),
+            );
+            Err(())
+        }
+        (Some(fig), Some(val)) => {
+            let value = resolve_value(file, val, diags).ok_or(())?;
+            // A figure that is not in its quote is wrong itself (reported there): the value is not
+            // checked against it as well.
+            let quoted = normalise_quote(&f.quote.value).contains(&normalise_quote(&fig.value));
+            if quoted {
+                check_value(file, fig, val, &value, diags);
+            }
+            Ok(Some(Figure {
+                text: fig.value.clone(),
+                value,
+            }))
+        }
+    }
+}
+
+/// The value must say what the figure says: an error at the value when it does not, a warning
+/// when the figure cannot be read.
+fn check_value(
+    file: &Path,
+    fig: &Spanned<String>,
+    val: &Spanned<RawValue>,
+    value: &Value,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let readings = read(&fig.value);
+    if readings.is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                Code::FigureUnread,
+                format!("evident cannot read the figure `{}` as a quantity, so its value is not checked", fig.value),
+            )
+            .at_opt(file, position_of(fig))
+            .help("check the value against the figure by hand; figures evident reads look like 72%, 10 per cent, two-thirds, one in five, 30,000, £0.5bn, more than 200"),
+        );
+        return;
+    }
+    if readings.iter().any(|r| agrees(value, r)) {
+        return;
+    }
+    let read_as: Vec<String> = readings.iter().map(describe).collect();
+    diags.push(
+        Diagnostic::error(
+            Code::ValueMismatch,
+            format!("this value does not say what the figure `{}` says", fig.value),
+        )
+        .at_opt(file, position_of(val))
+        .label("disagrees with the figure")
+        .help(format!(
+            "the figure reads as {}; give the value that kind, amount, scale, currency, qualifier and `per`",
+            read_as.join(", or ")
+        )),
+    );
 }
 
 /// A finding's stances, one per claim.
@@ -128,6 +211,7 @@ fn resolve_value(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Value> {
     let v = &raw.value;
+    let reported = diags.len();
     let mut err = |msg: &str| {
         diags.push(
             Diagnostic::error(Code::InvalidValue, msg.to_string())
@@ -163,7 +247,7 @@ fn resolve_value(
         RawValueKind::Percent => ValueKind::Percent,
         RawValueKind::Fraction => ValueKind::Fraction,
         RawValueKind::Count => ValueKind::Count,
-        RawValueKind::Gbp => ValueKind::Gbp,
+        RawValueKind::Money => ValueKind::Money,
         RawValueKind::Ratio => ValueKind::Ratio,
     };
     if let Some(q) = &v.qualifier {
@@ -187,6 +271,12 @@ fn resolve_value(
             );
         }
     }
+    let currency = currency(file, kind, v, diags);
+    // A value with a mistake (reported) is not checked against its figure: one mistake, one
+    // message.
+    if diags.len() > reported {
+        return None;
+    }
     Some(Value {
         kind,
         amount: amount?,
@@ -197,5 +287,42 @@ fn resolve_value(
         }),
         qualifier: v.qualifier.as_ref().map(|q| q.value.clone()),
         per: v.per.clone(),
+        currency: currency?,
     })
+}
+
+/// A sum of money's ISO 4217 code (`Some(None)` for other kinds); `None` when it is missing,
+/// unknown, or on a value that is not money (reported).
+fn currency(
+    file: &Path,
+    kind: ValueKind,
+    v: &RawValue,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Option<String>> {
+    let mut refuse = |message: String, at| {
+        diags.push(
+            Diagnostic::error(Code::UnknownCurrency, message)
+                .at_opt(file, at)
+                .help("a sum of money takes `kind: money` and an ISO 4217 code, e.g. `currency: GBP` (£) or `currency: EUR` (€)"),
+        );
+        None
+    };
+    match (kind, &v.currency) {
+        (ValueKind::Money, Some(c)) if crate::model::is_currency(&c.value) => {
+            Some(Some(c.value.clone()))
+        }
+        (ValueKind::Money, Some(c)) => refuse(
+            format!("`{}` is not an ISO 4217 currency code", c.value),
+            position_of(c),
+        ),
+        (ValueKind::Money, None) => refuse("a sum of money needs its `currency`".into(), None),
+        (_, Some(c)) => refuse(
+            format!(
+                "only a sum of money has a currency, and this value is a {}",
+                kind.key()
+            ),
+            position_of(c),
+        ),
+        (_, None) => Some(None),
+    }
 }

@@ -7,8 +7,10 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::layout::{slash, GENERATED_FILES, NODE_FOLDERS};
+use crate::markdown::prose_figures;
 use crate::model::{Config, Document};
 use crate::parse::raw::{RawDoc, RawLink};
+use crate::parse::yaml::{position_of, Spanned};
 use crate::parse::Parsed;
 use crate::resolve::pages::page_path;
 use crate::theme::template_anchors;
@@ -25,6 +27,10 @@ pub(crate) struct Targets {
     assets: HashSet<String>,
     broken: BTreeSet<String>,
     findings_incomplete: bool,
+    /// Each finding's figure as printed (`None` for a qualitative finding), for `figure:` links.
+    figures: HashMap<String, Option<String>>,
+    /// Text that may stand in prose although it looks like a figure (`allowed_in_prose:`).
+    allowed_in_prose: Vec<String>,
 }
 
 impl Targets {
@@ -41,7 +47,16 @@ impl Targets {
             assets: parsed.assets.keys().cloned().collect(),
             broken: parsed.broken.clone(),
             findings_incomplete: parsed.findings_incomplete,
+            figures: HashMap::new(),
+            allowed_in_prose: config.allowed_in_prose.clone(),
         };
+        for (file, f) in &parsed.findings {
+            let first = finding_ids.get(&f.value.id.value).map(|(p, _)| p) == Some(file);
+            if first {
+                let figure = f.value.figure.as_ref().map(|x| x.value.clone());
+                t.figures.insert(f.value.id.value.clone(), figure);
+            }
+        }
         fn add<T>(t: &mut Targets, docs: &[RawDoc<T>], kind: &str, folder: &str) {
             for d in docs {
                 let path = format!("{folder}/{}/", d.stem);
@@ -124,6 +139,48 @@ impl Targets {
         self.content.get(file).cloned()
     }
 
+    /// A `figure:<id>` link: the finding's page, printing its figure.
+    fn figure(
+        &self,
+        id: &str,
+        anchor: Option<&str>,
+        dest: &str,
+    ) -> Result<Option<String>, Diagnostic> {
+        match self.figures.get(id) {
+            Some(Some(_)) => {
+                let path = format!("findings/{id}/");
+                self.with_anchor(&path, anchor, dest).map(Some)
+            }
+            Some(None) => Err(Diagnostic::error(
+                Code::BrokenLink,
+                format!("finding `{id}` is a statement with no figure to print"),
+            )
+            .label("no figure")
+            .help(format!("link to it with `[words](finding:{id})` instead"))),
+            None if self.findings_incomplete => Ok(None),
+            None => Err(Diagnostic::error(
+                Code::BrokenLink,
+                format!("there is no finding with the id `{id}`"),
+            )
+            .label("no such finding")
+            .help("check the id; findings are defined in data/findings/")),
+        }
+    }
+
+    /// The figure a `figure:<id>` link prints.
+    fn figure_text(&self, dest: &str) -> Option<String> {
+        let id = dest.strip_prefix("figure:")?;
+        let id = id.split('#').next().unwrap_or(id);
+        self.figures.get(id).cloned().flatten()
+    }
+
+    /// Whether text that looks like a figure may stand in prose.
+    fn allowed(&self, text: &str) -> bool {
+        self.allowed_in_prose
+            .iter()
+            .any(|a| a.eq_ignore_ascii_case(text))
+    }
+
     fn url(&self, path: &str, anchor: Option<&str>) -> String {
         match anchor {
             Some(a) => format!("{}{path}#{a}", self.base_path),
@@ -164,6 +221,9 @@ impl Targets {
             Some((t, a)) => (t, Some(a)),
             None => (dest, None),
         };
+        if let Some(id) = target.strip_prefix("figure:") {
+            return self.figure(id, anchor, dest);
+        }
         if let Some((kind, id)) = target.split_once(':') {
             if let Some(path) = self.nodes.get(&format!("{kind}:{id}")) {
                 return self.with_anchor(path, anchor, dest).map(Some);
@@ -179,7 +239,7 @@ impl Targets {
                     .help(format!("check the id; {kind} pages are made from content/{kind}s/ (findings from data/findings/)"))
             } else {
                 Diagnostic::error(Code::BrokenLink, format!("`{kind}:` is not a kind of page evident knows"))
-                    .help("link with source:, finding:, claim:, topic: or gap:, a relative .md path, or a full https:// address")
+                    .help("link with source:, finding:, claim:, topic:, gap: or figure:, a relative .md path, or a full https:// address")
             });
         }
         if target.is_empty() {
@@ -277,19 +337,55 @@ pub(crate) fn document<T>(
 ) -> Document {
     let from_path = targets.content_path(&doc.file).unwrap_or_default();
     let mut links = HashMap::new();
+    let mut figures = HashMap::new();
     for RawLink { dest, position } in &doc.links {
         match targets.resolve(dest, &doc.file, &from_path) {
             Ok(Some(url)) => {
                 links.insert(dest.clone(), url);
+                if let Some(text) = targets.figure_text(dest) {
+                    figures.insert(dest.clone(), text);
+                }
             }
             Ok(None) => {}
             Err(d) => diags.push(d.at(&doc.file, *position)),
+        }
+    }
+    for f in &doc.figures {
+        if !targets.allowed(&f.dest) {
+            diags.push(figure_in_prose(&doc.file, Some(f.position), &f.dest));
         }
     }
     Document {
         file: doc.file.clone(),
         body: doc.body.clone(),
         links,
+        figures,
         anchors: doc.anchors.clone(),
     }
+}
+
+/// A line of front-matter prose (a summary, a question), checked for figures typed by hand.
+pub(crate) fn prose(
+    file: &Path,
+    text: &Option<Spanned<String>>,
+    targets: &Targets,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let text = text.as_ref()?;
+    for (at, len) in prose_figures(&text.value) {
+        let figure = &text.value[at..at + len];
+        if !targets.allowed(figure) {
+            diags.push(figure_in_prose(file, position_of(text), figure));
+        }
+    }
+    Some(text.value.clone())
+}
+
+fn figure_in_prose(file: &Path, at: Option<Position>, figure: &str) -> Diagnostic {
+    Diagnostic::warning(
+        Code::FigureInProse,
+        format!("`{figure}` is a figure typed into prose, which nothing checks"),
+    )
+    .at_opt(file, at)
+    .help("print the finding's figure with `[](figure:<finding-id>)`; or, if this is not a finding's figure, list it under `allowed_in_prose:` in site.yaml")
 }

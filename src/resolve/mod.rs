@@ -13,15 +13,18 @@
 //! references), `links.rs` (Markdown links and anchors), `quotes.rs` (quotes against archives) and
 //! `graph.rs` (backlinks and redirects).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Asset, Environment, Site, SourceId};
+use crate::model::{
+    Asset, Claim, ClaimId, Environment, Finding, FindingId, Gap, GapId, Site, Source, SourceId,
+};
 use crate::parse::Parsed;
 use crate::theme::Theme;
 
 mod config;
 mod datasets;
+mod figures;
 mod findings;
 mod graph;
 mod ids;
@@ -49,7 +52,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
 
     let pages = pages::resolve_pages(&parsed.pages, &theme, &targets, &mut diags);
     let tags = pages::tags(&pages);
-    let sources = resolve_sources(&parsed, &ids, &targets, &mut diags);
+    let sources = resolve_sources(&parsed, &ids, &targets, &config, &mut diags);
     let topics = nodes::resolve_topics(&parsed.topics, &ids, &targets, &mut diags);
     let claims = nodes::resolve_claims(&parsed.claims, &ids, &targets, &mut diags);
     let gaps = nodes::resolve_gaps(&parsed.gaps, &ids, &targets, &archives, &mut diags);
@@ -77,6 +80,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
         })
         .collect();
 
+    let withheld = withheld(&parsed, &ids, &findings, &sources, &claims, &gaps);
     let site = Site {
         config,
         pages,
@@ -92,21 +96,65 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
         assets,
         redirects,
         manifest: std::mem::take(&mut parsed.manifest),
+        withheld,
     };
     (site, theme, diags)
+}
+
+/// URL prefixes of nodes that exist but are in error: their files did not parse, or they were
+/// left out of the model. Their pages are missing because of a mistake already reported.
+fn withheld(
+    parsed: &Parsed,
+    ids: &Ids,
+    findings: &BTreeMap<FindingId, Finding>,
+    sources: &BTreeMap<SourceId, Source>,
+    claims: &BTreeMap<ClaimId, Claim>,
+    gaps: &BTreeMap<GapId, Gap>,
+) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = parsed
+        .broken
+        .iter()
+        .filter_map(|b| b.split_once(':'))
+        .filter(|(kind, _)| *kind != "page")
+        .map(|(kind, id)| format!("/{kind}s/{id}/"))
+        .collect();
+    if parsed.findings_incomplete {
+        out.insert("/findings/".into());
+    }
+    let left_out = |kind: &str, ids: &BTreeSet<String>, has: &dyn Fn(&str) -> bool| {
+        ids.iter()
+            .filter(|id| !has(id))
+            .map(|id| format!("/{kind}s/{id}/"))
+            .collect::<Vec<_>>()
+    };
+    out.extend(left_out("source", &ids.sources, &|id| {
+        sources.contains_key(&SourceId(id.into()))
+    }));
+    out.extend(left_out("claim", &ids.claims, &|id| {
+        claims.contains_key(&ClaimId(id.into()))
+    }));
+    out.extend(left_out("gap", &ids.gaps, &|id| {
+        gaps.contains_key(&GapId(id.into()))
+    }));
+    let finding_ids: BTreeSet<String> = ids.findings.keys().cloned().collect();
+    out.extend(left_out("finding", &finding_ids, &|id| {
+        findings.contains_key(&FindingId(id.into()))
+    }));
+    out
 }
 
 fn resolve_sources(
     parsed: &Parsed,
     ids: &Ids,
     targets: &Targets,
+    config: &crate::model::Config,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<SourceId, crate::model::Source> {
     parsed
         .sources
         .iter()
         .filter(|doc| ids.sources.contains(&doc.stem))
-        .filter_map(|doc| sources::resolve_source(doc, &parsed.archives, targets, diags))
+        .filter_map(|doc| sources::resolve_source(doc, &parsed.archives, targets, config, diags))
         .map(|s| (s.id.clone(), s))
         .collect()
 }

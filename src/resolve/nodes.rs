@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::parse::raw::{RawClaim, RawDoc, RawGap, RawTopic};
 use crate::resolve::ids::Ids;
-use crate::resolve::links::{document, Targets};
+use crate::resolve::links::{document, prose, Targets};
 use crate::resolve::quotes::{check_quote, Archives};
 
 pub(crate) fn resolve_topics(
@@ -20,8 +20,8 @@ pub(crate) fn resolve_topics(
         let t = Topic {
             id: TopicId(doc.stem.clone()),
             title: doc.meta.title.clone(),
-            question: doc.meta.question.clone(),
-            summary: doc.meta.summary.clone(),
+            question: prose(&doc.file, &doc.meta.question, targets, diags),
+            summary: prose(&doc.file, &doc.meta.summary, targets, diags),
             weight: doc.meta.weight,
             doc: document(doc, targets, diags),
         };
@@ -49,7 +49,7 @@ pub(crate) fn resolve_claims(
             id: ClaimId(doc.stem.clone()),
             title: doc.meta.title.clone(),
             topic,
-            summary: doc.meta.summary.clone(),
+            summary: prose(&doc.file, &doc.meta.summary, targets, diags),
             weight: doc.meta.weight,
             doc: doc_,
         };
@@ -94,7 +94,7 @@ pub(crate) fn resolve_gaps(
             locator: m.locator.clone(),
             quote: m.quote.value.clone(),
             claims: claims_of_gap,
-            expected: m.expected.clone(),
+            expected: prose(&doc.file, &m.expected, targets, diags),
             doc: doc_,
         };
         gaps.insert(g.id.clone(), g);

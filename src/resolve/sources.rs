@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::dates::parse_date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
-use crate::parse::raw::{RawDoc, RawEvidenceKind, RawPerson, RawSource, RawSourceType};
+use crate::parse::raw::{RawDoc, RawPerson, RawSource, RawSourceType};
 use crate::parse::yaml::{position_of, Spanned};
 use crate::resolve::config::check_url;
 use crate::resolve::links::{document, Targets};
@@ -35,12 +35,13 @@ pub const SOURCE_FIELDS: &[&str] = &[
     "repository_url",
 ];
 
-/// A source, or `None` when its date is not a date (reported): the model has no placeholder
-/// dates, and the source's id stays known, so references to it are not reported again.
+/// A source, or `None` when its date, kind or design is not valid (reported): the model has no
+/// placeholders, and the source's id stays known, so references to it are not reported again.
 pub(crate) fn resolve_source(
     doc: &RawDoc<RawSource>,
     archives: &BTreeMap<PathBuf, Arc<str>>,
     targets: &Targets,
+    config: &Config,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Source> {
     let m = &doc.meta;
@@ -72,6 +73,22 @@ pub(crate) fn resolve_source(
         .iter()
         .filter_map(|p| person(file, p, diags))
         .collect();
+    let kind = term(
+        file,
+        &m.kind,
+        &config.kinds,
+        Code::UnknownEvidenceKind,
+        "kinds",
+        diags,
+    );
+    let design = term(
+        file,
+        &m.design,
+        &config.designs,
+        Code::UnknownDesign,
+        "designs",
+        diags,
+    );
     let doc = document(doc, targets, diags);
     let source = Source {
         id: SourceId(stem_of(file)),
@@ -92,7 +109,8 @@ pub(crate) fn resolve_source(
         issn: m.issn.as_ref().map(|d| d.value.clone()),
         url: m.url.as_ref().map(|d| d.value.clone()),
         repository_url: m.repository_url.as_ref().map(|d| d.value.clone()),
-        kind: evidence_kind(m.kind),
+        kind: kind?,
+        design: design?,
         archive,
         unverified,
         notes: m.notes.clone(),
@@ -118,15 +136,32 @@ fn source_type(t: RawSourceType) -> SourceType {
     }
 }
 
-fn evidence_kind(k: RawEvidenceKind) -> EvidenceKind {
-    match k {
-        RawEvidenceKind::Survey => EvidenceKind::Survey,
-        RawEvidenceKind::Evaluation => EvidenceKind::Evaluation,
-        RawEvidenceKind::OfficialReturnsAnalysis => EvidenceKind::OfficialReturnsAnalysis,
-        RawEvidenceKind::PolicyArgument => EvidenceKind::PolicyArgument,
-        RawEvidenceKind::NewsReport => EvidenceKind::NewsReport,
-        RawEvidenceKind::Report => EvidenceKind::Report,
+/// A key of one of the site's vocabularies, with its label; an unknown key is reported with the
+/// vocabulary's keys.
+fn term(
+    file: &Path,
+    key: &Spanned<String>,
+    vocabulary: &[Term],
+    code: Code,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Term> {
+    if let Some(t) = vocabulary.iter().find(|t| t.key == key.value) {
+        return Some(t.clone());
     }
+    let keys: Vec<&str> = vocabulary.iter().map(|t| t.key.as_str()).collect();
+    diags.push(
+        Diagnostic::error(
+            code,
+            format!("`{}` is not one of the site's {name}", key.value),
+        )
+        .at_opt(file, position_of(key))
+        .help(format!(
+            "use one of: {}; or add it under `{name}:` in site.yaml",
+            keys.join(", ")
+        )),
+    );
+    None
 }
 
 /// DOI, ISBN and ISSN, each checked where given.

@@ -325,14 +325,18 @@ fn column_label(col: &Column, ds: Option<&Dataset>, rows: &[TableRow], known: &K
             let kinds: BTreeSet<&str> = rows
                 .iter()
                 .filter_map(|r| match &r.item {
-                    RowItem::Finding(f) => known.findings.get(f).map(|f| f.value.kind.key()),
+                    RowItem::Finding(f) => known.findings.get(f).and_then(|f| f.figure.as_ref()),
                     _ => None,
+                })
+                .map(|f| match &f.value.currency {
+                    Some(c) => c.as_str(),
+                    None => f.value.kind.key(),
                 })
                 .collect();
             match kinds.into_iter().collect::<Vec<_>>().as_slice() {
                 ["percent"] => "Value (%)".into(),
-                ["gbp"] => "Value (£)".into(),
                 ["count"] => "Value (count)".into(),
+                [currency] if crate::model::is_currency(currency) => format!("Value ({currency})"),
                 _ => "Value".into(),
             }
         }

@@ -271,7 +271,7 @@ pub(crate) fn cases() -> Vec<Case> {
         Case {
             name: "missing-required-key",
             code: 1,
-            expect: "content/sources/s1.md:10:1: error[missing-key]",
+            expect: "content/sources/s1.md:11:1: error[missing-key]",
             make: |s| s.edit(SOURCE, "title: Flawed personal budgets\n", ""),
         },
         Case {
@@ -749,6 +749,84 @@ pub(crate) fn cases() -> Vec<Case> {
             code: 1,
             expect: "permalinks.txt: warning[permalink-unlisted]",
             make: |s| s.write("permalinks.txt", "/\n"),
+        },
+        Case {
+            name: "value-disagrees-with-figure",
+            code: 1,
+            expect: "data/findings/s1.yaml:5:12: error[value-mismatch]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "{kind: percent, number: 72}",
+                    "{kind: percent, number: 27}",
+                )
+            },
+        },
+        Case {
+            name: "unknown-currency",
+            code: 1,
+            expect: "data/findings/s1.yaml:5:36: error[unknown-currency]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "{kind: percent, number: 72}",
+                    "{kind: money, currency: XYZ, number: 72}",
+                )
+            },
+        },
+        Case {
+            name: "value-without-figure",
+            code: 1,
+            expect: "data/findings/s1.yaml:14:12: error[value-without-figure]",
+            make: |s| s.edit(FINDINGS, "    figure: \"2%\"\n", ""),
+        },
+        Case {
+            name: "figure-without-value",
+            code: 1,
+            expect: "data/findings/s1.yaml:14:13: error[figure-without-value]",
+            make: |s| s.edit(FINDINGS, "    value: {kind: percent, number: 2}\n", ""),
+        },
+        Case {
+            name: "figure-evident-cannot-read",
+            code: 1,
+            expect: "data/findings/s1.yaml:14:13: warning[figure-unread]",
+            make: |s| s.edit(FINDINGS, "figure: \"2%\"", "figure: \"only\""),
+        },
+        Case {
+            name: "design-not-in-vocabulary",
+            code: 1,
+            expect: "content/sources/s1.md:12:9: error[unknown-design]",
+            make: |s| s.edit(SOURCE, "design: news-report", "design: hearsay"),
+        },
+        Case {
+            name: "kind-not-in-vocabulary",
+            code: 1,
+            expect: "content/sources/s1.md:9:7: error[unknown-evidence-kind]",
+            make: |s| s.edit(SOURCE, "kind: news-report", "kind: rumour"),
+        },
+        Case {
+            name: "vocabulary-with-a-bad-key",
+            code: 1,
+            expect: "site.yaml:8:3: error[invalid-vocabulary]",
+            make: |s| {
+                s.edit(
+                    "site.yaml",
+                    "license: CC-BY-4.0",
+                    "license: CC-BY-4.0\ndesigns:\n  Bad Key: Something",
+                )
+            },
+        },
+        Case {
+            name: "figure-typed-into-prose",
+            code: 1,
+            expect: "content/about.md:8:15: warning[figure-in-prose]",
+            make: |s| {
+                s.edit(
+                    "content/about.md",
+                    "## Method\n",
+                    "## Method\n\nMost said so (72%).\n",
+                )
+            },
         },
         Case {
             name: "dangling-link",

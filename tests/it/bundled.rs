@@ -32,15 +32,26 @@ fn every_seed_figure_has_a_finding_page_with_its_quote() {
     let json: serde_json::Value = serde_json::from_str(&site.read("public/evidence.json")).unwrap();
     let findings = json["findings"].as_array().unwrap();
     assert!(findings.len() >= 20, "{} findings", findings.len());
+    let mut statements = 0;
     for f in findings {
         let id = f["id"].as_str().unwrap();
         let page = site.read(&format!("public/findings/{id}/index.html"));
-        let figure = f["figure"].as_str().unwrap();
-        assert!(
-            page.contains(&format!("<p class=\"figure\">{figure}</p>")),
-            "{id}"
-        );
+        match f["figure"].as_str() {
+            Some(figure) => assert!(
+                page.contains(&format!("<p class=\"figure\">{figure}</p>")),
+                "{id}"
+            ),
+            // A qualitative finding: its page says it is a statement, and shows its quote.
+            None => {
+                statements += 1;
+                assert!(page.contains("a statement, not a figure"), "{id}");
+                assert!(f["value"].is_null(), "{id}");
+            }
+        }
+        let quote = f["quote"].as_str().unwrap().replace('"', "&quot;");
+        assert!(page.contains(&quote), "{id}: quote missing");
     }
+    assert!(statements >= 3, "{statements} qualitative findings");
     // The London FOI figures are a gap, shown where they would be.
     let claim = site.read("public/claims/indicative-close-to-actual/index.html");
     assert!(claim.contains("/gaps/london-foi-2013/"));
@@ -58,6 +69,30 @@ fn a_tampered_quote_fails_the_check() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains("error[quote-not-in-source]: the quote is not in the archived text of `beresford-2013-community-care`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_value_that_disagrees_with_its_figure_fails_the_check_at_the_value() {
+    let site = bundled();
+    site.edit(
+        "data/findings/dns-2010-in-control.yaml",
+        "value: {kind: count, number: 30000}",
+        "value: {kind: count, number: 3000}",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "data/findings/dns-2010-in-control.yaml:30:12: error[value-mismatch]: this value does not say what the figure `30,000` says"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("the figure reads as a count, 30000"),
         "{}",
         run.stderr
     );

@@ -1,7 +1,7 @@
 //! Claim pages: what each finding says about the claim, the stance counts, and the sources ×
 //! stance matrix.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -19,19 +19,28 @@ pub(crate) struct EvidenceRow {
     pub reason: String,
 }
 
+/// How many findings take one stance, and from how many studies: five findings from one survey
+/// are one study's evidence, not five.
 #[derive(Clone, Serialize)]
 pub(crate) struct StanceCount {
     pub stance: &'static str,
     pub symbol: &'static str,
     pub label: &'static str,
+    /// Findings with this stance.
     pub count: usize,
+    /// The studies those findings come from (origin, else the source that reports them).
+    pub studies: usize,
+    /// "5 findings from 1 study".
+    pub text: String,
 }
 
-/// One row of a claim's sources × stance matrix.
+/// One row of a claim's studies × stance matrix.
 #[derive(Clone, Serialize)]
 pub(crate) struct MatrixRow {
+    /// The study the findings come from (their origin, else the source that reports them).
     pub source: Ref,
-    pub kind_label: &'static str,
+    /// The study's design, e.g. "Survey of practitioners".
+    pub design_label: String,
     /// One cell per stance in `StanceKind::ALL` order: the findings with that stance.
     pub cells: Vec<Vec<Ref>>,
 }
@@ -45,7 +54,10 @@ pub(crate) struct ClaimView {
     pub summary: Option<String>,
     pub body: Html,
     pub evidence: Vec<EvidenceRow>,
+    /// Per stance, findings and studies.
     pub counts: Vec<StanceCount>,
+    /// All the claim's findings and the studies they come from, e.g. "7 findings from 3 studies".
+    pub total: String,
     pub matrix: Vec<MatrixRow>,
     pub gaps: Vec<Ref>,
 }
@@ -70,13 +82,24 @@ fn claim_view(site: &Site, c: &Claim, links: &Links, diags: &mut Vec<Diagnostic>
         .unwrap_or_default();
     let counts = StanceKind::ALL
         .iter()
-        .map(|k| StanceCount {
-            stance: k.key(),
-            symbol: k.symbol(),
-            label: k.label(),
-            count: rows.iter().filter(|(_, s)| s == k).count(),
+        .map(|k| {
+            let of_kind: Vec<&FindingId> = rows
+                .iter()
+                .filter(|(_, s)| s == k)
+                .map(|(f, _)| f)
+                .collect();
+            let (count, studies) = (of_kind.len(), studies(site, of_kind.iter().copied()));
+            StanceCount {
+                stance: k.key(),
+                symbol: k.symbol(),
+                label: k.label(),
+                count,
+                studies,
+                text: findings_from_studies(count, studies),
+            }
         })
         .collect();
+    let total = findings_from_studies(rows.len(), studies(site, rows.iter().map(|(f, _)| f)));
     ClaimView {
         id: c.id.0.clone(),
         url: links.url(&c.id.path()),
@@ -86,6 +109,7 @@ fn claim_view(site: &Site, c: &Claim, links: &Links, diags: &mut Vec<Diagnostic>
         body: links.body(&c.doc, diags),
         evidence: evidence(site, c, rows),
         counts,
+        total,
         matrix: matrix(site, rows, links),
         gaps: site
             .backlinks
@@ -127,23 +151,46 @@ fn evidence(site: &Site, c: &Claim, rows: &[(FindingId, StanceKind)]) -> Vec<Evi
     evidence
 }
 
-/// Sources down, stances across: which findings of each source take which stance.
+/// How many studies the findings come from.
+pub(crate) fn studies<'a>(site: &Site, findings: impl Iterator<Item = &'a FindingId>) -> usize {
+    let studies: BTreeSet<&SourceId> = findings
+        .filter_map(|f| site.findings.get(f))
+        .map(Finding::study)
+        .collect();
+    studies.len()
+}
+
+/// "1 finding from 1 study", "5 findings from 2 studies".
+pub(crate) fn findings_from_studies(findings: usize, studies: usize) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{} from {}",
+        plural(findings, "finding", "findings"),
+        plural(studies, "study", "studies")
+    )
+}
+
+/// Studies down, stances across: which findings of each study take which stance.
 fn matrix(site: &Site, rows: &[(FindingId, StanceKind)], links: &Links) -> Vec<MatrixRow> {
-    let mut by_source: BTreeMap<SourceId, Vec<Vec<Ref>>> = BTreeMap::new();
+    let mut by_study: BTreeMap<SourceId, Vec<Vec<Ref>>> = BTreeMap::new();
     for (fid, kind) in rows {
         let Some(f) = site.findings.get(fid) else {
             continue;
         };
-        let cells = by_source
-            .entry(f.source.clone())
+        let cells = by_study
+            .entry(f.study().clone())
             .or_insert_with(|| vec![Vec::new(); StanceKind::ALL.len()]);
         let i = StanceKind::ALL.iter().position(|k| k == kind).unwrap_or(0);
         cells[i].push(links.finding(fid));
     }
-    by_source
+    by_study
         .into_iter()
         .map(|(sid, cells)| MatrixRow {
-            kind_label: site.sources.get(&sid).map_or("", |s| s.kind.label()),
+            design_label: site
+                .sources
+                .get(&sid)
+                .map_or_else(String::new, |s| s.design.label.clone()),
             source: links.source(&sid),
             cells,
         })

@@ -26,6 +26,7 @@ pub(crate) struct ValueView {
     pub scale: Option<&'static str>,
     pub qualifier: Option<String>,
     pub per: Option<String>,
+    pub currency: Option<String>,
     /// A plain-words reading of the structured value, e.g. "more than 2/3".
     pub text: String,
 }
@@ -45,11 +46,14 @@ pub(crate) struct FindingView {
     pub url: String,
     /// The statement, with inline Markdown as HTML.
     pub statement: Html,
-    pub figure: String,
-    pub value: ValueView,
+    /// The figure as printed, or none for a qualitative finding (a statement with its quote).
+    pub figure: Option<String>,
+    pub value: Option<ValueView>,
+    /// How the finding is named in lists: its figure, or its statement when it has none.
+    pub label: String,
     pub source: Ref,
-    pub source_kind: &'static str,
-    pub source_kind_label: &'static str,
+    pub source_kind: String,
+    pub source_kind_label: String,
     pub source_year: i32,
     pub origin: Option<Ref>,
     pub locator: String,
@@ -91,6 +95,7 @@ fn value_view(v: &Value) -> ValueView {
         scale: v.scale.map(Scale::key),
         qualifier: v.qualifier.clone(),
         per: v.per.clone(),
+        currency: v.currency.clone(),
         text: value_text(v),
     }
 }
@@ -127,7 +132,7 @@ fn finding_view(
     let page = cite::WebPage {
         id: f.id.0.clone(),
         title: finding_title(
-            &f.figure,
+            &f.label(),
             &src.map_or_else(|| f.source.0.clone(), |s| s.title.clone()),
         ),
         site_title: c.title.clone(),
@@ -146,11 +151,12 @@ fn finding_view(
         id: f.id.0.clone(),
         url: links.url(&f.id.path()),
         statement: Html(inline_to_html(&f.statement)),
-        figure: f.figure.clone(),
-        value: value_view(&f.value),
+        figure: f.figure.as_ref().map(|x| x.text.clone()),
+        value: f.figure.as_ref().map(|x| value_view(&x.value)),
+        label: f.label(),
         source: links.source(&f.source),
-        source_kind: src.map_or("", |s| s.kind.key()),
-        source_kind_label: src.map_or("", |s| s.kind.label()),
+        source_kind: src.map_or_else(String::new, |s| s.kind.key.clone()),
+        source_kind_label: src.map_or_else(String::new, |s| s.kind.label.clone()),
         source_year: src.map_or(0, |s| s.date.year),
         origin: f.origin.as_ref().map(|o| links.source(o)),
         locator: f.locator.clone(),
@@ -186,7 +192,7 @@ fn finding_view(
     }
 }
 
-/// A finding page's title: the figure and the source it is from.
-pub(crate) fn finding_title(figure: &str, source_title: &str) -> String {
-    format!("{figure} — {source_title}")
+/// A finding page's title: its figure (or statement) and the source it is from.
+pub(crate) fn finding_title(label: &str, source_title: &str) -> String {
+    format!("{label} — {source_title}")
 }

@@ -1,4 +1,5 @@
-//! The home page's evidence matrix: claims down, sources across, stances in the cells.
+//! The home page's evidence matrix: claims down, studies across (each finding's origin, else the
+//! source that reports it, labelled by its design), stances in the cells.
 
 use std::collections::HashMap;
 
@@ -20,20 +21,22 @@ pub(crate) struct HomeMatrix {
     pub shown: bool,
 }
 
+/// A study: the source its findings come from.
 #[derive(Clone, Serialize)]
 pub(crate) struct MatrixSource {
     pub id: String,
     pub short: String,
     pub title: String,
     pub url: String,
-    pub kind_label: &'static str,
+    /// The study's design, e.g. "Survey of practitioners".
+    pub design_label: String,
 }
 
 #[derive(Clone, Serialize)]
 pub(crate) struct HomeMatrixRow {
     pub claim: Ref,
     pub topic: Ref,
-    /// One cell per source in `sources` order.
+    /// One cell per study in `sources` order.
     pub cells: Vec<Vec<StanceGroup>>,
     pub gaps: Vec<Ref>,
 }
@@ -87,30 +90,24 @@ pub(crate) fn home_matrix(site: &Site, links: &Links) -> HomeMatrix {
                 short: short_citation(s),
                 title: s.title.clone(),
                 url: links.url(&s.id.path()),
-                kind_label: s.kind.label(),
+                design_label: s.design.label.clone(),
             })
             .collect(),
         rows,
     }
 }
 
-/// Sources that bear on at least one claim, oldest first.
+/// Studies that bear on at least one claim, oldest first.
 fn matrix_sources(site: &Site) -> Vec<&Source> {
-    let mut sources: Vec<&Source> = site
-        .sources
+    let studies: std::collections::BTreeSet<&SourceId> = site
+        .findings
         .values()
-        .filter(|s| {
-            site.backlinks
-                .findings_by_source
-                .get(&s.id)
-                .into_iter()
-                .flatten()
-                .any(|f| {
-                    site.findings
-                        .get(f)
-                        .is_some_and(|f| f.source == s.id && !f.stances.is_empty())
-                })
-        })
+        .filter(|f| !f.stances.is_empty())
+        .map(Finding::study)
+        .collect();
+    let mut sources: Vec<&Source> = studies
+        .into_iter()
+        .filter_map(|id| site.sources.get(id))
         .collect();
     sources.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     sources
@@ -131,7 +128,7 @@ fn cells(
         .into_iter()
         .flatten()
     {
-        let Some(col) = site.findings.get(fid).and_then(|f| column.get(&f.source)) else {
+        let Some(col) = site.findings.get(fid).and_then(|f| column.get(f.study())) else {
             continue;
         };
         let k = StanceKind::ALL.iter().position(|x| x == kind).unwrap_or(0);

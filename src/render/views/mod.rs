@@ -15,7 +15,7 @@ use crate::model::*;
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
 use crate::render::templates::{to_value, Html};
 
-mod claims;
+pub(crate) mod claims;
 mod findings;
 mod matrix;
 mod nodes;
@@ -124,18 +124,16 @@ impl<'s> Links<'s> {
         })
     }
 
-    /// A finding is named by its figure.
+    /// A finding is named by its figure (its statement, when it has none).
     pub fn finding(&self, id: &FindingId) -> Ref {
-        self.node(&id.0, id.path(), self.site.findings.get(id), |f| {
-            f.figure.clone()
-        })
+        self.node(&id.0, id.path(), self.site.findings.get(id), Finding::label)
     }
 
     /// A node's Markdown as HTML. A body that cannot be read is reported (and left empty, in a
     /// build that has then failed).
     pub fn body(&self, d: &Document, diags: &mut Vec<Diagnostic>) -> Html {
         match d.body.text(self.reader) {
-            Ok(text) => Html(to_html(&text, &d.links, self.raw)),
+            Ok(text) => Html(to_html(&text, &d.links, &d.figures, self.raw)),
             Err(e) => {
                 diags.push(e);
                 Html::default()
