@@ -289,6 +289,43 @@ pub(crate) fn prose_figures(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A short inline Markdown string (a statement) as plain text: for titles and metadata.
+pub(crate) fn inline_plain(text: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The first sentence of a body's first paragraph, as plain text: a page's description for search
+/// engines, link previews and reference managers. Empty when the body has no paragraph.
+pub(crate) fn first_sentence(body: &str) -> String {
+    let mut text = String::new();
+    let mut in_paragraph = false;
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => in_paragraph = true,
+            Event::End(TagEnd::Paragraph) if in_paragraph => break,
+            Event::Text(t) | Event::Code(t) if in_paragraph => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak if in_paragraph => text.push(' '),
+            _ => {}
+        }
+    }
+    let end = text
+        .match_indices(". ")
+        .map(|(i, _)| i + 1)
+        .next()
+        .unwrap_or(text.len());
+    text[..end].trim().to_string()
+}
+
 /// Renders a short inline Markdown string (a statement, a note) without a wrapping paragraph.
 pub(crate) fn inline_to_html(text: &str) -> String {
     let mut out = String::new();
@@ -430,6 +467,14 @@ mod tests {
         let s = scan(body);
         assert_eq!(s.figures.len(), 1);
         assert_eq!(&body[s.figures[0].offset..s.figures[0].offset + 3], "72%");
+    }
+
+    #[test]
+    fn first_sentence_is_plain_text() {
+        let body = "# Head\n\nA *short* [summary](x.md) of the\nsource. More here.\n\nNext.\n";
+        assert_eq!(first_sentence(body), "A short summary of the source.");
+        assert_eq!(first_sentence("No full stop"), "No full stop");
+        assert_eq!(first_sentence(""), "");
     }
 
     #[test]

@@ -1236,14 +1236,31 @@ pub fn ris_all<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // Page metadata
 
-/// Highwire Press tags, as Zotero's Embedded Metadata translator reads them: name, content.
-pub fn highwire_tags(s: &Source) -> Vec<(&'static str, String)> {
+/// The page metadata reference managers read for a source (Zotero's Embedded Metadata translator,
+/// Mendeley, EndNote): Highwire Press `citation_*` tags, with Dublin Core where Highwire has no
+/// word for the item's type. What each type saves as in Zotero:
+///
+/// - a journal article: `citation_journal_title` → Journal Article;
+/// - a chapter: `citation_inbook_title` → Book Section;
+/// - a report: `citation_technical_report_institution` (its publisher), or `DC.type` when it has
+///   none → Report;
+/// - a book: `citation_isbn`, or `DC.type` → Book;
+/// - a news or magazine article: `DC.type` `newspaperArticle` / `magazineArticle`, with the paper
+///   or magazine as `DC.source` (a `citation_journal_title` would make it a journal article);
+/// - a web page: no type tag; the page's `og:type` is `website` → Web Page, titled by `DC.source`.
+///
+/// Authors are "Family, Given"; an organisation, or a person with one name, ends with a comma,
+/// which tells Zotero to keep the name whole instead of splitting "In Control" into a given name
+/// "In" and a family name "Control". `citation_public_url` is the source's own address, so the
+/// saved item points at the source and not at this site's page about it (which Zotero keeps as
+/// the item's snapshot). `citation_abstract` is `summary`: our summary's first sentence.
+pub fn highwire_tags(s: &Source, summary: &str) -> Vec<(&'static str, String)> {
     let mut tags: Vec<(&'static str, String)> = vec![("citation_title", s.title.clone())];
     for a in &s.authors {
-        tags.push(("citation_author", ris_name(a)));
+        tags.push(("citation_author", meta_name(a)));
     }
     for e in &s.editors {
-        tags.push(("citation_editor", ris_name(e)));
+        tags.push(("citation_editor", meta_name(e)));
     }
     let d = &s.date;
     let date = match (d.month, d.day) {
@@ -1252,16 +1269,7 @@ pub fn highwire_tags(s: &Source) -> Vec<(&'static str, String)> {
         _ => format!("{:04}", d.year),
     };
     tags.push(("citation_publication_date", date));
-    if let Some(c) = &s.container_title {
-        match s.source_type {
-            SourceType::Chapter => {
-                tags.push(("citation_inbook_title", c.clone()));
-                tags.push(("citation_book_title", c.clone()));
-            }
-            SourceType::Book | SourceType::Report | SourceType::Webpage => {}
-            _ => tags.push(("citation_journal_title", c.clone())),
-        }
-    }
+    tags.extend(type_tags(s));
     if let Some(c) = &s.collection_title {
         tags.push(("citation_series_title", c.clone()));
     }
@@ -1279,9 +1287,6 @@ pub fn highwire_tags(s: &Source) -> Vec<(&'static str, String)> {
         }
     }
     if let Some(p) = &s.publisher {
-        if s.source_type == SourceType::Report {
-            tags.push(("citation_technical_report_institution", p.clone()));
-        }
         tags.push(("citation_publisher", p.clone()));
     }
     if let Some(v) = &s.doi {
@@ -1293,7 +1298,67 @@ pub fn highwire_tags(s: &Source) -> Vec<(&'static str, String)> {
     if let Some(v) = &s.issn {
         tags.push(("citation_issn", v.clone()));
     }
+    if let Some(u) = s.citation_url() {
+        tags.push(("citation_public_url", u.to_string()));
+    }
+    if !summary.is_empty() {
+        tags.push(("citation_abstract", summary.to_string()));
+    }
     tags
+}
+
+/// The tags that decide what type of item a reference manager saves.
+fn type_tags(s: &Source) -> Vec<(&'static str, String)> {
+    let container = s.container_title.clone();
+    let dc = |t: &str| ("DC.type", t.to_string());
+    match s.source_type {
+        SourceType::ArticleJournal => container
+            .map(|c| ("citation_journal_title", c))
+            .into_iter()
+            .collect(),
+        SourceType::Chapter => container
+            .into_iter()
+            .flat_map(|c| {
+                [
+                    ("citation_inbook_title", c.clone()),
+                    ("citation_book_title", c),
+                ]
+            })
+            .collect(),
+        SourceType::ArticleNewspaper => {
+            let mut t = vec![dc("newspaperArticle")];
+            t.extend(container.map(|c| ("DC.source", c)));
+            t
+        }
+        SourceType::ArticleMagazine => {
+            let mut t = vec![dc("magazineArticle")];
+            t.extend(container.map(|c| ("DC.source", c)));
+            t
+        }
+        SourceType::Report => match &s.publisher {
+            Some(p) => vec![("citation_technical_report_institution", p.clone())],
+            None => vec![dc("report")],
+        },
+        SourceType::Book if s.isbn.is_none() => vec![dc("book")],
+        SourceType::Book => Vec::new(),
+        SourceType::Webpage => container.map(|c| ("DC.source", c)).into_iter().collect(),
+    }
+}
+
+/// A name as page metadata gives it: "Family, Given", or a name to keep whole with a trailing
+/// comma ("In Control,").
+pub fn meta_name(p: &Person) -> String {
+    match p {
+        Person::Name {
+            family,
+            given: Some(g),
+        } => format!("{family}, {g}"),
+        Person::Name {
+            family,
+            given: None,
+        } => format!("{family},"),
+        Person::Literal(l) => format!("{l},"),
+    }
 }
 
 fn schema_person(p: &Person) -> Json {

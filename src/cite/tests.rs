@@ -322,7 +322,7 @@ fn missing_container_title_is_reported() {
 
 #[test]
 fn highwire_tags_list_every_author_in_order() {
-    let tags = highwire_tags(&journal());
+    let tags = highwire_tags(&journal(), "");
     let authors: Vec<&str> = tags
         .iter()
         .filter(|(n, _)| *n == "citation_author")
@@ -344,10 +344,41 @@ fn highwire_tags_list_every_author_in_order() {
     assert_eq!(get("citation_firstpage"), Some("161"));
     assert_eq!(get("citation_lastpage"), Some("177"));
     assert_eq!(get("citation_issn"), Some("0264-519X"));
-    let tags = highwire_tags(&chapter());
+    let tags = highwire_tags(&chapter(), "");
     assert!(tags.contains(&("citation_inbook_title", "Personalisation".into())));
     assert!(tags.contains(&("citation_isbn", "978-1-4473-6679-9".into())));
     assert!(tags.contains(&("citation_doi", "10.56687/9781447366799-010".into())));
+}
+
+/// What Zotero saves from the tags: organisations whole (a trailing comma), each type by its own
+/// tag, the source's own URL, and our summary as the abstract.
+#[test]
+fn metadata_saves_each_type_as_itself() {
+    let get = |tags: &[(&str, String)], name: &str| {
+        tags.iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut r = report();
+    r.authors = vec![Person::Literal("In Control".into())];
+    let tags = highwire_tags(&r, "A summary.");
+    assert_eq!(get(&tags, "citation_author"), ["In Control,"]);
+    assert_eq!(get(&tags, "citation_abstract"), ["A summary."]);
+    let tags = highwire_tags(&news(), "");
+    assert_eq!(get(&tags, "DC.type"), ["newspaperArticle"]);
+    assert!(get(&tags, "citation_journal_title").is_empty());
+    assert_eq!(get(&tags, "DC.source").len(), 1);
+    assert_eq!(get(&tags, "citation_public_url"), [news().url.unwrap()]);
+    let mut m = news();
+    m.source_type = SourceType::ArticleMagazine;
+    assert_eq!(get(&highwire_tags(&m, ""), "DC.type"), ["magazineArticle"]);
+    r.publisher = None;
+    assert_eq!(get(&highwire_tags(&r, ""), "DC.type"), ["report"]);
+    assert_eq!(
+        get(&highwire_tags(&journal(), ""), "citation_journal_title").len(),
+        1
+    );
 }
 
 #[test]

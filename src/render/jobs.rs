@@ -151,9 +151,13 @@ fn source_jobs(site: &Site) -> Vec<Job> {
             let id = id.clone();
             Job::new("source.html", &id.path(), move |v| {
                 let s = &v.sources[&id.0];
-                let page = v
-                    .site
-                    .page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
+                let mut page =
+                    v.site
+                        .page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
+                page.description = Some(s.description.clone()).filter(|d| !d.is_empty());
+                if s.csl_type == "webpage" {
+                    page.og_type = "website";
+                }
                 let findings: Vec<&FindingView> = s
                     .findings
                     .iter()
@@ -176,10 +180,14 @@ fn finding_jobs(site: &Site) -> Vec<Job> {
             let id = id.clone();
             Job::new("finding.html", &id.path(), move |v| {
                 let f = &v.findings[&id.0];
-                let title = finding_title(&f.label, &f.source.title);
-                let page = v
-                    .site
-                    .page("finding", &title, &id.path(), &[("Findings", "findings/")]);
+                let mut page = v.site.page(
+                    "finding",
+                    &f.title,
+                    &id.path(),
+                    &[("Findings", "findings/")],
+                );
+                page.description = Some(f.description.clone());
+                page.og_type = "website";
                 context(v, &page, vec![("finding", to_value(f))])
             })
         })

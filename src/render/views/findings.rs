@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cite::{self, Citer};
-use crate::markdown::inline_to_html;
+use crate::markdown::{inline_plain, inline_to_html};
 use crate::model::*;
 use crate::render::tables::value_text;
 use crate::render::templates::Html;
@@ -51,6 +51,14 @@ pub(crate) struct FindingView {
     pub value: Option<ValueView>,
     /// How the finding is named in lists: its figure, or its statement when it has none.
     pub label: String,
+    /// The page's title, and the title it is cited and saved by: the statement, with its figure.
+    pub title: String,
+    /// The page's description: the quote, attributed.
+    pub description: String,
+    /// Who publishes the page (the site's publisher), for reference managers.
+    pub publisher: Option<String>,
+    /// When the finding last changed (else the site's date), for reference managers.
+    pub date: Option<String>,
     pub source: Ref,
     pub source_kind: String,
     pub source_kind_label: String,
@@ -129,12 +137,10 @@ fn finding_view(
     let (source_citations, locator_in_citation) = src
         .map(|s| citer.with_locator(s, &f.locator))
         .unwrap_or_default();
+    let title = page_title(f);
     let page = cite::WebPage {
         id: f.id.0.clone(),
-        title: finding_title(
-            &f.label(),
-            &src.map_or_else(|| f.source.0.clone(), |s| s.title.clone()),
-        ),
+        title: title.clone(),
         site_title: c.title.clone(),
         publisher: c.publisher.clone(),
         url: format!("{}{}", c.base_url, f.id.path()),
@@ -154,6 +160,15 @@ fn finding_view(
         figure: f.figure.as_ref().map(|x| x.text.clone()),
         value: f.figure.as_ref().map(|x| value_view(&x.value)),
         label: f.label(),
+        description: format!(
+            "“{}” ({}, {})",
+            f.quote,
+            src.map_or_else(|| f.source.0.clone(), |s| s.title.clone()),
+            f.locator
+        ),
+        publisher: c.publisher.clone(),
+        date: changed.clone().or_else(|| c.date.clone()),
+        title,
         source: links.source(&f.source),
         source_kind: src.map_or_else(String::new, |s| s.kind.key.clone()),
         source_kind_label: src.map_or_else(String::new, |s| s.kind.label.clone()),
@@ -192,7 +207,18 @@ fn finding_view(
     }
 }
 
-/// A finding page's title: its figure (or statement) and the source it is from.
-pub(crate) fn finding_title(label: &str, source_title: &str) -> String {
-    format!("{label} — {source_title}")
+/// A finding's title: its statement, with its figure ("Most practitioners surveyed said council
+/// staff usually lead support planning (72%)"), capitalised: what the page is called, cited and
+/// saved by.
+fn page_title(f: &Finding) -> String {
+    let statement = inline_plain(&f.statement);
+    let mut chars = statement.chars();
+    let statement = match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => statement,
+    };
+    match &f.figure {
+        Some(x) => format!("{} ({})", statement.trim_end_matches('.'), x.text),
+        None => statement,
+    }
 }

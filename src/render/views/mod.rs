@@ -24,7 +24,7 @@ mod site;
 pub(crate) mod sources;
 
 pub(crate) use claims::ClaimView;
-pub(crate) use findings::{finding_title, FindingView};
+pub(crate) use findings::FindingView;
 pub(crate) use nodes::{GapView, TopicView};
 pub(crate) use pages::{PageBody, PageRef, TagView};
 pub(crate) use site::{cite_site, PageView, SiteView};
@@ -78,7 +78,7 @@ pub(crate) struct Shared {
 pub(crate) struct Links<'s> {
     site: &'s Site,
     raw: RawHtml,
-    reader: &'s dyn ReadText,
+    pub reader: &'s dyn ReadText,
 }
 
 impl<'s> Links<'s> {

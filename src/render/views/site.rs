@@ -90,6 +90,9 @@ pub(crate) struct PageView {
     pub date: Option<String>,
     /// A plain page's tags.
     pub tags: Vec<TagRef>,
+    /// OpenGraph type: `website` for the home page, finding pages and web-page sources (reference
+    /// managers then save a web page), `article` otherwise.
+    pub og_type: &'static str,
 }
 
 #[derive(Clone, Serialize)]
@@ -125,6 +128,7 @@ impl SiteView {
             breadcrumbs,
             date: None,
             tags: Vec::new(),
+            og_type: if kind == "home" { "website" } else { "article" },
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::cite::{self, Citer};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::markdown::inline_to_html;
+use crate::markdown::{first_sentence, inline_to_html};
 use crate::model::*;
 use crate::render::templates::Html;
 use crate::render::views::{Links, Ref};
@@ -54,6 +54,8 @@ pub(crate) struct SourceView {
     pub citations: Vec<CitationView>,
     /// Highwire Press `citation_*` tags for the page head.
     pub meta_tags: Vec<MetaTag>,
+    /// Our summary's first sentence, as plain text.
+    pub description: String,
     /// schema.org JSON-LD, safe to put inside `<script>`.
     pub json_ld: Html,
     pub downloads: Downloads,
@@ -122,6 +124,12 @@ fn source_view(
 ) -> SourceView {
     let c = &site.config;
     let authors: Vec<String> = s.authors.iter().map(Person::display).collect();
+    // Our summary's first sentence: the page's description, and the abstract reference managers
+    // save (never the site's tagline).
+    let description = match s.doc.body.text(links.reader) {
+        Ok(text) => first_sentence(&text),
+        Err(_) => String::new(),
+    };
     let citations: Vec<CitationView> = citer
         .source(s)
         .into_iter()
@@ -191,11 +199,12 @@ fn source_view(
             .map(|g| links.gap(g))
             .collect(),
         citations,
-        meta_tags: cite::highwire_tags(s)
+        meta_tags: cite::highwire_tags(s, &description)
             .into_iter()
             .map(|(name, content)| MetaTag { name, content })
             .collect(),
         json_ld: Html(cite::json_ld(s, &format!("{}{}", c.base_url, s.id.path()))),
+        description,
         downloads: Downloads {
             bib: links.url(&export_path(&s.id, "bib")),
             ris: links.url(&export_path(&s.id, "ris")),
