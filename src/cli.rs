@@ -88,6 +88,10 @@ pub struct ServeArgs {
 pub struct InitArgs {
     /// The folder to create (it must be new or empty).
     pub dir: PathBuf,
+    /// Who publishes the site (an organisation, or a person): page citations name it. Asked for
+    /// on a terminal when not given.
+    #[arg(long)]
+    pub publisher: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -157,8 +161,20 @@ fn use_color(c: Color) -> bool {
     }
 }
 
-/// Today's date for `evident permalinks`: `SOURCE_DATE_EPOCH` if set, else the clock. This is a
-/// maintainer's command that edits an input file, so the clock is allowed here (never in builds).
+/// Asks who publishes the new site, on a terminal only (never in CI or a script).
+fn ask_publisher() -> Option<String> {
+    if !std::io::stdin().is_terminal() || std::env::var_os("CI").is_some() {
+        return None;
+    }
+    eprint!("Who publishes this site (an organisation or person; page citations name it)? ");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).ok()?;
+    Some(line.trim().to_string()).filter(|l| !l.is_empty())
+}
+
+/// Today's date for `evident permalinks` and `init`: `SOURCE_DATE_EPOCH` if set, else the clock.
+/// These are maintainers' commands that write input files, so the clock is allowed here (never in
+/// builds).
 fn today() -> String {
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
@@ -173,7 +189,7 @@ fn today() -> String {
 }
 
 fn run_permalinks(cli: &Cli, color: bool) -> i32 {
-    match crate::pipeline::update_permalinks(&cli.root, &environment(None), &today()) {
+    match crate::pipeline::update_permalinks(&cli.root, &environment(&cli.root, None), &today()) {
         Err(Fatal(d)) => {
             print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
             2
@@ -217,7 +233,11 @@ pub fn run(cli: &Cli) -> i32 {
             };
         }
         Command::Init(a) => {
-            return match crate::pipeline::init(&a.dir) {
+            let site = crate::scaffold::NewSite {
+                publisher: a.publisher.clone().or_else(ask_publisher),
+                date: today(),
+            };
+            return match crate::pipeline::init(&a.dir, &site) {
                 Ok(files) => {
                     if !cli.quiet {
                         eprintln!(
@@ -262,7 +282,7 @@ pub fn run(cli: &Cli) -> i32 {
                 }),
                 deny_warnings: b.deny_warnings,
                 progress: show_progress(cli),
-                env: environment(b.base_url.clone()),
+                env: environment(&cli.root, b.base_url.clone()),
             },
             b.deny_warnings,
             Format::Human,
@@ -273,7 +293,7 @@ pub fn run(cli: &Cli) -> i32 {
                 output: None,
                 deny_warnings: c.strict,
                 progress: show_progress(cli) && c.format == Format::Human,
-                env: environment(None),
+                env: environment(&cli.root, None),
             },
             c.strict,
             c.format,

@@ -169,6 +169,20 @@ pub fn check_site(root: &Path) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// The date (`YYYY-MM-DD`) of the last commit of the git checkout `root` is in, if it is in one
+/// and git is installed: a build's date when nothing else gives one.
+pub fn commit_date(root: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["log", "-1", "--format=%cs"])
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let date = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && crate::dates::parse_day(&date).is_some()).then_some(date)
+}
+
 /// Checks that `dir` is new or empty, for `evident init`.
 pub fn check_empty(dir: &Path) -> Result<(), Diagnostic> {
     let used = dir.exists()

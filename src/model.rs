@@ -333,6 +333,8 @@ pub struct Source {
     pub title: String,
     pub authors: Vec<Person>,
     pub editors: Vec<Person>,
+    /// The authors of the book a chapter is in.
+    pub container_authors: Vec<Person>,
     pub date: Date,
     pub container_title: Option<String>,
     pub collection_title: Option<String>,

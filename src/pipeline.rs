@@ -17,13 +17,16 @@ use crate::theme::Theme;
 use crate::write::{self, NewFile};
 use crate::{parse, permalinks, resolve, scaffold};
 
-/// Reads facts from the process environment (`SOURCE_DATE_EPOCH`), once, at the edge; `base_url`
+/// Reads facts from outside the site's files, once, at the edge: the date of this version is
+/// `SOURCE_DATE_EPOCH`, else the date of the last commit when the site is in a git checkout (used
+/// only when `site.yaml` gives no `date`, so page citations never read "n.d."); `base_url`
 /// replaces the site's (`--base-url`, or serve's local address).
-pub fn environment(base_url: Option<String>) -> Environment {
+pub fn environment(root: &Path, base_url: Option<String>) -> Environment {
     let source_date = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
-        .map(crate::dates::date_from_epoch);
+        .map(crate::dates::date_from_epoch)
+        .or_else(|| load::commit_date(root));
     Environment {
         source_date,
         base_url,
@@ -295,9 +298,9 @@ pub fn update_permalinks(
 }
 
 /// `evident init DIR`: a new site that builds at once, in a new or empty folder.
-pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+pub fn init(dir: &Path, site: &scaffold::NewSite) -> Result<Vec<PathBuf>, Diagnostic> {
     load::check_empty(dir)?;
-    write::create_files(dir, &scaffold::site_files())
+    write::create_files(dir, &scaffold::site_files(site))
 }
 
 /// `evident new KIND ID` in the site at `root`: writes a stub and returns its path.

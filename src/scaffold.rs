@@ -16,6 +16,8 @@ base_url: https://example.org/     # where the site will be published (links and
 language: en-GB                    # BCP 47 language tag
 description: "What the evidence says about one question, laid side by side."
 version: "0.1.0"                   # shown on every page and in citations of pages
+date: "{date}"                # this version's date (YYYY-MM-DD): page citations give it
+{publisher}
 license: CC-BY-4.0                 # licence of the site's own text and data
 "#;
 
@@ -100,10 +102,37 @@ fn starter_files() -> Vec<(&'static str, String)> {
     ]
 }
 
+/// What `init` asks: who publishes the site (the organisation page citations name), and the
+/// date of its first version.
+pub struct NewSite {
+    pub publisher: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+}
+
 /// The files of a new site (`evident init`).
-pub fn site_files() -> Vec<NewFile> {
+pub fn site_files(site: &NewSite) -> Vec<NewFile> {
+    let publisher = match &site.publisher {
+        Some(p) => format!(
+            "publisher: \"{}\"   # who publishes the site: page citations name it",
+            p.replace('"', "'")
+        ),
+        None => {
+            "# publisher: \"Your organisation\"   # who publishes the site: page citations name it"
+                .to_string()
+        }
+    };
     starter_files()
         .into_iter()
+        .map(|(path, text)| {
+            let text = if path == "site.yaml" {
+                text.replace("{date}", &site.date)
+                    .replace("{publisher}", &publisher)
+            } else {
+                text
+            };
+            (path, text)
+        })
         .map(|(path, text)| NewFile {
             path: PathBuf::from(path),
             text,

@@ -233,7 +233,7 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         addr.ip().to_string()
     };
     let base_url = format!("http://{host}:{}/", addr.port());
-    let env = crate::pipeline::environment(Some(base_url.clone()));
+    let env = crate::pipeline::environment(&opts.root, Some(base_url.clone()));
     let (events, _) = broadcast::channel(16);
     let state = AppState {
         current: Arc::new(RwLock::new(None)),

@@ -109,6 +109,7 @@ fn styles() -> &'static Styles {
         for s in Style::ALL {
             let xml = match s {
                 Style::Vancouver => vancouver_names_workaround(s.xml()),
+                Style::Harvard => harvard_no_preprint(s.xml()),
                 _ => s.xml().to_string(),
             };
             match load_style(s.label(), &xml) {
@@ -147,6 +148,15 @@ fn style_problem(message: &str) -> Diagnostic {
 /// Styles or the locale built into evident that failed to load.
 pub fn style_problems() -> Vec<Diagnostic> {
     styles().problems.clone()
+}
+
+/// Cite Them Right Harvard marks a journal article with neither volume nor pages "[Preprint]",
+/// inferring a preprint from missing fields. evident's journal articles are published articles
+/// (it has no preprint type), so a record whose volume and pages are not known would be called a
+/// preprint it is not. The mark is removed; the vendored file stays byte-identical to upstream,
+/// and citeproc-js, which follows the file, differs here (tests/browser/citeproc-known.json).
+fn harvard_no_preprint(xml: &str) -> String {
+    xml.replace("<text value=\"Preprint\" prefix=\"[\" suffix=\"]\"/>", "")
 }
 
 /// hayagriva 0.10.1 renders no names for a `<names>` element that has no `<name>` child, which
@@ -212,6 +222,89 @@ pub fn cite_with_locator(source: &Source, locator: &str) -> (Vec<Citation>, bool
 const PROBE_TITLE: &str = "a Qzxone of the qzxtwo: an qzxthree and the";
 const PROBE_URL: &str = "https://qzx.invalid/qzxurl/";
 const PROBE_LOCATOR: &str = "qzxLocator";
+
+/// A case transform as hayagriva applies it, with evident's corrections to its title case
+/// ([`fix_title_case`]).
+fn transform(case: &Case, value: &str) -> String {
+    let shown = case.transform(value);
+    match case {
+        Case::Title(_) => fix_title_case(value, &shown),
+        _ => shown,
+    }
+}
+
+/// Small words that title case leaves in lower case, as citeproc-js has them (hayagriva 0.10.1's
+/// list is shorter: it capitalises "per", "via" and the like).
+const LOWER_IN_TITLES: &[&str] = &[
+    "a", "about", "above", "across", "after", "against", "along", "among", "an", "and", "around",
+    "as", "at", "before", "behind", "below", "beneath", "beside", "between", "beyond", "but", "by",
+    "down", "during", "except", "for", "from", "in", "inside", "into", "like", "near", "nor", "of",
+    "off", "on", "onto", "or", "out", "over", "per", "since", "so", "than", "the", "through",
+    "till", "to", "toward", "towards", "under", "until", "unto", "up", "upon", "versus", "via",
+    "vs", "with", "within", "without", "yet",
+];
+
+/// Corrects hayagriva's title case of `original` (`shown`) where it differs from citeproc-js:
+/// a word written with capitals after its first letter or with digits ("DFE-RR1234", "RAS",
+/// "iPhone") keeps its own case (hayagriva makes "DFE-Rr1234"), and a small word written in
+/// lower case stays so ("10 per Cent"), except first, after a colon or other closing
+/// punctuation, and last (hayagriva capitalises the last word in quoted titles, as the Chicago
+/// Manual of Style does; citeproc-js does not).
+fn fix_title_case(original: &str, shown: &str) -> String {
+    let (a, b): (Vec<char>, Vec<char>) = (original.chars().collect(), shown.chars().collect());
+    if a.len() != b.len() {
+        return shown.to_string();
+    }
+    let mut out: Vec<char> = b.clone();
+    let mut i = 0;
+    let mut first = true;
+    while i < a.len() {
+        if !a[i].is_alphanumeric() {
+            if ":.?!".contains(a[i]) {
+                first = true;
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < a.len() && (a[i].is_alphanumeric() || a[i] == '\'' || a[i] == '’') {
+            i += 1;
+        }
+        let word: String = a[start..i].iter().collect();
+        let last = !a[i..].iter().any(|c| c.is_alphanumeric());
+        let inner_caps = word.chars().skip(1).any(char::is_uppercase);
+        let caps_and_digits =
+            word.chars().any(char::is_uppercase) && word.chars().any(|c| c.is_ascii_digit());
+        let small = !first && !last && LOWER_IN_TITLES.contains(&word.as_str());
+        if inner_caps || caps_and_digits || small {
+            out[start..i].copy_from_slice(&a[start..i]);
+        }
+        first = false;
+    }
+    out.into_iter().collect()
+}
+
+/// `reference` with `title`, wherever a style printed it changed only in case, corrected by
+/// [`fix_title_case`].
+fn fix_title_in(reference: &str, title: &str) -> String {
+    let (lower, wanted) = (reference.to_lowercase(), title.to_lowercase());
+    // Lower-casing keeps byte offsets only where it keeps lengths.
+    if wanted.is_empty() || lower.len() != reference.len() || wanted.len() != title.len() {
+        return reference.to_string();
+    }
+    match lower.find(&wanted) {
+        Some(at) => {
+            let shown = &reference[at..at + title.len()];
+            let fixed = fix_title_case(title, shown);
+            format!(
+                "{}{fixed}{}",
+                &reference[..at],
+                &reference[at + title.len()..]
+            )
+        }
+        None => reference.to_string(),
+    }
+}
 
 /// Case transforms a style may apply to a value, as hayagriva applies them. In a quoted title
 /// (Chicago, MLA) hayagriva's title case also capitalises the last word.
@@ -307,7 +400,7 @@ fn field(text: &str, probes: &[Probe], html: bool) -> Option<Field> {
         };
         let Some(shown) = allowed
             .iter()
-            .map(|c| enc(&c.transform(probe)))
+            .map(|c| enc(&transform(c, probe)))
             .find(|shown| text.contains(shown.as_str()))
         else {
             continue;
@@ -315,7 +408,7 @@ fn field(text: &str, probes: &[Probe], html: bool) -> Option<Field> {
         let fits = allowed
             .iter()
             .copied()
-            .filter(|c| enc(&c.transform(probe)) == shown)
+            .filter(|c| enc(&transform(c, probe)) == shown)
             .collect();
         looks.push((slot, shown, fits));
     }
@@ -363,7 +456,7 @@ fn fill(t: &Template, values: &[&str]) -> Option<Citation> {
             s.push_str(part);
             if let Some((slot, fits)) = f.gaps.get(k) {
                 let value = values.get(*slot)?;
-                let mut shown = fits.iter().map(|c| c.transform(value));
+                let mut shown = fits.iter().map(|c| transform(c, value));
                 let first = shown.next()?;
                 if shown.any(|other| other != first) {
                     return None;
@@ -660,9 +753,9 @@ fn parse_locator(locator: &str) -> Option<(Locator, String)> {
 
 /// A title's own quotation marks, written British style as ‘…’, nested inside the ‘…’ that
 /// the styles put around titles (en-GB locale) must become “…”. citeproc-js flips quotes found
-/// in the data; hayagriva does not, and it swallows one of the two closing ’ marks. So the
-/// titles given to the styles have their inner quotes as “…” (apostrophes are left alone).
-/// Vancouver never quotes a title, so it keeps the title as written.
+/// in the data; hayagriva does not, and it swallows one of the two closing ’ marks. So where a
+/// style quotes the title, the title given to it has its inner quotes as “…” (apostrophes are left
+/// alone); where it does not (APA, Vancouver), the title keeps its quotes as written.
 fn flip_inner_quotes(title: &str) -> String {
     let chars: Vec<char> = title.chars().collect();
     let mut out = String::with_capacity(title.len());
@@ -705,6 +798,8 @@ fn render_styles(
             flipped[key] = json!(flip_inner_quotes(t));
         }
     }
+    let has_inner_quotes = flipped != *item;
+    let title = item.get("title").and_then(Json::as_str).unwrap_or("");
     // The items are built here from validated data; if citationberg refused one, every style
     // would be empty, which the golden tests catch.
     let (Ok(as_written), Ok(flipped)) = (
@@ -718,46 +813,93 @@ fn render_styles(
         .iter()
         .filter(|(style, _)| only.contains(style))
         .filter_map(|(style, csl_style)| {
-            let item = if *style == Style::Vancouver {
-                &as_written
-            } else {
-                &flipped
-            };
-            let locale = Some(LocaleCode(LOCALE.into()));
-            let mut driver = BibliographyDriver::new();
-            let loc = locator.map(|(k, v)| SpecificLocator(*k, LocatorPayload::Str(v)));
-            driver.citation(CitationRequest::new(
-                vec![CitationItem::with_locator(item, loc)],
-                csl_style,
-                locale.clone(),
-                &st.locales,
-                None,
-            ));
-            let rendered = driver.finish(BibliographyRequest {
-                style: csl_style,
-                locale,
-                locale_files: &st.locales,
-            });
-            let mut entry = rendered.bibliography?.items.into_iter().next()?;
-            let in_text = rendered.citations.first().map(|c| plain(&c.citation))?;
-            if *style == Style::Chicago {
-                chicago_substituted_title(item, &mut entry.content);
+            let written = render_one(*style, csl_style, &as_written, locator)?;
+            // A title's own quotes flip only where the style puts the title itself in quotes:
+            // in the reference, the in-text citation (APA quotes an authorless title there), or
+            // both.
+            let in_reference = quotes_title(&written.text, title);
+            let in_text = quotes_title(&written.in_text, title);
+            if !has_inner_quotes || !(in_reference || in_text) {
+                return Some(written);
             }
-            let (mut html, mut text) = (html(&entry.content), plain(&entry.content));
-            if *style == Style::Vancouver {
-                // The NLM file asks for `p.` before every page range (`plural="never"`, as Citing
-                // Medicine does); hayagriva 0.10.1 ignores that and writes `pp.`.
-                html = html.replace("pp. ", "p. ");
-                text = text.replace("pp. ", "p. ");
-            }
+            let turned = render_one(*style, csl_style, &flipped, locator)?;
+            let (reference, citation) = (
+                if in_reference { &turned } else { &written },
+                if in_text { &turned } else { &written },
+            );
             Some(Citation {
                 style: *style,
-                html,
-                text,
-                in_text,
+                html: reference.html.clone(),
+                text: reference.text.clone(),
+                in_text: citation.in_text.clone(),
             })
         })
         .collect()
+}
+
+/// Whether a reference puts the title in quotation marks: an opening quote right before the
+/// title's first letters (compared without case, since styles change it).
+fn quotes_title(text: &str, title: &str) -> bool {
+    let start: String = title.chars().take(5).collect::<String>().to_lowercase();
+    let lower = text.to_lowercase();
+    ['‘', '“', '"']
+        .iter()
+        .any(|q| lower.contains(&format!("{q}{start}")))
+}
+
+/// One item in one style.
+fn render_one(
+    style: Style,
+    csl_style: &IndependentStyle,
+    item: &csl::Item,
+    locator: Option<&(Locator, String)>,
+) -> Option<Citation> {
+    let st = styles();
+    let locale = Some(LocaleCode(LOCALE.into()));
+    let mut driver = BibliographyDriver::new();
+    let loc = locator.map(|(k, v)| SpecificLocator(*k, LocatorPayload::Str(v)));
+    driver.citation(CitationRequest::new(
+        vec![CitationItem::with_locator(item, loc)],
+        csl_style,
+        locale.clone(),
+        &st.locales,
+        None,
+    ));
+    let rendered = driver.finish(BibliographyRequest {
+        style: csl_style,
+        locale,
+        locale_files: &st.locales,
+    });
+    let mut entry = rendered.bibliography?.items.into_iter().next()?;
+    let in_text = rendered.citations.first().map(|c| plain(&c.citation))?;
+    if style == Style::Chicago {
+        chicago_substituted_title(item, &mut entry.content);
+    }
+    let (mut html, mut text) = (html(&entry.content), plain(&entry.content));
+    if style == Style::Vancouver {
+        // The NLM file asks for `p.` before every page range (`plural="never"`, as Citing
+        // Medicine does); hayagriva 0.10.1 ignores that and writes `pp.`.
+        html = html.replace("pp. ", "p. ");
+        text = text.replace("pp. ", "p. ");
+    }
+    // A group whose later parts are all empty leaves its delimiter before the closing full stop
+    // in hayagriva 0.10.1 ("Disability & Society,." in Chicago when volume and pages are
+    // missing); citeproc-js drops it.
+    let (mut html, mut text) = (html.replace(",.", "."), text.replace(",.", "."));
+    let mut in_text = in_text;
+    for key in ["title", "container-title"] {
+        if let Some(csl::Value::String(t)) = item.0.get(key) {
+            text = fix_title_in(&text, t);
+            in_text = fix_title_in(&in_text, t);
+            html = fix_title_in(&html, &escape_html(t));
+        }
+    }
+    Some(Citation {
+        style,
+        html,
+        text,
+        in_text,
+    })
 }
 
 /// Chicago quotes the title of anything with a container title (its `title` macro tests
@@ -958,6 +1100,10 @@ pub fn csl_json(s: &Source) -> Json {
     if !s.authors.is_empty() {
         m.insert("author".into(), s.authors.iter().map(csl_name).collect());
     }
+    if !s.container_authors.is_empty() {
+        let names = s.container_authors.iter().map(csl_name).collect();
+        m.insert("container-author".into(), names);
+    }
     if !s.editors.is_empty() {
         m.insert("editor".into(), s.editors.iter().map(csl_name).collect());
     }
@@ -1054,7 +1200,16 @@ pub fn bibtex(s: &Source) -> String {
     if !s.editors.is_empty() {
         fields.push(("editor", bibtex_names(&s.editors)));
     }
+    if !s.container_authors.is_empty() {
+        fields.push(("bookauthor", bibtex_names(&s.container_authors)));
+    }
     fields.push(("title", text(&s.title)));
+    // biblatex (and pandoc) tell news and magazine pieces from journal articles by this.
+    match s.source_type {
+        SourceType::ArticleNewspaper => fields.push(("entrysubtype", "newspaper".into())),
+        SourceType::ArticleMagazine => fields.push(("entrysubtype", "magazine".into())),
+        _ => {}
+    }
     if let Some(c) = &s.container_title {
         let key = match s.source_type {
             SourceType::Chapter => "booktitle",

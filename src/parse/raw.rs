@@ -83,6 +83,9 @@ pub(crate) struct RawSource {
     pub authors: Vec<S<RawPerson>>,
     #[serde(default)]
     pub editors: Vec<S<RawPerson>>,
+    /// The authors of the book a chapter is in (CSL `container-author`).
+    #[serde(default)]
+    pub container_authors: Vec<S<RawPerson>>,
     pub date: S<String>,
     pub container_title: Option<String>,
     pub collection_title: Option<String>,

@@ -86,6 +86,7 @@ pub fn evidence_json(site: &Site) -> Vec<u8> {
                 "title": s.title,
                 "authors": s.authors.iter().map(person).collect::<Vec<_>>(),
                 "editors": s.editors.iter().map(person).collect::<Vec<_>>(),
+                "container_authors": s.container_authors.iter().map(person).collect::<Vec<_>>(),
                 "date": s.date.iso(),
                 "container_title": opt(&s.container_title),
                 "collection_title": opt(&s.collection_title),

@@ -20,6 +20,7 @@ pub const SOURCE_FIELDS: &[&str] = &[
     "title",
     "authors",
     "editors",
+    "container_authors",
     "date",
     "container_title",
     "collection_title",
@@ -68,6 +69,11 @@ pub(crate) fn resolve_source(
         .iter()
         .filter_map(|p| person(file, p, diags))
         .collect();
+    let container_authors = m
+        .container_authors
+        .iter()
+        .filter_map(|p| person(file, p, diags))
+        .collect();
     let editors = m
         .editors
         .iter()
@@ -96,6 +102,7 @@ pub(crate) fn resolve_source(
         title: m.title.clone(),
         authors,
         editors,
+        container_authors,
         date: date?,
         container_title: m.container_title.clone(),
         collection_title: m.collection_title.clone(),

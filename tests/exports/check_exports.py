@@ -9,7 +9,8 @@ public/evidence.json. Any mismatch is printed and the script exits 1.
 
 Mapping (the same as src/cite.rs):
 - URL is the publisher's URL, else the repository record's.
-- BibTeX: journal (articles, news) / booktitle (chapters); institution for reports; pages "a--b".
+- BibTeX: journal (articles, news) / booktitle (chapters); institution for reports; pages "a--b";
+  entrysubtype newspaper / magazine for news and magazine pieces; bookauthor for a chapter's book.
 - RIS: T2 container, T3 series, SP/EP pages, SN the ISBN else the ISSN, N1 the unverified note.
 - Unverified fields are kept, and named in BibTeX `note`, RIS `N1` and CSL-JSON `note`.
 """
@@ -116,6 +117,10 @@ def check_bibtex(public, sources):
         editors = " and ".join(person_bibtex(p) for p in s["editors"]) or None
         check(where, "editor", editors, val("editor"))
         check(where, "title", s["title"], val("title"))
+        subtype = {"article-newspaper": "newspaper", "article-magazine": "magazine"}.get(s["type"])
+        check(where, "entrysubtype", subtype, val("entrysubtype"))
+        bookauthors = " and ".join(person_bibtex(p) for p in s.get("container_authors", [])) or None
+        check(where, "bookauthor", bookauthors, val("bookauthor"))
         ckey = {"chapter": "booktitle", "webpage": "howpublished"}.get(s["type"], "journal")
         check(where, ckey, s["container_title"], val(ckey))
         check(where, "series", s["collection_title"], val("series"))

@@ -4,6 +4,7 @@
 mod architecture;
 mod bad_input;
 mod bundled;
+mod cite;
 mod cli;
 mod codes;
 mod output;

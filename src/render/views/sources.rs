@@ -29,6 +29,8 @@ pub(crate) struct SourceView {
     pub authors: Vec<String>,
     pub author_line: String,
     pub editors: Vec<String>,
+    /// The authors of the book a chapter is in.
+    pub container_authors: Vec<String>,
     pub date: String,
     pub date_long: String,
     pub year: i32,
@@ -163,6 +165,7 @@ fn source_view(
         author_line: join_names(&authors),
         authors,
         editors: s.editors.iter().map(Person::display).collect(),
+        container_authors: s.container_authors.iter().map(Person::display).collect(),
         date: s.date.iso(),
         date_long: s.date.long(),
         year: s.date.year,
