@@ -123,6 +123,8 @@ pub struct Config {
     pub publisher: Option<String>,
     pub license: Option<String>,
     pub repository: Option<String>,
+    /// How readers reach the publisher: a `mailto:` or http(s) address.
+    pub contact: Option<String>,
     pub raw_html: bool,
     pub menu: Vec<MenuItem>,
     /// The kinds of source a source may be.

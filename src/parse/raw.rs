@@ -28,6 +28,8 @@ pub(crate) struct RawConfig {
     pub publisher: Option<String>,
     pub license: Option<String>,
     pub repository: Option<S<String>>,
+    /// How readers reach the publisher: an email (`mailto:`) or web address.
+    pub contact: Option<S<String>>,
     #[serde(default)]
     pub raw_html: bool,
     #[serde(default)]

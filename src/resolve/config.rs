@@ -34,6 +34,7 @@ pub(crate) fn resolve_config(
             publisher: None,
             license: None,
             repository: None,
+            contact: None,
             raw_html: false,
             menu: Vec::new(),
             kinds: terms(DEFAULT_KINDS),
@@ -55,6 +56,12 @@ pub(crate) fn resolve_config(
     let repository = raw.repository.as_ref().map(|r| {
         check_url(Path::new(CONFIG), r, diags);
         r.value.clone()
+    });
+    let contact = raw.contact.as_ref().map(|c| {
+        if !c.value.starts_with("mailto:") {
+            check_url(Path::new(CONFIG), c, diags);
+        }
+        c.value.clone()
     });
     let menu = raw
         .menu
@@ -82,6 +89,7 @@ pub(crate) fn resolve_config(
         publisher: raw.publisher.clone(),
         license: raw.license.clone(),
         repository,
+        contact,
         raw_html: raw.raw_html,
         menu,
         kinds: vocabulary(&raw.kinds, DEFAULT_KINDS, "kinds", diags),

@@ -18,6 +18,7 @@ pub(crate) struct SiteView {
     pub publisher: Option<String>,
     pub license: Option<String>,
     pub repository: Option<String>,
+    pub contact: Option<String>,
     pub menu: Vec<MenuView>,
     pub counts: Counts,
 }
@@ -51,6 +52,7 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
         publisher: c.publisher.clone(),
         license: c.license.clone(),
         repository: c.repository.clone(),
+        contact: c.contact.clone(),
         menu: c
             .menu
             .iter()
