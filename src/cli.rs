@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::dates::date_from_epoch;
 use crate::diagnostic::{self, Diagnostic};
+use crate::model::Environment;
 use crate::pipeline::{build, environment, BuildOptions, BuildReport, Fatal};
 
 const EXAMPLES: &str = "\
@@ -111,6 +112,10 @@ pub struct BuildArgs {
     /// Fail (exit 1) when there are warnings.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Make links between pages relative and name their index.html files, so that the built
+    /// site opens from disk (public/index.html in a browser); search then needs a server.
+    #[arg(long)]
+    pub relative: bool,
     /// Build for another address than site.yaml's base_url (e.g. a preview deployment).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -258,7 +263,13 @@ pub fn run(cli: &Cli) -> i32 {
         Command::New(a) => {
             return match crate::pipeline::new_node(&cli.root, &a.kind, &a.id) {
                 Ok(path) => {
-                    if !cli.quiet {
+                    if !cli.quiet && a.kind == "term" {
+                        eprintln!(
+                            "Added `{}` to {}: fill in its entry, then run evident check",
+                            a.id.replace('-', " "),
+                            path.display()
+                        );
+                    } else if !cli.quiet {
                         eprintln!(
                             "Created {}: fill in its keys, then run evident check",
                             path.display()
@@ -282,7 +293,10 @@ pub fn run(cli: &Cli) -> i32 {
                 }),
                 deny_warnings: b.deny_warnings,
                 progress: show_progress(cli),
-                env: environment(&cli.root, b.base_url.clone()),
+                env: Environment {
+                    relative_links: b.relative,
+                    ..environment(&cli.root, b.base_url.clone())
+                },
             },
             b.deny_warnings,
             Format::Human,

@@ -29,3 +29,84 @@ pub fn redirect_page(language: &str, to: &str, canonical: &str) -> String {
         esc(language)
     )
 }
+
+/// The attributes whose values are links: `href`, `src`, `action`, a redirect's `url=`, and the
+/// search page's `data-index` (a folder its script reads files from, so no `index.html` is added).
+const LINK_ATTRIBUTES: [&str; 5] = [
+    " href=\"",
+    " src=\"",
+    " action=\"",
+    "; url=",
+    " data-index=\"",
+];
+
+/// `html`, the page at output path `page` (`findings/x/index.html`), with every link to the site
+/// (a value starting with `base_path`) made relative to the page, and a folder's link naming its
+/// `index.html`: the pages then link to each other when opened from disk. Absolute URLs
+/// (`https://…`, the canonical link) and anchors on the page are left alone.
+pub fn relative_links(html: &str, page: &str, base_path: &str) -> String {
+    let up = "../".repeat(page.matches('/').count());
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    while let Some((at, attr, folder)) = (LINK_ATTRIBUTES.iter())
+        .filter_map(|a| rest.find(a).map(|i| (i, a.len(), a.contains("data-index"))))
+        .min()
+    {
+        let value_at = at + attr;
+        out.push_str(&rest[..value_at]);
+        rest = &rest[value_at..];
+        let end = rest.find(['"', '\'', ' ', '>']).unwrap_or(rest.len());
+        let value = &rest[..end];
+        match value
+            .strip_prefix(base_path)
+            .filter(|_| !value.starts_with("//"))
+        {
+            Some(below) => {
+                let (path, anchor) = below.split_at(below.find(['#', '?']).unwrap_or(below.len()));
+                let names_folder = path.is_empty() || path.ends_with('/');
+                let index = if names_folder && !folder {
+                    "index.html"
+                } else {
+                    ""
+                };
+                out.push_str(&format!("{up}{path}{index}{anchor}"));
+            }
+            None => out.push_str(value),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_links;
+
+    #[test]
+    fn links_to_the_site_become_relative_and_name_index_files() {
+        let page = r##"<a href="/sub/findings/x/#quote">x</a> <img src="/sub/logo.svg"> <a href="#top">t</a> <a href="https://example.org/sub/">c</a> <a href="/elsewhere/">e</a> <form action="/sub/search/">"##;
+        assert_eq!(
+            relative_links(page, "claims/y/index.html", "/sub/"),
+            r##"<a href="../../findings/x/index.html#quote">x</a> <img src="../../logo.svg"> <a href="#top">t</a> <a href="https://example.org/sub/">c</a> <a href="/elsewhere/">e</a> <form action="../../search/index.html">"##
+        );
+        assert_eq!(
+            relative_links(
+                r#"<a href="/">home</a> <a href="/?q=x">s</a>"#,
+                "index.html",
+                "/"
+            ),
+            r#"<a href="index.html">home</a> <a href="index.html?q=x">s</a>"#
+        );
+        let search = r#"<div data-index="/search/">"#;
+        assert_eq!(
+            relative_links(search, "search/index.html", "/"),
+            r#"<div data-index="../search/">"#
+        );
+        let redirect = r#"<meta http-equiv="refresh" content="0; url=/findings/new/">"#;
+        assert_eq!(
+            relative_links(redirect, "findings/old/index.html", "/"),
+            r#"<meta http-equiv="refresh" content="0; url=../../findings/new/index.html">"#
+        );
+    }
+}

@@ -9,6 +9,9 @@ use crate::diagnostic::Diagnostic;
 /// The site's settings file, at the root.
 pub const CONFIG: &str = "site.yaml";
 
+/// The glossary, which `evident new term` creates or extends.
+pub const GLOSSARY: &str = "data/glossary.yaml";
+
 /// The committed list of every URL the site has published (see `permalinks.rs`).
 pub const MANIFEST: &str = "permalinks.txt";
 

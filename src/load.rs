@@ -150,6 +150,15 @@ fn is_text(rel: &Path) -> bool {
     }
 }
 
+/// The text of the file at `rel` below `root`, or `None` when there is none.
+pub fn read_if_exists(root: &Path, rel: &Path) -> Result<Option<String>, Diagnostic> {
+    let real = root.join(rel);
+    if !real.exists() {
+        return Ok(None);
+    }
+    read_text(rel, &real).map(Some)
+}
+
 /// Checks that `root` is a site: a folder with a `site.yaml`.
 pub fn check_site(root: &Path) -> Result<(), Diagnostic> {
     if !root.is_dir() {

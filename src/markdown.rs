@@ -108,13 +108,23 @@ fn sanitise(html: &str) -> String {
         .to_string()
 }
 
+/// A glossary term to link from its first use in a body: every form of it (lower case), and the
+/// URL of its definition.
+#[derive(Clone, Debug)]
+pub(crate) struct TermLink {
+    pub forms: Vec<String>,
+    pub url: String,
+}
+
 /// Renders `body` to HTML, replacing each link destination found in `links` (dest → URL), the
 /// text of each link found in `texts` (dest → text: a figure reference prints the finding's
-/// figure), and giving every heading an id (its explicit `{#id}`, or a slug of its text).
+/// figure), linking the first use of each glossary term in `terms` (outside links, headings and
+/// code), and giving every heading an id (its explicit `{#id}`, or a slug of its text).
 pub(crate) fn to_html(
     body: &str,
     links: &HashMap<String, String>,
     texts: &HashMap<String, String>,
+    terms: &[TermLink],
     raw: RawHtml,
 ) -> String {
     let mut slugs = Slugger::default();
@@ -124,6 +134,9 @@ pub(crate) fn to_html(
     let mut has_raw = false;
     // Inside a link whose text is replaced: the replacement, until the link ends.
     let mut replacing: Option<String> = None;
+    let mut in_link = 0usize;
+    let mut in_code_block = false;
+    let mut used = vec![false; terms.len()];
     for event in Parser::new_ext(body, options()) {
         if replacing.is_some() {
             if let Event::End(TagEnd::Link) = event {
@@ -149,10 +162,25 @@ pub(crate) fn to_html(
                 }
                 events.push(event);
             }
+            Event::Text(ref t) if in_heading.is_none() && in_link == 0 && !in_code_block => {
+                link_terms(t, terms, &mut used, &mut events);
+            }
             Event::Text(ref t) | Event::Code(ref t) => {
                 if in_heading.is_some() {
                     heading_text.push_str(t);
                 }
+                events.push(event);
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code_block = true;
+                events.push(event);
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code_block = false;
+                events.push(event);
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
                 events.push(event);
             }
             Event::Start(Tag::Link {
@@ -162,6 +190,9 @@ pub(crate) fn to_html(
                 id,
             }) => {
                 replacing = texts.get(dest_url.as_ref()).cloned();
+                if replacing.is_none() {
+                    in_link += 1;
+                }
                 let dest_url = rewrite(dest_url, links);
                 events.push(Event::Start(Tag::Link {
                     link_type,
@@ -197,6 +228,71 @@ pub(crate) fn to_html(
         return sanitise(&out);
     }
     out
+}
+
+/// Pushes `text`, with the first use of each term not used yet on this page made a link to its
+/// definition.
+fn link_terms<'a>(text: &str, terms: &[TermLink], used: &mut [bool], events: &mut Vec<Event<'a>>) {
+    let mut rest = text.to_string();
+    while !rest.is_empty() {
+        let Some((at, len, i)) = first_term(&rest, terms, used) else {
+            break;
+        };
+        used[i] = true;
+        let (before, found, after) = (&rest[..at], &rest[at..at + len], &rest[at + len..]);
+        if !before.is_empty() {
+            events.push(Event::Text(CowStr::from(before.to_string())));
+        }
+        events.push(Event::Start(Tag::Link {
+            link_type: pulldown_cmark::LinkType::Inline,
+            dest_url: CowStr::from(terms[i].url.clone()),
+            title: CowStr::from("In the glossary"),
+            id: CowStr::from(""),
+        }));
+        events.push(Event::Text(CowStr::from(found.to_string())));
+        events.push(Event::End(TagEnd::Link));
+        rest = after.to_string();
+    }
+    if !rest.is_empty() {
+        events.push(Event::Text(CowStr::from(rest)));
+    }
+}
+
+/// The earliest use in `text` of a term not used yet (the longest form where two start together):
+/// byte offset, length and the term's index. Only whole words match.
+fn first_term(text: &str, terms: &[TermLink], used: &[bool]) -> Option<(usize, usize, usize)> {
+    let lower = text.to_lowercase();
+    // Lower-casing keeps byte offsets only where it keeps lengths.
+    if lower.len() != text.len() {
+        return None;
+    }
+    let mut best: Option<(usize, usize, usize)> = None;
+    for (i, t) in terms.iter().enumerate().filter(|(i, _)| !used[*i]) {
+        for form in &t.forms {
+            let mut from = 0;
+            while let Some(pos) = lower[from..].find(form.as_str()) {
+                let at = from + pos;
+                let end = at + form.len();
+                let before_ok = lower[..at]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                let after_ok = lower[end..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| !c.is_alphanumeric());
+                if before_ok && after_ok {
+                    let better = best.is_none_or(|(b, l, _)| at < b || (at == b && form.len() > l));
+                    if better {
+                        best = Some((at, form.len(), i));
+                    }
+                    break;
+                }
+                from = end;
+            }
+        }
+    }
+    best
 }
 
 fn rewrite<'a>(dest: CowStr<'a>, links: &HashMap<String, String>) -> CowStr<'a> {
@@ -328,8 +424,28 @@ pub(crate) fn first_sentence(body: &str) -> String {
 
 /// Renders a short inline Markdown string (a statement, a note) without a wrapping paragraph.
 pub(crate) fn inline_to_html(text: &str) -> String {
+    inline_with_terms(text, &[], &mut [])
+}
+
+/// [`inline_to_html`], with the first use of each term not `used` yet (on this page) made a link
+/// to its definition; `used` has one flag per term.
+pub(crate) fn inline_with_terms(text: &str, terms: &[TermLink], used: &mut [bool]) -> String {
     let mut out = String::new();
-    let events = Parser::new_ext(text, options()).filter(|e| {
+    let mut linked: Vec<Event> = Vec::new();
+    let mut in_link = 0usize;
+    for event in Parser::new_ext(text, options()) {
+        match event {
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Text(ref t) if in_link == 0 && !terms.is_empty() => {
+                link_terms(t, terms, used, &mut linked);
+                continue;
+            }
+            _ => {}
+        }
+        linked.push(event);
+    }
+    let events = linked.into_iter().filter(|e| {
         !matches!(
             e,
             Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
@@ -409,6 +525,7 @@ mod tests {
             "## Hello world\n\n[x](finding:a) <script>x</script>\n",
             &links,
             &HashMap::new(),
+            &[],
             RawHtml::Sanitise,
         );
         assert!(html.contains(r#"<h2 id="hello-world">"#), "{html}");
@@ -418,6 +535,7 @@ mod tests {
             "A <abbr title=\"Resource Allocation System\">RAS</abbr> <img src=x onerror=alert(1)> [j](javascript:alert(1))\n",
             &HashMap::new(),
             &HashMap::new(),
+            &[],
             RawHtml::Sanitise,
         );
         assert!(
@@ -438,6 +556,7 @@ mod tests {
             "Some [](figure:a) said so.",
             &links,
             &texts,
+            &[],
             RawHtml::Sanitise,
         );
         assert_eq!(
@@ -467,6 +586,41 @@ mod tests {
         let s = scan(body);
         assert_eq!(s.figures.len(), 1);
         assert_eq!(&body[s.figures[0].offset..s.figures[0].offset + 3], "72%");
+    }
+
+    #[test]
+    fn the_first_use_of_a_term_links_to_the_glossary() {
+        let terms = [TermLink {
+            forms: vec![
+                "personal budgets".into(),
+                "personal budget".into(),
+                "pb".into(),
+            ],
+            url: "/glossary/#personal-budget".into(),
+        }];
+        let html = to_html(
+            "## Personal budgets\n\nMany [personal budget](x) holders; personal budgets grew. A personal budget.\n",
+            &HashMap::new(),
+            &HashMap::new(),
+            &terms,
+            RawHtml::Sanitise,
+        );
+        // Not in the heading, not inside another link: the first use in plain text, once.
+        assert_eq!(
+            html.matches("/glossary/#personal-budget").count(),
+            1,
+            "{html}"
+        );
+        assert!(html.contains("holders; <a href=\"/glossary/#personal-budget\" title=\"In the glossary\">personal budgets</a> grew"), "{html}");
+        // Whole words only.
+        let none = to_html(
+            "PBS and pbx",
+            &HashMap::new(),
+            &HashMap::new(),
+            &terms,
+            RawHtml::Sanitise,
+        );
+        assert!(!none.contains("<a"), "{none}");
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub struct Environment {
     pub source_date: Option<String>,
     /// Replaces `base_url` (used by `serve`).
     pub base_url: Option<String>,
+    /// Links between the site's pages are made relative, naming `index.html` files, so that the
+    /// output opens from disk (`build --relative`).
+    pub relative_links: bool,
 }
 
 /// One line of the permalink manifest, `permalinks.txt` (see `permalinks.rs`).
@@ -115,6 +118,8 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`, always starting and ending with `/`: links are made from it.
     pub base_path: String,
+    /// Links between pages are rewritten relative to each page, naming `index.html` files.
+    pub relative_links: bool,
     pub language: String,
     pub description: Option<String>,
     pub theme: String,
@@ -747,6 +752,49 @@ pub struct Asset {
     pub bytes: Vec<u8>,
 }
 
+/// A word readers may not know, defined once on the glossary page and linked from its first use
+/// on each page.
+#[derive(Clone, Debug)]
+pub struct GlossaryTerm {
+    /// The anchor on the glossary page: the term's slug.
+    pub id: String,
+    pub term: String,
+    /// Other forms linked and searched the same.
+    pub also: Vec<String>,
+    pub abbreviations: Vec<String>,
+    /// Inline Markdown.
+    pub definition: String,
+    /// The sources the definition rests on.
+    pub sources: Vec<SourceId>,
+}
+
+impl GlossaryTerm {
+    /// Every form a page may use: the term, its other forms and its abbreviations.
+    pub fn forms(&self) -> impl Iterator<Item = &String> {
+        std::iter::once(&self.term)
+            .chain(&self.also)
+            .chain(&self.abbreviations)
+    }
+}
+
+/// Whether a scope note is about evidence known to exist but not included, or outside what the
+/// site covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeStatus {
+    NotIncluded,
+    OutOfScope,
+}
+
+/// What the site does not cover, and why: shown with the gaps, so a reader sees what is not known
+/// as well as what is.
+#[derive(Clone, Debug)]
+pub struct ScopeNote {
+    pub title: String,
+    pub status: ScopeStatus,
+    pub reason: String,
+    pub source: Option<SourceId>,
+}
+
 /// The links between nodes, computed once so that every page can show its backlinks.
 #[derive(Clone, Debug, Default)]
 pub struct Backlinks {
@@ -773,6 +821,10 @@ pub struct Site {
     pub gaps: BTreeMap<GapId, Gap>,
     pub tables: BTreeMap<TableId, Table>,
     pub datasets: BTreeMap<DatasetId, Dataset>,
+    /// The glossary, in alphabetical order of terms.
+    pub glossary: Vec<GlossaryTerm>,
+    /// What the site does not cover.
+    pub scope: Vec<ScopeNote>,
     pub backlinks: Backlinks,
     pub assets: Vec<Asset>,
     /// Old path → new path, from `aliases:` (paths below the site, e.g. `findings/old/`).

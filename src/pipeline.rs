@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::cite::Citer;
 use crate::diagnostic::{self, Diagnostic, Severity};
-use crate::layout::{OutputFile, MANIFEST};
+use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Disk, Inputs};
 use crate::model::{Environment, Site};
 use crate::render::{self, Rendered};
@@ -30,6 +30,7 @@ pub fn environment(root: &Path, base_url: Option<String>) -> Environment {
     Environment {
         source_date,
         base_url,
+        relative_links: false,
     }
 }
 
@@ -305,8 +306,12 @@ pub fn init(dir: &Path, site: &scaffold::NewSite) -> Result<Vec<PathBuf>, Diagno
 
 /// `evident new KIND ID` in the site at `root`: writes a stub and returns its path.
 pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> {
-    let files: Vec<NewFile> = scaffold::node_files(kind, id)?;
     load::check_site(root)?;
+    let glossary = match kind {
+        "term" => load::read_if_exists(root, Path::new(GLOSSARY))?,
+        _ => None,
+    };
+    let files: Vec<NewFile> = scaffold::node_files(kind, id, glossary.as_deref())?;
     let written = write::create_files(root, &files)?;
     Ok(written
         .into_iter()

@@ -6,8 +6,10 @@
 use std::path::PathBuf;
 
 use crate::diagnostic::{Code, Diagnostic};
+use crate::layout::GLOSSARY;
+use crate::markdown::slugify;
 use crate::model::valid_id;
-use crate::write::NewFile;
+use crate::write::{IfExists, NewFile};
 
 const SITE_YAML: &str = r#"# The site's settings. Every key is explained in the reference (docs/reference.md in evident's
 # repository, and /docs/reference/ on its bundled site).
@@ -136,13 +138,13 @@ pub fn site_files(site: &NewSite) -> Vec<NewFile> {
         .map(|(path, text)| NewFile {
             path: PathBuf::from(path),
             text,
-            keep_existing: false,
+            if_exists: IfExists::Refuse,
         })
         .collect()
 }
 
 /// The kinds `evident new` makes.
-pub const KINDS: [&str; 5] = ["source", "finding", "claim", "topic", "gap"];
+pub const KINDS: [&str; 6] = ["source", "finding", "claim", "topic", "gap", "term"];
 
 const GAP_MD: &str = r#"---
 # A Gap: evidence a source refers to but does not give. It appears where its figures would.
@@ -156,8 +158,85 @@ expected: "What the missing figures would show, if published."
 Why the figures are missing, and where they might be found.
 "#;
 
+const GLOSSARY_YAML: &str = r#"# The glossary: words readers may not know, shown on /glossary/. Pages link the first use of each
+# term (or of a form under `also:` or `abbreviations:`) to its entry, and search finds a term by any
+# of its forms. Every key is in docs/reference.md.
+terms:
+"#;
+
+/// A glossary entry for the term whose slug is `id`, its lines indented by `indent`.
+fn term_entry(id: &str, indent: &str) -> String {
+    let words = id.replace('-', " ");
+    [
+        format!("- term: {words}        # as pages use it; its anchor on /glossary/ is #{id}"),
+        "  also: []             # other forms linked and searched the same, e.g. plurals".into(),
+        "  abbreviations: []    # short forms, e.g. [SDS]".into(),
+        "  definition: \"What it means, in the site's own words; words quoted from a source in quotation marks.\"".into(),
+        "  sources: []          # ids of the sources the definition rests on".into(),
+    ]
+    .iter()
+    .map(|line| format!("{indent}{line}\n"))
+    .collect()
+}
+
+/// The glossary with a new entry for `id` at the end: a new file when there is none (`existing`
+/// is its text). Refuses a term the glossary defines already, and a glossary whose `terms:` is not
+/// a block list it can add a line to.
+fn term_file(existing: Option<&str>, id: &str) -> Result<NewFile, Diagnostic> {
+    let text = match existing {
+        None => format!("{GLOSSARY_YAML}{}", term_entry(id, "  ")),
+        Some(old) => {
+            let lines: Vec<&str> = old.lines().collect();
+            let Some(start) = lines.iter().position(|l| l.trim_end() == "terms:") else {
+                return Err(Diagnostic::error(
+                    Code::CannotExtend,
+                    format!("cannot add a term to {GLOSSARY}: it has no `terms:` line followed by a list"),
+                )
+                .help(format!("add the entry by hand under `terms:`:\n{}", term_entry(id, "  "))));
+            };
+            let terms = lines[start + 1..].iter().map(|l| l.trim_start());
+            let defined = terms
+                .filter_map(|l| {
+                    l.strip_prefix("- term:")
+                        .or_else(|| l.strip_prefix("term:"))
+                })
+                .map(|t| {
+                    t.split(" #")
+                        .next()
+                        .unwrap_or(t)
+                        .trim()
+                        .trim_matches(['"', '\''])
+                })
+                .find(|t| slugify(t) == id);
+            if let Some(t) = defined {
+                return Err(Diagnostic::error(
+                    Code::Exists,
+                    format!("{GLOSSARY} already defines `{t}`, whose anchor is #{id}"),
+                )
+                .help("edit its entry, or list another form of it under `also:`"));
+            }
+            let indent = lines[start + 1..]
+                .iter()
+                .find(|l| l.trim_start().starts_with("- "))
+                .map_or("  ", |l| &l[..l.len() - l.trim_start().len()]);
+            let sep = if old.ends_with('\n') { "\n" } else { "\n\n" };
+            format!("{old}{sep}{}", term_entry(id, indent))
+        }
+    };
+    Ok(NewFile {
+        path: PathBuf::from(GLOSSARY),
+        text,
+        if_exists: IfExists::Replace,
+    })
+}
+
 /// The stub `evident new KIND ID` writes (paths below the site), with a source's archive stub.
-pub fn node_files(kind: &str, id: &str) -> Result<Vec<NewFile>, Diagnostic> {
+/// A term is added to the glossary, whose text (if the site has one) is `glossary`.
+pub fn node_files(
+    kind: &str,
+    id: &str,
+    glossary: Option<&str>,
+) -> Result<Vec<NewFile>, Diagnostic> {
     if !valid_id(id) {
         return Err(
             Diagnostic::error(Code::InvalidId, format!("`{id}` is not a valid id"))
@@ -167,7 +246,7 @@ pub fn node_files(kind: &str, id: &str) -> Result<Vec<NewFile>, Diagnostic> {
     let stub = |path: String, text: String| NewFile {
         path: PathBuf::from(path),
         text,
-        keep_existing: false,
+        if_exists: IfExists::Refuse,
     };
     let file = match kind {
         "source" => stub(
@@ -177,6 +256,7 @@ pub fn node_files(kind: &str, id: &str) -> Result<Vec<NewFile>, Diagnostic> {
         "claim" => stub(format!("content/claims/{id}.md"), CLAIM_MD.to_string()),
         "topic" => stub(format!("content/topics/{id}.md"), TOPIC_MD.to_string()),
         "gap" => stub(format!("content/gaps/{id}.md"), GAP_MD.to_string()),
+        "term" => term_file(glossary, id)?,
         "finding" => stub(
             format!("data/findings/{id}.yaml"),
             FINDINGS_YAML.replace("example-finding", id),
@@ -196,7 +276,7 @@ pub fn node_files(kind: &str, id: &str) -> Result<Vec<NewFile>, Diagnostic> {
         files.push(NewFile {
             path: PathBuf::from(format!("archive/{id}.txt")),
             text: "Paste the full text of the source here.\n".to_string(),
-            keep_existing: true,
+            if_exists: IfExists::Keep,
         });
     }
     Ok(files)

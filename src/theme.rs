@@ -49,7 +49,8 @@ pub struct Theme {
 }
 
 /// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 20] = [
+pub const REQUIRED_TEMPLATES: [&str; 21] = [
+    "glossary.html",
     "tag.html",
     "tags.html",
     "search.html",

@@ -126,18 +126,29 @@ pub fn replace_file(path: &Path, text: &str) -> Result<(), Diagnostic> {
     })
 }
 
-/// A file a command creates: its path below `root`, its text, and whether a file already there is
-/// kept (an archive stub) or refuses the whole command (a node stub).
+/// A file a command creates: its path below `root`, its text, and what happens when a file is
+/// already there.
 pub struct NewFile {
     pub path: PathBuf,
     pub text: String,
-    pub keep_existing: bool,
+    pub if_exists: IfExists,
+}
+
+/// What creating a file does when one is already there.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum IfExists {
+    /// Refuse the whole command (a node stub).
+    Refuse,
+    /// Keep the file there (an archive stub).
+    Keep,
+    /// Replace it (a file the command read and extended, such as the glossary).
+    Replace,
 }
 
 /// Creates `files` below `root`, refusing (before writing anything) when one that may not be
 /// replaced exists. Returns the paths written.
 pub fn create_files(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Diagnostic> {
-    for f in files.iter().filter(|f| !f.keep_existing) {
+    for f in files.iter().filter(|f| f.if_exists == IfExists::Refuse) {
         let path = root.join(&f.path);
         if path.exists() {
             return Err(Diagnostic::error(
@@ -150,7 +161,7 @@ pub fn create_files(root: &Path, files: &[NewFile]) -> Result<Vec<PathBuf>, Diag
     let mut written = Vec::new();
     for f in files {
         let path = root.join(&f.path);
-        if f.keep_existing && path.exists() {
+        if f.if_exists == IfExists::Keep && path.exists() {
             continue;
         }
         let io = |p: &Path, e: io::Error| {

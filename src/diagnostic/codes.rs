@@ -157,7 +157,8 @@ codes! {
         ServeFailed = "serve-failed", "error (exit 2)", "`serve` cannot listen or watch: pick another port";
         InitNotEmpty = "init-not-empty", "error (exit 2)", "`init` was given a folder that is not empty";
         UnknownKind = "unknown-kind", "error (exit 2)", "`new` was given a kind it does not make";
-        Exists = "exists", "error (exit 2)", "`new` would overwrite an existing file";
+        Exists = "exists", "error (exit 2)", "`new` would overwrite an existing file, or add a term the glossary defines already";
+        CannotExtend = "cannot-extend", "error (exit 2)", "`new term` cannot add to a `data/glossary.yaml` whose `terms:` is not a list on its own lines: add the entry by hand";
     }
 }
 

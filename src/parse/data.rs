@@ -57,6 +57,24 @@ pub(crate) fn parse_data(
                 parsed.broken.insert(format!("table:{}", stem(path)));
             }
         },
+        "glossary.yaml" => {
+            if let Some(meta) = record_file(path, text, diags) {
+                parsed.glossary = Some(RawFile {
+                    file: path.to_path_buf(),
+                    stem: stem(path),
+                    meta,
+                });
+            }
+        }
+        "scope.yaml" => {
+            if let Some(meta) = record_file(path, text, diags) {
+                parsed.scope = Some(RawFile {
+                    file: path.to_path_buf(),
+                    stem: stem(path),
+                    meta,
+                });
+            }
+        }
         "datasets" => match record_file(path, text, diags) {
             Some(meta) => parsed.datasets.push(RawFile {
                 file: path.to_path_buf(),
@@ -70,7 +88,7 @@ pub(crate) fn parse_data(
         _ => diags.push(
             Diagnostic::warning(Code::UnusedData, "evident does not read this data file")
                 .in_file(path)
-                .help("findings go in data/findings/, tables in data/tables/, datasets in data/datasets/"),
+                .help("findings go in data/findings/, tables in data/tables/, datasets in data/datasets/; the glossary is data/glossary.yaml and scope notes data/scope.yaml"),
         ),
     }
 }

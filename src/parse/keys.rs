@@ -23,6 +23,10 @@ pub fn accepted_keys() -> Vec<(&'static str, Vec<&'static str>)> {
         ("table row", fields::<RawTableRow>()),
         ("dataset", fields::<RawDataset>()),
         ("dataset field", fields::<RawField>()),
+        ("glossary file", fields::<RawGlossary>()),
+        ("glossary term", fields::<RawGlossaryTerm>()),
+        ("scope file", fields::<RawScope>()),
+        ("scope note", fields::<RawScopeNote>()),
     ]
 }
 

@@ -40,6 +40,10 @@ pub struct Parsed {
     pub(crate) findings: Vec<(PathBuf, S<RawFinding>)>,
     pub(crate) tables: Vec<RawFile<RawTable>>,
     pub(crate) datasets: Vec<RawFile<RawDataset>>,
+    /// `data/glossary.yaml`, when the site has one.
+    pub(crate) glossary: Option<RawFile<RawGlossary>>,
+    /// `data/scope.yaml`, when the site has one.
+    pub(crate) scope: Option<RawFile<RawScope>>,
     /// Archived texts by path (`archive/...`).
     pub(crate) archives: BTreeMap<PathBuf, Arc<str>>,
     /// Templates: the theme's, with the site's `templates/` laid over them.
@@ -68,6 +72,8 @@ impl Parsed {
         self.findings.extend(other.findings);
         self.tables.extend(other.tables);
         self.datasets.extend(other.datasets);
+        self.glossary = self.glossary.take().or(other.glossary);
+        self.scope = self.scope.take().or(other.scope);
         self.archives.extend(other.archives);
         self.assets.extend(other.assets);
         self.content_files.extend(other.content_files);

@@ -199,6 +199,59 @@ pub(crate) struct RawStance {
     pub reason: String,
 }
 
+/// `data/glossary.yaml`: the words readers may not know.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGlossary {
+    pub terms: Vec<S<RawGlossaryTerm>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGlossaryTerm {
+    /// The term as pages use it, e.g. "personal budget".
+    pub term: S<String>,
+    /// Other forms linked and searched the same, e.g. "personal budgets".
+    #[serde(default)]
+    pub also: Vec<String>,
+    /// Short forms, e.g. "SDS"; searched as the term, and shown beside it.
+    #[serde(default)]
+    pub abbreviations: Vec<String>,
+    /// What it means, in the site's own words (inline Markdown).
+    pub definition: S<String>,
+    /// The sources the definition rests on (and any words it quotes come from).
+    #[serde(default)]
+    pub sources: Vec<S<String>>,
+}
+
+/// `data/scope.yaml`: what the site does not cover, and why.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScope {
+    pub notes: Vec<S<RawScopeNote>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScopeNote {
+    /// What is not covered, e.g. "Community Care's 2011 and 2012 surveys".
+    pub title: String,
+    pub status: RawScopeStatus,
+    /// Why, in one line.
+    pub reason: S<String>,
+    /// A source of the site that refers to it, if any.
+    pub source: Option<S<String>>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawScopeStatus {
+    /// Known to exist, not (yet) included.
+    NotIncluded,
+    /// Outside what the site covers.
+    OutOfScope,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClaim {

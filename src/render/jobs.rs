@@ -73,6 +73,12 @@ fn context(
 /// Every page of the site, as render jobs.
 pub(crate) fn jobs(views: &Views, site: &Site) -> Vec<Job> {
     let mut jobs = page_jobs(views);
+    if !views.glossary.is_empty() {
+        jobs.push(Job::new("glossary.html", "glossary/", |v| {
+            let page = v.site.page("glossary", "Glossary", "glossary/", &[]);
+            context(v, &page, vec![("terms", to_value(&v.glossary))])
+        }));
+    }
     jobs.extend(source_jobs(site));
     jobs.extend(finding_jobs(site));
     jobs.extend(claim_jobs(site));
@@ -138,7 +144,7 @@ fn plain_page(cx: &JobContext, i: usize) -> Result<minijinja::Value, Diagnostic>
         page.breadcrumbs.clear();
     }
     // Made here, page by page, so no page's HTML outlives its render.
-    let html = to_html(&body, &doc.links, &doc.figures, v.raw_html);
+    let html = to_html(&body, &doc.links, &doc.figures, &v.terms, v.raw_html);
     let mut values = vec![("content", minijinja::Value::from_safe_string(html))];
     values.extend(page_values(v));
     Ok(context(v, &page, values))
@@ -312,9 +318,13 @@ fn index_jobs() -> Vec<Job> {
             context(v, &page, values)
         }),
         Job::new("gaps.html", "gaps/", |v| {
-            let page = v.site.page("gaps", "Gaps in the evidence", "gaps/", &[]);
+            let page = v.site.page("gaps", "What is not known", "gaps/", &[]);
             let list: Vec<&GapView> = v.gaps.values().collect();
-            context(v, &page, vec![("gaps", to_value(&list))])
+            context(
+                v,
+                &page,
+                vec![("gaps", to_value(&list)), ("scope", to_value(&v.scope))],
+            )
         }),
         Job::new("search.html", "search/", |v| {
             let page = v.site.page("search", "Search", "search/", &[]);

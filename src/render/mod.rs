@@ -94,10 +94,13 @@ impl Rendered {
                     .get(&job.output)
                     .map(|wanted| crate::permalinks::missing_anchors(wanted, &html))
                     .unwrap_or_default();
-                if lost.is_empty() {
-                    Ok(html)
-                } else {
+                if !lost.is_empty() {
                     Err(lost)
+                } else if self.site.config.relative_links {
+                    let base = &self.site.config.base_path;
+                    Ok(crate::html::relative_links(&html, &job.output, base))
+                } else {
+                    Ok(html)
                 }
             }
             Err(JobError::Input(d)) => Err(vec![d]),
@@ -228,6 +231,17 @@ pub fn render(
     rendered.files = files::other_files(site, &rendered.views);
     let pages: Vec<&str> = rendered.jobs.iter().map(|j| j.output.as_str()).collect();
     rendered.files.extend(feeds::discovery_files(site, &pages));
+    if site.config.relative_links {
+        for f in rendered
+            .files
+            .iter_mut()
+            .filter(|f| f.path.ends_with(".html"))
+        {
+            let html = String::from_utf8_lossy(&f.bytes);
+            let relative = crate::html::relative_links(&html, &f.path, &site.config.base_path);
+            f.bytes = relative.into_bytes();
+        }
+    }
     rendered.index = (rendered.jobs.iter().enumerate())
         .map(|(i, j)| (j.output.clone(), Made::Job(i)))
         .chain((rendered.files.iter().enumerate()).map(|(i, f)| (f.path.clone(), Made::File(i))))

@@ -556,6 +556,8 @@ fn bar_value(x: &Figure) -> BarValue {
 }
 
 /// RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled, CRLF line ends.
+/// The file opens with a UTF-8 byte order mark, without which Excel on Windows reads it in the
+/// system's code page and garbles £, ’, ✓ and ✗; CSV readers (and `frictionless`) skip it.
 pub(crate) fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
     fn field(s: &str) -> String {
         if s.contains([',', '"', '\n', '\r']) {
@@ -564,7 +566,7 @@ pub(crate) fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
             s.to_string()
         }
     }
-    let mut out = String::new();
+    let mut out = String::from('\u{feff}');
     for line in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
         out.push_str(&line.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
@@ -758,7 +760,7 @@ mod tests {
         );
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"line\nbreak\",£0.5\r\n"
+            "\u{feff}a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"line\nbreak\",£0.5\r\n"
         );
     }
 }

@@ -26,6 +26,7 @@ pub(crate) fn resolve_config(
             title: String::new(),
             base_url: "/".into(),
             base_path: "/".into(),
+            relative_links: env.relative_links,
             language: DEFAULT_LANGUAGE.into(),
             description: None,
             theme: crate::theme::DEFAULT_NAME.into(),
@@ -75,6 +76,7 @@ pub(crate) fn resolve_config(
         title: raw.title.value.clone(),
         base_url,
         base_path,
+        relative_links: env.relative_links,
         language: raw
             .language
             .as_ref()

@@ -26,6 +26,7 @@ mod config;
 mod datasets;
 mod figures;
 mod findings;
+mod glossary;
 mod graph;
 mod ids;
 mod links;
@@ -68,6 +69,8 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
     };
     let datasets = datasets::resolve_datasets(&parsed.datasets, &known, &mut diags);
     let tables = tables::resolve_tables(&parsed.tables, &known, &datasets, &mut diags);
+    let glossary = glossary::resolve_glossary(parsed.glossary.as_ref(), &ids, &targets, &mut diags);
+    let scope = glossary::resolve_scope(parsed.scope.as_ref(), &ids, &targets, &mut diags);
     let redirects = graph::redirects(&parsed, &mut diags);
     let backlinks = graph::backlinks(&findings, &claims, &gaps);
     let assets = parsed
@@ -92,6 +95,8 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
         gaps,
         tables,
         datasets,
+        glossary,
+        scope,
         backlinks,
         assets,
         redirects,

@@ -75,6 +75,17 @@ fn command_cases() -> Vec<CommandCase> {
             expect: "error[exists]",
         },
         CommandCase {
+            name: "new term in a glossary written as a flow list",
+            make: |s| {
+                s.write(
+                    "data/glossary.yaml",
+                    "terms: [{term: budget, definition: Money.}]\n",
+                );
+                args(&["new", "term", "direct-payment"])
+            },
+            expect: "error[cannot-extend]",
+        },
+        CommandCase {
             name: "serve on a port in use",
             make: |_| {
                 let held = TcpListener::bind("127.0.0.1:0").unwrap();

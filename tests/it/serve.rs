@@ -202,6 +202,38 @@ fn new_adds_stubs_and_refuses_existing_or_bad_ids() {
     assert_eq!(site.run(&["new", "essay", "x"]).code, 2);
 }
 
+/// `new term` creates the glossary, then adds to it (keeping what is there), and refuses a term
+/// it defines already; the result parses and its terms are on /glossary/.
+#[test]
+fn new_term_creates_and_extends_the_glossary() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["new", "term", "personal-budget"]).code, 0);
+    let first = site.read("data/glossary.yaml");
+    assert!(first.contains("- term: personal budget"), "{first}");
+    site.write(
+        "data/glossary.yaml",
+        first.replace("[]          # ids", "[s1]          # ids"),
+    );
+    let run = site.run(&["new", "term", "direct-payment"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let both = site.read("data/glossary.yaml");
+    assert!(both.contains("[s1]") && both.contains("- term: direct payment"));
+    let again = site.run(&["new", "term", "personal-budget"]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("error[exists]"), "{}", again.stderr);
+    let build = site.run(&["build"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let page = site.read("public/glossary/index.html");
+    assert!(
+        page.contains(r#"<dt id="personal-budget">personal budget"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<dt id="direct-payment">direct payment"#),
+        "{page}"
+    );
+}
+
 /// serve reads again only what changed: a new page appears, a removed one is gone, and a
 /// template mistake that only shows when pages are made (found by the check of every page that
 /// follows each rebuild) sends the diagnostics and puts the last good site back.

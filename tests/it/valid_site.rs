@@ -97,6 +97,10 @@ fn tables_and_datasets_download_with_provenance() {
     let site = Site::from_fixture("valid");
     assert_eq!(site.run(&["build"]).code, 0);
     let csv = site.read("public/datasets/survey.csv");
+    // A byte order mark first, so that Excel on Windows reads the file as UTF-8.
+    let csv = csv
+        .strip_prefix('\u{feff}')
+        .expect("the CSV opens with a BOM");
     let mut lines = csv.split("\r\n");
     assert_eq!(
         lines.next(),
@@ -180,4 +184,121 @@ fn a_very_large_page_builds() {
     assert!(site
         .read("public/large/index.html")
         .contains("Paragraph 39999"));
+}
+
+/// The glossary page lists each term with its definition and sources; a page links the first use
+/// of a term (in any of its forms, not in a heading) to its entry, once; the gaps page lists the
+/// scope notes with their status.
+#[test]
+fn glossary_terms_are_defined_and_linked_and_scope_notes_shown() {
+    let site = Site::from_fixture("valid");
+    site.write(
+        "data/glossary.yaml",
+        "terms:\n  - term: support planning\n    abbreviations: [SP]\n    definition: Working out how a budget is spent.\n    sources: [s1]\n",
+    );
+    site.write(
+        "data/scope.yaml",
+        "notes:\n  - title: The 2011 survey\n    status: not-included\n    reason: Its text is not archived.\n    source: s1\n",
+    );
+    site.write(
+        "content/about.md",
+        "---\ntitle: About\n---\n## Support planning\n\nWho leads SP? Support planning again.\n\n## Method\n\ntext\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let glossary = site.read("public/glossary/index.html");
+    for needle in [
+        r#"<dt id="support-planning">support planning <span class="muted">(SP)</span></dt>"#,
+        "Working out how a budget is spent.",
+        r#"From <a href="/sub/sources/s1/">"#,
+    ] {
+        assert!(
+            glossary.contains(needle),
+            "glossary lacks {needle:?}:\n{glossary}"
+        );
+    }
+    let about = site.read("public/about/index.html");
+    let link = r#"href="/sub/glossary/#support-planning""#;
+    assert_eq!(about.matches(link).count(), 1, "{about}");
+    assert!(
+        about.contains(&format!(r#"<a {link}"#)) && about.contains(">SP</a>"),
+        "{about}"
+    );
+    assert!(!about.contains(&format!(r#"<h2 id="support-planning"><a {link}"#)));
+    let gaps = site.read("public/gaps/index.html");
+    assert!(
+        gaps.contains("The 2011 survey") && gaps.contains("Known, not included"),
+        "{gaps}"
+    );
+}
+
+/// A form two terms share is an error at the second term, and a term's unknown source is an error.
+#[test]
+fn glossary_mistakes_are_reported_where_they_are() {
+    let site = Site::from_fixture("valid");
+    site.write(
+        "data/glossary.yaml",
+        "terms:\n  - term: budget\n    definition: Money.\n  - term: allocation\n    also: [Budget]\n    definition: Money.\n    sources: [nope]\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error[duplicate-id]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("data/glossary.yaml:4:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("`nope`"), "{}", run.stderr);
+}
+
+/// `build --relative` makes a site that works from disk: every link and asset of every page (a
+/// redirect's too) is relative and names a file that exists, and no page links to the site's root.
+#[test]
+fn a_relative_build_opens_from_disk() {
+    let site = Site::from_fixture("valid");
+    site.write(
+        "content/claims/users-lead.md",
+        "---\ntitle: Users lead planning\ntopic: control\naliases: [old-claim]\n---\nBody\n",
+    );
+    let run = site.run(&["build", "--relative"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = site.tree("public");
+    let mut checked = 0;
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        let dir = std::path::Path::new(path).parent().unwrap();
+        for attr in [" href=\"", " src=\"", " action=\"", "; url="] {
+            for value in html.split(attr).skip(1) {
+                let value = &value[..value.find(['"', ' ', '>']).unwrap_or(value.len())];
+                if value.starts_with("https:")
+                    || value.starts_with('#')
+                    || value.starts_with("mailto:")
+                {
+                    continue;
+                }
+                assert!(!value.starts_with('/'), "{path}: {value} is not relative");
+                let target = value.split(['#', '?']).next().unwrap();
+                let mut resolved = dir.to_path_buf();
+                for part in target.split('/') {
+                    match part {
+                        ".." => assert!(resolved.pop(), "{path}: {value} leaves the site"),
+                        "" | "." => {}
+                        p => resolved.push(p),
+                    }
+                }
+                let resolved = resolved.to_string_lossy().replace('\\', "/");
+                assert!(
+                    files.contains_key(&resolved),
+                    "{path}: {value} → {resolved} is missing"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+    let redirect = site.read("public/claims/old-claim/index.html");
+    assert!(
+        redirect.contains("url=../../claims/users-lead/index.html"),
+        "{redirect}"
+    );
 }

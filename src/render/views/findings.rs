@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cite::{self, Citer};
-use crate::markdown::{inline_plain, inline_to_html};
+use crate::markdown::{inline_plain, inline_to_html, inline_with_terms};
 use crate::model::*;
 use crate::render::tables::value_text;
 use crate::render::templates::Html;
@@ -191,7 +191,12 @@ fn finding_view(
                 reason: s.reason.clone(),
             })
             .collect(),
-        notes: f.notes.iter().map(|n| Html(inline_to_html(n))).collect(),
+        notes: {
+            let mut used = vec![false; links.terms.len()];
+            (f.notes.iter())
+                .map(|n| Html(inline_with_terms(n, &links.terms, &mut used)))
+                .collect()
+        },
         source_citations: source_citations
             .into_iter()
             .map(CitationView::from)

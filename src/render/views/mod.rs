@@ -10,13 +10,14 @@ use serde::Serialize;
 
 use crate::cite::Citer;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{to_html, RawHtml};
+use crate::markdown::{to_html, RawHtml, TermLink};
 use crate::model::*;
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
 use crate::render::templates::{to_value, Html};
 
 pub(crate) mod claims;
 mod findings;
+mod glossary;
 mod matrix;
 mod nodes;
 mod pages;
@@ -25,6 +26,7 @@ pub(crate) mod sources;
 
 pub(crate) use claims::ClaimView;
 pub(crate) use findings::FindingView;
+pub(crate) use glossary::{GlossaryView, ScopeView};
 pub(crate) use nodes::{GapView, TopicView};
 pub(crate) use pages::{PageBody, PageRef, TagView};
 pub(crate) use site::{cite_site, PageView, SiteView};
@@ -55,6 +57,10 @@ pub(crate) struct Views {
     pub gaps: BTreeMap<String, GapView>,
     pub tables: BTreeMap<String, TableView>,
     pub datasets: BTreeMap<String, DatasetView>,
+    pub glossary: Vec<GlossaryView>,
+    pub scope: Vec<ScopeView>,
+    /// The glossary's terms, for plain pages' Markdown (rendered page by page).
+    pub terms: Vec<TermLink>,
     /// Where tables are shown besides their own pages: `home`, `claim:<id>`, `topic:<id>`.
     pub placements: BTreeMap<String, Vec<String>>,
     pub shared: Shared,
@@ -79,6 +85,8 @@ pub(crate) struct Links<'s> {
     site: &'s Site,
     raw: RawHtml,
     pub reader: &'s dyn ReadText,
+    /// The glossary's terms, for linking each one's first use in a body.
+    pub terms: Vec<TermLink>,
 }
 
 impl<'s> Links<'s> {
@@ -133,7 +141,7 @@ impl<'s> Links<'s> {
     /// build that has then failed).
     pub fn body(&self, d: &Document, diags: &mut Vec<Diagnostic>) -> Html {
         match d.body.text(self.reader) {
-            Ok(text) => Html(to_html(&text, &d.links, &d.figures, self.raw)),
+            Ok(text) => Html(to_html(&text, &d.links, &d.figures, &self.terms, self.raw)),
             Err(e) => {
                 diags.push(e);
                 Html::default()
@@ -154,7 +162,12 @@ impl Views {
         } else {
             RawHtml::Sanitise
         };
-        let links = Links { site, raw, reader };
+        let links = Links {
+            site,
+            raw,
+            reader,
+            terms: glossary::term_links(site),
+        };
         let site_view = site::site_view(site);
         let fresh;
         let shared_page = cite_site(&site.config);
@@ -201,6 +214,9 @@ impl Views {
             gaps,
             tables,
             datasets,
+            glossary: glossary::glossary_views(site, &links),
+            scope: glossary::scope_views(site, &links),
+            terms: links.terms.clone(),
             placements,
         };
         (views, diags)

@@ -36,6 +36,8 @@ pub(crate) struct Counts {
     pub claims: usize,
     pub topics: usize,
     pub gaps: usize,
+    /// Glossary terms (the glossary page exists when there is one).
+    pub terms: usize,
 }
 
 pub(crate) fn site_view(site: &Site) -> SiteView {
@@ -71,6 +73,7 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
             claims: site.claims.len(),
             topics: site.topics.len(),
             gaps: site.gaps.len(),
+            terms: site.glossary.len(),
         },
     }
 }
