@@ -31,7 +31,16 @@ pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     for a in &site.assets {
         files.push(file(a.path.clone(), a.bytes.clone()));
     }
-    files.extend(crate::render::search::index_files(site));
+    // The glossary's forms of each term find each other: "SDS" finds self-directed support.
+    let synonyms: Vec<(String, Vec<String>)> = (site.glossary.iter())
+        .map(|t| {
+            (
+                t.term.clone(),
+                t.also.iter().chain(&t.abbreviations).cloned().collect(),
+            )
+        })
+        .collect();
+    files.extend(crate::render::search::index_files(site, &synonyms));
     files
 }
 
