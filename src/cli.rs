@@ -3,7 +3,7 @@
 //! code: 0 success (warnings allowed), 1 content errors, 2 usage or IO errors.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -73,6 +73,13 @@ pub enum Command {
     Init(InitArgs),
     /// Add a stub source, finding, claim, topic or gap with every key explained.
     New(NewArgs),
+    /// Store a source's text (from its HTML or PDF) as its archive, which quotes are checked
+    /// against.
+    #[command(subcommand)]
+    Archive(ArchiveCommand),
+    /// Add a source stub for each entry of a BibTeX, RIS or CSL-JSON file (what Zotero, Mendeley
+    /// and EndNote export), skipping what the site has already.
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -105,6 +112,33 @@ pub struct NewArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import: .bib, .ris or .json (CSL-JSON).
+    pub file: PathBuf,
+    /// Its format, when its extension does not say.
+    #[arg(long, value_parser = crate::import::Format::NAMES)]
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ArchiveCommand {
+    /// Store the text of FILE (an HTML page, a PDF, or plain text) as archive/SOURCE.txt; a PDF's
+    /// pages each start with a `[[page N]]` line.
+    Add(ArchiveAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ArchiveAddArgs {
+    /// The source's id (its file is content/sources/SOURCE.md).
+    pub source: String,
+    /// The file the source was published as: .html, .pdf, or plain text.
+    pub file: PathBuf,
+    /// Replace the source's archive if it holds text already.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct BuildArgs {
     /// Where to write the site.
     #[arg(short, long, default_value = "public", value_name = "DIR")]
@@ -117,7 +151,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub relative: bool,
     /// Build for another address than site.yaml's base_url (e.g. a preview deployment).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = base_url)]
     pub base_url: Option<String>,
 }
 
@@ -195,12 +229,9 @@ fn today() -> String {
 
 fn run_permalinks(cli: &Cli, color: bool) -> i32 {
     match crate::pipeline::update_permalinks(&cli.root, &environment(&cli.root, None), &today()) {
-        Err(Fatal(d)) => {
-            print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
-            2
-        }
+        Err(Fatal(d)) => usage_error(cli, d, color),
         Ok(r) => {
-            print_diagnostics(&r.diagnostics, &r.inputs, Format::Human, color);
+            print_diagnostics(&cli.root, &r.diagnostics, &r.inputs, Format::Human, color);
             if r.blocked() {
                 eprintln!("permalinks.txt not updated: fix the errors above first");
                 return 1;
@@ -218,6 +249,42 @@ fn run_permalinks(cli: &Cli, color: bool) -> i32 {
     }
 }
 
+/// `evident new KIND ID`.
+fn run_new(cli: &Cli, a: &NewArgs, color: bool) -> i32 {
+    match crate::pipeline::new_node(&cli.root, &a.kind, &a.id) {
+        Ok(path) => {
+            if !cli.quiet && a.kind == "term" {
+                eprintln!(
+                    "Added `{}` to {}: fill in its entry, then run evident check",
+                    a.id.replace('-', " "),
+                    path.display()
+                );
+            } else if !cli.quiet {
+                eprintln!(
+                    "Created {}: fill in its keys, then run evident check",
+                    path.display()
+                );
+            }
+            0
+        }
+        Err(d) => usage_error(cli, d, color),
+    }
+}
+
+/// Prints a mistake on the command line or in the environment (not in the site's files); exit 2.
+fn usage_error(cli: &Cli, d: Diagnostic, color: bool) -> i32 {
+    let none = crate::load::Inputs::default();
+    print_diagnostics(&cli.root, &[d], &none, Format::Human, color);
+    2
+}
+
+/// `--base-url`: an absolute http(s) URL, refused as a usage error (exit 2) otherwise.
+fn base_url(s: &str) -> Result<String, String> {
+    crate::resolve::base_path_of(s)
+        .map(|_| s.to_string())
+        .ok_or_else(|| format!("`{s}` is not an absolute http(s) URL; give the full address the site will be published at, e.g. https://example.org/evidence/"))
+}
+
 pub fn run(cli: &Cli) -> i32 {
     let color = use_color(cli.color);
     let (opts, strict, format) = match &cli.command {
@@ -231,10 +298,7 @@ pub fn run(cli: &Cli) -> i32 {
             };
             return match crate::serve::serve(&opts) {
                 Ok(()) => 0,
-                Err(d) => {
-                    print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
-                    2
-                }
+                Err(d) => usage_error(cli, d, color),
             };
         }
         Command::Init(a) => {
@@ -254,35 +318,12 @@ pub fn run(cli: &Cli) -> i32 {
                     }
                     0
                 }
-                Err(d) => {
-                    print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
-                    2
-                }
+                Err(d) => usage_error(cli, d, color),
             };
         }
-        Command::New(a) => {
-            return match crate::pipeline::new_node(&cli.root, &a.kind, &a.id) {
-                Ok(path) => {
-                    if !cli.quiet && a.kind == "term" {
-                        eprintln!(
-                            "Added `{}` to {}: fill in its entry, then run evident check",
-                            a.id.replace('-', " "),
-                            path.display()
-                        );
-                    } else if !cli.quiet {
-                        eprintln!(
-                            "Created {}: fill in its keys, then run evident check",
-                            path.display()
-                        );
-                    }
-                    0
-                }
-                Err(d) => {
-                    print_diagnostics(&[d], &crate::load::Inputs::default(), Format::Human, color);
-                    2
-                }
-            };
-        }
+        Command::New(a) => return run_new(cli, a, color),
+        Command::Import(a) => return run_import(cli, a, color),
+        Command::Archive(ArchiveCommand::Add(a)) => return run_archive_add(cli, a, color),
         Command::Build(b) => (
             BuildOptions {
                 root: cli.root.clone(),
@@ -316,11 +357,23 @@ pub fn run(cli: &Cli) -> i32 {
     let report = match build(&opts) {
         Ok(r) => r,
         Err(Fatal(d)) => {
-            print_diagnostics(&[d], &crate::load::Inputs::default(), format, color);
+            print_diagnostics(
+                &cli.root,
+                &[d],
+                &crate::load::Inputs::default(),
+                format,
+                color,
+            );
             return 2;
         }
     };
-    print_diagnostics(&report.diagnostics, &report.inputs, format, color);
+    print_diagnostics(
+        &cli.root,
+        &report.diagnostics,
+        &report.inputs,
+        format,
+        color,
+    );
     let failed = report.errors() > 0 || (strict && report.warnings() > 0);
     if cli.verbose {
         eprintln!(
@@ -338,7 +391,69 @@ pub fn run(cli: &Cli) -> i32 {
     i32::from(failed)
 }
 
+/// `evident archive add SOURCE FILE`: prints what it wrote, and any warning; exit 2 when it
+/// cannot.
+fn run_archive_add(cli: &Cli, a: &ArchiveAddArgs, color: bool) -> i32 {
+    let opts = crate::pipeline::ArchiveOptions {
+        source: a.source.clone(),
+        file: a.file.clone(),
+        force: a.force,
+    };
+    let none = crate::load::Inputs::default();
+    // pdf-extract and the parsers under it panic on some damaged PDFs; the archive stage turns
+    // that into a diagnostic, so their "panicked" message would only make evident look broken.
+    // Any other panic is still reported as usual.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let file = info.location().map_or("", |l| l.file());
+        let pdf = [
+            "pdf-extract",
+            "lopdf",
+            "cmap-parser",
+            "type1-encoding",
+            "cff-parser",
+            "postscript",
+        ];
+        if !pdf.iter().any(|c| file.contains(c)) {
+            hook(info);
+        }
+    }));
+    let report = match crate::pipeline::archive_add(&cli.root, &opts) {
+        Ok(r) => r,
+        Err(d) => return usage_error(cli, d, color),
+    };
+    print_diagnostics(
+        &cli.root,
+        &report.archived.diagnostics,
+        &none,
+        Format::Human,
+        color,
+    );
+    if !cli.quiet {
+        let pages = report.archived.pages.map_or(String::new(), |n| {
+            format!("{n} page{}, ", if n == 1 { "" } else { "s" })
+        });
+        eprintln!(
+            "Wrote {}: {pages}{} characters",
+            report.path.display(),
+            report.archived.chars()
+        );
+        if !report.linked {
+            eprintln!(
+                "note: add `archive: {}` to content/sources/{}.md, so that evident check reads it",
+                crate::layout::archive_file(&a.source),
+                a.source
+            );
+        }
+    }
+    0
+}
+
+/// Prints diagnostics. Their paths are the site's own (`data/findings/x.yaml`); they print
+/// relative to the folder evident runs in (`site/data/findings/x.yaml` with `--root site`), so
+/// that editors and GitHub annotations find the file.
 fn print_diagnostics(
+    root: &Path,
     diags: &[Diagnostic],
     inputs: &crate::load::Inputs,
     format: Format,
@@ -348,12 +463,62 @@ fn print_diagnostics(
     let mut err = stderr.lock();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let prefix = shown_root(root);
+    let texts = Rooted {
+        inputs,
+        prefix: &prefix,
+    };
     for d in diags {
+        let mut d = d.clone();
+        d.file = d
+            .file
+            .map(|f| if in_site(&f) { prefix.join(&f) } else { f });
         let _ = match format {
-            Format::Human => writeln!(err, "{}", diagnostic::render_human(d, inputs, color)),
-            Format::Json => writeln!(out, "{}", diagnostic::render_json(d)),
-            Format::Github => writeln!(out, "{}", diagnostic::render_github(d)),
+            Format::Human => writeln!(err, "{}", diagnostic::render_human(&d, &texts, color)),
+            Format::Json => writeln!(out, "{}", diagnostic::render_json(&d)),
+            Format::Github => writeln!(out, "{}", diagnostic::render_github(&d)),
         };
+    }
+}
+
+/// The site's folder as paths should print: relative to the working folder when it is below it.
+fn shown_root(root: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let rel = if root.is_absolute() {
+        root.strip_prefix(&cwd).map_or(root, |r| r)
+    } else {
+        root
+    };
+    rel.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect()
+}
+
+/// Whether a diagnostic's path is a site path (`content/…`, `site.yaml`), not one given on the
+/// command line (an import file, an output folder).
+fn in_site(path: &Path) -> bool {
+    let first = path
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy());
+    path.is_relative()
+        && first.is_some_and(|f| {
+            crate::layout::SITE_FOLDERS.contains(&f.as_ref())
+                || f == crate::layout::CONFIG
+                || f == crate::layout::MANIFEST
+        })
+}
+
+/// The inputs' texts, looked up by the paths as printed.
+struct Rooted<'a> {
+    inputs: &'a crate::load::Inputs,
+    prefix: &'a Path,
+}
+
+impl diagnostic::SourceText for Rooted<'_> {
+    fn text_of(&self, file: &Path) -> Option<std::borrow::Cow<'_, str>> {
+        self.inputs
+            .text_of(file.strip_prefix(self.prefix).unwrap_or(file))
     }
 }
 
@@ -391,7 +556,34 @@ fn summary(cli: &Cli, r: &BuildReport, failed: bool, color: bool) {
         (Command::Check(_), true) => {
             format!("{red}Check failed{reset} with {problems} in {secs:.2} s")
         }
-        (Command::Permalinks | Command::Serve(_) | Command::Init(_) | Command::New(_), _) => return,
+        (
+            Command::Permalinks
+            | Command::Serve(_)
+            | Command::Init(_)
+            | Command::New(_)
+            | Command::Archive(_)
+            | Command::Import(_),
+            _,
+        ) => return,
     };
     eprintln!("{line}");
+}
+
+/// `evident import FILE`: prints what it made and skipped; exit 2 when the file cannot be read.
+fn run_import(cli: &Cli, a: &ImportArgs, color: bool) -> i32 {
+    let format = a
+        .format
+        .as_deref()
+        .and_then(crate::import::Format::from_name);
+    match crate::pipeline::import(&cli.root, &a.file, format) {
+        Ok(report) => {
+            if !cli.quiet {
+                for line in report.lines() {
+                    eprintln!("{line}");
+                }
+            }
+            0
+        }
+        Err(d) => usage_error(cli, d, color),
+    }
 }

@@ -15,6 +15,39 @@ pub const GLOSSARY: &str = "data/glossary.yaml";
 /// The committed list of every URL the site has published (see `permalinks.rs`).
 pub const MANIFEST: &str = "permalinks.txt";
 
+/// The folder of archived source texts, which quotes are checked against and which is never
+/// published; `evident archive add` writes a source's text to `archive/<id>.txt`.
+pub const ARCHIVE_FOLDER: &str = "archive";
+
+/// The text `evident new source` leaves in a source's archive, which `evident archive add`
+/// replaces without `--force` (it is no one's archived text).
+pub const ARCHIVE_STUB: &str = "Paste the full text of the source here.\n";
+
+/// The archived text of source `id`, e.g. `archive/report-2024.txt`.
+pub fn archive_file(id: &str) -> String {
+    format!("{ARCHIVE_FOLDER}/{id}.txt")
+}
+
+/// The line that starts a page of an archived text: `[[page 63]]`, where the label is the page's
+/// own number (its printed label when the PDF has one, else its 1-based index). `evident archive
+/// add` writes one before each page of a PDF, and a maintainer may type them into a plain-text
+/// archive too; the quote check reads them with [`parse_page_marker`].
+pub fn page_marker(label: &str) -> String {
+    format!("[[page {label}]]")
+}
+
+/// The label of a page marker line (`[[page 63]]` → `63`), or `None` when the line is not one.
+/// Spaces around the line are allowed; the label is anything non-empty without `]` or a line
+/// break (page labels may be roman numerals or `A-3`).
+pub fn parse_page_marker(line: &str) -> Option<&str> {
+    let label = line
+        .trim()
+        .strip_prefix("[[page ")?
+        .strip_suffix("]]")?
+        .trim();
+    (!label.is_empty() && !label.contains(']')).then_some(label)
+}
+
 /// Folders of a site that evident reads; everything else at the root (the output, `target/`,
 /// `.git/`) is never walked.
 pub const SITE_FOLDERS: [&str; 6] = [
@@ -77,4 +110,29 @@ pub fn slash(p: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_markers_round_trip() {
+        assert_eq!(page_marker("63"), "[[page 63]]");
+        for label in ["63", "1", "xii", "A-3"] {
+            assert_eq!(parse_page_marker(&page_marker(label)), Some(label));
+        }
+        assert_eq!(parse_page_marker("  [[page 7]] "), Some("7"));
+        for not in [
+            "[[page ]]",
+            "[[page]]",
+            "page 7",
+            "[[page 7]] text",
+            "[[Page 7]]",
+            "[[page 7]]]",
+        ] {
+            assert_eq!(parse_page_marker(not), None, "{not:?}");
+        }
+        assert_eq!(archive_file("x"), "archive/x.txt");
+    }
 }

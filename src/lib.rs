@@ -22,12 +22,15 @@
 //!
 //! - Commands: `main.rs`; `cli.rs` (clap: flags, exit codes, printing diagnostics); `serve.rs`
 //!   (axum, tokio, notify: the preview server with live reload).
-//! - `pipeline.rs`: the stages wired once, for `build`, `check`, `permalinks`, `serve`, `init` and
-//!   `new`.
-//! - Stages: `load.rs`; `parse/`; `resolve/`; `cite/` (hayagriva: formatted references,
-//!   BibTeX/RIS/CSL-JSON, page metadata; used by render); `render/` (minijinja: views, jobs,
-//!   tables, charts, exports, feeds, search); `write.rs`; `scaffold.rs` (the stubs `init` and
-//!   `new` write).
+//! - `pipeline.rs`: the stages wired once, for `build`, `check`, `permalinks`, `serve`, `init`,
+//!   `new` and `archive add`.
+//! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
+//!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
+//!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render);
+//!   `render/` (minijinja: views, jobs, tables, charts, exports, feeds, search); `write.rs`;
+//!   `scaffold.rs` (the stubs `init` and `new` write).
+//! - `import/` (biblatex, serde_json, a RIS tag reader: BibTeX, RIS and CSL-JSON entries into
+//!   source stubs, skipping what the site has; for `import`).
 //! - Model: `model.rs` (Source, Finding, Claim, Topic, Gap, Stance, Table, Dataset, Site);
 //!   `permalinks.rs` (the manifest of published URLs: parsed, checked, updated).
 //! - Leaves: `diagnostic/` (problems as data, every code in `codes.rs`, human/JSON/GitHub
@@ -40,11 +43,13 @@
 // clippy likes for `Err`, but it is built only on the error path, so boxing it would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub mod archive;
 pub mod cite;
 pub mod cli;
 pub mod dates;
 pub mod diagnostic;
 pub mod html;
+pub mod import;
 pub mod layout;
 pub mod load;
 pub mod markdown;

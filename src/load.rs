@@ -43,6 +43,9 @@ pub enum Contents {
     /// This is what lets a site of 50,000 pages build in a few hundred MiB.
     Deferred(PathBuf),
     Bytes(Vec<u8>),
+    /// A file that exists but could not be read (not UTF-8, too large, unreadable): its problem is
+    /// reported once, and what refers to it is not reported again.
+    Failed,
 }
 
 /// Everything a build reads, keyed by path relative to the site root (with `/` separators).
@@ -55,7 +58,7 @@ impl Inputs {
     pub fn text(&self, path: &Path) -> Option<&str> {
         match self.files.get(path)? {
             Contents::Text(t) => Some(t),
-            Contents::Bytes(_) | Contents::Deferred(_) => None,
+            Contents::Bytes(_) | Contents::Deferred(_) | Contents::Failed => None,
         }
     }
 
@@ -82,7 +85,7 @@ impl SourceText for Inputs {
         match self.files.get(file)? {
             Contents::Text(t) => Some(std::borrow::Cow::Borrowed(t)),
             Contents::Deferred(real) => read_text(file, real).ok().map(std::borrow::Cow::Owned),
-            Contents::Bytes(_) => None,
+            Contents::Bytes(_) | Contents::Failed => None,
         }
     }
 }
@@ -157,6 +160,21 @@ pub fn read_if_exists(root: &Path, rel: &Path) -> Result<Option<String>, Diagnos
         return Ok(None);
     }
     read_text(rel, &real).map(Some)
+}
+
+/// The bytes of the file at `rel` below `root`, or `None` when there is none (an archive that
+/// `evident archive add` would replace).
+pub fn read_bytes_if_exists(root: &Path, rel: &Path) -> Result<Option<Vec<u8>>, Diagnostic> {
+    let real = root.join(rel);
+    if !real.exists() {
+        return Ok(None);
+    }
+    read_bytes(rel, &real).map(Some)
+}
+
+/// The bytes of a file given on the command line (the HTML or PDF `evident archive add` reads).
+pub fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    read_bytes(path, path)
 }
 
 /// Checks that `root` is a site: a folder with a `site.yaml`.
@@ -292,12 +310,7 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
         .map(|(file, link)| read_one(root, &canonical_root, file, *link))
         .collect();
     for r in read {
-        match r {
-            Ok((rel, contents)) => {
-                inputs.files.insert(rel, contents);
-            }
-            Err(d) => diags.push(d),
-        }
+        keep(&mut inputs, &mut diags, r);
     }
     add_default_theme(&mut inputs);
     (inputs, diags)
@@ -368,15 +381,39 @@ pub fn reload(
             Vec::new()
         };
         for f in files {
-            match read_one(root, &canonical_root, &f, true) {
-                Ok((rel, contents)) => {
-                    inputs.files.insert(rel, contents);
-                }
-                Err(d) => diags.push(d),
-            }
+            keep(inputs, diags, read_one(root, &canonical_root, &f, true));
         }
     }
     true
+}
+
+/// A size in MiB as people read it: `64 MiB`, `64.6 MiB` (never rounded to the limit).
+fn mib(bytes: u64) -> String {
+    let tenths = bytes * 10 / (1024 * 1024);
+    if tenths.is_multiple_of(10) {
+        format!("{} MiB", tenths / 10)
+    } else {
+        format!("{}.{} MiB", tenths / 10, tenths % 10)
+    }
+}
+
+/// Keeps a file read, or its problem with a [`Contents::Failed`] entry in its place.
+fn keep(
+    inputs: &mut Inputs,
+    diags: &mut Vec<Diagnostic>,
+    read: Result<(PathBuf, Contents), Diagnostic>,
+) {
+    match read {
+        Ok((rel, contents)) => {
+            inputs.files.insert(rel, contents);
+        }
+        Err(d) => {
+            if let Some(file) = &d.file {
+                inputs.files.insert(file.clone(), Contents::Failed);
+            }
+            diags.push(d);
+        }
+    }
 }
 
 fn relative(root: &Path, path: &Path) -> PathBuf {
@@ -445,9 +482,11 @@ fn read_one(
             return Err(Diagnostic::error(
                 Code::FileTooLarge,
                 format!(
-                    "this file is {} MiB; evident reads files up to {} MiB",
-                    meta.len() / (1024 * 1024),
-                    MAX_FILE_BYTES / (1024 * 1024)
+                    "this file is {} ({} bytes); evident reads files up to {} ({} bytes)",
+                    mib(meta.len()),
+                    meta.len(),
+                    mib(MAX_FILE_BYTES),
+                    MAX_FILE_BYTES
                 ),
             )
             .in_file(rel)

@@ -15,7 +15,7 @@ use crate::model::{Environment, Site};
 use crate::render::{self, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
-use crate::{parse, permalinks, resolve, scaffold};
+use crate::{archive, layout, parse, permalinks, resolve, scaffold};
 
 /// Reads facts from outside the site's files, once, at the edge: the date of this version is
 /// `SOURCE_DATE_EPOCH`, else the date of the last commit when the site is in a git checkout (used
@@ -304,6 +304,55 @@ pub fn init(dir: &Path, site: &scaffold::NewSite) -> Result<Vec<PathBuf>, Diagno
     write::create_files(dir, &scaffold::site_files(site))
 }
 
+/// `evident import FILE` in the site at `root`: a source stub for each entry of `file` that the
+/// site does not have, with the report. `format` is guessed from the extension when `None`.
+pub fn import(
+    root: &Path,
+    file: &Path,
+    format: Option<crate::import::Format>,
+) -> Result<crate::import::ImportReport, Diagnostic> {
+    use crate::import::{Existing, Format};
+    load::check_site(root)?;
+    let Some(format) = format.or_else(|| Format::from_path(file)) else {
+        return Err(Diagnostic::error(
+            diagnostic::Code::CannotImport,
+            "cannot tell this file's format from its extension",
+        )
+        .in_file(file)
+        .help(format!(
+            "give `--format` ({}), or name it .bib, .ris or .json",
+            Format::NAMES.join(", ")
+        )));
+    };
+    let text = load::read_text(file, file)?;
+    // The sources the site has, by id and alias (with titles) and by DOI, so that nothing
+    // imported twice is made twice.
+    let (inputs, _) = load::load(root, None);
+    let (parsed, _) = parse::parse(&inputs, &Disk);
+    let mut existing = Existing::default();
+    for (path, _) in inputs.under("content/sources") {
+        if path.extension().is_some_and(|e| e == "md") {
+            existing.ids.insert(parse::stem(path), None);
+        }
+    }
+    for doc in &parsed.sources {
+        existing
+            .ids
+            .insert(doc.stem.clone(), Some(doc.meta.title.clone()));
+        for alias in &doc.meta.aliases {
+            existing.ids.entry(alias.value.clone()).or_insert(None);
+        }
+        if let Some(doi) = &doc.meta.doi {
+            existing
+                .dois
+                .insert(doi.value.to_lowercase(), doc.stem.clone());
+        }
+    }
+    let (files, report) = crate::import::import(file, &text, format, &existing)?;
+    write::create_files(root, &files)?;
+    Ok(report)
+}
+
 /// `evident new KIND ID` in the site at `root`: writes a stub and returns its path.
 pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> {
     load::check_site(root)?;
@@ -317,4 +366,60 @@ pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic
         .into_iter()
         .next()
         .unwrap_or_else(|| root.join(&files[0].path)))
+}
+
+/// What `evident archive add` is asked to do.
+#[derive(Clone, Debug)]
+pub struct ArchiveOptions {
+    /// The source's id (`content/sources/<id>.md`).
+    pub source: String,
+    /// The file the source was published as: HTML, PDF or plain text.
+    pub file: PathBuf,
+    /// Replace an archive that holds text.
+    pub force: bool,
+}
+
+/// What `evident archive add` wrote.
+#[derive(Debug)]
+pub struct ArchiveReport {
+    /// The archive written (below the site's root).
+    pub path: PathBuf,
+    pub archived: archive::Archived,
+    /// Whether the source's `archive:` key names this file, as the quote check needs.
+    pub linked: bool,
+}
+
+/// `evident archive add SOURCE FILE` in the site at `root`: stores the text of `file` as the
+/// source's archive, `archive/<id>.txt`. An archive that holds text (not the stub `new source`
+/// writes) is replaced only with `force`.
+pub fn archive_add(root: &Path, opts: &ArchiveOptions) -> Result<ArchiveReport, Diagnostic> {
+    load::check_site(root)?;
+    let source_md = format!("content/sources/{}.md", opts.source);
+    // An id that is not one (`../x`) names no source, and no file outside `content/sources/`.
+    let front = if crate::model::valid_id(&opts.source) {
+        load::read_if_exists(root, Path::new(&source_md))?
+    } else {
+        None
+    };
+    let Some(front) = front else {
+        return Err(archive::no_such_source(&opts.source, &source_md));
+    };
+    let rel = layout::archive_file(&opts.source);
+    let old = load::read_bytes_if_exists(root, Path::new(&rel))?;
+    if old.is_some_and(|o| o != layout::ARCHIVE_STUB.as_bytes()) && !opts.force {
+        return Err(archive::exists(&rel));
+    }
+    let bytes = load::read_input(&opts.file)?;
+    let archived = archive::extract(&opts.file.display().to_string(), &bytes)?;
+    let file = NewFile {
+        path: PathBuf::from(&rel),
+        text: archived.text.clone(),
+        if_exists: write::IfExists::Replace,
+    };
+    write::create_files(root, &[file])?;
+    Ok(ArchiveReport {
+        path: root.join(&rel),
+        linked: archive::names_archive(&front, &rel),
+        archived,
+    })
 }

@@ -275,7 +275,7 @@ pub fn node_files(
         // is kept.
         files.push(NewFile {
             path: PathBuf::from(format!("archive/{id}.txt")),
-            text: "Paste the full text of the source here.\n".to_string(),
+            text: crate::layout::ARCHIVE_STUB.to_string(),
             if_exists: IfExists::Keep,
         });
     }

@@ -76,6 +76,8 @@ codes! {
     }
     "Ids and references" {
         InvalidId = "invalid-id", "error", "an id (or file name) that is not lowercase letters, digits and hyphens";
+        InvalidFileName = "invalid-file-name", "error", "a page's file name has spaces or other characters a URL cannot hold: rename it with letters, digits and hyphens";
+        DuplicateUrl = "duplicate-url", "error", "two pages publish at the same URL (`x.md` and `x/index.md`), or a page would replace one evident makes (under /findings/, /tables/, …)";
         DuplicateId = "duplicate-id", "error", "two findings share an id";
         AliasClash = "alias-clash", "error", "an `aliases:` entry is another node's id or alias";
         UnknownSource = "unknown-source", "error", "a reference to a source that does not exist (a near match is suggested)";
@@ -89,7 +91,8 @@ codes! {
         DuplicateStance = "duplicate-stance", "error", "a finding takes two stances on one claim";
     }
     "Evidence" {
-        QuoteNotInSource = "quote-not-in-source", "error", "the quote is not in the source's archived text (white space, quote marks and dashes may differ; words may not)";
+        QuoteNotInSource = "quote-not-in-source", "error", "the quote is not in the source's archived text (white space, quote marks, dashes and a hyphen at a line break may differ; words and case may not; `[…]` marks words left out): the help shows the nearest passage";
+        QuoteNotOnPage = "quote-not-on-page", "error", "the archive has page markers and the quote is not on the page its locator names";
         FigureNotInQuote = "figure-not-in-quote", "error", "the figure is not printed in the quote";
         EmptyQuote = "empty-quote", "error", "the quote is empty";
         UncheckedQuote = "unchecked-quote", "warning", "the source has no archived text, so the quote cannot be checked";
@@ -159,6 +162,11 @@ codes! {
         UnknownKind = "unknown-kind", "error (exit 2)", "`new` was given a kind it does not make";
         Exists = "exists", "error (exit 2)", "`new` would overwrite an existing file, or add a term the glossary defines already";
         CannotExtend = "cannot-extend", "error (exit 2)", "`new term` cannot add to a `data/glossary.yaml` whose `terms:` is not a list on its own lines: add the entry by hand";
+        CannotImport = "cannot-import", "error (exit 2)", "`import` cannot read the file as BibTeX, RIS or CSL-JSON at all (the position says where it stopped), or cannot tell which from its extension: fix the file, or give `--format`";
+        NoSuchSource = "no-such-source", "error (exit 2)", "`archive add` names a source with no `content/sources/<id>.md`: check the id, or create the source with `evident new source ID`";
+        ArchiveExists = "archive-exists", "error (exit 2)", "`archive add` would replace a source's archived text: pass `--force` to replace it";
+        UnreadablePdf = "unreadable-pdf", "error (exit 2)", "`archive add` cannot read a PDF's text (damaged, encrypted with a password, or not a PDF): save it again from a viewer, or paste its text into the archive";
+        ArchiveNoText = "archive-no-text", "warning", "`archive add` found almost no text: a PDF that is a scan (evident does not OCR: run OCR first, or type the quoted passages in), or an HTML page that makes its text with JavaScript (save it from a browser)";
     }
 }
 

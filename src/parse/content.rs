@@ -105,11 +105,11 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
     };
     let meta = match from_yaml::<T>(path, yaml, front.line) {
         Ok(m) => m,
-        Err(mut d) => {
-            if d.position.is_none() {
-                d.position = Some(Position::new(1, 1));
-            }
-            diags.push(d);
+        Err(found) => {
+            diags.extend(found.into_iter().map(|mut d| {
+                d.position = d.position.or(Some(Position::new(1, 1)));
+                d
+            }));
             return false;
         }
     };

@@ -41,9 +41,9 @@ pub(crate) fn parse_data(
                 Ok(f) => parsed
                     .findings
                     .extend(f.findings.into_iter().map(|x| (path.to_path_buf(), x))),
-                Err(d) => {
+                Err(found) => {
                     parsed.findings_incomplete = true;
-                    diags.push(d)
+                    diags.extend(found)
                 }
             }
         }
@@ -107,11 +107,11 @@ fn record_file<T: for<'de> Deserialize<'de>>(
         return None;
     }
     from_yaml::<T>(path, text, 1)
-        .map_err(|mut d| {
-            if d.position.is_none() {
-                d.position = Some(Position::new(1, 1));
-            }
-            diags.push(d)
+        .map_err(|found| {
+            diags.extend(found.into_iter().map(|mut d| {
+                d.position = d.position.or(Some(Position::new(1, 1)));
+                d
+            }))
         })
         .ok()
 }

@@ -22,6 +22,7 @@ mod content;
 mod data;
 pub mod keys;
 pub(crate) mod raw;
+pub(crate) mod recover;
 pub(crate) mod yaml;
 
 use content::{parse_content, MarkdownFile};
@@ -59,6 +60,8 @@ pub struct Parsed {
     pub(crate) broken: BTreeSet<String>,
     /// A findings file failed to parse, so an unknown finding id may be one of its findings.
     pub(crate) findings_incomplete: bool,
+    /// Files that exist but could not be read (reported by the load stage).
+    pub(crate) unreadable: BTreeSet<PathBuf>,
 }
 
 impl Parsed {
@@ -79,6 +82,7 @@ impl Parsed {
         self.content_files.extend(other.content_files);
         self.broken.extend(other.broken);
         self.findings_incomplete |= other.findings_incomplete;
+        self.unreadable.extend(other.unreadable);
     }
 }
 
@@ -100,7 +104,7 @@ fn parse_config(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic
     match inputs.text(config_path) {
         Some(text) => match yaml::from_yaml::<RawConfig>(config_path, text, 1) {
             Ok(c) => parsed.config = Some(c),
-            Err(d) => diags.push(d),
+            Err(found) => diags.extend(found),
         },
         None => diags.push(
             Diagnostic::error(Code::MissingConfig, "this folder has no site.yaml")
@@ -185,6 +189,37 @@ fn parse_file(
         ("archive", Contents::Text(text)) => {
             parsed.archives.insert(path.to_path_buf(), text.clone());
         }
+        (_, Contents::Failed) => failed(path, parsed),
+        _ => {}
+    }
+}
+
+/// A file that exists but could not be read: what refers to it is not reported again.
+fn failed(path: &Path, parsed: &mut Parsed) {
+    parsed.unreadable.insert(path.to_path_buf());
+    let mut parts = path.iter().map(|p| p.to_string_lossy());
+    let (top, folder) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    match (top.as_ref(), folder.as_ref()) {
+        ("content", _) => {
+            parsed.content_files.push(path.to_path_buf());
+            let depth = path.components().count();
+            let kind = if depth == 3 {
+                content::kind_of(&folder)
+            } else {
+                "page"
+            };
+            parsed.broken.insert(format!("{kind}:{}", stem(path)));
+        }
+        ("data", "findings") => parsed.findings_incomplete = true,
+        ("data", "tables") => {
+            parsed.broken.insert(format!("table:{}", stem(path)));
+        }
+        ("data", "datasets") => {
+            parsed.broken.insert(format!("dataset:{}", stem(path)));
+        }
         _ => {}
     }
 }
@@ -232,7 +267,7 @@ fn parse_theme(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>
             let bytes = match contents {
                 Contents::Bytes(b) => b.clone(),
                 Contents::Text(t) => t.as_bytes().to_vec(),
-                Contents::Deferred(_) => continue,
+                Contents::Deferred(_) | Contents::Failed => continue,
             };
             parsed.assets.insert(out, (path.clone(), bytes));
         }

@@ -7,10 +7,12 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::parse::recover::{Draft, MAX_ROUNDS};
 
 pub(crate) use serde_saphyr::Spanned;
 
-/// Parses `yaml`, which starts at line `first_line` of `file`.
+/// Parses `yaml`, which starts at line `first_line` of `file`: the record, or every mistake in it
+/// (see [`recover`](crate::parse::recover): after each, the text is repaired and parsed again).
 ///
 /// Line numbers are made whole-file by prefixing blank lines, which costs a few bytes and keeps
 /// every location the parser reports, including those inside nested values, correct.
@@ -18,7 +20,7 @@ pub(crate) fn from_yaml<T: DeserializeOwned>(
     file: &Path,
     yaml: &str,
     first_line: u32,
-) -> Result<T, Diagnostic> {
+) -> Result<T, Vec<Diagnostic>> {
     let padded;
     let text = if first_line > 1 {
         padded = "\n".repeat(first_line as usize - 1) + yaml;
@@ -26,10 +28,43 @@ pub(crate) fn from_yaml<T: DeserializeOwned>(
     } else {
         yaml
     };
+    let first = match parse::<T>(text) {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
+    };
+    let mut draft = Draft::new(yaml, first_line);
+    let mut found = Vec::new();
+    let mut error = first;
+    for _ in 0..MAX_ROUNDS {
+        let (line, column) = error.location().map_or((0, 0), |l| (l.line(), l.column()));
+        let message = strip_location(&error.without_snippet().to_string());
+        let (mistake, repaired) = draft.take(&message, line, column);
+        match mistake {
+            Some(m) => found.push(
+                Diagnostic::error(m.code, m.message)
+                    .at(file, m.position)
+                    .help(m.help),
+            ),
+            // The first mistake is always reported, in the parser's words if not in ours.
+            None if found.is_empty() => found.push(yaml_error(file, &error)),
+            None => {}
+        }
+        if !repaired {
+            break;
+        }
+        match parse::<T>(&draft.text()) {
+            Ok(_) => break,
+            Err(e) => error = e,
+        }
+    }
+    Err(found)
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {
     let options = serde_saphyr::options! {
         with_snippet: false,
     };
-    serde_saphyr::from_str_with_options::<T>(text, options).map_err(|e| yaml_error(file, &e))
+    serde_saphyr::from_str_with_options::<T>(text, options)
 }
 
 fn yaml_error(file: &Path, e: &serde_saphyr::Error) -> Diagnostic {
@@ -136,6 +171,7 @@ mod tests {
     #[test]
     fn unknown_key_is_reported_where_it_is() {
         let e = from_yaml::<T>(Path::new("x.md"), "a: hi\nb: 2\n", 2).unwrap_err();
+        let e = &e[0];
         assert_eq!(e.code, Code::UnknownKey);
         assert_eq!(e.position.map(|p| p.line), Some(3), "{e:?}");
         assert!(!e.message.contains("line"), "{}", e.message);

@@ -168,6 +168,25 @@ fn vocabulary(
     out
 }
 
+/// The path part of an absolute http(s) URL, starting and ending with `/`; `None` when `url` is
+/// not one (`example.org/evidence/`, `/evidence/`).
+pub fn base_path_of(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    let host = &rest[..host_end];
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return None;
+    }
+    let path = &rest[host_end..];
+    Some(match path {
+        "" => "/".to_string(),
+        p if p.ends_with('/') => p.to_string(),
+        p => format!("{p}/"),
+    })
+}
+
 /// The site's URL (ending with `/`) and its path part (starting and ending with `/`).
 fn base_url(raw: &RawConfig, env: &Environment, diags: &mut Vec<Diagnostic>) -> (String, String) {
     let mut base_url = env
@@ -177,14 +196,9 @@ fn base_url(raw: &RawConfig, env: &Environment, diags: &mut Vec<Diagnostic>) -> 
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
-    let base_path = match base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"))
-    {
-        Some(rest) if !rest.starts_with('/') && rest.len() > 1 => rest
-            .find('/')
-            .map_or("/".to_string(), |i| rest[i..].to_string()),
-        _ => {
+    let base_path = match base_path_of(&base_url) {
+        Some(path) => path,
+        None => {
             diags.push(
                 Diagnostic::error(
                     Code::InvalidUrl,

@@ -12,7 +12,7 @@ use crate::parse::raw::{
 use crate::parse::yaml::{position_of, Spanned};
 use crate::resolve::figures::{agrees, describe, read};
 use crate::resolve::ids::Ids;
-use crate::resolve::quotes::{check_quote, normalise_quote, Archives};
+use crate::resolve::quotes::{check_quote, normalise_quote, Archives, Quoted};
 
 /// The findings, and the figure and value of every finding whose value resolved, including those
 /// left out of the model: a dataset row that repeats a figure is still checked against it, so a
@@ -63,7 +63,12 @@ fn resolve_finding(
     let source = ids.source(&f.source, file, diags);
     let origin = f.origin.as_ref().and_then(|o| ids.source(o, file, diags));
     if let Some(s) = &source {
-        check_quote(file, &f.quote, f.figure.as_ref(), s, archives, diags);
+        let quoted = Quoted {
+            quote: &f.quote,
+            figure: f.figure.as_ref(),
+            locator: &f.locator,
+        };
+        check_quote(file, &quoted, s, archives, diags);
     }
     let figure = figure(file, f, diags);
     let value = figure

@@ -26,6 +26,9 @@ pub(crate) struct Targets {
     anchors: HashMap<String, HashSet<String>>,
     assets: HashSet<String>,
     broken: BTreeSet<String>,
+    /// Content files that exist, whether or not they could be read and parsed: a link to one
+    /// that failed is not reported again.
+    files: HashSet<PathBuf>,
     findings_incomplete: bool,
     /// Each finding's figure as printed (`None` for a qualitative finding), for `figure:` links.
     figures: HashMap<String, Option<String>>,
@@ -46,6 +49,7 @@ impl Targets {
             anchors: HashMap::new(),
             assets: parsed.assets.keys().cloned().collect(),
             broken: parsed.broken.clone(),
+            files: parsed.content_files.iter().cloned().collect(),
             findings_incomplete: parsed.findings_incomplete,
             figures: HashMap::new(),
             allowed_in_prose: config.allowed_in_prose.clone(),
@@ -256,6 +260,10 @@ impl Targets {
         if target.ends_with(".md") {
             if let Some(path) = normal.as_ref().and_then(|p| self.content.get(p)) {
                 return self.with_anchor(path, anchor, dest).map(Some);
+            }
+            if normal.as_ref().is_some_and(|p| self.files.contains(p)) {
+                // The page exists but failed to read or parse: reported there.
+                return Ok(None);
             }
             return Err(Diagnostic::error(
                 Code::BrokenLink,

@@ -40,6 +40,7 @@ use ids::Ids;
 use links::Targets;
 use quotes::Archives;
 
+pub use config::base_path_of;
 pub use quotes::normalise_quote;
 
 pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
@@ -159,7 +160,7 @@ fn resolve_sources(
         .sources
         .iter()
         .filter(|doc| ids.sources.contains(&doc.stem))
-        .filter_map(|doc| sources::resolve_source(doc, &parsed.archives, targets, config, diags))
+        .filter_map(|doc| sources::resolve_source(doc, parsed, targets, config, diags))
         .map(|s| (s.id.clone(), s))
         .collect()
 }

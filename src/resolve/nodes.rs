@@ -7,7 +7,7 @@ use crate::model::*;
 use crate::parse::raw::{RawClaim, RawDoc, RawGap, RawTopic};
 use crate::resolve::ids::Ids;
 use crate::resolve::links::{document, prose, Targets};
-use crate::resolve::quotes::{check_quote, Archives};
+use crate::resolve::quotes::{check_quote, Archives, Quoted};
 
 pub(crate) fn resolve_topics(
     docs: &[RawDoc<RawTopic>],
@@ -80,7 +80,12 @@ pub(crate) fn resolve_gaps(
             .filter_map(|c| ids.claim(c, &doc.file, diags))
             .collect();
         if let Some(s) = &source {
-            check_quote(&doc.file, &m.quote, None, s, archives, diags);
+            let quoted = Quoted {
+                quote: &m.quote,
+                figure: None,
+                locator: &m.locator,
+            };
+            check_quote(&doc.file, &quoted, s, archives, diags);
         }
         let doc_ = document(doc, targets, diags);
         let Some(source) = source else {

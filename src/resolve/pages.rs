@@ -21,13 +21,90 @@ pub(crate) fn resolve_pages(
     targets: &Targets,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
-    let mut pages: Vec<Page> = docs
+    let mut published: BTreeMap<String, &Path> = BTreeMap::new();
+    let kept: Vec<&RawDoc<RawPage>> = docs
         .iter()
         .filter(|doc| !doc.meta.draft)
+        .filter(|doc| publishable(&doc.file, &mut published, diags))
+        .collect();
+    let mut pages: Vec<Page> = kept
+        .into_iter()
         .map(|doc| resolve_page(doc, theme, targets, diags))
         .collect();
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages
+}
+
+/// The folders whose URLs evident makes itself: a plain page there would replace or hide one.
+const GENERATED: [&str; 11] = [
+    "findings",
+    "tables",
+    "datasets",
+    "tags",
+    "search",
+    "glossary",
+    "downloads",
+    "sources",
+    "claims",
+    "topics",
+    "gaps",
+];
+
+/// Whether a plain page may publish at its URL: its file name makes a clean URL, no other page
+/// publishes there (`about.md` and `about/index.md`), and evident does not make that URL itself.
+fn publishable<'a>(
+    file: &'a Path,
+    published: &mut BTreeMap<String, &'a Path>,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let path = page_path(file);
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy())
+        .unwrap_or_default();
+    let clean = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    };
+    if !clean(&path) {
+        let suggestion = slugify(&stem);
+        diags.push(
+            Diagnostic::error(
+                Code::InvalidFileName,
+                format!("`{stem}` would publish at the URL `/{path}`, which has spaces or other characters URLs cannot hold"),
+            )
+            .in_file(file)
+            .help(format!("rename the file (e.g. `{suggestion}.md`): a page's file name is its URL, so use letters, digits and hyphens")),
+        );
+        return false;
+    }
+    let first = path.split('/').next().unwrap_or_default();
+    if GENERATED.contains(&first) {
+        diags.push(
+            Diagnostic::error(
+                Code::DuplicateUrl,
+                format!("this page would publish at `/{path}`, where evident makes its own pages"),
+            )
+            .in_file(file)
+            .help(format!(
+                "move it out of `content/{first}`: the URLs below /{first}/ are evident's"
+            )),
+        );
+        return false;
+    }
+    if let Some(other) = published.insert(path.clone(), file) {
+        diags.push(
+            Diagnostic::error(
+                Code::DuplicateUrl,
+                format!("this page and `{}` both publish at `/{path}`", slash(other)),
+            )
+            .in_file(file)
+            .help("keep one of them: `x.md` and `x/index.md` publish at the same URL"),
+        );
+        published.insert(path, other);
+        return false;
+    }
+    true
 }
 
 fn resolve_page(

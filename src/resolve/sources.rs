@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use crate::dates::parse_date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::parse::raw::{RawDoc, RawPerson, RawSource, RawSourceType};
 use crate::parse::yaml::{position_of, Spanned};
+use crate::parse::Parsed;
 use crate::resolve::config::check_url;
 use crate::resolve::links::{document, Targets};
 
@@ -40,7 +40,7 @@ pub const SOURCE_FIELDS: &[&str] = &[
 /// placeholders, and the source's id stays known, so references to it are not reported again.
 pub(crate) fn resolve_source(
     doc: &RawDoc<RawSource>,
-    archives: &BTreeMap<PathBuf, Arc<str>>,
+    parsed: &Parsed,
     targets: &Targets,
     config: &Config,
     diags: &mut Vec<Diagnostic>,
@@ -62,7 +62,7 @@ pub(crate) fn resolve_source(
     for url in [&m.url, &m.repository_url].into_iter().flatten() {
         check_url(file, url, diags);
     }
-    let archive = archive(file, m, archives, diags);
+    let archive = archive(file, m, parsed, diags);
     let unverified = unverified(file, m, diags);
     let authors = m
         .authors
@@ -215,13 +215,17 @@ fn check_identifiers(file: &Path, m: &RawSource, diags: &mut Vec<Diagnostic>) {
 fn archive(
     file: &Path,
     m: &RawSource,
-    archives: &BTreeMap<PathBuf, Arc<str>>,
+    parsed: &Parsed,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PathBuf> {
     let a = m.archive.as_ref()?;
     let p = PathBuf::from(&a.value);
-    if archives.contains_key(&p) {
+    if parsed.archives.contains_key(&p) {
         return Some(p);
+    }
+    if parsed.unreadable.contains(&p) {
+        // It exists but could not be read: reported by the load stage.
+        return None;
     }
     diags.push(
         Diagnostic::error(Code::MissingArchive, format!("there is no archived text at `{}`", a.value))

@@ -21,7 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "stages",
         &[
-            "load", "parse", "resolve", "cite", "render", "write", "scaffold",
+            "load", "parse", "resolve", "cite", "render", "write", "scaffold", "import", "archive",
         ],
     ),
     ("model", &["model", "permalinks"]),
@@ -40,6 +40,10 @@ const SAME_LAYER: &[(&str, &str)] = &[
     ("resolve", "parse"),
     ("render", "cite"),
     ("scaffold", "write"),
+    // import describes the stubs the write stage creates (as scaffold does), and checks identifiers
+    // with resolve's own checks so that an import never writes a stub that `check` rejects.
+    ("import", "write"),
+    ("import", "resolve"),
     ("permalinks", "model"),
     ("layout", "diagnostic"),
 ];

@@ -150,3 +150,60 @@ fn permalinks_command_records_urls_and_guards_them() {
         r#"<link rel="canonical" href="https://example.org/sub/findings/staff-leads/">"#
     ));
 }
+
+/// A `--base-url` that is not an absolute URL is a mistake on the command line (exit 2, naming the
+/// flag), not in `site.yaml`.
+#[test]
+fn a_bad_base_url_flag_is_a_usage_error() {
+    let site = Site::from_fixture("valid");
+    let run = site.run(&["build", "--base-url", "example.org/evidence/"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--base-url"), "{}", run.stderr);
+    assert!(!run.stderr.contains("site.yaml"), "{}", run.stderr);
+    assert_eq!(
+        site.run(&["build", "--base-url", "https://example.org/evidence/"])
+            .code,
+        0
+    );
+}
+
+/// With `--root`, paths print relative to the folder evident runs in, in every format, so that
+/// GitHub annotations land on the file when the site is a subfolder of the repository.
+#[test]
+fn paths_print_relative_to_the_working_folder() {
+    let outer = tempfile::tempdir().unwrap();
+    let site = Site::from_fixture("valid");
+    let inner = outer.path().join("site");
+    std::fs::rename(site.root(), &inner).unwrap();
+    let moved = Site { dir: outer };
+    let s = |rel: &str| format!("site/{rel}");
+    moved.edit(&s("data/findings/s1.yaml"), "source: s1", "source: nope");
+    let human = moved.run(&["--root", "site", "check"]);
+    assert!(
+        human
+            .stderr
+            .contains("site/data/findings/s1.yaml:6:13: error[unknown-source]"),
+        "{}",
+        human.stderr
+    );
+    assert!(
+        human.stderr.contains("6 |     source: nope"),
+        "the snippet is found: {}",
+        human.stderr
+    );
+    let github = moved.run(&["--root", "site", "check", "--format", "github"]);
+    assert!(
+        github
+            .stdout
+            .contains("file=site/data/findings/s1.yaml,line=6"),
+        "{}",
+        github.stdout
+    );
+    let json = moved.run(&["--root", "./site/", "check", "--format", "json"]);
+    assert!(
+        json.stdout
+            .contains(r#""file":"site/data/findings/s1.yaml""#),
+        "{}",
+        json.stdout
+    );
+}

@@ -86,6 +86,32 @@ fn command_cases() -> Vec<CommandCase> {
             expect: "error[cannot-extend]",
         },
         CommandCase {
+            name: "import of a file that is not RIS",
+            make: |s| {
+                s.write("notes.ris", "Just some notes.\n");
+                args(&["import", "notes.ris"])
+            },
+            expect: "notes.ris:1:1: error[cannot-import]",
+        },
+        CommandCase {
+            name: "archive add for a source the site does not have",
+            make: |_| args(&["archive", "add", "no-such-source", "site.yaml"]),
+            expect: "error[no-such-source]",
+        },
+        CommandCase {
+            name: "archive add over an archive, without --force",
+            make: |_| args(&["archive", "add", "s1", "site.yaml"]),
+            expect: "error[archive-exists]",
+        },
+        CommandCase {
+            name: "archive add of a PDF that does not parse",
+            make: |s| {
+                s.write("broken.pdf", "%PDF-1.4\nnot a PDF\n");
+                args(&["archive", "add", "s1", "broken.pdf", "--force"])
+            },
+            expect: "error[unreadable-pdf]",
+        },
+        CommandCase {
             name: "serve on a port in use",
             make: |_| {
                 let held = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -137,6 +163,11 @@ fn library_cases() -> Vec<(&'static str, Code)> {
     if let Err(d) = evident::pipeline::new_node(site.root(), "widget", "x") {
         produced.push(("new of an unknown kind", d.code));
     }
+    // A scan is archived all the same (exit 0); the warning is the library's to give.
+    let scan = std::fs::read(crate::support::fixture("archive").join("scan.pdf")).unwrap();
+    if let Ok(a) = evident::archive::extract("scan.pdf", &scan) {
+        produced.extend(a.diagnostics.iter().map(|d| ("a PDF with no text", d.code)));
+    }
     produced
 }
 
@@ -148,6 +179,7 @@ fn library_cases_produce_their_codes() {
         Code::MissingConfig,
         Code::CitationStyle,
         Code::UnknownKind,
+        Code::ArchiveNoText,
     ] {
         assert!(
             produced.contains(&code),

@@ -2,11 +2,13 @@
 //! `evident` executable. Each module proves one area; see its top comment.
 
 mod architecture;
+mod archive;
 mod bad_input;
 mod bundled;
 mod cite;
 mod cli;
 mod codes;
+mod import;
 mod output;
 mod props;
 mod serve;

@@ -1,0 +1,133 @@
+//! The pure import: each reader on small texts, ids, duplicates and the stub's text.
+
+use std::path::Path;
+
+use super::*;
+
+fn run(text: &str, format: Format, existing: &Existing) -> (Vec<NewFile>, ImportReport) {
+    import(Path::new("refs"), text, format, existing).expect("readable")
+}
+
+#[test]
+fn ris_tag_lines_records_and_continuations() {
+    let (records, stray) = ris::records(
+        "\u{feff}TY  - JOUR\nTI  - A long\n  title\nAU  - Doe, Jane\nER  - \n\nstray text\nTY - BOOK\nER  -\n",
+    );
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].line, 1);
+    assert_eq!(records[0].tags[1], ("TI".into(), "A long title".into()));
+    assert_eq!(records[1].tags[0], ("TY".into(), "BOOK".into()));
+    assert_eq!(stray, vec![(7, "stray text".to_string())]);
+}
+
+#[test]
+fn ris_stray_lines_are_skipped_with_their_line() {
+    let text =
+        "TY  - RPRT\nTI  - Report\nAU  - Care Quality Commission\nPY  - 2019\nER  - \nnot a tag\n";
+    let (files, report) = run(text, Format::Ris, &Existing::default());
+    assert_eq!(
+        files[0].path,
+        Path::new("content/sources/care-quality-commission-2019.md")
+    );
+    assert!(files[0]
+        .text
+        .contains("  - {literal: \"Care Quality Commission\"}\n"));
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].0, "line 6");
+}
+
+#[test]
+fn ids_get_letters_and_duplicates_are_skipped() {
+    let text = "TY  - JOUR\nTI  - One\nAU  - Doe, Jane\nPY  - 2020\nER  - \n\
+                TY  - JOUR\nTI  - Two\nAU  - Doe, Jane\nPY  - 2020\nER  - \n\
+                TY  - JOUR\nTI  - One\nAU  - Doe, Jane\nPY  - 2020\nER  - \n\
+                TY  - JOUR\nAU  - Doe, Jane\nPY  - 2020\nER  - \n\
+                TY  - JOUR\nTI  - Undated\nER  - \n";
+    let mut existing = Existing::default();
+    existing
+        .ids
+        .insert("doe-2020".into(), Some("Elsewhere".into()));
+    let (_, report) = run(text, Format::Ris, &existing);
+    let made: Vec<String> = report
+        .made
+        .iter()
+        .map(|(_, p)| p.display().to_string())
+        .collect();
+    assert_eq!(
+        made,
+        [
+            "content/sources/doe-2020-b.md",
+            "content/sources/doe-2020-c.md"
+        ]
+    );
+    let why: Vec<&str> = report.skipped.iter().map(|(_, w)| w.as_str()).collect();
+    assert_eq!(
+        why,
+        [
+            "duplicate: source `doe-2020-b` has this title",
+            "no title",
+            "no date or year (a source needs one)"
+        ]
+    );
+}
+
+#[test]
+fn an_existing_doi_is_skipped_whatever_its_case_or_prefix() {
+    let text = r#"[{"type": "article-journal", "title": "T", "issued": {"raw": "2001"},
+                    "DOI": "https://doi.org/10.1000/ABC"}]"#;
+    let mut existing = Existing::default();
+    existing
+        .dois
+        .insert("10.1000/abc".into(), "old-2001".into());
+    let (files, report) = run(text, Format::CslJson, &existing);
+    assert!(files.is_empty());
+    assert_eq!(
+        report.skipped[0].1,
+        "duplicate: source `old-2001` has the DOI 10.1000/ABC"
+    );
+}
+
+#[test]
+fn an_invalid_identifier_becomes_a_comment() {
+    let text =
+        "@book{k, title = {T}, author = {Doe, Jane}, year = 1999, isbn = {12345}, publisher = {P}}";
+    let (files, _) = run(text, Format::Bibtex, &Existing::default());
+    assert!(files[0]
+        .text
+        .contains("# isbn: \"12345\"   # as exported, but not a valid isbn"));
+    assert!(!files[0].text.contains("\nisbn:"));
+}
+
+#[test]
+fn a_csl_item_of_the_wrong_shape_is_skipped_with_its_line() {
+    let text = "[\n {\"type\": \"book\", \"title\": \"A\", \"issued\": {\"date-parts\": [[2000]]}},\n {\"title\": 5}\n]";
+    let (files, report) = run(text, Format::CslJson, &Existing::default());
+    assert_eq!(files.len(), 2);
+    assert_eq!(report.skipped[0].0, "item 2 (line 3)");
+    assert!(report.skipped[0].1.starts_with("unparseable: "));
+}
+
+#[test]
+fn a_bibtex_syntax_error_has_its_position() {
+    let text = "@article{a, title = {T}, year = 2000}\n\n@article{b, title = {unclosed\n";
+    let e = import(
+        Path::new("x.bib"),
+        text,
+        Format::Bibtex,
+        &Existing::default(),
+    )
+    .err()
+    .expect("an error");
+    assert_eq!(e.code, Code::CannotImport);
+    assert!(e.position.is_some_and(|p| p.line >= 3), "{e:?}");
+}
+
+#[test]
+fn slugs_fold_accents_and_keep_a_z_0_9() {
+    assert_eq!(slug("Müller-Lüdenscheidt"), "muller-ludenscheidt");
+    assert_eq!(slug("O'Brien"), "obrien");
+    assert_eq!(slug("Øster Æsir ß"), "oster-aesir-ss");
+    assert_eq!(date_in("2012/05/03/"), Some("2012-05-03".into()));
+    assert_eq!(date_in("2019///"), Some("2019".into()));
+    assert_eq!(date_in("Spring 2018"), Some("2018".into()));
+}
