@@ -15,7 +15,7 @@ use crate::pipeline::{build, environment, BuildOptions, BuildReport, Fatal};
 const EXAMPLES: &str = "\
 Examples:
   evident build                      build the site in this folder into public/
-  evident build --root site -o out   build the site in site/ into out/
+  evident build --root site -o out   build the site in site/ into site/out/ (-o is below the site)
   evident check --strict             check everything, failing on warnings too
   evident check --format github      report problems as GitHub Actions annotations
   evident serve                      preview on http://127.0.0.1:1111/ with live reload
@@ -71,8 +71,13 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create a new evidence site in DIR that builds at once.
     Init(InitArgs),
-    /// Add a stub source, finding, claim, topic or gap with every key explained.
+    /// Add a stub source, finding, claim, topic, gap, table, dataset or glossary term with every
+    /// key explained.
     New(NewArgs),
+    /// Copy templates of the built-in default theme into templates/, to edit (a site's templates
+    /// override the theme's of the same name).
+    #[command(subcommand)]
+    Theme(ThemeCommand),
     /// Store a source's text (from its HTML or PDF) as its archive, which quotes are checked
     /// against.
     #[command(subcommand)]
@@ -118,6 +123,23 @@ pub struct ImportArgs {
     /// Its format, when its extension does not say.
     #[arg(long, value_parser = crate::import::Format::NAMES)]
     pub format: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Copy the named templates (e.g. finding.html base.html), or with --all every template, of the
+    /// default theme into the site's templates/ folder; files already there are kept.
+    Export(ThemeExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ThemeExportArgs {
+    /// Template file names, e.g. finding.html.
+    #[arg(required_unless_present = "all")]
+    pub templates: Vec<String>,
+    /// Every template (and the theme's static files into static/).
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -252,7 +274,7 @@ fn run_permalinks(cli: &Cli, color: bool) -> i32 {
 /// `evident new KIND ID`.
 fn run_new(cli: &Cli, a: &NewArgs, color: bool) -> i32 {
     match crate::pipeline::new_node(&cli.root, &a.kind, &a.id) {
-        Ok(path) => {
+        Ok(crate::pipeline::NewReport { path, note }) => {
             if !cli.quiet && a.kind == "term" {
                 eprintln!(
                     "Added `{}` to {}: fill in its entry, then run evident check",
@@ -264,6 +286,9 @@ fn run_new(cli: &Cli, a: &NewArgs, color: bool) -> i32 {
                     "Created {}: fill in its keys, then run evident check",
                     path.display()
                 );
+            }
+            if let (false, Some(note)) = (cli.quiet, note) {
+                eprintln!("Note: {note}");
             }
             0
         }
@@ -323,6 +348,7 @@ pub fn run(cli: &Cli) -> i32 {
         }
         Command::New(a) => return run_new(cli, a, color),
         Command::Import(a) => return run_import(cli, a, color),
+        Command::Theme(ThemeCommand::Export(a)) => return run_theme_export(cli, a, color),
         Command::Archive(ArchiveCommand::Add(a)) => return run_archive_add(cli, a, color),
         Command::Build(b) => (
             BuildOptions {
@@ -393,6 +419,25 @@ pub fn run(cli: &Cli) -> i32 {
 
 /// `evident archive add SOURCE FILE`: prints what it wrote, and any warning; exit 2 when it
 /// cannot.
+/// `evident theme export`.
+fn run_theme_export(cli: &Cli, a: &ThemeExportArgs, color: bool) -> i32 {
+    match crate::pipeline::theme_export(&cli.root, &a.templates, a.all) {
+        Ok(r) => {
+            if !cli.quiet {
+                for p in &r.written {
+                    eprintln!("wrote   {}", p.display());
+                }
+                for p in &r.kept {
+                    eprintln!("kept    {} (already there)", p.display());
+                }
+                eprintln!("A site's templates/ and static/ files override the theme's of the same name: edit them there.");
+            }
+            0
+        }
+        Err(d) => usage_error(cli, d, color),
+    }
+}
+
 fn run_archive_add(cli: &Cli, a: &ArchiveAddArgs, color: bool) -> i32 {
     let opts = crate::pipeline::ArchiveOptions {
         source: a.source.clone(),
@@ -562,6 +607,7 @@ fn summary(cli: &Cli, r: &BuildReport, failed: bool, color: bool) {
             | Command::Init(_)
             | Command::New(_)
             | Command::Archive(_)
+            | Command::Theme(_)
             | Command::Import(_),
             _,
         ) => return,

@@ -19,13 +19,13 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// A page at an old URL that sends readers (and search engines, via the canonical link) to the
-/// new one; it works without JavaScript. `to` is the new page's link (below the site's base path),
+/// new one; it works without JavaScript, and with it keeps the `#anchor` of the old link. `to` is the new page's link (below the site's base path),
 /// `canonical` its absolute URL.
 pub fn redirect_page(language: &str, to: &str, canonical: &str) -> String {
     let esc = escape_html;
     let (to, canonical) = (esc(to), esc(canonical));
     format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {to}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{to}\">{to}</a>.</p>\n</body>\n</html>\n",
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved: {to}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta http-equiv=\"refresh\" content=\"0; url={to}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p>This page has moved to <a id=\"moved\" href=\"{to}\">{to}</a>.</p>\n<script>location.replace(document.getElementById(\"moved\").href + location.hash)</script>\n</body>\n</html>\n",
         esc(language)
     )
 }

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Code, Diagnostic, Position, SourceText};
-use crate::layout::{CONFIG, MANIFEST, NODE_FOLDERS, SITE_FOLDERS};
+use crate::layout::{CONFIG, MANIFEST, NODE_FOLDERS, OUTPUT_MARKER, SITE_FOLDERS};
 use crate::model::ReadText;
 use crate::theme;
 
@@ -153,6 +153,20 @@ fn is_text(rel: &Path) -> bool {
     }
 }
 
+/// The files with extension `ext` in the folder `rel` below `root` (not below its subfolders),
+/// sorted, as paths below `root`; none when there is no such folder.
+pub fn files_in(root: &Path, rel: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(rel))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| rel.join(e.file_name()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    files.sort();
+    files
+}
+
 /// The text of the file at `rel` below `root`, or `None` when there is none.
 pub fn read_if_exists(root: &Path, rel: &Path) -> Result<Option<String>, Diagnostic> {
     let real = root.join(rel);
@@ -274,7 +288,7 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+                let hidden = e.depth() > 0 && hidden(folder, &e.file_name().to_string_lossy());
                 let skipped = skip.as_ref().is_some_and(|s| {
                     e.file_type().is_dir() && e.path().canonicalize().ok().as_ref() == Some(s)
                 });
@@ -345,7 +359,7 @@ pub fn reload(
         if !wanted
             || rel
                 .components()
-                .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                .any(|c| hidden(&top, &c.as_os_str().to_string_lossy()))
         {
             continue;
         }
@@ -368,9 +382,7 @@ pub fn reload(
                 .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                })
+                .filter_entry(|e| e.depth() == 0 || !hidden(&top, &e.file_name().to_string_lossy()))
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file())
                 .map(walkdir::DirEntry::into_path)
@@ -395,6 +407,15 @@ fn mib(bytes: u64) -> String {
     } else {
         format!("{}.{} MiB", tenths / 10, tenths % 10)
     }
+}
+
+/// Whether a file or folder named `name` in the site folder `folder` is left out. Names starting
+/// with a dot are, except in `static/`, whose files are published as they are (`.nojekyll`,
+/// `.well-known/security.txt`) but for version control's and editors' own files and evident's
+/// output marker.
+fn hidden(folder: &str, name: &str) -> bool {
+    const NEVER: [&str; 5] = [".git", ".gitkeep", ".gitignore", ".DS_Store", OUTPUT_MARKER];
+    name.starts_with('.') && (folder != "static" || NEVER.contains(&name))
 }
 
 /// Keeps a file read, or its problem with a [`Contents::Failed`] entry in its place.

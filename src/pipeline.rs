@@ -295,6 +295,8 @@ pub fn update_permalinks(
     }
     report.added = added;
     report.changed = changed;
+    // The warnings about the manifest are what this command just fixed: not printed.
+    (report.diagnostics).retain(|d| d.is_error() || !d.code.is_permalink());
     Ok(report)
 }
 
@@ -353,8 +355,49 @@ pub fn import(
     Ok(report)
 }
 
-/// `evident new KIND ID` in the site at `root`: writes a stub and returns its path.
-pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> {
+/// What `evident theme export` wrote, and what it kept because the site had it already.
+pub struct ThemeExport {
+    pub written: Vec<PathBuf>,
+    pub kept: Vec<PathBuf>,
+}
+
+/// `evident theme export`: copies templates (or, with `all`, every template and static file) of
+/// the built-in default theme into the site's `templates/` and `static/`, keeping files there.
+pub fn theme_export(root: &Path, names: &[String], all: bool) -> Result<ThemeExport, Diagnostic> {
+    load::check_site(root)?;
+    let files = scaffold::theme_files(names, all)?;
+    let written = write::create_files(root, &files)?;
+    let kept = (files.iter())
+        .map(|f| root.join(&f.path))
+        .filter(|p| !written.contains(p))
+        .collect();
+    Ok(ThemeExport { written, kept })
+}
+
+/// What `evident new` wrote, and a note for the maintainer.
+pub struct NewReport {
+    pub path: PathBuf,
+    pub note: Option<String>,
+}
+
+/// `evident new KIND ID` in the site at `root`: writes a stub and returns its path (with a note
+/// on how to add a finding to a findings file the site has, instead of a file of its own).
+pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<NewReport, Diagnostic> {
+    let existing = match kind {
+        "finding" => load::files_in(root, Path::new("data/findings"), "yaml"),
+        _ => Vec::new(),
+    };
+    let path = write_stub(root, kind, id)?;
+    let note = existing.first().map(|f| {
+        format!(
+            "findings may share a file: to add this one to {} instead, move its `- id: {id}` item under that file's `findings:` list and delete the new file",
+            f.display()
+        )
+    });
+    Ok(NewReport { path, note })
+}
+
+fn write_stub(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> {
     load::check_site(root)?;
     let glossary = match kind {
         "term" => load::read_if_exists(root, Path::new(GLOSSARY))?,

@@ -43,6 +43,14 @@ authors:                    # in order; {literal: Name} for an organisation
   - {family: Doe, given: Jane}
 date: "2024"                # YYYY, YYYY-MM or YYYY-MM-DD, quoted
 publisher: Example Institute
+# publisher_place: London   # where the publisher is
+# doi: 10.1234/example      # a DOI (without https://doi.org/), for an article or report that has one
+# url: https://example.org/report.pdf   # where readers find the source
+# isbn: 978-0-00-000000-0   # for a book or chapter; issn: 1234-5678 for a journal
+# container_title: Journal of Examples   # the journal, newspaper or book it appears in
+# volume: "29"              # and issue: "3", pages: "161-177" for an article
+# editors:                  # for a chapter: the book's editors (container_authors: its authors)
+#   - {family: Roe, given: Richard}
 kind: survey                # what the source is: survey, evaluation, official-returns-analysis, policy-argument, news-report, report (or your site.yaml `kinds:`)
 design: survey              # how the study was done: survey, interviews, evaluation, randomised-trial, cohort-study, case-study, official-data-analysis, foi-requests, systematic-review, literature-review, commentary, news-report, not-stated (or your site.yaml `designs:`)
 archive: archive/example-source.txt   # the archived text every quote from this source is checked against
@@ -81,10 +89,79 @@ findings:
     source: example-source                        # the source the quote is from
     locator: para. 1                              # where in the source
     quote: "42% of respondents said the new process was simpler"   # verbatim, checked against the archive
-    population: survey respondents
+    population: survey respondents                # who or what the figure is about
+    # period: "2023"                              # when the data was collected
+    # place: England                              # where
+    # origin: other-source                        # the source that first reported it, when this one reports another's result
+    # notes: ["A caveat readers need, in your own words."]
+    # aliases: [old-id]                           # old ids after a rename: their URLs redirect here
     stances:                                      # what it says about claims
       - {claim: example-claim, stance: supports, reason: "Respondents report it as simpler."}
 "#;
+
+const TABLE_YAML: &str = r#"# A Table lays findings, gaps or claims side by side. The file name is its id and permalink
+# (/tables/ID/), with CSV and JSON downloads. Every key is in the reference.
+title: Example comparison
+caption: "What the example finding says, with its source"   # read out by screen readers: what the table shows
+description: "One sentence shown above the table."
+columns: [figure, value, source, locator]   # each row's label is its header, first. Also: statement, quote, origin, population, period, place, stance:<claim-id>; for claim rows supports, contradicts, mixed, context, gaps; or a dataset's field names
+rows:                       # or `dataset: ID` to take the rows of a dataset
+  - {finding: example-finding, label: Respondents}   # a gap: {gap: ID} shows "Not published"; a claim: {claim: ID}
+# chart: bar                # draw the rows' percentages (or counts) as bars beside the table
+# show_on: [home, "claim:example-claim"]   # other pages that show the table
+# notes: ["What is not comparable between the rows."]
+"#;
+
+const DATASET_YAML: &str = r#"# A Dataset: rows with a schema, each row with its source. The file name is its id: the dataset has
+# a page (/datasets/ID/) and CSV and JSON downloads. Every key is in the reference.
+title: Example dataset
+description: "What the data is, and how the rows were chosen."
+source: example-source      # the source every row comes from (a row may name its own `source:`)
+fields:                     # types: string, integer, number, percent, boolean, date
+  - {name: answer, title: Answer, type: string}
+  - {name: share, title: Share, type: percent, figure: true}   # figure: the row's finding's figure, checked to be equal
+rows:                       # a value left out is missing ("Not given"), never zero
+  - {answer: Simpler, share: 42, finding: example-finding}
+# license: CC-BY-4.0        # the data's licence, if not the site's
+# notes: ["A caveat about the rows."]
+"#;
+
+/// The default theme's templates named (or, with `all`, its every template and static file), as
+/// files of a site's `templates/` and `static/`, where they override the theme's.
+pub fn theme_files(names: &[String], all: bool) -> Result<Vec<NewFile>, Diagnostic> {
+    let theme = std::path::Path::new("themes").join(crate::theme::DEFAULT_NAME);
+    let files: Vec<(PathBuf, &'static [u8])> = (crate::theme::default_files().into_iter())
+        .filter_map(|(p, b)| p.strip_prefix(&theme).ok().map(|r| (r.to_path_buf(), b)))
+        .collect();
+    let templates: Vec<String> = (files.iter())
+        .filter_map(|(p, _)| p.strip_prefix("templates").ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    if let Some(unknown) = names.iter().find(|n| !templates.contains(n)) {
+        let mut list = templates.clone();
+        list.sort();
+        return Err(Diagnostic::error(
+            Code::UnknownTemplate,
+            format!("the default theme has no template `{unknown}`"),
+        )
+        .help(format!("its templates are: {}", list.join(", "))));
+    }
+    let wanted = |p: &std::path::Path| {
+        let name = p
+            .strip_prefix("templates")
+            .map(|t| t.to_string_lossy().replace('\\', "/"));
+        all || name.is_ok_and(|n| names.contains(&n))
+    };
+    Ok(files
+        .into_iter()
+        .filter(|(p, _)| wanted(p) && (p.starts_with("templates") || p.starts_with("static")))
+        .map(|(path, bytes)| NewFile {
+            path,
+            text: String::from_utf8_lossy(bytes).into_owned(),
+            if_exists: IfExists::Keep,
+        })
+        .collect())
+}
 
 /// Files of a new site, by path.
 fn starter_files() -> Vec<(&'static str, String)> {
@@ -144,14 +221,16 @@ pub fn site_files(site: &NewSite) -> Vec<NewFile> {
 }
 
 /// The kinds `evident new` makes.
-pub const KINDS: [&str; 6] = ["source", "finding", "claim", "topic", "gap", "term"];
+pub const KINDS: [&str; 8] = [
+    "source", "finding", "claim", "topic", "gap", "table", "dataset", "term",
+];
 
 const GAP_MD: &str = r#"---
 # A Gap: evidence a source refers to but does not give. It appears where its figures would.
 title: What is missing
 source: example-source      # the source that refers to the missing evidence
 locator: para. 1            # where it refers to it
-quote: "a short verbatim quote that refers to it"   # checked against the source's archive
+quote: "In our survey"      # a short verbatim quote that refers to it, checked against the source's archive
 claims: [example-claim]     # the claims its figures would bear on
 expected: "What the missing figures would show, if published."
 ---
@@ -257,6 +336,8 @@ pub fn node_files(
         "topic" => stub(format!("content/topics/{id}.md"), TOPIC_MD.to_string()),
         "gap" => stub(format!("content/gaps/{id}.md"), GAP_MD.to_string()),
         "term" => term_file(glossary, id)?,
+        "table" => stub(format!("data/tables/{id}.yaml"), TABLE_YAML.to_string()),
+        "dataset" => stub(format!("data/datasets/{id}.yaml"), DATASET_YAML.to_string()),
         "finding" => stub(
             format!("data/findings/{id}.yaml"),
             FINDINGS_YAML.replace("example-finding", id),

@@ -127,6 +127,8 @@ codes! {
     }
     "Tables and datasets" {
         EmptyTable = "empty-table", "error", "a table that selects no rows, or has no columns";
+        OldId = "old-id", "warning", "a reference names an old id (listed in a node's `aliases:`): it resolves to the node, but refer to its id now";
+        ChartNotDrawn = "chart-not-drawn", "warning", "a table asks for `chart: bar` but its rows cannot be drawn (no finding rows, percentages mixed with counts, or no percentage or count): the warning says which";
         InvalidRow = "invalid-row", "error", "a table row that names none, or more than one, of `finding`, `gap`, `claim`";
         UnknownColumn = "unknown-column", "error", "a column key evident does not know";
         UnknownPlacement = "unknown-placement", "error", "`show_on` names a page that does not exist";

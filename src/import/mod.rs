@@ -153,7 +153,6 @@ fn set_aside_invalid(entry: &mut Entry) {
 /// An entry the parser could not read, reported and skipped: (label, why).
 pub(crate) type Unreadable = (String, String);
 
-
 /// The stubs for the entries of `text` (the contents of `file`, in `format`) that the site does
 /// not have yet, with the report. Fails only when the file cannot be read as `format` at all.
 pub fn import(
@@ -372,7 +371,9 @@ fn stub(entry: &Entry, id: &str, source: &str) -> String {
     people(&mut out, "container_authors", &entry.container_authors);
     let _ = writeln!(out, "date: {}", quoted(entry.date.as_deref().unwrap_or("")));
     // The plain keys, in the reference's order: a source's fields after the people and the date.
-    let plain = SOURCE_FIELDS.iter().skip_while(|k| **k != "container_title");
+    let plain = SOURCE_FIELDS
+        .iter()
+        .skip_while(|k| **k != "container_title");
     for key in plain {
         if let Some(v) = entry.fields.get(key) {
             let _ = writeln!(out, "{key}: {}", quoted(v));

@@ -206,8 +206,9 @@ fn finding_text_cell(site: &Site, base: &str, col: &Column, f: &Finding, furl: S
             .map_or_else(|| CellView::missing("Not given"), CellView::text)
     };
     match col {
-        Column::Label | Column::Figure | Column::Value => CellView::link(f.statement.clone(), furl),
-        Column::Statement => CellView::link(f.statement.clone(), furl),
+        // A qualitative finding has no figure: the cell says so, and never repeats its statement.
+        Column::Figure | Column::Value => CellView::missing("A statement, not a figure"),
+        Column::Label | Column::Statement => CellView::link(f.statement.clone(), furl),
         Column::Source => source_cell(site, base, &f.source),
         Column::Origin => f
             .origin

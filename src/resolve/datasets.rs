@@ -10,7 +10,7 @@ use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::model::*;
 use crate::parse::raw::{RawDataset, RawField, RawFieldType, RawFile, S};
 use crate::parse::yaml::{position_of, Spanned};
-use crate::resolve::ids::{check_id, find_ref, RefKind};
+use crate::resolve::ids::{check_id, RefKind};
 use crate::resolve::tables::{finding_ref, Known};
 
 /// Row keys of a dataset that are not fields.
@@ -50,7 +50,7 @@ fn resolve_dataset(d: &RawFile<RawDataset>, known: &Known, diags: &mut Vec<Diagn
     let set_source = m
         .source
         .as_ref()
-        .and_then(|s| find_ref(&known.ids.sources, RefKind::Source, s, file, diags));
+        .and_then(|s| (known.ids).find(&known.ids.sources, RefKind::Source, s, file, diags));
     let rows: Vec<DatasetRow> = m
         .rows
         .iter()
@@ -140,10 +140,10 @@ fn dataset_row(cx: &RowContext, row: &RawRow, diags: &mut Vec<Diagnostic>) -> Op
     let names_finding = row.value.contains_key("finding");
     let finding = str_ref("finding").and_then(|f| finding_ref(known, &f, file, diags));
     let gap = str_ref("gap")
-        .and_then(|g| find_ref(&known.ids.gaps, RefKind::Gap, &g, file, diags))
+        .and_then(|g| (known.ids).find(&known.ids.gaps, RefKind::Gap, &g, file, diags))
         .map(GapId);
     let row_source = str_ref("source")
-        .and_then(|s| find_ref(&known.ids.sources, RefKind::Source, &s, file, diags))
+        .and_then(|s| (known.ids).find(&known.ids.sources, RefKind::Source, &s, file, diags))
         .map(SourceId);
     let finding_source = finding
         .as_ref()

@@ -19,6 +19,8 @@ pub(crate) struct Ids {
     pub gaps: BTreeSet<String>,
     /// Each finding id with the file and place of its first definition.
     pub findings: HashMap<String, (PathBuf, Option<Position>)>,
+    /// Old ids (`aliases:`) by kind: `finding:old` → the node's id now.
+    pub aliases: HashMap<String, String>,
 }
 
 impl Ids {
@@ -41,7 +43,40 @@ impl Ids {
             topics: with_broken(doc_ids(&parsed.topics, "topic", diags), "topic"),
             gaps: with_broken(doc_ids(&parsed.gaps, "gap", diags), "gap"),
             findings: finding_ids(parsed, diags),
+            aliases: aliases(parsed),
         }
+    }
+
+    /// Looks `id` up in `set` (ids of `kind`). An old id listed in a node's `aliases:` resolves
+    /// to the node, with a warning to update the reference; an unknown id is reported.
+    pub fn find(
+        &self,
+        set: &BTreeSet<String>,
+        kind: RefKind,
+        id: &Spanned<String>,
+        file: &Path,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<String> {
+        if set.contains(&id.value) {
+            return Some(id.value.clone());
+        }
+        if let Some(now) = self.aliases.get(&format!("{}:{}", kind.name(), id.value)) {
+            diags.push(
+                Diagnostic::warning(
+                    Code::OldId,
+                    format!("`{}` is an old id of the {} `{now}`", id.value, kind.name()),
+                )
+                .at_opt(
+                    file,
+                    position_of(id).map(|p| p.with_len(id.value.chars().count())),
+                )
+                .help(format!(
+                    "refer to `{now}`: the old id is kept only so that its URL redirects"
+                )),
+            );
+            return Some(now.clone());
+        }
+        find_ref(set, kind, id, file, diags)
     }
 
     pub fn source(
@@ -50,7 +85,8 @@ impl Ids {
         file: &Path,
         d: &mut Vec<Diagnostic>,
     ) -> Option<SourceId> {
-        find_ref(&self.sources, RefKind::Source, id, file, d).map(SourceId)
+        self.find(&self.sources, RefKind::Source, id, file, d)
+            .map(SourceId)
     }
 
     pub fn claim(
@@ -59,7 +95,8 @@ impl Ids {
         file: &Path,
         d: &mut Vec<Diagnostic>,
     ) -> Option<ClaimId> {
-        find_ref(&self.claims, RefKind::Claim, id, file, d).map(ClaimId)
+        self.find(&self.claims, RefKind::Claim, id, file, d)
+            .map(ClaimId)
     }
 
     pub fn topic(
@@ -68,8 +105,33 @@ impl Ids {
         file: &Path,
         d: &mut Vec<Diagnostic>,
     ) -> Option<TopicId> {
-        find_ref(&self.topics, RefKind::Topic, id, file, d).map(TopicId)
+        self.find(&self.topics, RefKind::Topic, id, file, d)
+            .map(TopicId)
     }
+}
+
+/// Every node's old ids (`aliases:`): `kind:old` → id now.
+pub(crate) fn aliases(parsed: &Parsed) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for (_, f) in &parsed.findings {
+        for a in &f.value.aliases {
+            out.insert(format!("finding:{}", a.value), f.value.id.value.clone());
+        }
+    }
+    macro_rules! docs {
+        ($list:expr, $kind:literal) => {
+            for d in &$list {
+                for a in &d.meta.aliases {
+                    out.insert(format!("{}:{}", $kind, a.value), d.stem.clone());
+                }
+            }
+        };
+    }
+    docs!(parsed.sources, "source");
+    docs!(parsed.claims, "claim");
+    docs!(parsed.topics, "topic");
+    docs!(parsed.gaps, "gap");
+    out
 }
 
 /// Finding ids, each checked and with its first definition; a second definition is an error.
@@ -163,7 +225,7 @@ pub(crate) enum RefKind {
 }
 
 impl RefKind {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             RefKind::Source => "source",
             RefKind::Claim => "claim",

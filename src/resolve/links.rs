@@ -6,10 +6,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, Position};
-use crate::layout::{slash, GENERATED_FILES, NODE_FOLDERS};
+use crate::layout::{slash, CONFIG, GENERATED_FILES, NODE_FOLDERS};
 use crate::markdown::prose_figures;
 use crate::model::{Config, Document};
-use crate::parse::raw::{RawDoc, RawLink};
+use crate::parse::raw::{RawConfig, RawDoc, RawLink};
 use crate::parse::yaml::{position_of, Spanned};
 use crate::parse::Parsed;
 use crate::resolve::pages::page_path;
@@ -29,6 +29,8 @@ pub(crate) struct Targets {
     /// Content files that exist, whether or not they could be read and parsed: a link to one
     /// that failed is not reported again.
     files: HashSet<PathBuf>,
+    /// Old ids (`aliases:`): `finding:old` → `finding:new`.
+    aliases: HashMap<String, String>,
     findings_incomplete: bool,
     /// Each finding's figure as printed (`None` for a qualitative finding), for `figure:` links.
     figures: HashMap<String, Option<String>>,
@@ -50,6 +52,12 @@ impl Targets {
             assets: parsed.assets.keys().cloned().collect(),
             broken: parsed.broken.clone(),
             files: parsed.content_files.iter().cloned().collect(),
+            aliases: (crate::resolve::ids::aliases(parsed).into_iter())
+                .map(|(old, now)| {
+                    let kind = old.split(':').next().unwrap_or_default().to_string();
+                    (old, format!("{kind}:{now}"))
+                })
+                .collect(),
             findings_incomplete: parsed.findings_incomplete,
             figures: HashMap::new(),
             allowed_in_prose: config.allowed_in_prose.clone(),
@@ -178,6 +186,17 @@ impl Targets {
         self.figures.get(id).cloned().flatten()
     }
 
+    /// A warning for a link to a node by an old id (its `aliases:`): the link goes to the node.
+    fn old_id(&self, dest: &str) -> Option<Diagnostic> {
+        let node = dest.split('#').next().unwrap_or(dest);
+        let now = self.aliases.get(node)?;
+        Some(
+            Diagnostic::warning(Code::OldId, format!("`{node}` is an old id of `{now}`")).help(
+                format!("link to `{now}`: the old id is kept only so that its URL redirects"),
+            ),
+        )
+    }
+
     /// Whether text that looks like a figure may stand in prose.
     fn allowed(&self, text: &str) -> bool {
         self.allowed_in_prose
@@ -229,7 +248,9 @@ impl Targets {
             return self.figure(id, anchor, dest);
         }
         if let Some((kind, id)) = target.split_once(':') {
-            if let Some(path) = self.nodes.get(&format!("{kind}:{id}")) {
+            let node = format!("{kind}:{id}");
+            let now = self.aliases.get(&node).unwrap_or(&node);
+            if let Some(path) = self.nodes.get(now) {
                 return self.with_anchor(path, anchor, dest).map(Some);
             }
             // The node's own file did not parse (already reported), or a findings file did not.
@@ -347,6 +368,9 @@ pub(crate) fn document<T>(
     let mut links = HashMap::new();
     let mut figures = HashMap::new();
     for RawLink { dest, position } in &doc.links {
+        if let Some(w) = targets.old_id(dest) {
+            diags.push(w.at(&doc.file, *position));
+        }
         match targets.resolve(dest, &doc.file, &from_path) {
             Ok(Some(url)) => {
                 links.insert(dest.clone(), url);
@@ -396,4 +420,37 @@ fn figure_in_prose(file: &Path, at: Option<Position>, figure: &str) -> Diagnosti
     )
     .at_opt(file, at)
     .help("print the finding's figure with `[](figure:<finding-id>)`; or, if this is not a finding's figure, list it under `allowed_in_prose:` in site.yaml")
+}
+
+/// The menu's links (`menu:` in `site.yaml`), checked and made as a link on the home page is: a
+/// page of the site (`/about/`, `about.md`, `claim:x`) must exist, and becomes its full path, so
+/// that it works from every page; a relative path such as `about/` would break on nested pages.
+pub(crate) fn resolve_menu(
+    mut config: Config,
+    raw: Option<&RawConfig>,
+    targets: &Targets,
+    diags: &mut Vec<Diagnostic>,
+) -> Config {
+    let Some(raw) = raw else {
+        return config;
+    };
+    for (item, r) in config.menu.iter_mut().zip(&raw.menu) {
+        let url = r.url.value.as_str();
+        let at = |d: Diagnostic| d.at_opt(CONFIG, position_of(&r.url));
+        let relative = !url.starts_with('/') && !url.contains(':') && !url.ends_with(".md");
+        if relative && !url.starts_with('#') {
+            diags.push(at(Diagnostic::error(
+                Code::BrokenLink,
+                format!("the menu link `{url}` is relative, so it would break on pages below the home page"),
+            )
+            .help(format!("start it with `/` (`/{url}`), or link to a node (`claim:x`) or a page file (`about.md`)"))));
+            continue;
+        }
+        match targets.resolve(url, Path::new("content/index.md"), "") {
+            Ok(Some(resolved)) => item.url = resolved,
+            Ok(None) => {}
+            Err(d) => diags.push(at(d)),
+        }
+    }
+    config
 }

@@ -50,6 +50,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
     // Ids first, so references can be checked against the full set.
     let ids = Ids::new(&parsed, &mut diags);
     let targets = Targets::new(&parsed, &config, &ids.findings);
+    let config = links::resolve_menu(config, parsed.config.as_ref(), &targets, &mut diags);
     let archives = Archives::new(&parsed);
 
     let pages = pages::resolve_pages(&parsed.pages, &theme, &targets, &mut diags);

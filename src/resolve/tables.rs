@@ -40,7 +40,10 @@ pub(crate) fn finding_ref(
         return None;
     }
     let set: BTreeSet<String> = ids.keys().cloned().collect();
-    find_ref(&set, RefKind::Finding, id, file, diags).map(FindingId)
+    known
+        .ids
+        .find(&set, RefKind::Finding, id, file, diags)
+        .map(FindingId)
 }
 
 /// The column keys a table may name (besides `stance:<claim>` and dataset field names).
@@ -125,11 +128,27 @@ fn resolve_table(
         .columns
         .iter()
         .filter_map(|c| column(c, file, ds, known, diags))
+        // Every row's label is its row header, first: `label` adds no second column.
+        .filter(|col| !matches!(col, Column::Label))
         .map(|col| {
             let label = column_label(&col, ds, &rows, known);
             (col, label)
         })
         .collect();
+    // Rows that did not resolve (reported) leave the chart's rows unknown: no second warning.
+    let complete = ds.is_some() || rows.len() == m.rows.len();
+    let problem = if complete {
+        chart_problem(&rows, known)
+    } else {
+        None
+    };
+    if let (Some(RawChart::Bar), Some(why)) = (m.chart, problem) {
+        diags.push(
+            Diagnostic::warning(Code::ChartNotDrawn, format!("the bar chart is not drawn: {why}"))
+                .at(file, Position::new(1, 1))
+                .help("remove `chart: bar`, or give the table rows a bar chart can draw (see docs/reference.md, Table)"),
+        );
+    }
     if columns.is_empty() {
         diags.push(
             Diagnostic::error(Code::EmptyTable, "this table has no columns")
@@ -210,15 +229,17 @@ fn table_rows(
                 })
             })
         } else if let Some(g) = &v.gap {
-            find_ref(&ids.gaps, RefKind::Gap, g, file, diags).map(|id| TableRow {
-                label: v.label.clone().unwrap_or_else(|| id.clone()),
-                item: RowItem::Gap(GapId(id)),
-            })
+            ids.find(&ids.gaps, RefKind::Gap, g, file, diags)
+                .map(|id| TableRow {
+                    label: v.label.clone().unwrap_or_else(|| id.clone()),
+                    item: RowItem::Gap(GapId(id)),
+                })
         } else if let Some(c) = &v.claim {
-            find_ref(&ids.claims, RefKind::Claim, c, file, diags).map(|id| TableRow {
-                label: v.label.clone().unwrap_or_else(|| id.clone()),
-                item: RowItem::Claim(ClaimId(id)),
-            })
+            ids.find(&ids.claims, RefKind::Claim, c, file, diags)
+                .map(|id| TableRow {
+                    label: v.label.clone().unwrap_or_else(|| id.clone()),
+                    item: RowItem::Claim(ClaimId(id)),
+                })
         } else {
             None
         };
@@ -260,7 +281,8 @@ fn column(
                     referenced: c.referenced,
                     defined: c.defined,
                 };
-                return find_ref(&known.ids.claims, RefKind::Claim, &id, file, diags)
+                return (known.ids)
+                    .find(&known.ids.claims, RefKind::Claim, &id, file, diags)
                     .map(|id| Column::Stance(ClaimId(id)));
             }
             if let Some(i) = ds.and_then(|d| d.fields.iter().position(|f| f.name == key)) {
@@ -314,6 +336,31 @@ fn placements(t: &RawFile<RawTable>, known: &Known, diags: &mut Vec<Diagnostic>)
         }
     }
     show_on
+}
+
+/// Why a bar chart of these rows cannot be drawn, if it cannot: it draws the percentages or the
+/// counts of finding rows (never both on one axis); gaps show as missing.
+fn chart_problem(rows: &[TableRow], known: &Known) -> Option<&'static str> {
+    let kinds: Vec<Option<ValueKind>> = rows
+        .iter()
+        .filter_map(|r| match &r.item {
+            RowItem::Finding(f) => Some(known.figures.get(f).map(|(_, v)| v.kind)),
+            _ => None,
+        })
+        .collect();
+    let has = |k: ValueKind| kinds.contains(&Some(k));
+    if kinds.contains(&None) {
+        // A finding that did not resolve (reported): whether its figure could be drawn is unknown.
+        None
+    } else if kinds.is_empty() {
+        Some("it draws finding rows, and this table has none (rows from a dataset or of claims are not charted)")
+    } else if has(ValueKind::Percent) && has(ValueKind::Count) {
+        Some("its rows mix percentages and counts, which cannot share an axis; split the table in two")
+    } else if !has(ValueKind::Percent) && !has(ValueKind::Count) {
+        Some("none of its findings is a percentage or a count (fractions, sums of money and statements are not drawn as bars)")
+    } else {
+        None
+    }
 }
 
 /// Column headers name their unit when every row shares one, e.g. "Value (%)".

@@ -66,6 +66,24 @@ pub(crate) fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "reference-by-an-old-id",
+            code: 1,
+            expect: "data/tables/who-leads.yaml:8:15: warning[old-id]: `users-two` is an old id of the finding `users-2`",
+            make: |s| s.edit(FINDINGS, "  - id: users-two\n", "  - id: users-2\n    aliases: [users-two]\n"),
+        },
+        Case {
+            name: "chart-that-cannot-be-drawn",
+            code: 1,
+            expect: "data/tables/who-leads.yaml:1:1: warning[chart-not-drawn]: the bar chart is not drawn: none of its findings is a percentage or a count",
+            make: |s| {
+                s.edit(
+                    TABLE,
+                    "  - {finding: staff-lead, label: Council staff}\n  - {finding: users-two, label: Service users}\n",
+                    "",
+                )
+            },
+        },
+        Case {
             name: "two-pages-at-one-url",
             code: 1,
             expect: "content/about.md: error[duplicate-url]: this page and `content/about/index.md` both publish at `/about/`",

@@ -101,6 +101,8 @@ fn permalinks_command_records_urls_and_guards_them() {
     let site = Site::from_fixture("valid");
     let run = site.run(&["permalinks"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // It does not warn about the URLs it is adding.
+    assert!(!run.stderr.contains("permalink-unlisted"), "{}", run.stderr);
     let manifest = site.read("permalinks.txt");
     assert!(manifest.contains("\n/findings/staff-lead/ "));
     assert_eq!(site.run(&["build"]).code, 0);

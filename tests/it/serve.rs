@@ -268,3 +268,33 @@ fn serve_follows_added_and_removed_files_and_checks_every_page() {
     assert_eq!(status, 200, "the last good site is served again");
     assert!(body.contains("Most said staff lead."), "{body}");
 }
+
+/// In a site made by `init`, a stub of every kind `new` makes builds at once; `new finding` in a
+/// site that has findings files says how to add the finding to one of them instead.
+#[test]
+fn every_stub_builds_at_once_in_a_new_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let outer = Site { dir };
+    let run = outer.run(&["init", "site", "--publisher", "Test"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let in_site = |args: &[&str]| {
+        let mut all = vec!["--root", "site"];
+        all.extend_from_slice(args);
+        outer.run(&all)
+    };
+    for kind in evident::scaffold::KINDS {
+        let run = in_site(&["new", kind, &format!("stub-{kind}")]);
+        assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
+        if kind == "finding" {
+            assert!(
+                run.stderr
+                    .contains("to add this one to data/findings/example-source.yaml instead"),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    let check = in_site(&["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert!(!check.stderr.contains("error["), "{}", check.stderr);
+}

@@ -302,3 +302,133 @@ fn a_relative_build_opens_from_disk() {
         "{redirect}"
     );
 }
+
+/// Each column shows what it names: `label` is the row header (not a second column), and a
+/// finding without a figure says so in the figure column instead of repeating its statement.
+#[test]
+fn table_columns_show_what_they_name() {
+    let site = Site::from_fixture("valid");
+    site.edit(
+        "data/tables/who-leads.yaml",
+        "columns: [figure, value, source, locator, \"stance:users-lead\"]",
+        "columns: [label, figure, statement]",
+    );
+    site.edit(
+        "data/findings/s1.yaml",
+        "    figure: \"Two-thirds\"\n    value: {kind: fraction, numerator: 2, denominator: 3}\n",
+        "",
+    );
+    site.edit("data/tables/who-leads.yaml", "chart: bar\n", "");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.read("public/tables/who-leads/index.html");
+    assert!(
+        page.contains(r#"<thead><tr><th scope="col">Item</th><th scope="col">Figure as printed</th><th scope="col">Finding</th></tr></thead>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<span class="cell-missing">A statement, not a figure</span>"#),
+        "{page}"
+    );
+}
+
+/// A renamed node keeps its old id under `aliases:`: references by the old id (in a table, a
+/// dataset, a Markdown link) still resolve, to the node's page, with a warning to update them, and
+/// the old URL's redirect page keeps the link's `#anchor` where JavaScript runs.
+#[test]
+fn old_ids_resolve_with_a_warning_and_redirects_keep_anchors() {
+    let site = Site::from_fixture("valid");
+    site.edit(
+        "data/findings/s1.yaml",
+        "  - id: staff-lead\n",
+        "  - id: council-staff-lead\n    aliases: [staff-lead]\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings = run.stderr.matches("warning[old-id]").count();
+    assert!(
+        warnings >= 3,
+        "table, dataset and links warn: {}",
+        run.stderr
+    );
+    let table = site.read("public/tables/who-leads/index.html");
+    assert!(
+        table.contains(r#"href="/sub/findings/council-staff-lead/""#),
+        "{table}"
+    );
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains(r#"href="/sub/findings/council-staff-lead/#quote""#),
+        "{home}"
+    );
+    let redirect = site.read("public/findings/staff-lead/index.html");
+    assert!(
+        redirect.contains("url=/sub/findings/council-staff-lead/"),
+        "{redirect}"
+    );
+    assert!(redirect.contains("location.hash"), "{redirect}");
+}
+
+/// `menu:` links are checked and made as Markdown links are: a page of the site must exist and
+/// gets its full path (so the link works on nested pages); a relative path is refused.
+#[test]
+fn menu_links_are_checked_and_work_on_every_page() {
+    let site = Site::from_fixture("valid");
+    let menu = "menu:\n  - {title: About, url: /about/}\n  - {title: The claim, url: \"claim:users-lead\"}\n  - {title: Elsewhere, url: \"https://example.org/\"}\n";
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}{menu}"));
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let nested = site.read("public/findings/staff-lead/index.html");
+    for href in [
+        r#"href="/sub/about/""#,
+        r#"href="/sub/claims/users-lead/""#,
+        r#"href="https://example.org/""#,
+    ] {
+        assert!(nested.contains(href), "{href} missing");
+    }
+    site.write(
+        "site.yaml",
+        format!("{config}menu:\n  - {{title: About, url: about/}}\n  - {{title: Gone, url: /nowhere/}}\n"),
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error[broken-link]: the menu link `about/` is relative"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        run.stderr.matches("site.yaml:").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+}
+
+/// Files in `static/` whose names start with a dot are published (`.nojekyll` for GitHub Pages,
+/// `.well-known/security.txt`), but not version control's or editors' files, nor a file that
+/// would pose as evident's output marker.
+#[test]
+fn static_dotfiles_are_published_but_not_tool_files() {
+    let site = Site::from_fixture("valid");
+    site.write("static/.nojekyll", "");
+    site.write(
+        "static/.well-known/security.txt",
+        "Contact: mailto:security@example.org\n",
+    );
+    site.write("static/.DS_Store", "x");
+    site.write("static/.gitkeep", "");
+    site.write("static/.evident-output", "fake");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files = site.tree("public");
+    assert!(files.contains_key(".nojekyll"));
+    assert!(files.contains_key(".well-known/security.txt"));
+    assert!(!files.contains_key(".DS_Store") && !files.contains_key(".gitkeep"));
+    assert_ne!(
+        files.get(".evident-output").map(Vec::as_slice),
+        Some(&b"fake"[..])
+    );
+}

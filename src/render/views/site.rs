@@ -42,7 +42,6 @@ pub(crate) struct Counts {
 
 pub(crate) fn site_view(site: &Site) -> SiteView {
     let c = &site.config;
-    let base = &c.base_path;
     SiteView {
         title: c.title.clone(),
         base_url: c.base_url.clone(),
@@ -60,11 +59,8 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
             .iter()
             .map(|m| MenuView {
                 title: m.title.clone(),
-                url: if m.url.starts_with('/') {
-                    format!("{}{}", base.trim_end_matches('/'), m.url)
-                } else {
-                    m.url.clone()
-                },
+                // Resolved already: the full path of a page of the site, or an external address.
+                url: m.url.clone(),
             })
             .collect(),
         counts: Counts {
