@@ -36,7 +36,8 @@
 //! - Leaves: `diagnostic/` (problems as data, every code in `codes.rs`, human/JSON/GitHub
 //!   formats); `layout.rs` (site folders, file names, `OutputFile`); `theme.rs` (the default
 //!   theme, required templates, template anchors); `html.rs` (escaping, the redirect page);
-//!   `markdown.rs` (pulldown-cmark, ammonia); `dates.rs` (dates, `SOURCE_DATE_EPOCH`).
+//!   `markdown.rs` (pulldown-cmark, ammonia); `highlight.rs` (syntect: fenced code as classed
+//!   spans); `dates.rs` (dates, `SOURCE_DATE_EPOCH`).
 //! - `docs_tests.rs`: the docs are tested (every key, flag and diagnostic code documented).
 
 // A `Diagnostic` is the error type throughout, by design (diagnostics are data); it is larger than
@@ -48,6 +49,7 @@ pub mod cite;
 pub mod cli;
 pub mod dates;
 pub mod diagnostic;
+pub mod highlight;
 pub mod html;
 pub mod import;
 pub mod layout;

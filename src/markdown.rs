@@ -5,7 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::highlight;
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -136,8 +138,23 @@ pub(crate) fn to_html(
     let mut replacing: Option<String> = None;
     let mut in_link = 0usize;
     let mut in_code_block = false;
+    // Inside a fenced block with a language: its info string and code, until the block ends.
+    let mut fenced: Option<(CowStr, String)> = None;
     let mut used = vec![false; terms.len()];
     for event in Parser::new_ext(body, options()) {
+        if let Some((_, code)) = fenced.as_mut() {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((info, code)) = fenced.take() {
+                        code_block(info, code, &mut events);
+                    }
+                }
+                // A code block holds nothing but text.
+                _ => {}
+            }
+            continue;
+        }
         if replacing.is_some() {
             if let Event::End(TagEnd::Link) = event {
                 events.push(Event::Text(CowStr::from(
@@ -170,6 +187,9 @@ pub(crate) fn to_html(
                     heading_text.push_str(t);
                 }
                 events.push(event);
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if !info.is_empty() => {
+                fenced = Some((info, String::new()));
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code_block = true;
@@ -228,6 +248,21 @@ pub(crate) fn to_html(
         return sanitise(&out);
     }
     out
+}
+
+/// A fenced block with a language: highlighted when the language is one [`highlight`] knows,
+/// otherwise the plain `<pre><code class="language-x">` pulldown-cmark prints, escaped.
+fn code_block<'a>(info: CowStr<'a>, code: String, events: &mut Vec<Event<'a>>) {
+    // pulldown-cmark takes the language as the info string's first word; so does this.
+    let lang = info.split(' ').next().unwrap_or("");
+    match highlight::highlight(lang, &code) {
+        Some(html) => events.push(Event::Html(CowStr::from(html))),
+        None => events.extend([
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))),
+            Event::Text(CowStr::from(code)),
+            Event::End(TagEnd::CodeBlock),
+        ]),
+    }
 }
 
 /// Pushes `text`, with the first use of each term not used yet on this page made a link to its

@@ -835,6 +835,9 @@ pub struct Site {
     /// or a required part did not resolve): their pages are missing from this build because of a
     /// mistake already reported, so the manifest does not report them again.
     pub withheld: BTreeSet<String>,
+    /// The theme's interface strings in the site's language (the same value as the theme's), for
+    /// the labels the render stage writes itself: stances, counts, dates, feed titles.
+    pub strings: Arc<crate::theme::Strings>,
 }
 
 impl Site {

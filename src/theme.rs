@@ -1,10 +1,11 @@
 //! The theme's contract, in one place: the default theme built into the binary, the [`Theme`]
 //! (templates by name, the theme's own with the site's `templates/` laid over them), the templates
-//! every theme must have, and the anchors the default templates put on each kind of page (which
-//! Markdown may link to).
+//! every theme must have, the anchors the default templates put on each kind of page (which
+//! Markdown may link to), and the interface strings in the site's language ([`Strings`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 
@@ -42,10 +43,13 @@ pub struct Template {
     pub text: String,
 }
 
-/// The templates the render stage uses, by name.
+/// The templates the render stage uses, by name, and the interface strings they print.
 #[derive(Clone, Debug, Default)]
 pub struct Theme {
     pub templates: BTreeMap<String, Template>,
+    /// The same strings as the site's `strings` (which the render stage's own labels use):
+    /// templates reach them through the environment, which is made from the theme.
+    pub strings: Arc<Strings>,
 }
 
 /// The templates every theme must provide.
@@ -89,4 +93,137 @@ pub fn template_anchors(kind: &str) -> &'static [&'static str] {
         .iter()
         .find(|(k, _)| *k == kind)
         .map_or(&[], |(_, a)| a)
+}
+
+/// The theme's translation files, one per language: `i18n/<language>.yaml` in the theme's folder.
+pub const I18N_FOLDER: &str = "i18n";
+
+/// The language whose strings every other falls back to, string by string.
+pub const BASE_LANGUAGE: &str = "en";
+
+/// The built-in default theme's English strings: the last fallback of every theme, so that the
+/// strings the render stage itself writes (stance labels, counts) always exist.
+pub fn default_strings() -> (PathBuf, &'static str) {
+    let rel = Path::new(I18N_FOLDER).join(format!("{BASE_LANGUAGE}.yaml"));
+    let text = DEFAULT_THEME
+        .get_file(&rel)
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or_default();
+    (Path::new("themes").join(DEFAULT_NAME).join(rel), text)
+}
+
+/// How a language picks a plural form for a count: CLDR's `one` and `other` categories.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PluralRule {
+    /// `one` for 1 only (English, German, Spanish, …).
+    OneIsOne,
+    /// `one` for 0 and 1 (French).
+    ZeroAndOne,
+}
+
+impl PluralRule {
+    /// The rule of a language tag's primary language (`fr-CA` → French).
+    pub fn of(tag: &str) -> Self {
+        let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        match primary.as_str() {
+            "fr" => PluralRule::ZeroAndOne,
+            _ => PluralRule::OneIsOne,
+        }
+    }
+
+    /// The plural category of `n`: `one` or `other`.
+    pub fn category(self, n: i64) -> &'static str {
+        match (self, n) {
+            (PluralRule::OneIsOne, 1) | (PluralRule::ZeroAndOne, 0 | 1) => "one",
+            _ => "other",
+        }
+    }
+}
+
+/// One interface string: a text, or a text per plural form chosen by the `count` argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    Text(String),
+    Plural {
+        one: Option<String>,
+        other: String,
+        /// The rule of the language the forms are written in (an English fallback keeps its own).
+        rule: PluralRule,
+    },
+}
+
+/// The theme's interface strings in the site's language, with English filled in string by string
+/// (`resolve/i18n.rs` builds it). Templates reach them through `t()`; the render stage's own
+/// labels (stances, counts, dates) through [`Strings::text`] and [`Strings::with`].
+#[derive(Clone, Debug, Default)]
+pub struct Strings {
+    /// The site's language tag (`fr-FR`).
+    pub language: String,
+    pub messages: BTreeMap<String, Message>,
+}
+
+impl Strings {
+    /// The message `key` with its `{name}` placeholders filled: `arg(name)` gives an argument's
+    /// text (a placeholder with no argument stays as written, for scripts to fill), `literal`
+    /// turns the message's own text into the output's (HTML-escaping it, for templates), and
+    /// `count` picks the plural form. `None` when there is no such key.
+    pub fn fill(
+        &self,
+        key: &str,
+        count: Option<i64>,
+        arg: &dyn Fn(&str) -> Option<String>,
+        literal: &dyn Fn(&str) -> String,
+    ) -> Option<String> {
+        let text = match self.messages.get(key)? {
+            Message::Text(t) => t,
+            Message::Plural { one, other, rule } => match count.map(|n| rule.category(n)) {
+                Some("one") => one.as_ref().unwrap_or(other),
+                _ => other,
+            },
+        };
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find('{') {
+            let (before, from) = rest.split_at(start);
+            out.push_str(&literal(before));
+            let name_end = from.find('}').filter(|&e| {
+                e > 1
+                    && from[1..e]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            });
+            match name_end.and_then(|e| arg(&from[1..e]).map(|v| (e, v))) {
+                Some((e, value)) => {
+                    out.push_str(&value);
+                    rest = &from[e + 1..];
+                }
+                None => {
+                    out.push_str(&literal("{"));
+                    rest = &from[1..];
+                }
+            }
+        }
+        out.push_str(&literal(rest));
+        Some(out)
+    }
+
+    /// A string with no arguments, as text; the key itself if the theme has no such string.
+    pub fn text(&self, key: &str) -> String {
+        self.with(key, &[])
+    }
+
+    /// A string with named arguments, as text; a `count` argument picks the plural form.
+    pub fn with(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let count = args
+            .iter()
+            .find(|(n, _)| *n == "count")
+            .and_then(|(_, v)| v.to_string().parse().ok());
+        let arg = |name: &str| {
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        };
+        self.fill(key, count, &arg, &|s| s.to_string())
+            .unwrap_or_else(|| key.to_string())
+    }
 }

@@ -142,6 +142,7 @@ codes! {
         UnknownTheme = "unknown-theme", "error", "`theme:` names a folder that does not exist under `themes/`";
         MissingTemplate = "missing-template", "error", "the theme lacks a template every site needs";
         UnknownTemplate = "unknown-template", "error", "a page's `template:` names a template that does not exist";
+        MissingTranslation = "missing-translation", "warning", "the theme's file for the site's language lacks a string: it is shown in English until added";
         TemplateSyntax = "template-syntax", "error", "a template does not parse";
         TemplateUndefined = "template-undefined", "error", "a template uses a variable it is not given (docs/themes.md lists them)";
         TemplateNotFound = "template-not-found", "error", "a template includes or extends one that does not exist";

@@ -27,6 +27,7 @@ pub fn accepted_keys() -> Vec<(&'static str, Vec<&'static str>)> {
         ("glossary term", fields::<RawGlossaryTerm>()),
         ("scope file", fields::<RawScope>()),
         ("scope note", fields::<RawScopeNote>()),
+        ("plural forms", fields::<RawPlural>()),
     ]
 }
 

@@ -49,6 +49,10 @@ pub struct Parsed {
     pub(crate) archives: BTreeMap<PathBuf, Arc<str>>,
     /// Templates: the theme's, with the site's `templates/` laid over them.
     pub(crate) theme: Theme,
+    /// The theme's translation files (`i18n/<language>.yaml`), each with its language as `stem`.
+    pub(crate) translations: Vec<RawFile<RawTranslations>>,
+    /// The built-in default theme's English strings, every theme's last fallback.
+    pub(crate) base_strings: Option<RawFile<RawTranslations>>,
     /// Files to copy: output path → (input path, bytes). Theme static, then site static, then
     /// content assets, later ones replacing earlier.
     pub(crate) assets: BTreeMap<String, (PathBuf, Vec<u8>)>,
@@ -248,6 +252,7 @@ fn parse_theme(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>
                 )),
         );
     }
+    parse_translations(inputs, &theme_root, parsed, diags);
     for prefix in [theme_root, PathBuf::new()] {
         let templates_dir = prefix.join("templates");
         for (path, contents) in inputs.under(&slash(&templates_dir)) {
@@ -272,6 +277,56 @@ fn parse_theme(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>
             parsed.assets.insert(out, (path.clone(), bytes));
         }
     }
+}
+
+/// The theme's translation files, and the built-in English strings behind them. They belong to the
+/// theme (a site that wants other strings uses a theme of its own), so the site's root has none.
+fn parse_translations(
+    inputs: &Inputs,
+    theme_root: &Path,
+    parsed: &mut Parsed,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let folder = theme_root.join(crate::theme::I18N_FOLDER);
+    let read = |path: &Path, text: &str, diags: &mut Vec<Diagnostic>| match yaml::from_yaml::<
+        RawTranslations,
+    >(path, text, 1)
+    {
+        Ok(meta) => Some(RawFile {
+            file: path.to_path_buf(),
+            stem: stem(path),
+            meta,
+        }),
+        Err(found) => {
+            diags.extend(found);
+            None
+        }
+    };
+    for (path, contents) in inputs.under(&slash(&folder)) {
+        if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+            continue;
+        }
+        let text = match contents {
+            Contents::Text(t) => t.to_string(),
+            Contents::Bytes(b) => match String::from_utf8(b.clone()) {
+                Ok(t) => t,
+                Err(_) => {
+                    diags.push(
+                        Diagnostic::error(Code::NotUtf8, "this translation file is not UTF-8")
+                            .in_file(path)
+                            .help("save the file as UTF-8"),
+                    );
+                    continue;
+                }
+            },
+            Contents::Deferred(_) | Contents::Failed => continue,
+        };
+        if let Some(file) = read(path, &text, diags) {
+            parsed.translations.push(file);
+        }
+    }
+    let (path, text) = crate::theme::default_strings();
+    parsed.base_strings = read(&path, text, diags);
 }
 
 /// A file's name without its extension: the id of a node, table or dataset.

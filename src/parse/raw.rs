@@ -387,3 +387,22 @@ pub(crate) struct RawDoc<T> {
     /// Figures typed into the body's prose (`dest` holds the text), with their places.
     pub figures: Vec<RawLink>,
 }
+
+/// A theme's translation file (`i18n/<language>.yaml`): string key → text, or → plural forms.
+pub(crate) type RawTranslations = BTreeMap<String, RawMessage>;
+
+/// One interface string as written: a text, or its plural forms.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum RawMessage {
+    Text(String),
+    Plural(RawPlural),
+}
+
+/// A string's plural forms, chosen by its `count` argument.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPlural {
+    pub one: Option<String>,
+    pub other: String,
+}

@@ -61,8 +61,10 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
     let mut atom = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(
         atom,
-        "  <title>{} — findings</title>",
-        xml(&site.config.title)
+        "  <title>{}</title>",
+        xml(&site
+            .strings
+            .with("feed_title", &[("site", &site.config.title)]))
     );
     let _ = writeln!(atom, "  <id>{}</id>", xml(&format!("{base}findings.atom")));
     let _ = writeln!(

@@ -1,9 +1,11 @@
 //! The one module that knows minijinja: the template environment (strict undefined variables,
-//! HTML auto-escaping of the five characters that matter), [`Html`] for values that are HTML
-//! already, and template errors as diagnostics that name the template file and line.
+//! HTML auto-escaping of the five characters that matter, the `t()` function that gives the
+//! theme's strings in the site's language), [`Html`] for values that are HTML already, and template
+//! errors as diagnostics that name the template file and line.
 
 use std::path::PathBuf;
 
+use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::{Serialize, Serializer};
 
@@ -58,12 +60,52 @@ pub(crate) fn environment(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Environ
         };
         out.write_str(&text).map_err(minijinja::Error::from)
     });
+    add_strings(&mut env, theme);
     for t in theme.templates.values() {
         if let Err(e) = env.add_template_owned(t.name.clone(), t.text.clone()) {
             diags.push(template_error(theme, &e, ""));
         }
     }
     env
+}
+
+/// `t(key, name=value, …)`: the theme's string `key` in the site's language, its `{name}`
+/// placeholders filled (a `count` argument also picks the plural form). The result is text,
+/// escaped where it is printed, unless an argument is HTML already (a `{% set %}` block holding a
+/// link): then the string's own text and the other arguments are escaped here, and the result is
+/// HTML, so a sentence may hold a link and nothing is escaped twice.
+fn add_strings(env: &mut Environment<'static>, theme: &Theme) {
+    let strings = theme.strings.clone();
+    env.add_function(
+        "t",
+        move |key: &str, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+            let count = kwargs
+                .get::<Option<Value>>("count")?
+                .and_then(|v| i64::try_from(v).ok());
+            let mut args = Vec::new();
+            for name in kwargs.args() {
+                args.push((name.to_string(), kwargs.get::<Value>(name)?));
+            }
+            let html = args.iter().any(|(_, v)| v.is_safe());
+            let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            let arg = |name: &str| {
+                let (_, v) = args.iter().find(|(n, _)| n == name)?;
+                Some(match (html, v.is_safe()) {
+                    (false, _) | (true, true) => text(v),
+                    (true, false) => escape_html(&text(v)),
+                })
+            };
+            let literal = |s: &str| if html { escape_html(s) } else { s.to_string() };
+            match strings.fill(key, count, &arg, &literal) {
+                Some(out) if html => Ok(Value::from_safe_string(out)),
+                Some(out) => Ok(Value::from(out)),
+                None => Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("the theme has no string `{key}` (add it to the theme's i18n/en.yaml)"),
+                )),
+            }
+        },
+    );
 }
 
 /// A template error at the template's file and line; `page` names the page being made, if any.

@@ -213,22 +213,50 @@ fn base_url(raw: &RawConfig, env: &Environment, diags: &mut Vec<Diagnostic>) -> 
     (base_url, base_path)
 }
 
+/// A well-formed BCP 47 language tag: a primary language of 2–3 letters, then an optional script
+/// (4 letters), region (2 letters or 3 digits) and variants (5–8 letters or digits, or 4 starting
+/// with a digit), separated by hyphens. Which languages exist is not checked, only the shape.
 fn check_language(lang: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
-    let ok = !lang.value.is_empty()
-        && lang
-            .value
-            .split('-')
-            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if !ok {
-        diags.push(
-            Diagnostic::error(
-                Code::InvalidLanguage,
-                format!("`{}` is not a language tag", lang.value),
-            )
-            .at_opt(CONFIG, position_of(lang))
-            .help("use a BCP 47 tag such as en-GB or cy"),
-        );
+    if is_language_tag(&lang.value) {
+        return;
     }
+    let suggestion = lang.value.replace('_', "-");
+    let help = if suggestion != lang.value && is_language_tag(&suggestion) {
+        format!("separate a tag's parts with hyphens: `{suggestion}`")
+    } else {
+        "use a BCP 47 tag such as en-GB, fr-FR or cy, not a language's name".to_string()
+    };
+    diags.push(
+        Diagnostic::error(
+            Code::InvalidLanguage,
+            format!("`{}` is not a language tag", lang.value),
+        )
+        .at_opt(CONFIG, position_of(lang))
+        .help(help),
+    );
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    let alpha = |s: &str| s.bytes().all(|b| b.is_ascii_alphabetic());
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mut parts = tag.split('-').peekable();
+    match parts.next() {
+        Some(p) if (2..=3).contains(&p.len()) && alpha(p) => {}
+        _ => return false,
+    }
+    if parts.peek().is_some_and(|p| p.len() == 4 && alpha(p)) {
+        parts.next();
+    }
+    if parts
+        .peek()
+        .is_some_and(|p| (p.len() == 2 && alpha(p)) || (p.len() == 3 && digits(p)))
+    {
+        parts.next();
+    }
+    parts.all(|p| {
+        let alnum = p.bytes().all(|b| b.is_ascii_alphanumeric());
+        alnum && ((5..=8).contains(&p.len()) || (p.len() == 4 && p.as_bytes()[0].is_ascii_digit()))
+    })
 }
 
 /// A date that must be a whole day (`YYYY-MM-DD`): the site's and a page's.
@@ -261,4 +289,39 @@ pub(crate) fn check_url(file: &Path, url: &Spanned<String>, diags: &mut Vec<Diag
         );
     }
     ok
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::is_language_tag;
+
+    #[test]
+    fn language_tags_are_checked_for_shape() {
+        for ok in [
+            "en",
+            "en-GB",
+            "fr-FR",
+            "cy",
+            "zh-Hant-TW",
+            "es-419",
+            "sl-rozaj",
+            "de-CH-1901",
+            "ast",
+        ] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in [
+            "English",
+            "en_GB",
+            "",
+            "e",
+            "en-",
+            "en--GB",
+            "en-GB-x",
+            "fr-FRA1",
+            "english-GB",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 }

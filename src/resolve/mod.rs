@@ -9,7 +9,8 @@
 //! reported again.
 //!
 //! One file per kind of thing resolved: `config.rs`, `pages.rs`, `sources.rs`, `findings.rs`,
-//! `nodes.rs` (topics, claims, gaps), `tables.rs` and `datasets.rs`; with `ids.rs` (ids and
+//! `nodes.rs` (topics, claims, gaps), `tables.rs`, `datasets.rs` and `i18n.rs` (the theme's
+//! strings in the site's language); with `ids.rs` (ids and
 //! references), `links.rs` (Markdown links and anchors), `quotes.rs` (quotes against archives) and
 //! `graph.rs` (backlinks and redirects).
 
@@ -28,6 +29,7 @@ mod figures;
 mod findings;
 mod glossary;
 mod graph;
+mod i18n;
 mod ids;
 mod links;
 mod nodes;
@@ -46,7 +48,9 @@ pub use quotes::normalise_quote;
 pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let config = config::resolve_config(&parsed, env, &mut diags);
-    let theme = std::mem::take(&mut parsed.theme);
+    let mut theme = std::mem::take(&mut parsed.theme);
+    theme.strings =
+        std::sync::Arc::new(i18n::resolve_strings(&parsed, &config.language, &mut diags));
     // Ids first, so references can be checked against the full set.
     let ids = Ids::new(&parsed, &mut diags);
     let targets = Targets::new(&parsed, &config, &ids.findings);
@@ -104,6 +108,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
         redirects,
         manifest: std::mem::take(&mut parsed.manifest),
         withheld,
+        strings: theme.strings.clone(),
     };
     (site, theme, diags)
 }

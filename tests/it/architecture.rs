@@ -27,7 +27,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("model", &["model", "permalinks"]),
     (
         "leaves",
-        &["diagnostic", "layout", "theme", "html", "markdown", "dates"],
+        &[
+            "diagnostic",
+            "layout",
+            "theme",
+            "html",
+            "markdown",
+            "highlight",
+            "dates",
+        ],
     ),
 ];
 
@@ -46,6 +54,8 @@ const SAME_LAYER: &[(&str, &str)] = &[
     ("import", "resolve"),
     ("permalinks", "model"),
     ("layout", "diagnostic"),
+    // Markdown hands fenced code to the highlighter, the one module that knows syntect.
+    ("markdown", "highlight"),
 ];
 
 /// The only modules that may touch the disk.

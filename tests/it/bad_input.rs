@@ -683,6 +683,17 @@ pub(crate) fn cases() -> Vec<Case> {
             make: |s| s.edit("site.yaml", "language: en-GB", "language: en GB"),
         },
         Case {
+            name: "translation-missing-a-string",
+            code: 1,
+            expect: "themes/default/i18n/fr.yaml: warning[missing-translation]: `nav_search` has no translation",
+            make: |s| {
+                let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+                crate::support::copy_dir(&theme, &s.path("themes/default"));
+                s.edit("site.yaml", "language: en-GB", "language: fr-FR");
+                s.edit("themes/default/i18n/fr.yaml", "nav_search: Recherche\n", "");
+            },
+        },
+        Case {
             name: "table-row-with-two-items",
             code: 1,
             expect: "data/tables/who-leads.yaml:7:5: error[invalid-row]",

@@ -8,6 +8,8 @@ mod bundled;
 mod cite;
 mod cli;
 mod codes;
+mod highlight;
+mod i18n;
 mod import;
 mod output;
 mod props;

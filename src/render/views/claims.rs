@@ -15,7 +15,7 @@ pub(crate) struct EvidenceRow {
     pub finding: String,
     pub stance: &'static str,
     pub symbol: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub reason: String,
 }
 
@@ -25,7 +25,7 @@ pub(crate) struct EvidenceRow {
 pub(crate) struct StanceCount {
     pub stance: &'static str,
     pub symbol: &'static str,
-    pub label: &'static str,
+    pub label: String,
     /// Findings with this stance.
     pub count: usize,
     /// The studies those findings come from (origin, else the source that reports them).
@@ -92,14 +92,14 @@ fn claim_view(site: &Site, c: &Claim, links: &Links, diags: &mut Vec<Diagnostic>
             StanceCount {
                 stance: k.key(),
                 symbol: k.symbol(),
-                label: k.label(),
+                label: super::stance_label(site, *k),
                 count,
                 studies,
-                text: findings_from_studies(count, studies),
+                text: counted(site, count, studies),
             }
         })
         .collect();
-    let total = findings_from_studies(rows.len(), studies(site, rows.iter().map(|(f, _)| f)));
+    let total = counted(site, rows.len(), studies(site, rows.iter().map(|(f, _)| f)));
     ClaimView {
         id: c.id.0.clone(),
         url: links.url(&c.id.path()),
@@ -137,7 +137,7 @@ fn evidence(site: &Site, c: &Claim, rows: &[(FindingId, StanceKind)]) -> Vec<Evi
                 finding: fid.0.clone(),
                 stance: kind.key(),
                 symbol: kind.symbol(),
-                label: kind.label(),
+                label: super::stance_label(site, *kind),
                 reason,
             }
         })
@@ -160,7 +160,22 @@ pub(crate) fn studies<'a>(site: &Site, findings: impl Iterator<Item = &'a Findin
     studies.len()
 }
 
-/// "1 finding from 1 study", "5 findings from 2 studies".
+/// "1 finding from 1 study", "5 findings from 2 studies", in the site's language.
+pub(crate) fn counted(site: &Site, findings: usize, studies: usize) -> String {
+    let s = &site.strings;
+    s.with(
+        "count_findings_from_studies",
+        &[
+            (
+                "findings",
+                &s.with("count_findings", &[("count", &findings)]),
+            ),
+            ("studies", &s.with("count_studies", &[("count", &studies)])),
+        ],
+    )
+}
+
+/// "1 finding from 1 study", "5 findings from 2 studies", in English (for table cells).
 pub(crate) fn findings_from_studies(findings: usize, studies: usize) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });

@@ -36,7 +36,7 @@ pub(crate) struct StanceView {
     pub claim: Ref,
     pub stance: &'static str,
     pub symbol: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub reason: String,
 }
 
@@ -187,7 +187,7 @@ fn finding_view(
                 claim: links.claim(&s.claim),
                 stance: s.kind.key(),
                 symbol: s.kind.symbol(),
-                label: s.kind.label(),
+                label: super::stance_label(links.site, s.kind),
                 reason: s.reason.clone(),
             })
             .collect(),

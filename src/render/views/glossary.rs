@@ -24,7 +24,7 @@ pub(crate) struct ScopeView {
     pub title: String,
     /// `not-included` or `out-of-scope`.
     pub status: &'static str,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub reason: Html,
     pub source: Option<Ref>,
 }
@@ -71,10 +71,10 @@ pub(crate) fn scope_views(site: &Site, links: &Links) -> Vec<ScopeView> {
                 ScopeStatus::NotIncluded => "not-included",
                 ScopeStatus::OutOfScope => "out-of-scope",
             },
-            status_label: match n.status {
-                ScopeStatus::NotIncluded => "Known, not included",
-                ScopeStatus::OutOfScope => "Outside what this site covers",
-            },
+            status_label: site.strings.text(match n.status {
+                ScopeStatus::NotIncluded => "scope_not_included",
+                ScopeStatus::OutOfScope => "scope_out_of_scope",
+            }),
             reason: Html(inline_to_html(&n.reason)),
             source: n.source.as_ref().map(|s| links.source(s)),
         })

@@ -46,7 +46,7 @@ pub(crate) struct HomeMatrixRow {
 pub(crate) struct StanceGroup {
     pub stance: &'static str,
     pub symbol: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub findings: Vec<Ref>,
 }
 
@@ -143,7 +143,7 @@ fn cells(
                 .map(|(findings, k)| StanceGroup {
                     stance: k.key(),
                     symbol: k.symbol(),
-                    label: k.label(),
+                    label: super::stance_label(site, k),
                     findings,
                 })
                 .collect()

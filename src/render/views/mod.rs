@@ -89,6 +89,11 @@ pub(crate) struct Links<'s> {
     pub terms: Vec<TermLink>,
 }
 
+/// A stance's label in the site's language ("Supports").
+pub(crate) fn stance_label(site: &Site, kind: StanceKind) -> String {
+    site.strings.text(&format!("stance_{}", kind.key()))
+}
+
 impl<'s> Links<'s> {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.site.config.base_path)

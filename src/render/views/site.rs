@@ -1,10 +1,13 @@
 //! The site as templates see it (`site`), and what every page gets as `page`.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::cite;
 use crate::model::{Config, Site};
 use crate::render::views::pages::TagRef;
+use crate::theme::Strings;
 
 #[derive(Clone, Serialize)]
 pub(crate) struct SiteView {
@@ -21,6 +24,9 @@ pub(crate) struct SiteView {
     pub contact: Option<String>,
     pub menu: Vec<MenuView>,
     pub counts: Counts,
+    /// For page titles and breadcrumbs; templates reach the strings through `t()`.
+    #[serde(skip)]
+    pub strings: Arc<Strings>,
 }
 
 #[derive(Clone, Serialize)]
@@ -71,8 +77,26 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
             gaps: site.gaps.len(),
             terms: site.glossary.len(),
         },
+        strings: site.strings.clone(),
     }
 }
+
+/// The pages evident makes at fixed paths: the key of each one's title, and of its name in other
+/// pages' breadcrumbs. The jobs name them in English; [`SiteView::page`] gives them in the site's
+/// language.
+const FIXED_PAGES: &[(&str, &str, &str)] = &[
+    ("sources/", "title_sources", "nav_sources"),
+    ("findings/", "title_findings", "nav_findings"),
+    ("claims/", "title_claims", "nav_claims"),
+    ("topics/", "title_topics", "nav_topics"),
+    ("gaps/", "title_gaps", "nav_gaps"),
+    ("tables/", "title_tables", "title_tables"),
+    ("datasets/", "title_datasets", "title_datasets"),
+    ("tags/", "title_tags", "title_tags"),
+    ("glossary/", "title_glossary", "nav_glossary"),
+    ("search/", "title_search", "nav_search"),
+    ("404.html", "title_not_found", "title_not_found"),
+];
 
 /// What every template gets as `page`.
 #[derive(Clone, Serialize)]
@@ -111,17 +135,18 @@ impl SiteView {
         path: &str,
         crumbs: &[(&str, &str)],
     ) -> PageView {
+        let fixed = |path: &str| FIXED_PAGES.iter().find(|(p, _, _)| *p == path);
         let mut breadcrumbs = vec![Crumb {
-            title: "Home".into(),
+            title: self.strings.text("nav_home"),
             url: self.base_path.clone(),
         }];
         breadcrumbs.extend(crumbs.iter().map(|(t, p)| Crumb {
-            title: (*t).to_string(),
+            title: fixed(p).map_or_else(|| (*t).to_string(), |(_, _, k)| self.strings.text(k)),
             url: format!("{}{p}", self.base_path),
         }));
         PageView {
             kind,
-            title: title.to_string(),
+            title: fixed(path).map_or_else(|| title.to_string(), |(_, k, _)| self.strings.text(k)),
             description: None,
             path: path.to_string(),
             url: format!("{}{path}", self.base_path),

@@ -20,7 +20,7 @@ pub(crate) struct SourceView {
     pub title: String,
     pub short: String,
     pub csl_type: &'static str,
-    pub type_label: &'static str,
+    pub type_label: String,
     pub kind: String,
     pub kind_label: String,
     /// How the study was done: its design's key and label.
@@ -157,7 +157,10 @@ fn source_view(
         title: s.title.clone(),
         short: short_citation(s),
         csl_type: s.source_type.csl(),
-        type_label: s.source_type.label(),
+        type_label: links.site.strings.text(&format!(
+            "source_type_{}",
+            s.source_type.csl().replace('-', "_")
+        )),
         kind: s.kind.key.clone(),
         kind_label: s.kind.label.clone(),
         design: s.design.key.clone(),
@@ -167,7 +170,7 @@ fn source_view(
         editors: s.editors.iter().map(Person::display).collect(),
         container_authors: s.container_authors.iter().map(Person::display).collect(),
         date: s.date.iso(),
-        date_long: s.date.long(),
+        date_long: long_date(&links.site.strings, &s.date),
         year: s.date.year,
         container_title: s.container_title.clone(),
         collection_title: s.collection_title.clone(),
@@ -249,4 +252,42 @@ pub(crate) fn short_citation(s: &Source) -> String {
         _ => format!("{} et al.", names[0]),
     };
     format!("{who} ({})", s.date.year)
+}
+
+/// "16 January 2013", "June 2013" or "2013", in the site's language.
+fn long_date(strings: &crate::theme::Strings, date: &crate::dates::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let month = date
+        .month
+        .and_then(|m| MONTHS.get(usize::from(m).wrapping_sub(1)))
+        .map(|m| strings.text(&format!("month_{m}")));
+    match (date.day, month) {
+        (Some(day), Some(month)) => strings.with(
+            "date_day_month_year",
+            &[
+                ("count", &day),
+                ("day", &day),
+                ("month", &month),
+                ("year", &date.year),
+            ],
+        ),
+        (None, Some(month)) => strings.with(
+            "date_month_year",
+            &[("month", &month), ("year", &date.year)],
+        ),
+        _ => date.year.to_string(),
+    }
 }

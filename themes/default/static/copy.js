@@ -4,18 +4,29 @@
 (function () {
   "use strict";
   var KEY = "evident-citation-style";
+  // The interface strings in the site's language, from the theme's i18n/ files (data-strings, set
+  // by the template); English when a template gives none.
+  function strings(script, english) {
+    var given = {};
+    try { given = JSON.parse((script && script.getAttribute("data-strings")) || "{}"); } catch (e) { /* English */ }
+    Object.keys(english).forEach(function (k) { if (given[k] === undefined) given[k] = english[k]; });
+    return given;
+  }
+  var T = strings(document.currentScript, {
+    copy: "Copy", copy_label: "Copy this reference", copied: "Copied", style: "Citation style"
+  });
 
   document.querySelectorAll("[data-copy-text]").forEach(function (el) {
     if (!navigator.clipboard) return;
     var b = document.createElement("button");
     b.type = "button";
     b.className = "copy";
-    b.textContent = "Copy";
-    b.setAttribute("aria-label", "Copy this reference");
+    b.textContent = T.copy;
+    b.setAttribute("aria-label", T.copy_label);
     b.addEventListener("click", function () {
       navigator.clipboard.writeText(el.getAttribute("data-copy-text")).then(function () {
-        b.textContent = "Copied";
-        setTimeout(function () { b.textContent = "Copy"; }, 2000);
+        b.textContent = T.copied;
+        setTimeout(function () { b.textContent = T.copy; }, 2000);
       });
     });
     el.after(b);
@@ -48,7 +59,7 @@
     var label = document.createElement("label");
     var id = "cite-style-" + i;
     label.setAttribute("for", id);
-    label.textContent = "Citation style";
+    label.textContent = T.style;
     var select = document.createElement("select");
     select.id = id;
     styles.forEach(function (dt) {

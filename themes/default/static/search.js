@@ -6,6 +6,27 @@
 (function () {
   "use strict";
   var script = document.currentScript;
+  // The interface strings in the site's language, from the theme's i18n/ files (data-strings, set
+  // by the template); English when a template gives none.
+  function strings(script, english) {
+    var given = {};
+    try { given = JSON.parse((script && script.getAttribute("data-strings")) || "{}"); } catch (e) { /* English */ }
+    Object.keys(english).forEach(function (k) { if (given[k] === undefined) given[k] = english[k]; });
+    return given;
+  }
+  var T = strings(script, {
+    kinds: {}, none: "No results.", searching: "Searching…", failed: "Search failed: {error}",
+    results_one: "{count} result", results_other: "{count} results", first: ", showing the first {shown}."
+  });
+  function fill(text, args) {
+    return text.replace(/\{(\w+)\}/g, function (m, k) { return args[k] === undefined ? m : String(args[k]); });
+  }
+  // The plural form of a count in the page's language (`one` or `other`), as the strings give them.
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang) : null;
+  function results(n) {
+    var form = plural ? plural.select(n) : (n === 1 ? "one" : "other");
+    return fill(T["results_" + form] || T.results_other, { count: n });
+  }
   var root = script.getAttribute("data-index");
   var form = document.querySelector(".search-form");
   var fallback = document.getElementById("search-fallback");
@@ -102,7 +123,7 @@
       var li = document.createElement("li");
       var kind = document.createElement("span");
       kind.className = "search-kind";
-      kind.textContent = d.kind;
+      kind.textContent = T.kinds[d.kind] || d.kind;
       var a = document.createElement("a");
       a.href = d.url;
       a.textContent = d.title;
@@ -114,8 +135,8 @@
       li.appendChild(p);
       list.appendChild(li);
     });
-    status.textContent = total === 0 ? "No results." :
-      total + (total === 1 ? " result" : " results") + (total > docs.length ? ", showing the first " + docs.length + "." : ".");
+    status.textContent = total === 0 ? T.none :
+      results(total) + (total > docs.length ? fill(T.first, { shown: docs.length }) : ".");
   }
   function run() {
     var data = new FormData(form);
@@ -125,7 +146,7 @@
     if (!ws.some(function (w) { return length(w) >= MIN_WORD; }) && ws.length < 2) {
       list.textContent = ""; status.textContent = ""; return;
     }
-    status.textContent = "Searching…";
+    status.textContent = T.searching;
     fetchJson("manifest.json").then(function (manifest) {
       return search(manifest, ws).then(function (hits) {
         if (hits === null) { list.textContent = ""; status.textContent = ""; return; }
@@ -149,7 +170,7 @@
           });
         }, Promise.resolve()).then(function () { render(shown, total); });
       });
-    }).catch(function (e) { status.textContent = "Search failed: " + e.message; });
+    }).catch(function (e) { status.textContent = fill(T.failed, { error: e.message }); });
   }
   var params = new URLSearchParams(location.search);
   ["q", "kind", "topic", "stance"].forEach(function (k) {

@@ -2,6 +2,21 @@
 // JavaScript the full table shows; nothing here is needed to read it.
 (function () {
   "use strict";
+  // The interface strings in the site's language, from the theme's i18n/ files (data-strings, set
+  // by the template); English when a template gives none.
+  function strings(script, english) {
+    var given = {};
+    try { given = JSON.parse((script && script.getAttribute("data-strings")) || "{}"); } catch (e) { /* English */ }
+    Object.keys(english).forEach(function (k) { if (given[k] === undefined) given[k] = english[k]; });
+    return given;
+  }
+  var T = strings(document.currentScript, {
+    sorted_ascending: "Sorted by {column}, ascending.", sorted_descending: "Sorted by {column}, descending.",
+    filter: "Filter rows", shown: "{shown} of {total} rows shown."
+  });
+  function fill(text, args) {
+    return text.replace(/\{(\w+)\}/g, function (m, k) { return args[k] === undefined ? m : String(args[k]); });
+  }
   function key(cell) {
     var k = cell.getAttribute("data-sort");
     return k === null ? cell.textContent.trim().toLowerCase() : k;
@@ -31,7 +46,7 @@
           return (x < y ? -1 : 1) * (ascending ? 1 : -1);
         });
         rows.forEach(function (r) { tbody.appendChild(r); });
-        status.textContent = "Sorted by " + button.textContent + (ascending ? ", ascending" : ", descending") + ".";
+        status.textContent = fill(ascending ? T.sorted_ascending : T.sorted_descending, { column: button.textContent });
       });
     });
     var wrap = document.createElement("div");
@@ -39,7 +54,7 @@
     var id = (table.id || "table") + "-filter";
     var label = document.createElement("label");
     label.setAttribute("for", id);
-    label.textContent = "Filter rows";
+    label.textContent = T.filter;
     var input = document.createElement("input");
     input.type = "search";
     input.id = id;
@@ -60,7 +75,7 @@
         r.hidden = !match;
         if (match) shown += 1;
       });
-      status.textContent = shown + " of " + tbody.rows.length + " rows shown.";
+      status.textContent = fill(T.shown, { shown: shown, total: tbody.rows.length });
     });
   }
   Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), enhance);
