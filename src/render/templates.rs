@@ -140,7 +140,23 @@ pub(crate) fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) ->
             .line()
             .map(|l| Position::new(u32::try_from(l).unwrap_or(u32::MAX), 1)),
     };
-    Diagnostic::error(code, format!("{}: {message}", e.kind()))
+    // "undefined value: undefined value" names nothing: name the expression, from the template.
+    let undefined = match (code, e.range(), text) {
+        (Code::TemplateUndefined, Some(r), Some(t)) => t.get(r.start..r.end).map(str::trim),
+        _ => None,
+    };
+    let message = match undefined {
+        Some(expr) if !expr.is_empty() => {
+            let page = if page.is_empty() {
+                String::new()
+            } else {
+                format!(" (while rendering {page})")
+            };
+            format!("`{expr}` is not defined for this template{page}")
+        }
+        _ => format!("{}: {message}", e.kind()),
+    };
+    Diagnostic::error(code, message)
         .at_opt(file, position)
         .help(match code {
             Code::TemplateUndefined => "the variable is not given to this template; docs/themes.md lists what each template receives",

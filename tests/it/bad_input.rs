@@ -243,7 +243,7 @@ pub(crate) fn cases() -> Vec<Case> {
         Case {
             name: "template-undefined-variable",
             code: 1,
-            expect: "templates/page.html:3:7: error[template-undefined]",
+            expect: "templates/page.html:3:7: error[template-undefined]: `nope` is not defined for this template",
             make: |s| {
                 s.write("templates/page.html", "{% extends \"base.html\" %}\n{% block main %}\n<p>{{ nope }}</p>\n{% endblock %}\n")
             },
