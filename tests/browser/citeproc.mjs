@@ -56,7 +56,7 @@ function evident(id, style) {
   if (!existsSync(page)) return null;
   const html = readFileSync(page, "utf8");
   const m = html.match(
-    new RegExp(`<dt id="cite-${id}-${style}">[\\s\\S]*?data-copy-text="([^"]*)"`),
+    new RegExp(`<dt id="cite-${id}-${style}"[^>]*>[\\s\\S]*?data-copy-text="([^"]*)"`),
   );
   return m ? fold(decode(m[1])) : null;
 }
