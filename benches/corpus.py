@@ -50,7 +50,7 @@ def write(path, text):
 def pages(n, out):
     rng = random.Random(20261124)
     ev, zo, hu = (os.path.join(out, x) for x in ("evident", "zola", "hugo"))
-    write(f"{ev}/site.yaml", "title: Bench\nbase_url: https://example.org/\n")
+    write(f"{ev}/site.yaml", "title: Bench\nbase_url: https://example.org/\nhighlight_code: false  # as in the Zola and Hugo sites\n")
     write(f"{ev}/content/index.md", "---\ntitle: Bench\n---\nPages.\n")
     write(f"{ev}/templates/home.html", "<!doctype html><html><body><h1>{{ page.title }}</h1><ul>{% for p in pages %}<li><a href=\"{{ p.url }}\">{{ p.title }}</a></li>{% endfor %}</ul></body></html>")
     write(f"{ev}/templates/page.html", "<!doctype html><html><head><title>{{ page.title }}</title></head><body><main>{{ content }}</main></body></html>")

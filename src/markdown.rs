@@ -56,7 +56,11 @@ pub(crate) fn scan(body: &str) -> Scan {
                 }
                 // Text events of one run are contiguous in the source, so offsets map back.
                 let slice = &body[range.clone()];
-                let base = range.start + slice.find(t.as_ref()).unwrap_or(0);
+                let base = if slice.starts_with(t.as_ref()) {
+                    range.start
+                } else {
+                    range.start + slice.find(t.as_ref()).unwrap_or(0)
+                };
                 for (at, len) in prose_figures(&t) {
                     out.figures.push(Link {
                         dest: t[at..at + len].to_string(),
@@ -87,6 +91,23 @@ pub(crate) fn scan(body: &str) -> Scan {
         }
     }
     out
+}
+
+/// How [`to_html`] renders: what it does with raw HTML, and whether fenced code is highlighted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MdOptions {
+    pub raw: RawHtml,
+    /// Fenced code with a known language as classed spans (site.yaml `highlight_code`).
+    pub highlight: bool,
+}
+
+impl MdOptions {
+    /// The defaults: raw HTML sanitised, code highlighted.
+    #[cfg(test)]
+    pub(crate) const DEFAULT: MdOptions = MdOptions {
+        raw: RawHtml::Sanitise,
+        highlight: true,
+    };
 }
 
 /// How [`to_html`] treats raw HTML in the Markdown.
@@ -127,8 +148,9 @@ pub(crate) fn to_html(
     links: &HashMap<String, String>,
     texts: &HashMap<String, String>,
     terms: &[TermLink],
-    raw: RawHtml,
+    opts: MdOptions,
 ) -> String {
+    let raw = opts.raw;
     let mut slugs = Slugger::default();
     let mut events: Vec<Event> = Vec::new();
     let mut in_heading: Option<usize> = None;
@@ -147,7 +169,7 @@ pub(crate) fn to_html(
                 Event::Text(t) => code.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((info, code)) = fenced.take() {
-                        code_block(info, code, &mut events);
+                        code_block(info, code, opts.highlight, &mut events);
                     }
                 }
                 // A code block holds nothing but text.
@@ -252,10 +274,13 @@ pub(crate) fn to_html(
 
 /// A fenced block with a language: highlighted when the language is one [`highlight`] knows,
 /// otherwise the plain `<pre><code class="language-x">` pulldown-cmark prints, escaped.
-fn code_block<'a>(info: CowStr<'a>, code: String, events: &mut Vec<Event<'a>>) {
+fn code_block<'a>(info: CowStr<'a>, code: String, highlight: bool, events: &mut Vec<Event<'a>>) {
     // pulldown-cmark takes the language as the info string's first word; so does this.
     let lang = info.split(' ').next().unwrap_or("");
-    match highlight::highlight(lang, &code) {
+    let highlighted = highlight
+        .then(|| highlight::highlight(lang, &code))
+        .flatten();
+    match highlighted {
         Some(html) => events.push(Event::Html(CowStr::from(html))),
         None => events.extend([
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))),
@@ -348,20 +373,35 @@ pub(crate) fn prose_figures(text: &str) -> Vec<(usize, usize)> {
         "third", "thirds", "quarter", "quarters", "fifth", "fifths", "sixth", "sixths", "seventh",
         "sevenths", "eighth", "eighths", "ninth", "ninths", "tenth", "tenths",
     ];
-    // Words with their byte spans; a hyphen joins ("two-thirds" is one word).
-    let words: Vec<(usize, &str)> = text
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .scan(0, |pos, w| {
-            let start = text[*pos..].find(w).map_or(*pos, |i| *pos + i);
-            *pos = start + w.len();
-            Some((start, w))
-        })
-        .filter(|(_, w)| !w.is_empty())
-        .collect();
-    let clean = |w: &str| {
-        w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '"' | '“' | '”'))
-            .to_lowercase()
+    // Words with their byte spans; a hyphen joins ("two-thirds" is one word). Each word is
+    // cleaned and lower-cased once: this runs on every text run of every page.
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        let breaks = c.is_whitespace() || c == '(' || c == ')';
+        match (breaks, start) {
+            (true, Some(s)) => {
+                words.push((s, &text[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, &text[s..]));
+    }
+    let clean = |w: &str| -> String {
+        let w = w.trim_matches(|c: char| {
+            matches!(c, ',' | '.' | ';' | ':' | '!' | '?' | '"' | '“' | '”')
+        });
+        if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            w.to_lowercase()
+        } else {
+            w.to_string()
+        }
     };
+    let cleaned: Vec<String> = words.iter().map(|(_, w)| clean(w)).collect();
     let is_number = |w: &str| {
         let w = w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':'));
         !w.is_empty()
@@ -370,9 +410,14 @@ pub(crate) fn prose_figures(text: &str) -> Vec<(usize, usize)> {
     };
     let mut out = Vec::new();
     for (i, (start, raw)) in words.iter().enumerate() {
-        let w = clean(raw);
-        let next = words.get(i + 1).map(|(_, n)| clean(n)).unwrap_or_default();
-        let after = words.get(i + 2).map(|(_, n)| clean(n)).unwrap_or_default();
+        let w = cleaned[i].as_str();
+        // Every figure starts with a digit or a number word: most words end here.
+        let lead = w.split('-').next().unwrap_or(w);
+        if !w.bytes().any(|b| b.is_ascii_digit()) && !NUMBER_WORDS.contains(&lead) {
+            continue;
+        }
+        let next = cleaned.get(i + 1).map_or("", String::as_str);
+        let after = cleaned.get(i + 2).map_or("", String::as_str);
         let span = |k: usize| {
             let (s, last) = words[i + k];
             let end = s + last.trim_end_matches([',', '.', ';', ':']).len();
@@ -381,7 +426,7 @@ pub(crate) fn prose_figures(text: &str) -> Vec<(usize, usize)> {
         let digits = w.trim_start_matches(['£', '€', '$', '¥']);
         let money =
             digits.len() < w.len() && digits.chars().next().is_some_and(|c| c.is_ascii_digit());
-        let percent = is_number(&w) && (next == "%" || (next == "per" && after == "cent"))
+        let percent = is_number(w) && (next == "%" || (next == "per" && after == "cent"))
             || (w.ends_with('%') && is_number(w.trim_end_matches('%')));
         let separated = {
             let groups: Vec<&str> = w.split(',').collect();
@@ -395,18 +440,18 @@ pub(crate) fn prose_figures(text: &str) -> Vec<(usize, usize)> {
         let hyphenated = w
             .split_once('-')
             .is_some_and(|(a, b)| NUMBER_WORDS.contains(&a) && PARTS.contains(&b));
-        let spaced = NUMBER_WORDS.contains(&w.as_str()) && PARTS.contains(&next.as_str());
+        let spaced = NUMBER_WORDS.contains(&w) && PARTS.contains(&next);
         // "one in five"; not "one, in 2010" (punctuation between) nor "one in 2010" (a year).
-        let year = after.len() == 4 && after.starts_with(['1', '2']) && is_number(&after);
-        let ratio = (NUMBER_WORDS[1..].contains(&w.as_str()) || is_number(&w))
+        let year = after.len() == 4 && after.starts_with(['1', '2']) && is_number(after);
+        let ratio = (NUMBER_WORDS[1..].contains(&w) || is_number(w))
             && !raw.ends_with(',')
             && next == "in"
             && !year
-            && (NUMBER_WORDS[1..].contains(&after.as_str()) || is_number(&after));
+            && (NUMBER_WORDS[1..].contains(&after) || is_number(after));
         if percent && next == "per" {
             out.push(span(2));
         } else if (percent && next == "%")
-            || (money && ["thousand", "million", "billion", "bn", "m"].contains(&next.as_str()))
+            || (money && ["thousand", "million", "billion", "bn", "m"].contains(&next))
         {
             out.push(span(1));
         } else if percent || money || separated || hyphenated {
@@ -561,7 +606,7 @@ mod tests {
             &links,
             &HashMap::new(),
             &[],
-            RawHtml::Sanitise,
+            MdOptions::DEFAULT,
         );
         assert!(html.contains(r#"<h2 id="hello-world">"#), "{html}");
         assert!(html.contains(r#"href="/findings/a/""#), "{html}");
@@ -571,7 +616,7 @@ mod tests {
             &HashMap::new(),
             &HashMap::new(),
             &[],
-            RawHtml::Sanitise,
+            MdOptions::DEFAULT,
         );
         assert!(
             kept.contains("<abbr title=\"Resource Allocation System\">RAS</abbr>"),
@@ -592,7 +637,7 @@ mod tests {
             &links,
             &texts,
             &[],
-            RawHtml::Sanitise,
+            MdOptions::DEFAULT,
         );
         assert_eq!(
             html,
@@ -638,7 +683,7 @@ mod tests {
             &HashMap::new(),
             &HashMap::new(),
             &terms,
-            RawHtml::Sanitise,
+            MdOptions::DEFAULT,
         );
         // Not in the heading, not inside another link: the first use in plain text, once.
         assert_eq!(
@@ -653,7 +698,7 @@ mod tests {
             &HashMap::new(),
             &HashMap::new(),
             &terms,
-            RawHtml::Sanitise,
+            MdOptions::DEFAULT,
         );
         assert!(!none.contains("<a"), "{none}");
     }

@@ -131,6 +131,8 @@ pub struct Config {
     /// How readers reach the publisher: a `mailto:` or http(s) address.
     pub contact: Option<String>,
     pub raw_html: bool,
+    /// Fenced code with a known language highlighted (default `true`).
+    pub highlight_code: bool,
     pub menu: Vec<MenuItem>,
     /// The kinds of source a source may be.
     pub kinds: Vec<Term>,

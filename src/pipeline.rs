@@ -106,6 +106,7 @@ impl<'a> Pipeline<'a> {
         let (rendered, d) = render::render(&site, &theme, citer, Arc::new(Disk));
         diagnostics.extend(d);
         timings.push(("render", t.elapsed()));
+        timings.extend(rendered.timings.iter().copied());
         Rendering {
             site,
             rendered,

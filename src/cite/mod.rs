@@ -94,6 +94,9 @@ const LOCALE_XML: &str = include_str!("../../styles/locales-en-GB.xml");
 
 struct Styles {
     styles: Vec<(Style, IndependentStyle)>,
+    /// Styles whose output depends on a citation's position (first, subsequent, ibid): each of
+    /// their citations needs a run of its own.
+    positional: Vec<Style>,
     locales: Vec<Locale>,
     /// Styles or the locale that failed to load (a bug in evident, which the tests catch).
     problems: Vec<Diagnostic>,
@@ -106,12 +109,16 @@ fn styles() -> &'static Styles {
     STYLES.get_or_init(|| {
         let mut problems = Vec::new();
         let mut styles = Vec::new();
+        let mut positional = Vec::new();
         for s in Style::ALL {
             let xml = match s {
                 Style::Vancouver => vancouver_names_workaround(s.xml()),
                 Style::Harvard => harvard_no_preprint(s.xml()),
                 _ => s.xml().to_string(),
             };
+            if xml.contains("position=") {
+                positional.push(s);
+            }
             match load_style(s.label(), &xml) {
                 Ok(x) => styles.push((s, x)),
                 Err(d) => problems.push(d),
@@ -128,6 +135,7 @@ fn styles() -> &'static Styles {
         };
         Styles {
             styles,
+            positional,
             locales,
             problems,
         }
@@ -510,7 +518,11 @@ fn fill_or_render(
 }
 
 fn templates(item: &Json, locator: Option<&(Locator, String)>, probes: &[Probe]) -> Templates {
-    let made = render_styles(item, locator, &Style::ALL);
+    templates_of(&render_styles(item, locator, &Style::ALL), probes)
+}
+
+/// Every style's template from citations made with probes.
+fn templates_of(made: &[Citation], probes: &[Probe]) -> Templates {
     Style::ALL
         .iter()
         .map(|s| {
@@ -586,13 +598,13 @@ impl Citer {
     /// [`cite`].
     pub fn source(&self, source: &Source) -> Vec<Citation> {
         let Some(memo) = &self.kept_sources else {
-            return cite(source);
+            return self.source_afresh(source);
         };
         let key = csl_json(source).to_string();
         if let Some(c) = memo.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return c.clone();
         }
-        let c = cite(source);
+        let c = self.source_afresh(source);
         memo.lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(key, c.clone());
@@ -629,6 +641,25 @@ impl Citer {
             .unwrap_or_else(|p| p.into_inner())
             .insert(key, c.clone());
         c
+    }
+
+    /// [`cite`], and in the same engine runs the templates for this source's page locators,
+    /// which most findings' citations then fill.
+    fn source_afresh(&self, source: &Source) -> Vec<Citation> {
+        let item = csl_json(source);
+        let probe = (Locator::Page, PROBE_LOCATOR.to_string());
+        let both = render_cited(&item, &[None, Some(&probe)], &Style::ALL);
+        let (mut plain, mut probed) = (Vec::new(), Vec::new());
+        for mut pair in both {
+            probed.extend(pair.pop());
+            plain.extend(pair.pop());
+        }
+        let key = (item.to_string(), format!("{:?}", Locator::Page));
+        self.locators
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key, templates_of(&probed, &[LOCATOR]));
+        plain
     }
 
     fn page_afresh(&self, page: &WebPage) -> Vec<Citation> {
@@ -792,6 +823,21 @@ fn render_styles(
     locator: Option<&(Locator, String)>,
     only: &[Style],
 ) -> Vec<Citation> {
+    render_cited(item, &[locator], only)
+        .into_iter()
+        .filter_map(|mut c| c.pop())
+        .collect()
+}
+
+/// Formats `item` in each of `only`, cited once per entry of `locators`: per style, the
+/// citations in `locators` order (they share the reference; the in-text citations differ).
+/// A style that does not test a citation's position formats them all in one engine run, since
+/// a repeated citation of one item is then printed as if it came first.
+fn render_cited(
+    item: &Json,
+    locators: &[Option<&(Locator, String)>],
+    only: &[Style],
+) -> Vec<Vec<Citation>> {
     let mut flipped = item.clone();
     for key in ["title", "container-title"] {
         if let Some(Json::String(t)) = flipped.get(key) {
@@ -809,30 +855,43 @@ fn render_styles(
         return Vec::new();
     };
     let st = styles();
+    let run = |style: Style, csl_style: &IndependentStyle, item: &csl::Item| {
+        if st.positional.contains(&style) {
+            (locators.iter())
+                .map(|l| render_one(style, csl_style, item, &[*l])?.pop())
+                .collect::<Option<Vec<_>>>()
+        } else {
+            render_one(style, csl_style, item, locators)
+        }
+    };
     st.styles
         .iter()
         .filter(|(style, _)| only.contains(style))
         .filter_map(|(style, csl_style)| {
-            let written = render_one(*style, csl_style, &as_written, locator)?;
+            let written = run(*style, csl_style, &as_written)?;
             // A title's own quotes flip only where the style puts the title itself in quotes:
             // in the reference, the in-text citation (APA quotes an authorless title there), or
             // both.
-            let in_reference = quotes_title(&written.text, title);
-            let in_text = quotes_title(&written.in_text, title);
+            let first = written.first()?;
+            let in_reference = quotes_title(&first.text, title);
+            let in_text = quotes_title(&first.in_text, title);
             if !has_inner_quotes || !(in_reference || in_text) {
                 return Some(written);
             }
-            let turned = render_one(*style, csl_style, &flipped, locator)?;
-            let (reference, citation) = (
-                if in_reference { &turned } else { &written },
-                if in_text { &turned } else { &written },
-            );
-            Some(Citation {
-                style: *style,
-                html: reference.html.clone(),
-                text: reference.text.clone(),
-                in_text: citation.in_text.clone(),
-            })
+            let turned = run(*style, csl_style, &flipped)?;
+            let merged = written.iter().zip(&turned).map(|(written, turned)| {
+                let (reference, citation) = (
+                    if in_reference { turned } else { written },
+                    if in_text { turned } else { written },
+                );
+                Citation {
+                    style: *style,
+                    html: reference.html.clone(),
+                    text: reference.text.clone(),
+                    in_text: citation.in_text.clone(),
+                }
+            });
+            Some(merged.collect())
         })
         .collect()
 }
@@ -847,31 +906,35 @@ fn quotes_title(text: &str, title: &str) -> bool {
         .any(|q| lower.contains(&format!("{q}{start}")))
 }
 
-/// One item in one style.
+/// One item in one style, cited once per entry of `locators` in one engine run.
 fn render_one(
     style: Style,
     csl_style: &IndependentStyle,
     item: &csl::Item,
-    locator: Option<&(Locator, String)>,
-) -> Option<Citation> {
+    locators: &[Option<&(Locator, String)>],
+) -> Option<Vec<Citation>> {
     let st = styles();
     let locale = Some(LocaleCode(LOCALE.into()));
     let mut driver = BibliographyDriver::new();
-    let loc = locator.map(|(k, v)| SpecificLocator(*k, LocatorPayload::Str(v)));
-    driver.citation(CitationRequest::new(
-        vec![CitationItem::with_locator(item, loc)],
-        csl_style,
-        locale.clone(),
-        &st.locales,
-        None,
-    ));
+    for locator in locators {
+        let loc = locator.map(|(k, v)| SpecificLocator(*k, LocatorPayload::Str(v)));
+        driver.citation(CitationRequest::new(
+            vec![CitationItem::with_locator(item, loc)],
+            csl_style,
+            locale.clone(),
+            &st.locales,
+            None,
+        ));
+    }
     let rendered = driver.finish(BibliographyRequest {
         style: csl_style,
         locale,
         locale_files: &st.locales,
     });
     let mut entry = rendered.bibliography?.items.into_iter().next()?;
-    let in_text = rendered.citations.first().map(|c| plain(&c.citation))?;
+    if rendered.citations.len() != locators.len() {
+        return None;
+    }
     if style == Style::Chicago {
         chicago_substituted_title(item, &mut entry.content);
     }
@@ -886,20 +949,31 @@ fn render_one(
     // in hayagriva 0.10.1 ("Disability & Society,." in Chicago when volume and pages are
     // missing); citeproc-js drops it.
     let (mut html, mut text) = (html.replace(",.", "."), text.replace(",.", "."));
-    let mut in_text = in_text;
     for key in ["title", "container-title"] {
         if let Some(csl::Value::String(t)) = item.0.get(key) {
             text = fix_title_in(&text, t);
-            in_text = fix_title_in(&in_text, t);
             html = fix_title_in(&html, &escape_html(t));
         }
     }
-    Some(Citation {
-        style,
-        html,
-        text,
-        in_text,
-    })
+    let in_text = |c: &hayagriva::RenderedCitation| {
+        let mut in_text = plain(&c.citation);
+        for key in ["title", "container-title"] {
+            if let Some(csl::Value::String(t)) = item.0.get(key) {
+                in_text = fix_title_in(&in_text, t);
+            }
+        }
+        in_text
+    };
+    Some(
+        (rendered.citations.iter())
+            .map(|c| Citation {
+                style,
+                html: html.clone(),
+                text: text.clone(),
+                in_text: in_text(c),
+            })
+            .collect(),
+    )
 }
 
 /// Chicago quotes the title of anything with a container title (its `title` macro tests

@@ -32,6 +32,7 @@ pub(crate) struct RawConfig {
     pub contact: Option<S<String>>,
     #[serde(default)]
     pub raw_html: bool,
+    pub highlight_code: Option<bool>,
     #[serde(default)]
     pub menu: Vec<RawMenuItem>,
     /// The kinds of source (key → label), replacing the defaults.

@@ -144,7 +144,7 @@ fn plain_page(cx: &JobContext, i: usize) -> Result<minijinja::Value, Diagnostic>
         page.breadcrumbs.clear();
     }
     // Made here, page by page, so no page's HTML outlives its render.
-    let html = to_html(&body, &doc.links, &doc.figures, &v.terms, v.raw_html);
+    let html = to_html(&body, &doc.links, &doc.figures, &v.terms, v.markdown);
     let mut values = vec![("content", minijinja::Value::from_safe_string(html))];
     values.extend(page_values(v));
     Ok(context(v, &page, values))

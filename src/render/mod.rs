@@ -58,6 +58,8 @@ pub struct Rendered {
     /// Templates that failed to compile (reported once, when the environment was made).
     broken: HashSet<String>,
     anchors: BTreeMap<String, Vec<WantedAnchor>>,
+    /// How long the parts of rendering took (`build -v` prints them under `render`).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 #[derive(Clone, Copy)]
@@ -208,8 +210,10 @@ pub fn render(
         .filter(|name| env.get_template(name).is_err())
         .cloned()
         .collect();
+    let t = std::time::Instant::now();
     let (views, d) = Views::new(site, citer, reader.as_ref());
     diags.extend(d);
+    let views_took = t.elapsed();
     let mut rendered = Rendered {
         site: site.clone(),
         theme: theme.clone(),
@@ -221,6 +225,7 @@ pub fn render(
         broken,
         anchors: crate::permalinks::wanted_anchors(site),
         views,
+        timings: vec![("  views", views_took)],
     };
     // A missing template stops here; a template that failed to compile does not, so that every
     // other template's mistakes are found in the same run.
@@ -228,7 +233,9 @@ pub fn render(
         return (rendered, diags);
     }
     rendered.jobs = jobs::jobs(&rendered.views, site);
+    let t = std::time::Instant::now();
     rendered.files = files::other_files(site, &rendered.views);
+    rendered.timings.push(("  files", t.elapsed()));
     let pages: Vec<&str> = rendered.jobs.iter().map(|j| j.output.as_str()).collect();
     rendered.files.extend(feeds::discovery_files(site, &pages));
     if site.config.relative_links {

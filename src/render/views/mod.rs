@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::cite::Citer;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::{to_html, RawHtml, TermLink};
+use crate::markdown::{to_html, MdOptions, RawHtml, TermLink};
 use crate::model::*;
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
 use crate::render::templates::{to_value, Html};
@@ -43,7 +43,7 @@ pub(crate) struct Ref {
 /// Everything templates may read, built once and shared by all pages.
 pub(crate) struct Views {
     pub site: SiteView,
-    pub raw_html: RawHtml,
+    pub markdown: MdOptions,
     /// Plain pages (not the home page) for lists, newest first, then by title.
     pub page_refs: Vec<PageRef>,
     /// Each of `site.pages`' index in `page_refs` (`None` for the home page).
@@ -83,7 +83,7 @@ pub(crate) struct Shared {
 /// Links to nodes by id, and a node body's HTML: what every kind of view needs.
 pub(crate) struct Links<'s> {
     site: &'s Site,
-    raw: RawHtml,
+    markdown: MdOptions,
     pub reader: &'s dyn ReadText,
     /// The glossary's terms, for linking each one's first use in a body.
     pub terms: Vec<TermLink>,
@@ -146,7 +146,13 @@ impl<'s> Links<'s> {
     /// build that has then failed).
     pub fn body(&self, d: &Document, diags: &mut Vec<Diagnostic>) -> Html {
         match d.body.text(self.reader) {
-            Ok(text) => Html(to_html(&text, &d.links, &d.figures, &self.terms, self.raw)),
+            Ok(text) => Html(to_html(
+                &text,
+                &d.links,
+                &d.figures,
+                &self.terms,
+                self.markdown,
+            )),
             Err(e) => {
                 diags.push(e);
                 Html::default()
@@ -162,14 +168,17 @@ impl Views {
         reader: &dyn ReadText,
     ) -> (Self, Vec<Diagnostic>) {
         let mut diags = Vec::new();
-        let raw = if site.config.raw_html {
-            RawHtml::Allow
-        } else {
-            RawHtml::Sanitise
+        let markdown = MdOptions {
+            raw: if site.config.raw_html {
+                RawHtml::Allow
+            } else {
+                RawHtml::Sanitise
+            },
+            highlight: site.config.highlight_code,
         };
         let links = Links {
             site,
-            raw,
+            markdown,
             reader,
             terms: glossary::term_links(site),
         };
@@ -206,7 +215,7 @@ impl Views {
         };
         let views = Views {
             shared,
-            raw_html: raw,
+            markdown,
             page_refs,
             page_ref_of,
             tags,
