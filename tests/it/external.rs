@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -20,13 +20,27 @@ pub const PRODUCED: &[&str] = &["link-dead", "link-moved", "link-timeout", "sour
 
 type Hits = Arc<Mutex<BTreeMap<String, usize>>>;
 
-async fn page(UrlPath(name): UrlPath<String>, State(hits): State<Hits>) -> Response {
+/// Every user agent the servers saw.
+static AGENTS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+async fn page(
+    UrlPath(name): UrlPath<String>,
+    State(hits): State<Hits>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
     let n = {
         let mut h = hits.lock().unwrap();
         let n = h.entry(name.clone()).or_default();
         *n += 1;
         *n
     };
+    if let Some(agent) = headers
+        .get(header::USER_AGENT)
+        .and_then(|a| a.to_str().ok())
+    {
+        AGENTS.lock().unwrap().push(agent.to_string());
+    }
     let html = |body: &str| {
         (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -47,6 +61,8 @@ async fn page(UrlPath(name): UrlPath<String>, State(hits): State<Hits>) -> Respo
         )
             .into_response(),
         "flaky" => html("<p>Back again.</p>"),
+        "no-head" if method == Method::HEAD => StatusCode::METHOD_NOT_ALLOWED.into_response(),
+        "no-head" => html("<p>Only GET here.</p>"),
         // The archived copy says "Almost three-quarters (72%) said council staff usually lead
         // on support planning, only 2% said service users." and "Two-thirds of survey
         // respondents said it."; the page was revised since.
@@ -111,6 +127,7 @@ fn site(addr: &str) -> Site {
     source(&site, "moved", &format!("url: {addr}/old\n"));
     source(&site, "slow", &format!("url: {addr}/slow\n"));
     source(&site, "flaky", &format!("url: {addr}/flaky\n"));
+    source(&site, "no-head", &format!("url: {addr}/no-head\n"));
     source(&site, "skipped", "url: http://127.0.0.1:1/never\n");
     site.edit(
         "content/about.md",
@@ -160,7 +177,7 @@ fn check_external_reports_dead_moved_slow_and_drifted_sources_and_caches_answers
     );
     assert!(err.contains("finding `two-thirds`"), "{err}");
     assert!(!err.contains("finding `staff-lead`"), "{err}");
-    for fine in ["fine.md", "flaky.md", "/copy"] {
+    for fine in ["fine.md", "flaky.md", "no-head.md", "/copy"] {
         assert!(
             !err.lines()
                 .any(|l| l.contains(fine) && l.contains("warning[")),
@@ -178,6 +195,19 @@ fn check_external_reports_dead_moved_slow_and_drifted_sources_and_caches_answers
         Some(&2),
         "one retry after a timeout: {counts:?}"
     );
+    assert_eq!(
+        counts.get("no-head"),
+        Some(&2),
+        "GET after HEAD is refused: {counts:?}"
+    );
+    assert_eq!(
+        counts.get("ok"),
+        Some(&1),
+        "HEAD answers a page that is fine: {counts:?}"
+    );
+    let agent = "evident/0.1.0 (+link check; https://example.org/sub/)";
+    let agents = AGENTS.lock().unwrap().clone();
+    assert!(agents.iter().any(|a| a == agent), "{agents:?}");
     assert!(!site
         .read(".evident-cache/links.json")
         .contains("127.0.0.1:1/"));
