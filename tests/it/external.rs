@@ -70,6 +70,10 @@ async fn page(
             "<p>Almost three-quarters (72%) said council staff usually lead on support planning, \
              only 2% said service users.</p><p>A third of respondents said it.</p>",
         ),
+        "paper.pdf" => {
+            let pdf = std::fs::read(crate::support::fixture("archive").join("article.pdf"));
+            ([(header::CONTENT_TYPE, "application/pdf")], pdf.unwrap()).into_response()
+        }
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -313,4 +317,45 @@ fn archive_url_must_be_http_and_is_shown_on_the_source_page() {
         page.contains("Archived copy</dt><dd><a href=\"https://web.archive.org/web/2020/https://example.org/x\">"),
         "{page}"
     );
+}
+
+/// A PDF's text is taken as `archive add` takes it (page by page; a word hyphenated across a line
+/// still matches), and compared with the archive as HTML is.
+#[test]
+fn a_source_published_as_a_pdf_is_compared_with_its_archive_too() {
+    let (addr, hits) = serve();
+    let site = Site::from_fixture("valid");
+    source(
+        &site,
+        "paper",
+        &format!("url: {addr}/paper.pdf\narchive: archive/paper.txt\n"),
+    );
+    site.write(
+        "archive/paper.txt",
+        "[[page 63]]\nCommuters who cycled reported fewer sick days.\n[[page 64]]\nThe effect held in all four cities in the evidence we collected over two years.\n[[page 65]]\nThe authors call for a smaller trial.\n",
+    );
+    let finding = |id: &str, page: u32, quote: &str| {
+        format!("  - id: {id}\n    statement: S.\n    source: paper\n    locator: p. {page}\n    quote: \"{quote}\"\n")
+    };
+    site.write(
+        "data/findings/paper.yaml",
+        format!(
+            "findings:\n{}{}{}",
+            finding("sick-days", 63, "fewer sick days"),
+            finding(
+                "four-cities",
+                64,
+                "all four cities in the evidence we collected"
+            ),
+            finding("smaller-trial", 65, "call for a smaller trial"),
+        ),
+    );
+    let run = site.run(&["check", "--external"]);
+    run.no_panic();
+    let err = &run.stderr;
+    assert!(err.contains("warning[source-drifted]"), "{err}");
+    assert!(err.contains("finding `smaller-trial`"), "{err}");
+    assert!(!err.contains("finding `sick-days`"), "{err}");
+    assert!(!err.contains("finding `four-cities`"), "{err}");
+    assert_eq!(hits.lock().unwrap().get("paper.pdf"), Some(&1));
 }
