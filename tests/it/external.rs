@@ -247,6 +247,9 @@ fn check_external_reports_dead_moved_slow_and_drifted_sources_and_caches_answers
 
     // Without --external nothing is requested, and nothing is reported.
     let plain = site.run(&["check"]);
+    // The cache folder is not part of the site: the plain check is clean.
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(plain.stderr.contains(", 0 warnings"), "{}", plain.stderr);
     assert!(!plain.stderr.contains("link-"), "{}", plain.stderr);
     assert_eq!(total(&hits), before);
 }
