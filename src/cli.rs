@@ -18,6 +18,7 @@ Examples:
   evident build --root site -o out   build the site in site/ into site/out/ (-o is below the site)
   evident check --strict             check everything, failing on warnings too
   evident check --format github      report problems as GitHub Actions annotations
+  evident check --external           also request the links to other sites (weekly, in CI)
   evident serve                      preview on http://127.0.0.1:1111/ with live reload
   evident init my-site               start a new site
   evident new finding my-finding     add a stub finding with every key explained
