@@ -74,6 +74,21 @@ async fn page(
             let pdf = std::fs::read(crate::support::fixture("archive").join("article.pdf"));
             ([(header::CONTENT_TYPE, "application/pdf")], pdf.unwrap()).into_response()
         }
+        // Held for a while, counting how many are held at once.
+        hold if hold.starts_with("hold-") => {
+            {
+                let mut h = hits.lock().unwrap();
+                let now = *h
+                    .entry("in-flight".into())
+                    .and_modify(|n| *n += 1)
+                    .or_insert(1);
+                let max = h.entry("max-in-flight".into()).or_default();
+                *max = (*max).max(now);
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            *hits.lock().unwrap().get_mut("in-flight").unwrap() -= 1;
+            html("<p>Held.</p>")
+        }
         _ => StatusCode::NOT_FOUND.into_response(),
     }
 }
@@ -361,4 +376,23 @@ fn a_source_published_as_a_pdf_is_compared_with_its_archive_too() {
     assert!(!err.contains("finding `sick-days`"), "{err}");
     assert!(!err.contains("finding `four-cities`"), "{err}");
     assert_eq!(hits.lock().unwrap().get("paper.pdf"), Some(&1));
+}
+
+#[test]
+fn requests_to_one_host_wait_for_the_per_host_limit() {
+    let (addr, hits) = serve();
+    let site = Site::from_fixture("valid");
+    site.edit(
+        "site.yaml",
+        "license: CC-BY-4.0",
+        "license: CC-BY-4.0\nexternal:\n  per_host: 1\n  concurrency: 8",
+    );
+    for id in ["a", "b", "c", "d"] {
+        source(&site, id, &format!("url: {addr}/hold-{id}\n"));
+    }
+    let run = site.run(&["check", "--external"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let h = hits.lock().unwrap();
+    assert_eq!(h.get("max-in-flight"), Some(&1), "{h:?}");
+    assert_eq!(h.get("hold-d"), Some(&1), "{h:?}");
 }
