@@ -18,6 +18,7 @@ Examples:
   evident build --root site -o out   build the site in site/ into site/out/ (-o is below the site)
   evident check --strict             check everything, failing on warnings too
   evident check --format github      report problems as GitHub Actions annotations
+  evident check --external           also request the links to other sites (weekly, in CI)
   evident serve                      preview on http://127.0.0.1:1111/ with live reload
   evident init my-site               start a new site
   evident new finding my-finding     add a stub finding with every key explained
@@ -185,6 +186,11 @@ pub struct CheckArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Also request every external address the site publishes (sources' URLs and DOIs, links in
+    /// Markdown) and report dead, moved and slow ones, and sources whose live page has changed
+    /// since it was archived. Answers are cached in .evident-cache/links.json.
+    #[arg(long)]
+    pub external: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -380,7 +386,7 @@ pub fn run(cli: &Cli) -> i32 {
             c.format,
         ),
     };
-    let report = match build(&opts) {
+    let mut report = match build(&opts) {
         Ok(r) => r,
         Err(Fatal(d)) => {
             print_diagnostics(
@@ -393,6 +399,13 @@ pub fn run(cli: &Cli) -> i32 {
             return 2;
         }
     };
+    if let Command::Check(CheckArgs { external: true, .. }) = &cli.command {
+        match run_external(&opts, &report.inputs, strict) {
+            Ok(d) => report.diagnostics.extend(d),
+            Err(d) => return usage_error(cli, d, color),
+        }
+        report.diagnostics = diagnostic::finish(std::mem::take(&mut report.diagnostics));
+    }
     print_diagnostics(
         &cli.root,
         &report.diagnostics,
@@ -417,8 +430,42 @@ pub fn run(cli: &Cli) -> i32 {
     i32::from(failed)
 }
 
-/// `evident archive add SOURCE FILE`: prints what it wrote, and any warning; exit 2 when it
-/// cannot.
+/// `check --external`, after the check: the link check's diagnostics. The clock is read here, at
+/// the edge, for the cache's ages only (the diagnostics do not depend on it).
+fn run_external(
+    opts: &BuildOptions,
+    inputs: &crate::load::Inputs,
+    strict: bool,
+) -> Result<Vec<Diagnostic>, Diagnostic> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    quiet_pdf_panics();
+    let ext = crate::pipeline::ExternalOptions { strict, now };
+    crate::pipeline::check_external(&opts.root, inputs, &opts.env, &ext).map_err(|Fatal(d)| d)
+}
+
+/// pdf-extract and the parsers under it panic on some damaged PDFs; the archive stage turns that
+/// into a diagnostic, so their "panicked" message would only make evident look broken. Any other
+/// panic is still reported as usual.
+fn quiet_pdf_panics() {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let file = info.location().map_or("", |l| l.file());
+        let pdf = [
+            "pdf-extract",
+            "lopdf",
+            "cmap-parser",
+            "type1-encoding",
+            "cff-parser",
+            "postscript",
+        ];
+        if !pdf.iter().any(|c| file.contains(c)) {
+            hook(info);
+        }
+    }));
+}
+
 /// `evident theme export`.
 fn run_theme_export(cli: &Cli, a: &ThemeExportArgs, color: bool) -> i32 {
     match crate::pipeline::theme_export(&cli.root, &a.templates, a.all) {
@@ -438,6 +485,8 @@ fn run_theme_export(cli: &Cli, a: &ThemeExportArgs, color: bool) -> i32 {
     }
 }
 
+/// `evident archive add SOURCE FILE`: prints what it wrote, and any warning; exit 2 when it
+/// cannot.
 fn run_archive_add(cli: &Cli, a: &ArchiveAddArgs, color: bool) -> i32 {
     let opts = crate::pipeline::ArchiveOptions {
         source: a.source.clone(),
@@ -445,24 +494,7 @@ fn run_archive_add(cli: &Cli, a: &ArchiveAddArgs, color: bool) -> i32 {
         force: a.force,
     };
     let none = crate::load::Inputs::default();
-    // pdf-extract and the parsers under it panic on some damaged PDFs; the archive stage turns
-    // that into a diagnostic, so their "panicked" message would only make evident look broken.
-    // Any other panic is still reported as usual.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let file = info.location().map_or("", |l| l.file());
-        let pdf = [
-            "pdf-extract",
-            "lopdf",
-            "cmap-parser",
-            "type1-encoding",
-            "cff-parser",
-            "postscript",
-        ];
-        if !pdf.iter().any(|c| file.contains(c)) {
-            hook(info);
-        }
-    }));
+    quiet_pdf_panics();
     let report = match crate::pipeline::archive_add(&cli.root, &opts) {
         Ok(r) => r,
         Err(d) => return usage_error(cli, d, color),

@@ -15,6 +15,10 @@ pub const GLOSSARY: &str = "data/glossary.yaml";
 /// The committed list of every URL the site has published (see `permalinks.rs`).
 pub const MANIFEST: &str = "permalinks.txt";
 
+/// Where `evident check --external` keeps what it found, below the site root, so that a run
+/// within `external.cache_hours` of the last does not request the same addresses again.
+pub const LINK_CACHE: &str = ".evident-cache/links.json";
+
 /// The folder of archived source texts, which quotes are checked against and which is never
 /// published; `evident archive add` writes a source's text to `archive/<id>.txt`.
 pub const ARCHIVE_FOLDER: &str = "archive";

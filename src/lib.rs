@@ -22,12 +22,15 @@
 //!
 //! - Commands: `main.rs`; `cli.rs` (clap: flags, exit codes, printing diagnostics); `serve.rs`
 //!   (axum, tokio, notify: the preview server with live reload).
-//! - `pipeline.rs`: the stages wired once, for `build`, `check`, `permalinks`, `serve`, `init`,
-//!   `new` and `archive add`.
+//! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
+//!   `permalinks`, `serve`, `init`, `new` and `archive add`.
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
 //!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render);
 //!   `render/` (minijinja: views, jobs, tables, charts, exports, feeds, search); `write.rs`;
+//!   `external/` (reqwest: `check --external`; the site's external links collected, their answers
+//!   and the drift of sources' live pages from their archives turned into diagnostics, pure; the
+//!   requests in `fetch.rs`, the one place evident uses the network);
 //!   `scaffold.rs` (the stubs `init` and `new` write).
 //! - `import/` (biblatex, serde_json, a RIS tag reader: BibTeX, RIS and CSL-JSON entries into
 //!   source stubs, skipping what the site has; for `import`).
@@ -49,6 +52,7 @@ pub mod cite;
 pub mod cli;
 pub mod dates;
 pub mod diagnostic;
+pub mod external;
 pub mod highlight;
 pub mod html;
 pub mod import;

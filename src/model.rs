@@ -140,6 +140,35 @@ pub struct Config {
     pub designs: Vec<Term>,
     /// Text that looks like a figure but may stand in prose.
     pub allowed_in_prose: Vec<String>,
+    /// How `evident check --external` requests the addresses the site links to.
+    pub external: ExternalConfig,
+}
+
+/// `external:` in site.yaml, with its defaults: each number is at least 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternalConfig {
+    /// Hosts (`example.org`, which covers its subdomains) or URL prefixes (`https://x.org/a/*`,
+    /// the `*` optional) never requested.
+    pub skip: Vec<String>,
+    /// Requests at once, in all.
+    pub concurrency: usize,
+    /// Requests at once to one host.
+    pub per_host: usize,
+    pub timeout_seconds: u64,
+    /// How long a result in the cache is trusted.
+    pub cache_hours: u64,
+}
+
+impl Default for ExternalConfig {
+    fn default() -> Self {
+        ExternalConfig {
+            skip: Vec::new(),
+            concurrency: 8,
+            per_host: 2,
+            timeout_seconds: 10,
+            cache_hours: 24,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -230,6 +259,8 @@ pub struct Document {
     pub body: Body,
     /// Link destinations as written → the URL they resolve to.
     pub links: HashMap<String, String>,
+    /// The http(s) links the body writes, with where each is written (for `check --external`).
+    pub external_links: Vec<(String, Position)>,
     /// `figure:<id>` references → the figure each prints.
     pub figures: HashMap<String, String>,
     pub anchors: Vec<String>,
@@ -357,6 +388,8 @@ pub struct Source {
     pub issn: Option<String>,
     pub url: Option<String>,
     pub repository_url: Option<String>,
+    /// A copy of the source in a web archive (e.g. the Wayback Machine), for when `url` moves.
+    pub archive_url: Option<String>,
     /// What kind of source it is (a key of the site's `kinds`), e.g. `news-report`.
     pub kind: Term,
     /// How the study it reports was done (a key of the site's `designs`), e.g. `survey`.

@@ -467,3 +467,84 @@ pub fn archive_add(root: &Path, opts: &ArchiveOptions) -> Result<ArchiveReport, 
         archived,
     })
 }
+
+/// What `evident check --external` is asked to do.
+#[derive(Clone, Debug)]
+pub struct ExternalOptions {
+    /// Report what it finds as errors, not warnings (`check --strict`).
+    pub strict: bool,
+    /// Seconds since the Unix epoch, for the cache's ages (the clock, read by the command).
+    pub now: u64,
+}
+
+/// `evident check --external`, after the check: requests every external address the site
+/// publishes (those `external.skip` names aside, and those the cache holds a fresh answer for),
+/// compares sources' live pages with their archived copies, updates the cache
+/// (`.evident-cache/links.json`) and returns the diagnostics.
+pub fn check_external(
+    root: &Path,
+    inputs: &Inputs,
+    env: &Environment,
+    opts: &ExternalOptions,
+) -> Result<Vec<Diagnostic>, Fatal> {
+    use std::collections::BTreeSet;
+
+    use crate::external::{self, fetch, Cache, Entry};
+    let resolved = Pipeline::new(env, &|_| {}).resolve(inputs);
+    let site = &resolved.site;
+    let config = &site.config.external;
+    let links = external::collect(site, inputs);
+    let archived = external::archived_quotes(site, &|p| inputs.text(p).map(str::to_string));
+    // The cache is only a cache: one that cannot be read is started afresh.
+    let old = load::read_if_exists(root, Path::new(layout::LINK_CACHE)).unwrap_or(None);
+    let mut cache = Cache::parse(old.as_deref().unwrap_or(""));
+    let urls: BTreeSet<&str> = (links.iter())
+        .map(|l| l.url.as_str())
+        .filter(|u| !external::skipped(u, &config.skip))
+        .collect();
+    let requests: Vec<fetch::Request> = (urls.iter())
+        .filter(|u| cache.fresh(u, opts.now, config.cache_hours).is_none())
+        .map(|u| fetch::Request {
+            url: u.to_string(),
+            body: archived.contains_key(*u),
+        })
+        .collect();
+    let fetch_opts = fetch::Options {
+        concurrency: config.concurrency,
+        per_host: config.per_host,
+        timeout: Duration::from_secs(config.timeout_seconds),
+        user_agent: format!(
+            "evident/{} (+link check; {})",
+            env!("CARGO_PKG_VERSION"),
+            site.config.base_url
+        ),
+        retry_cap: Duration::from_secs(30),
+    };
+    for (url, fetched) in fetch::fetch_all(requests, &fetch_opts) {
+        let drifted = match (&fetched.body, archived.get(&url)) {
+            (Some((name, bytes)), Some(quotes)) => external::drifted(name, bytes, quotes),
+            _ => Vec::new(),
+        };
+        let entry = Entry {
+            checked: opts.now,
+            outcome: fetched.outcome,
+            drifted,
+        };
+        cache.links.insert(url, entry);
+    }
+    cache.prune(&urls, opts.now, config.cache_hours);
+    let text = cache.to_json();
+    if old.as_deref() != Some(text.as_str()) {
+        let file = NewFile {
+            path: PathBuf::from(layout::LINK_CACHE),
+            text,
+            if_exists: write::IfExists::Replace,
+        };
+        write::create_files(root, &[file]).map_err(Fatal)?;
+    }
+    let mut diags = external::report(&links, &cache, site, config.timeout_seconds);
+    if opts.strict {
+        diags.iter_mut().for_each(|d| d.severity = Severity::Error);
+    }
+    Ok(diags)
+}

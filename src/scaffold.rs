@@ -177,7 +177,7 @@ fn starter_files() -> Vec<(&'static str, String)> {
         ),
         ("archive/example-source.txt", ARCHIVE_TXT.to_string()),
         ("static/.gitkeep", String::new()),
-        (".gitignore", "/public/\n".to_string()),
+        (".gitignore", "/public/\n/.evident-cache/\n".to_string()),
     ]
 }
 

@@ -31,6 +31,7 @@ fn base(id: &str, t: SourceType, title: &str, date: Date) -> Source {
         isbn: None,
         issn: None,
         url: None,
+        archive_url: None,
         repository_url: None,
         kind: Term {
             key: "policy-argument".into(),

@@ -155,6 +155,12 @@ codes! {
         PermalinkUnlisted = "permalink-unlisted", "warning", "published URLs are missing from `permalinks.txt`: run `evident permalinks`";
         InvalidManifest = "invalid-manifest", "error", "a line of `permalinks.txt` is not `/path/ [date [hash]]`";
     }
+    "External links" {
+        LinkDead = "link-dead", "warning (error with --strict)", "`check --external`: an address the site links to answers 4xx or 5xx, or its host cannot be reached: fix it, or give the source an `archive_url:` (a web archive copy)";
+        LinkMoved = "link-moved", "warning (error with --strict)", "`check --external`: an address answers with a permanent redirect (301 or 308): write the new address the help names";
+        LinkTimeout = "link-timeout", "warning (error with --strict)", "`check --external`: an address did not answer in `external.timeout_seconds`, twice: check it in a browser, raise the timeout, or list its host under `external.skip`";
+        SourceDrifted = "source-drifted", "warning (error with --strict)", "`check --external`: the live page of a source no longer has quotes its archived copy has (the help names them): the page was revised; cite the archived copy with `archive_url:`, or check the findings against the new text";
+    }
     "Output and commands" {
         BadOutput = "bad-output", "error (exit 2)", "the output folder is the site, contains it, or lies inside a folder evident reads";
         OutputNotEvident = "output-not-evident", "error (exit 2)", "the output folder is not empty and was not written by evident: evident will not replace it";

@@ -9,6 +9,7 @@ pub fn accepted_keys() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
         ("site.yaml", fields::<RawConfig>()),
         ("menu item", fields::<RawMenuItem>()),
+        ("external", fields::<RawExternal>()),
         ("page", fields::<RawPage>()),
         ("source", fields::<RawSource>()),
         ("person", fields::<RawPerson>()),

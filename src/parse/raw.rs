@@ -42,6 +42,20 @@ pub(crate) struct RawConfig {
     /// Text that looks like a figure but may stand in prose (e.g. a period, "2005 to 2009").
     #[serde(default)]
     pub allowed_in_prose: Vec<String>,
+    /// How `evident check --external` requests the addresses the site links to.
+    pub external: Option<RawExternal>,
+}
+
+/// `external:` in site.yaml: the link check's limits and the addresses it never requests.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExternal {
+    #[serde(default)]
+    pub skip: Vec<String>,
+    pub concurrency: Option<S<u64>>,
+    pub per_host: Option<S<u64>>,
+    pub timeout_seconds: Option<S<u64>>,
+    pub cache_hours: Option<S<u64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,6 +116,8 @@ pub(crate) struct RawSource {
     pub issn: Option<S<String>>,
     pub url: Option<S<String>>,
     pub repository_url: Option<S<String>>,
+    /// A copy of the source in a web archive (e.g. the Wayback Machine).
+    pub archive_url: Option<S<String>>,
     pub kind: S<String>,
     pub design: S<String>,
     pub archive: Option<S<String>>,

@@ -7,8 +7,8 @@ use std::path::Path;
 use crate::dates::parse_day;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::CONFIG;
-use crate::model::{Config, Environment, MenuItem, Term};
-use crate::parse::raw::RawConfig;
+use crate::model::{Config, Environment, ExternalConfig, MenuItem, Term};
+use crate::parse::raw::{RawConfig, RawExternal};
 use crate::parse::yaml::{position_of, Spanned};
 use crate::parse::Parsed;
 
@@ -42,6 +42,7 @@ pub(crate) fn resolve_config(
             kinds: terms(DEFAULT_KINDS),
             designs: terms(DEFAULT_DESIGNS),
             allowed_in_prose: Vec::new(),
+            external: ExternalConfig::default(),
         };
     };
     let (base_url, base_path) = base_url(raw, env, diags);
@@ -99,7 +100,46 @@ pub(crate) fn resolve_config(
         kinds: vocabulary(&raw.kinds, DEFAULT_KINDS, "kinds", diags),
         designs: vocabulary(&raw.designs, DEFAULT_DESIGNS, "designs", diags),
         allowed_in_prose: raw.allowed_in_prose.clone(),
+        external: external(raw.external.as_ref(), diags),
     }
+}
+
+/// `external:`, with the defaults for what it leaves out. A number below 1 is refused (a limit of
+/// no requests at once would check nothing).
+fn external(raw: Option<&RawExternal>, diags: &mut Vec<Diagnostic>) -> ExternalConfig {
+    let mut c = ExternalConfig::default();
+    let Some(raw) = raw else {
+        return c;
+    };
+    c.skip.clone_from(&raw.skip);
+    let mut number = |n: &Option<Spanned<u64>>, key: &str, into: &mut u64| {
+        let Some(n) = n else { return };
+        if n.value == 0 {
+            diags.push(
+                Diagnostic::error(
+                    Code::WrongType,
+                    format!("`external.{key}` must be at least 1"),
+                )
+                .at_opt(Path::new(CONFIG), position_of(n))
+                .help("give a whole number of 1 or more, or leave the key out for its default"),
+            );
+        } else {
+            *into = n.value;
+        }
+    };
+    let (mut conc, mut host) = (c.concurrency as u64, c.per_host as u64);
+    number(&raw.concurrency, "concurrency", &mut conc);
+    number(&raw.per_host, "per_host", &mut host);
+    number(
+        &raw.timeout_seconds,
+        "timeout_seconds",
+        &mut c.timeout_seconds,
+    );
+    number(&raw.cache_hours, "cache_hours", &mut c.cache_hours);
+    // More than a few dozen requests at once is never polite; the cap keeps a typo harmless.
+    c.concurrency = usize::try_from(conc.min(64)).unwrap_or(8);
+    c.per_host = usize::try_from(host.min(16)).unwrap_or(2);
+    c
 }
 
 /// The kinds of source, unless `site.yaml` gives its own (`kinds:`): what the source is.

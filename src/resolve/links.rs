@@ -367,7 +367,11 @@ pub(crate) fn document<T>(
     let from_path = targets.content_path(&doc.file).unwrap_or_default();
     let mut links = HashMap::new();
     let mut figures = HashMap::new();
+    let mut external_links = Vec::new();
     for RawLink { dest, position } in &doc.links {
+        if dest.starts_with("https://") || dest.starts_with("http://") {
+            external_links.push((dest.clone(), *position));
+        }
         if let Some(w) = targets.old_id(dest) {
             diags.push(w.at(&doc.file, *position));
         }
@@ -391,6 +395,7 @@ pub(crate) fn document<T>(
         file: doc.file.clone(),
         body: doc.body.clone(),
         links,
+        external_links,
         figures,
         anchors: doc.anchors.clone(),
     }

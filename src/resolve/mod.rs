@@ -43,7 +43,7 @@ use links::Targets;
 use quotes::Archives;
 
 pub use config::base_path_of;
-pub use quotes::normalise_quote;
+pub use quotes::{normalise_quote, quote_in_text};
 
 pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
     let mut diags = Vec::new();

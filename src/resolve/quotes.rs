@@ -139,6 +139,19 @@ fn fold_archive(raw: &str, keep_hyphens: bool) -> (Folded, usize) {
     (Folded { text, pages }, breaks)
 }
 
+/// Whether `quote` is in `text` by the quote check's own rules (folded white space, quote marks
+/// and dashes, hyphens at line breaks, elisions; pages are not looked at). `evident check
+/// --external` uses it to tell which archived quotes a live page no longer has.
+pub fn quote_in_text(text: &str, quote: &str) -> bool {
+    let a = Archived::new("", text);
+    let quote = normalise_quote(quote);
+    let parts = parts(&quote);
+    !parts.is_empty()
+        && std::iter::once(&a.joined)
+            .chain(&a.hyphened)
+            .any(|r| find_parts(&r.text, &parts).is_some())
+}
+
 /// A quote, the figure it must print and the locator that says where it is.
 pub(crate) struct Quoted<'a> {
     pub quote: &'a Spanned<String>,

@@ -34,6 +34,7 @@ pub const SOURCE_FIELDS: &[&str] = &[
     "issn",
     "url",
     "repository_url",
+    "archive_url",
 ];
 
 /// A source, or `None` when its date, kind or design is not valid (reported): the model has no
@@ -59,7 +60,10 @@ pub(crate) fn resolve_source(
         );
     }
     check_identifiers(file, m, diags);
-    for url in [&m.url, &m.repository_url].into_iter().flatten() {
+    for url in [&m.url, &m.repository_url, &m.archive_url]
+        .into_iter()
+        .flatten()
+    {
         check_url(file, url, diags);
     }
     let archive = archive(file, m, parsed, diags);
@@ -116,6 +120,7 @@ pub(crate) fn resolve_source(
         issn: m.issn.as_ref().map(|d| d.value.clone()),
         url: m.url.as_ref().map(|d| d.value.clone()),
         repository_url: m.repository_url.as_ref().map(|d| d.value.clone()),
+        archive_url: m.archive_url.as_ref().map(|d| d.value.clone()),
         kind: kind?,
         design: design?,
         archive,

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "stages",
         &[
             "load", "parse", "resolve", "cite", "render", "write", "scaffold", "import", "archive",
+            "external",
         ],
     ),
     ("model", &["model", "permalinks"]),
@@ -52,6 +53,10 @@ const SAME_LAYER: &[(&str, &str)] = &[
     // with resolve's own checks so that an import never writes a stub that `check` rejects.
     ("import", "write"),
     ("import", "resolve"),
+    // The link check compares a source's live page with its archive as the quote check does:
+    // the page's text taken as `archive add` takes it, quotes matched by resolve's own matcher.
+    ("external", "archive"),
+    ("external", "resolve"),
     ("permalinks", "model"),
     ("layout", "diagnostic"),
     // Markdown hands fenced code to the highlighter, the one module that knows syntect.

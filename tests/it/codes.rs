@@ -1,6 +1,7 @@
-//! Every diagnostic code is produced by a test. Three corpora produce them: the bad-input corpus
+//! Every diagnostic code is produced by a test. Four corpora produce them: the bad-input corpus
 //! (`bad_input.rs`: content mistakes in a site), the command corpus below (usage and IO problems,
-//! exit code 2), and library cases below (problems the load and cite stages report that no command
+//! exit code 2), the link check (`external.rs`, whose tests assert each code it lists), and library
+//! cases below (problems the load and cite stages report that no command
 //! line reaches on a healthy machine). Each corpus asserts that every case produces its code; the
 //! last test checks that together they cover every code evident defines, so a code nothing
 //! produces is caught (and removed, or given a case).
@@ -208,6 +209,8 @@ fn every_code_is_produced_by_a_case() {
             .iter()
             .map(|c| code_in(c.expect).to_string()),
     );
+    // `check --external` against a local server (external.rs).
+    covered.extend(crate::external::PRODUCED.iter().map(|c| c.to_string()));
     covered.extend(
         library_cases()
             .into_iter()

@@ -8,6 +8,7 @@ mod bundled;
 mod cite;
 mod cli;
 mod codes;
+mod external;
 mod highlight;
 mod i18n;
 mod import;

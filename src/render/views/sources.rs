@@ -46,6 +46,8 @@ pub(crate) struct SourceView {
     pub issn: Option<String>,
     pub url_publisher: Option<String>,
     pub repository_url: Option<String>,
+    /// A copy in a web archive, shown beside the original address.
+    pub archive_url: Option<String>,
     pub archived: bool,
     pub unverified: BTreeMap<String, String>,
     pub notes: Vec<Html>,
@@ -184,6 +186,7 @@ fn source_view(
         issn: s.issn.clone(),
         url_publisher: s.url.clone(),
         repository_url: s.repository_url.clone(),
+        archive_url: s.archive_url.clone(),
         archived: s.archive.is_some(),
         unverified: s.unverified.clone(),
         notes: s.notes.iter().map(|n| Html(inline_to_html(n))).collect(),
