@@ -176,6 +176,13 @@ pub struct BuildArgs {
     /// Build for another address than site.yaml's base_url (e.g. a preview deployment).
     #[arg(long, value_name = "URL", value_parser = base_url)]
     pub base_url: Option<String>,
+    /// Keep the build cache (formatted citations) here [default: .evident-cache in the site's
+    /// folder]. A later build reuses what has not changed; its output is the same either way.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Neither read nor write the build cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Args)]
@@ -370,6 +377,11 @@ pub fn run(cli: &Cli) -> i32 {
                     relative_links: b.relative,
                     ..environment(&cli.root, b.base_url.clone())
                 },
+                cache: (!b.no_cache).then(|| match &b.cache {
+                    Some(dir) if dir.is_absolute() => dir.clone(),
+                    Some(dir) => cli.root.join(dir),
+                    None => cli.root.join(crate::layout::CACHE_DIR),
+                }),
             },
             b.deny_warnings,
             Format::Human,
@@ -381,6 +393,7 @@ pub fn run(cli: &Cli) -> i32 {
                 deny_warnings: c.strict,
                 progress: show_progress(cli) && c.format == Format::Human,
                 env: environment(&cli.root, None),
+                cache: Some(cli.root.join(crate::layout::CACHE_DIR)),
             },
             c.strict,
             c.format,

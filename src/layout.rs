@@ -18,6 +18,10 @@ pub const MANIFEST: &str = "permalinks.txt";
 /// Where `evident check --external` keeps what it found, below the site root, so that a run
 /// within `external.cache_hours` of the last does not request the same addresses again.
 pub const LINK_CACHE: &str = ".evident-cache/links.json";
+/// The build cache's folder below the site's root, unless `--cache` names another.
+pub const CACHE_DIR: &str = ".evident-cache";
+/// Formatted citations, in the build cache's folder.
+pub const CITE_CACHE: &str = "citations.json";
 
 /// The folder of archived source texts, which quotes are checked against and which is never
 /// published; `evident archive add` writes a source's text to `archive/<id>.txt`.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::cite::Citer;
+use crate::cite::{CiteCache, Citer};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Disk, Inputs};
@@ -94,7 +94,7 @@ impl<'a> Pipeline<'a> {
 
     /// Renders a resolved site. `citer` is one kept from an earlier run (serve), whose
     /// citations are reused where they still fit.
-    pub fn render_site(&self, front: Resolved, citer: Option<&Citer>) -> Rendering {
+    pub fn render_site(&self, front: Resolved, citer: Option<Arc<Citer>>) -> Rendering {
         let Resolved {
             site,
             theme,
@@ -135,6 +135,9 @@ pub struct BuildOptions {
     /// Show each stage as it starts, on one overwritten line (for terminals; off in CI logs).
     pub progress: bool,
     pub env: Environment,
+    /// The folder of the build cache (formatted citations), read if it is there and written
+    /// after a build that wrote its output; `None`: no cache.
+    pub cache: Option<PathBuf>,
 }
 
 /// What a run did.
@@ -197,7 +200,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     };
     let pipeline = Pipeline::new(&opts.env, &progress);
     let (inputs, mut diags, took) = pipeline.load(&opts.root, opts.output.as_deref());
-    let run = pipeline.render(&inputs);
+    let front = pipeline.resolve(&inputs);
+    let citer = Arc::new(cache_citer(opts.cache.as_deref(), &front.site));
+    let run = pipeline.render_site(front, Some(citer.clone()));
+    let site = run.site.clone();
     let mut timings = vec![("load", took)];
     timings.extend(run.timings);
     diags.extend(run.diagnostics);
@@ -218,6 +224,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
             diags.extend(result.diagnostics);
             written = result.written;
             timings.push(("write", t.elapsed()));
+            if let (Some(dir), true) = (&opts.cache, written) {
+                let cache = citer.cache(site.sources.values());
+                // A cache that cannot be written costs the next build time, nothing else.
+                let _ = write::write_cache(dir, layout::CITE_CACHE, &cache.to_json());
+            }
         }
         // `check`, or a build already failed: pages are still made, so that template mistakes
         // are found in the same run, and then dropped.
@@ -239,6 +250,84 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         elapsed: start.elapsed(),
         timings,
     })
+}
+
+/// A citer that starts from the cache in `dir` (if any, and if it was written by this version).
+fn cache_citer(dir: Option<&Path>, site: &Site) -> Citer {
+    Citer::with_cache(&render::cite_site(&site.config), read_cache(dir))
+}
+
+/// The citation cache in `dir`, or an empty one (none there, unreadable, or another version's).
+fn read_cache(dir: Option<&Path>) -> CiteCache {
+    dir.and_then(|d| load::read_if_exists(d, Path::new(layout::CITE_CACHE)).ok())
+        .flatten()
+        .map(|text| CiteCache::from_json(&text))
+        .unwrap_or_default()
+}
+
+/// What `serve` keeps between rebuilds: the inputs, read again file by file as they change, and
+/// the citations made so far (starting from the build cache, if there is one), so that a change
+/// formats only the citations it touches. A build from it is the same as a cold build of the same
+/// files (`tests/it/incremental.rs` checks this over random edits).
+pub struct Incremental {
+    root: PathBuf,
+    env: Environment,
+    inputs: Inputs,
+    /// What reading the files reported, kept per file so that a reload replaces it.
+    load_diags: Vec<Diagnostic>,
+    citer: Option<Arc<Citer>>,
+}
+
+impl Incremental {
+    pub fn new(root: &Path, env: &Environment) -> Self {
+        let (inputs, load_diags) = load::load(root, None);
+        Incremental {
+            root: root.to_path_buf(),
+            env: env.clone(),
+            inputs,
+            load_diags,
+            citer: None,
+        }
+    }
+
+    /// The inputs as last read (for formatting diagnostics).
+    pub fn inputs(&self) -> &Inputs {
+        &self.inputs
+    }
+
+    /// Reads again the files at `changed` (absolute paths, as a watcher reports them; `None`:
+    /// everything). A change the file-by-file reload cannot follow (a theme) reads everything.
+    pub fn reload(&mut self, changed: Option<&[PathBuf]>) {
+        let done = changed
+            .is_some_and(|c| load::reload(&self.root, &mut self.inputs, &mut self.load_diags, c));
+        if !done {
+            (self.inputs, self.load_diags) = load::load(&self.root, None);
+        }
+    }
+
+    /// Parses, resolves and renders the current inputs (pages are left to be made on demand).
+    /// `Err` holds the diagnostics when any is an error.
+    pub fn build(&mut self) -> Result<(Rendered, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let pipeline = Pipeline::new(&self.env, &|_| {});
+        let front = pipeline.resolve(&self.inputs);
+        let shared = render::cite_site(&front.site.config);
+        let citer = match &self.citer {
+            Some(c) if c.fits(&shared) => c.clone(),
+            _ => {
+                let cache = read_cache(Some(&self.root.join(layout::CACHE_DIR)));
+                Arc::new(Citer::keep_cached(&shared, cache))
+            }
+        };
+        self.citer = Some(citer.clone());
+        let run = pipeline.render_site(front, Some(citer));
+        let mut diags = run.diagnostics;
+        diags.extend(self.load_diags.iter().cloned());
+        let diags = diagnostic::finish(diags);
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
+        }
+        Ok((run.rendered, diags))
+    }
 }
 
 /// What `evident permalinks` did.

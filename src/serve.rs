@@ -30,11 +30,9 @@ use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
 
-use crate::cite::Citer;
 use crate::diagnostic::{render_human, Code, Diagnostic};
-use crate::load::{self, load, Inputs};
-use crate::model::Environment;
-use crate::pipeline::Pipeline;
+use crate::load::{self, Inputs};
+use crate::pipeline::Incremental;
 use crate::render::Rendered;
 
 /// What `serve` needs to know.
@@ -97,16 +95,6 @@ struct AppState {
     broken: Arc<RwLock<Option<String>>>,
 }
 
-/// What the watcher keeps between rebuilds.
-struct Session {
-    root: PathBuf,
-    env: Environment,
-    inputs: Inputs,
-    /// What reading the files reported, kept per file so that a reload replaces it.
-    load_diags: Vec<Diagnostic>,
-    citer: Option<Arc<Citer>>,
-}
-
 #[derive(Clone, Debug)]
 enum Message {
     Reload,
@@ -152,57 +140,13 @@ const LIVE_JS: &str = r#"(function () {
 })();
 "#;
 
-impl Session {
-    fn new(root: &Path, env: &Environment) -> Self {
-        let (inputs, load_diags) = load(root, None);
-        Session {
-            root: root.to_path_buf(),
-            env: env.clone(),
-            inputs,
-            load_diags,
-            citer: None,
-        }
-    }
-
-    /// Reads again what changed (`None`: everything).
-    fn reload(&mut self, changed: Option<&[PathBuf]>) {
-        let done = changed.is_some_and(|c| {
-            crate::load::reload(&self.root, &mut self.inputs, &mut self.load_diags, c)
-        });
-        if !done {
-            (self.inputs, self.load_diags) = load(&self.root, None);
-        }
-    }
-
-    /// Parses, resolves and renders the current inputs (pages are left to be made on demand).
-    /// `Err` is the diagnostics, formatted for the terminal and the overlay.
-    fn build(&mut self) -> Result<(Rendered, Vec<Diagnostic>), String> {
-        let pipeline = Pipeline::new(&self.env, &|_| {});
-        let front = pipeline.resolve(&self.inputs);
-        let shared = crate::render::cite_site(&front.site.config);
-        let citer = match &self.citer {
-            Some(c) if c.fits(&shared) => c.clone(),
-            _ => Arc::new(Citer::keep(&shared)),
-        };
-        self.citer = Some(citer.clone());
-        let run = pipeline.render_site(front, Some(&citer));
-        let rendered = run.rendered;
-        let mut diags = run.diagnostics;
-        diags.extend(self.load_diags.iter().cloned());
-        let diags = crate::diagnostic::finish(diags);
-        if diags.iter().any(Diagnostic::is_error) {
-            return Err(self.explain(&diags));
-        }
-        Ok((rendered, diags))
-    }
-
-    fn explain(&self, diags: &[Diagnostic]) -> String {
-        diags
-            .iter()
-            .map(|d| render_human(d, &self.inputs, false))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
+/// The diagnostics of a broken build, formatted for the terminal and the overlay.
+fn explain(session: &Incremental, diags: &[Diagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| render_human(d, session.inputs(), false))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Runs the server until the process is stopped. Returns an error message for the CLI.
@@ -240,7 +184,7 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         events,
         broken: Arc::new(RwLock::new(None)),
     };
-    let mut session = Session::new(&opts.root, &env);
+    let mut session = Incremental::new(&opts.root, &env);
     rebuild(&opts, &mut session, &state, Some(&[]));
 
     // Watch the site's folders; a change rebuilds on a blocking thread.
@@ -325,25 +269,21 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
 }
 
 /// Rebuilds after a change (`changed`: the paths the watcher saw; `None`: read everything again),
-/// swaps the new site in and reloads open pages as soon as pages can be made, then makes every
-/// page to check it. A build with errors, found either way, leaves the last good site served.
+/// swaps the new site in and reloads open pages as soon as pages can be made. Every page is then
+/// made on a thread of its own, to check the whole site and warm the cache, so that the watcher is
+/// free for the next save at once. A build with errors, found either way, leaves the last good
+/// site served.
 fn rebuild(
     opts: &ServeOptions,
-    session: &mut Session,
+    session: &mut Incremental,
     state: &AppState,
     changed: Option<&[PathBuf]>,
 ) {
     let start = Instant::now();
     session.reload(changed);
-    let broken = |text: String| {
-        eprintln!("{text}");
-        eprintln!("Build failed: still serving the last good site");
-        *state.broken.write().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
-        let _ = state.events.send(Message::Broken(text));
-    };
     let (rendered, warnings) = match session.build() {
         Ok(r) => r,
-        Err(text) => return broken(text),
+        Err(diags) => return broken(state, explain(session, &diags)),
     };
     let snapshot = Arc::new(Snapshot::new(rendered));
     let previous = state
@@ -359,7 +299,30 @@ fn rebuild(
         .is_some();
     let _ = state.events.send(Message::Reload);
     let ready = start.elapsed();
-    // Every page, made now: it checks the whole site and fills the cache.
+    if opts.verbose {
+        for w in &warnings {
+            eprintln!("{}", render_human(w, session.inputs(), false));
+        }
+        eprintln!(
+            "Rebuilt in {:.0} ms{}",
+            ready.as_secs_f64() * 1000.0,
+            if was_broken { " (fixed)" } else { "" },
+        );
+    }
+    let inputs = session.inputs().clone();
+    let (state, verbose) = (state.clone(), opts.verbose);
+    std::thread::spawn(move || check_all(&state, &snapshot, previous, &inputs, verbose));
+}
+
+/// Makes every page of `snapshot` (keeping each, so browsing is instant); if one fails and the
+/// snapshot is still the one served, goes back to `previous` and shows the problems.
+fn check_all(
+    state: &AppState,
+    snapshot: &Arc<Snapshot>,
+    previous: Option<Arc<Snapshot>>,
+    inputs: &Inputs,
+    verbose: bool,
+) {
     let checking = Instant::now();
     let result = snapshot.rendered.produce(&|f| {
         snapshot
@@ -369,23 +332,41 @@ fn rebuild(
             .insert(f.path, Arc::new(f.bytes));
         Ok(())
     });
-    let diags = result.unwrap_or_else(|d| vec![d]);
+    let diags = crate::diagnostic::finish(result.unwrap_or_else(|d| vec![d]));
+    let still_current = |current: &Option<Arc<Snapshot>>| {
+        current.as_ref().is_some_and(|c| Arc::ptr_eq(c, snapshot))
+    };
     if diags.iter().any(Diagnostic::is_error) {
-        *state.current.write().unwrap_or_else(|p| p.into_inner()) = previous;
-        return broken(session.explain(&crate::diagnostic::finish(diags)));
+        let mut current = state.current.write().unwrap_or_else(|p| p.into_inner());
+        if still_current(&current) {
+            *current = previous;
+            drop(current);
+            let text = (diags.iter())
+                .map(|d| render_human(d, inputs, false))
+                .collect::<Vec<_>>()
+                .join("\n");
+            broken(state, text);
+        }
+        return;
     }
-    if opts.verbose {
-        for w in warnings.iter().chain(&diags) {
-            eprintln!("{}", render_human(w, &session.inputs, false));
+    if verbose {
+        for w in &diags {
+            eprintln!("{}", render_human(w, inputs, false));
         }
         eprintln!(
-            "Rebuilt in {:.0} ms{}; made and checked {} pages in {:.0} ms",
-            ready.as_secs_f64() * 1000.0,
-            if was_broken { " (fixed)" } else { "" },
+            "Made and checked {} pages in {:.0} ms",
             snapshot.rendered.pages(),
             checking.elapsed().as_secs_f64() * 1000.0
         );
     }
+}
+
+/// Keeps the last good site served and shows `text` in the terminal and over open pages.
+fn broken(state: &AppState, text: String) {
+    eprintln!("{text}");
+    eprintln!("Build failed: still serving the last good site");
+    *state.broken.write().unwrap_or_else(|p| p.into_inner()) = Some(text.clone());
+    let _ = state.events.send(Message::Broken(text));
 }
 
 async fn live_js() -> impl IntoResponse {

@@ -134,6 +134,15 @@ pub struct NewFile {
     pub if_exists: IfExists,
 }
 
+/// Writes `text` as `name` in the cache folder `dir` (made if need be), through a temporary file
+/// renamed into place, so that a reader never sees half a cache.
+pub fn write_cache(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{name}.tmp"));
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, dir.join(name))
+}
+
 /// What creating a file does when one is already there.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum IfExists {

@@ -32,12 +32,13 @@ use hayagriva::{
     BibliographyDriver, BibliographyRequest, BufWriteFormat, CitationItem, CitationRequest,
     ElemChild, ElemChildren, Formatting, LocatorPayload, SpecificLocator,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 
 use crate::model::{Date, Person, Source, SourceType};
 
 /// A citation style, one per vendored CSL file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Style {
     Apa,
     Harvard,
@@ -184,7 +185,7 @@ fn vancouver_names_workaround(xml: &str) -> String {
 }
 
 /// One formatted citation in one style.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
     pub style: Style,
     /// The reference-list entry, HTML-escaped, with `<i>` for italics.
@@ -316,33 +317,43 @@ fn fix_title_in(reference: &str, title: &str) -> String {
 
 /// Case transforms a style may apply to a value, as hayagriva applies them. In a quoted title
 /// (Chicago, MLA) hayagriva's title case also capitalises the last word.
-fn cases() -> [Case; 8] {
-    [
-        Case::NoTransform,
-        Case::Title(TitleCase::default()),
-        Case::Title({
-            let mut t = TitleCase::default();
-            t.always_capitalize_last_word = true;
-            t
-        }),
-        Case::Sentence(SentenceCase::default()),
-        Case::FirstUpper,
-        Case::Uppercase,
-        Case::Lowercase,
-        Case::AllUpper,
-    ]
+fn cases() -> &'static [Case; 8] {
+    static CASES: OnceLock<[Case; 8]> = OnceLock::new();
+    CASES.get_or_init(|| {
+        [
+            Case::NoTransform,
+            Case::Title(TitleCase::default()),
+            Case::Title({
+                let mut t = TitleCase::default();
+                t.always_capitalize_last_word = true;
+                t
+            }),
+            Case::Sentence(SentenceCase::default()),
+            Case::FirstUpper,
+            Case::Uppercase,
+            Case::Lowercase,
+            Case::AllUpper,
+        ]
+    })
+}
+
+/// A case transform by its place in [`cases`] (what templates keep, so that they can be cached).
+type CaseIx = u8;
+
+fn transform_ix(case: CaseIx, value: &str) -> String {
+    transform(&cases()[usize::from(case)], value)
 }
 
 /// One field of a citation with its probes taken out: the text between them, and for each gap
 /// the slot it is for and the transforms that fit what the engine printed.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Field {
     parts: Vec<String>,
-    gaps: Vec<(usize, Vec<Case>)>,
+    gaps: Vec<(usize, Vec<CaseIx>)>,
 }
 
 /// One style's citation with its probes taken out, when the engine kept them whole.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct Template {
     style: Style,
     /// html, text, in-text.
@@ -399,16 +410,17 @@ fn field(text: &str, probes: &[Probe], html: bool) -> Option<Field> {
     let enc = |s: &str| if html { escape_html(s) } else { s.to_string() };
     // How each probe looks in this field, if it is there: the first transform whose output is in
     // the text, and every transform with that same output.
-    let mut looks: Vec<(usize, String, Vec<Case>)> = Vec::new();
+    let mut looks: Vec<(usize, String, Vec<CaseIx>)> = Vec::new();
     for (slot, (probe, transforms, _)) in probes.iter().enumerate() {
-        let allowed: Vec<Case> = if *transforms {
-            cases().to_vec()
+        // Index 0 is `Case::NoTransform`.
+        let allowed: Vec<CaseIx> = if *transforms {
+            (0..cases().len() as CaseIx).collect()
         } else {
-            vec![Case::NoTransform]
+            vec![0]
         };
         let Some(shown) = allowed
             .iter()
-            .map(|c| enc(&transform(c, probe)))
+            .map(|c| enc(&transform_ix(*c, probe)))
             .find(|shown| text.contains(shown.as_str()))
         else {
             continue;
@@ -416,7 +428,7 @@ fn field(text: &str, probes: &[Probe], html: bool) -> Option<Field> {
         let fits = allowed
             .iter()
             .copied()
-            .filter(|c| enc(&transform(c, probe)) == shown)
+            .filter(|c| enc(&transform_ix(*c, probe)) == shown)
             .collect();
         looks.push((slot, shown, fits));
     }
@@ -464,7 +476,7 @@ fn fill(t: &Template, values: &[&str]) -> Option<Citation> {
             s.push_str(part);
             if let Some((slot, fits)) = f.gaps.get(k) {
                 let value = values.get(*slot)?;
-                let mut shown = fits.iter().map(|c| transform(c, value));
+                let mut shown = fits.iter().map(|c| transform_ix(*c, value));
                 let first = shown.next()?;
                 if shown.any(|other| other != first) {
                     return None;
@@ -542,7 +554,7 @@ pub struct Citer {
     page_templates: Templates,
     /// (source's CSL-JSON, locator kind) → templates with the locator value left open.
     locators: std::sync::Mutex<std::collections::HashMap<(String, String), Templates>>,
-    /// Citations already made, kept for the next build in `serve` (empty unless [`Citer::keep`]
+    /// Citations already made, kept for the next build in `serve` (empty unless [`Citer::keep_cached`]
     /// was asked for): a rebuild after one edit then formats only what the edit changed.
     kept_pages: Option<Memo<WebPage, Vec<Citation>>>,
     kept_locators: Option<Memo<(String, String), WithLocator>>,
@@ -550,6 +562,58 @@ pub struct Citer {
 }
 
 type Memo<K, V> = std::sync::Mutex<std::collections::HashMap<K, V>>;
+
+/// Citations kept between runs (`build`'s cache, `serve`'s first build): each source's own
+/// citations and its locator templates, keyed by the source's whole CSL record, so an edited
+/// source is formatted afresh. Findings' and pages' citations are filled from the templates, so
+/// a run that starts from a cache of the same site makes no CSL run for them either. A cache
+/// written by another version of evident (or with other styles) is ignored.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct CiteCache {
+    stamp: String,
+    sources: Vec<(String, Vec<Citation>)>,
+    locators: Vec<((String, String), Templates)>,
+}
+
+/// Bump when what is cached, or how it is made, changes.
+const CACHE_FORMAT: u32 = 1;
+
+fn cache_stamp() -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for s in Style::ALL {
+        s.xml().hash(&mut h);
+    }
+    LOCALE_XML.hash(&mut h);
+    format!(
+        "evident {} cite {CACHE_FORMAT} styles {:016x}",
+        env!("CARGO_PKG_VERSION"),
+        h.finish()
+    )
+}
+
+impl CiteCache {
+    /// A cache from its JSON; an empty one when the JSON is not a cache of this version.
+    pub fn from_json(text: &str) -> CiteCache {
+        serde_json::from_str::<CiteCache>(text)
+            .ok()
+            .filter(|c| c.stamp == cache_stamp())
+            .unwrap_or_default()
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// How many sources it holds.
+    pub fn len(&self) -> usize {
+        self.sources.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sources.is_empty()
+    }
+}
 
 /// A source's citations with a finding's locator, and whether the locator could be put in them.
 type WithLocator = (Vec<Citation>, bool);
@@ -574,14 +638,58 @@ impl Citer {
         }
     }
 
-    /// A citer that remembers every citation it makes, for use across rebuilds.
-    pub fn keep(site: &WebPage) -> Self {
+    /// A citer that starts from `cache` and records what it makes, for [`Citer::cache`].
+    pub fn with_cache(site: &WebPage, cache: CiteCache) -> Self {
+        let citer = Citer {
+            kept_sources: Some(Default::default()),
+            ..Citer::new(site)
+        };
+        if let Some(memo) = &citer.kept_sources {
+            memo.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .extend(cache.sources);
+        }
+        citer
+            .locators
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(cache.locators);
+        citer
+    }
+
+    /// A citer that remembers every citation it makes, for use across rebuilds (`serve`),
+    /// starting from `cache`.
+    pub fn keep_cached(site: &WebPage, cache: CiteCache) -> Self {
         Citer {
             kept_pages: Some(Default::default()),
             kept_locators: Some(Default::default()),
-            kept_sources: Some(Default::default()),
-            ..Citer::new(site)
+            ..Citer::with_cache(site, cache)
         }
+    }
+
+    /// What this citer knows about `sources` (those of the site just built), for the next run.
+    pub fn cache<'a>(&self, sources: impl Iterator<Item = &'a Source>) -> CiteCache {
+        let keys: std::collections::BTreeSet<String> =
+            sources.map(|s| csl_json(s).to_string()).collect();
+        let kept = self
+            .kept_sources
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
+        let locators = self.locators.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = CiteCache {
+            stamp: cache_stamp(),
+            sources: keys
+                .iter()
+                .filter_map(|k| Some((k.clone(), kept.as_ref()?.get(k)?.clone())))
+                .collect(),
+            locators: locators
+                .iter()
+                .filter(|((item, _), _)| keys.contains(item))
+                .map(|(k, t)| (k.clone(), t.clone()))
+                .collect(),
+        };
+        cache.locators.sort_by(|a, b| a.0.cmp(&b.0));
+        cache
     }
 
     /// Whether this citer was made for a site with these shared fields.

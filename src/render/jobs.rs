@@ -184,18 +184,30 @@ fn finding_jobs(site: &Site) -> Vec<Job> {
         .keys()
         .map(|id| {
             let id = id.clone();
-            Job::new("finding.html", &id.path(), move |v| {
-                let f = &v.findings[&id.0];
-                let mut page = v.site.page(
-                    "finding",
-                    &f.title,
-                    &id.path(),
-                    &[("Findings", "findings/")],
-                );
-                page.description = Some(f.description.clone());
-                page.og_type = "website";
-                context(v, &page, vec![("finding", to_value(f))])
-            })
+            Job {
+                template: "finding.html".to_string(),
+                output: output_file(&id.path()),
+                make: Box::new(move |cx: &JobContext| {
+                    let v = cx.views;
+                    let f = &v.findings[&id.0];
+                    let mut page = v.site.page(
+                        "finding",
+                        &f.title,
+                        &id.path(),
+                        &[("Findings", "findings/")],
+                    );
+                    page.description = Some(f.description.clone());
+                    page.og_type = "website";
+                    // The citations are made with the page, and dropped with it.
+                    let citations = cx
+                        .site
+                        .findings
+                        .get(&id)
+                        .map(|model| finding_citations(cx.site, model, &v.citer));
+                    let finding = citations.map(|citations| FindingPage { view: f, citations });
+                    Ok(context(v, &page, vec![("finding", to_value(&finding))]))
+                }),
+            }
         })
         .collect()
 }

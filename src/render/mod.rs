@@ -196,7 +196,7 @@ impl Rendered {
 pub fn render(
     site: &Arc<Site>,
     theme: &Arc<Theme>,
-    citer: Option<&Citer>,
+    citer: Option<Arc<Citer>>,
     reader: Arc<dyn ReadText>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut diags = Vec::new();

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use minijinja::value::{Kwargs, Value};
+use minijinja::value::{Enumerator, Kwargs, Object, ObjectExt, ObjectRepr, Value};
 use minijinja::{Environment, UndefinedBehavior};
 use serde::{Serialize, Serializer};
 
@@ -30,6 +30,42 @@ impl Serialize for Html {
 /// A view as a template value.
 pub(crate) fn to_value<T: Serialize>(value: &T) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(value))
+}
+
+/// A map of views shown to templates as it is: an entry becomes a template value when a template
+/// reads it. Pages that read the whole graph (the home page, topics) convert what they read, page
+/// by page, so the site's views are held once, not also as a converted copy.
+pub(crate) struct ViewMap<T>(pub std::sync::Arc<std::collections::BTreeMap<String, T>>);
+
+impl<T> std::fmt::Debug for ViewMap<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ViewMap({} entries)", self.0.len())
+    }
+}
+
+impl<T: Serialize + Send + Sync + 'static> Object for ViewMap<T> {
+    fn repr(self: &std::sync::Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.0.get(key.as_str()?).map(to_value)
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> Enumerator {
+        self.mapped_enumerator(|this| Box::new(this.0.keys().map(|k| Value::from(k.as_str()))))
+    }
+
+    fn enumerator_len(self: &std::sync::Arc<Self>) -> Option<usize> {
+        Some(self.0.len())
+    }
+}
+
+/// A map of views as a template value that converts entries as they are read ([`ViewMap`]).
+pub(crate) fn view_map<T: Serialize + Send + Sync + 'static>(
+    map: &std::sync::Arc<std::collections::BTreeMap<String, T>>,
+) -> Value {
+    Value::from_object(ViewMap(map.clone()))
 }
 
 /// The environment with every template of the theme; a template that does not compile is

@@ -12,6 +12,7 @@ mod external;
 mod highlight;
 mod i18n;
 mod import;
+mod incremental;
 mod output;
 mod props;
 mod serve;

@@ -73,15 +73,30 @@ pub(crate) struct FindingView {
     pub place: Option<String>,
     pub stances: Vec<StanceView>,
     pub notes: Vec<Html>,
+    /// Fields of the source that are not verified, shown beside its citations.
+    pub source_unverified: BTreeMap<String, String>,
+}
+
+/// What only a finding's own page shows: its citations and metadata. Made when the page is made,
+/// not kept with the view, so that a site's findings do not hold ten citations each in memory.
+#[derive(Serialize)]
+pub(crate) struct FindingCitations {
     /// The source's references, with in-text citations carrying the locator when CSL can
     /// label it (`locator_in_citation`); otherwise the page shows the locator beside them.
     pub source_citations: Vec<CitationView>,
     pub locator_in_citation: bool,
-    /// Fields of the source that are not verified, shown beside its citations.
-    pub source_unverified: BTreeMap<String, String>,
     /// This page cited as a web page.
     pub page_citations: Vec<CitationView>,
     pub json_ld: Html,
+}
+
+/// A finding's page: its view with its citations (the template sees one `finding`).
+#[derive(Serialize)]
+pub(crate) struct FindingPage<'a> {
+    #[serde(flatten)]
+    pub view: &'a FindingView,
+    #[serde(flatten)]
+    pub citations: FindingCitations,
 }
 
 fn value_view(v: &Value) -> ValueView {
@@ -108,39 +123,28 @@ fn value_view(v: &Value) -> ValueView {
     }
 }
 
-/// Every finding's view. Formatting citations is most of the work for a finding: it is spread
-/// over the cores.
-pub(crate) fn finding_views(
-    site: &Site,
-    links: &Links,
-    citer: &Citer,
-) -> BTreeMap<String, FindingView> {
+/// Every finding's view (its citations are made with its page: [`finding_citations`]).
+pub(crate) fn finding_views(site: &Site, links: &Links) -> BTreeMap<String, FindingView> {
     let dates = crate::permalinks::finding_dates(site);
     site.findings
         .par_iter()
         .map(|(_, f)| {
             let changed = dates.get(&f.id.0).cloned();
-            (f.id.0.clone(), finding_view(site, f, links, citer, changed))
+            (f.id.0.clone(), finding_view(site, f, links, changed))
         })
         .collect()
 }
 
-fn finding_view(
-    site: &Site,
-    f: &Finding,
-    links: &Links,
-    citer: &Citer,
-    changed: Option<String>,
-) -> FindingView {
+/// A finding's citations: its source with the finding's locator, and its own page.
+pub(crate) fn finding_citations(site: &Site, f: &Finding, citer: &Citer) -> FindingCitations {
     let c = &site.config;
     let src = site.sources.get(&f.source);
     let (source_citations, locator_in_citation) = src
         .map(|s| citer.with_locator(s, &f.locator))
         .unwrap_or_default();
-    let title = page_title(f);
     let page = cite::WebPage {
         id: f.id.0.clone(),
-        title: title.clone(),
+        title: page_title(f),
         site_title: c.title.clone(),
         publisher: c.publisher.clone(),
         url: format!("{}{}", c.base_url, f.id.path()),
@@ -153,6 +157,25 @@ fn finding_view(
             cite::page_json_ld(&page, &f.statement, s, &source_url)
         })
         .unwrap_or_default();
+    FindingCitations {
+        source_citations: source_citations
+            .into_iter()
+            .map(CitationView::from)
+            .collect(),
+        locator_in_citation,
+        page_citations: citer
+            .page(&page)
+            .into_iter()
+            .map(CitationView::from)
+            .collect(),
+        json_ld: Html(json_ld),
+    }
+}
+
+fn finding_view(site: &Site, f: &Finding, links: &Links, changed: Option<String>) -> FindingView {
+    let c = &site.config;
+    let src = site.sources.get(&f.source);
+    let title = page_title(f);
     FindingView {
         id: f.id.0.clone(),
         url: links.url(&f.id.path()),
@@ -197,18 +220,7 @@ fn finding_view(
                 .map(|n| Html(inline_with_terms(n, &links.terms, &mut used)))
                 .collect()
         },
-        source_citations: source_citations
-            .into_iter()
-            .map(CitationView::from)
-            .collect(),
-        locator_in_citation,
         source_unverified: src.map(|s| s.unverified.clone()).unwrap_or_default(),
-        page_citations: citer
-            .page(&page)
-            .into_iter()
-            .map(CitationView::from)
-            .collect(),
-        json_ld: Html(json_ld),
     }
 }
 

@@ -8,12 +8,14 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::cite::Citer;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{to_html, MdOptions, RawHtml, TermLink};
 use crate::model::*;
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
-use crate::render::templates::{to_value, Html};
+use crate::render::templates::{to_value, view_map, Html};
 
 pub(crate) mod claims;
 mod findings;
@@ -25,7 +27,7 @@ mod site;
 pub(crate) mod sources;
 
 pub(crate) use claims::ClaimView;
-pub(crate) use findings::FindingView;
+pub(crate) use findings::{finding_citations, FindingPage, FindingView};
 pub(crate) use glossary::{GlossaryView, ScopeView};
 pub(crate) use nodes::{GapView, TopicView};
 pub(crate) use pages::{PageBody, PageRef, TagView};
@@ -50,9 +52,9 @@ pub(crate) struct Views {
     pub page_ref_of: Vec<Option<usize>>,
     pub tags: Vec<TagView>,
     pub pages: Vec<PageBody>,
-    pub sources: BTreeMap<String, SourceView>,
-    pub findings: BTreeMap<String, FindingView>,
-    pub claims: BTreeMap<String, ClaimView>,
+    pub sources: Arc<BTreeMap<String, SourceView>>,
+    pub findings: Arc<BTreeMap<String, FindingView>>,
+    pub claims: Arc<BTreeMap<String, ClaimView>>,
     pub topics: Vec<TopicView>,
     pub gaps: BTreeMap<String, GapView>,
     pub tables: BTreeMap<String, TableView>,
@@ -64,6 +66,8 @@ pub(crate) struct Views {
     /// Where tables are shown besides their own pages: `home`, `claim:<id>`, `topic:<id>`.
     pub placements: BTreeMap<String, Vec<String>>,
     pub shared: Shared,
+    /// Formats what pages format when they are made (a finding's citations).
+    pub citer: Arc<Citer>,
 }
 
 /// The views many pages receive, converted to template values once: a template value is
@@ -164,7 +168,7 @@ impl<'s> Links<'s> {
 impl Views {
     pub fn new(
         site: &Site,
-        kept: Option<&Citer>,
+        kept: Option<Arc<Citer>>,
         reader: &dyn ReadText,
     ) -> (Self, Vec<Diagnostic>) {
         let mut diags = Vec::new();
@@ -183,19 +187,15 @@ impl Views {
             terms: glossary::term_links(site),
         };
         let site_view = site::site_view(site);
-        let fresh;
         let shared_page = cite_site(&site.config);
         let citer = match kept.filter(|k| k.fits(&shared_page)) {
             Some(k) => k,
-            None => {
-                fresh = Citer::new(&shared_page);
-                &fresh
-            }
+            None => Arc::new(Citer::new(&shared_page)),
         };
         diags.extend(crate::cite::style_problems());
-        let sources = sources::source_views(site, &links, citer, &mut diags);
-        let findings = findings::finding_views(site, &links, citer);
-        let claims = claims::claim_views(site, &links, &mut diags);
+        let sources = Arc::new(sources::source_views(site, &links, &citer, &mut diags));
+        let findings = Arc::new(findings::finding_views(site, &links));
+        let claims = Arc::new(claims::claim_views(site, &links, &mut diags));
         let topics = nodes::topic_views(site, &links, &mut diags);
         let gaps = nodes::gap_views(site, &links, &mut diags);
         let matrix = matrix::home_matrix(site, &links);
@@ -207,9 +207,9 @@ impl Views {
             tags: to_value(&tags),
             site: to_value(&site_view),
             topics: to_value(&topics),
-            claims: to_value(&claims),
-            findings: to_value(&findings),
-            sources: to_value(&sources),
+            claims: view_map(&claims),
+            findings: view_map(&findings),
+            sources: view_map(&sources),
             gaps: to_value(&gaps),
             matrix: to_value(&matrix),
         };
@@ -232,6 +232,7 @@ impl Views {
             scope: glossary::scope_views(site, &links),
             terms: links.terms.clone(),
             placements,
+            citer,
         };
         (views, diags)
     }

@@ -1,0 +1,258 @@
+//! Incremental builds equal cold ones. `serve` keeps its inputs and citations between rebuilds
+//! (`pipeline::Incremental`), and `build` starts from the citation cache: after any sequence of
+//! edits, renames, deletions and broken states, what they make must be what a cold build of the
+//! same files makes, byte for byte, with the same diagnostics.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::PathBuf;
+
+use evident::model::Environment;
+use evident::pipeline::Incremental;
+use proptest::prelude::*;
+
+use crate::support::{tree, Site};
+
+/// Runs evident in the site and asserts that it succeeded.
+fn ok(site: &Site, args: &[&str]) {
+    let run = site.run(args);
+    assert_eq!(run.code, 0, "evident {args:?} failed:\n{}", run.stderr);
+}
+
+/// One change a maintainer makes to the `valid` fixture, as the watcher would see it.
+#[derive(Clone, Debug)]
+enum Edit {
+    /// A finding's statement reworded.
+    Statement(u8),
+    /// The source's title changed (every citation of it changes).
+    SourceTitle(u8),
+    /// A findings file added (a finding quoting the source).
+    AddFindings(u8),
+    /// The added findings file deleted.
+    DeleteFindings,
+    /// The added findings file renamed.
+    RenameFindings,
+    /// The main findings file broken (the build fails), then mended by a later edit.
+    BreakFindings,
+    MendFindings,
+    /// A claim's body, the site's title, the archived text.
+    ClaimBody(u8),
+    SiteTitle(u8),
+    Archive(u8),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        any::<u8>().prop_map(Edit::Statement),
+        any::<u8>().prop_map(Edit::SourceTitle),
+        any::<u8>().prop_map(Edit::AddFindings),
+        Just(Edit::DeleteFindings),
+        Just(Edit::RenameFindings),
+        Just(Edit::BreakFindings),
+        Just(Edit::MendFindings),
+        any::<u8>().prop_map(Edit::ClaimBody),
+        any::<u8>().prop_map(Edit::SiteTitle),
+        any::<u8>().prop_map(Edit::Archive),
+    ]
+}
+
+const FINDINGS: &str = "data/findings/s1.yaml";
+const EXTRA: &str = "data/findings/extra.yaml";
+const EXTRA_RENAMED: &str = "data/findings/extra-2.yaml";
+
+/// Replaces the first line of `rel` that starts with `prefix` (after indentation) by `line`.
+fn set_line(site: &Site, rel: &str, prefix: &str, line: &str) -> PathBuf {
+    let text = site.read(rel);
+    let out: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with(prefix) {
+                line.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    site.write(rel, out.join("\n") + "\n");
+    site.path(rel)
+}
+
+/// Applies `edit` and returns the paths that changed.
+fn apply(site: &Site, edit: &Edit, original: &str) -> Vec<PathBuf> {
+    let extra = |n: u8| {
+        format!(
+            "findings:\n  - id: extra-{n}\n    statement: Another reading, number {n}.\n    \
+             source: s1\n    locator: para 2\n    quote: \"Two-thirds of survey respondents said it.\"\n"
+        )
+    };
+    match edit {
+        Edit::Statement(n) => vec![set_line(
+            site,
+            FINDINGS,
+            "statement: Most said",
+            &format!("    statement: Most said staff lead, reading {n}."),
+        )],
+        Edit::SourceTitle(n) => vec![set_line(
+            site,
+            "content/sources/s1.md",
+            "title:",
+            &format!("title: Flawed personal budgets, part {n}"),
+        )],
+        Edit::AddFindings(n) => {
+            site.write(EXTRA, extra(*n));
+            vec![site.path(EXTRA)]
+        }
+        Edit::DeleteFindings => {
+            let _ = fs::remove_file(site.path(EXTRA));
+            vec![site.path(EXTRA)]
+        }
+        Edit::RenameFindings => {
+            let _ = fs::rename(site.path(EXTRA), site.path(EXTRA_RENAMED));
+            vec![site.path(EXTRA), site.path(EXTRA_RENAMED)]
+        }
+        Edit::BreakFindings => {
+            site.write(FINDINGS, format!("{original}  - id: [broken\n"));
+            vec![site.path(FINDINGS)]
+        }
+        Edit::MendFindings => {
+            site.write(FINDINGS, original);
+            vec![site.path(FINDINGS)]
+        }
+        Edit::ClaimBody(n) => {
+            let rel = "content/claims/users-lead.md";
+            let text = site.read(rel);
+            let head = &text[..text.rfind("---").unwrap() + 3];
+            site.write(rel, format!("{head}\nBody, revision {n}.\n"));
+            vec![site.path(rel)]
+        }
+        Edit::SiteTitle(n) => vec![set_line(
+            site,
+            "site.yaml",
+            "title:",
+            &format!("title: Fixture evidence {n}"),
+        )],
+        Edit::Archive(n) => {
+            let rel = "archive/s1.txt";
+            let text = site.read(rel);
+            site.write(rel, format!("{text}A later note, {n}.\n"));
+            vec![site.path(rel)]
+        }
+    }
+}
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// What a build made: its files, or (when it failed) its error messages.
+fn outcome(
+    result: Result<
+        (
+            evident::render::Rendered,
+            Vec<evident::diagnostic::Diagnostic>,
+        ),
+        Vec<evident::diagnostic::Diagnostic>,
+    >,
+) -> Result<(Files, Vec<String>), Vec<String>> {
+    let messages = |d: &[evident::diagnostic::Diagnostic]| {
+        d.iter()
+            .map(|d| format!("{:?} {:?} {}", d.file, d.position, d.message))
+            .collect::<Vec<_>>()
+    };
+    match result {
+        Ok((rendered, diags)) => {
+            let (files, more) = rendered.collect();
+            let files = files.into_iter().map(|f| (f.path, f.bytes)).collect();
+            let mut all = messages(&diags);
+            all.extend(messages(&more));
+            Ok((files, all))
+        }
+        Err(diags) => Err(messages(&diags)),
+    }
+}
+
+fn cold(site: &Site) -> Result<(Files, Vec<String>), Vec<String>> {
+    let mut fresh = Incremental::new(site.root(), &Environment::default());
+    outcome(fresh.build())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
+
+    #[test]
+    fn serve_after_any_edits_equals_a_cold_build(edits in proptest::collection::vec(edit(), 1..8)) {
+        let site = Site::from_fixture("valid");
+        let original = site.read(FINDINGS);
+        let mut kept = Incremental::new(site.root(), &Environment::default());
+        let _ = kept.build();
+        for (step, e) in edits.iter().enumerate() {
+            let changed = apply(&site, e, &original);
+            kept.reload(Some(&changed));
+            let warm = outcome(kept.build());
+            let cold = cold(&site);
+            match (&warm, &cold) {
+                (Ok((w, wd)), Ok((c, cd))) => {
+                    prop_assert_eq!(wd, cd, "diagnostics differ after step {} ({:?})", step, e);
+                    let differ: Vec<&String> = c
+                        .keys()
+                        .chain(w.keys())
+                        .filter(|p| w.get(*p) != c.get(*p))
+                        .collect();
+                    prop_assert!(differ.is_empty(), "after step {} ({:?}) these differ: {:?}", step, e, differ);
+                }
+                (Err(w), Err(c)) => prop_assert_eq!(w, c, "errors differ after step {} ({:?})", step, e),
+                _ => prop_assert!(false, "one build failed and the other did not after step {} ({:?}): {:?} / {:?}",
+                    step, e, warm.as_ref().err(), cold.as_ref().err()),
+            }
+        }
+    }
+}
+
+/// `build` from its own cache (and from a cache another site state left) writes what a build
+/// without the cache writes.
+#[test]
+fn a_build_from_the_cache_equals_a_cold_build() {
+    let site = Site::from_fixture("valid");
+    ok(&site, &["build", "--no-cache", "--output", "cold"]);
+    assert!(
+        !site.path(".evident-cache").exists(),
+        "--no-cache wrote a cache"
+    );
+    ok(&site, &["build", "--output", "first"]);
+    assert!(site.path(".evident-cache/citations.json").exists());
+    ok(&site, &["build", "--output", "warm"]);
+    assert_eq!(tree(&site.path("cold")), tree(&site.path("warm")));
+    assert_eq!(tree(&site.path("cold")), tree(&site.path("first")));
+    // A cache of an older state of the site: the source's title has changed since.
+    site.edit(
+        "content/sources/s1.md",
+        "title: Flawed personal budgets",
+        "title: Flawed budgets",
+    );
+    ok(&site, &["build", "--output", "after-edit"]);
+    ok(
+        &site,
+        &["build", "--no-cache", "--output", "after-edit-cold"],
+    );
+    assert_eq!(
+        tree(&site.path("after-edit")),
+        tree(&site.path("after-edit-cold"))
+    );
+    let page =
+        String::from_utf8(tree(&site.path("after-edit"))["sources/s1/index.html"].clone()).unwrap();
+    assert!(page.contains("Flawed budgets"), "the edited title is cited");
+    // A cache that is not one (or another version's) is ignored, not trusted.
+    site.write(
+        ".evident-cache/citations.json",
+        "{\"stamp\": \"evident 0.0.0\", \"sources\": [], \"locators\": []}",
+    );
+    ok(&site, &["build", "--output", "odd-cache"]);
+    assert_eq!(
+        tree(&site.path("odd-cache")),
+        tree(&site.path("after-edit-cold"))
+    );
+    site.write(".evident-cache/citations.json", "not json");
+    ok(&site, &["build", "--output", "bad-cache"]);
+    assert_eq!(
+        tree(&site.path("bad-cache")),
+        tree(&site.path("after-edit-cold"))
+    );
+}
