@@ -53,8 +53,10 @@ pub struct Theme {
 }
 
 /// The templates every theme must provide.
-pub const REQUIRED_TEMPLATES: [&str; 21] = [
+pub const REQUIRED_TEMPLATES: [&str; 23] = [
     "glossary.html",
+    "versions.html",
+    "version.html",
     "tag.html",
     "tags.html",
     "search.html",

@@ -9,6 +9,8 @@
 //! - `files.rs`: the files that are not pages; `exports.rs` (`evidence.json`, the data package),
 //!   `tables.rs` (table and dataset views and downloads), `charts.rs` (SVG), `feeds.rs` (sitemap,
 //!   robots, Atom) and `search.rs` (the search index).
+//! - `versions.rs`: releases compared (what changed between two evidence graphs) for the
+//!   `/versions/` pages and finding pages' histories.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -32,6 +34,7 @@ mod jobs;
 pub(crate) mod search;
 pub(crate) mod tables;
 pub(crate) mod templates;
+pub(crate) mod versions;
 pub(crate) mod views;
 
 pub(crate) use views::cite_site;

@@ -13,6 +13,7 @@ use crate::model::*;
 use crate::render::tables::value_text;
 use crate::render::templates::Html;
 use crate::render::views::sources::CitationView;
+use crate::render::versions::{FindingChangeView, ReleaseRecordView, VersionsView};
 use crate::render::views::{Links, Ref};
 
 #[derive(Clone, Serialize)]
@@ -82,6 +83,19 @@ pub(crate) struct FindingView {
     /// This page cited as a web page.
     pub page_citations: Vec<CitationView>,
     pub json_ld: Html,
+    /// Set when the finding is withdrawn: when, why, and what replaces it.
+    pub withdrawn: Option<WithdrawnFindingView>,
+    /// How the finding changed in each release, newest first.
+    pub history: Vec<FindingChangeView>,
+    /// The newest release that recorded the finding: a record that does not change.
+    pub record: Option<ReleaseRecordView>,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct WithdrawnFindingView {
+    pub date: String,
+    pub reason: String,
+    pub replaced_by: Option<Ref>,
 }
 
 fn value_view(v: &Value) -> ValueView {
@@ -114,13 +128,19 @@ pub(crate) fn finding_views(
     site: &Site,
     links: &Links,
     citer: &Citer,
+    versions: Option<&VersionsView>,
 ) -> BTreeMap<String, FindingView> {
     let dates = crate::permalinks::finding_dates(site);
     site.findings
         .par_iter()
         .map(|(_, f)| {
             let changed = dates.get(&f.id.0).cloned();
-            (f.id.0.clone(), finding_view(site, f, links, citer, changed))
+            let mut view = finding_view(site, f, links, citer, changed);
+            if let Some(v) = versions {
+                view.history = v.by_finding.get(&f.id.0).cloned().unwrap_or_default();
+                view.record = v.records.get(&f.id.0).cloned();
+            }
+            (f.id.0.clone(), view)
         })
         .collect()
 }
@@ -209,6 +229,13 @@ fn finding_view(
             .map(CitationView::from)
             .collect(),
         json_ld: Html(json_ld),
+        withdrawn: f.withdrawn.as_ref().map(|w| WithdrawnFindingView {
+            date: w.date.clone(),
+            reason: w.reason.clone(),
+            replaced_by: w.replaced_by.as_ref().map(|r| links.finding(r)),
+        }),
+        history: Vec::new(),
+        record: None,
     }
 }
 

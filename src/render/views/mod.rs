@@ -14,6 +14,9 @@ use crate::markdown::{to_html, MdOptions, RawHtml, TermLink};
 use crate::model::*;
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
 use crate::render::templates::{to_value, Html};
+use crate::render::versions::{
+    release_views, unreleased_view, versions_view, ChangesView, ReleaseView,
+};
 
 pub(crate) mod claims;
 mod findings;
@@ -64,6 +67,16 @@ pub(crate) struct Views {
     /// Where tables are shown besides their own pages: `home`, `claim:<id>`, `topic:<id>`.
     pub placements: BTreeMap<String, Vec<String>>,
     pub shared: Shared,
+    /// The versions pages, when the site has releases.
+    pub versions: Option<VersionPages>,
+}
+
+/// What `/versions/` and each release's page show.
+pub(crate) struct VersionPages {
+    /// Oldest first.
+    pub releases: Vec<ReleaseView>,
+    /// What changed since the newest release, when anything did.
+    pub unreleased: Option<ChangesView>,
 }
 
 /// The views many pages receive, converted to template values once: a template value is
@@ -194,7 +207,8 @@ impl Views {
         };
         diags.extend(crate::cite::style_problems());
         let sources = sources::source_views(site, &links, citer, &mut diags);
-        let findings = findings::finding_views(site, &links, citer);
+        let versions = (!site.releases.is_empty()).then(|| versions_view(site));
+        let findings = findings::finding_views(site, &links, citer, versions.as_ref());
         let claims = claims::claim_views(site, &links, &mut diags);
         let topics = nodes::topic_views(site, &links, &mut diags);
         let gaps = nodes::gap_views(site, &links, &mut diags);
@@ -232,6 +246,10 @@ impl Views {
             scope: glossary::scope_views(site, &links),
             terms: links.terms.clone(),
             placements,
+            versions: versions.map(|v| VersionPages {
+                releases: release_views(site, &v.history),
+                unreleased: unreleased_view(site, &v.history),
+            }),
         };
         (views, diags)
     }

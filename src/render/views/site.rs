@@ -71,7 +71,7 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
             .collect(),
         counts: Counts {
             sources: site.sources.len(),
-            findings: site.findings.len(),
+            findings: site.findings.values().filter(|f| f.counts()).count(),
             claims: site.claims.len(),
             topics: site.topics.len(),
             gaps: site.gaps.len(),
@@ -95,6 +95,7 @@ const FIXED_PAGES: &[(&str, &str, &str)] = &[
     ("tags/", "title_tags", "title_tags"),
     ("glossary/", "title_glossary", "nav_glossary"),
     ("search/", "title_search", "nav_search"),
+    ("versions/", "title_versions", "title_versions"),
     ("404.html", "title_not_found", "title_not_found"),
 ];
 
