@@ -203,6 +203,12 @@ fn parse_file(
                 .releases
                 .extend(releases::parse_release(path, bytes, diags));
         }
+        // Loaded as bytes, to be published as stored; as text when `serve` or a test gives it.
+        ("releases", Contents::Text(text)) => {
+            parsed
+                .releases
+                .extend(releases::parse_release(path, text.as_bytes(), diags));
+        }
         (_, Contents::Failed) => failed(path, parsed),
         _ => {}
     }

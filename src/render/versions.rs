@@ -642,4 +642,51 @@ mod tests {
         assert_eq!(c.claims_changed.len(), 1);
         assert_eq!(c.claims_added, ["d"]);
     }
+
+    /// A site with a figure, a qualitative finding, a withdrawn one and a stance; `extra` is
+    /// added to its files.
+    fn site_with(extra: &[(&str, &str)]) -> Site {
+        use crate::load::Inputs;
+        let mut inputs = Inputs::default();
+        inputs.insert_text(
+            "site.yaml",
+            "title: T\nbase_url: https://example.org/\nversion: \"0.2.0\"\n",
+        );
+        inputs.insert_text("archive/s.txt", "Most (72%) agreed. Few did.");
+        inputs.insert_text(
+            "content/sources/s.md",
+            "---\ntype: report\ntitle: S\ndate: \"2012\"\nkind: report\narchive: archive/s.txt\n---\n",
+        );
+        inputs.insert_text("content/topics/t.md", "---\ntitle: T\n---\n");
+        inputs.insert_text("content/claims/c.md", "---\ntitle: C\ntopic: t\n---\n");
+        inputs.insert_text(
+            "data/findings/f.yaml",
+            "findings:\n  - id: most\n    statement: Most agreed.\n    figure: \"72%\"\n    value: {kind: percent, number: 72}\n    source: s\n    locator: p 1\n    quote: \"Most (72%) agreed.\"\n    stances: [{claim: c, stance: supports, reason: r}]\n  - id: few\n    statement: Few did.\n    source: s\n    locator: p 1\n    quote: \"Few did.\"\n    stances: [{claim: c, stance: mixed, reason: r}]\n    withdrawn: {date: \"2026-01-02\", reason: Misread., replaced_by: most}\n",
+        );
+        for (path, text) in extra {
+            inputs.insert_text(*path, *text);
+        }
+        let (parsed, _) = crate::parse::parse(&inputs, &crate::load::Disk);
+        let (site, _, diags) = crate::resolve::resolve(parsed, &Environment::default());
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        site
+    }
+
+    /// What `evident release` stores reads back as the graph the site has: a release of an
+    /// unchanged site shows no change.
+    #[test]
+    fn a_release_record_reads_back_as_the_graph_it_recorded() {
+        let site = site_with(&[]);
+        let json = crate::render::exports::release_json(&site, "0.2.0", "2026-02-03");
+        let text = String::from_utf8(json).unwrap();
+        let again = site_with(&[("releases/0.2.0.json", &text)]);
+        assert_eq!(again.releases.len(), 1);
+        let r = &again.releases[0];
+        assert_eq!((r.version.as_str(), r.date.as_str()), ("0.2.0", "2026-02-03"));
+        assert_eq!(r.graph, graph_of(&site));
+        assert!(r.graph.findings["few"].withdrawn.is_some());
+        assert!(!r.graph.stances.contains_key(&("few".into(), "c".into())));
+        let h = history(&again);
+        assert!(h.unreleased.unwrap().is_empty());
+    }
 }
