@@ -14,6 +14,7 @@ mod i18n;
 mod import;
 mod output;
 mod props;
+mod releases;
 mod serve;
 mod support;
 mod valid_site;
