@@ -305,14 +305,18 @@ fn run_release(cli: &Cli, a: &ReleaseArgs, color: bool) -> i32 {
             print_diagnostics(&cli.root, &r.diagnostics, &r.inputs, Format::Human, color);
             match (&r.written, cli.quiet) {
                 (None, _) => {
-                    eprintln!("version {} not released: fix the errors above first", r.version);
+                    eprintln!(
+                        "version {} not released: fix the errors above first",
+                        r.version
+                    );
                     1
                 }
-                (Some(path), false) => {
+                (Some(_), false) => {
+                    let rel = crate::layout::release_file(&r.version);
                     eprintln!(
                         "Released version {} of {date}: wrote {}. Commit it; the build publishes it under /versions/.",
                         r.version,
-                        path.display()
+                        shown_root(&cli.root).join(rel).display()
                     );
                     0
                 }

@@ -22,9 +22,9 @@ use crate::theme::{Template, Theme};
 mod content;
 mod data;
 pub mod keys;
-mod releases;
 pub(crate) mod raw;
 pub(crate) mod recover;
+mod releases;
 pub(crate) mod yaml;
 
 use content::{parse_content, MarkdownFile};

@@ -89,10 +89,7 @@ pub(crate) fn value_key(v: &Value) -> String {
 pub fn release_json(site: &Site, version: &str, date: &str) -> Vec<u8> {
     let mut doc = evidence_document(site);
     if let Json::Object(m) = &mut doc {
-        m.insert(
-            "release".into(),
-            json!({"version": version, "date": date}),
-        );
+        m.insert("release".into(), json!({"version": version, "date": date}));
     }
     json_pretty(&doc)
 }

@@ -115,7 +115,10 @@ fn version_jobs(views: &Views) -> Vec<Job> {
             let Some(r) = v.versions.as_ref().and_then(|p| p.releases.get(i)) else {
                 return minijinja::Value::UNDEFINED;
             };
-            let title = v.site.strings.with("version_title", &[("version", &r.version)]);
+            let title = v
+                .site
+                .strings
+                .with("version_title", &[("version", &r.version)]);
             let page = v
                 .site
                 .page("version", &title, &path, &[("Versions", "versions/")]);

@@ -78,7 +78,11 @@ impl Changes {
     }
 }
 
-fn field(field: &'static str, before: &Option<String>, after: &Option<String>) -> Option<FieldChange> {
+fn field(
+    field: &'static str,
+    before: &Option<String>,
+    after: &Option<String>,
+) -> Option<FieldChange> {
     (before != after).then(|| FieldChange {
         field,
         before: before.clone(),
@@ -285,12 +289,19 @@ fn value_words(json: &str) -> String {
         },
     };
     let per = text("per").map(|p| format!("per {p}"));
-    [text("qualifier"), Some(amount), text("scale"), text("currency"), text("kind"), per]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    [
+        text("qualifier"),
+        Some(amount),
+        text("scale"),
+        text("currency"),
+        text("kind"),
+        per,
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ")
 }
 
 pub(crate) fn versions_view(site: &Site) -> VersionsView {
@@ -300,12 +311,15 @@ pub(crate) fn versions_view(site: &Site) -> VersionsView {
     for (i, changes) in history.releases.iter().rev() {
         let r = &site.releases[*i];
         for c in changes.iter().flat_map(|c| &c.findings_changed) {
-            by_finding.entry(c.key.clone()).or_default().push(FindingChangeView {
-                version: r.version.clone(),
-                date: r.date.clone(),
-                url: format!("{base}{}#finding-{}", release_path(&r.version), c.key),
-                fields: field_views(site, &c.fields),
-            });
+            by_finding
+                .entry(c.key.clone())
+                .or_default()
+                .push(FindingChangeView {
+                    version: r.version.clone(),
+                    date: r.date.clone(),
+                    url: format!("{base}{}#finding-{}", release_path(&r.version), c.key),
+                    fields: field_views(site, &c.fields),
+                });
         }
     }
     let mut records = BTreeMap::new();
@@ -448,7 +462,10 @@ impl Namer<'_> {
         let [old, new] = self.graphs;
         let (before, after) = match fields {
             Some(f) => (label(&f.before), label(&f.after)),
-            None => (label(&old.stances.get(key).cloned()), label(&new.stances.get(key).cloned())),
+            None => (
+                label(&old.stances.get(key).cloned()),
+                label(&new.stances.get(key).cloned()),
+            ),
         };
         StanceChangeView {
             finding: self.finding(&key.0),
@@ -502,7 +519,11 @@ pub(crate) fn changes_view(site: &Site, c: &Changes, old: &Graph, new: &Graph) -
         stances_changed: (c.stances_changed.iter())
             .map(|x| n.stance(&x.key, x.fields.first()))
             .collect(),
-        stances_removed: c.stances_removed.iter().map(|k| n.stance(k, None)).collect(),
+        stances_removed: c
+            .stances_removed
+            .iter()
+            .map(|k| n.stance(k, None))
+            .collect(),
     }
 }
 
@@ -529,7 +550,11 @@ pub(crate) fn release_views(site: &Site, history: &History) -> Vec<ReleaseView> 
                     ..p.clone()
                 })
             }),
-            findings: g.findings.values().filter(|f| f.withdrawn.is_none()).count(),
+            findings: g
+                .findings
+                .values()
+                .filter(|f| f.withdrawn.is_none())
+                .count(),
             claims: g.claims.len(),
             stances: g.stances.len(),
             changes,
@@ -572,7 +597,10 @@ mod tests {
 
     #[test]
     fn the_same_graph_has_no_changes() {
-        let g = graph(&[("a", finding("A", Some("72%")))], &[("a", "c", "supports")]);
+        let g = graph(
+            &[("a", finding("A", Some("72%")))],
+            &[("a", "c", "supports")],
+        );
         assert!(diff(&g, &g).is_empty());
     }
 
@@ -618,13 +646,18 @@ mod tests {
 
     #[test]
     fn a_value_reads_in_words() {
-        assert_eq!(value_words(r#"{"kind":"percent","number":72}"#), "72 percent");
+        assert_eq!(
+            value_words(r#"{"kind":"percent","number":72}"#),
+            "72 percent"
+        );
         assert_eq!(
             value_words(r#"{"currency":"GBP","kind":"money","number":0.5,"scale":"billion"}"#),
             "0.5 billion GBP money"
         );
         assert_eq!(
-            value_words(r#"{"denominator":3,"kind":"fraction","numerator":2,"qualifier":"more than"}"#),
+            value_words(
+                r#"{"denominator":3,"kind":"fraction","numerator":2,"qualifier":"more than"}"#
+            ),
             "more than 2/3 fraction"
         );
     }
@@ -637,8 +670,14 @@ mod tests {
         new.claims.insert("d".into(), "Another".into());
         let c = diff(&old, &new);
         assert_eq!(c.stances_changed.len(), 1);
-        assert_eq!(c.stances_changed[0].fields[0].before.as_deref(), Some("supports"));
-        assert_eq!(c.stances_changed[0].fields[0].after.as_deref(), Some("mixed"));
+        assert_eq!(
+            c.stances_changed[0].fields[0].before.as_deref(),
+            Some("supports")
+        );
+        assert_eq!(
+            c.stances_changed[0].fields[0].after.as_deref(),
+            Some("mixed")
+        );
         assert_eq!(c.claims_changed.len(), 1);
         assert_eq!(c.claims_added, ["d"]);
     }
@@ -682,7 +721,10 @@ mod tests {
         let again = site_with(&[("releases/0.2.0.json", &text)]);
         assert_eq!(again.releases.len(), 1);
         let r = &again.releases[0];
-        assert_eq!((r.version.as_str(), r.date.as_str()), ("0.2.0", "2026-02-03"));
+        assert_eq!(
+            (r.version.as_str(), r.date.as_str()),
+            ("0.2.0", "2026-02-03")
+        );
         assert_eq!(r.graph, graph_of(&site));
         assert!(r.graph.findings["few"].withdrawn.is_some());
         assert!(!r.graph.stances.contains_key(&("few".into(), "c".into())));

@@ -37,8 +37,6 @@ pub(crate) fn resolve_releases(raw: Vec<Release>, diags: &mut Vec<Diagnostic>) -
         }
         out.push(r);
     }
-    out.sort_by(|a, b| {
-        (version_key(&a.version), &a.date).cmp(&(version_key(&b.version), &b.date))
-    });
+    out.sort_by(|a, b| (version_key(&a.version), &a.date).cmp(&(version_key(&b.version), &b.date)));
     out
 }

@@ -62,7 +62,9 @@ fn the_release_date_defaults_to_source_date_epoch() {
     // 2026-03-04T00:00:00Z.
     let run = site.run_env(&["release"], &[("SOURCE_DATE_EPOCH", "1772582400")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(site.read("releases/1.0.json").contains("\"date\": \"2026-03-04\""));
+    assert!(site
+        .read("releases/1.0.json")
+        .contains("\"date\": \"2026-03-04\""));
 }
 
 #[test]
@@ -72,7 +74,11 @@ fn a_site_with_errors_is_not_released() {
     let run = site.run(&["release"]);
     run.no_panic();
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("error[unknown-source]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[unknown-source]"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("not released"), "{}", run.stderr);
     assert!(!site.path("releases/1.0.json").exists());
 }
@@ -95,7 +101,11 @@ fn two_releases_show_what_changed() {
     let again = site.run(&["release"]);
     again.no_panic();
     assert_eq!(again.code, 2, "{}", again.stderr);
-    assert!(again.stderr.contains("error[release-exists]"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("error[release-exists]"),
+        "{}",
+        again.stderr
+    );
 
     let build = site.run(&["build"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
@@ -161,14 +171,19 @@ fn a_withdrawn_finding_keeps_its_page_but_no_longer_counts() {
     let build = site.run(&["build"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
     let page = site.read("public/findings/users-two/index.html");
-    assert!(page.contains("This finding was withdrawn on 2026-02-01."), "{page}");
+    assert!(
+        page.contains("This finding was withdrawn on 2026-02-01."),
+        "{page}"
+    );
     assert!(page.contains("Why: The survey question was misread."));
     assert!(page.contains(r#"It is replaced by <a href="/sub/findings/staff-lead/">"#));
 
     let claim = site.read("public/claims/users-lead/index.html");
     assert!(claim.contains("1 finding from 1 study"), "{claim}");
     assert!(!claim.contains("users-two"), "{claim}");
-    assert!(!site.read("public/findings/index.html").contains("users-two"));
+    assert!(!site
+        .read("public/findings/index.html")
+        .contains("users-two"));
     let search: String = site
         .tree("public/search")
         .values()
@@ -201,7 +216,10 @@ fn changes_not_yet_released_are_listed_and_a_deleted_finding_is_removed() {
     let build = site.run(&["build"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
     let index = site.read("public/versions/index.html");
-    assert!(index.contains("<h2 id=\"unreleased-heading\">Unreleased</h2>"), "{index}");
+    assert!(
+        index.contains("<h2 id=\"unreleased-heading\">Unreleased</h2>"),
+        "{index}"
+    );
     assert!(index.contains("<h3>Findings removed</h3>"), "{index}");
     assert!(index.contains("<code>two-thirds</code>"), "{index}");
 }

@@ -12,8 +12,8 @@ use crate::markdown::{inline_plain, inline_to_html, inline_with_terms};
 use crate::model::*;
 use crate::render::tables::value_text;
 use crate::render::templates::Html;
-use crate::render::views::sources::CitationView;
 use crate::render::versions::{FindingChangeView, ReleaseRecordView, VersionsView};
+use crate::render::views::sources::CitationView;
 use crate::render::views::{Links, Ref};
 
 #[derive(Clone, Serialize)]
