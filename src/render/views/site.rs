@@ -24,6 +24,8 @@ pub(crate) struct SiteView {
     pub contact: Option<String>,
     pub menu: Vec<MenuView>,
     pub counts: Counts,
+    /// `/versions/`, when the site has releases (the footer's version links to it).
+    pub versions_url: Option<String>,
     /// For page titles and breadcrumbs; templates reach the strings through `t()`.
     #[serde(skip)]
     pub strings: Arc<Strings>,
@@ -77,6 +79,7 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
             gaps: site.gaps.len(),
             terms: site.glossary.len(),
         },
+        versions_url: (!site.releases.is_empty()).then(|| format!("{}versions/", c.base_path)),
         strings: site.strings.clone(),
     }
 }
