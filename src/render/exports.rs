@@ -351,6 +351,7 @@ fn findings_table(site: &Site) -> GraphTable {
             ("population", "string"),
             ("period", "string"),
             ("place", "string"),
+            ("withdrawn", "date"),
         ],
         rows: site
             .findings
@@ -371,6 +372,10 @@ fn findings_table(site: &Site) -> GraphTable {
                     s(&f.population),
                     s(&f.period),
                     s(&f.place),
+                    f.withdrawn
+                        .as_ref()
+                        .map(|w| w.date.clone())
+                        .unwrap_or_default(),
                 ]);
                 row
             })
@@ -451,9 +456,11 @@ fn stances_table(site: &Site) -> GraphTable {
             ("stance", "string"),
             ("reason", "string"),
         ],
+        // A withdrawn finding no longer bears on claims (as in evidence.json).
         rows: site
             .findings
             .values()
+            .filter(|f| f.counts())
             .flat_map(|f| {
                 f.stances.iter().map(move |st| {
                     vec![

@@ -199,6 +199,16 @@ fn a_withdrawn_finding_keeps_its_page_but_no_longer_counts() {
         .find(|f| f["id"] == "users-two")
         .unwrap();
     assert_eq!(f["withdrawn"]["replaced_by"], "staff-lead");
+    // So do the CSV downloads.
+    assert!(!site
+        .read("public/downloads/stances.csv")
+        .contains("users-two"));
+    let findings_csv = site.read("public/downloads/findings.csv");
+    let row = findings_csv
+        .lines()
+        .find(|l| l.starts_with("users-two,"))
+        .unwrap();
+    assert!(row.ends_with(",2026-02-01"), "{row}");
 }
 
 #[test]
