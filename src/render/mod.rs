@@ -24,7 +24,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{OutputFile, Sink};
 use crate::model::{ReadText, Site};
 use crate::permalinks::WantedAnchor;
-use crate::theme::{Theme, REQUIRED_TEMPLATES};
+use crate::theme::{Theme, RELEASE_TEMPLATES, REQUIRED_TEMPLATES};
 
 mod charts;
 pub(crate) mod exports;
@@ -261,10 +261,15 @@ pub fn render(
     (rendered, diags)
 }
 
-/// The templates every theme must have that this one lacks.
+/// The templates every theme must have that this one lacks (the versions pages' only once the
+/// site has releases).
 fn missing_templates(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
-    REQUIRED_TEMPLATES
-        .iter()
+    let releases: &[&str] = if site.releases.is_empty() {
+        &[]
+    } else {
+        &RELEASE_TEMPLATES
+    };
+    (REQUIRED_TEMPLATES.iter().chain(releases))
         .filter(|name| !theme.templates.contains_key(**name))
         .map(|name| {
             let folder = PathBuf::from("themes")
