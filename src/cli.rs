@@ -22,6 +22,7 @@ Examples:
   evident serve                      preview on http://127.0.0.1:1111/ with live reload
   evident init my-site               start a new site
   evident new finding my-finding     add a stub finding with every key explained
+  evident release                    record this version's evidence graph in releases/
 
 Exit codes: 0 success, 1 content errors, 2 usage or IO errors.
 Reference: docs/reference.md (every key), docs/diagnostics.md (every error code).";
@@ -68,6 +69,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Add every URL the site publishes to permalinks.txt (and re-date changed findings).
     Permalinks,
+    /// Record the evidence graph of the site's current `version` as releases/VERSION.json (to
+    /// commit), so that /versions/ shows what changed and citations of it never change.
+    Release(ReleaseArgs),
     /// Serve the site on this machine, rebuilding and reloading open pages on every change.
     Serve(ServeArgs),
     /// Create a new evidence site in DIR that builds at once.
@@ -86,6 +90,20 @@ pub enum Command {
     /// Add a source stub for each entry of a BibTeX, RIS or CSL-JSON file (what Zotero, Mendeley
     /// and EndNote export), skipping what the site has already.
     Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReleaseArgs {
+    /// The release date, YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH's date when it is set).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = release_date)]
+    pub date: Option<String>,
+}
+
+/// `--date`: a real day, refused as a usage error (exit 2) otherwise.
+fn release_date(s: &str) -> Result<String, String> {
+    crate::dates::parse_day(s)
+        .map(|_| s.to_string())
+        .ok_or_else(|| format!("`{s}` is not a YYYY-MM-DD date"))
 }
 
 #[derive(Debug, Args)]
@@ -284,6 +302,37 @@ fn run_permalinks(cli: &Cli, color: bool) -> i32 {
     }
 }
 
+/// `evident release`: exit 2 when the version is missing or released already, 1 when the site
+/// has errors (nothing written).
+fn run_release(cli: &Cli, a: &ReleaseArgs, color: bool) -> i32 {
+    let date = a.date.clone().unwrap_or_else(today);
+    match crate::pipeline::release(&cli.root, &environment(&cli.root, None), &date) {
+        Err(Fatal(d)) => usage_error(cli, d, color),
+        Ok(r) => {
+            print_diagnostics(&cli.root, &r.diagnostics, &r.inputs, Format::Human, color);
+            match (&r.written, cli.quiet) {
+                (None, _) => {
+                    eprintln!(
+                        "version {} not released: fix the errors above first",
+                        r.version
+                    );
+                    1
+                }
+                (Some(_), false) => {
+                    let rel = crate::layout::release_file(&r.version);
+                    eprintln!(
+                        "Released version {} of {date}: wrote {}. Commit it; the build publishes it under /versions/.",
+                        r.version,
+                        shown_root(&cli.root).join(rel).display()
+                    );
+                    0
+                }
+                (Some(_), true) => 0,
+            }
+        }
+    }
+}
+
 /// `evident new KIND ID`.
 fn run_new(cli: &Cli, a: &NewArgs, color: bool) -> i32 {
     match crate::pipeline::new_node(&cli.root, &a.kind, &a.id) {
@@ -327,6 +376,7 @@ pub fn run(cli: &Cli) -> i32 {
     let color = use_color(cli.color);
     let (opts, strict, format) = match &cli.command {
         Command::Permalinks => return run_permalinks(cli, color),
+        Command::Release(a) => return run_release(cli, a, color),
         Command::Serve(a) => {
             let opts = crate::serve::ServeOptions {
                 root: cli.root.clone(),
@@ -648,6 +698,7 @@ fn summary(cli: &Cli, r: &BuildReport, failed: bool, color: bool) {
         }
         (
             Command::Permalinks
+            | Command::Release(_)
             | Command::Serve(_)
             | Command::Init(_)
             | Command::New(_)

@@ -58,14 +58,23 @@ pub fn parse_page_marker(line: &str) -> Option<&str> {
 
 /// Folders of a site that evident reads; everything else at the root (the output, `target/`,
 /// `.git/`) is never walked.
-pub const SITE_FOLDERS: [&str; 6] = [
+pub const SITE_FOLDERS: [&str; 7] = [
     "content",
     "data",
+    "releases",
     "archive",
     "static",
     "templates",
     "themes",
 ];
+
+/// The folder of release records, `releases/<version>.json` (what `evident release` writes).
+pub const RELEASES_FOLDER: &str = "releases";
+
+/// The release record of `version`, e.g. `releases/0.2.0.json`.
+pub fn release_file(version: &str) -> String {
+    format!("{RELEASES_FOLDER}/{version}.json")
+}
 
 /// The kinds of node that live in `content/<folder>/<id>.md`.
 pub const NODE_FOLDERS: [&str; 4] = ["sources", "claims", "topics", "gaps"];

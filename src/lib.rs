@@ -23,18 +23,20 @@
 //! - Commands: `main.rs`; `cli.rs` (clap: flags, exit codes, printing diagnostics); `serve.rs`
 //!   (axum, tokio, notify: the preview server with live reload).
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
-//!   `permalinks`, `serve`, `init`, `new` and `archive add`.
+//!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`.
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
 //!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render);
-//!   `render/` (minijinja: views, jobs, tables, charts, exports, feeds, search); `write.rs`;
+//!   `render/` (minijinja: views, jobs, tables, charts, exports, feeds, search, and versions:
+//!   releases under `releases/` compared, for `/versions/` and finding pages); `write.rs`;
 //!   `external/` (reqwest: `check --external`; the site's external links collected, their answers
 //!   and the drift of sources' live pages from their archives turned into diagnostics, pure; the
 //!   requests in `fetch.rs`, the one place evident uses the network);
 //!   `scaffold.rs` (the stubs `init` and `new` write).
 //! - `import/` (biblatex, serde_json, a RIS tag reader: BibTeX, RIS and CSL-JSON entries into
 //!   source stubs, skipping what the site has; for `import`).
-//! - Model: `model.rs` (Source, Finding, Claim, Topic, Gap, Stance, Table, Dataset, Site);
+//! - Model: `model.rs` (Source, Finding, Claim, Topic, Gap, Stance, Table, Dataset, Release,
+//!   Site);
 //!   `permalinks.rs` (the manifest of published URLs: parsed, checked, updated).
 //! - Leaves: `diagnostic/` (problems as data, every code in `codes.rs`, human/JSON/GitHub
 //!   formats); `layout.rs` (site folders, file names, `OutputFile`); `theme.rs` (the default

@@ -571,6 +571,18 @@ pub struct Finding {
     pub place: Option<String>,
     pub stances: Vec<Stance>,
     pub notes: Vec<String>,
+    /// Set when the finding is withdrawn: its page and permalink stay, but it no longer counts.
+    pub withdrawn: Option<Withdrawn>,
+}
+
+/// Why and when a finding was withdrawn, and what replaces it. A withdrawn finding keeps its page
+/// (which says so) but is left out of counts, claim pages, tables, charts and search.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Withdrawn {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub reason: String,
+    pub replaced_by: Option<FindingId>,
 }
 
 impl Finding {
@@ -586,6 +598,11 @@ impl Finding {
     /// The study the evidence comes from: its origin, or else the source that reports it.
     pub fn study(&self) -> &SourceId {
         self.origin.as_ref().unwrap_or(&self.source)
+    }
+
+    /// Whether the finding still counts (it is not withdrawn).
+    pub fn counts(&self) -> bool {
+        self.withdrawn.is_none()
     }
 }
 
@@ -870,6 +887,8 @@ pub struct Site {
     /// or a required part did not resolve): their pages are missing from this build because of a
     /// mistake already reported, so the manifest does not report them again.
     pub withheld: BTreeSet<String>,
+    /// The releases recorded in `releases/<version>.json`, oldest first.
+    pub releases: Vec<Release>,
     /// The theme's interface strings in the site's language (the same value as the theme's), for
     /// the labels the render stage writes itself: stances, counts, dates, feed titles.
     pub strings: Arc<crate::theme::Strings>,
@@ -896,4 +915,48 @@ impl Site {
         topics.sort_by(|a, b| (a.weight, &a.id).cmp(&(b.weight, &b.id)));
         topics
     }
+}
+
+/// A finding as a release recorded it (or as the site has it now), for comparing versions: the
+/// fields a reader sees change. `value` is the structured value as compact JSON, so that two
+/// records compare equal exactly when `evidence.json` would print them alike.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GraphFinding {
+    pub statement: String,
+    pub figure: Option<String>,
+    pub value: Option<String>,
+    pub withdrawn: Option<Withdrawn>,
+}
+
+/// The part of an evidence graph (`evidence.json`) that versions are compared on: findings,
+/// claims (id → title) and stances ((finding, claim) → stance key).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Graph {
+    pub findings: BTreeMap<String, GraphFinding>,
+    pub claims: BTreeMap<String, String>,
+    pub stances: BTreeMap<(String, String), String>,
+}
+
+/// A release of the site: `releases/<version>.json`, the evidence graph as it stood at that
+/// version, with the date it was released. The file is published as is.
+#[derive(Clone, Debug)]
+pub struct Release {
+    pub version: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    pub file: PathBuf,
+    /// The stored file, byte for byte.
+    pub bytes: Arc<[u8]>,
+    pub graph: Graph,
+}
+
+/// Orders version strings as people read them: `0.10.0` after `0.9.1` (numeric parts compare
+/// as numbers, other parts as text).
+pub fn version_key(v: &str) -> Vec<(u64, String)> {
+    v.split(['.', '-', '+'])
+        .map(|p| match p.parse::<u64>() {
+            Ok(n) => (n, String::new()),
+            Err(_) => (u64::MAX, p.to_string()),
+        })
+        .collect()
 }

@@ -70,7 +70,7 @@ pub fn finding_hash(f: &Finding) -> String {
         ),
         None => ("", "", String::new(), ""),
     };
-    let text = [
+    let mut text = [
         figure,
         kind,
         &amount,
@@ -82,6 +82,11 @@ pub fn finding_hash(f: &Finding) -> String {
         f.origin.as_ref().map_or("", |o| o.as_str()),
     ]
     .join("\u{1f}");
+    // Withdrawing a finding changes it (it is re-dated); a finding that stands hashes as it
+    // always has, so existing manifests stay current.
+    if let Some(w) = &f.withdrawn {
+        text.push_str(&format!("\u{1f}withdrawn {}", w.date));
+    }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);

@@ -637,3 +637,85 @@ pub fn check_external(
     }
     Ok(diags)
 }
+
+/// What `evident release` did.
+#[derive(Debug)]
+pub struct ReleaseReport {
+    pub inputs: Inputs,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The release record written (below the root), unless the site has errors.
+    pub written: Option<PathBuf>,
+    pub version: String,
+}
+
+impl ReleaseReport {
+    /// The site has errors: nothing was released.
+    pub fn blocked(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Whether `version` can name a file and a URL: letters, digits, dots, hyphens, underscores and
+/// `+`, not starting with a dot.
+fn release_name(version: &str) -> bool {
+    !version.is_empty()
+        && !version.starts_with('.')
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-+".contains(&b))
+}
+
+/// `evident release`: records the evidence graph of the site's current `version` as
+/// `releases/<version>.json`, released on `date`. Refuses (exit 2) a site with no usable version
+/// or whose version is released already; writes nothing while the site has errors.
+pub fn release(root: &Path, env: &Environment, date: &str) -> Result<ReleaseReport, Fatal> {
+    load::check_site(root).map_err(Fatal)?;
+    let pipeline = Pipeline::new(env, &|_| {});
+    let (inputs, mut diags, _) = pipeline.load(root, None);
+    let run = pipeline.render(&inputs);
+    diags.extend(run.diagnostics);
+    diags.extend(run.rendered.check());
+    let site = &run.site;
+    let version = site.config.version.clone().unwrap_or_default();
+    if !release_name(&version) {
+        let message = if version.is_empty() {
+            "the site has no `version:` to release".to_string()
+        } else {
+            format!("the version `{version}` cannot name a release file")
+        };
+        return Err(Fatal(
+            Diagnostic::error(diagnostic::Code::NoVersion, message)
+                .in_file(layout::CONFIG)
+                .help("set `version:` in site.yaml (e.g. `version: \"0.2.0\"`: letters, digits, dots and hyphens), then run evident release"),
+        ));
+    }
+    let rel = layout::release_file(&version);
+    if inputs.files.contains_key(Path::new(&rel)) {
+        return Err(Fatal(
+            Diagnostic::error(
+                diagnostic::Code::ReleaseExists,
+                format!("version {version} is released already: {rel} exists"),
+            )
+            .in_file(layout::CONFIG)
+            .help("a release is never rewritten: bump `version:` in site.yaml, then run evident release"),
+        ));
+    }
+    let mut report = ReleaseReport {
+        inputs,
+        diagnostics: diagnostic::finish(diags),
+        written: None,
+        version,
+    };
+    if report.blocked() {
+        return Ok(report);
+    }
+    let json = render::exports::release_json(site, &report.version, date);
+    let file = NewFile {
+        path: PathBuf::from(&rel),
+        text: String::from_utf8_lossy(&json).into_owned(),
+        if_exists: write::IfExists::Refuse,
+    };
+    let written = write::create_files(root, &[file]).map_err(Fatal)?;
+    report.written = written.into_iter().next();
+    Ok(report)
+}

@@ -77,6 +77,10 @@ pub const REQUIRED_TEMPLATES: [&str; 21] = [
     "404.html",
 ];
 
+/// The templates a theme must provide once the site has releases (`releases/`): a theme made
+/// before releases existed still builds a site that has none.
+pub const RELEASE_TEMPLATES: [&str; 2] = ["versions.html", "version.html"];
+
 /// Anchors the default theme's templates put on every page of a kind, so Markdown may link to them.
 pub const TEMPLATE_ANCHORS: &[(&str, &[&str])] = &[
     ("page", &["main"]),

@@ -155,6 +155,11 @@ codes! {
         PermalinkUnlisted = "permalink-unlisted", "warning", "published URLs are missing from `permalinks.txt`: run `evident permalinks`";
         InvalidManifest = "invalid-manifest", "error", "a line of `permalinks.txt` is not `/path/ [date [hash]]`";
     }
+    "Releases" {
+        InvalidRelease = "invalid-release", "error", "a file under `releases/` is not a release record `evident release` wrote (it does not parse, or its version or date is not the file's): restore it from the repository's history";
+        NoVersion = "no-version", "error (exit 2)", "`evident release` needs the site's `version:` in site.yaml, made of letters, digits, dots and hyphens (e.g. `0.2.0`)";
+        ReleaseExists = "release-exists", "error (exit 2)", "`evident release` found `releases/<version>.json` already: a release is never rewritten; bump `version:` in site.yaml first";
+    }
     "External links" {
         LinkDead = "link-dead", "warning (error with --strict)", "`check --external`: an address the site links to answers 4xx or 5xx, or its host cannot be reached: fix it, or give the source an `archive_url:` (a web archive copy)";
         LinkMoved = "link-moved", "warning (error with --strict)", "`check --external`: an address answers with a permanent redirect (301 or 308): write the new address the help names";

@@ -17,6 +17,7 @@ pub fn accepted_keys() -> Vec<(&'static str, Vec<&'static str>)> {
         ("finding", fields::<RawFinding>()),
         ("value", fields::<RawValue>()),
         ("stance", fields::<RawStance>()),
+        ("withdrawn", fields::<RawWithdrawn>()),
         ("claim", fields::<RawClaim>()),
         ("topic", fields::<RawTopic>()),
         ("gap", fields::<RawGap>()),

@@ -3,7 +3,8 @@
 //! syntax and shape only; ids, references and quotes are the resolve stage's work.
 //!
 //! - `raw.rs`: the records, as serde reads them; `keys.rs`: the keys each accepts (for the docs).
-//! - `content.rs`: Markdown files (front matter and body); `data.rs`: YAML files under `data/`.
+//! - `content.rs`: Markdown files (front matter and body); `data.rs`: YAML files under `data/`;
+//!   `releases.rs`: release records (JSON) under `releases/`.
 //! - `yaml.rs`: the one module that knows serde-saphyr.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +24,7 @@ mod data;
 pub mod keys;
 pub(crate) mod raw;
 pub(crate) mod recover;
+mod releases;
 pub(crate) mod yaml;
 
 use content::{parse_content, MarkdownFile};
@@ -66,6 +68,8 @@ pub struct Parsed {
     pub(crate) findings_incomplete: bool,
     /// Files that exist but could not be read (reported by the load stage).
     pub(crate) unreadable: BTreeSet<PathBuf>,
+    /// Release records (`releases/<version>.json`), in path order.
+    pub(crate) releases: Vec<crate::model::Release>,
 }
 
 impl Parsed {
@@ -87,6 +91,7 @@ impl Parsed {
         self.broken.extend(other.broken);
         self.findings_incomplete |= other.findings_incomplete;
         self.unreadable.extend(other.unreadable);
+        self.releases.extend(other.releases);
     }
 }
 
@@ -192,6 +197,17 @@ fn parse_file(
         ("data", Contents::Text(text)) => data::parse_data(path, text, parsed, diags),
         ("archive", Contents::Text(text)) => {
             parsed.archives.insert(path.to_path_buf(), text.clone());
+        }
+        ("releases", Contents::Bytes(bytes)) => {
+            parsed
+                .releases
+                .extend(releases::parse_release(path, bytes, diags));
+        }
+        // Loaded as bytes, to be published as stored; as text when `serve` or a test gives it.
+        ("releases", Contents::Text(text)) => {
+            parsed
+                .releases
+                .extend(releases::parse_release(path, text.as_bytes(), diags));
         }
         (_, Contents::Failed) => failed(path, parsed),
         _ => {}

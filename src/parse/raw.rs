@@ -164,6 +164,17 @@ pub(crate) struct RawFinding {
     pub stances: Vec<RawStance>,
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The finding is withdrawn: when, why, and what replaces it.
+    pub withdrawn: Option<S<RawWithdrawn>>,
+}
+
+/// `withdrawn:` on a finding.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWithdrawn {
+    pub date: S<String>,
+    pub reason: String,
+    pub replaced_by: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]

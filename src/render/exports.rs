@@ -70,7 +70,35 @@ fn value(v: &Value) -> Json {
     Json::Object(m)
 }
 
+fn withdrawn(w: &Withdrawn) -> Json {
+    json!({
+        "date": w.date,
+        "reason": w.reason,
+        "replaced_by": w.replaced_by.as_ref().map(|r| r.as_str()),
+    })
+}
+
+/// A finding's structured value as compact JSON, as `evidence.json` prints it: how versions are
+/// compared.
+pub(crate) fn value_key(v: &Value) -> String {
+    value(v).to_string()
+}
+
+/// The release record of the site's current version: `evidence.json` with a `release` object
+/// (`version`, `date`). What `evident release` stores in `releases/<version>.json`.
+pub fn release_json(site: &Site, version: &str, date: &str) -> Vec<u8> {
+    let mut doc = evidence_document(site);
+    if let Json::Object(m) = &mut doc {
+        m.insert("release".into(), json!({"version": version, "date": date}));
+    }
+    json_pretty(&doc)
+}
+
 pub fn evidence_json(site: &Site) -> Vec<u8> {
+    json_pretty(&evidence_document(site))
+}
+
+fn evidence_document(site: &Site) -> Json {
     let base = &site.config.base_url;
     let url = |path: String| format!("{base}{path}");
     let sources: Vec<Json> = site
@@ -124,12 +152,15 @@ pub fn evidence_json(site: &Site) -> Vec<u8> {
                 "period": opt(&f.period),
                 "place": opt(&f.place),
                 "notes": f.notes,
+                "withdrawn": f.withdrawn.as_ref().map(withdrawn),
             })
         })
         .collect();
+    // A withdrawn finding is in the graph (its page stays), but it no longer bears on claims.
     let stances: Vec<Json> = site
         .findings
         .values()
+        .filter(|f| f.counts())
         .flat_map(|f| {
             f.stances.iter().map(move |s| {
                 json!({
@@ -202,7 +233,7 @@ pub fn evidence_json(site: &Site) -> Vec<u8> {
         "topics": topics,
         "gaps": gaps,
     });
-    json_pretty(&doc)
+    doc
 }
 
 /// A CSV resource of the evidence graph: its path, columns (name, Table Schema type) and rows.
@@ -320,6 +351,7 @@ fn findings_table(site: &Site) -> GraphTable {
             ("population", "string"),
             ("period", "string"),
             ("place", "string"),
+            ("withdrawn", "date"),
         ],
         rows: site
             .findings
@@ -340,6 +372,10 @@ fn findings_table(site: &Site) -> GraphTable {
                     s(&f.population),
                     s(&f.period),
                     s(&f.place),
+                    f.withdrawn
+                        .as_ref()
+                        .map(|w| w.date.clone())
+                        .unwrap_or_default(),
                 ]);
                 row
             })
@@ -420,9 +456,11 @@ fn stances_table(site: &Site) -> GraphTable {
             ("stance", "string"),
             ("reason", "string"),
         ],
+        // A withdrawn finding no longer bears on claims (as in evidence.json).
         rows: site
             .findings
             .values()
+            .filter(|f| f.counts())
             .flat_map(|f| {
                 f.stances.iter().map(move |st| {
                     vec![

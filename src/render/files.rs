@@ -27,6 +27,11 @@ pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
         files.push(file(format!("{old}index.html"), page.into_bytes()));
     }
     files.push(file("datapackage.json".into(), exports::datapackage(site)));
+    // Each release's graph, published as stored: a record that does not change.
+    for r in &site.releases {
+        let path = crate::render::versions::release_graph_path(&r.version);
+        files.push(file(path, r.bytes.to_vec()));
+    }
     files.extend(citation_files(site));
     for a in &site.assets {
         files.push(file(a.path.clone(), a.bytes.clone()));

@@ -11,6 +11,7 @@ use crate::layout::output_file;
 use crate::markdown::to_html;
 use crate::model::{ReadText, Site};
 use crate::render::templates::to_value;
+use crate::render::versions::ReleaseView;
 use crate::render::views::*;
 
 /// What a job reads: the shared views, the site, and the load stage's reader (plain pages'
@@ -87,6 +88,43 @@ pub(crate) fn jobs(views: &Views, site: &Site) -> Vec<Job> {
     jobs.extend(index_jobs());
     jobs.extend(table_jobs(site));
     jobs.extend(tag_jobs(views));
+    jobs.extend(version_jobs(views));
+    jobs
+}
+
+/// `/versions/` and each release's "What changed" page (only when the site has releases).
+fn version_jobs(views: &Views) -> Vec<Job> {
+    let Some(pages) = &views.versions else {
+        return Vec::new();
+    };
+    let mut jobs = vec![Job::new("versions.html", "versions/", |v| {
+        let page = v.site.page("versions", "Versions", "versions/", &[]);
+        let Some(p) = &v.versions else {
+            return context(v, &page, Vec::new());
+        };
+        let newest_first: Vec<&ReleaseView> = p.releases.iter().rev().collect();
+        let values = vec![
+            ("releases", to_value(&newest_first)),
+            ("unreleased", to_value(&p.unreleased)),
+        ];
+        context(v, &page, values)
+    })];
+    for (i, r) in pages.releases.iter().enumerate() {
+        let path = crate::render::versions::release_path(&r.version);
+        jobs.push(Job::new("version.html", &path.clone(), move |v| {
+            let Some(r) = v.versions.as_ref().and_then(|p| p.releases.get(i)) else {
+                return minijinja::Value::UNDEFINED;
+            };
+            let title = v
+                .site
+                .strings
+                .with("version_title", &[("version", &r.version)]);
+            let page = v
+                .site
+                .page("version", &title, &path, &[("Versions", "versions/")]);
+            context(v, &page, vec![("release", to_value(r))])
+        }));
+    }
     jobs
 }
 
@@ -300,9 +338,10 @@ fn index_jobs() -> Vec<Job> {
         }),
         Job::new("findings.html", "findings/", |v| {
             let page = v.site.page("findings", "Findings", "findings/", &[]);
-            // Findings grouped by the source they are quoted from, in one pass.
+            // Findings grouped by the source they are quoted from, in one pass; a withdrawn
+            // finding keeps its page but is not listed.
             let mut by_source: BTreeMap<&str, Vec<&FindingView>> = BTreeMap::new();
-            for f in v.findings.values() {
+            for f in v.findings.values().filter(|f| f.withdrawn.is_none()) {
                 by_source.entry(f.source.id.as_str()).or_default().push(f);
             }
             let groups: Vec<Group> = v

@@ -9,6 +9,8 @@
 //! - `files.rs`: the files that are not pages; `exports.rs` (`evidence.json`, the data package),
 //!   `tables.rs` (table and dataset views and downloads), `charts.rs` (SVG), `feeds.rs` (sitemap,
 //!   robots, Atom) and `search.rs` (the search index).
+//! - `versions.rs`: releases compared (what changed between two evidence graphs) for the
+//!   `/versions/` pages and finding pages' histories.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -22,7 +24,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{OutputFile, Sink};
 use crate::model::{ReadText, Site};
 use crate::permalinks::WantedAnchor;
-use crate::theme::{Theme, REQUIRED_TEMPLATES};
+use crate::theme::{Theme, RELEASE_TEMPLATES, REQUIRED_TEMPLATES};
 
 mod charts;
 pub(crate) mod exports;
@@ -32,6 +34,7 @@ mod jobs;
 pub(crate) mod search;
 pub(crate) mod tables;
 pub(crate) mod templates;
+pub(crate) mod versions;
 pub(crate) mod views;
 
 pub(crate) use views::cite_site;
@@ -258,10 +261,15 @@ pub fn render(
     (rendered, diags)
 }
 
-/// The templates every theme must have that this one lacks.
+/// The templates every theme must have that this one lacks (the versions pages' only once the
+/// site has releases).
 fn missing_templates(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
-    REQUIRED_TEMPLATES
-        .iter()
+    let releases: &[&str] = if site.releases.is_empty() {
+        &[]
+    } else {
+        &RELEASE_TEMPLATES
+    };
+    (REQUIRED_TEMPLATES.iter().chain(releases))
         .filter(|name| !theme.templates.contains_key(**name))
         .map(|name| {
             let folder = PathBuf::from("themes")

@@ -179,7 +179,7 @@ fn documents(site: &Site) -> Vec<(Doc, String)> {
             text,
         ));
     }
-    for f in site.findings.values() {
+    for f in site.findings.values().filter(|f| f.counts()) {
         let mut topics: BTreeSet<String> =
             f.stances.iter().map(|s| topic_of_claim(&s.claim)).collect();
         topics.remove("");

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
 use crate::parse::raw::{
-    RawFinding, RawScale, RawStance, RawStanceKind, RawValue, RawValueKind, S,
+    RawFinding, RawScale, RawStance, RawStanceKind, RawValue, RawValueKind, RawWithdrawn, S,
 };
 use crate::parse::yaml::{position_of, Spanned};
 use crate::resolve::figures::{agrees, describe, read};
-use crate::resolve::ids::Ids;
+use crate::resolve::ids::{Ids, RefKind};
 use crate::resolve::quotes::{check_quote, normalise_quote, Archives, Quoted};
 
 /// The findings, and the figure and value of every finding whose value resolved, including those
@@ -76,6 +76,7 @@ fn resolve_finding(
         .ok()
         .and_then(|f| f.as_ref().map(|f| f.value.clone()));
     let stances = stances(file, &f.stances, ids, diags);
+    let withdrawn = f.withdrawn.as_ref().map(|w| withdrawn(file, w, ids, diags));
     let finding = (|| {
         Some(Finding {
             id: FindingId(f.id.value.clone()),
@@ -92,6 +93,7 @@ fn resolve_finding(
             place: f.place.clone(),
             stances,
             notes: f.notes.clone(),
+            withdrawn,
         })
     })();
     (finding, value)
@@ -174,6 +176,31 @@ fn check_value(
             read_as.join(", or ")
         )),
     );
+}
+
+/// `withdrawn:`: its date must be a day, and what replaces it a finding (an unknown one is
+/// reported and dropped; the finding is withdrawn all the same).
+fn withdrawn(
+    file: &Path,
+    raw: &S<RawWithdrawn>,
+    ids: &Ids,
+    diags: &mut Vec<Diagnostic>,
+) -> Withdrawn {
+    let w = &raw.value;
+    crate::resolve::config::check_day(file, &w.date, diags);
+    let replaced_by = w.replaced_by.as_ref().and_then(|r| {
+        if ids.findings.contains_key(&r.value) {
+            return Some(FindingId(r.value.clone()));
+        }
+        let set: std::collections::BTreeSet<String> = ids.findings.keys().cloned().collect();
+        ids.find(&set, RefKind::Finding, r, file, diags)
+            .map(FindingId)
+    });
+    Withdrawn {
+        date: w.date.value.clone(),
+        reason: w.reason.clone(),
+        replaced_by,
+    }
 }
 
 /// A finding's stances, one per claim.

@@ -74,7 +74,8 @@ pub(crate) fn backlinks(
     gaps: &BTreeMap<GapId, Gap>,
 ) -> Backlinks {
     let mut b = Backlinks::default();
-    for f in findings.values() {
+    // A withdrawn finding keeps its page, but no other page lists or counts it.
+    for f in findings.values().filter(|f| f.counts()) {
         b.findings_by_source
             .entry(f.source.clone())
             .or_default()

@@ -9,8 +9,8 @@
 //! reported again.
 //!
 //! One file per kind of thing resolved: `config.rs`, `pages.rs`, `sources.rs`, `findings.rs`,
-//! `nodes.rs` (topics, claims, gaps), `tables.rs`, `datasets.rs` and `i18n.rs` (the theme's
-//! strings in the site's language); with `ids.rs` (ids and
+//! `nodes.rs` (topics, claims, gaps), `tables.rs`, `datasets.rs`, `releases.rs` (release records) and
+//! `i18n.rs` (the theme's strings in the site's language); with `ids.rs` (ids and
 //! references), `links.rs` (Markdown links and anchors), `quotes.rs` (quotes against archives) and
 //! `graph.rs` (backlinks and redirects).
 
@@ -35,6 +35,7 @@ mod links;
 mod nodes;
 mod pages;
 mod quotes;
+mod releases;
 pub(crate) mod sources;
 mod tables;
 
@@ -108,6 +109,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
         redirects,
         manifest: std::mem::take(&mut parsed.manifest),
         withheld,
+        releases: releases::resolve_releases(std::mem::take(&mut parsed.releases), &mut diags),
         strings: theme.strings.clone(),
     };
     (site, theme, diags)

@@ -220,9 +220,10 @@ fn table_rows(
         }
         let ids = known.ids;
         let row = if let Some(f) = &v.finding {
-            // A finding left out of the model (its own error is reported) leaves no row.
+            // A finding left out of the model (its own error is reported) leaves no row, and so
+            // does a withdrawn one: it no longer counts.
             finding_ref(known, f, file, diags).and_then(|id| {
-                let f = known.findings.get(&id)?;
+                let f = known.findings.get(&id).filter(|f| f.counts())?;
                 Some(TableRow {
                     label: v.label.clone().unwrap_or_else(|| f.statement.clone()),
                     item: RowItem::Finding(id),

@@ -897,6 +897,47 @@ pub(crate) fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "release-record-that-does-not-parse",
+            code: 1,
+            expect: "releases/0.1.0.json:1:2: error[invalid-release]",
+            make: |s| s.write("releases/0.1.0.json", "{not json"),
+        },
+        Case {
+            name: "release-record-renamed",
+            code: 1,
+            expect: "releases/0.2.0.json: error[invalid-release]",
+            make: |s| {
+                s.write(
+                    "releases/0.2.0.json",
+                    r#"{"release": {"version": "0.1.0", "date": "2026-01-10"}}"#,
+                )
+            },
+        },
+        Case {
+            name: "withdrawn-replaced-by-unknown-finding",
+            code: 1,
+            expect: "data/findings/s1.yaml:21:68: error[unknown-finding]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "      - {claim: users-lead, stance: contradicts, reason: \"few\"}\n",
+                    "      - {claim: users-lead, stance: contradicts, reason: \"few\"}\n    withdrawn: {date: \"2026-02-01\", reason: Misread., replaced_by: staff-led}\n",
+                )
+            },
+        },
+        Case {
+            name: "withdrawn-without-reason",
+            code: 1,
+            expect: "data/findings/s1.yaml:21:5: error[missing-key]",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "      - {claim: users-lead, stance: contradicts, reason: \"few\"}\n",
+                    "      - {claim: users-lead, stance: contradicts, reason: \"few\"}\n    withdrawn: {date: \"2026-02-01\"}\n",
+                )
+            },
+        },
+        Case {
             name: "missing-site-yaml",
             code: 2,
             expect: "error[no-site]",

@@ -9,7 +9,7 @@ use crate::support::{copy_dir, Site};
 fn bundled() -> Site {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
-    for folder in ["content", "data", "archive", "docs", "themes"] {
+    for folder in ["content", "data", "archive", "releases", "docs", "themes"] {
         copy_dir(&root.join(folder), &dir.path().join(folder));
     }
     for file in ["site.yaml", "permalinks.txt"] {

@@ -113,6 +113,25 @@ fn command_cases() -> Vec<CommandCase> {
             expect: "error[unreadable-pdf]",
         },
         CommandCase {
+            name: "release of a site with no version",
+            make: |s| {
+                s.edit("site.yaml", "version: \"1.0\"\n", "");
+                args(&["release"])
+            },
+            expect: "site.yaml: error[no-version]",
+        },
+        CommandCase {
+            name: "release of a version released already",
+            make: |s| {
+                s.write(
+                    "releases/1.0.json",
+                    r#"{"release": {"version": "1.0", "date": "2026-01-10"}}"#,
+                );
+                args(&["release"])
+            },
+            expect: "site.yaml: error[release-exists]",
+        },
+        CommandCase {
             name: "serve on a port in use",
             make: |_| {
                 let held = TcpListener::bind("127.0.0.1:0").unwrap();

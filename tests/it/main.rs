@@ -15,6 +15,7 @@ mod import;
 mod incremental;
 mod output;
 mod props;
+mod releases;
 mod serve;
 mod support;
 mod valid_site;

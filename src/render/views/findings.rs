@@ -12,6 +12,7 @@ use crate::markdown::{inline_plain, inline_to_html, inline_with_terms};
 use crate::model::*;
 use crate::render::tables::value_text;
 use crate::render::templates::Html;
+use crate::render::versions::{FindingChangeView, ReleaseRecordView, VersionsView};
 use crate::render::views::sources::CitationView;
 use crate::render::views::{Links, Ref};
 
@@ -75,6 +76,12 @@ pub(crate) struct FindingView {
     pub notes: Vec<Html>,
     /// Fields of the source that are not verified, shown beside its citations.
     pub source_unverified: BTreeMap<String, String>,
+    /// Set when the finding is withdrawn: when, why, and what replaces it.
+    pub withdrawn: Option<WithdrawnFindingView>,
+    /// How the finding changed in each release, newest first.
+    pub history: Vec<FindingChangeView>,
+    /// The newest release that recorded the finding: a record that does not change.
+    pub record: Option<ReleaseRecordView>,
 }
 
 /// What only a finding's own page shows: its citations and metadata. Made when the page is made,
@@ -88,6 +95,13 @@ pub(crate) struct FindingCitations {
     /// This page cited as a web page.
     pub page_citations: Vec<CitationView>,
     pub json_ld: Html,
+}
+
+#[derive(Clone, Serialize)]
+pub(crate) struct WithdrawnFindingView {
+    pub date: String,
+    pub reason: String,
+    pub replaced_by: Option<Ref>,
 }
 
 /// A finding's page: its view with its citations (the template sees one `finding`).
@@ -124,13 +138,22 @@ fn value_view(v: &Value) -> ValueView {
 }
 
 /// Every finding's view (its citations are made with its page: [`finding_citations`]).
-pub(crate) fn finding_views(site: &Site, links: &Links) -> BTreeMap<String, FindingView> {
+pub(crate) fn finding_views(
+    site: &Site,
+    links: &Links,
+    versions: Option<&VersionsView>,
+) -> BTreeMap<String, FindingView> {
     let dates = crate::permalinks::finding_dates(site);
     site.findings
         .par_iter()
         .map(|(_, f)| {
             let changed = dates.get(&f.id.0).cloned();
-            (f.id.0.clone(), finding_view(site, f, links, changed))
+            let mut view = finding_view(site, f, links, changed);
+            if let Some(v) = versions {
+                view.history = v.by_finding.get(&f.id.0).cloned().unwrap_or_default();
+                view.record = v.records.get(&f.id.0).cloned();
+            }
+            (f.id.0.clone(), view)
         })
         .collect()
 }
@@ -221,6 +244,13 @@ fn finding_view(site: &Site, f: &Finding, links: &Links, changed: Option<String>
                 .collect()
         },
         source_unverified: src.map(|s| s.unverified.clone()).unwrap_or_default(),
+        withdrawn: f.withdrawn.as_ref().map(|w| WithdrawnFindingView {
+            date: w.date.clone(),
+            reason: w.reason.clone(),
+            replaced_by: w.replaced_by.as_ref().map(|r| links.finding(r)),
+        }),
+        history: Vec::new(),
+        record: None,
     }
 }
 

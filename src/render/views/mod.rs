@@ -16,6 +16,9 @@ use crate::markdown::{to_html, MdOptions, RawHtml, TermLink};
 use crate::model::*;
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
 use crate::render::templates::{to_value, view_map, Html};
+use crate::render::versions::{
+    release_views, unreleased_view, versions_view, ChangesView, ReleaseView,
+};
 
 pub(crate) mod claims;
 mod findings;
@@ -68,6 +71,16 @@ pub(crate) struct Views {
     pub shared: Shared,
     /// Formats what pages format when they are made (a finding's citations).
     pub citer: Arc<Citer>,
+    /// The versions pages, when the site has releases.
+    pub versions: Option<VersionPages>,
+}
+
+/// What `/versions/` and each release's page show.
+pub(crate) struct VersionPages {
+    /// Oldest first.
+    pub releases: Vec<ReleaseView>,
+    /// What changed since the newest release, when anything did.
+    pub unreleased: Option<ChangesView>,
 }
 
 /// The views many pages receive, converted to template values once: a template value is
@@ -194,7 +207,8 @@ impl Views {
         };
         diags.extend(crate::cite::style_problems());
         let sources = Arc::new(sources::source_views(site, &links, &citer, &mut diags));
-        let findings = Arc::new(findings::finding_views(site, &links));
+        let versions = (!site.releases.is_empty()).then(|| versions_view(site));
+        let findings = Arc::new(findings::finding_views(site, &links, versions.as_ref()));
         let claims = Arc::new(claims::claim_views(site, &links, &mut diags));
         let topics = nodes::topic_views(site, &links, &mut diags);
         let gaps = nodes::gap_views(site, &links, &mut diags);
@@ -233,6 +247,10 @@ impl Views {
             terms: links.terms.clone(),
             placements,
             citer,
+            versions: versions.map(|v| VersionPages {
+                releases: release_views(site, &v.history),
+                unreleased: unreleased_view(site, &v.history),
+            }),
         };
         (views, diags)
     }

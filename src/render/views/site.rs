@@ -24,6 +24,8 @@ pub(crate) struct SiteView {
     pub contact: Option<String>,
     pub menu: Vec<MenuView>,
     pub counts: Counts,
+    /// `/versions/`, when the site has releases (the footer's version links to it).
+    pub versions_url: Option<String>,
     /// For page titles and breadcrumbs; templates reach the strings through `t()`.
     #[serde(skip)]
     pub strings: Arc<Strings>,
@@ -71,12 +73,13 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
             .collect(),
         counts: Counts {
             sources: site.sources.len(),
-            findings: site.findings.len(),
+            findings: site.findings.values().filter(|f| f.counts()).count(),
             claims: site.claims.len(),
             topics: site.topics.len(),
             gaps: site.gaps.len(),
             terms: site.glossary.len(),
         },
+        versions_url: (!site.releases.is_empty()).then(|| format!("{}versions/", c.base_path)),
         strings: site.strings.clone(),
     }
 }
@@ -95,6 +98,7 @@ const FIXED_PAGES: &[(&str, &str, &str)] = &[
     ("tags/", "title_tags", "title_tags"),
     ("glossary/", "title_glossary", "nav_glossary"),
     ("search/", "title_search", "nav_search"),
+    ("versions/", "title_versions", "title_versions"),
     ("404.html", "title_not_found", "title_not_found"),
 ];
 

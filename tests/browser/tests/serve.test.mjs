@@ -31,7 +31,7 @@ let site, server, output, origin, browser, guarded, page, file, original, id, st
 before(async () => {
   assert.ok(existsSync(binary), `no evident binary at ${binary}: build it, or set EVIDENT_BIN`);
   site = mkdtempSync(join(tmpdir(), "evident-serve-"));
-  for (const name of ["site.yaml", "permalinks.txt", "content", "data", "archive", "static", "templates", "themes"]) {
+  for (const name of ["site.yaml", "permalinks.txt", "content", "data", "archive", "releases", "static", "templates", "themes"]) {
     if (existsSync(join(repo, name))) cpSync(join(repo, name), join(site, name), { recursive: true, dereference: true });
   }
   const findings = join(site, "data", "findings");
