@@ -9,6 +9,7 @@
 # (benches/serve_edit.py: save one finding, time until its new page is served; median of 20).
 #
 # usage: benches/run.sh [N ...]          (default: 1000 10000)
+# Builds are cold (`--no-cache`) but for the row "evident, cache warm".
 # environment: RUNS (default 5), RUNS_LARGE (runs for N >= 50000; default RUNS), SERVE_AT (sizes
 # to time serve at; default 10000), SETTLE (seconds serve_edit.py waits after the first build),
 # HUGO, ZOLA (binaries), BENCH_DIR (where corpora and outputs go; default a new temp folder)
@@ -62,10 +63,13 @@ for n in "${sizes[@]}"; do
   # differ a little; "pages" below is N, so that per-page figures compare the same work.
   rows+=("$(RAYON_NUM_THREADS=1 measure "floor, 1 thread|pages" "$n" "$floor" "$work/pages-$n/evident" "{OUT}")")
   rows+=("$(RAYON_NUM_THREADS=2 measure "floor, 2 threads|pages" "$n" "$floor" "$work/pages-$n/evident" "{OUT}")")
-  rows+=("$(measure "evident|pages" "$n" "$evident" --quiet --root "$work/pages-$n/evident" build --output "{OUT}")")
+  rows+=("$(measure "evident|pages" "$n" "$evident" --quiet --root "$work/pages-$n/evident" build --no-cache --output "{OUT}")")
   [ -n "$hugo" ] && rows+=("$(measure "Hugo $hugo_version|pages" "$n" "$hugo" --quiet -s "$work/pages-$n/hugo" -d "{OUT}")")
   [ -n "$zola" ] && rows+=("$(measure "Zola $zola_version|pages" "$n" "$zola" --root "$work/pages-$n/zola" build --output-dir "{OUT}")")
-  rows+=("$(measure "evident|evidence" "$n" "$evident" --quiet --root "$work/evidence-$n/evident" build --output "{OUT}")")
+  # Cold (no cache), then from the build cache the warm-up run leaves (what a CI rebuild after
+  # a few changed findings sees: the citations of unchanged sources are not formatted again).
+  rows+=("$(measure "evident|evidence" "$n" "$evident" --quiet --root "$work/evidence-$n/evident" build --no-cache --output "{OUT}")")
+  rows+=("$(measure "evident, cache warm|evidence" "$n" "$evident" --quiet --root "$work/evidence-$n/evident" build --output "{OUT}")")
   for s in $serve_at; do
     if [ "$s" = "$n" ]; then
       serve_lines+=("N = $n, evidence corpus: $(SETTLE=${SETTLE:-4} python3 benches/serve_edit.py "$evident" "$work/evidence-$n/evident" 20)")
@@ -104,8 +108,8 @@ echo
 for r in "${rows[@]}"; do
   IFS='|' read -r label corpus pages wall cpu rss _ <<<"$r"
   [ "$label" = evident ] || continue
-  if [ "$corpus" = pages ]; then pages_wall=$wall; else
-    echo "- evidence corpus ÷ pages corpus, N = $pages: $(ratio "$wall" "$pages_wall")×"
+  if [ "$corpus" = pages ]; then pages_wall=$wall; pages_cpu=$cpu; else
+    echo "- evidence corpus ÷ pages corpus, N = $pages: $(ratio "$wall" "$pages_wall")× wall, $(ratio "$cpu" "$pages_cpu")× CPU"
   fi
 done
 for l in "${serve_lines[@]+"${serve_lines[@]}"}"; do echo "- serve, $l"; done

@@ -134,6 +134,8 @@ pub struct Config {
     /// Fenced code with a known language highlighted (default `true`).
     pub highlight_code: bool,
     pub menu: Vec<MenuItem>,
+    /// The site's own stylesheets: output paths below the site's root (`css/extra.css`).
+    pub stylesheets: Vec<String>,
     /// The kinds of source a source may be.
     pub kinds: Vec<Term>,
     /// The study designs a source may have.

@@ -12,7 +12,7 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Disk, Inputs};
 use crate::model::{Environment, Site};
-use crate::render::{self, Rendered};
+use crate::render::{self, Heaviness, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
 use crate::{archive, layout, parse, permalinks, resolve, scaffold};
@@ -69,15 +69,20 @@ impl<'a> Pipeline<'a> {
     /// Parses, resolves and renders the inputs.
     pub fn render(&self, inputs: &Inputs) -> Rendering {
         let front = self.resolve(inputs);
-        self.render_site(front, None)
+        self.render_site(front, None, Heaviness::Now)
     }
 
     /// Parses and resolves the inputs.
     pub fn resolve(&self, inputs: &Inputs) -> Resolved {
+        self.resolve_with(inputs, None)
+    }
+
+    /// [`Pipeline::resolve`], parsing again only the files `memo` does not hold as they are.
+    pub fn resolve_with(&self, inputs: &Inputs, memo: Option<&parse::ParseMemo>) -> Resolved {
         let mut timings = Vec::new();
         (self.progress)("parsing");
         let t = Instant::now();
-        let (parsed, mut diags) = parse::parse(inputs, &Disk);
+        let (parsed, mut diags) = parse::parse_with(inputs, &Disk, memo);
         timings.push(("parse", t.elapsed()));
         (self.progress)("resolving");
         let t = Instant::now();
@@ -94,7 +99,12 @@ impl<'a> Pipeline<'a> {
 
     /// Renders a resolved site. `citer` is one kept from an earlier run (serve), whose
     /// citations are reused where they still fit.
-    pub fn render_site(&self, front: Resolved, citer: Option<Arc<Citer>>) -> Rendering {
+    pub fn render_site(
+        &self,
+        front: Resolved,
+        citer: Option<Arc<Citer>>,
+        heaviness: Heaviness,
+    ) -> Rendering {
         let Resolved {
             site,
             theme,
@@ -103,7 +113,7 @@ impl<'a> Pipeline<'a> {
         } = front;
         (self.progress)("rendering");
         let t = Instant::now();
-        let (rendered, d) = render::render(&site, &theme, citer, Arc::new(Disk));
+        let (rendered, d) = render::render(&site, &theme, citer, Arc::new(Disk), heaviness);
         diagnostics.extend(d);
         timings.push(("render", t.elapsed()));
         timings.extend(rendered.timings.iter().copied());
@@ -202,7 +212,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let (inputs, mut diags, took) = pipeline.load(&opts.root, opts.output.as_deref());
     let front = pipeline.resolve(&inputs);
     let citer = Arc::new(cache_citer(opts.cache.as_deref(), &front.site));
-    let run = pipeline.render_site(front, Some(citer.clone()));
+    let run = pipeline.render_site(front, Some(citer.clone()), Heaviness::Now);
     let site = run.site.clone();
     let mut timings = vec![("load", took)];
     timings.extend(run.timings);
@@ -276,6 +286,7 @@ pub struct Incremental {
     /// What reading the files reported, kept per file so that a reload replaces it.
     load_diags: Vec<Diagnostic>,
     citer: Option<Arc<Citer>>,
+    parsed: parse::ParseMemo,
 }
 
 impl Incremental {
@@ -287,6 +298,7 @@ impl Incremental {
             inputs,
             load_diags,
             citer: None,
+            parsed: parse::ParseMemo::default(),
         }
     }
 
@@ -308,8 +320,19 @@ impl Incremental {
     /// Parses, resolves and renders the current inputs (pages are left to be made on demand).
     /// `Err` holds the diagnostics when any is an error.
     pub fn build(&mut self) -> Result<(Rendered, Vec<Diagnostic>), Vec<Diagnostic>> {
+        self.build_timed().0
+    }
+
+    /// [`Incremental::build`], with how long each stage took.
+    #[allow(clippy::type_complexity)]
+    pub fn build_timed(
+        &mut self,
+    ) -> (
+        Result<(Rendered, Vec<Diagnostic>), Vec<Diagnostic>>,
+        Timings,
+    ) {
         let pipeline = Pipeline::new(&self.env, &|_| {});
-        let front = pipeline.resolve(&self.inputs);
+        let front = pipeline.resolve_with(&self.inputs, Some(&self.parsed));
         let shared = render::cite_site(&front.site.config);
         let citer = match &self.citer {
             Some(c) if c.fits(&shared) => c.clone(),
@@ -319,14 +342,14 @@ impl Incremental {
             }
         };
         self.citer = Some(citer.clone());
-        let run = pipeline.render_site(front, Some(citer));
+        let run = pipeline.render_site(front, Some(citer), Heaviness::OnDemand);
         let mut diags = run.diagnostics;
         diags.extend(self.load_diags.iter().cloned());
         let diags = diagnostic::finish(diags);
         if diags.iter().any(Diagnostic::is_error) {
-            return Err(diags);
+            return (Err(diags), run.timings);
         }
-        Ok((run.rendered, diags))
+        (Ok((run.rendered, diags)), run.timings)
     }
 }
 

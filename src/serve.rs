@@ -281,7 +281,8 @@ fn rebuild(
 ) {
     let start = Instant::now();
     session.reload(changed);
-    let (rendered, warnings) = match session.build() {
+    let (result, timings) = session.build_timed();
+    let (rendered, warnings) = match result {
         Ok(r) => r,
         Err(diags) => return broken(state, explain(session, &diags)),
     };
@@ -303,10 +304,14 @@ fn rebuild(
         for w in &warnings {
             eprintln!("{}", render_human(w, session.inputs(), false));
         }
+        let stages: Vec<String> = (timings.iter())
+            .map(|(stage, took)| format!("{} {:.0} ms", stage.trim(), took.as_secs_f64() * 1000.0))
+            .collect();
         eprintln!(
-            "Rebuilt in {:.0} ms{}",
+            "Rebuilt in {:.0} ms{} ({})",
             ready.as_secs_f64() * 1000.0,
             if was_broken { " (fixed)" } else { "" },
+            stages.join(", ")
         );
     }
     let inputs = session.inputs().clone();

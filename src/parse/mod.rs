@@ -7,9 +7,11 @@
 //!   `releases.rs`: release records (JSON) under `releases/`.
 //! - `yaml.rs`: the one module that knows serde-saphyr.
 
+use std::collections::hash_map::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -31,7 +33,7 @@ use content::{parse_content, MarkdownFile};
 use raw::*;
 
 /// What the parse stage hands to the resolve stage.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Parsed {
     pub(crate) config: Option<RawConfig>,
     pub(crate) pages: Vec<RawDoc<RawPage>>,
@@ -95,12 +97,67 @@ impl Parsed {
     }
 }
 
+/// What parsing each content and data file gave, kept between runs by `serve`: a file whose text
+/// has not changed is not parsed again. Parsing a file depends on nothing but its path and text.
+#[derive(Default)]
+pub struct ParseMemo(Mutex<HashMap<PathBuf, Memoised>>);
+
+/// One file's parse: the hash of its contents, what it gave, and what it reported.
+type Memoised = (u64, Parsed, Vec<Diagnostic>);
+
+impl ParseMemo {
+    /// A hash of what a file holds; `None` for what is not held (a plain page read later).
+    fn key(contents: &Contents) -> Option<u64> {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        match contents {
+            Contents::Text(t) => t.hash(&mut h),
+            Contents::Bytes(b) => b.hash(&mut h),
+            Contents::Deferred(_) | Contents::Failed => return None,
+        }
+        Some(h.finish())
+    }
+
+    fn get(&self, path: &Path, key: u64) -> Option<(Parsed, Vec<Diagnostic>)> {
+        let memo = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (k, parsed, diags) = memo.get(path)?;
+        (*k == key).then(|| (parsed.clone(), diags.clone()))
+    }
+
+    fn put(&self, path: &Path, key: u64, parsed: &Parsed, diags: &[Diagnostic]) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(path.to_path_buf(), (key, parsed.clone(), diags.to_vec()));
+    }
+
+    /// Forgets files that are no longer there.
+    fn retain(&self, inputs: &Inputs) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|path, _| inputs.files.contains_key(path));
+    }
+}
+
 /// Parses every loaded file. `reader` reads plain pages that the load stage deferred.
 pub fn parse(inputs: &Inputs, reader: &dyn ReadText) -> (Parsed, Vec<Diagnostic>) {
+    parse_with(inputs, reader, None)
+}
+
+/// [`parse`], reusing what `memo` holds for files that have not changed, and keeping what it
+/// parses there.
+pub fn parse_with(
+    inputs: &Inputs,
+    reader: &dyn ReadText,
+    memo: Option<&ParseMemo>,
+) -> (Parsed, Vec<Diagnostic>) {
     let mut parsed = Parsed::default();
     let mut diags = Vec::new();
     parse_config(inputs, &mut parsed, &mut diags);
-    let (from_files, d) = parse_files(inputs, reader);
+    let (from_files, d) = parse_files(inputs, reader, memo);
+    if let Some(m) = memo {
+        m.retain(inputs);
+    }
     parsed.join(from_files);
     diags.extend(d);
     parse_theme(inputs, &mut parsed, &mut diags);
@@ -128,14 +185,29 @@ fn parse_config(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic
 
 /// Each content and data file parses on its own, in parallel; runs of files are then joined in
 /// path order, so the outcome does not depend on thread timing.
-fn parse_files(inputs: &Inputs, reader: &dyn ReadText) -> (Parsed, Vec<Diagnostic>) {
+fn parse_files(
+    inputs: &Inputs,
+    reader: &dyn ReadText,
+    memo: Option<&ParseMemo>,
+) -> (Parsed, Vec<Diagnostic>) {
     inputs
         .files
         .par_iter()
         .fold(
             || (Parsed::default(), Vec::new()),
             |(mut parsed, mut diags), (path, contents)| {
-                parse_file(path, contents, reader, &mut parsed, &mut diags);
+                let Some((memo, key)) = memo.zip(ParseMemo::key(contents)) else {
+                    parse_file(path, contents, reader, &mut parsed, &mut diags);
+                    return (parsed, diags);
+                };
+                let (p, d) = memo.get(path, key).unwrap_or_else(|| {
+                    let (mut p, mut d) = (Parsed::default(), Vec::new());
+                    parse_file(path, contents, reader, &mut p, &mut d);
+                    memo.put(path, key, &p, &d);
+                    (p, d)
+                });
+                parsed.join(p);
+                diags.extend(d);
                 (parsed, diags)
             },
         )

@@ -15,7 +15,7 @@ use crate::parse::yaml::Spanned;
 /// A string (or other value) with the place it was written.
 pub(crate) type S<T> = Spanned<T>;
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawConfig {
     pub title: S<String>,
@@ -35,6 +35,9 @@ pub(crate) struct RawConfig {
     pub highlight_code: Option<bool>,
     #[serde(default)]
     pub menu: Vec<RawMenuItem>,
+    /// Stylesheets of the site's own (in `static/`), linked after the theme's.
+    #[serde(default)]
+    pub stylesheets: Vec<S<String>>,
     /// The kinds of source (key → label), replacing the defaults.
     pub kinds: Option<S<BTreeMap<String, String>>>,
     /// The study designs (key → label), replacing the defaults.
@@ -47,7 +50,7 @@ pub(crate) struct RawConfig {
 }
 
 /// `external:` in site.yaml: the link check's limits and the addresses it never requests.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExternal {
     #[serde(default)]
@@ -58,14 +61,14 @@ pub(crate) struct RawExternal {
     pub cache_hours: Option<S<u64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMenuItem {
     pub title: String,
     pub url: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPage {
     pub title: String,
@@ -80,7 +83,7 @@ pub(crate) struct RawPage {
     pub tags: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPerson {
     pub family: Option<String>,
@@ -88,7 +91,7 @@ pub(crate) struct RawPerson {
     pub literal: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSource {
     #[serde(default)]
@@ -138,13 +141,13 @@ pub(crate) enum RawSourceType {
     Webpage,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFindingsFile {
     pub findings: Vec<S<RawFinding>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFinding {
     #[serde(default)]
@@ -169,7 +172,7 @@ pub(crate) struct RawFinding {
 }
 
 /// `withdrawn:` on a finding.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawWithdrawn {
     pub date: S<String>,
@@ -177,7 +180,7 @@ pub(crate) struct RawWithdrawn {
     pub replaced_by: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawValue {
     pub kind: RawValueKind,
@@ -219,7 +222,7 @@ pub(crate) enum RawStanceKind {
     Context,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawStance {
     pub claim: S<String>,
@@ -228,13 +231,13 @@ pub(crate) struct RawStance {
 }
 
 /// `data/glossary.yaml`: the words readers may not know.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGlossary {
     pub terms: Vec<S<RawGlossaryTerm>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGlossaryTerm {
     /// The term as pages use it, e.g. "personal budget".
@@ -253,13 +256,13 @@ pub(crate) struct RawGlossaryTerm {
 }
 
 /// `data/scope.yaml`: what the site does not cover, and why.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawScope {
     pub notes: Vec<S<RawScopeNote>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawScopeNote {
     /// What is not covered, e.g. "Community Care's 2011 and 2012 surveys".
@@ -280,7 +283,7 @@ pub(crate) enum RawScopeStatus {
     OutOfScope,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClaim {
     #[serde(default)]
@@ -292,7 +295,7 @@ pub(crate) struct RawClaim {
     pub weight: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTopic {
     #[serde(default)]
@@ -304,7 +307,7 @@ pub(crate) struct RawTopic {
     pub weight: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGap {
     #[serde(default)]
@@ -318,7 +321,7 @@ pub(crate) struct RawGap {
     pub expected: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDataset {
     pub title: String,
@@ -331,7 +334,7 @@ pub(crate) struct RawDataset {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawField {
     pub name: S<String>,
@@ -355,7 +358,7 @@ pub(crate) enum RawFieldType {
     Date,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTable {
     pub title: String,
@@ -372,7 +375,7 @@ pub(crate) struct RawTable {
     pub show_on: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTableRow {
     pub finding: Option<S<String>>,
@@ -388,7 +391,7 @@ pub(crate) enum RawChart {
 }
 
 /// A YAML record from a file of its own (`data/tables/<id>.yaml`), with the file and its id.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct RawFile<T> {
     pub file: PathBuf,
     pub stem: String,
@@ -403,7 +406,7 @@ pub(crate) struct RawLink {
 }
 
 /// A Markdown file: its front matter parsed to `T`, and its body.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct RawDoc<T> {
     pub file: PathBuf,
     /// The file name without `.md`; the id for sources, claims, topics and gaps.
@@ -420,7 +423,7 @@ pub(crate) struct RawDoc<T> {
 pub(crate) type RawTranslations = BTreeMap<String, RawMessage>;
 
 /// One interface string as written: a text, or its plural forms.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(untagged)]
 pub(crate) enum RawMessage {
     Text(String),
@@ -428,7 +431,7 @@ pub(crate) enum RawMessage {
 }
 
 /// A string's plural forms, chosen by its `count` argument.
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPlural {
     pub one: Option<String>,

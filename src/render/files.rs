@@ -10,10 +10,13 @@ use crate::render::exports;
 use crate::render::tables::{dataset_downloads, table_downloads};
 use crate::render::views::{sources::export_path, Views};
 
+/// Paths among [`heavy_files`] known before they are made (a permalink may name them); the search
+/// index's file names depend on its contents, and no permalink names them.
+pub(crate) const HEAVY_PATHS: &[&str] = &["evidence.json"];
+
 pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     let file = |path: String, bytes: Vec<u8>| OutputFile { path, bytes };
-    let mut files = vec![file("evidence.json".into(), exports::evidence_json(site))];
-    files.extend(downloads(site, views));
+    let mut files = downloads(site, views);
     files.extend(
         exports::graph_tables(site)
             .into_iter()
@@ -36,6 +39,16 @@ pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     for a in &site.assets {
         files.push(file(a.path.clone(), a.bytes.clone()));
     }
+    files
+}
+
+/// The files that take longest to make and that no page needs: `evidence.json` and the search
+/// index. `serve` makes them when they are first asked for; a build makes them with the others.
+pub(crate) fn heavy_files(site: &Site) -> Vec<OutputFile> {
+    let mut files = vec![OutputFile {
+        path: HEAVY_PATHS[0].into(),
+        bytes: exports::evidence_json(site),
+    }];
     // The glossary's forms of each term find each other: "SDS" finds self-directed support.
     let synonyms: Vec<(String, Vec<String>)> = (site.glossary.iter())
         .map(|t| {

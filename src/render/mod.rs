@@ -63,6 +63,24 @@ pub struct Rendered {
     anchors: BTreeMap<String, Vec<WantedAnchor>>,
     /// How long the parts of rendering took (`build -v` prints them under `render`).
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// `evidence.json` and the search index ([`files::heavy_files`]): made with the rest in a
+    /// build, and when first asked for in `serve`.
+    heavy: std::sync::OnceLock<Heavy>,
+}
+
+/// The heavy files, by output path.
+struct Heavy {
+    files: Vec<OutputFile>,
+    index: HashMap<String, usize>,
+}
+
+/// When [`render`] makes the files no page needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heaviness {
+    /// With everything else (a build, which writes them all).
+    Now,
+    /// When first asked for (`serve`, where an edit should show at once).
+    OnDemand,
 }
 
 #[derive(Clone, Copy)]
@@ -74,7 +92,11 @@ enum Made {
 impl Rendered {
     /// Every output path, sorted.
     pub fn paths(&self) -> Vec<&str> {
-        let mut paths: Vec<&str> = self.index.keys().map(String::as_str).collect();
+        let heavy = self.heavy();
+        let mut paths: Vec<&str> = (self.index.keys())
+            .chain(heavy.index.keys())
+            .map(String::as_str)
+            .collect();
         paths.sort_unstable();
         paths
     }
@@ -129,7 +151,14 @@ impl Rendered {
     /// One file of the site by output path (`findings/x/index.html`), made now if it is a page;
     /// `None` when the site has no such file.
     pub fn file(&self, path: &str) -> Option<Result<Vec<u8>, Vec<Diagnostic>>> {
-        Some(match *self.index.get(path)? {
+        let Some(made) = self.index.get(path) else {
+            let heavy = self.heavy();
+            return heavy
+                .index
+                .get(path)
+                .map(|i| Ok(heavy.files[*i].bytes.clone()));
+        };
+        Some(match *made {
             Made::File(i) => Ok(self.files[i].bytes.clone()),
             Made::Job(i) => self.make(&self.jobs[i]).map(String::into_bytes),
         })
@@ -137,7 +166,18 @@ impl Rendered {
 
     /// Whether the site has a file at this output path.
     pub fn file_exists(&self, path: &str) -> bool {
-        self.index.contains_key(path)
+        self.index.contains_key(path) || self.heavy().index.contains_key(path)
+    }
+
+    /// The heavy files, made now if they have not been.
+    fn heavy(&self) -> &Heavy {
+        self.heavy.get_or_init(|| {
+            let files = files::heavy_files(&self.site);
+            let index = (files.iter().enumerate())
+                .map(|(i, f)| (f.path.clone(), i))
+                .collect();
+            Heavy { files, index }
+        })
     }
 
     /// Makes every file and hands it to `sink`, in parallel and in no particular order. Returns
@@ -145,7 +185,9 @@ impl Rendered {
     /// a page lost), or the sink's first error, which stops the run. A page with a lost anchor is
     /// still made, so that the build reports every problem; the build then fails.
     pub fn produce(&self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
-        self.files.par_iter().try_for_each(|f| sink(f.clone()))?;
+        (self.files.par_iter())
+            .chain(self.heavy().files.par_iter())
+            .try_for_each(|f| sink(f.clone()))?;
         let found = Mutex::new(Vec::new());
         let push = |d: Vec<Diagnostic>| {
             found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
@@ -201,6 +243,7 @@ pub fn render(
     theme: &Arc<Theme>,
     citer: Option<Arc<Citer>>,
     reader: Arc<dyn ReadText>,
+    heaviness: Heaviness,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let env = templates::environment(theme, &mut diags);
@@ -229,6 +272,7 @@ pub fn render(
         anchors: crate::permalinks::wanted_anchors(site),
         views,
         timings: vec![("  views", views_took)],
+        heavy: std::sync::OnceLock::new(),
     };
     // A missing template stops here; a template that failed to compile does not, so that every
     // other template's mistakes are found in the same run.
@@ -256,8 +300,18 @@ pub fn render(
         .map(|(i, j)| (j.output.clone(), Made::Job(i)))
         .chain((rendered.files.iter().enumerate()).map(|(i, f)| (f.path.clone(), Made::File(i))))
         .collect();
-    let paths = rendered.paths();
+    let t = std::time::Instant::now();
+    let paths: Vec<&str> = match heaviness {
+        Heaviness::Now => rendered.paths(),
+        // The heavy files that a permalink may name are known without making them.
+        Heaviness::OnDemand => (rendered.index.keys().map(String::as_str))
+            .chain(files::HEAVY_PATHS.iter().copied())
+            .collect(),
+    };
     diags.extend(crate::permalinks::check(site, paths.iter().copied()));
+    if heaviness == Heaviness::Now {
+        rendered.timings.push(("  heavy files", t.elapsed()));
+    }
     (rendered, diags)
 }
 

@@ -39,6 +39,7 @@ pub(crate) fn resolve_config(
             raw_html: false,
             highlight_code: true,
             menu: Vec::new(),
+            stylesheets: Vec::new(),
             kinds: terms(DEFAULT_KINDS),
             designs: terms(DEFAULT_DESIGNS),
             allowed_in_prose: Vec::new(),
@@ -97,6 +98,8 @@ pub(crate) fn resolve_config(
         raw_html: raw.raw_html,
         highlight_code: raw.highlight_code.unwrap_or(true),
         menu,
+        // Checked against the published files once they are known (`links::resolve_stylesheets`).
+        stylesheets: Vec::new(),
         kinds: vocabulary(&raw.kinds, DEFAULT_KINDS, "kinds", diags),
         designs: vocabulary(&raw.designs, DEFAULT_DESIGNS, "designs", diags),
         allowed_in_prose: raw.allowed_in_prose.clone(),

@@ -12,6 +12,8 @@ use crate::parse::raw::{
 use crate::parse::yaml::{position_of, Spanned};
 use crate::resolve::figures::{agrees, describe, read};
 use crate::resolve::ids::{Ids, RefKind};
+use rayon::prelude::*;
+
 use crate::resolve::quotes::{check_quote, normalise_quote, Archives, Quoted};
 
 /// The findings, and the figure and value of every finding whose value resolved, including those
@@ -34,13 +36,28 @@ pub(crate) fn resolve_findings(
         findings: BTreeMap::new(),
         figures: BTreeMap::new(),
     };
-    for (file, raw) in raw {
-        let id = FindingId(raw.value.id.value.clone());
-        let first = ids.findings.get(&id.0).map(|(p, _)| p) == Some(file);
-        if !valid_id(&id.0) || !first || out.figures.contains_key(&id) {
+    // Each finding resolves on its own (checking its quote is most of the work), in parallel;
+    // the results are then taken in file order, as if one after the other.
+    let resolved: Vec<_> = raw
+        .par_iter()
+        .map(|(file, raw)| {
+            let id = FindingId(raw.value.id.value.clone());
+            let first = ids.findings.get(&id.0).map(|(p, _)| p) == Some(file);
+            (valid_id(&id.0) && first).then(|| {
+                let mut found = Vec::new();
+                let result = resolve_finding(file, raw, ids, archives, &mut found);
+                (id, result, found)
+            })
+        })
+        .collect();
+    for ((_, raw), done) in raw.iter().zip(resolved) {
+        let Some((id, (finding, value), found)) = done else {
+            continue;
+        };
+        if out.figures.contains_key(&id) {
             continue;
         }
-        let (finding, value) = resolve_finding(file, raw, ids, archives, diags);
+        diags.extend(found);
         if let (Some(v), Some(fig)) = (value, &raw.value.figure) {
             out.figures.insert(id, (fig.value.clone(), v));
         }

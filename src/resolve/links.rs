@@ -430,6 +430,48 @@ fn figure_in_prose(file: &Path, at: Option<Position>, figure: &str) -> Diagnosti
 /// The menu's links (`menu:` in `site.yaml`), checked and made as a link on the home page is: a
 /// page of the site (`/about/`, `about.md`, `claim:x`) must exist, and becomes its full path, so
 /// that it works from every page; a relative path such as `about/` would break on nested pages.
+/// The site's own stylesheets (`stylesheets:` in site.yaml): each a file the site publishes from
+/// `static/` (or a theme's), never another host's (pages make no third-party requests).
+pub(crate) fn resolve_stylesheets(
+    mut config: Config,
+    parsed: &Parsed,
+    diags: &mut Vec<Diagnostic>,
+) -> Config {
+    let Some(raw) = parsed.config.as_ref() else {
+        return config;
+    };
+    for sheet in &raw.stylesheets {
+        let path = sheet.value.trim_start_matches('/');
+        let at = |d: Diagnostic| d.at_opt(CONFIG, position_of(sheet));
+        if sheet.value.contains(':') || sheet.value.starts_with("//") {
+            diags.push(at(Diagnostic::error(
+                Code::BrokenLink,
+                format!(
+                    "the stylesheet `{}` is on another site; pages load nothing from elsewhere",
+                    sheet.value
+                ),
+            )
+            .help(
+                "copy the stylesheet into static/ and list its path, e.g. `css/extra.css`",
+            )));
+        } else if !parsed.assets.contains_key(path) {
+            diags.push(at(Diagnostic::error(
+                Code::BrokenLink,
+                format!(
+                    "the stylesheet `{}` is not a file the site publishes",
+                    sheet.value
+                ),
+            )
+            .help(format!(
+                "put it in static/{path} (its path is from the site's root)"
+            ))));
+        } else {
+            config.stylesheets.push(path.to_string());
+        }
+    }
+    config
+}
+
 pub(crate) fn resolve_menu(
     mut config: Config,
     raw: Option<&RawConfig>,

@@ -56,6 +56,7 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
     let ids = Ids::new(&parsed, &mut diags);
     let targets = Targets::new(&parsed, &config, &ids.findings);
     let config = links::resolve_menu(config, parsed.config.as_ref(), &targets, &mut diags);
+    let config = links::resolve_stylesheets(config, &parsed, &mut diags);
     let archives = Archives::new(&parsed);
 
     let pages = pages::resolve_pages(&parsed.pages, &theme, &targets, &mut diags);

@@ -443,6 +443,27 @@ pub(crate) fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "missing-stylesheet",
+            code: 1,
+            expect: "site.yaml:7:15: error[broken-link]",
+            make: |s| {
+                let text = s.read("site.yaml");
+                s.write("site.yaml", format!("{text}stylesheets: [css/missing.css]\n"))
+            },
+        },
+        Case {
+            name: "third-party-stylesheet",
+            code: 1,
+            expect: "site.yaml:7:15: error[broken-link]",
+            make: |s| {
+                let text = s.read("site.yaml");
+                s.write(
+                    "site.yaml",
+                    format!("{text}stylesheets: [\"https://cdn.example.com/x.css\"]\n"),
+                )
+            },
+        },
+        Case {
             name: "broken-md-link",
             code: 1,
             expect: "content/index.md:4:41: error[broken-link]",

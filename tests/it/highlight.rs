@@ -113,3 +113,49 @@ fn highlighting_is_deterministic() {
     assert_eq!(site.run(&["build", "-o", "second"]).code, 0);
     assert_eq!(site.tree("first"), site.tree("second"));
 }
+
+/// `highlight_code: false` prints every fenced block plain, and no page links the stylesheet.
+#[test]
+fn highlighting_can_be_turned_off() {
+    let site = site_with_code();
+    let text = site.read("site.yaml");
+    site.write("site.yaml", format!("{text}highlight_code: false\n"));
+    let run = site.run(&["build", "--no-cache"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = site.read("public/code/index.html");
+    assert!(!page.contains("hl-"), "highlighted anyway");
+    assert!(!page.contains(LINK), "the stylesheet is linked anyway");
+    assert!(
+        page.contains(r#"<pre><code class="language-rust">"#),
+        "the block is not printed plain"
+    );
+    assert!(page.contains("&lt;script&gt;"), "code not escaped");
+}
+
+/// `stylesheets:` links the site's own stylesheets after the theme's, on every page.
+#[test]
+fn a_sites_own_stylesheet_is_linked_after_the_themes() {
+    let site = Site::from_fixture("valid");
+    site.write("static/css/extra.css", "main { max-width: 60rem }\n");
+    let text = site.read("site.yaml");
+    site.write("site.yaml", format!("{text}stylesheets: [css/extra.css]\n"));
+    let run = site.run(&["build", "--no-cache"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for page in ["public/index.html", "public/findings/staff-lead/index.html"] {
+        let html = site.read(page);
+        let theme = html
+            .find(r#"href="/sub/site.css""#)
+            .expect("theme stylesheet");
+        let own = html
+            .find(r#"<link rel="stylesheet" href="/sub/css/extra.css">"#)
+            .unwrap_or_else(|| panic!("{page} does not link css/extra.css"));
+        assert!(
+            own > theme,
+            "{page}: the site's stylesheet comes before the theme's"
+        );
+    }
+    assert_eq!(
+        site.read("public/css/extra.css"),
+        "main { max-width: 60rem }\n"
+    );
+}

@@ -22,6 +22,8 @@ pub(crate) struct SiteView {
     pub license: Option<String>,
     pub repository: Option<String>,
     pub contact: Option<String>,
+    /// The site's own stylesheets (URLs), linked after the theme's.
+    pub stylesheets: Vec<String>,
     pub menu: Vec<MenuView>,
     pub counts: Counts,
     /// `/versions/`, when the site has releases (the footer's version links to it).
@@ -62,6 +64,9 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
         license: c.license.clone(),
         repository: c.repository.clone(),
         contact: c.contact.clone(),
+        stylesheets: (c.stylesheets.iter())
+            .map(|s| format!("{}{s}", c.base_path))
+            .collect(),
         menu: c
             .menu
             .iter()
