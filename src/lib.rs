@@ -23,7 +23,10 @@
 //! - Commands: `main.rs`; `cli.rs` (clap: flags, exit codes, printing diagnostics); `serve.rs`
 //!   (axum, tokio, notify: the preview server with live reload).
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
-//!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`.
+//!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
+//!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file, the
+//!   citations made so far); the build cache (`cite::CiteCache`, read through `load`, written
+//!   through `write`).
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
 //!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render);
