@@ -176,6 +176,10 @@ fn a_withdrawn_finding_keeps_its_page_but_no_longer_counts() {
         "{page}"
     );
     assert!(page.contains("Why: The survey question was misread."));
+    assert!(
+        page.contains("these stances are no longer counted"),
+        "the stances a withdrawn finding took are not marked as no longer counted"
+    );
     assert!(page.contains(r#"It is replaced by <a href="/sub/findings/staff-lead/">"#));
 
     let claim = site.read("public/claims/users-lead/index.html");
