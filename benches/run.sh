@@ -107,9 +107,9 @@ done
 echo
 for r in "${rows[@]}"; do
   IFS='|' read -r label corpus pages wall cpu rss _ <<<"$r"
-  [ "$label" = evident ] || continue
+  [ "${label#evident}" = "$label" ] && continue
   if [ "$corpus" = pages ]; then pages_wall=$wall; pages_cpu=$cpu; else
-    echo "- evidence corpus ÷ pages corpus, N = $pages: $(ratio "$wall" "$pages_wall")× wall, $(ratio "$cpu" "$pages_cpu")× CPU"
+    echo "- evidence corpus ($label) ÷ pages corpus, N = $pages: $(ratio "$wall" "$pages_wall")× wall, $(ratio "$cpu" "$pages_cpu")× CPU"
   fi
 done
 for l in "${serve_lines[@]+"${serve_lines[@]}"}"; do echo "- serve, $l"; done
