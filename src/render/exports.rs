@@ -544,8 +544,16 @@ fn gaps_table(site: &Site) -> GraphTable {
 }
 
 /// The evidence graph as CSV files under `downloads/`.
-pub fn graph_tables(site: &Site) -> Vec<(String, Vec<u8>)> {
-    graph(site)
+/// The graph's tables as CSV downloads, and the data package describing them: the tables are
+/// built once for both.
+pub fn graph_downloads(site: &Site) -> (Vec<(String, Vec<u8>)>, Vec<u8>) {
+    let graph = graph(site);
+    let package = datapackage(site, &graph);
+    (graph_tables(graph), package)
+}
+
+fn graph_tables(graph: Vec<GraphTable>) -> Vec<(String, Vec<u8>)> {
+    graph
         .into_iter()
         .map(|t| {
             let header: Vec<String> = t.fields.iter().map(|(n, _)| n.to_string()).collect();
@@ -555,14 +563,14 @@ pub fn graph_tables(site: &Site) -> Vec<(String, Vec<u8>)> {
 }
 
 /// A Frictionless Data Package describing every download.
-pub fn datapackage(site: &Site) -> Vec<u8> {
+fn datapackage(site: &Site, graph: &[GraphTable]) -> Vec<u8> {
     let license = site
         .config
         .license
         .as_ref()
         .map(|l| vec![json!({"name": l})]);
     let mut resources = Vec::new();
-    for t in graph(site) {
+    for t in graph {
         let mut schema = json!({
             "fields": t.fields.iter().map(|(n, ty)| json!({"name": n, "type": ty})).collect::<Vec<_>>(),
             "missingValues": [""],

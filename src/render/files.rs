@@ -17,11 +17,8 @@ pub(crate) const HEAVY_PATHS: &[&str] = &["evidence.json"];
 pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     let file = |path: String, bytes: Vec<u8>| OutputFile { path, bytes };
     let mut files = downloads(site, views);
-    files.extend(
-        exports::graph_tables(site)
-            .into_iter()
-            .map(|(path, bytes)| file(path, bytes)),
-    );
+    let (tables, package) = exports::graph_downloads(site);
+    files.extend(tables.into_iter().map(|(path, bytes)| file(path, bytes)));
     let c = &site.config;
     for (old, new) in &site.redirects {
         let to = format!("{}{new}", c.base_path);
@@ -29,7 +26,7 @@ pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
         let page = redirect_page(&c.language, &to, &canonical);
         files.push(file(format!("{old}index.html"), page.into_bytes()));
     }
-    files.push(file("datapackage.json".into(), exports::datapackage(site)));
+    files.push(file("datapackage.json".into(), package));
     // Each release's graph, published as stored: a record that does not change.
     for r in &site.releases {
         let path = crate::render::versions::release_graph_path(&r.version);
