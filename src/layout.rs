@@ -15,12 +15,12 @@ pub const GLOSSARY: &str = "data/glossary.yaml";
 /// The committed list of every URL the site has published (see `permalinks.rs`).
 pub const MANIFEST: &str = "permalinks.txt";
 
-/// Where `evident check --external` keeps what it found, below the site root, so that a run
+/// Where `evident check --external` keeps what it found, in the cache folder, so that a run
 /// within `external.cache_hours` of the last does not request the same addresses again.
-pub const LINK_CACHE: &str = ".evident-cache/links.json";
-/// The build cache's folder below the site's root, unless `--cache` names another.
+pub const LINK_CACHE: &str = "links.json";
+/// The cache folder below the site's root (`build --cache` may name another for citations).
 pub const CACHE_DIR: &str = ".evident-cache";
-/// Formatted citations, in the build cache's folder.
+/// Formatted citations, in the cache folder.
 pub const CITE_CACHE: &str = "citations.json";
 
 /// The folder of archived source texts, which quotes are checked against and which is never

@@ -269,10 +269,15 @@ fn cache_citer(dir: Option<&Path>, site: &Site) -> Citer {
 
 /// The citation cache in `dir`, or an empty one (none there, unreadable, or another version's).
 fn read_cache(dir: Option<&Path>) -> CiteCache {
-    dir.and_then(|d| load::read_if_exists(d, Path::new(layout::CITE_CACHE)).ok())
-        .flatten()
+    dir.and_then(|d| read_cached(d, layout::CITE_CACHE))
         .map(|text| CiteCache::from_json(&text))
         .unwrap_or_default()
+}
+
+/// The file `name` of the cache folder `dir`, or `None` when it is not there or cannot be read:
+/// a cache is only a cache.
+fn read_cached(dir: &Path, name: &str) -> Option<String> {
+    load::read_if_exists(dir, Path::new(name)).ok().flatten()
 }
 
 /// What `serve` keeps between rebuilds: the inputs, read again file by file as they change, and
@@ -608,7 +613,8 @@ pub fn check_external(
     let links = external::collect(site, inputs);
     let archived = external::archived_quotes(site, &|p| inputs.text(p).map(str::to_string));
     // The cache is only a cache: one that cannot be read is started afresh.
-    let old = load::read_if_exists(root, Path::new(layout::LINK_CACHE)).unwrap_or(None);
+    let dir = root.join(layout::CACHE_DIR);
+    let old = read_cached(&dir, layout::LINK_CACHE);
     let mut cache = Cache::parse(old.as_deref().unwrap_or(""));
     let urls: BTreeSet<&str> = (links.iter())
         .map(|l| l.url.as_str())
@@ -647,12 +653,7 @@ pub fn check_external(
     cache.prune(&urls, opts.now, config.cache_hours);
     let text = cache.to_json();
     if old.as_deref() != Some(text.as_str()) {
-        let file = NewFile {
-            path: PathBuf::from(layout::LINK_CACHE),
-            text,
-            if_exists: write::IfExists::Replace,
-        };
-        write::create_files(root, &[file]).map_err(Fatal)?;
+        write::write_cache(&dir, layout::LINK_CACHE, &text).map_err(Fatal)?;
     }
     let mut diags = external::report(&links, &cache, site, config.timeout_seconds);
     if opts.strict {

@@ -141,10 +141,10 @@ const LIVE_JS: &str = r#"(function () {
 "#;
 
 /// The diagnostics of a broken build, formatted for the terminal and the overlay.
-fn explain(session: &Incremental, diags: &[Diagnostic]) -> String {
+fn explain(inputs: &Inputs, diags: &[Diagnostic]) -> String {
     diags
         .iter()
-        .map(|d| render_human(d, session.inputs(), false))
+        .map(|d| render_human(d, inputs, false))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -284,7 +284,7 @@ fn rebuild(
     let (result, timings) = session.build_timed();
     let (rendered, warnings) = match result {
         Ok(r) => r,
-        Err(diags) => return broken(state, explain(session, &diags)),
+        Err(diags) => return broken(state, explain(session.inputs(), &diags)),
     };
     let snapshot = Arc::new(Snapshot::new(rendered));
     let previous = state
@@ -346,11 +346,7 @@ fn check_all(
         if still_current(&current) {
             *current = previous;
             drop(current);
-            let text = (diags.iter())
-                .map(|d| render_human(d, inputs, false))
-                .collect::<Vec<_>>()
-                .join("\n");
-            broken(state, text);
+            broken(state, explain(inputs, &diags));
         }
         return;
     }

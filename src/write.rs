@@ -136,11 +136,18 @@ pub struct NewFile {
 
 /// Writes `text` as `name` in the cache folder `dir` (made if need be), through a temporary file
 /// renamed into place, so that a reader never sees half a cache.
-pub fn write_cache(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+pub fn write_cache(dir: &Path, name: &str, text: &str) -> Result<(), Diagnostic> {
     let tmp = dir.join(format!(".{name}.tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, dir.join(name))
+    fs::create_dir_all(dir)
+        .and_then(|()| fs::write(&tmp, text))
+        .and_then(|()| fs::rename(&tmp, dir.join(name)))
+        .map_err(|e| {
+            Diagnostic::error(
+                Code::IoError,
+                format!("cannot write {}: {e}", dir.join(name).display()),
+            )
+            .help("check the folder's permissions")
+        })
 }
 
 /// What creating a file does when one is already there.

@@ -1057,20 +1057,19 @@ fn render_one(
     // in hayagriva 0.10.1 ("Disability & Society,." in Chicago when volume and pages are
     // missing); citeproc-js drops it.
     let (mut html, mut text) = (html.replace(",.", "."), text.replace(",.", "."));
-    for key in ["title", "container-title"] {
-        if let Some(csl::Value::String(t)) = item.0.get(key) {
-            text = fix_title_in(&text, t);
-            html = fix_title_in(&html, &escape_html(t));
-        }
+    let titles: Vec<&str> = ["title", "container-title"]
+        .iter()
+        .filter_map(|key| match item.0.get(*key) {
+            Some(csl::Value::String(t)) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect();
+    for t in &titles {
+        text = fix_title_in(&text, t);
+        html = fix_title_in(&html, &escape_html(t));
     }
     let in_text = |c: &hayagriva::RenderedCitation| {
-        let mut in_text = plain(&c.citation);
-        for key in ["title", "container-title"] {
-            if let Some(csl::Value::String(t)) = item.0.get(key) {
-                in_text = fix_title_in(&in_text, t);
-            }
-        }
-        in_text
+        (titles.iter()).fold(plain(&c.citation), |s, t| fix_title_in(&s, t))
     };
     Some(
         (rendered.citations.iter())

@@ -300,7 +300,11 @@ pub fn render(
         .map(|(i, j)| (j.output.clone(), Made::Job(i)))
         .chain((rendered.files.iter().enumerate()).map(|(i, f)| (f.path.clone(), Made::File(i))))
         .collect();
-    let t = std::time::Instant::now();
+    if heaviness == Heaviness::Now {
+        let t = std::time::Instant::now();
+        rendered.heavy();
+        rendered.timings.push(("  heavy files", t.elapsed()));
+    }
     let paths: Vec<&str> = match heaviness {
         Heaviness::Now => rendered.paths(),
         // The heavy files that a permalink may name are known without making them.
@@ -309,9 +313,6 @@ pub fn render(
             .collect(),
     };
     diags.extend(crate::permalinks::check(site, paths.iter().copied()));
-    if heaviness == Heaviness::Now {
-        rendered.timings.push(("  heavy files", t.elapsed()));
-    }
     (rendered, diags)
 }
 
