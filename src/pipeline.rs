@@ -4,6 +4,7 @@
 //! every command sees the same site.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,7 +13,7 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Disk, Inputs};
 use crate::model::{Environment, Site};
-use crate::render::{self, Heaviness, Rendered};
+use crate::render::{self, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
 use crate::{archive, layout, parse, permalinks, resolve, scaffold};
@@ -69,7 +70,7 @@ impl<'a> Pipeline<'a> {
     /// Parses, resolves and renders the inputs.
     pub fn render(&self, inputs: &Inputs) -> Rendering {
         let front = self.resolve(inputs);
-        self.render_site(front, None, Heaviness::Now)
+        self.render_site(front, None)
     }
 
     /// Parses and resolves the inputs.
@@ -99,12 +100,7 @@ impl<'a> Pipeline<'a> {
 
     /// Renders a resolved site. `citer` is one kept from an earlier run (serve), whose
     /// citations are reused where they still fit.
-    pub fn render_site(
-        &self,
-        front: Resolved,
-        citer: Option<Arc<Citer>>,
-        heaviness: Heaviness,
-    ) -> Rendering {
+    pub fn render_site(&self, front: Resolved, citer: Option<Arc<Citer>>) -> Rendering {
         let Resolved {
             site,
             theme,
@@ -113,7 +109,7 @@ impl<'a> Pipeline<'a> {
         } = front;
         (self.progress)("rendering");
         let t = Instant::now();
-        let (rendered, d) = render::render(&site, &theme, citer, Arc::new(Disk), heaviness);
+        let (rendered, d) = render::render(&site, &theme, citer, Arc::new(Disk));
         diagnostics.extend(d);
         timings.push(("render", t.elapsed()));
         timings.extend(rendered.timings.iter().copied());
@@ -212,7 +208,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let (inputs, mut diags, took) = pipeline.load(&opts.root, opts.output.as_deref());
     let front = pipeline.resolve(&inputs);
     let citer = Arc::new(cache_citer(opts.cache.as_deref(), &front.site));
-    let run = pipeline.render_site(front, Some(citer.clone()), Heaviness::Now);
+    let run = pipeline.render_site(front, Some(citer.clone()));
     let site = run.site.clone();
     let mut timings = vec![("load", took)];
     timings.extend(run.timings);
@@ -226,27 +222,42 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let paths = rendered.paths();
     let mut written = false;
     let t = Instant::now();
+    // Files made, counted as they are handed over (the search index's are known only then).
+    let made = AtomicUsize::new(0);
+    let count = || made.fetch_add(1, Ordering::Relaxed);
     match (&opts.output, fails(&diags)) {
         (Some(out), false) => {
             progress("writing");
-            let result = write::write(out, &paths, |sink| rendered.produce(sink), |d| fails(d))
-                .map_err(Fatal)?;
+            let produce = |sink: &layout::Sink| {
+                rendered.produce(&|f| {
+                    count();
+                    sink(f)
+                })
+            };
+            let result = write::write(out, &paths, produce, |d| fails(d)).map_err(Fatal)?;
             diags.extend(result.diagnostics);
             written = result.written;
             timings.push(("write", t.elapsed()));
-            if let (Some(dir), true) = (&opts.cache, written) {
-                let cache = citer.cache(site.sources.values());
-                // A cache that cannot be written costs the next build time, nothing else.
-                let _ = write::write_cache(dir, layout::CITE_CACHE, &cache.to_json());
-            }
         }
         // `check`, or a build already failed: pages are still made, so that template mistakes
         // are found in the same run, and then dropped.
         _ => {
             progress("checking pages");
-            diags.extend(rendered.check());
+            let found = rendered.produce(&|_| {
+                count();
+                Ok(())
+            });
+            diags.extend(found.unwrap_or_else(|d| vec![d]));
             timings.push(("pages", t.elapsed()));
         }
+    }
+    let pages = rendered.pages();
+    // The pages' views go before the cache is serialised: the build's memory peaks otherwise.
+    drop(rendered);
+    if let (Some(dir), true) = (&opts.cache, written) {
+        let cache = citer.cache(site.sources.values());
+        // A cache that cannot be written costs the next build time, nothing else.
+        let _ = write::write_cache(dir, layout::CITE_CACHE, &cache.to_json());
     }
     if opts.progress {
         eprint!("\r\x1b[2K");
@@ -254,8 +265,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     Ok(BuildReport {
         inputs,
         diagnostics: diagnostic::finish(diags),
-        pages: rendered.pages(),
-        outputs: paths.len(),
+        pages,
+        outputs: made.into_inner(),
         written,
         elapsed: start.elapsed(),
         timings,
@@ -347,7 +358,7 @@ impl Incremental {
             }
         };
         self.citer = Some(citer.clone());
-        let run = pipeline.render_site(front, Some(citer), Heaviness::OnDemand);
+        let run = pipeline.render_site(front, Some(citer));
         let mut diags = run.diagnostics;
         diags.extend(self.load_diags.iter().cloned());
         let diags = diagnostic::finish(diags);

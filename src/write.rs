@@ -230,7 +230,14 @@ pub fn write(
     let result = make_folders(&tmp, paths).and_then(|()| {
         let sink = |f: OutputFile| {
             let path = tmp.join(&f.path);
-            fs::write(&path, &f.bytes).map_err(|e| io_error(&path, "cannot write", &e))
+            let mut result = fs::write(&path, &f.bytes);
+            // A folder not known before the build (the search index's chunks): make it.
+            if let (Err(e), Some(dir)) = (&result, path.parent()) {
+                if e.kind() == std::io::ErrorKind::NotFound && fs::create_dir_all(dir).is_ok() {
+                    result = fs::write(&path, &f.bytes);
+                }
+            }
+            result.map_err(|e| io_error(&path, "cannot write", &e))
         };
         let diagnostics = produce(&sink)?;
         if fails(&diagnostics) {

@@ -2,6 +2,7 @@
 //! claim, stance, topic and gap with its id, URL and fields; its shape is documented in
 //! docs/evidence-json.md. Maps are ordered and numbers print as given, so the file is byte-stable.
 
+use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
 use crate::markdown::slugify;
@@ -87,153 +88,198 @@ pub(crate) fn value_key(v: &Value) -> String {
 /// The release record of the site's current version: `evidence.json` with a `release` object
 /// (`version`, `date`). What `evident release` stores in `releases/<version>.json`.
 pub fn release_json(site: &Site, version: &str, date: &str) -> Vec<u8> {
-    let mut doc = evidence_document(site);
-    if let Json::Object(m) = &mut doc {
-        m.insert("release".into(), json!({"version": version, "date": date}));
-    }
-    json_pretty(&doc)
+    let release = json!({"version": version, "date": date});
+    write_pretty(&EvidenceDocument {
+        site,
+        release: Some(release),
+    })
 }
 
 pub fn evidence_json(site: &Site) -> Vec<u8> {
-    json_pretty(&evidence_document(site))
+    write_pretty(&EvidenceDocument {
+        site,
+        release: None,
+    })
 }
 
-fn evidence_document(site: &Site) -> Json {
-    let base = &site.config.base_url;
-    let url = |path: String| format!("{base}{path}");
-    let sources: Vec<Json> = site
-        .sources
-        .values()
-        .map(|s| {
-            json!({
-                "id": s.id.as_str(),
-                "url": url(s.id.path()),
-                "type": s.source_type.csl(),
-                "kind": s.kind.key,
-                "design": s.design.key,
-                "title": s.title,
-                "authors": s.authors.iter().map(person).collect::<Vec<_>>(),
-                "editors": s.editors.iter().map(person).collect::<Vec<_>>(),
-                "container_authors": s.container_authors.iter().map(person).collect::<Vec<_>>(),
-                "date": s.date.iso(),
-                "container_title": opt(&s.container_title),
-                "collection_title": opt(&s.collection_title),
-                "volume": opt(&s.volume),
-                "issue": opt(&s.issue),
-                "pages": opt(&s.pages),
-                "publisher": opt(&s.publisher),
-                "publisher_place": opt(&s.publisher_place),
-                "doi": opt(&s.doi),
-                "isbn": opt(&s.isbn),
-                "issn": opt(&s.issn),
-                "publisher_url": opt(&s.url),
-                "repository_url": opt(&s.repository_url),
-                "unverified": s.unverified,
-                "notes": s.notes,
-            })
-        })
-        .collect();
-    let findings: Vec<Json> = site
-        .findings
-        .values()
-        .map(|f| {
-            json!({
-                "id": f.id.as_str(),
-                "url": url(f.id.path()),
-                "statement": f.statement,
-                "figure": f.figure.as_ref().map(|x| x.text.as_str()),
-                "value": f.figure.as_ref().map(|x| value(&x.value)),
-                "source": f.source.as_str(),
-                "origin": f.origin.as_ref().map(|o| o.as_str()),
-                "study": f.study().as_str(),
-                "locator": f.locator,
-                "quote": f.quote,
-                "population": opt(&f.population),
-                "period": opt(&f.period),
-                "place": opt(&f.place),
-                "notes": f.notes,
-                "withdrawn": f.withdrawn.as_ref().map(withdrawn),
-            })
-        })
-        .collect();
-    // A withdrawn finding is in the graph (its page stays), but it no longer bears on claims.
-    let stances: Vec<Json> = site
-        .findings
-        .values()
-        .filter(|f| f.counts())
-        .flat_map(|f| {
-            f.stances.iter().map(move |s| {
-                json!({
-                    "finding": f.id.as_str(),
-                    "claim": s.claim.as_str(),
-                    "stance": s.kind.key(),
-                    "reason": s.reason,
-                })
-            })
-        })
-        .collect();
-    let claims: Vec<Json> = site
-        .claims
-        .values()
-        .map(|c| {
-            json!({
-                "id": c.id.as_str(),
-                "url": url(c.id.path()),
-                "title": c.title,
-                "topic": c.topic.as_str(),
-                "summary": opt(&c.summary),
-            })
-        })
-        .collect();
-    let topics: Vec<Json> = site
-        .topics_in_order()
-        .iter()
-        .map(|t| {
-            json!({
-                "id": t.id.as_str(),
-                "url": url(t.id.path()),
-                "title": t.title,
-                "question": opt(&t.question),
-                "summary": opt(&t.summary),
-                "claims": site.claims_of(&t.id).iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let gaps: Vec<Json> = site
-        .gaps
-        .values()
-        .map(|g| {
-            json!({
-                "id": g.id.as_str(),
-                "url": url(g.id.path()),
-                "title": g.title,
-                "source": g.source.as_str(),
-                "origin": g.origin.as_ref().map(|o| o.as_str()),
-                "locator": g.locator,
-                "quote": g.quote,
-                "claims": g.claims.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-                "expected": opt(&g.expected),
-            })
-        })
-        .collect();
-    let doc = json!({
-        "format": "evident-evidence",
-        "format_version": EVIDENCE_JSON_VERSION,
-        "site": {
-            "title": site.config.title,
-            "base_url": site.config.base_url,
-            "version": opt(&site.config.version),
-            "date": opt(&site.config.date),
-            "license": opt(&site.config.license),
-        },
-        "sources": sources,
-        "findings": findings,
-        "stances": stances,
-        "claims": claims,
-        "topics": topics,
-        "gaps": gaps,
-    });
-    doc
+/// Indented JSON and a newline, written as it is serialised: the same bytes as [`json_pretty`],
+/// without a whole-document tree in memory (at 10,000 findings that tree was the build's peak).
+fn write_pretty(doc: &impl Serialize) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail, and every map key is a string.
+    if serde_json::to_writer_pretty(&mut out, doc).is_ok() {
+        out.push(b'\n');
+    }
+    // Kept until written: no more than its length.
+    out.shrink_to_fit();
+    out
+}
+
+/// `evidence.json`: each node is made into a small JSON value as it is written, and dropped.
+/// Keys are written in sorted order, as a `serde_json::Map` prints them.
+struct EvidenceDocument<'a> {
+    site: &'a Site,
+    release: Option<Json>,
+}
+
+/// A list written one item at a time.
+struct Items<F>(F);
+
+impl<F, I> Serialize for Items<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Json>,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
+impl Serialize for EvidenceDocument<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let site = self.site;
+        let c = &site.config;
+        let url = |path: String| format!("{}{path}", c.base_url);
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry(
+            "claims",
+            &Items(|| site.claims.values().map(|x| claim(x, &url))),
+        )?;
+        m.serialize_entry(
+            "findings",
+            &Items(|| site.findings.values().map(|x| finding(x, &url))),
+        )?;
+        m.serialize_entry("format", "evident-evidence")?;
+        m.serialize_entry("format_version", &EVIDENCE_JSON_VERSION)?;
+        m.serialize_entry("gaps", &Items(|| site.gaps.values().map(|x| gap(x, &url))))?;
+        if let Some(release) = &self.release {
+            m.serialize_entry("release", release)?;
+        }
+        let about = json!({
+            "title": c.title,
+            "base_url": c.base_url,
+            "version": opt(&c.version),
+            "date": opt(&c.date),
+            "license": opt(&c.license),
+        });
+        m.serialize_entry("site", &about)?;
+        m.serialize_entry(
+            "sources",
+            &Items(|| site.sources.values().map(|x| source(x, &url))),
+        )?;
+        // A withdrawn finding is in the graph (its page stays), but it no longer bears on claims.
+        m.serialize_entry(
+            "stances",
+            &Items(|| {
+                (site.findings.values())
+                    .filter(|f| f.counts())
+                    .flat_map(|f| f.stances.iter().map(move |s| stance(f, s)))
+            }),
+        )?;
+        m.serialize_entry(
+            "topics",
+            &Items(|| {
+                site.topics_in_order()
+                    .into_iter()
+                    .map(|t| topic(site, t, &url))
+            }),
+        )?;
+        m.end()
+    }
+}
+
+fn source(s: &Source, url: &dyn Fn(String) -> String) -> Json {
+    json!({
+        "id": s.id.as_str(),
+        "url": url(s.id.path()),
+        "type": s.source_type.csl(),
+        "kind": s.kind.key,
+        "design": s.design.key,
+        "title": s.title,
+        "authors": s.authors.iter().map(person).collect::<Vec<_>>(),
+        "editors": s.editors.iter().map(person).collect::<Vec<_>>(),
+        "container_authors": s.container_authors.iter().map(person).collect::<Vec<_>>(),
+        "date": s.date.iso(),
+        "container_title": opt(&s.container_title),
+        "collection_title": opt(&s.collection_title),
+        "volume": opt(&s.volume),
+        "issue": opt(&s.issue),
+        "pages": opt(&s.pages),
+        "publisher": opt(&s.publisher),
+        "publisher_place": opt(&s.publisher_place),
+        "doi": opt(&s.doi),
+        "isbn": opt(&s.isbn),
+        "issn": opt(&s.issn),
+        "publisher_url": opt(&s.url),
+        "repository_url": opt(&s.repository_url),
+        "unverified": s.unverified,
+        "notes": s.notes,
+    })
+}
+
+fn finding(f: &Finding, url: &dyn Fn(String) -> String) -> Json {
+    json!({
+        "id": f.id.as_str(),
+        "url": url(f.id.path()),
+        "statement": f.statement,
+        "figure": f.figure.as_ref().map(|x| x.text.as_str()),
+        "value": f.figure.as_ref().map(|x| value(&x.value)),
+        "source": f.source.as_str(),
+        "origin": f.origin.as_ref().map(|o| o.as_str()),
+        "study": f.study().as_str(),
+        "locator": f.locator,
+        "quote": f.quote,
+        "population": opt(&f.population),
+        "period": opt(&f.period),
+        "place": opt(&f.place),
+        "notes": f.notes,
+        "withdrawn": f.withdrawn.as_ref().map(withdrawn),
+    })
+}
+
+fn stance(f: &Finding, s: &Stance) -> Json {
+    json!({
+        "finding": f.id.as_str(),
+        "claim": s.claim.as_str(),
+        "stance": s.kind.key(),
+        "reason": s.reason,
+    })
+}
+
+fn claim(c: &Claim, url: &dyn Fn(String) -> String) -> Json {
+    json!({
+        "id": c.id.as_str(),
+        "url": url(c.id.path()),
+        "title": c.title,
+        "topic": c.topic.as_str(),
+        "summary": opt(&c.summary),
+    })
+}
+
+fn topic(site: &Site, t: &Topic, url: &dyn Fn(String) -> String) -> Json {
+    json!({
+        "id": t.id.as_str(),
+        "url": url(t.id.path()),
+        "title": t.title,
+        "question": opt(&t.question),
+        "summary": opt(&t.summary),
+        "claims": site.claims_of(&t.id).iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
+    })
+}
+
+fn gap(g: &Gap, url: &dyn Fn(String) -> String) -> Json {
+    json!({
+        "id": g.id.as_str(),
+        "url": url(g.id.path()),
+        "title": g.title,
+        "source": g.source.as_str(),
+        "origin": g.origin.as_ref().map(|o| o.as_str()),
+        "locator": g.locator,
+        "quote": g.quote,
+        "claims": g.claims.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "expected": opt(&g.expected),
+    })
 }
 
 /// A CSV resource of the evidence graph: its path, columns (name, Table Schema type) and rows.

@@ -3,6 +3,7 @@
 //! site's static files, and the search index.
 
 use crate::cite;
+use crate::diagnostic::Diagnostic;
 use crate::html::redirect_page;
 use crate::layout::OutputFile;
 use crate::model::Site;
@@ -40,12 +41,16 @@ pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
 }
 
 /// The files that take longest to make and that no page needs: `evidence.json` and the search
-/// index. `serve` makes them when they are first asked for; a build makes them with the others.
-pub(crate) fn heavy_files(site: &Site) -> Vec<OutputFile> {
-    let mut files = vec![OutputFile {
+/// index, handed to `sink` one at a time (a build writes each and keeps none). `serve` makes them
+/// when they are first asked for.
+pub(crate) fn heavy_files(
+    site: &Site,
+    sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    sink(OutputFile {
         path: HEAVY_PATHS[0].into(),
         bytes: exports::evidence_json(site),
-    }];
+    })?;
     // The glossary's forms of each term find each other: "SDS" finds self-directed support.
     let synonyms: Vec<(String, Vec<String>)> = (site.glossary.iter())
         .map(|t| {
@@ -55,8 +60,9 @@ pub(crate) fn heavy_files(site: &Site) -> Vec<OutputFile> {
             )
         })
         .collect();
-    files.extend(crate::render::search::index_files(site, &synonyms));
-    files
+    crate::render::search::index_files(site, &synonyms)
+        .into_iter()
+        .try_for_each(sink)
 }
 
 /// Each table and dataset downloads as CSV and JSON.

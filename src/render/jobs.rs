@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use minijinja::Environment;
+use minijinja::{Environment, Value};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::layout::output_file;
 use crate::markdown::to_html;
 use crate::model::{ReadText, Site};
-use crate::render::templates::to_value;
+use crate::render::templates::{to_value, view_list};
 use crate::render::versions::ReleaseView;
 use crate::render::views::*;
 
@@ -324,7 +324,8 @@ fn gap_jobs(site: &Site) -> Vec<Job> {
 #[derive(Serialize)]
 struct Group<'a> {
     source: &'a SourceView,
-    findings: Vec<&'a FindingView>,
+    /// The source's findings, converted for the template one at a time ([`view_list`]).
+    findings: Value,
 }
 
 /// The index pages: sources, findings, claims, topics, gaps, search, and the 404 page.
@@ -334,21 +335,28 @@ fn index_jobs() -> Vec<Job> {
             let page = v.site.page("sources", "Sources", "sources/", &[]);
             let mut list: Vec<&SourceView> = v.sources.values().collect();
             list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
-            context(v, &page, vec![("sources", to_value(&list))])
+            let ids = list.iter().map(|s| s.id.clone()).collect();
+            context(v, &page, vec![("sources", view_list(&v.sources, ids))])
         }),
         Job::new("findings.html", "findings/", |v| {
             let page = v.site.page("findings", "Findings", "findings/", &[]);
             // Findings grouped by the source they are quoted from, in one pass; a withdrawn
             // finding keeps its page but is not listed.
-            let mut by_source: BTreeMap<&str, Vec<&FindingView>> = BTreeMap::new();
+            let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
             for f in v.findings.values().filter(|f| f.withdrawn.is_none()) {
-                by_source.entry(f.source.id.as_str()).or_default().push(f);
+                by_source
+                    .entry(f.source.id.as_str())
+                    .or_default()
+                    .push(f.id.clone());
             }
             let groups: Vec<Group> = v
                 .sources
                 .values()
                 .filter_map(|s| by_source.remove(s.id.as_str()).map(|f| (s, f)))
-                .map(|(source, findings)| Group { source, findings })
+                .map(|(source, ids)| Group {
+                    source,
+                    findings: view_list(&v.findings, ids),
+                })
                 .collect();
             context(v, &page, vec![("groups", to_value(&groups))])
         }),

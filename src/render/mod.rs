@@ -63,8 +63,8 @@ pub struct Rendered {
     anchors: BTreeMap<String, Vec<WantedAnchor>>,
     /// How long the parts of rendering took (`build -v` prints them under `render`).
     pub timings: Vec<(&'static str, std::time::Duration)>,
-    /// `evidence.json` and the search index ([`files::heavy_files`]): made with the rest in a
-    /// build, and when first asked for in `serve`.
+    /// `evidence.json` and the search index ([`files::heavy_files`]), once asked for by path
+    /// (`serve`). [`Rendered::produce`] makes them one at a time and keeps none.
     heavy: std::sync::OnceLock<Heavy>,
 }
 
@@ -74,15 +74,6 @@ struct Heavy {
     index: HashMap<String, usize>,
 }
 
-/// When [`render`] makes the files no page needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Heaviness {
-    /// With everything else (a build, which writes them all).
-    Now,
-    /// When first asked for (`serve`, where an edit should show at once).
-    OnDemand,
-}
-
 #[derive(Clone, Copy)]
 enum Made {
     Job(usize),
@@ -90,12 +81,11 @@ enum Made {
 }
 
 impl Rendered {
-    /// Every output path, sorted.
+    /// Every output path known before the files are made, sorted: all but the search index's
+    /// chunks, whose names depend on their contents (and which no permalink names).
     pub fn paths(&self) -> Vec<&str> {
-        let heavy = self.heavy();
-        let mut paths: Vec<&str> = (self.index.keys())
-            .chain(heavy.index.keys())
-            .map(String::as_str)
+        let mut paths: Vec<&str> = (self.index.keys().map(String::as_str))
+            .chain(files::HEAVY_PATHS.iter().copied())
             .collect();
         paths.sort_unstable();
         paths
@@ -164,15 +154,22 @@ impl Rendered {
         })
     }
 
-    /// Whether the site has a file at this output path.
+    /// Whether the site has a file at this output path (a search index chunk only once the index
+    /// has been made).
     pub fn file_exists(&self, path: &str) -> bool {
-        self.index.contains_key(path) || self.heavy().index.contains_key(path)
+        self.index.contains_key(path)
+            || files::HEAVY_PATHS.contains(&path)
+            || (self.heavy.get()).is_some_and(|h| h.index.contains_key(path))
     }
 
-    /// The heavy files, made now if they have not been.
+    /// The heavy files, made now and kept if they have not been.
     fn heavy(&self) -> &Heavy {
         self.heavy.get_or_init(|| {
-            let files = files::heavy_files(&self.site);
+            let mut files = Vec::new();
+            let _ = files::heavy_files(&self.site, &mut |f| {
+                files.push(f);
+                Ok(())
+            });
             let index = (files.iter().enumerate())
                 .map(|(i, f)| (f.path.clone(), i))
                 .collect();
@@ -185,9 +182,11 @@ impl Rendered {
     /// a page lost), or the sink's first error, which stops the run. A page with a lost anchor is
     /// still made, so that the build reports every problem; the build then fails.
     pub fn produce(&self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
-        (self.files.par_iter())
-            .chain(self.heavy().files.par_iter())
-            .try_for_each(|f| sink(f.clone()))?;
+        self.files.par_iter().try_for_each(|f| sink(f.clone()))?;
+        match self.heavy.get() {
+            Some(heavy) => heavy.files.iter().try_for_each(|f| sink(f.clone()))?,
+            None => files::heavy_files(&self.site, &mut |f| sink(f))?,
+        }
         let found = Mutex::new(Vec::new());
         let push = |d: Vec<Diagnostic>| {
             found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
@@ -243,7 +242,6 @@ pub fn render(
     theme: &Arc<Theme>,
     citer: Option<Arc<Citer>>,
     reader: Arc<dyn ReadText>,
-    heaviness: Heaviness,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let env = templates::environment(theme, &mut diags);
@@ -300,19 +298,8 @@ pub fn render(
         .map(|(i, j)| (j.output.clone(), Made::Job(i)))
         .chain((rendered.files.iter().enumerate()).map(|(i, f)| (f.path.clone(), Made::File(i))))
         .collect();
-    if heaviness == Heaviness::Now {
-        let t = std::time::Instant::now();
-        rendered.heavy();
-        rendered.timings.push(("  heavy files", t.elapsed()));
-    }
-    let paths: Vec<&str> = match heaviness {
-        Heaviness::Now => rendered.paths(),
-        // The heavy files that a permalink may name are known without making them.
-        Heaviness::OnDemand => (rendered.index.keys().map(String::as_str))
-            .chain(files::HEAVY_PATHS.iter().copied())
-            .collect(),
-    };
-    diags.extend(crate::permalinks::check(site, paths.iter().copied()));
+    // The heavy files that a permalink may name are known without making them.
+    diags.extend(crate::permalinks::check(site, rendered.paths()));
     (rendered, diags)
 }
 

@@ -309,14 +309,16 @@ fn has_phrase(stems: &[String], phrase: &[String]) -> bool {
 /// payment" and "DP"): a document containing any of them is found by each of them.
 pub(crate) fn index_files(site: &Site, synonyms: &[(String, Vec<String>)]) -> Vec<OutputFile> {
     let docs = documents(site);
-    let texts: Vec<Vec<Token>> = docs.iter().map(|(_, text)| tokens(text)).collect();
+    // Each text is split into words once per pass, not kept split: at 10,000 findings, a
+    // million small strings held together were the build's memory peak.
+    let texts = || docs.iter().map(|(_, text)| tokens(text));
     // Every indexed word, by its stem.
     let mut stems: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut terms: Vec<BTreeSet<String>> = Vec::with_capacity(docs.len());
     let mut cache = Stems::default();
-    for tokens in &texts {
+    for tokens in texts() {
         let mut set = BTreeSet::new();
-        for (word, s) in own_terms(tokens, &mut cache) {
+        for (word, s) in own_terms(&tokens, &mut cache) {
             stems.entry(s.clone()).or_default().insert(word);
             set.insert(s);
         }
@@ -339,7 +341,7 @@ pub(crate) fn index_files(site: &Site, synonyms: &[(String, Vec<String>)]) -> Ve
         .collect();
     let mut joins = Vec::new();
     let mut start = String::new();
-    for (tokens, set) in texts.iter().zip(&mut terms) {
+    for (tokens, set) in texts().zip(&mut terms) {
         for i in 0..tokens.len().saturating_sub(1) {
             start.clear();
             start.push_str(&tokens[i].word);
@@ -372,7 +374,7 @@ pub(crate) fn index_files(site: &Site, synonyms: &[(String, Vec<String>)]) -> Ve
         .filter(|g| g.len() >= 2)
         .collect();
     if !groups.is_empty() {
-        for (tokens, set) in texts.iter().zip(&mut terms) {
+        for (tokens, set) in texts().zip(&mut terms) {
             let doc_stems: Vec<String> = tokens.iter().map(|t| cache.of(&t.word)).collect();
             for group in &groups {
                 if group

@@ -68,6 +68,46 @@ pub(crate) fn view_map<T: Serialize + Send + Sync + 'static>(
     Value::from_object(ViewMap(map.clone()))
 }
 
+/// Some entries of a map of views, in a given order, shown to templates as a list whose items
+/// are converted as they are read (as [`ViewMap`]'s): an index page that lists every finding holds
+/// one converted finding at a time, not all of them.
+pub(crate) struct ViewList<T> {
+    map: std::sync::Arc<std::collections::BTreeMap<String, T>>,
+    keys: Vec<String>,
+}
+
+impl<T> std::fmt::Debug for ViewList<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ViewList({} items)", self.keys.len())
+    }
+}
+
+impl<T: Serialize + Send + Sync + 'static> Object for ViewList<T> {
+    fn repr(self: &std::sync::Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        let key = self.keys.get(key.as_usize()?)?;
+        self.map.get(key).map(to_value)
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.keys.len())
+    }
+}
+
+/// The entries of `map` at `keys` (each present), in that order, as a template list.
+pub(crate) fn view_list<T: Serialize + Send + Sync + 'static>(
+    map: &std::sync::Arc<std::collections::BTreeMap<String, T>>,
+    keys: Vec<String>,
+) -> Value {
+    Value::from_object(ViewList {
+        map: map.clone(),
+        keys,
+    })
+}
+
 /// The environment with every template of the theme; a template that does not compile is
 /// reported, and the others are still added.
 pub(crate) fn environment(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Environment<'static> {
