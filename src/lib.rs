@@ -25,7 +25,8 @@
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
 //!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
 //!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file, the
-//!   citations made so far); the build cache (`cite::CiteCache`, read through `load`, written
+//!   citations made so far, and the last good build, from which an edited finding's page is made
+//!   at once when nothing else shows the edit: `Incremental::quick`); the build cache (`cite::CiteCache`, read through `load`, written
 //!   through `write`).
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`

@@ -335,6 +335,23 @@ pub fn load(root: &Path, skip: Option<&Path>) -> (Inputs, Vec<Diagnostic>) {
 /// everything below it if it was a folder. Diagnostics about the changed paths replace the ones
 /// `diags` had for them. Returns `false` when the change needs a full [`load`] instead (a theme
 /// folder changed, or the site's root cannot be read).
+/// A path as the watcher reports it (absolute), as the site's inputs name it (relative to the
+/// root); `None` when it is not inside the site.
+fn site_path(root: &Path, canonical_root: &Path, path: &Path) -> Option<PathBuf> {
+    let r = (path.strip_prefix(root))
+        .or_else(|_| path.strip_prefix(canonical_root))
+        .ok()?;
+    Some(relative(Path::new(""), r))
+}
+
+/// [`site_path`] of each of `changed`; `None` when one is not inside the site.
+pub fn site_paths(root: &Path, changed: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let canonical = root.canonicalize().ok()?;
+    (changed.iter())
+        .map(|p| site_path(root, &canonical, p))
+        .collect()
+}
+
 pub fn reload(
     root: &Path,
     inputs: &mut Inputs,
@@ -345,12 +362,8 @@ pub fn reload(
         return false;
     };
     for path in changed {
-        let rel = match path
-            .strip_prefix(root)
-            .or_else(|_| path.strip_prefix(&canonical_root))
-        {
-            Ok(r) => relative(Path::new(""), r),
-            Err(_) => continue,
+        let Some(rel) = site_path(root, &canonical_root, path) else {
+            continue;
         };
         let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
         let top = parts.next().unwrap_or_default();

@@ -547,7 +547,7 @@ impl StanceKind {
 }
 
 /// What one finding says about one claim.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Stance {
     pub claim: ClaimId,
     pub kind: StanceKind,

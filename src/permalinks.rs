@@ -257,12 +257,26 @@ pub fn finding_dates(site: &Site) -> BTreeMap<String, String> {
         .filter_map(|e| {
             let id = e.path.strip_prefix("/findings/")?.strip_suffix('/')?;
             let f = site.findings.get(&FindingId(id.to_string()))?;
-            if e.hash.as_deref() != Some(finding_hash(f).as_str()) {
-                return None;
-            }
-            Some((id.to_string(), e.changed.clone()?))
+            Some((id.to_string(), entry_date(e, f)?))
         })
         .collect()
+}
+
+/// [`finding_dates`] for one finding, which need not be the site's (`serve`'s finding as just
+/// edited).
+pub fn finding_date(site: &Site, f: &Finding) -> Option<String> {
+    let path = format!("/{}", f.id.path());
+    // As in `finding_dates`, where a later line for the same page wins.
+    (site.manifest.iter().rev())
+        .filter(|e| e.path == path)
+        .find_map(|e| entry_date(e, f))
+}
+
+/// The date the manifest gives a finding, if it recorded the finding as it is.
+fn entry_date(e: &ManifestEntry, f: &Finding) -> Option<String> {
+    (e.hash.as_deref() == Some(finding_hash(f).as_str()))
+        .then(|| e.changed.clone())
+        .flatten()
 }
 
 /// The manifest after `evident permalinks`: every old line kept (a removed URL must stay listed, so

@@ -12,7 +12,7 @@ use crate::cite::{CiteCache, Citer};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Disk, Inputs};
-use crate::model::{Environment, Site};
+use crate::model::{Environment, Finding, Site};
 use crate::render::{self, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
@@ -75,11 +75,17 @@ impl<'a> Pipeline<'a> {
 
     /// Parses and resolves the inputs.
     pub fn resolve(&self, inputs: &Inputs) -> Resolved {
-        self.resolve_with(inputs, None)
+        self.resolve_with(inputs, None, false)
     }
 
-    /// [`Pipeline::resolve`], parsing again only the files `memo` does not hold as they are.
-    pub fn resolve_with(&self, inputs: &Inputs, memo: Option<&parse::ParseMemo>) -> Resolved {
+    /// [`Pipeline::resolve`], parsing again only the files `memo` does not hold as they are;
+    /// `keep`: keeping what resolving a finding alone needs.
+    pub fn resolve_with(
+        &self,
+        inputs: &Inputs,
+        memo: Option<&parse::ParseMemo>,
+        keep: bool,
+    ) -> Resolved {
         let mut timings = Vec::new();
         (self.progress)("parsing");
         let t = Instant::now();
@@ -87,7 +93,7 @@ impl<'a> Pipeline<'a> {
         timings.push(("parse", t.elapsed()));
         (self.progress)("resolving");
         let t = Instant::now();
-        let (site, theme, d) = resolve::resolve(parsed, self.env);
+        let (site, theme, d, context) = resolve::resolve_keeping(parsed, self.env, keep);
         diags.extend(d);
         timings.push(("resolve", t.elapsed()));
         Resolved {
@@ -95,6 +101,7 @@ impl<'a> Pipeline<'a> {
             theme: Arc::new(theme),
             diagnostics: diags,
             timings,
+            context,
         }
     }
 
@@ -106,6 +113,7 @@ impl<'a> Pipeline<'a> {
             theme,
             mut diagnostics,
             mut timings,
+            ..
         } = front;
         (self.progress)("rendering");
         let t = Instant::now();
@@ -128,6 +136,8 @@ pub struct Resolved {
     pub theme: Arc<Theme>,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
+    /// What resolving a finding alone needs, when asked to keep it.
+    pub context: Option<resolve::FindingContext>,
 }
 
 /// What a run should do.
@@ -303,6 +313,14 @@ pub struct Incremental {
     load_diags: Vec<Diagnostic>,
     citer: Option<Arc<Citer>>,
     parsed: parse::ParseMemo,
+    /// The last build, when it had no errors: what a finding edited alone is shown with.
+    last: Option<Last>,
+}
+
+/// A build without errors, with what resolving one of its findings again needs.
+struct Last {
+    rendered: Arc<Rendered>,
+    context: resolve::FindingContext,
 }
 
 impl Incremental {
@@ -315,6 +333,7 @@ impl Incremental {
             load_diags,
             citer: None,
             parsed: parse::ParseMemo::default(),
+            last: None,
         }
     }
 
@@ -335,7 +354,7 @@ impl Incremental {
 
     /// Parses, resolves and renders the current inputs (pages are left to be made on demand).
     /// `Err` holds the diagnostics when any is an error.
-    pub fn build(&mut self) -> Result<(Rendered, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub fn build(&mut self) -> Result<(Arc<Rendered>, Vec<Diagnostic>), Vec<Diagnostic>> {
         self.build_timed().0
     }
 
@@ -344,11 +363,13 @@ impl Incremental {
     pub fn build_timed(
         &mut self,
     ) -> (
-        Result<(Rendered, Vec<Diagnostic>), Vec<Diagnostic>>,
+        Result<(Arc<Rendered>, Vec<Diagnostic>), Vec<Diagnostic>>,
         Timings,
     ) {
+        self.last = None;
         let pipeline = Pipeline::new(&self.env, &|_| {});
-        let front = pipeline.resolve_with(&self.inputs, Some(&self.parsed));
+        let mut front = pipeline.resolve_with(&self.inputs, Some(&self.parsed), true);
+        let context = front.context.take();
         let shared = render::cite_site(&front.site.config);
         let citer = match &self.citer {
             Some(c) if c.fits(&shared) => c.clone(),
@@ -365,8 +386,84 @@ impl Incremental {
         if diags.iter().any(Diagnostic::is_error) {
             return (Err(diags), run.timings);
         }
-        (Ok((run.rendered, diags)), run.timings)
+        let rendered = Arc::new(run.rendered);
+        self.last = context.map(|context| Last {
+            rendered: rendered.clone(),
+            context,
+        });
+        (Ok((rendered, diags)), run.timings)
     }
+
+    /// The pages of the findings a change edited, made at once from the last build when the
+    /// change is one they show alone: the changed files hold findings and nothing else, each
+    /// file's findings are the same ones as before, each resolves with no diagnostic, and each
+    /// differs from before only in what no other page or check reads (its statement, quote,
+    /// locator, population, period, place or notes; not its figure, value, source, origin,
+    /// stances or withdrawal). Each page is then the page a full build makes. `None` when the
+    /// change is anything else, or a page cannot be made: then only the full build shows it.
+    /// Call after [`Incremental::reload`].
+    pub fn quick(&self, changed: &[PathBuf]) -> Option<Vec<OutputFile>> {
+        let last = self.last.as_ref()?;
+        if !self.load_diags.is_empty() || changed.is_empty() {
+            return None;
+        }
+        let mut files = load::site_paths(&self.root, changed)?;
+        files.sort();
+        files.dedup();
+        let mut pages = Vec::new();
+        for file in &files {
+            let contents = self.inputs.files.get(file)?;
+            let raw = parse::findings_of(file, contents, &Disk)?;
+            for f in edited_alone(last, file, &raw)? {
+                let (path, html) = last.rendered.finding_page(&f)?;
+                pages.push(OutputFile {
+                    path,
+                    bytes: html.ok()?.into_bytes(),
+                });
+            }
+        }
+        Some(pages)
+    }
+}
+
+/// The findings of `file` that changed, as now parsed (`raw`) and resolved, if the file holds the
+/// same findings as in the last build and each changed only where its own page alone shows it.
+fn edited_alone(
+    last: &Last,
+    file: &Path,
+    raw: &[(PathBuf, parse::raw::S<parse::raw::RawFinding>)],
+) -> Option<Vec<Finding>> {
+    let site = last.rendered.site();
+    let before: Vec<&Finding> = site.findings.values().filter(|f| f.file == file).collect();
+    if before.len() != raw.len() {
+        return None;
+    }
+    let (mut now, mut seen) = (Vec::new(), Vec::new());
+    for (path, r) in raw {
+        let (finding, diags) = last.context.finding(path, r)?;
+        let f = finding.filter(|_| diags.is_empty())?;
+        let old = site.findings.get(&f.id).filter(|old| old.file == file)?;
+        let same = old.figure == f.figure
+            && old.source == f.source
+            && old.origin == f.origin
+            && old.stances == f.stances
+            && old.withdrawn == f.withdrawn;
+        if !same || seen.contains(&f.id) {
+            return None;
+        }
+        seen.push(f.id.clone());
+        let unchanged = old.statement == f.statement
+            && old.locator == f.locator
+            && old.quote == f.quote
+            && old.population == f.population
+            && old.period == f.period
+            && old.place == f.place
+            && old.notes == f.notes;
+        if !unchanged {
+            now.push(f);
+        }
+    }
+    Some(now)
 }
 
 /// What `evident permalinks` did.

@@ -8,7 +8,12 @@
 //! citations already formatted are reused, and pages are made when a browser asks for them, so
 //! the edited page can be fetched as soon as the site has been resolved again. Every other page is
 //! then made in the background, which both checks the whole site (a template error on any page
-//! shows the overlay) and warms the cache. benches/README.md has the figures.
+//! shows the overlay) and warms the cache; a newer site stops the check of an older one.
+//!
+//! Before that, an edit that only findings' own pages show (a reworded statement, say) is shown
+//! on those pages at once, made from the last build ([`Incremental::quick`], which a property
+//! test holds to what a cold build makes); until the site is made again, any other page waits,
+//! so none from before the edit is served. benches/README.md has the figures.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -48,12 +53,12 @@ pub struct ServeOptions {
 /// A good build: the rendered site, and the files made from it so far (pages are made when first
 /// asked for), by output path.
 struct Snapshot {
-    rendered: Rendered,
+    rendered: Arc<Rendered>,
     made: RwLock<HashMap<String, Arc<Vec<u8>>>>,
 }
 
 impl Snapshot {
-    fn new(rendered: Rendered) -> Self {
+    fn new(rendered: Arc<Rendered>) -> Self {
         Snapshot {
             rendered,
             made: RwLock::new(HashMap::new()),
@@ -87,9 +92,17 @@ impl Snapshot {
     }
 }
 
+/// The pages of the findings just edited, shown while the rest of the site is made again
+/// ([`Incremental::quick`]); any other page waits until `settled` turns true.
+struct Early {
+    pages: HashMap<String, Arc<Vec<u8>>>,
+    settled: tokio::sync::watch::Receiver<bool>,
+}
+
 #[derive(Clone)]
 struct AppState {
     current: Arc<RwLock<Option<Arc<Snapshot>>>>,
+    early: Arc<RwLock<Option<Arc<Early>>>>,
     events: broadcast::Sender<Message>,
     /// The diagnostics of the current broken build, if any, for pages opened while it is broken.
     broken: Arc<RwLock<Option<String>>>,
@@ -181,6 +194,7 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     let (events, _) = broadcast::channel(16);
     let state = AppState {
         current: Arc::new(RwLock::new(None)),
+        early: Arc::new(RwLock::new(None)),
         events,
         broken: Arc::new(RwLock::new(None)),
     };
@@ -281,6 +295,59 @@ fn rebuild(
 ) {
     let start = Instant::now();
     session.reload(changed);
+    let settled = show_early(opts, session, state, changed, start);
+    rebuild_all(opts, session, state, start, settled.is_some());
+    // Whatever the full build found, pages that waited for it can now be served.
+    *state.early.write().unwrap_or_else(|p| p.into_inner()) = None;
+    if let Some(tx) = settled {
+        let _ = tx.send(true);
+    }
+}
+
+/// When the change only edited findings in ways their own pages alone show, serves those pages
+/// at once (and reloads open pages) while the rest of the site is made again. Returns what tells
+/// waiting pages that the full build is done.
+fn show_early(
+    opts: &ServeOptions,
+    session: &Incremental,
+    state: &AppState,
+    changed: Option<&[PathBuf]>,
+    start: Instant,
+) -> Option<tokio::sync::watch::Sender<bool>> {
+    let is_broken = state
+        .broken
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_some();
+    if is_broken {
+        return None;
+    }
+    let pages = session.quick(changed?).filter(|p| !p.is_empty())?;
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let early = Early {
+        pages: (pages.into_iter())
+            .map(|f| (f.path, Arc::new(f.bytes)))
+            .collect(),
+        settled: rx,
+    };
+    *state.early.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(early));
+    let _ = state.events.send(Message::Reload);
+    if opts.verbose {
+        let took = start.elapsed().as_secs_f64() * 1000.0;
+        eprintln!("Edited page(s) shown in {took:.0} ms; making the rest of the site");
+    }
+    Some(tx)
+}
+
+/// The full rebuild: swaps the new site in, or keeps the last good one and shows what broke.
+/// `reloaded`: open pages were told to reload already (by [`show_early`]).
+fn rebuild_all(
+    opts: &ServeOptions,
+    session: &mut Incremental,
+    state: &AppState,
+    start: Instant,
+    reloaded: bool,
+) {
     let (result, timings) = session.build_timed();
     let (rendered, warnings) = match result {
         Ok(r) => r,
@@ -298,7 +365,10 @@ fn rebuild(
         .unwrap_or_else(|p| p.into_inner())
         .take()
         .is_some();
-    let _ = state.events.send(Message::Reload);
+    // A page that reloaded early waited for this build, unless it was the edited page itself.
+    if !reloaded || was_broken {
+        let _ = state.events.send(Message::Reload);
+    }
     let ready = start.elapsed();
     if opts.verbose {
         for w in &warnings {
@@ -329,7 +399,15 @@ fn check_all(
     verbose: bool,
 ) {
     let checking = Instant::now();
+    let still_current = |current: &Option<Arc<Snapshot>>| {
+        current.as_ref().is_some_and(|c| Arc::ptr_eq(c, snapshot))
+    };
     let result = snapshot.rendered.produce(&|f| {
+        // A newer site is served already: checking this one is wasted work (it would slow the
+        // next rebuild), so stop.
+        if !still_current(&state.current.read().unwrap_or_else(|p| p.into_inner())) {
+            return Err(Diagnostic::error(Code::ServeFailed, "superseded"));
+        }
         snapshot
             .made
             .write()
@@ -338,9 +416,6 @@ fn check_all(
         Ok(())
     });
     let diags = crate::diagnostic::finish(result.unwrap_or_else(|d| vec![d]));
-    let still_current = |current: &Option<Arc<Snapshot>>| {
-        current.as_ref().is_some_and(|c| Arc::ptr_eq(c, snapshot))
-    };
     if diags.iter().any(Diagnostic::is_error) {
         let mut current = state.current.write().unwrap_or_else(|p| p.into_inner());
         if still_current(&current) {
@@ -474,10 +549,42 @@ fn inject(html: &[u8]) -> Vec<u8> {
     }
 }
 
+/// A file of the site as served: HTML with the reload script, never cached.
+fn respond(status: StatusCode, path: &str, bytes: &[u8]) -> Response {
+    let body = if path.ends_with(".html") {
+        inject(bytes)
+    } else {
+        bytes.to_vec()
+    };
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(path)),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
 async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     let Some(path) = resolve_path(uri.path()) else {
         return (StatusCode::BAD_REQUEST, "bad path").into_response();
     };
+    // While the site is made again after an edit: the edited pages at once, any other page when
+    // the site is made (never one from before the edit).
+    let early = state
+        .early
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    if let Some(early) = early {
+        if let Some(bytes) = early.pages.get(&path) {
+            return respond(StatusCode::OK, &path, bytes);
+        }
+        let mut settled = early.settled.clone();
+        let _ = settled.wait_for(|done| *done).await;
+    }
     let current = state
         .current
         .read()
@@ -495,22 +602,6 @@ async fn page(State(state): State<AppState>, uri: Uri) -> Response {
             HeaderValue::from_static("text/html; charset=utf-8"),
         );
         return r;
-    };
-    let respond = |status: StatusCode, path: &str, bytes: &[u8]| {
-        let body = if path.ends_with(".html") {
-            inject(bytes)
-        } else {
-            bytes.to_vec()
-        };
-        let mut r = Response::new(Body::from(body));
-        *r.status_mut() = status;
-        r.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(content_type(path)),
-        );
-        r.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        r
     };
     // Making a page is CPU work: off the async threads.
     let get = |site: Arc<Snapshot>, path: String| async move {

@@ -74,7 +74,41 @@ pub struct Parsed {
     pub(crate) releases: Vec<crate::model::Release>,
 }
 
+/// One file of the inputs parsed on its own, if it holds findings and nothing else (and parsed
+/// without a diagnostic): its findings. What `serve` tries first when a file changes.
+pub(crate) fn findings_of(
+    path: &Path,
+    contents: &Contents,
+    reader: &dyn ReadText,
+) -> Option<Vec<(PathBuf, S<RawFinding>)>> {
+    let (mut parsed, mut diags) = (Parsed::default(), Vec::new());
+    parse_file(path, contents, reader, &mut parsed, &mut diags);
+    let findings = std::mem::take(&mut parsed.findings);
+    (diags.is_empty() && !findings.is_empty() && parsed.is_empty()).then_some(findings)
+}
+
 impl Parsed {
+    /// Whether nothing was parsed (of what a content or data file gives).
+    fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+            && self.sources.is_empty()
+            && self.claims.is_empty()
+            && self.topics.is_empty()
+            && self.gaps.is_empty()
+            && self.findings.is_empty()
+            && self.tables.is_empty()
+            && self.datasets.is_empty()
+            && self.glossary.is_none()
+            && self.scope.is_none()
+            && self.archives.is_empty()
+            && self.assets.is_empty()
+            && self.content_files.is_empty()
+            && self.broken.is_empty()
+            && !self.findings_incomplete
+            && self.unreadable.is_empty()
+            && self.releases.is_empty()
+    }
+
     /// Adds what another part of the site parsed to (content and data files only).
     fn join(&mut self, other: Parsed) {
         self.pages.extend(other.pages);

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::layout::output_file;
 use crate::markdown::to_html;
-use crate::model::{ReadText, Site};
+use crate::model::{Finding, FindingId, ReadText, Site};
 use crate::render::templates::{to_value, view_list};
 use crate::render::versions::ReleaseView;
 use crate::render::views::*;
@@ -54,6 +54,11 @@ impl Job {
 
     pub fn run(&self, env: &Environment, cx: &JobContext) -> Result<String, JobError> {
         let context = (self.make)(cx).map_err(JobError::Input)?;
+        self.run_with(env, context)
+    }
+
+    /// The page with a context made elsewhere (a finding's page as just edited, in `serve`).
+    pub fn run_with(&self, env: &Environment, context: Value) -> Result<String, JobError> {
         env.get_template(&self.template)
             .and_then(|t| t.render(context))
             .map_err(JobError::Template)
@@ -226,28 +231,32 @@ fn finding_jobs(site: &Site) -> Vec<Job> {
                 template: "finding.html".to_string(),
                 output: output_file(&id.path()),
                 make: Box::new(move |cx: &JobContext| {
-                    let v = cx.views;
-                    let f = &v.findings[&id.0];
-                    let mut page = v.site.page(
-                        "finding",
-                        &f.title,
-                        &id.path(),
-                        &[("Findings", "findings/")],
-                    );
-                    page.description = Some(f.description.clone());
-                    page.og_type = "website";
-                    // The citations are made with the page, and dropped with it.
-                    let citations = cx
-                        .site
-                        .findings
-                        .get(&id)
-                        .map(|model| finding_citations(cx.site, model, &v.citer));
-                    let finding = citations.map(|citations| FindingPage { view: f, citations });
-                    Ok(context(v, &page, vec![("finding", to_value(&finding))]))
+                    let view = &cx.views.findings[&id.0];
+                    Ok(finding_context(cx, view, cx.site.findings.get(&id)))
                 }),
             }
         })
         .collect()
+}
+
+/// A finding's page: its view, and the model its citations are made from (the site's, or in
+/// `serve` the finding as just edited).
+pub(crate) fn finding_context(
+    cx: &JobContext,
+    view: &FindingView,
+    model: Option<&Finding>,
+) -> Value {
+    let v = cx.views;
+    let path = FindingId(view.id.clone()).path();
+    let mut page = v
+        .site
+        .page("finding", &view.title, &path, &[("Findings", "findings/")]);
+    page.description = Some(view.description.clone());
+    page.og_type = "website";
+    // The citations are made with the page, and dropped with it.
+    let citations = model.map(|model| finding_citations(cx.site, model, &v.citer));
+    let finding = citations.map(|citations| FindingPage { view, citations });
+    context(v, &page, vec![("finding", to_value(&finding))])
 }
 
 fn claim_jobs(site: &Site) -> Vec<Job> {

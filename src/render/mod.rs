@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::cite::Citer;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{OutputFile, Sink};
-use crate::model::{ReadText, Site};
+use crate::model::{Finding, ReadText, Site};
 use crate::permalinks::WantedAnchor;
 use crate::theme::{Theme, RELEASE_TEMPLATES, REQUIRED_TEMPLATES};
 
@@ -91,6 +91,11 @@ impl Rendered {
         paths
     }
 
+    /// The site rendered.
+    pub fn site(&self) -> &Arc<Site> {
+        &self.site
+    }
+
     /// How many HTML pages the site has.
     pub fn pages(&self) -> usize {
         self.index.keys().filter(|p| p.ends_with(".html")).count()
@@ -99,12 +104,39 @@ impl Rendered {
     /// Makes one page. `Err` holds what went wrong (empty when the only problem is a template
     /// that failed to compile, which is reported once, elsewhere).
     fn make(&self, job: &Job) -> Result<String, Vec<Diagnostic>> {
-        let cx = JobContext {
+        self.finish(job, job.run(&self.env, &self.job_context()))
+    }
+
+    fn job_context(&self) -> JobContext<'_> {
+        JobContext {
             views: &self.views,
             site: &self.site,
             reader: self.reader.as_ref(),
+        }
+    }
+
+    /// The page of finding `f` (which need not be this site's: `serve`'s finding as just edited),
+    /// as this site would show it were `f` its finding of that id; the page's output path with
+    /// it. `None` when the site has no page for a finding of that id. Made as
+    /// [`Rendered::file`] makes the page, with the finding's view worked out for it alone.
+    pub fn finding_page(&self, f: &Finding) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
+        let output = crate::layout::output_file(&f.id.path());
+        let Made::Job(i) = *self.index.get(&output)? else {
+            return None;
         };
-        match job.run(&self.env, &cx) {
+        let job = &self.jobs[i];
+        let cx = self.job_context();
+        let links = self.views.links(&self.site, self.reader.as_ref());
+        let history = self.views.finding_history.as_ref();
+        let view = views::finding_view_alone(&self.site, f, &links, history);
+        let context = jobs::finding_context(&cx, &view, Some(f));
+        Some((output, self.finish(job, job.run_with(&self.env, context))))
+    }
+
+    /// A page as made: checked for the anchors the manifest lists, its links made relative if
+    /// the site wants them so; or what went wrong.
+    fn finish(&self, job: &Job, run: Result<String, JobError>) -> Result<String, Vec<Diagnostic>> {
+        match run {
             Ok(html) => {
                 let lost = self
                     .anchors

@@ -15,15 +15,7 @@ use crate::render::exports::value_key;
 /// The current site as a graph, as `evidence.json` would record it.
 pub(crate) fn graph_of(site: &Site) -> Graph {
     let findings = (site.findings.values())
-        .map(|f| {
-            let g = GraphFinding {
-                statement: f.statement.clone(),
-                figure: f.figure.as_ref().map(|x| x.text.clone()),
-                value: f.figure.as_ref().map(|x| value_key(&x.value)),
-                withdrawn: f.withdrawn.clone(),
-            };
-            (f.id.0.clone(), g)
-        })
+        .map(|f| (f.id.0.clone(), graph_finding(f)))
         .collect();
     let claims = (site.claims.values())
         .map(|c| (c.id.0.clone(), c.title.clone()))
@@ -37,6 +29,16 @@ pub(crate) fn graph_of(site: &Site) -> Graph {
         findings,
         claims,
         stances,
+    }
+}
+
+/// A finding as a release records it.
+fn graph_finding(f: &Finding) -> GraphFinding {
+    GraphFinding {
+        statement: f.statement.clone(),
+        figure: f.figure.as_ref().map(|x| x.text.clone()),
+        value: f.figure.as_ref().map(|x| value_key(&x.value)),
+        withdrawn: f.withdrawn.clone(),
     }
 }
 
@@ -322,34 +324,29 @@ pub(crate) fn versions_view(site: &Site) -> VersionsView {
                 });
         }
     }
-    let mut records = BTreeMap::new();
-    for id in site.findings.keys() {
-        let Some(r) = (site.releases.iter().rev()).find(|r| r.graph.findings.contains_key(&id.0))
-        else {
-            continue;
-        };
-        let now = history.current.findings.get(&id.0);
-        records.insert(
-            id.0.clone(),
-            ReleaseRecordView {
-                version: r.version.clone(),
-                date: r.date.clone(),
-                url: format!("{base}{}#{}", release_graph_path(&r.version), id.0),
-                permalink: format!(
-                    "{}{}#{}",
-                    site.config.base_url,
-                    release_graph_path(&r.version),
-                    id.0
-                ),
-                changed_since: now != r.graph.findings.get(&id.0),
-            },
-        );
-    }
+    let records = (site.findings.values())
+        .filter_map(|f| Some((f.id.0.clone(), record_of(site, f)?)))
+        .collect();
     VersionsView {
         history,
         by_finding,
         records,
     }
+}
+
+/// The newest release that recorded a finding (which need not be the site's: `serve`'s finding as
+/// just edited), and whether the finding changed since.
+pub(crate) fn record_of(site: &Site, f: &Finding) -> Option<ReleaseRecordView> {
+    let id = &f.id.0;
+    let r = (site.releases.iter().rev()).find(|r| r.graph.findings.contains_key(id))?;
+    let graph = release_graph_path(&r.version);
+    Some(ReleaseRecordView {
+        version: r.version.clone(),
+        date: r.date.clone(),
+        url: format!("{}{graph}#{id}", site.config.base_path),
+        permalink: format!("{}{graph}#{id}", site.config.base_url),
+        changed_since: Some(&graph_finding(f)) != r.graph.findings.get(id),
+    })
 }
 
 /// A node named on a versions page: its id, how it is named, and its page (when the site still

@@ -68,6 +68,24 @@ pub(crate) fn resolve_findings(
     out
 }
 
+/// One finding resolved alone, as [`resolve_findings`] resolves it among the rest: with what it
+/// reported. `None` when the site would not resolve it at all (its id is not valid, or first
+/// defined elsewhere).
+pub(crate) fn resolve_one(
+    file: &Path,
+    raw: &S<RawFinding>,
+    ids: &Ids,
+    archives: &Archives,
+) -> Option<(Option<Finding>, Vec<Diagnostic>)> {
+    let id = &raw.value.id.value;
+    let first = ids.findings.get(id).map(|(p, _)| p.as_path()) == Some(file);
+    (valid_id(id) && first).then(|| {
+        let mut found = Vec::new();
+        let (finding, _) = resolve_finding(file, raw, ids, archives, &mut found);
+        (finding, found)
+    })
+}
+
 /// A finding (`None` when a required part did not resolve), and its value on its own.
 fn resolve_finding(
     file: &Path,

@@ -46,7 +46,17 @@ use quotes::Archives;
 pub use config::base_path_of;
 pub use quotes::{normalise_quote, quote_in_text};
 
-pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
+pub fn resolve(parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
+    let (site, theme, diags, _) = resolve_keeping(parsed, env, false);
+    (site, theme, diags)
+}
+
+/// [`resolve`], and (when `keep`) what resolving a finding alone needs of the site.
+pub fn resolve_keeping(
+    mut parsed: Parsed,
+    env: &Environment,
+    keep: bool,
+) -> (Site, Theme, Vec<Diagnostic>, Option<FindingContext>) {
     let mut diags = Vec::new();
     let config = config::resolve_config(&parsed, env, &mut diags);
     let mut theme = std::mem::take(&mut parsed.theme);
@@ -113,7 +123,47 @@ pub fn resolve(mut parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagn
         releases: releases::resolve_releases(std::mem::take(&mut parsed.releases), &mut diags),
         strings: theme.strings.clone(),
     };
-    (site, theme, diags)
+    let context = keep.then_some(FindingContext {
+        ids,
+        sources: parsed.sources,
+        archives: parsed.archives,
+        unreadable: parsed.unreadable,
+    });
+    (site, theme, diags, context)
+}
+
+/// What resolving one finding needs of the rest of the site: every id, and the sources with their
+/// archives. `serve` keeps it, to resolve a finding just edited alone.
+pub struct FindingContext {
+    ids: Ids,
+    sources: Vec<crate::parse::raw::RawDoc<crate::parse::raw::RawSource>>,
+    archives: BTreeMap<std::path::PathBuf, std::sync::Arc<str>>,
+    unreadable: BTreeSet<std::path::PathBuf>,
+}
+
+impl FindingContext {
+    /// The finding `raw` of `file`, resolved as the whole site would resolve it, with every
+    /// diagnostic it gives. `None` when the site would not resolve it (its id is not valid, or
+    /// first defined elsewhere).
+    pub(crate) fn finding(
+        &self,
+        file: &std::path::Path,
+        raw: &crate::parse::raw::S<crate::parse::raw::RawFinding>,
+    ) -> Option<(Option<Finding>, Vec<Diagnostic>)> {
+        // Only the finding's own source's archive is folded: folding them all is the slow part.
+        let source = self.ids.source(&raw.value.source, file, &mut Vec::new());
+        let parsed = Parsed {
+            sources: (self.sources.iter())
+                .filter(|s| source.as_ref().is_some_and(|id| id.0 == s.stem))
+                .cloned()
+                .collect(),
+            archives: self.archives.clone(),
+            unreadable: self.unreadable.clone(),
+            ..Parsed::default()
+        };
+        let archives = Archives::new(&parsed);
+        findings::resolve_one(file, raw, &self.ids, &archives)
+    }
 }
 
 /// URL prefixes of nodes that exist but are in error: their files did not parse, or they were

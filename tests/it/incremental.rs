@@ -146,7 +146,7 @@ type Files = BTreeMap<String, Vec<u8>>;
 fn outcome(
     result: Result<
         (
-            evident::render::Rendered,
+            std::sync::Arc<evident::render::Rendered>,
             Vec<evident::diagnostic::Diagnostic>,
         ),
         Vec<evident::diagnostic::Diagnostic>,
@@ -255,4 +255,116 @@ fn a_build_from_the_cache_equals_a_cold_build() {
         tree(&site.path("bad-cache")),
         tree(&site.path("after-edit-cold"))
     );
+}
+
+/// One change to the `valid` fixture's findings, for `serve`'s first answer to it.
+#[derive(Clone, Debug)]
+enum FindingEdit {
+    /// Reworded: the finding's own page shows it at once.
+    Statement(u8),
+    /// Both findings of a line reworded at once.
+    TwoStatements(u8),
+    /// Changes that claim pages show too (a stance's reason, its kind): only a full build
+    /// shows them.
+    Reason,
+    Stance,
+}
+
+fn finding_edit() -> impl Strategy<Value = FindingEdit> {
+    prop_oneof![
+        any::<u8>().prop_map(FindingEdit::Statement),
+        any::<u8>().prop_map(FindingEdit::TwoStatements),
+        Just(FindingEdit::Reason),
+        Just(FindingEdit::Stance),
+    ]
+}
+
+/// Applies `edit` (the `step`th) to the findings file; whether the finding's own page alone may
+/// show it.
+fn apply_finding_edit(site: &Site, edit: &FindingEdit, step: usize) -> bool {
+    let line = |prefix: &str, line: String| {
+        set_line(site, FINDINGS, prefix, &line);
+    };
+    let stance = |kind: &str, reason: &str| {
+        let stance = format!("      - {{claim: users-lead, stance: {kind}, reason: \"{reason}\"}}");
+        line(
+            "- {claim: users-lead, stance: contradicts, reason: \"f",
+            stance.clone(),
+        );
+        line("- {claim: users-lead, stance: mixed, reason: \"f", stance);
+    };
+    match edit {
+        FindingEdit::Statement(n) => {
+            line(
+                "statement: Most said",
+                format!("    statement: Most said staff lead ({n})."),
+            );
+            true
+        }
+        FindingEdit::TwoStatements(n) => {
+            line(
+                "statement: Most said",
+                format!("    statement: Most said staff lead [{n}]."),
+            );
+            line(
+                "statement: Few said",
+                format!("    statement: Few said users lead [{n}]."),
+            );
+            true
+        }
+        // Each a change from before: the step is in the reason, and the kind alternates.
+        FindingEdit::Reason => {
+            stance("contradicts", &format!("few, {step}"));
+            false
+        }
+        FindingEdit::Stance => {
+            let kind = if step.is_multiple_of(2) {
+                "mixed"
+            } else {
+                "contradicts"
+            };
+            stance(kind, &format!("few; {step}"));
+            false
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, .. ProptestConfig::default() })]
+
+    /// `serve` shows a finding's page as soon as the finding is edited, made from the last
+    /// build (`Incremental::quick`), when nothing but that page shows the change. That page
+    /// must be the one a cold build of the same files makes; a change other pages show must
+    /// wait for the full build. The site has a release and a permalinks manifest, so that the
+    /// page's record and dates are worked out for the edited finding too.
+    #[test]
+    fn an_edited_findings_page_shown_at_once_equals_a_cold_build(
+        edits in proptest::collection::vec(finding_edit(), 1..6)
+    ) {
+        let site = Site::from_fixture("valid");
+        ok(&site, &["release", "--date", "2024-05-02"]);
+        ok(&site, &["permalinks"]);
+        let mut kept = Incremental::new(site.root(), &Environment::default());
+        prop_assert!(kept.build().is_ok());
+        for (step, e) in edits.iter().enumerate() {
+            let alone = apply_finding_edit(&site, e, step);
+            let changed = vec![site.path(FINDINGS)];
+            kept.reload(Some(&changed));
+            let quick = kept.quick(&changed);
+            prop_assert_eq!(quick.is_some(), alone, "step {} ({:?})", step, e);
+            if let (FindingEdit::Statement(_), Some(pages)) = (e, &quick) {
+                // One finding reworded (unless to the words it had): its page alone.
+                prop_assert!(pages.len() <= 1, "{:?}", pages.iter().map(|p| &p.path).collect::<Vec<_>>());
+            }
+            let (files, _) = cold(&site).expect("the edited site builds");
+            for page in quick.unwrap_or_default() {
+                prop_assert!(page.path.starts_with("findings/"), "{}", page.path);
+                prop_assert!(
+                    files.get(&page.path) == Some(&page.bytes),
+                    "step {} ({:?}): {} differs from a cold build's", step, e, page.path
+                );
+            }
+            prop_assert!(kept.build().is_ok());
+        }
+    }
 }

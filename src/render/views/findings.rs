@@ -12,7 +12,7 @@ use crate::markdown::{inline_plain, inline_to_html, inline_with_terms};
 use crate::model::*;
 use crate::render::tables::value_text;
 use crate::render::templates::Html;
-use crate::render::versions::{FindingChangeView, ReleaseRecordView, VersionsView};
+use crate::render::versions::{record_of, FindingChangeView, ReleaseRecordView, VersionsView};
 use crate::render::views::sources::CitationView;
 use crate::render::views::{Links, Ref};
 
@@ -148,14 +148,44 @@ pub(crate) fn finding_views(
         .par_iter()
         .map(|(_, f)| {
             let changed = dates.get(&f.id.0).cloned();
-            let mut view = finding_view(site, f, links, changed);
-            if let Some(v) = versions {
-                view.history = v.by_finding.get(&f.id.0).cloned().unwrap_or_default();
-                view.record = v.records.get(&f.id.0).cloned();
-            }
+            let view = finding_view(site, f, links, changed);
+            let record = versions.and_then(|v| v.records.get(&f.id.0).cloned());
+            let view = with_history(view, versions.map(|v| &v.by_finding), record);
             (f.id.0.clone(), view)
         })
         .collect()
+}
+
+/// One finding's view, worked out for it alone: what [`finding_views`] makes for it. The finding
+/// need not be the site's: `serve` makes the page of a finding just edited with it, before the
+/// rest of the site is made again. `history` is [`VersionsView::by_finding`], when the site has
+/// releases.
+pub(crate) fn finding_view_alone(
+    site: &Site,
+    f: &Finding,
+    links: &Links,
+    history: Option<&History>,
+) -> FindingView {
+    let changed = crate::permalinks::finding_date(site, f);
+    let view = finding_view(site, f, links, changed);
+    let record = history.and_then(|_| record_of(site, f));
+    with_history(view, history, record)
+}
+
+/// Each finding's changes in past releases, by id.
+pub(crate) type History = BTreeMap<String, Vec<FindingChangeView>>;
+
+/// A view with the finding's release history and record, when the site has releases.
+fn with_history(
+    mut view: FindingView,
+    history: Option<&History>,
+    record: Option<ReleaseRecordView>,
+) -> FindingView {
+    if let Some(h) = history {
+        view.history = h.get(&view.id).cloned().unwrap_or_default();
+        view.record = record;
+    }
+    view
 }
 
 /// A finding's citations: its source with the finding's locator, and its own page.

@@ -30,7 +30,7 @@ mod site;
 pub(crate) mod sources;
 
 pub(crate) use claims::ClaimView;
-pub(crate) use findings::{finding_citations, FindingPage, FindingView};
+pub(crate) use findings::{finding_citations, finding_view_alone, FindingPage, FindingView};
 pub(crate) use glossary::{GlossaryView, ScopeView};
 pub(crate) use nodes::{GapView, TopicView};
 pub(crate) use pages::{PageBody, PageRef, TagView};
@@ -73,6 +73,8 @@ pub(crate) struct Views {
     pub citer: Arc<Citer>,
     /// The versions pages, when the site has releases.
     pub versions: Option<VersionPages>,
+    /// Each finding's changes in past releases, when the site has releases.
+    pub finding_history: Option<findings::History>,
 }
 
 /// What `/versions/` and each release's page show.
@@ -247,12 +249,23 @@ impl Views {
             terms: links.terms.clone(),
             placements,
             citer,
+            finding_history: versions.as_ref().map(|v| v.by_finding.clone()),
             versions: versions.map(|v| VersionPages {
                 releases: release_views(site, &v.history),
                 unreleased: unreleased_view(site, &v.history),
             }),
         };
         (views, diags)
+    }
+
+    /// The links of views, as the views were made with them.
+    pub fn links<'s>(&self, site: &'s Site, reader: &'s dyn ReadText) -> Links<'s> {
+        Links {
+            site,
+            markdown: self.markdown,
+            reader,
+            terms: self.terms.clone(),
+        }
     }
 
     /// The tables shown on a page (`home`, `claim:<id>`, `topic:<id>`).
