@@ -344,12 +344,30 @@ fn site_path(root: &Path, canonical_root: &Path, path: &Path) -> Option<PathBuf>
     Some(relative(Path::new(""), r))
 }
 
-/// [`site_path`] of each of `changed`; `None` when one is not inside the site.
-pub fn site_paths(root: &Path, changed: &[PathBuf]) -> Option<Vec<PathBuf>> {
+/// Of the paths a watcher reports, those that name the site's inputs (not a hidden editor file,
+/// say), as the inputs name them; `None` when one is not inside the site.
+pub fn input_paths(root: &Path, changed: &[PathBuf]) -> Option<Vec<PathBuf>> {
     let canonical = root.canonicalize().ok()?;
-    (changed.iter())
-        .map(|p| site_path(root, &canonical, p))
-        .collect()
+    let mut out = Vec::new();
+    for path in changed {
+        let rel = site_path(root, &canonical, path)?;
+        if is_input(&rel) {
+            out.push(rel);
+        }
+    }
+    Some(out)
+}
+
+/// Whether a path (relative to the root) is one the site reads.
+fn is_input(rel: &Path) -> bool {
+    let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
+    let top = parts.next().unwrap_or_default();
+    let wanted = SITE_FOLDERS.contains(&top.as_ref())
+        || (rel.components().count() == 1 && (top == CONFIG || top == MANIFEST));
+    wanted
+        && !rel
+            .components()
+            .any(|c| hidden(&top, &c.as_os_str().to_string_lossy()))
 }
 
 pub fn reload(
@@ -365,18 +383,13 @@ pub fn reload(
         let Some(rel) = site_path(root, &canonical_root, path) else {
             continue;
         };
-        let mut parts = rel.components().map(|c| c.as_os_str().to_string_lossy());
-        let top = parts.next().unwrap_or_default();
-        let wanted = SITE_FOLDERS.contains(&top.as_ref())
-            || (rel.components().count() == 1 && (top == CONFIG || top == MANIFEST));
-        if !wanted
-            || rel
-                .components()
-                .any(|c| hidden(&top, &c.as_os_str().to_string_lossy()))
-        {
+        if !is_input(&rel) {
             continue;
         }
-        if top == "themes" {
+        let top = (rel.components().next())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if rel.starts_with("themes") {
             return false;
         }
         diags.retain(|d| d.file.as_deref().is_none_or(|f| !f.starts_with(&rel)));

@@ -3,6 +3,7 @@
 //! (through [`Pipeline::render`]) and the tests ([`build_in_memory`]) all use [`Pipeline`], so
 //! every command sees the same site.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -315,7 +316,14 @@ pub struct Incremental {
     parsed: parse::ParseMemo,
     /// The last build, when it had no errors: what a finding edited alone is shown with.
     last: Option<Last>,
+    /// The files read again since the last build (`None`: not known, as after reading every
+    /// file again); each must be a finding edited alone for [`Incremental::quick`].
+    since_last: Option<BTreeSet<PathBuf>>,
 }
+
+/// What a build made (pages left to be made on demand) with its warnings; or its diagnostics,
+/// when any is an error.
+pub type Built = Result<(Arc<Rendered>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// A build without errors, with what resolving one of its findings again needs.
 struct Last {
@@ -334,6 +342,7 @@ impl Incremental {
             citer: None,
             parsed: parse::ParseMemo::default(),
             last: None,
+            since_last: None,
         }
     }
 
@@ -350,25 +359,42 @@ impl Incremental {
         if !done {
             (self.inputs, self.load_diags) = load::load(&self.root, None);
         }
+        let files = changed
+            .filter(|_| done)
+            .and_then(|c| load::input_paths(&self.root, c));
+        self.since_last = match (self.since_last.take(), files) {
+            (Some(mut since), Some(files)) => {
+                since.extend(files);
+                Some(since)
+            }
+            _ => None,
+        };
     }
 
     /// Parses, resolves and renders the current inputs (pages are left to be made on demand).
     /// `Err` holds the diagnostics when any is an error.
-    pub fn build(&mut self) -> Result<(Arc<Rendered>, Vec<Diagnostic>), Vec<Diagnostic>> {
+    pub fn build(&mut self) -> Built {
         self.build_timed().0
     }
 
     /// [`Incremental::build`], with how long each stage took.
     #[allow(clippy::type_complexity)]
-    pub fn build_timed(
-        &mut self,
-    ) -> (
-        Result<(Arc<Rendered>, Vec<Diagnostic>), Vec<Diagnostic>>,
-        Timings,
-    ) {
-        self.last = None;
+    pub fn build_timed(&mut self) -> (Built, Timings) {
+        match self.build_unless(&|| false) {
+            Some(done) => done,
+            None => unreachable!("a build that is never stopped finishes"),
+        }
+    }
+
+    /// [`Incremental::build_timed`], stopped between stages when `stop` says so (a newer change
+    /// is waiting, in `serve`): `None` then, and the last build is still the one
+    /// [`Incremental::quick`] works from.
+    pub fn build_unless(&mut self, stop: &dyn Fn() -> bool) -> Option<(Built, Timings)> {
         let pipeline = Pipeline::new(&self.env, &|_| {});
         let mut front = pipeline.resolve_with(&self.inputs, Some(&self.parsed), true);
+        if stop() {
+            return None;
+        }
         let context = front.context.take();
         let shared = render::cite_site(&front.site.config);
         let citer = match &self.citer {
@@ -380,38 +406,40 @@ impl Incremental {
         };
         self.citer = Some(citer.clone());
         let run = pipeline.render_site(front, Some(citer));
+        if stop() {
+            return None;
+        }
         let mut diags = run.diagnostics;
         diags.extend(self.load_diags.iter().cloned());
         let diags = diagnostic::finish(diags);
         if diags.iter().any(Diagnostic::is_error) {
-            return (Err(diags), run.timings);
+            self.last = None;
+            return Some((Err(diags), run.timings));
         }
         let rendered = Arc::new(run.rendered);
         self.last = context.map(|context| Last {
             rendered: rendered.clone(),
             context,
         });
-        (Ok((rendered, diags)), run.timings)
+        self.since_last = Some(BTreeSet::new());
+        Some((Ok((rendered, diags)), run.timings))
     }
 
-    /// The pages of the findings a change edited, made at once from the last build when the
-    /// change is one they show alone: the changed files hold findings and nothing else, each
+    /// The pages of the findings edited since the last build, made at once from it when every
+    /// change since is one they show alone: the changed files hold findings and nothing else, each
     /// file's findings are the same ones as before, each resolves with no diagnostic, and each
     /// differs from before only in what no other page or check reads (its statement, quote,
     /// locator, population, period, place or notes; not its figure, value, source, origin,
     /// stances or withdrawal). Each page is then the page a full build makes. `None` when the
     /// change is anything else, or a page cannot be made: then only the full build shows it.
-    /// Call after [`Incremental::reload`].
-    pub fn quick(&self, changed: &[PathBuf]) -> Option<Vec<OutputFile>> {
+    pub fn quick(&self) -> Option<Vec<OutputFile>> {
         let last = self.last.as_ref()?;
-        if !self.load_diags.is_empty() || changed.is_empty() {
+        let files = self.since_last.as_ref()?;
+        if !self.load_diags.is_empty() || files.is_empty() {
             return None;
         }
-        let mut files = load::site_paths(&self.root, changed)?;
-        files.sort();
-        files.dedup();
         let mut pages = Vec::new();
-        for file in &files {
+        for file in files {
             let contents = self.inputs.files.get(file)?;
             let raw = parse::findings_of(file, contents, &Disk)?;
             for f in edited_alone(last, file, &raw)? {

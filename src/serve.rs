@@ -199,7 +199,8 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         broken: Arc::new(RwLock::new(None)),
     };
     let mut session = Incremental::new(&opts.root, &env);
-    rebuild(&opts, &mut session, &state, Some(&[]));
+    let (start, built) = (Instant::now(), session.build_timed());
+    rebuild_all(&opts, &session, &state, built, start, false);
 
     // Watch the site's folders; a change rebuilds on a blocking thread.
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
@@ -229,40 +230,40 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         let opts = opts.clone();
         let state = state.clone();
         std::thread::spawn(move || {
-            while let Ok(result) = rx.recv() {
+            // Changes seen while a full build runs: they stop it, and are taken first.
+            let queue = std::cell::RefCell::new(std::collections::VecDeque::new());
+            let mut pending = Pending::default();
+            loop {
+                let next = queue.borrow_mut().pop_front();
+                let Some(result) = next.or_else(|| rx.recv().ok()) else {
+                    break;
+                };
                 // A site folder that did not exist before: watch it from now on.
                 for path in load::site_folders(&opts.root) {
                     if let Err(d) = watch(&mut debouncer, &path, RecursiveMode::Recursive) {
                         eprintln!("{}", render_human(&d, &Inputs::default(), false));
                     }
                 }
-                // Reading files (as every rebuild does) raises access events: only changes count,
-                // or each rebuild would trigger the next.
-                let changed: Option<Vec<PathBuf>> = match &result {
-                    Ok(events) if !events.iter().any(|e| e.event.need_rescan()) => Some(
-                        events
-                            .iter()
-                            .filter(|e| {
-                                matches!(
-                                    e.event.kind,
-                                    EventKind::Create(_)
-                                        | EventKind::Modify(_)
-                                        | EventKind::Remove(_)
-                                ) && !matches!(
-                                    e.event.kind,
-                                    EventKind::Modify(ModifyKind::Metadata(_))
-                                )
-                            })
-                            .flat_map(|e| e.event.paths.iter().cloned())
-                            .collect(),
-                    ),
-                    // The watcher lost track: read everything again.
-                    _ => None,
-                };
-                if changed.as_ref().is_some_and(Vec::is_empty) {
-                    continue;
+                let changed = changes(&result);
+                if changed.as_ref().is_none_or(|c| !c.is_empty()) {
+                    take_change(
+                        &opts,
+                        &mut session,
+                        &state,
+                        changed.as_deref(),
+                        &mut pending,
+                    );
                 }
-                rebuild(&opts, &mut session, &state, changed.as_deref());
+                let newer = || {
+                    let mut queue = queue.borrow_mut();
+                    queue.extend(rx.try_iter());
+                    queue
+                        .iter()
+                        .any(|r| changes(r).is_none_or(|c| !c.is_empty()))
+                };
+                if pending.owed && !newer() {
+                    rebuild(&opts, &mut session, &state, &mut pending, &newer);
+                }
             }
         });
     }
@@ -282,73 +283,117 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// Rebuilds after a change (`changed`: the paths the watcher saw; `None`: read everything again),
-/// swaps the new site in and reloads open pages as soon as pages can be made. Every page is then
-/// made on a thread of its own, to check the whole site and warm the cache, so that the watcher is
-/// free for the next save at once. A build with errors, found either way, leaves the last good
-/// site served.
-fn rebuild(
+/// The paths a batch of watcher events changed; `None` when the watcher lost track (read
+/// everything again). Reading files (as every rebuild does) raises access events: only changes
+/// count, or each rebuild would trigger the next.
+fn changes(result: &DebounceEventResult) -> Option<Vec<PathBuf>> {
+    let events = result.as_ref().ok()?;
+    if events.iter().any(|e| e.event.need_rescan()) {
+        return None;
+    }
+    let changed = events.iter().filter(|e| {
+        matches!(
+            e.event.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+        ) && !matches!(e.event.kind, EventKind::Modify(ModifyKind::Metadata(_)))
+    });
+    Some(
+        changed
+            .flat_map(|e| e.event.paths.iter().cloned())
+            .collect(),
+    )
+}
+
+/// What the watcher's thread keeps between changes: whether a full build is owed (a change came
+/// since the last one finished), whether every change since was shown early, and what tells the
+/// pages that wait that the site is made.
+#[derive(Default)]
+struct Pending {
+    owed: bool,
+    shown_early: bool,
+    start: Option<Instant>,
+    settles: Vec<tokio::sync::watch::Sender<bool>>,
+}
+
+/// Reads a change (`changed`: the paths the watcher saw; `None`: read everything again). From now
+/// until the site is made again, pages wait for it, so that none from before the change is served;
+/// except the pages of findings edited in ways only their own pages show ([`Incremental::quick`]),
+/// which are served at once, and open pages reload to them.
+fn take_change(
     opts: &ServeOptions,
     session: &mut Incremental,
     state: &AppState,
     changed: Option<&[PathBuf]>,
+    pending: &mut Pending,
 ) {
     let start = Instant::now();
     session.reload(changed);
-    let settled = show_early(opts, session, state, changed, start);
-    rebuild_all(opts, session, state, start, settled.is_some());
-    // Whatever the full build found, pages that waited for it can now be served.
-    *state.early.write().unwrap_or_else(|p| p.into_inner()) = None;
-    if let Some(tx) = settled {
-        let _ = tx.send(true);
-    }
-}
-
-/// When the change only edited findings in ways their own pages alone show, serves those pages
-/// at once (and reloads open pages) while the rest of the site is made again. Returns what tells
-/// waiting pages that the full build is done.
-fn show_early(
-    opts: &ServeOptions,
-    session: &Incremental,
-    state: &AppState,
-    changed: Option<&[PathBuf]>,
-    start: Instant,
-) -> Option<tokio::sync::watch::Sender<bool>> {
     let is_broken = state
         .broken
         .read()
         .unwrap_or_else(|p| p.into_inner())
         .is_some();
-    if is_broken {
-        return None;
-    }
-    let pages = session.quick(changed?).filter(|p| !p.is_empty())?;
+    let quick = (!is_broken).then(|| session.quick()).flatten();
+    let pages: HashMap<String, Arc<Vec<u8>>> = (quick.into_iter().flatten())
+        .map(|f| (f.path, Arc::new(f.bytes)))
+        .collect();
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let early = Early {
-        pages: (pages.into_iter())
-            .map(|f| (f.path, Arc::new(f.bytes)))
-            .collect(),
-        settled: rx,
-    };
+    pending.settles.push(tx);
+    pending.owed = true;
+    pending.shown_early = !pages.is_empty();
+    pending.start.get_or_insert(start);
+    let shown = pages.len();
+    let early = Early { pages, settled: rx };
     *state.early.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(early));
-    let _ = state.events.send(Message::Reload);
-    if opts.verbose {
-        let took = start.elapsed().as_secs_f64() * 1000.0;
-        eprintln!("Edited page(s) shown in {took:.0} ms; making the rest of the site");
+    if shown > 0 {
+        let _ = state.events.send(Message::Reload);
+        if opts.verbose {
+            let took = start.elapsed().as_secs_f64() * 1000.0;
+            eprintln!("Edited page(s) shown in {took:.0} ms; making the rest of the site");
+        }
     }
-    Some(tx)
 }
 
-/// The full rebuild: swaps the new site in, or keeps the last good one and shows what broke.
-/// `reloaded`: open pages were told to reload already (by [`show_early`]).
-fn rebuild_all(
+/// The full build the changes so far owe, stopped if `newer` changes come meanwhile (they are
+/// taken first, and the build starts again after them). Once it finishes, pages that waited for
+/// it are served.
+fn rebuild(
     opts: &ServeOptions,
     session: &mut Incremental,
     state: &AppState,
+    pending: &mut Pending,
+    newer: &dyn Fn() -> bool,
+) {
+    let start = pending.start.unwrap_or_else(Instant::now);
+    let Some((result, timings)) = session.build_unless(newer) else {
+        return;
+    };
+    rebuild_all(
+        opts,
+        session,
+        state,
+        (result, timings),
+        start,
+        pending.shown_early,
+    );
+    // Whatever the full build found, pages that waited for it can now be served.
+    *state.early.write().unwrap_or_else(|p| p.into_inner()) = None;
+    for tx in pending.settles.drain(..) {
+        let _ = tx.send(true);
+    }
+    *pending = Pending::default();
+}
+
+/// A full build done: swaps the new site in, or keeps the last good one and shows what broke.
+/// `reloaded`: open pages were told to reload already, to pages that show every change since.
+fn rebuild_all(
+    opts: &ServeOptions,
+    session: &Incremental,
+    state: &AppState,
+    (result, timings): (crate::pipeline::Built, crate::pipeline::Timings),
     start: Instant,
     reloaded: bool,
 ) {
-    let (result, timings) = session.build_timed();
     let (rendered, warnings) = match result {
         Ok(r) => r,
         Err(diags) => return broken(state, explain(session.inputs(), &diags)),
@@ -402,10 +447,17 @@ fn check_all(
     let still_current = |current: &Option<Arc<Snapshot>>| {
         current.as_ref().is_some_and(|c| Arc::ptr_eq(c, snapshot))
     };
+    let stopped = std::sync::atomic::AtomicBool::new(false);
     let result = snapshot.rendered.produce(&|f| {
-        // A newer site is served already: checking this one is wasted work (it would slow the
-        // next rebuild), so stop.
-        if !still_current(&state.current.read().unwrap_or_else(|p| p.into_inner())) {
+        // A newer site is served already, or a change came and the site is being made again:
+        // checking this one is wasted work that would slow the next rebuild, so stop.
+        let changing = state
+            .early
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some();
+        if changing || !still_current(&state.current.read().unwrap_or_else(|p| p.into_inner())) {
+            stopped.store(true, std::sync::atomic::Ordering::Relaxed);
             return Err(Diagnostic::error(Code::ServeFailed, "superseded"));
         }
         snapshot
@@ -415,6 +467,9 @@ fn check_all(
             .insert(f.path, Arc::new(f.bytes));
         Ok(())
     });
+    if stopped.into_inner() {
+        return;
+    }
     let diags = crate::diagnostic::finish(result.unwrap_or_else(|d| vec![d]));
     if diags.iter().any(Diagnostic::is_error) {
         let mut current = state.current.write().unwrap_or_else(|p| p.into_inner());
