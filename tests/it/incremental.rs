@@ -368,3 +368,46 @@ proptest! {
         }
     }
 }
+
+/// A full build stopped by a newer change (as `serve` stops it) leaves the last good build to show
+/// edits from: the pages shown at once then hold every edit since, as a cold build makes them; a
+/// change other pages show among them means none is shown before the full build.
+#[test]
+fn edits_across_a_stopped_build_are_all_shown_at_once() {
+    let site = Site::from_fixture("valid");
+    let mut kept = Incremental::new(site.root(), &Environment::default());
+    assert!(kept.build().is_ok());
+    let changed = vec![site.path(FINDINGS)];
+    apply_finding_edit(&site, &FindingEdit::Statement(1), 0);
+    kept.reload(Some(&changed));
+    assert!(
+        kept.build_unless(&|| true).is_none(),
+        "the build was not stopped"
+    );
+    set_line(
+        &site,
+        FINDINGS,
+        "statement: Few said",
+        "    statement: Few said so.",
+    );
+    kept.reload(Some(&changed));
+    let pages = kept.quick().expect("both edits show at once");
+    let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "findings/staff-lead/index.html",
+            "findings/users-two/index.html"
+        ]
+    );
+    let (files, _) = cold(&site).expect("the edited site builds");
+    for page in &pages {
+        assert!(files.get(&page.path) == Some(&page.bytes), "{}", page.path);
+    }
+    // A stance changed too, before the full build: nothing is shown early.
+    apply_finding_edit(&site, &FindingEdit::Stance, 1);
+    kept.reload(Some(&changed));
+    assert!(kept.quick().is_none());
+    assert!(kept.build().is_ok());
+    assert!(kept.quick().is_none(), "nothing changed since the build");
+}
