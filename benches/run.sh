@@ -11,7 +11,7 @@
 # usage: benches/run.sh [N ...]          (default: 1000 10000)
 # Builds are cold (`--no-cache`) but for the row "evident, cache warm".
 # environment: RUNS (default 5), RUNS_LARGE (runs for N >= 50000; default RUNS), SERVE_AT (sizes
-# to time serve at; default 10000), SETTLE (seconds serve_edit.py waits after the first build),
+# to time serve at; default 10000), SETTLE (seconds serve_edit.py pauses after each save; default 4),
 # HUGO, ZOLA (binaries), BENCH_DIR (where corpora and outputs go; default a new temp folder)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -72,7 +72,10 @@ for n in "${sizes[@]}"; do
   rows+=("$(measure "evident, cache warm|evidence" "$n" "$evident" --quiet --root "$work/evidence-$n/evident" build --output "{OUT}")")
   for s in $serve_at; do
     if [ "$s" = "$n" ]; then
-      serve_lines+=("N = $n, evidence corpus: $(SETTLE=${SETTLE:-4} python3 benches/serve_edit.py "$evident" "$work/evidence-$n/evident" 20)")
+      # Saves a few seconds apart (the server idle in between), then every half second (each
+      # save lands while the last one's full rebuild and page check still run).
+      serve_lines+=("N = $n, evidence corpus, saves ${SETTLE:-4} s apart: $(SETTLE=${SETTLE:-4} python3 benches/serve_edit.py "$evident" "$work/evidence-$n/evident" 20)")
+      serve_lines+=("N = $n, evidence corpus, saves 0.5 s apart: $(SETTLE=0.5 python3 benches/serve_edit.py "$evident" "$work/evidence-$n/evident" 20)")
     fi
   done
 done
