@@ -261,8 +261,14 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
                         .iter()
                         .any(|r| changes(r).is_none_or(|c| !c.is_empty()))
                 };
+                // A build whose edits were shown early is never stopped: what was shown must
+                // become the last good site (a broken edit next would otherwise go back to a
+                // site from before them).
+                let may_stop = !pending.shown_early;
                 if pending.owed && !newer() {
-                    rebuild(&opts, &mut session, &state, &mut pending, &newer);
+                    rebuild(&opts, &mut session, &state, &mut pending, &|| {
+                        may_stop && newer()
+                    });
                 }
             }
         });
@@ -354,18 +360,18 @@ fn take_change(
     }
 }
 
-/// The full build the changes so far owe, stopped if `newer` changes come meanwhile (they are
-/// taken first, and the build starts again after them). Once it finishes, pages that waited for
-/// it are served.
+/// The full build the changes so far owe, stopped if `stop` says newer changes came meanwhile
+/// (they are taken first, and the build starts again after them). Once it finishes, pages that
+/// waited for it are served.
 fn rebuild(
     opts: &ServeOptions,
     session: &mut Incremental,
     state: &AppState,
     pending: &mut Pending,
-    newer: &dyn Fn() -> bool,
+    stop: &dyn Fn() -> bool,
 ) {
     let start = pending.start.unwrap_or_else(Instant::now);
-    let Some((result, timings)) = session.build_unless(newer) else {
+    let Some((result, timings)) = session.build_unless(stop) else {
         return;
     };
     rebuild_all(

@@ -158,7 +158,11 @@ fn an_edit_reloads_and_a_broken_edit_shows_diagnostics_and_keeps_the_last_good_p
     assert!(data.contains("error[unknown-source]"), "{data}");
     let (status, _, body) = get(server.port, "/findings/staff-lead/");
     assert_eq!(status, 200, "the last good site is still served");
-    assert!(body.contains("Most said council staff lead."));
+    assert!(
+        body.contains("Most said council staff lead."),
+        "{}",
+        &body[..body.len().min(600)]
+    );
 
     site.edit("data/findings/s1.yaml", "source: nope", "source: s1");
     assert!(wait_for_event(&mut events, "reload", Duration::from_secs(20)).is_some());
