@@ -23,7 +23,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::layout::OutputFile;
-use crate::model::Site;
+use crate::model::{Claim, ClaimId, Dataset, Finding, Gap, Person, Site, Source, Topic};
 
 /// Documents per chunk.
 const CHUNK: usize = 200;
@@ -97,19 +97,58 @@ fn stem(word: &str) -> String {
     STEMMER.with(|s| s.stem(word).into_owned())
 }
 
-/// Stems remembered: a site repeats its words.
+/// The terms of the site, numbered, each kept once: a site repeats a few thousand terms hundreds
+/// of thousands of times, and each small `String` costs the allocator 32 bytes or more.
 #[derive(Default)]
-struct Stems(HashMap<String, String>);
+struct Terms {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+    /// Each word's term (its stem), remembered: a site repeats its words.
+    stems: HashMap<String, u32>,
+}
 
-impl Stems {
-    fn of(&mut self, word: &str) -> String {
-        if let Some(s) = self.0.get(word) {
-            return s.clone();
+impl Terms {
+    /// The number of a term.
+    fn id(&mut self, term: String) -> u32 {
+        if let Some(&id) = self.ids.get(&term) {
+            return id;
         }
-        let s = stem(word);
-        self.0.insert(word.to_string(), s.clone());
-        s
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(term.clone());
+        self.ids.insert(term, id);
+        id
     }
+
+    /// The number of a lowercase word's stem.
+    fn of(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.stems.get(word) {
+            return id;
+        }
+        let id = self.id(stem(word));
+        self.stems.insert(word.to_string(), id);
+        id
+    }
+
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+}
+
+/// Adds a term to a document's terms, kept sorted and without repeats: a few dozen numbers in a
+/// `Vec` take a fraction of a `BTreeSet`'s nodes.
+fn add(set: &mut Vec<u32>, id: u32) {
+    if let Err(i) = set.binary_search(&id) {
+        set.insert(i, id);
+    }
+}
+
+/// Records that `word` is indexed under the term `id` (for `stems.json`).
+fn note(words: &mut Vec<BTreeSet<String>>, id: u32, word: String) {
+    let i = id as usize;
+    if words.len() <= i {
+        words.resize_with(i + 1, BTreeSet::new);
+    }
+    words[i].insert(word);
 }
 
 fn joined(tokens: &[Token]) -> String {
@@ -122,11 +161,11 @@ fn shard_of(term: &str) -> String {
 
 /// The terms of a text that need nothing else of the site: the stem of each word, and of each
 /// hyphenated compound written as one word ("well-being" → "wellb"). Each with the word it stems.
-fn own_terms(tokens: &[Token], cache: &mut Stems) -> Vec<(String, String)> {
+fn own_terms(tokens: &[Token], terms: &mut Terms) -> Vec<(String, u32)> {
     let mut out = Vec::new();
     for t in tokens {
         if t.word.chars().count() >= MIN_WORD {
-            out.push((t.word.clone(), cache.of(&t.word)));
+            out.push((t.word.clone(), terms.of(&t.word)));
         }
     }
     let mut start = 0;
@@ -136,7 +175,7 @@ fn own_terms(tokens: &[Token], cache: &mut Stems) -> Vec<(String, String)> {
             let numbers = run.iter().all(|t| t.word.chars().all(|c| c.is_numeric()));
             if run.len() >= 2 && !numbers {
                 let word = joined(run);
-                let s = cache.of(&word);
+                let s = terms.of(&word);
                 out.push((word, s));
             }
             start = end;
@@ -145,136 +184,150 @@ fn own_terms(tokens: &[Token], cache: &mut Stems) -> Vec<(String, String)> {
     out
 }
 
-fn documents(site: &Site) -> Vec<(Doc, String)> {
-    let base = &site.config.base_path;
-    let mut docs = Vec::new();
-    let topic_of_claim = |c: &crate::model::ClaimId| {
-        site.claims
-            .get(c)
-            .map(|c| c.topic.0.clone())
-            .unwrap_or_default()
-    };
-    for s in site.sources.values() {
-        let authors: Vec<String> = s
-            .authors
-            .iter()
-            .map(crate::model::Person::display)
-            .collect();
-        let text = format!(
-            "{} {} {} {}",
-            s.title,
-            authors.join(" "),
-            s.container_title.clone().unwrap_or_default(),
-            s.date.year
-        );
-        docs.push((
-            Doc {
-                kind: "source",
-                title: s.title.clone(),
-                url: format!("{base}{}", s.id.path()),
-                text: format!("{} · {}", authors.join(", "), s.date.year),
-                topics: Vec::new(),
-                stances: Vec::new(),
-            },
-            text,
-        ));
-    }
-    for f in site.findings.values().filter(|f| f.counts()) {
-        let mut topics: BTreeSet<String> =
-            f.stances.iter().map(|s| topic_of_claim(&s.claim)).collect();
-        topics.remove("");
-        let stances: BTreeSet<&'static str> = f.stances.iter().map(|s| s.kind.key()).collect();
-        docs.push((
-            Doc {
-                kind: "finding",
-                title: match &f.figure {
-                    Some(x) => format!("{} — {}", x.text, f.statement),
-                    None => f.statement.clone(),
-                },
-                url: format!("{base}{}", f.id.path()),
-                text: format!("“{}” ({})", f.quote, f.locator),
-                topics: topics.into_iter().collect(),
-                stances: stances.into_iter().collect(),
-            },
-            format!(
+/// A document of the index: a node of the site.
+#[derive(Clone, Copy)]
+enum Entry<'a> {
+    Source(&'a Source),
+    Finding(&'a Finding),
+    Claim(&'a Claim),
+    Topic(&'a Topic),
+    Gap(&'a Gap),
+    Dataset(&'a Dataset),
+}
+
+/// The documents in index order. Each pass makes their texts again rather than keep them: held
+/// together, 10,000 findings' texts, titles and snippets were megabytes of small strings.
+fn documents(site: &Site) -> impl Iterator<Item = Entry<'_>> {
+    let findings = site.findings.values().filter(|f| f.counts());
+    (site.sources.values().map(Entry::Source))
+        .chain(findings.map(Entry::Finding))
+        .chain(site.claims.values().map(Entry::Claim))
+        .chain(site.topics.values().map(Entry::Topic))
+        .chain(site.gaps.values().map(Entry::Gap))
+        .chain(site.datasets.values().map(Entry::Dataset))
+}
+
+fn authors(s: &Source) -> Vec<String> {
+    s.authors.iter().map(Person::display).collect()
+}
+
+fn topic_of_claim(site: &Site, c: &ClaimId) -> String {
+    site.claims
+        .get(c)
+        .map(|c| c.topic.0.clone())
+        .unwrap_or_default()
+}
+
+impl Entry<'_> {
+    /// The text the document is found by.
+    fn text(self) -> String {
+        match self {
+            Entry::Source(s) => format!(
+                "{} {} {} {}",
+                s.title,
+                authors(s).join(" "),
+                s.container_title.as_deref().unwrap_or_default(),
+                s.date.year
+            ),
+            Entry::Finding(f) => format!(
                 "{} {} {} {}",
                 f.figure.as_ref().map_or("", |x| x.text.as_str()),
                 f.statement,
                 f.quote,
-                f.population.clone().unwrap_or_default()
+                f.population.as_deref().unwrap_or_default()
             ),
-        ));
-    }
-    for c in site.claims.values() {
-        docs.push((
-            Doc {
-                kind: "claim",
-                title: c.title.clone(),
-                url: format!("{base}{}", c.id.path()),
-                text: c.summary.clone().unwrap_or_default(),
-                topics: vec![c.topic.0.clone()],
-                stances: Vec::new(),
-            },
-            format!("{} {}", c.title, c.summary.clone().unwrap_or_default()),
-        ));
-    }
-    for t in site.topics.values() {
-        docs.push((
-            Doc {
-                kind: "topic",
-                title: t.title.clone(),
-                url: format!("{base}{}", t.id.path()),
-                text: t.question.clone().unwrap_or_default(),
-                topics: vec![t.id.0.clone()],
-                stances: Vec::new(),
-            },
-            format!(
+            Entry::Claim(c) => format!("{} {}", c.title, c.summary.as_deref().unwrap_or_default()),
+            Entry::Topic(t) => format!(
                 "{} {} {}",
                 t.title,
-                t.question.clone().unwrap_or_default(),
-                t.summary.clone().unwrap_or_default()
+                t.question.as_deref().unwrap_or_default(),
+                t.summary.as_deref().unwrap_or_default()
             ),
-        ));
-    }
-    for g in site.gaps.values() {
-        docs.push((
-            Doc {
-                kind: "gap",
-                title: g.title.clone(),
-                url: format!("{base}{}", g.id.path()),
-                text: "Missing evidence".into(),
-                topics: g
-                    .claims
-                    .iter()
-                    .map(topic_of_claim)
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .filter(|t| !t.is_empty())
-                    .collect(),
-                stances: Vec::new(),
-            },
-            format!(
+            Entry::Gap(g) => format!(
                 "{} {} {}",
                 g.title,
                 g.quote,
-                g.expected.clone().unwrap_or_default()
+                g.expected.as_deref().unwrap_or_default()
             ),
-        ));
+            Entry::Dataset(d) => {
+                format!(
+                    "{} {}",
+                    d.title,
+                    d.description.as_deref().unwrap_or_default()
+                )
+            }
+        }
     }
-    for d in site.datasets.values() {
-        docs.push((
-            Doc {
-                kind: "dataset",
-                title: d.title.clone(),
-                url: format!("{base}{}", d.id.path()),
-                text: d.description.clone().unwrap_or_default(),
-                topics: Vec::new(),
-                stances: Vec::new(),
+
+    /// What a result shows of the document.
+    fn doc(self, site: &Site) -> Doc {
+        let base = &site.config.base_path;
+        let doc = |kind, title: &String, path: String, text: &Option<String>| Doc {
+            kind,
+            title: title.clone(),
+            url: format!("{base}{path}"),
+            text: text.clone().unwrap_or_default(),
+            topics: Vec::new(),
+            stances: Vec::new(),
+        };
+        match self {
+            Entry::Source(s) => source_doc(base, s),
+            Entry::Finding(f) => finding_doc(site, f),
+            Entry::Claim(c) => Doc {
+                topics: vec![c.topic.0.clone()],
+                ..doc("claim", &c.title, c.id.path(), &c.summary)
             },
-            format!("{} {}", d.title, d.description.clone().unwrap_or_default()),
-        ));
+            Entry::Topic(t) => Doc {
+                topics: vec![t.id.0.clone()],
+                ..doc("topic", &t.title, t.id.path(), &t.question)
+            },
+            Entry::Gap(g) => gap_doc(site, g),
+            Entry::Dataset(d) => doc("dataset", &d.title, d.id.path(), &d.description),
+        }
     }
-    docs
+}
+
+fn source_doc(base: &str, s: &Source) -> Doc {
+    let authors = authors(s);
+    Doc {
+        kind: "source",
+        title: s.title.clone(),
+        url: format!("{base}{}", s.id.path()),
+        text: format!("{} · {}", authors.join(", "), s.date.year),
+        topics: Vec::new(),
+        stances: Vec::new(),
+    }
+}
+
+fn finding_doc(site: &Site, f: &Finding) -> Doc {
+    let mut topics: BTreeSet<String> = (f.stances.iter())
+        .map(|s| topic_of_claim(site, &s.claim))
+        .collect();
+    topics.remove("");
+    let stances: BTreeSet<&'static str> = f.stances.iter().map(|s| s.kind.key()).collect();
+    Doc {
+        kind: "finding",
+        title: match &f.figure {
+            Some(x) => format!("{} — {}", x.text, f.statement),
+            None => f.statement.clone(),
+        },
+        url: format!("{}{}", site.config.base_path, f.id.path()),
+        text: format!("“{}” ({})", f.quote, f.locator),
+        topics: topics.into_iter().collect(),
+        stances: stances.into_iter().collect(),
+    }
+}
+
+fn gap_doc(site: &Site, g: &Gap) -> Doc {
+    let topics: BTreeSet<String> = g.claims.iter().map(|c| topic_of_claim(site, c)).collect();
+    Doc {
+        kind: "gap",
+        title: g.title.clone(),
+        url: format!("{}{}", site.config.base_path, g.id.path()),
+        text: "Missing evidence".into(),
+        topics: topics.into_iter().filter(|t| !t.is_empty()).collect(),
+        stances: Vec::new(),
+    }
 }
 
 /// Compact JSON and a newline.
@@ -285,142 +338,223 @@ fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
 /// One way of writing a synonym: the stems of its words, and the stem of its words written as
 /// one (the term the client looks up for the run of query words).
 struct Alias {
-    stems: Vec<String>,
-    key: String,
+    stems: Vec<u32>,
+    key: u32,
     word: String,
 }
 
-fn alias(phrase: &str) -> Option<Alias> {
+fn alias(phrase: &str, terms: &mut Terms) -> Option<Alias> {
     let tokens = tokens(phrase);
     let word = joined(&tokens);
     (word.chars().count() >= MIN_WORD).then(|| Alias {
-        stems: tokens.iter().map(|t| stem(&t.word)).collect(),
-        key: stem(&word),
+        stems: tokens.iter().map(|t| terms.of(&t.word)).collect(),
+        key: terms.of(&word),
         word,
     })
 }
 
 /// Whether `stems` holds `phrase` as adjacent words.
-fn has_phrase(stems: &[String], phrase: &[String]) -> bool {
+fn has_phrase(stems: &[u32], phrase: &[u32]) -> bool {
     !phrase.is_empty() && stems.windows(phrase.len()).any(|w| w == phrase)
 }
 
 /// The index files under `search/`. `synonyms` pairs a term with its alternatives ("direct
 /// payment" and "DP"): a document containing any of them is found by each of them.
-pub(crate) fn index_files(site: &Site, synonyms: &[(String, Vec<String>)]) -> Vec<OutputFile> {
-    let docs = documents(site);
-    // Each text is split into words once per pass, not kept split: at 10,000 findings, a
-    // million small strings held together were the build's memory peak.
-    let texts = || docs.iter().map(|(_, text)| tokens(text));
-    // Every indexed word, by its stem.
-    let mut stems: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut terms: Vec<BTreeSet<String>> = Vec::with_capacity(docs.len());
-    let mut cache = Stems::default();
-    for tokens in texts() {
-        let mut set = BTreeSet::new();
-        for (word, s) in own_terms(&tokens, &mut cache) {
-            stems.entry(s.clone()).or_default().insert(word);
-            set.insert(s);
-        }
-        terms.push(set);
+pub(crate) fn index_files<'a>(
+    site: &'a Site,
+    synonyms: &[(String, Vec<String>)],
+) -> IndexFiles<'a> {
+    let mut terms = Terms::default();
+    let (mut sets, mut words) = own_terms_of(site, &mut terms);
+    join_terms(site, &mut terms, &mut sets, &mut words);
+    synonym_terms(site, synonyms, &mut terms, &mut sets, &mut words);
+    let count = sets.len();
+    let shards = shards(&terms, sets);
+    IndexFiles {
+        site,
+        manifest: manifest(site, count, shards.keys()),
+        stems: stems_file(&terms, &words),
+        shards,
     }
-    // "well being" is also "wellbeing" where the site writes "wellbeing" or "well-being": where
-    // the stem of adjacent words joined is a term already. Only joins that some word of the site
-    // starts like (a word starting "wellb") are stemmed, which skips nearly all.
-    let vocabulary: HashSet<String> = terms.iter().flatten().cloned().collect();
-    let starts: HashSet<&str> = stems
-        .values()
-        .flatten()
-        .flat_map(|w| {
-            w.char_indices()
-                .skip(1)
-                .map(|(i, _)| i)
-                .chain([w.len()])
-                .map(move |i| &w[..i])
-        })
-        .collect();
+}
+
+/// The index files, the documents' chunks (most of the index's bytes) made as they are taken.
+pub(crate) struct IndexFiles<'a> {
+    site: &'a Site,
+    /// shard → term → the numbers of the documents with it (ascending).
+    shards: BTreeMap<String, BTreeMap<String, Vec<u32>>>,
+    manifest: OutputFile,
+    stems: OutputFile,
+}
+
+impl<'a> IntoIterator for IndexFiles<'a> {
+    type Item = OutputFile;
+    type IntoIter = Box<dyn Iterator<Item = OutputFile> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        let shards = self.shards.into_iter().map(|(shard, terms)| OutputFile {
+            path: format!("search/terms/{}.json", shard_file(&shard)),
+            bytes: json_bytes(&json!(terms)),
+        });
+        let docs = doc_files(self.site);
+        Box::new(shards.chain(docs).chain([self.manifest, self.stems]))
+    }
+}
+
+/// Each document's own terms (`own_terms`), and the words indexed under each term.
+fn own_terms_of(site: &Site, terms: &mut Terms) -> (Vec<Vec<u32>>, Vec<BTreeSet<String>>) {
+    let mut sets = Vec::new();
+    let mut words = Vec::new();
+    for e in documents(site) {
+        let mut set = Vec::new();
+        for (word, id) in own_terms(&tokens(&e.text()), terms) {
+            note(&mut words, id, word);
+            add(&mut set, id);
+        }
+        set.shrink_to_fit();
+        sets.push(set);
+    }
+    (sets, words)
+}
+
+/// "well being" is also "wellbeing" where the site writes "wellbeing" or "well-being": where the
+/// stem of adjacent words joined is a term already. Only joins that some word of the site starts
+/// like (a word starting "wellb") are stemmed, which skips nearly all.
+fn join_terms(
+    site: &Site,
+    terms: &mut Terms,
+    sets: &mut [Vec<u32>],
+    words: &mut Vec<BTreeSet<String>>,
+) {
+    // Every term so far is some document's: the joins only find those.
+    let known = terms.names.len();
+    let starts: HashSet<&str> = words.iter().flatten().flat_map(|w| prefixes(w)).collect();
     let mut joins = Vec::new();
-    let mut start = String::new();
-    for (tokens, set) in texts().zip(&mut terms) {
-        for i in 0..tokens.len().saturating_sub(1) {
-            start.clear();
-            start.push_str(&tokens[i].word);
-            start.extend(tokens[i + 1].word.chars().next());
-            if !starts.contains(start.as_str()) {
-                continue;
-            }
-            for end in i + 2..=(i + MAX_JOIN).min(tokens.len()) {
-                let word = joined(&tokens[i..end]);
-                let s = cache.of(&word);
-                if vocabulary.contains(&s) {
-                    set.insert(s.clone());
-                    joins.push((s, word));
+    for (e, set) in documents(site).zip(sets) {
+        for (id, word) in joins_in(&tokens(&e.text()), &starts, terms) {
+            if (id as usize) < known {
+                add(set, id);
+                if !words[id as usize].contains(&word) {
+                    joins.push((id, word));
                 }
             }
         }
     }
     drop(starts);
-    for (s, word) in joins {
-        stems.entry(s).or_default().insert(word);
+    for (id, word) in joins {
+        note(words, id, word);
     }
+}
+
+/// A word's beginnings of two or more characters, and the word.
+fn prefixes(w: &str) -> impl Iterator<Item = &str> {
+    (w.char_indices().skip(1).map(|(i, _)| i))
+        .chain([w.len()])
+        .map(move |i| &w[..i])
+}
+
+/// The runs of two to `MAX_JOIN` adjacent words that some word of the site starts like, written
+/// as one, with their terms.
+fn joins_in(tokens: &[Token], starts: &HashSet<&str>, terms: &mut Terms) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    let mut start = String::new();
+    for i in 0..tokens.len().saturating_sub(1) {
+        start.clear();
+        start.push_str(&tokens[i].word);
+        start.extend(tokens[i + 1].word.chars().next());
+        if !starts.contains(start.as_str()) {
+            continue;
+        }
+        for end in i + 2..=(i + MAX_JOIN).min(tokens.len()) {
+            let word = joined(&tokens[i..end]);
+            out.push((terms.of(&word), word));
+        }
+    }
+    out
+}
+
+/// A document with any form of a synonym is found by every form.
+fn synonym_terms(
+    site: &Site,
+    synonyms: &[(String, Vec<String>)],
+    terms: &mut Terms,
+    sets: &mut [Vec<u32>],
+    words: &mut Vec<BTreeSet<String>>,
+) {
     let groups: Vec<Vec<Alias>> = synonyms
         .iter()
         .map(|(term, alternatives)| {
             std::iter::once(term)
                 .chain(alternatives)
-                .filter_map(|p| alias(p))
+                .filter_map(|p| alias(p, terms))
                 .collect::<Vec<_>>()
         })
         .filter(|g| g.len() >= 2)
         .collect();
-    if !groups.is_empty() {
-        for (tokens, set) in texts().zip(&mut terms) {
-            let doc_stems: Vec<String> = tokens.iter().map(|t| cache.of(&t.word)).collect();
-            for group in &groups {
-                if group
-                    .iter()
-                    .any(|a| set.contains(&a.key) || has_phrase(&doc_stems, &a.stems))
-                {
-                    for a in group {
-                        set.insert(a.key.clone());
-                    }
+    if groups.is_empty() {
+        return;
+    }
+    for (e, set) in documents(site).zip(sets) {
+        let doc_stems: Vec<u32> = tokens(&e.text())
+            .iter()
+            .map(|t| terms.of(&t.word))
+            .collect();
+        for group in &groups {
+            let found =
+                |a: &Alias| set.binary_search(&a.key).is_ok() || has_phrase(&doc_stems, &a.stems);
+            if group.iter().any(found) {
+                for a in group {
+                    add(set, a.key);
                 }
             }
         }
-        for a in groups.iter().flatten() {
-            stems
-                .entry(a.key.clone())
-                .or_default()
-                .insert(a.word.clone());
-        }
     }
-    // shard → term → document numbers (ascending, deduplicated).
-    let mut shards: BTreeMap<String, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
-    for (n, set) in terms.into_iter().enumerate() {
+    for a in groups.into_iter().flatten() {
+        note(words, a.key, a.word);
+    }
+}
+
+/// shard → term → the numbers of the documents with it (ascending).
+fn shards(terms: &Terms, sets: Vec<Vec<u32>>) -> BTreeMap<String, BTreeMap<String, Vec<u32>>> {
+    let mut docs: Vec<Vec<u32>> = vec![Vec::new(); terms.names.len()];
+    for (n, set) in sets.into_iter().enumerate() {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
-        for t in set {
-            shards
-                .entry(shard_of(&t))
-                .or_default()
-                .entry(t)
-                .or_default()
-                .push(n);
+        for id in set {
+            docs[id as usize].push(n);
         }
     }
-    let mut files = Vec::new();
-    for (shard, terms) in &shards {
-        files.push(OutputFile {
-            path: format!("search/terms/{}.json", shard_file(shard)),
-            bytes: json_bytes(&json!(terms)),
-        });
+    let mut shards: BTreeMap<String, BTreeMap<String, Vec<u32>>> = BTreeMap::new();
+    for (id, list) in (0..).zip(docs) {
+        if !list.is_empty() {
+            let term = terms.name(id);
+            shards
+                .entry(shard_of(term))
+                .or_default()
+                .insert(term.to_string(), list);
+        }
     }
-    for (i, chunk) in docs.chunks(CHUNK).enumerate() {
-        let list: Vec<&Doc> = chunk.iter().map(|(d, _)| d).collect();
-        files.push(OutputFile {
-            path: format!("search/docs/{i}.json"),
+    shards
+}
+
+/// The chunks of documents, each made when it is taken.
+fn doc_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
+    let mut entries = documents(site);
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let list: Vec<Doc> = entries.by_ref().take(CHUNK).map(|e| e.doc(site)).collect();
+        if list.is_empty() {
+            return None;
+        }
+        let path = format!("search/docs/{i}.json");
+        i += 1;
+        Some(OutputFile {
+            path,
             bytes: json_bytes(&json!(list)),
-        });
-    }
+        })
+    })
+}
+
+fn manifest<'a>(site: &Site, count: usize, shards: impl Iterator<Item = &'a String>) -> OutputFile {
     let topics: Vec<serde_json::Value> = site
         .topics_in_order()
         .iter()
@@ -429,23 +563,31 @@ pub(crate) fn index_files(site: &Site, synonyms: &[(String, Vec<String>)]) -> Ve
     let manifest = json!({
         "version": 2,
         "chunk": CHUNK,
-        "documents": docs.len(),
-        "shards": shards.keys().map(|s| (s.clone(), shard_file(s))).collect::<BTreeMap<_, _>>(),
+        "documents": count,
+        "shards": shards.map(|s| (s.clone(), shard_file(s))).collect::<BTreeMap<_, _>>(),
         "kinds": ["source", "finding", "claim", "topic", "gap", "dataset"],
         "topics": topics,
         "stances": ["supports", "contradicts", "mixed", "context"],
     });
-    files.push(OutputFile {
+    OutputFile {
         path: "search/manifest.json".into(),
         bytes: json_bytes(&manifest),
-    });
-    // Numbers stem as themselves (Snowball changes letters only), and a site has many.
-    stems.retain(|s, _| !s.chars().all(|c| c.is_ascii_digit()));
-    files.push(OutputFile {
+    }
+}
+
+/// `search/stems.json`: every indexed word by its stem.
+fn stems_file(terms: &Terms, words: &[BTreeSet<String>]) -> OutputFile {
+    let stems: BTreeMap<&str, &BTreeSet<String>> = (0..)
+        .zip(words)
+        .filter(|(_, w)| !w.is_empty())
+        .map(|(id, w)| (terms.name(id), w))
+        // Numbers stem as themselves (Snowball changes letters only), and a site has many.
+        .filter(|(s, _)| !s.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    OutputFile {
         path: "search/stems.json".into(),
         bytes: json_bytes(&json!(stems)),
-    });
-    files
+    }
 }
 
 /// A file-name-safe name for a shard: letters and digits as they are, anything else as its code.
@@ -520,7 +662,7 @@ mod tests {
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
         assert_eq!(site.findings.len(), 10_000);
         let started = std::time::Instant::now();
-        let files = index_files(&site, &[]);
+        let files: Vec<OutputFile> = index_files(&site, &[]).into_iter().collect();
         eprintln!("indexing 10,000 findings: {:?}", started.elapsed());
         let size = |p: &str| {
             files
@@ -592,7 +734,9 @@ mod tests {
         quotes: &[&str],
         synonyms: &[(String, Vec<String>)],
     ) -> BTreeMap<String, BTreeSet<String>> {
-        let files = index_files(&site_of(quotes), synonyms);
+        let files: Vec<OutputFile> = index_files(&site_of(quotes), synonyms)
+            .into_iter()
+            .collect();
         let docs: Vec<serde_json::Value> = files
             .iter()
             .filter(|f| f.path.starts_with("search/docs/"))
@@ -716,7 +860,7 @@ mod tests {
     fn stems_json_lists_every_indexed_word_by_its_stem() {
         let site = site_of(&["Outcomes and an outcome of well-being.", "SDS helped."]);
         let synonyms = vec![("self-directed support".to_string(), vec!["SDS".to_string()])];
-        let files = index_files(&site, &synonyms);
+        let files: Vec<OutputFile> = index_files(&site, &synonyms).into_iter().collect();
         let file = files
             .iter()
             .find(|f| f.path == "search/stems.json")
@@ -750,9 +894,10 @@ mod tests {
             h,
             [false, false, true, false, false, false, false, false, true]
         );
-        let own: Vec<String> = own_terms(&t, &mut Stems::default())
+        let mut terms = Terms::default();
+        let own: Vec<String> = own_terms(&t, &mut terms)
             .into_iter()
-            .map(|(_, s)| s)
+            .map(|(_, id)| terms.name(id).to_string())
             .collect();
         // Single letters are not terms, but compounds with them are.
         assert_eq!(

@@ -50,6 +50,9 @@ pub(crate) fn resolve_findings(
             })
         })
         .collect();
+    // Collected, then made into the map at once: a `BTreeMap` built from a list fills its nodes,
+    // one built by insertion leaves them half empty, and a finding is large.
+    let mut findings = Vec::with_capacity(resolved.len());
     for ((_, raw), done) in raw.iter().zip(resolved) {
         let Some((id, (finding, value), found)) = done else {
             continue;
@@ -62,9 +65,11 @@ pub(crate) fn resolve_findings(
             out.figures.insert(id, (fig.value.clone(), v));
         }
         if let Some(f) = finding {
-            out.findings.insert(f.id.clone(), f);
+            findings.push((f.id.clone(), f));
         }
     }
+    // Of one id defined twice, the later wins, as it did by insertion.
+    out.findings = findings.into_iter().collect();
     out
 }
 

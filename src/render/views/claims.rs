@@ -188,26 +188,36 @@ pub(crate) fn findings_from_studies(findings: usize, studies: usize) -> String {
 
 /// Studies down, stances across: which findings of each study take which stance.
 fn matrix(site: &Site, rows: &[(FindingId, StanceKind)], links: &Links) -> Vec<MatrixRow> {
-    let mut by_study: BTreeMap<SourceId, Vec<Vec<Ref>>> = BTreeMap::new();
+    let mut by_study: BTreeMap<&SourceId, Vec<(usize, &FindingId)>> = BTreeMap::new();
     for (fid, kind) in rows {
         let Some(f) = site.findings.get(fid) else {
             continue;
         };
-        let cells = by_study
-            .entry(f.study().clone())
-            .or_insert_with(|| vec![Vec::new(); StanceKind::ALL.len()]);
         let i = StanceKind::ALL.iter().position(|k| k == kind).unwrap_or(0);
-        cells[i].push(links.finding(fid));
+        by_study.entry(f.study()).or_default().push((i, fid));
     }
     by_study
         .into_iter()
-        .map(|(sid, cells)| MatrixRow {
+        .map(|(sid, findings)| MatrixRow {
             design_label: site
                 .sources
-                .get(&sid)
+                .get(sid)
                 .map_or_else(String::new, |s| s.design.label.clone()),
-            source: links.source(&sid),
-            cells,
+            source: links.source(sid),
+            cells: cells(&findings, links),
+        })
+        .collect()
+}
+
+/// One study's cells, each allocated to its size: claim views last the whole build, and with a
+/// study per finding, cells grown by pushing were mostly unused capacity.
+fn cells(findings: &[(usize, &FindingId)], links: &Links) -> Vec<Vec<Ref>> {
+    (0..StanceKind::ALL.len())
+        .map(|k| {
+            let of_kind = || findings.iter().filter(move |(i, _)| *i == k);
+            let mut cell = Vec::with_capacity(of_kind().count());
+            cell.extend(of_kind().map(|(_, fid)| links.finding(fid)));
+            cell
         })
         .collect()
 }
