@@ -224,14 +224,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let mut timings = vec![("load", took)];
     timings.extend(run.timings);
     diags.extend(run.diagnostics);
-    let rendered = run.rendered;
+    let mut rendered = run.rendered;
     let fails = |diags: &[Diagnostic]| {
         diags
             .iter()
             .any(|d| d.is_error() || (opts.deny_warnings && d.severity == Severity::Warning))
     };
-    let paths = rendered.paths();
+    let paths: Vec<String> = rendered.paths().into_iter().map(String::from).collect();
+    let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
     let mut written = false;
+    let pages = rendered.pages();
     let t = Instant::now();
     // Files made, counted as they are handed over (the search index's are known only then).
     let made = AtomicUsize::new(0);
@@ -240,7 +242,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         (Some(out), false) => {
             progress("writing");
             let produce = |sink: &layout::Sink| {
-                rendered.produce(&|f| {
+                rendered.produce_once(&|f| {
                     count();
                     sink(f)
                 })
@@ -262,7 +264,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
             timings.push(("pages", t.elapsed()));
         }
     }
-    let pages = rendered.pages();
     // The pages' views go before the cache is serialised: the build's memory peaks otherwise.
     drop(rendered);
     if let (Some(dir), true) = (&opts.cache, written) {

@@ -246,6 +246,16 @@ impl Rendered {
         Ok(diags)
     }
 
+    /// [`Rendered::produce`] for a build, which hands each file over once: the files made up
+    /// front are handed over rather than copied, and so dropped as they are written, before the
+    /// heavy files and the pages are made. They are not kept for [`Rendered::file`].
+    pub fn produce_once(&mut self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
+        let files = std::mem::take(&mut self.files);
+        self.index.retain(|_, made| matches!(made, Made::Job(_)));
+        files.into_par_iter().try_for_each(sink)?;
+        self.produce(sink)
+    }
+
     /// Makes every file and drops it: every problem making them finds (`check`, a failed build).
     pub fn check(&self) -> Vec<Diagnostic> {
         self.produce(&|_| Ok(())).unwrap_or_else(|d| vec![d])
