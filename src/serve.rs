@@ -435,6 +435,9 @@ fn rebuild_all(
             stages.join(", ")
         );
     }
+    // The site is made: no page waits for it now. (Before the check starts, which stops while a
+    // change is pending.)
+    *state.early.write().unwrap_or_else(|p| p.into_inner()) = None;
     let inputs = session.inputs().clone();
     let (state, verbose) = (state.clone(), opts.verbose);
     std::thread::spawn(move || check_all(&state, &snapshot, previous, &inputs, verbose));
