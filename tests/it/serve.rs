@@ -273,6 +273,32 @@ fn serve_follows_added_and_removed_files_and_checks_every_page() {
     assert!(body.contains("Most said staff lead."), "{body}");
 }
 
+/// An edit shown at once on its own page is still followed by the full rebuild and the check of
+/// every page: a mistake the edit causes on another page (here a claim page that fails on a word
+/// in the statement) sends the diagnostics.
+#[test]
+fn an_edit_shown_at_once_is_still_checked_on_every_page() {
+    let site = Site::from_fixture("valid");
+    site.write(
+        "templates/claim.html",
+        b"{% extends \"base.html\" %}{% block main %}{% for e in claim.evidence %}\
+          {% if \"BOOM\" in findings[e.finding].statement %}{{ no_such_variable.x }}{% endif %}\
+          {% endfor %}{% endblock %}",
+    );
+    let server = start(&site);
+    let mut events = open_events(server.port);
+    site.edit(
+        "data/findings/s1.yaml",
+        "Most said staff lead.",
+        "Most said staff lead. BOOM",
+    );
+    assert!(wait_for_event(&mut events, "reload", Duration::from_secs(20)).is_some());
+    let data =
+        wait_for_event(&mut events, "broken", Duration::from_secs(20)).expect("a broken event");
+    assert!(data.contains("error[template-undefined]"), "{data}");
+    assert!(data.contains("claim.html"), "{data}");
+}
+
 /// In a site made by `init`, a stub of every kind `new` makes builds at once; `new finding` in a
 /// site that has findings files says how to add the finding to one of them instead.
 #[test]
