@@ -152,15 +152,23 @@ impl FindingContext {
     ) -> Option<(Option<Finding>, Vec<Diagnostic>)> {
         // Only the finding's own source's archive is folded: folding them all is the slow part.
         let source = self.ids.source(&raw.value.source, file, &mut Vec::new());
-        let parsed = Parsed {
-            sources: (self.sources.iter())
-                .filter(|s| source.as_ref().is_some_and(|id| id.0 == s.stem))
-                .cloned()
-                .collect(),
-            archives: self.archives.clone(),
-            unreadable: self.unreadable.clone(),
-            ..Parsed::default()
-        };
+        let sources: Vec<_> = (self.sources.iter())
+            .filter(|s| source.as_ref().is_some_and(|id| id.0 == s.stem))
+            .cloned()
+            .collect();
+        let archive = (sources.iter())
+            .filter_map(|s| s.meta.archive.as_ref())
+            .map(|a| std::path::PathBuf::from(&a.value));
+        let mut parsed = Parsed::default();
+        for path in archive {
+            if let Some(text) = self.archives.get(&path) {
+                parsed.archives.insert(path.clone(), text.clone());
+            }
+            if self.unreadable.contains(&path) {
+                parsed.unreadable.insert(path);
+            }
+        }
+        parsed.sources = sources;
         let archives = Archives::new(&parsed);
         findings::resolve_one(file, raw, &self.ids, &archives)
     }
