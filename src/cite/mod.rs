@@ -703,16 +703,18 @@ impl Citer {
             )
     }
 
-    /// [`cite`].
-    pub fn source(&self, source: &Source) -> Vec<Citation> {
+    /// [`cite`]. `locators` are those of the findings that cite `source`: the templates for
+    /// their kinds (page, paragraph, …) are made in the same engine runs as the source's own
+    /// citations, so those findings' citations need no run of their own.
+    pub fn source(&self, source: &Source, locators: &[&str]) -> Vec<Citation> {
         let Some(memo) = &self.kept_sources else {
-            return self.source_afresh(source);
+            return self.source_afresh(source, locators);
         };
         let key = csl_json(source).to_string();
         if let Some(c) = memo.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return c.clone();
         }
-        let c = self.source_afresh(source);
+        let c = self.source_afresh(source, locators);
         memo.lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(key, c.clone());
@@ -751,22 +753,37 @@ impl Citer {
         c
     }
 
-    /// [`cite`], and in the same engine runs the templates for this source's page locators,
-    /// which most findings' citations then fill.
-    fn source_afresh(&self, source: &Source) -> Vec<Citation> {
+    /// [`cite`], and in the same engine runs the templates for the kinds of `locators` (each
+    /// kind once), which the findings' citations then fill.
+    fn source_afresh(&self, source: &Source, locators: &[&str]) -> Vec<Citation> {
         let item = csl_json(source);
-        let probe = (Locator::Page, PROBE_LOCATOR.to_string());
-        let both = render_cited(&item, &[None, Some(&probe)], &Style::ALL);
-        let (mut plain, mut probed) = (Vec::new(), Vec::new());
-        for mut pair in both {
-            probed.extend(pair.pop());
-            plain.extend(pair.pop());
+        let mut kinds: Vec<Locator> = Vec::new();
+        for (kind, _) in locators.iter().filter_map(|l| parse_locator(l)) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
         }
-        let key = (item.to_string(), format!("{:?}", Locator::Page));
-        self.locators
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, templates_of(&probed, &[LOCATOR]));
+        let probes: Vec<(Locator, String)> = (kinds.iter())
+            .map(|k| (*k, PROBE_LOCATOR.to_string()))
+            .collect();
+        let cited: Vec<Option<&(Locator, String)>> = std::iter::once(None)
+            .chain(probes.iter().map(Some))
+            .collect();
+        let made = render_cited(&item, &cited, &Style::ALL);
+        let mut plain = Vec::new();
+        let mut probed: Vec<Vec<Citation>> = vec![Vec::new(); kinds.len()];
+        for per_style in made {
+            let mut each = per_style.into_iter();
+            plain.extend(each.next());
+            for (slot, c) in probed.iter_mut().zip(each) {
+                slot.push(c);
+            }
+        }
+        let mut locator_templates = self.locators.lock().unwrap_or_else(|p| p.into_inner());
+        for (kind, made) in kinds.iter().zip(&probed) {
+            let key = (item.to_string(), format!("{kind:?}"));
+            locator_templates.insert(key, templates_of(made, &[LOCATOR]));
+        }
         plain
     }
 

@@ -655,3 +655,48 @@ fn the_citers_templates_are_used() {
     eprintln!("locator templates kept verbatim: {kept:?}");
     assert_eq!(kept.len(), Style::ALL.len(), "{kept:?}");
 }
+
+/// A source's own run also makes the templates for the kinds of locator its findings use (one
+/// run per style instead of two), and what they fill equals formatting afresh.
+#[test]
+fn a_sources_run_makes_its_findings_locator_templates() {
+    let citer = Citer::new(&WebPage {
+        id: String::new(),
+        title: String::new(),
+        site_title: "Site".into(),
+        publisher: None,
+        url: String::new(),
+        version: None,
+        date: Some("2024".into()),
+    });
+    let locators = [
+        "para. 3, bullet 2",
+        "p. 165",
+        "table 3",
+        "para. 12",
+        "Abstract",
+    ];
+    for source in [journal(), news()] {
+        assert_eq!(
+            citer.source(&source, &locators),
+            cite(&source),
+            "{}",
+            source.id.0
+        );
+        let item = csl_json(&source).to_string();
+        let mut made: Vec<String> = (citer.locators.lock().unwrap().keys())
+            .filter(|(i, _)| *i == item)
+            .map(|(_, kind)| kind.clone())
+            .collect();
+        made.sort();
+        assert_eq!(made, ["Page", "Paragraph", "Table"], "{}", source.id.0);
+        for locator in locators {
+            assert_eq!(
+                citer.with_locator(&source, locator),
+                cite_with_locator(&source, locator),
+                "{} at {locator:?}",
+                source.id.0
+            );
+        }
+    }
+}

@@ -106,12 +106,19 @@ pub(crate) fn source_views(
     citer: &Citer,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, SourceView> {
+    // The locators each source is cited at, so its citations and its findings' are made in one
+    // engine run per style.
+    let mut locators: BTreeMap<&SourceId, Vec<&str>> = BTreeMap::new();
+    for f in site.findings.values() {
+        locators.entry(&f.source).or_default().push(&f.locator);
+    }
     let (views, found): (Vec<(String, SourceView)>, Vec<Vec<Diagnostic>>) = site
         .sources
         .par_iter()
         .map(|(_, s)| {
             let mut d = Vec::new();
-            let view = source_view(site, s, links, citer, &mut d);
+            let cited_at = locators.get(&s.id).map_or(&[][..], Vec::as_slice);
+            let view = source_view(site, s, cited_at, links, citer, &mut d);
             ((s.id.0.clone(), view), d)
         })
         .unzip();
@@ -122,6 +129,7 @@ pub(crate) fn source_views(
 fn source_view(
     site: &Site,
     s: &Source,
+    cited_at: &[&str],
     links: &Links,
     citer: &Citer,
     diags: &mut Vec<Diagnostic>,
@@ -135,7 +143,7 @@ fn source_view(
         Err(_) => String::new(),
     };
     let citations: Vec<CitationView> = citer
-        .source(s)
+        .source(s, cited_at)
         .into_iter()
         .map(CitationView::from)
         .collect();
