@@ -700,3 +700,56 @@ fn a_sources_run_makes_its_findings_locator_templates() {
         }
     }
 }
+
+/// A positional style's citations after the first come from the style without its bibliography;
+/// each must equal a run of the whole style with that citation alone, for every type of source.
+#[test]
+fn citations_without_the_reference_equal_whole_runs() {
+    let types = [
+        SourceType::ArticleJournal,
+        SourceType::Chapter,
+        SourceType::ArticleNewspaper,
+        SourceType::ArticleMagazine,
+        SourceType::Report,
+        SourceType::Book,
+        SourceType::Webpage,
+    ];
+    let mut sources = vec![journal(), chapter(), news(), report()];
+    for t in types {
+        let mut s = journal();
+        s.source_type = t;
+        sources.push(s);
+        let mut s = news();
+        s.source_type = t;
+        sources.push(s);
+    }
+    let locators: Vec<(Locator, String)> = [
+        (Locator::Page, "165"),
+        (Locator::Paragraph, "3, bullet 2"),
+        (Locator::Table, "2"),
+        (Locator::Chapter, "4"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_string()))
+    .collect();
+    let cited: Vec<Option<&(Locator, String)>> = std::iter::once(None)
+        .chain(locators.iter().map(Some))
+        .collect();
+    let positional = &styles().positional;
+    assert!(
+        !positional.is_empty(),
+        "no positional style: nothing tested"
+    );
+    for source in &sources {
+        let item = csl_json(source);
+        let together = render_cited(&item, &cited, positional);
+        let alone: Vec<Vec<Citation>> = (cited.iter())
+            .map(|l| render_cited(&item, &[*l], positional).concat())
+            .collect();
+        for (i, style) in positional.iter().enumerate() {
+            let each: Vec<&Citation> = alone.iter().map(|a| &a[i]).collect();
+            let together: Vec<&Citation> = together[i].iter().collect();
+            assert_eq!(together, each, "{style:?}, {:?}", source.source_type);
+        }
+    }
+}
