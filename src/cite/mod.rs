@@ -486,22 +486,54 @@ fn template(c: &Citation, probes: &[Probe]) -> Option<Template> {
     })
 }
 
-/// Fills a template with `values` (one per probe); `None` when the transforms that fit a probe
-/// disagree on a value.
-fn fill(t: &Template, values: &[&str]) -> Option<Citation> {
+/// The values that fill templates, each case transform of each worked out once (a page's title
+/// appears in three fields of five styles).
+struct Shown<'a> {
+    values: &'a [&'a str],
+    made: std::collections::HashMap<(usize, CaseIx), String>,
+}
+
+impl<'a> Shown<'a> {
+    fn new(values: &'a [&'a str]) -> Self {
+        Shown {
+            values,
+            made: Default::default(),
+        }
+    }
+
+    fn get(&mut self, slot: usize, case: CaseIx) -> Option<&str> {
+        let value = *self.values.get(slot)?;
+        Some(
+            self.made
+                .entry((slot, case))
+                .or_insert_with(|| transform_ix(case, value)),
+        )
+    }
+
+    /// The value for `slot` as every transform in `fits` shows it; `None` when they disagree.
+    fn agreed(&mut self, slot: usize, fits: &[CaseIx]) -> Option<String> {
+        let (first, rest) = fits.split_first()?;
+        let shown = self.get(slot, *first)?.to_string();
+        for case in rest {
+            if self.get(slot, *case)? != shown {
+                return None;
+            }
+        }
+        Some(shown)
+    }
+}
+
+/// Fills a template with the values in `shown` (one per probe); `None` when the transforms that
+/// fit a probe disagree on a value.
+fn fill(t: &Template, shown: &mut Shown) -> Option<Citation> {
     let mut out = Vec::with_capacity(3);
     for (i, f) in t.fields.iter().enumerate() {
         let mut s = String::new();
         for (k, part) in f.parts.iter().enumerate() {
             s.push_str(part);
             if let Some((slot, fits)) = f.gaps.get(k) {
-                let value = values.get(*slot)?;
-                let mut shown = fits.iter().map(|c| transform_ix(*c, value));
-                let first = shown.next()?;
-                if shown.any(|other| other != first) {
-                    return None;
-                }
-                s.push_str(&if i == 0 { escape_html(&first) } else { first });
+                let value = shown.agreed(*slot, fits)?;
+                s.push_str(&if i == 0 { escape_html(&value) } else { value });
             }
         }
         out.push(s);
@@ -523,12 +555,15 @@ fn fill_or_render(
     fresh: impl Fn(&[Style]) -> Vec<Citation>,
 ) -> Vec<Citation> {
     let usable = probes.iter().zip(values).all(|((_, _, plain), v)| plain(v));
+    let mut shown = Shown::new(values);
     let filled: Vec<(Style, Option<Citation>)> = templates
         .iter()
         .map(|(style, t)| {
             (
                 *style,
-                t.as_ref().filter(|_| usable).and_then(|t| fill(t, values)),
+                t.as_ref()
+                    .filter(|_| usable)
+                    .and_then(|t| fill(t, &mut shown)),
             )
         })
         .collect();
