@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use crate::html::escape_html;
 use crate::layout::OutputFile;
-use crate::model::Site;
+use crate::model::{Finding, Site};
 
 fn xml(s: &str) -> String {
     escape_html(s)
@@ -51,13 +51,21 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
         .date
         .clone()
         .unwrap_or_else(|| "1970-01-01".into());
-    let updated = |id: &str| dates.get(id).cloned().unwrap_or_else(|| site_date.clone());
+    // A withdrawn finding stays in the feed (a reader who saw it should learn it was withdrawn),
+    // dated no earlier than its withdrawal.
+    let updated = |f: &Finding| {
+        let date = dates.get(&f.id.0).unwrap_or(&site_date);
+        match &f.withdrawn {
+            Some(w) if w.date > *date => w.date.clone(),
+            _ => date.clone(),
+        }
+    };
     // Newest first by the date each finding last changed, then by id, so the order is stable.
     let mut findings: Vec<_> = site.findings.values().collect();
-    findings.sort_by(|a, b| (updated(&b.id.0), &a.id).cmp(&(updated(&a.id.0), &b.id)));
+    findings.sort_by(|a, b| (updated(b), &a.id).cmp(&(updated(a), &b.id)));
     let feed_updated = findings
         .first()
-        .map_or_else(|| site_date.clone(), |f| updated(&f.id.0));
+        .map_or_else(|| site_date.clone(), |f| updated(f));
     let mut atom = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(
         atom,
@@ -94,26 +102,25 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
             .get(&f.source)
             .map_or(f.source.0.as_str(), |s| s.title.as_str());
         atom.push_str("  <entry>\n");
-        let _ = writeln!(
-            atom,
-            "    <title>{} — {}</title>",
-            xml(&f.label()),
-            xml(&f.statement)
-        );
+        let title = format!("{} — {}", f.label(), f.statement);
+        let title = match &f.withdrawn {
+            Some(_) => site.strings.with("feed_withdrawn", &[("title", &title)]),
+            None => title,
+        };
+        let _ = writeln!(atom, "    <title>{}</title>", xml(&title));
         let _ = writeln!(atom, "    <id>{}</id>", xml(&url));
         let _ = writeln!(atom, "    <link href=\"{}\"/>", xml(&url));
-        let _ = writeln!(
-            atom,
-            "    <updated>{}T00:00:00Z</updated>",
-            updated(&f.id.0)
-        );
-        let _ = writeln!(
-            atom,
-            "    <summary>“{}” — {}, {}</summary>",
-            xml(&f.quote),
-            xml(source),
-            xml(&f.locator)
-        );
+        let _ = writeln!(atom, "    <updated>{}T00:00:00Z</updated>", updated(f));
+        let mut summary = format!("“{}” — {source}, {}", f.quote, f.locator);
+        if let Some(w) = &f.withdrawn {
+            summary = format!(
+                "{} {} {summary}",
+                site.strings.with("finding_withdrawn", &[("date", &w.date)]),
+                site.strings
+                    .with("finding_withdrawn_reason", &[("reason", &w.reason)])
+            );
+        }
+        let _ = writeln!(atom, "    <summary>{}</summary>", xml(&summary));
         atom.push_str("  </entry>\n");
     }
     atom.push_str("</feed>\n");

@@ -213,6 +213,27 @@ fn a_withdrawn_finding_keeps_its_page_but_no_longer_counts() {
         .find(|l| l.starts_with("users-two,"))
         .unwrap();
     assert!(row.ends_with(",2026-02-01"), "{row}");
+    // The feed keeps it, marked, with why, dated by its withdrawal, so a reader learns of it.
+    let feed = site.read("public/findings.atom");
+    let entry = (feed.split("<entry>"))
+        .find(|e| e.contains("/findings/users-two/"))
+        .unwrap();
+    assert!(entry.contains("<title>Withdrawn: "), "{entry}");
+    assert!(
+        entry.contains("<updated>2026-02-01T00:00:00Z</updated>"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains(
+            "<summary>This finding was withdrawn on 2026-02-01. Why: The survey question was misread. “"
+        ),
+        "{entry}"
+    );
+    let others = feed
+        .split("<entry>")
+        .skip(1)
+        .filter(|e| !e.contains("users-two"));
+    assert!(others.clone().count() > 0 && others.clone().all(|e| !e.contains("Withdrawn")));
 }
 
 #[test]
