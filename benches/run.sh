@@ -7,6 +7,7 @@
 # time per page, and the ratios to the 2-thread floor, Hugo and Zola measured in the same run.
 # Then, for each N in SERVE_AT (default 10000), the incremental rebuild in `evident serve`
 # (benches/serve_edit.py: save one finding, time until its new page is served; median of 20).
+# And for each N, the evidence and pages builds run in turn, RUNS times each, for their ratio.
 #
 # usage: benches/run.sh [N ...]          (default: 1000 10000)
 # Builds are cold (`--no-cache`) but for the row "evident, cache warm".
@@ -52,9 +53,33 @@ measure() {
   echo "$label|$pages|$med_wall|$med_cpu|$((med_rss / 1024))|$runs"
 }
 
+# alternate N: the pages and evidence builds of size N in turn (warm-up pair, then RUNS pairs), as
+# issue #19 measures their ratio: each build's median wall and CPU, and the ratios of the medians.
+alternate() {
+  local n=$1 pw=() pc=() ew=() ec=()
+  for i in $(seq 0 "$runs"); do
+    for corpus in pages evidence; do
+      local out
+      out=$(mktemp -d "$work/out/XXXXXX")
+      rmdir "$out"
+      /usr/bin/time -f "%e %U %S" -o "$work/time" "$evident" --quiet --root "$work/$corpus-$n/evident" \
+        build --no-cache --output "$out" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; return 1; }
+      [ "$i" -eq 0 ] && continue
+      read -r wall user sys <"$work/time"
+      cpu=$(echo "$user + $sys" | bc | sed 's/^\./0./')
+      if [ "$corpus" = pages ]; then pw+=("$wall"); pc+=("$cpu"); else ew+=("$wall"); ec+=("$cpu"); fi
+    done
+  done
+  med() { printf '%s\n' "$@" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"; }
+  local mpw mpc mew mec
+  mpw=$(med "${pw[@]}"); mpc=$(med "${pc[@]}"); mew=$(med "${ew[@]}"); mec=$(med "${ec[@]}")
+  echo "evidence ÷ pages, N = $n, $runs runs each alternating: wall $mew / $mpw s = $(echo "scale=2; $mew / $mpw" | bc | sed 's/^\./0./')×, CPU $mec / $mpc s = $(echo "scale=2; $mec / $mpc" | bc | sed 's/^\./0./')×"
+}
+
 hugo_version=$([ -n "$hugo" ] && "$hugo" version | grep -o 'v[0-9][0-9.]*' | head -n 1 || true)
 zola_version=$([ -n "$zola" ] && "$zola" --version | grep -o '[0-9][0-9.]*' | head -n 1 || true)
 rows=()
+alternating=()
 serve_lines=()
 for n in "${sizes[@]}"; do
   [ -d "$work/pages-$n" ] || python3 benches/corpus.py pages "$n" "$work/pages-$n"
@@ -70,6 +95,7 @@ for n in "${sizes[@]}"; do
   # a few changed findings sees: the citations of unchanged sources are not formatted again).
   rows+=("$(measure "evident|evidence" "$n" "$evident" --quiet --root "$work/evidence-$n/evident" build --no-cache --output "{OUT}")")
   rows+=("$(measure "evident, cache warm|evidence" "$n" "$evident" --quiet --root "$work/evidence-$n/evident" build --output "{OUT}")")
+  alternating+=("$(alternate "$n")")
   for s in $serve_at; do
     if [ "$s" = "$n" ]; then
       # Saves a few seconds apart (the server idle in between), then every half second (each
@@ -115,4 +141,5 @@ for r in "${rows[@]}"; do
     echo "- evidence corpus ($label) ÷ pages corpus, N = $pages: $(ratio "$wall" "$pages_wall")× wall, $(ratio "$cpu" "$pages_cpu")× CPU"
   fi
 done
+for l in "${alternating[@]}"; do echo "- $l"; done
 for l in "${serve_lines[@]+"${serve_lines[@]}"}"; do echo "- serve, $l"; done
