@@ -953,12 +953,71 @@ pub struct Release {
 }
 
 /// Orders version strings as people read them: `0.10.0` after `0.9.1` (numeric parts compare
-/// as numbers, other parts as text).
-pub fn version_key(v: &str) -> Vec<(u64, String)> {
-    v.split(['.', '-', '+'])
-        .map(|p| match p.parse::<u64>() {
-            Ok(n) => (n, String::new()),
-            Err(_) => (u64::MAX, p.to_string()),
-        })
-        .collect()
+/// as numbers, other parts as text), and a pre-release before its release, as semantic versioning
+/// has it: `1.0.0-rc.1` < `1.0.0` (a `-` starts a pre-release only when a letter follows it, so
+/// that dates such as `2024-05-01` stay numbers). Build metadata (`+…`) only breaks ties.
+pub fn version_key(v: &str) -> VersionKey {
+    let (v, build) = v.split_once('+').unwrap_or((v, ""));
+    let pre_at = v
+        .match_indices('-')
+        .find(|(i, _)| v[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic()))
+        .map(|(i, _)| i);
+    let (core, pre) = match pre_at {
+        Some(i) => (&v[..i], Some(&v[i + 1..])),
+        None => (v, None),
+    };
+    let parts = |s: &str| -> Vec<(u64, String)> {
+        s.split(['.', '-'])
+            .map(|p| match p.parse::<u64>() {
+                Ok(n) => (n, String::new()),
+                Err(_) => (u64::MAX, p.to_string()),
+            })
+            .collect()
+    };
+    VersionKey {
+        core: parts(core),
+        release: pre.is_none(),
+        pre: pre.map(parts).unwrap_or_default(),
+        build: build.to_string(),
+    }
+}
+
+/// What [`version_key`] orders by, field by field.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct VersionKey {
+    core: Vec<(u64, String)>,
+    /// A release sorts after its pre-releases.
+    release: bool,
+    pre: Vec<(u64, String)>,
+    build: String,
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::version_key;
+
+    #[test]
+    fn versions_sort_as_people_read_them() {
+        let ordered = [
+            "0.9.1",
+            "0.10.0-alpha",
+            "0.10.0-alpha.2",
+            "0.10.0-alpha.10",
+            "0.10.0-beta",
+            "0.10.0-rc.1",
+            "0.10.0",
+            "0.10.0+build.5",
+            "0.10.1",
+            "2024-05-01",
+            "2024-11-01",
+        ];
+        for pair in ordered.windows(2) {
+            assert!(
+                version_key(pair[0]) < version_key(pair[1]),
+                "{} should sort before {}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
 }
