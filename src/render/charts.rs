@@ -69,7 +69,15 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// A horizontal bar chart. `id` makes the title and description ids unique on the page.
-pub fn bar_chart(id: &str, title: &str, description: &str, axis: Axis, bars: &[Bar]) -> String {
+/// `unit` labels the axis ("Per cent (%)", in the site's language).
+pub fn bar_chart(
+    id: &str,
+    title: &str,
+    description: &str,
+    axis: Axis,
+    unit: &str,
+    bars: &[Bar],
+) -> String {
     const WIDTH: f64 = 640.0;
     const LABEL_W: f64 = 250.0;
     const ROW_H: f64 = 30.0;
@@ -110,10 +118,7 @@ pub fn bar_chart(id: &str, title: &str, description: &str, axis: Axis, bars: &[B
             fmt(*t)
         );
     }
-    let unit = match axis {
-        Axis::Percent => "Per cent (%)",
-        Axis::Count => "Count",
-    };
+    let unit = esc(unit);
     let _ = write!(
         s,
         r#"<text class="chart-axis-label" x="{}" y="{}" text-anchor="middle">{unit}</text>"#,
@@ -192,8 +197,11 @@ mod tests {
                 value: BarValue::None("not published".into()),
             },
         ];
-        let a = bar_chart("c1", "T", "D", Axis::Percent, &bars);
-        assert_eq!(a, bar_chart("c1", "T", "D", Axis::Percent, &bars));
+        let a = bar_chart("c1", "T", "D", Axis::Percent, "Per cent (%)", &bars);
+        assert_eq!(
+            a,
+            bar_chart("c1", "T", "D", Axis::Percent, "Per cent (%)", &bars)
+        );
         assert!(a.contains(r#"role="img""#) && a.contains("<title id=\"c1-title\">T</title>"));
         assert!(a.contains("not published"));
         assert!(a.contains("(%)"));

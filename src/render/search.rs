@@ -324,7 +324,7 @@ fn gap_doc(site: &Site, g: &Gap) -> Doc {
         kind: "gap",
         title: g.title.clone(),
         url: format!("{}{}", site.config.base_path, g.id.path()),
-        text: "Missing evidence".into(),
+        text: site.strings.text("tables_missing_evidence"),
         topics: topics.into_iter().filter(|t| !t.is_empty()).collect(),
         stances: Vec::new(),
     }

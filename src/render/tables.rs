@@ -9,8 +9,8 @@ use crate::model::*;
 use crate::render::charts::{bar_chart, Axis, Bar, BarValue};
 use crate::render::exports::{json_number, json_pretty};
 use crate::render::templates::Html;
-use crate::render::views::claims::{findings_from_studies, studies};
-use crate::render::views::Ref;
+use crate::render::views::claims::{counted, studies};
+use crate::render::views::{stance_label, Ref};
 
 /// One cell as a template shows it.
 #[derive(Clone, Debug, Serialize)]
@@ -185,12 +185,17 @@ fn sources_of(site: &Site, base: &str, ids: impl Iterator<Item = SourceId>) -> V
         .collect()
 }
 
-const NOT_PUBLISHED: &str = "Not published";
+/// A label evident writes in a table or chart, in the site's language.
+fn text(site: &Site, key: &str) -> String {
+    site.strings.text(key)
+}
 
 fn finding_cell(site: &Site, base: &str, col: &Column, f: &Finding) -> CellView {
     let furl = format!("{base}{}", f.id.path());
     match (col, &f.figure) {
-        (Column::Figure | Column::Value, None) => CellView::missing("A statement, not a figure"),
+        (Column::Figure | Column::Value, None) => {
+            CellView::missing(&text(site, "tables_not_a_figure"))
+        }
         (Column::Figure, Some(x)) => CellView::link(x.text.clone(), furl),
         (Column::Value, Some(x)) => {
             CellView::number(sort_value(&x.value), value_text(&x.value), Some(furl))
@@ -202,12 +207,14 @@ fn finding_cell(site: &Site, base: &str, col: &Column, f: &Finding) -> CellView 
 /// A finding row's cells other than its figure and value.
 fn finding_text_cell(site: &Site, base: &str, col: &Column, f: &Finding, furl: String) -> CellView {
     let opt = |o: &Option<String>| {
-        o.clone()
-            .map_or_else(|| CellView::missing("Not given"), CellView::text)
+        o.clone().map_or_else(
+            || CellView::missing(&text(site, "tables_not_given")),
+            CellView::text,
+        )
     };
     match col {
         // A qualitative finding has no figure: the cell says so, and never repeats its statement.
-        Column::Figure | Column::Value => CellView::missing("A statement, not a figure"),
+        Column::Figure | Column::Value => CellView::missing(&text(site, "tables_not_a_figure")),
         Column::Label | Column::Statement => CellView::link(f.statement.clone(), furl),
         Column::Source => source_cell(site, base, &f.source),
         Column::Origin => f
@@ -221,13 +228,13 @@ fn finding_text_cell(site: &Site, base: &str, col: &Column, f: &Finding, furl: S
         Column::Place => opt(&f.place),
         Column::Stance(c) => match f.stances.iter().find(|s| &s.claim == c) {
             Some(s) => CellView {
-                text: format!("{} {}", s.kind.symbol(), s.kind.label()),
+                text: format!("{} {}", s.kind.symbol(), stance_label(site, s.kind)),
                 url: Some(furl),
                 kind: "stance",
                 stance: Some(s.kind.key()),
                 sort: s.kind.key().into(),
             },
-            None => CellView::missing("No stance"),
+            None => CellView::missing(&text(site, "tables_no_stance")),
         },
         Column::Count(_) | Column::Gaps | Column::Field(_) => CellView::missing("—"),
     }
@@ -252,7 +259,9 @@ fn gap_cell(site: &Site, base: &str, col: &Column, g: &Gap) -> CellView {
     };
     match col {
         Column::Label | Column::Statement => CellView::link(g.title.clone(), gurl.clone()),
-        Column::Figure | Column::Value | Column::Field(_) => gap(NOT_PUBLISHED),
+        Column::Figure | Column::Value | Column::Field(_) => {
+            gap(&text(site, "tables_not_published"))
+        }
         Column::Source => source_cell(site, base, &g.source),
         Column::Origin => g
             .origin
@@ -260,7 +269,7 @@ fn gap_cell(site: &Site, base: &str, col: &Column, g: &Gap) -> CellView {
             .map_or_else(|| CellView::missing("—"), |o| source_cell(site, base, o)),
         Column::Locator => CellView::text(g.locator.clone()),
         Column::Quote => CellView::text(format!("“{}”", g.quote)),
-        Column::Stance(_) => gap("Missing evidence"),
+        Column::Stance(_) => gap(&text(site, "tables_missing_evidence")),
         _ => CellView::missing("—"),
     }
 }
@@ -283,7 +292,7 @@ fn claim_cell(site: &Site, base: &str, col: &Column, c: &Claim) -> CellView {
             let text = if n == 0 {
                 "0".to_string()
             } else {
-                findings_from_studies(n, studies)
+                counted(site, n, studies)
             };
             CellView::number(n as f64, text, Some(format!("{curl}#evidence")))
         }
@@ -305,28 +314,28 @@ fn claim_cell(site: &Site, base: &str, col: &Column, c: &Claim) -> CellView {
                     stance: None,
                     sort: String::new(),
                 },
-                None => CellView::missing("None recorded"),
+                None => CellView::missing(&text(site, "tables_none_recorded")),
             }
         }
         _ => CellView::missing("—"),
     }
 }
 
-fn dataset_cell(ds: &Dataset, row: &DatasetRow, i: usize, base: &str) -> CellView {
+fn dataset_cell(site: &Site, ds: &Dataset, row: &DatasetRow, i: usize, base: &str) -> CellView {
     let f = &ds.fields[i];
     match &row.cells[i] {
         Cell::Missing => match &row.gap {
             Some(g) => CellView {
-                text: NOT_PUBLISHED.into(),
+                text: text(site, "tables_not_published"),
                 url: Some(format!("{base}{}", g.path())),
                 kind: "gap",
                 stance: None,
                 sort: String::new(),
             },
-            None => CellView::missing("Not given"),
+            None => CellView::missing(&text(site, "tables_not_given")),
         },
         Cell::Text(t) => CellView::text(t.clone()),
-        Cell::Bool(b) => CellView::text(if *b { "Yes" } else { "No" }),
+        Cell::Bool(b) => CellView::text(text(site, if *b { "tables_yes" } else { "tables_no" })),
         Cell::Number(n) => {
             let text = if f.field_type == FieldType::Percent {
                 format!("{}%", num(*n))
@@ -343,20 +352,22 @@ fn dataset_cell(ds: &Dataset, row: &DatasetRow, i: usize, base: &str) -> CellVie
     }
 }
 
-fn dataset_rows(ds: &Dataset, base: &str) -> Vec<RowView> {
+fn dataset_rows(site: &Site, ds: &Dataset, base: &str) -> Vec<RowView> {
     ds.rows
         .iter()
         .enumerate()
         .map(|(ri, row)| {
             let cells: Vec<CellView> = (0..ds.fields.len())
-                .map(|i| dataset_cell(ds, row, i, base))
+                .map(|i| dataset_cell(site, ds, row, i, base))
                 .collect();
             let header = cells
                 .iter()
                 .zip(&ds.fields)
                 .find(|(_, f)| f.field_type == FieldType::String)
                 .map(|(c, _)| c.clone())
-                .unwrap_or_else(|| CellView::text(format!("Row {}", ri + 1)));
+                .unwrap_or_else(|| {
+                    CellView::text(site.strings.with("tables_row", &[("number", &(ri + 1))]))
+                });
             RowView {
                 header,
                 cells,
@@ -387,7 +398,7 @@ pub(crate) fn dataset_view(site: &Site, ds: &Dataset) -> DatasetView {
                 description: f.description.clone(),
             })
             .collect(),
-        rows: dataset_rows(ds, base),
+        rows: dataset_rows(site, ds, base),
         csv_url: format!("{base}datasets/{}.csv", ds.id),
         json_url: format!("{base}datasets/{}.json", ds.id),
         sources: sources_of(site, base, ds.rows.iter().map(|r| r.source.clone())),
@@ -454,7 +465,7 @@ fn row_view(site: &Site, t: &Table, ds: Option<&Dataset>, r: &TableRow) -> Optio
             let ds = ds?;
             let row = ds.rows.get(*i)?;
             let cells = cells(&|c| match c {
-                Column::Field(fi) => dataset_cell(ds, row, *fi, base),
+                Column::Field(fi) => dataset_cell(site, ds, row, *fi, base),
                 Column::Source => source_cell(site, base, &row.source),
                 Column::Label => CellView::text(r.label.clone()),
                 _ => match row.finding.as_ref().and_then(|f| site.findings.get(f)) {
@@ -499,9 +510,9 @@ fn chart_for(site: &Site, t: &Table) -> Option<String> {
                             ValueKind::Count => count += 1,
                             _ => {}
                         }
-                        bar_value(x)
+                        bar_value(site, x)
                     }
-                    None => BarValue::None("not drawn: a statement, not a figure".into()),
+                    None => BarValue::None(text(site, "chart_not_a_figure")),
                 };
                 bars.push(Bar {
                     label: r.label.clone(),
@@ -510,7 +521,7 @@ fn chart_for(site: &Site, t: &Table) -> Option<String> {
             }
             RowItem::Gap(_) => bars.push(Bar {
                 label: r.label.clone(),
-                value: BarValue::None("not published: missing, not zero".into()),
+                value: BarValue::None(text(site, "chart_not_published")),
             }),
             _ => {}
         }
@@ -523,28 +534,37 @@ fn chart_for(site: &Site, t: &Table) -> Option<String> {
     } else {
         Axis::Percent
     };
-    let desc = format!(
-        "Bar chart of {} rows: {}. The same figures are in the table.",
-        bars.len(),
-        bars.iter()
-            .map(|b| match &b.value {
-                BarValue::Point(_, l) | BarValue::Range(_, _, l) => format!("{} {l}", b.label),
-                BarValue::None(why) => format!("{} {why}", b.label),
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+    let described = bars
+        .iter()
+        .map(|b| match &b.value {
+            BarValue::Point(_, l) | BarValue::Range(_, _, l) => format!("{} {l}", b.label),
+            BarValue::None(why) => format!("{} {why}", b.label),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let desc = site.strings.with(
+        "chart_description",
+        &[("count", &bars.len()), ("bars", &described)],
+    );
+    let unit = text(
+        site,
+        match axis {
+            Axis::Percent => "chart_axis_percent",
+            Axis::Count => "chart_axis_count",
+        },
     );
     Some(bar_chart(
         &format!("chart-{}", t.id),
         &t.title,
         &desc,
         axis,
+        &unit,
         &bars,
     ))
 }
 
 /// A finding's bar: percentages and counts are drawn; fractions and sums of money are not.
-fn bar_value(x: &Figure) -> BarValue {
+fn bar_value(site: &Site, x: &Figure) -> BarValue {
     match (x.value.kind, x.value.amount) {
         (ValueKind::Percent | ValueKind::Count, Amount::Number(n)) => {
             BarValue::Point(n, x.text.clone())
@@ -552,7 +572,7 @@ fn bar_value(x: &Figure) -> BarValue {
         (ValueKind::Percent | ValueKind::Count, Amount::Range { min, max }) => {
             BarValue::Range(min, max, x.text.clone())
         }
-        _ => BarValue::None(format!("not drawn: given as “{}”", x.text)),
+        _ => BarValue::None(site.strings.with("chart_given_as", &[("figure", &x.text)])),
     }
 }
 

@@ -84,6 +84,7 @@ pub fn resolve_keeping(
         findings_incomplete: parsed.findings_incomplete,
         broken: &parsed.broken,
         claims: &claims,
+        strings: &theme.strings,
     };
     let datasets = datasets::resolve_datasets(&parsed.datasets, &known, &mut diags);
     let tables = tables::resolve_tables(&parsed.tables, &known, &datasets, &mut diags);

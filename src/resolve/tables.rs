@@ -22,6 +22,8 @@ pub(crate) struct Known<'a> {
     pub broken: &'a BTreeSet<String>,
     /// For column headers that name a claim.
     pub claims: &'a BTreeMap<ClaimId, Claim>,
+    /// The theme's strings in the site's language, for the default column headers.
+    pub strings: &'a crate::theme::Strings,
 }
 
 /// Looks up a finding id among those defined; when a findings file failed to parse, an unknown id
@@ -366,9 +368,10 @@ fn chart_problem(rows: &[TableRow], known: &Known) -> Option<&'static str> {
 
 /// Column headers name their unit when every row shares one, e.g. "Value (%)".
 fn column_label(col: &Column, ds: Option<&Dataset>, rows: &[TableRow], known: &Known) -> String {
+    let text = |key: &str| known.strings.text(key);
     match col {
-        Column::Label => "Item".into(),
-        Column::Figure => "Figure as printed".into(),
+        Column::Label => text("tables_column_item"),
+        Column::Figure => text("tables_column_figure"),
         Column::Value => {
             let kinds: BTreeSet<&str> = rows
                 .iter()
@@ -382,26 +385,33 @@ fn column_label(col: &Column, ds: Option<&Dataset>, rows: &[TableRow], known: &K
                 })
                 .collect();
             match kinds.into_iter().collect::<Vec<_>>().as_slice() {
-                ["percent"] => "Value (%)".into(),
-                ["count"] => "Value (count)".into(),
-                [currency] if crate::model::is_currency(currency) => format!("Value ({currency})"),
-                _ => "Value".into(),
+                ["percent"] => text("tables_column_value_percent"),
+                ["count"] => text("tables_column_value_count"),
+                [currency] if crate::model::is_currency(currency) => known
+                    .strings
+                    .with("tables_column_value_in", &[("currency", currency)]),
+                _ => text("tables_column_value"),
             }
         }
-        Column::Statement => "Finding".into(),
-        Column::Source => "Source".into(),
-        Column::Origin => "Original study".into(),
-        Column::Locator => "Where in the source".into(),
-        Column::Quote => "Quote".into(),
-        Column::Population => "Who or what".into(),
-        Column::Period => "When".into(),
-        Column::Place => "Where".into(),
-        Column::Stance(c) => match known.claims.get(c) {
-            Some(claim) => format!("Stance on “{}”", claim.title),
-            None => format!("Stance on {c}"),
-        },
-        Column::Count(k) => format!("{} {}", k.symbol(), k.label()),
-        Column::Gaps => "Missing evidence".into(),
+        Column::Statement => text("tables_column_finding"),
+        Column::Source => text("tables_column_source"),
+        Column::Origin => text("tables_column_origin"),
+        Column::Locator => text("tables_column_locator"),
+        Column::Quote => text("tables_column_quote"),
+        Column::Population => text("tables_column_population"),
+        Column::Period => text("tables_column_period"),
+        Column::Place => text("tables_column_place"),
+        Column::Stance(c) => {
+            let claim = known
+                .claims
+                .get(c)
+                .map_or(c.0.as_str(), |claim| &claim.title);
+            known
+                .strings
+                .with("tables_column_stance", &[("claim", &claim)])
+        }
+        Column::Count(k) => format!("{} {}", k.symbol(), text(&format!("stance_{}", k.key()))),
+        Column::Gaps => text("tables_missing_evidence"),
         Column::Field(i) => ds
             .and_then(|d| d.fields.get(*i))
             .map(|f| match (&f.unit, f.field_type) {

@@ -175,17 +175,6 @@ pub(crate) fn counted(site: &Site, findings: usize, studies: usize) -> String {
     )
 }
 
-/// "1 finding from 1 study", "5 findings from 2 studies", in English (for table cells).
-pub(crate) fn findings_from_studies(findings: usize, studies: usize) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    format!(
-        "{} from {}",
-        plural(findings, "finding", "findings"),
-        plural(studies, "study", "studies")
-    )
-}
-
 /// Studies down, stances across: which findings of each study take which stance.
 fn matrix(site: &Site, rows: &[(FindingId, StanceKind)], links: &Links) -> Vec<MatrixRow> {
     let mut by_study: BTreeMap<&SourceId, Vec<(usize, &FindingId)>> = BTreeMap::new();
