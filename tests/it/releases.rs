@@ -3,7 +3,7 @@
 //! page and its stored graph; finding pages say how they changed and which record to cite; a
 //! withdrawn finding keeps its page but no longer counts.
 
-use crate::support::Site;
+use crate::support::{copy_dir, Site};
 
 const FINDINGS: &str = "data/findings/s1.yaml";
 
@@ -257,4 +257,55 @@ fn changes_not_yet_released_are_listed_and_a_deleted_finding_is_removed() {
     );
     assert!(index.contains("<h3>Findings removed</h3>"), "{index}");
     assert!(index.contains("<code>two-thirds</code>"), "{index}");
+}
+
+/// A theme made before releases existed (no `versions.html` or `version.html`) still builds a
+/// site without releases. Once the site has a release, the build names each missing template and
+/// how to add it, and leaves the last good site as it was.
+#[test]
+fn an_older_theme_without_the_release_templates() {
+    let site = Site::from_fixture("valid");
+    let theme = site.path("themes/old");
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &theme,
+    );
+    for name in ["versions.html", "version.html"] {
+        std::fs::remove_file(theme.join("templates").join(name)).unwrap();
+    }
+    site.edit(
+        "site.yaml",
+        "language: en-GB",
+        "language: en-GB\ntheme: old",
+    );
+    let build = site.run(&["build"]);
+    build.no_panic();
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let before = site.tree("public");
+
+    site.edit("site.yaml", "version: \"1.0\"", "version: \"0.1.0\"");
+    let release = site.run(&["release", "--date", "2026-01-10"]);
+    assert_eq!(release.code, 0, "{}", release.stderr);
+    let build = site.run(&["build"]);
+    build.no_panic();
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    for name in ["versions.html", "version.html"] {
+        assert!(
+            build.stderr.contains(&format!("the theme has no `{name}`")),
+            "{}",
+            build.stderr
+        );
+        assert!(
+            build
+                .stderr
+                .contains(&format!("add templates/{name} to the theme")),
+            "{}",
+            build.stderr
+        );
+    }
+    assert_eq!(
+        site.tree("public"),
+        before,
+        "a failed build changed the site"
+    );
 }
