@@ -78,7 +78,7 @@ fn a_french_site_has_french_pages() {
         ">Élément</th>",
         ">Chiffre tel que publié</th>",
         ">Emplacement dans la source</th>",
-        "Position sur «\u{202f}Users lead planning\u{202f}»",
+        "Sens vis-à-vis de «\u{202f}Users lead planning\u{202f}»",
         ">Pourcentage (%)</text>",
         "Graphique en barres de ",
     ] {
