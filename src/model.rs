@@ -133,6 +133,8 @@ pub struct Config {
     pub raw_html: bool,
     /// Fenced code with a known language highlighted (default `true`).
     pub highlight_code: bool,
+    /// How many findings `findings.atom` lists, most recently changed first (0: all).
+    pub feed_limit: usize,
     pub menu: Vec<MenuItem>,
     /// The site's own stylesheets: output paths below the site's root (`css/extra.css`).
     pub stylesheets: Vec<String>,

@@ -33,6 +33,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub raw_html: bool,
     pub highlight_code: Option<bool>,
+    /// How many findings the Atom feed lists (0: all).
+    pub feed_limit: Option<usize>,
     #[serde(default)]
     pub menu: Vec<RawMenuItem>,
     /// Stylesheets of the site's own (in `static/`), linked after the theme's.

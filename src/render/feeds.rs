@@ -12,6 +12,54 @@ fn xml(s: &str) -> String {
     escape_html(s)
 }
 
+/// The most URLs one sitemap file may list (the sitemaps.org protocol's limit).
+const SITEMAP_LIMIT: usize = 50_000;
+
+/// `sitemap.xml` listing `urls`; when there are more than `limit`, `sitemap.xml` is a sitemap
+/// index of `sitemap-1.xml`, `sitemap-2.xml`, … that list `limit` each, as the protocol asks.
+fn sitemap_files(base: &str, date: Option<&str>, urls: &[String], limit: usize) -> Vec<OutputFile> {
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    const NS: &str = "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"";
+    let lastmod = date.map_or(String::new(), |d| format!("<lastmod>{d}</lastmod>"));
+    let urlset = |urls: &[String]| {
+        let mut out = format!("{HEAD}<urlset {NS}>\n");
+        for url in urls {
+            let _ = writeln!(out, "  <url><loc>{}</loc>{lastmod}</url>", xml(url));
+        }
+        out.push_str("</urlset>\n");
+        out.into_bytes()
+    };
+    if urls.len() <= limit {
+        return vec![OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: urlset(urls),
+        }];
+    }
+    let mut index = format!("{HEAD}<sitemapindex {NS}>\n");
+    let mut files = Vec::new();
+    for (i, part) in urls.chunks(limit.max(1)).enumerate() {
+        let path = format!("sitemap-{}.xml", i + 1);
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc>{lastmod}</sitemap>",
+            xml(&format!("{base}{path}"))
+        );
+        files.push(OutputFile {
+            path,
+            bytes: urlset(part),
+        });
+    }
+    index.push_str("</sitemapindex>\n");
+    files.insert(
+        0,
+        OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: index.into_bytes(),
+        },
+    );
+    files
+}
+
 /// Builds the three files from the output paths of the pages (redirect pages and 404 are left out).
 pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
     let base = &site.config.base_url;
@@ -26,22 +74,10 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
         .filter(|p| p.ends_with("index.html") && !redirects.contains(*p))
         .collect();
     pages.sort_unstable();
-    let mut sitemap = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for p in pages {
-        let path = p.strip_suffix("index.html").unwrap_or(p);
-        let _ = write!(
-            sitemap,
-            "  <url><loc>{}</loc>",
-            xml(&format!("{base}{path}"))
-        );
-        if let Some(d) = &site.config.date {
-            let _ = write!(sitemap, "<lastmod>{d}</lastmod>");
-        }
-        sitemap.push_str("</url>\n");
-    }
-    sitemap.push_str("</urlset>\n");
+    let urls: Vec<String> = (pages.iter())
+        .map(|p| format!("{base}{}", p.strip_suffix("index.html").unwrap_or(p)))
+        .collect();
+    let mut files = sitemap_files(base, site.config.date.as_deref(), &urls, SITEMAP_LIMIT);
 
     let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
 
@@ -63,6 +99,9 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
     // Newest first by the date each finding last changed, then by id, so the order is stable.
     let mut findings: Vec<_> = site.findings.values().collect();
     findings.sort_by(|a, b| (updated(b), &a.id).cmp(&(updated(a), &b.id)));
+    if site.config.feed_limit > 0 {
+        findings.truncate(site.config.feed_limit);
+    }
     let feed_updated = findings
         .first()
         .map_or_else(|| site_date.clone(), |f| updated(f));
@@ -124,11 +163,7 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
         atom.push_str("  </entry>\n");
     }
     atom.push_str("</feed>\n");
-    vec![
-        OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: sitemap.into_bytes(),
-        },
+    files.extend([
         OutputFile {
             path: "robots.txt".into(),
             bytes: robots.into_bytes(),
@@ -137,5 +172,57 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
             path: "findings.atom".into(),
             bytes: atom.into_bytes(),
         },
-    ]
+    ]);
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sitemap_over_the_limit_becomes_an_index_of_sitemaps() {
+        let urls: Vec<String> = (1..=5).map(|i| format!("https://e.org/p{i}/")).collect();
+        let one = sitemap_files("https://e.org/", Some("2024-01-02"), &urls, 5);
+        assert_eq!(one.len(), 1);
+        let text = String::from_utf8(one[0].bytes.clone()).unwrap();
+        assert!(
+            text.contains("<urlset ") && text.matches("<url>").count() == 5,
+            "{text}"
+        );
+
+        let split = sitemap_files("https://e.org/", Some("2024-01-02"), &urls, 2);
+        let paths: Vec<&str> = split.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        let index = String::from_utf8(split[0].bytes.clone()).unwrap();
+        assert!(index.contains("<sitemapindex "), "{index}");
+        for part in &paths[1..] {
+            assert!(
+                index.contains(&format!(
+                    "<sitemap><loc>https://e.org/{part}</loc><lastmod>2024-01-02</lastmod></sitemap>"
+                )),
+                "{index}"
+            );
+        }
+        // Every URL once, in order, no file over the limit.
+        let listed: Vec<String> = split[1..]
+            .iter()
+            .flat_map(|f| {
+                let text = String::from_utf8(f.bytes.clone()).unwrap();
+                assert!(text.matches("<url>").count() <= 2, "{text}");
+                (text.split("<loc>").skip(1))
+                    .map(|s| s[..s.find("</loc>").unwrap()].to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(listed, urls);
+    }
 }

@@ -12,6 +12,10 @@ use crate::parse::raw::{RawConfig, RawExternal};
 use crate::parse::yaml::{position_of, Spanned};
 use crate::parse::Parsed;
 
+/// How many findings the Atom feed lists when `site.yaml` does not say: the latest changes, which
+/// is what a feed reader polls for (the whole list is `findings/` and `evidence.json`).
+const FEED_LIMIT: usize = 100;
+
 /// The language a site is written in when `site.yaml` does not say.
 const DEFAULT_LANGUAGE: &str = "en-GB";
 
@@ -38,6 +42,7 @@ pub(crate) fn resolve_config(
             contact: None,
             raw_html: false,
             highlight_code: true,
+            feed_limit: FEED_LIMIT,
             menu: Vec::new(),
             stylesheets: Vec::new(),
             kinds: terms(DEFAULT_KINDS),
@@ -97,6 +102,7 @@ pub(crate) fn resolve_config(
         contact,
         raw_html: raw.raw_html,
         highlight_code: raw.highlight_code.unwrap_or(true),
+        feed_limit: raw.feed_limit.unwrap_or(FEED_LIMIT),
         menu,
         // Checked against the published files once they are known (`links::resolve_stylesheets`).
         stylesheets: Vec::new(),

@@ -432,3 +432,33 @@ fn static_dotfiles_are_published_but_not_tool_files() {
         Some(&b"fake"[..])
     );
 }
+
+/// The Atom feed lists every finding of a small site; `feed_limit` keeps the most recently
+/// changed ones (ties by id), and the sitemap still lists every page.
+#[test]
+fn the_feed_keeps_the_latest_findings_up_to_feed_limit() {
+    let site = Site::from_fixture("valid");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all = site.read("public/findings.atom");
+    assert_eq!(all.matches("<entry>").count(), 3, "{all}");
+    let entry = |feed: &str| {
+        let e = feed.split("<entry>").nth(1).unwrap();
+        e[..e.find("</entry>").unwrap()].to_string()
+    };
+    let first = entry(&all);
+
+    site.edit(
+        "site.yaml",
+        "language: en-GB",
+        "language: en-GB\nfeed_limit: 1",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let limited = site.read("public/findings.atom");
+    assert_eq!(limited.matches("<entry>").count(), 1, "{limited}");
+    assert_eq!(entry(&limited), first);
+    assert!(site
+        .read("public/sitemap.xml")
+        .contains("/findings/users-two/"));
+}
