@@ -1,5 +1,6 @@
-//! Discovery files: `sitemap.xml` (every page at its canonical URL), `robots.txt` pointing to
-//! it, and an Atom feed of findings (`findings.atom`). Dates come from the site's date and
+//! Discovery files: `sitemap.xml` (every page at its canonical URL; above 50,000 pages, an index
+//! of `sitemap-N.xml` files), `robots.txt` pointing to it, and an Atom feed of the most recently
+//! changed findings (`findings.atom`, `feed_limit` of them). Dates come from the site's date and
 //! permalinks.txt, never the clock, so the files are byte-stable.
 
 use std::fmt::Write as _;
@@ -60,7 +61,8 @@ fn sitemap_files(base: &str, date: Option<&str>, urls: &[String], limit: usize) 
     files
 }
 
-/// Builds the three files from the output paths of the pages (redirect pages and 404 are left out).
+/// Builds the sitemap, `robots.txt` and the feed from the output paths of the pages (redirect
+/// pages and 404 are left out).
 pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
     let base = &site.config.base_url;
     let redirects: std::collections::HashSet<String> = site
