@@ -14,12 +14,19 @@
 //! hayagriva as `citationberg::json::Item`: so the output can be compared with citeproc-js given
 //! the same item and style file, and no mapping to hayagriva's own entry types can drop a field.
 //! hayagriva writes no BibTeX or RIS, so those two writers are here, small and escaped.
+//!
+//! Each engine run formats one item, so it runs a copy of the style with the item type's
+//! conditions worked out ahead (`by_type.rs`): the same output, for a fifth less of hayagriva's
+//! time.
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::html::escape_html;
+
+mod by_type;
+use by_type::ByType;
 
 use hayagriva::citationberg::json as csl;
 use hayagriva::citationberg::taxonomy::Locator;
@@ -94,14 +101,14 @@ const LOCALE: &str = "en-GB";
 const LOCALE_XML: &str = include_str!("../../styles/locales-en-GB.xml");
 
 struct Styles {
-    styles: Vec<(Style, IndependentStyle)>,
+    styles: Vec<(Style, ByType)>,
     /// Styles whose output depends on a citation's position (first, subsequent, ibid): each of
     /// their citations needs a run of its own.
     positional: Vec<Style>,
     /// The positional styles without their bibliography: their in-text citations at a further
     /// locator, without formatting the reference again (most of a run's cost; the reference is
     /// the same at any locator).
-    citation_only: Vec<(Style, IndependentStyle)>,
+    citation_only: Vec<(Style, ByType)>,
     locales: Vec<Locale>,
     /// Styles or the locale that failed to load (a bug in evident, which the tests catch).
     problems: Vec<Diagnostic>,
@@ -125,12 +132,12 @@ fn styles() -> &'static Styles {
             if xml.contains("position=") {
                 positional.push(s);
                 match load_style(s.label(), &without_bibliography(&xml)) {
-                    Ok(x) => citation_only.push((s, x)),
+                    Ok(x) => citation_only.push((s, ByType::new(x))),
                     Err(d) => problems.push(d),
                 }
             }
             match load_style(s.label(), &xml) {
-                Ok(x) => styles.push((s, x)),
+                Ok(x) => styles.push((s, ByType::new(x))),
                 Err(d) => problems.push(d),
             }
         }
@@ -1035,7 +1042,7 @@ fn render_cited(
         return Vec::new();
     };
     let st = styles();
-    let run = |style: Style, csl_style: &IndependentStyle, item: &csl::Item| {
+    let run = |style: Style, csl_style: &ByType, item: &csl::Item| {
         if !st.positional.contains(&style) {
             return render_one(style, csl_style, item, locators);
         }
@@ -1091,7 +1098,8 @@ fn quotes_title(text: &str, title: &str) -> bool {
         .any(|q| lower.contains(&format!("{q}{start}")))
 }
 
-/// One engine run: `item` in `csl_style`, cited once per entry of `locators`.
+/// One engine run: `item` in `csl_style` (made for its type: [`ByType::for_item`]), cited once per
+/// entry of `locators`.
 fn engine_run(
     csl_style: &IndependentStyle,
     item: &csl::Item,
@@ -1135,11 +1143,11 @@ fn in_text(c: &hayagriva::RenderedCitation, titles: &[&str]) -> String {
 /// One item in one style, cited once per entry of `locators` in one engine run.
 fn render_one(
     style: Style,
-    csl_style: &IndependentStyle,
+    csl_style: &ByType,
     item: &csl::Item,
     locators: &[Option<&(Locator, String)>],
 ) -> Option<Vec<Citation>> {
-    let rendered = engine_run(csl_style, item, locators);
+    let rendered = engine_run(&csl_style.for_item(item), item, locators);
     let mut entry = rendered.bibliography?.items.into_iter().next()?;
     if rendered.citations.len() != locators.len() {
         return None;
@@ -1185,7 +1193,7 @@ fn cite_only(
     reference: &Citation,
 ) -> Option<Citation> {
     let (_, csl_style) = styles().citation_only.iter().find(|(s, _)| *s == style)?;
-    let rendered = engine_run(csl_style, item, &[locator]);
+    let rendered = engine_run(&csl_style.for_item(item), item, &[locator]);
     let [c] = rendered.citations.as_slice() else {
         return None;
     };

@@ -750,3 +750,100 @@ fn citations_without_the_reference_equal_whole_runs() {
         }
     }
 }
+
+/// Every type of source, with and without authors, and an item whose type no style knows.
+fn items_of_every_type() -> Vec<csl::Item> {
+    let mut items = Vec::new();
+    for t in [
+        SourceType::ArticleJournal,
+        SourceType::Chapter,
+        SourceType::ArticleNewspaper,
+        SourceType::ArticleMagazine,
+        SourceType::Report,
+        SourceType::Book,
+        SourceType::Webpage,
+    ] {
+        for mut s in [journal(), chapter(), news(), report()] {
+            s.source_type = t;
+            items.push(csl_json(&s));
+        }
+    }
+    let mut unknown = csl_json(&journal());
+    unknown["type"] = json!("no-such-type");
+    items.push(unknown);
+    items
+        .into_iter()
+        .map(|j| serde_json::from_value(j).expect("a CSL-JSON item"))
+        .collect()
+}
+
+#[test]
+fn a_style_made_for_a_type_formats_as_the_whole_style() {
+    let locators: Vec<(Locator, String)> = [(Locator::Page, "165"), (Locator::Paragraph, "3")]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string()))
+        .collect();
+    let cited: Vec<Option<&(Locator, String)>> = std::iter::once(None)
+        .chain(locators.iter().map(Some))
+        .collect();
+    let st = styles();
+    let all = st.styles.iter().chain(&st.citation_only);
+    let mut compared = 0;
+    for (style, by_type) in all {
+        for item in items_of_every_type() {
+            let typed = by_type.for_item(&item);
+            assert!(
+                typed.macros.len() <= by_type.whole().macros.len(),
+                "{style:?}"
+            );
+            let whole = format!("{:?}", engine_run(by_type.whole(), &item, &cited));
+            let made = format!("{:?}", engine_run(&typed, &item, &cited));
+            assert_eq!(made, whole, "{style:?}, {:?}", item.type_());
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, (5 + st.citation_only.len()) * (7 * 4 + 1));
+}
+
+#[test]
+fn a_style_made_for_a_type_tests_no_types() {
+    // What makes the copy worth having: no type test is left to run for each condition, except
+    // beside other tests in the same branch.
+    use hayagriva::citationberg::LayoutRenderingElement;
+    fn alone(elements: &[LayoutRenderingElement]) -> usize {
+        let mut n = 0;
+        for e in elements {
+            match e {
+                LayoutRenderingElement::Group(g) => n += alone(&g.children),
+                LayoutRenderingElement::Choose(c) => {
+                    for b in c.branches() {
+                        let only_type = b.disambiguate.is_none()
+                            && b.is_numeric.is_none()
+                            && b.is_uncertain_date.is_none()
+                            && b.locator.is_none()
+                            && b.position.is_none()
+                            && b.variable.is_none();
+                        n += usize::from(b.type_.is_some() && only_type) + alone(&b.children);
+                    }
+                    n += c.otherwise.as_ref().map_or(0, |o| alone(&o.children));
+                }
+                _ => {}
+            }
+        }
+        n
+    }
+    let st = styles();
+    let item = &items_of_every_type()[0];
+    for (style, by_type) in &st.styles {
+        let whole = by_type.whole();
+        let count = |s: &IndependentStyle| {
+            s.macros.iter().map(|m| alone(&m.children)).sum::<usize>()
+                + alone(&s.citation.layout.elements)
+                + s.bibliography
+                    .as_ref()
+                    .map_or(0, |b| alone(&b.layout.elements))
+        };
+        assert!(count(whole) > 0, "{style:?} has no type tests to work out");
+        assert_eq!(count(&by_type.for_item(item)), 0, "{style:?}");
+    }
+}
