@@ -436,7 +436,11 @@ pub(crate) fn prose_figures<'t>(text: &'t str) -> Vec<(usize, usize)> {
         if !w.bytes().any(|b| b.is_ascii_digit()) && !NUMBER_WORDS.contains(&lead) {
             continue;
         }
-        let word = |k: usize| words.get(i + k).map_or(Cow::Borrowed(""), |(_, w)| clean(w));
+        let word = |k: usize| {
+            words
+                .get(i + k)
+                .map_or(Cow::Borrowed(""), |(_, w)| clean(w))
+        };
         let (next, after) = (word(1), word(2));
         let (next, after) = (next.as_ref(), after.as_ref());
         let span = |k: usize| {

@@ -22,6 +22,8 @@
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::html::escape_html;
 
@@ -123,20 +125,29 @@ fn styles() -> &'static Styles {
         let mut styles = Vec::new();
         let mut positional = Vec::new();
         let mut citation_only = Vec::new();
-        for s in Style::ALL {
-            let xml = match s {
-                Style::Vancouver => vancouver_names_workaround(s.xml()),
-                Style::Harvard => harvard_no_preprint(s.xml()),
-                _ => s.xml().to_string(),
-            };
-            if xml.contains("position=") {
+        // Parsing the files is most of a small site's build: they are parsed side by side.
+        let loaded: Vec<_> = Style::ALL
+            .par_iter()
+            .map(|&s| {
+                let xml = match s {
+                    Style::Vancouver => vancouver_names_workaround(s.xml()),
+                    Style::Harvard => harvard_no_preprint(s.xml()),
+                    _ => s.xml().to_string(),
+                };
+                let alone = (xml.contains("position="))
+                    .then(|| load_style(s.label(), &without_bibliography(&xml)));
+                (s, load_style(s.label(), &xml), alone)
+            })
+            .collect();
+        for (s, whole, alone) in loaded {
+            if let Some(alone) = alone {
                 positional.push(s);
-                match load_style(s.label(), &without_bibliography(&xml)) {
+                match alone {
                     Ok(x) => citation_only.push((s, ByType::new(x))),
                     Err(d) => problems.push(d),
                 }
             }
-            match load_style(s.label(), &xml) {
+            match whole {
                 Ok(x) => styles.push((s, ByType::new(x))),
                 Err(d) => problems.push(d),
             }
@@ -613,7 +624,8 @@ fn templates_of(made: &[Citation], probes: &[Probe]) -> Templates {
 /// to share between threads.
 pub struct Citer {
     page: WebPage,
-    page_templates: Templates,
+    /// Made the first time a page is cited: a site with no findings parses no style at all.
+    page_templates: OnceLock<Templates>,
     /// (source's CSL-JSON, locator kind) → templates with the locator value left open.
     locators: std::sync::Mutex<std::collections::HashMap<(String, String), Templates>>,
     /// Citations already made, kept for the next build in `serve` (empty unless [`Citer::keep_cached`]
@@ -691,7 +703,7 @@ impl Citer {
             ..site.clone()
         };
         Citer {
-            page_templates: templates(&page_item(&page), None, &[TITLE, URL]),
+            page_templates: OnceLock::new(),
             page,
             locators: Default::default(),
             kept_pages: None,
@@ -859,8 +871,11 @@ impl Citer {
         if same_site != self.page {
             return cite_page(page);
         }
+        let templates = self
+            .page_templates
+            .get_or_init(|| templates(&page_item(&self.page), None, &[TITLE, URL]));
         fill_or_render(
-            &self.page_templates,
+            templates,
             &[TITLE, URL],
             &[&page.title, &page.url],
             |only| render_styles(&page_item(page), None, only),

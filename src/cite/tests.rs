@@ -647,8 +647,12 @@ fn small_site_citer() -> Citer {
 #[test]
 fn the_citers_templates_are_used() {
     let citer = small_site_citer();
-    let kept: Vec<&str> = citer
-        .page_templates
+    assert!(
+        citer.page_templates.get().is_none(),
+        "made before a page was cited"
+    );
+    let _ = citer.page(&citer.page.clone());
+    let kept: Vec<&str> = (citer.page_templates.get().expect("made by citing a page"))
         .iter()
         .filter(|(_, t)| t.is_some())
         .map(|(s, _)| s.key())

@@ -207,7 +207,10 @@ impl Views {
             Some(k) => k,
             None => Arc::new(Citer::new(&shared_page)),
         };
-        diags.extend(crate::cite::style_problems());
+        // A site that cites nothing never loads the styles.
+        if !site.sources.is_empty() || !site.findings.is_empty() {
+            diags.extend(crate::cite::style_problems());
+        }
         let sources = Arc::new(sources::source_views(site, &links, &citer, &mut diags));
         let versions = (!site.releases.is_empty()).then(|| versions_view(site));
         let findings = Arc::new(findings::finding_views(site, &links, versions.as_ref()));
