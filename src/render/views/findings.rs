@@ -2,7 +2,8 @@
 //! stances, and the finding cited two ways (its source with the locator; this page as a web
 //! page).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -34,7 +35,7 @@ pub(crate) struct ValueView {
 
 #[derive(Clone, Serialize)]
 pub(crate) struct StanceView {
-    pub claim: Ref,
+    pub claim: Arc<Ref>,
     pub stance: &'static str,
     pub symbol: &'static str,
     pub label: String,
@@ -60,11 +61,13 @@ pub(crate) struct FindingView {
     pub publisher: Option<String>,
     /// When the finding last changed (else the site's date), for reference managers.
     pub date: Option<String>,
-    pub source: Ref,
+    /// Shared by the views of the source's findings, as is each stance's claim.
+    pub source: Arc<Ref>,
     pub source_kind: String,
     pub source_kind_label: String,
     pub source_year: i32,
-    pub origin: Option<Ref>,
+    /// Boxed, like the other fields few findings have: a view is kept for every finding.
+    pub origin: Option<Box<Ref>>,
     pub locator: String,
     pub quote: String,
     /// When the finding last changed, from permalinks.txt.
@@ -77,11 +80,11 @@ pub(crate) struct FindingView {
     /// Fields of the source that are not verified, shown beside its citations.
     pub source_unverified: BTreeMap<String, String>,
     /// Set when the finding is withdrawn: when, why, and what replaces it.
-    pub withdrawn: Option<WithdrawnFindingView>,
+    pub withdrawn: Option<Box<WithdrawnFindingView>>,
     /// How the finding changed in each release, newest first.
     pub history: Vec<FindingChangeView>,
     /// The newest release that recorded the finding: a record that does not change.
-    pub record: Option<ReleaseRecordView>,
+    pub record: Option<Box<ReleaseRecordView>>,
 }
 
 /// What only a finding's own page shows: its citations and metadata. Made when the page is made,
@@ -144,12 +147,13 @@ pub(crate) fn finding_views(
     versions: Option<&VersionsView>,
 ) -> BTreeMap<String, FindingView> {
     let dates = crate::permalinks::finding_dates(site);
+    let refs = NodeRefs::of(site, links);
     let views: Vec<(String, FindingView)> = site
         .findings
         .par_iter()
         .map(|(_, f)| {
             let changed = dates.get(&f.id.0).cloned();
-            let view = finding_view(site, f, links, changed);
+            let view = finding_view(site, f, links, &refs, changed);
             let record = versions.and_then(|v| v.records.get(&f.id.0).cloned());
             let view = with_history(view, versions.map(|v| &v.by_finding), record);
             (f.id.0.clone(), view)
@@ -171,7 +175,7 @@ pub(crate) fn finding_view_alone(
     history: Option<&History>,
 ) -> FindingView {
     let changed = crate::permalinks::finding_date(site, f);
-    let view = finding_view(site, f, links, changed);
+    let view = finding_view(site, f, links, &NodeRefs::default(), changed);
     let record = history.and_then(|_| record_of(site, f));
     with_history(view, history, record)
 }
@@ -187,7 +191,7 @@ fn with_history(
 ) -> FindingView {
     if let Some(h) = history {
         view.history = h.get(&view.id).cloned().unwrap_or_default();
-        view.record = record;
+        view.record = record.map(Box::new);
     }
     view
 }
@@ -229,7 +233,43 @@ pub(crate) fn finding_citations(site: &Site, f: &Finding, citer: &Citer) -> Find
     }
 }
 
-fn finding_view(site: &Site, f: &Finding, links: &Links, changed: Option<String>) -> FindingView {
+/// Links to the site's sources and claims, one of each shared by every view that names it: a
+/// view is kept for every finding, and most sources and claims are named by many.
+#[derive(Default)]
+struct NodeRefs {
+    sources: HashMap<SourceId, Arc<Ref>>,
+    claims: HashMap<ClaimId, Arc<Ref>>,
+}
+
+impl NodeRefs {
+    fn of(site: &Site, links: &Links) -> Self {
+        NodeRefs {
+            sources: (site.sources.keys())
+                .map(|id| (id.clone(), Arc::new(links.source(id))))
+                .collect(),
+            claims: (site.claims.keys())
+                .map(|id| (id.clone(), Arc::new(links.claim(id))))
+                .collect(),
+        }
+    }
+
+    /// The shared link, or (for a source this site lacks) a new one.
+    fn source(&self, links: &Links, id: &SourceId) -> Arc<Ref> {
+        (self.sources.get(id).cloned()).unwrap_or_else(|| Arc::new(links.source(id)))
+    }
+
+    fn claim(&self, links: &Links, id: &ClaimId) -> Arc<Ref> {
+        (self.claims.get(id).cloned()).unwrap_or_else(|| Arc::new(links.claim(id)))
+    }
+}
+
+fn finding_view(
+    site: &Site,
+    f: &Finding,
+    links: &Links,
+    refs: &NodeRefs,
+    changed: Option<String>,
+) -> FindingView {
     let c = &site.config;
     let src = site.sources.get(&f.source);
     let title = page_title(f);
@@ -249,11 +289,11 @@ fn finding_view(site: &Site, f: &Finding, links: &Links, changed: Option<String>
         publisher: c.publisher.clone(),
         date: changed.clone().or_else(|| c.date.clone()),
         title,
-        source: links.source(&f.source),
+        source: refs.source(links, &f.source),
         source_kind: src.map_or_else(String::new, |s| s.kind.key.clone()),
         source_kind_label: src.map_or_else(String::new, |s| s.kind.label.clone()),
         source_year: src.map_or(0, |s| s.date.year),
-        origin: f.origin.as_ref().map(|o| links.source(o)),
+        origin: f.origin.as_ref().map(|o| Box::new(links.source(o))),
         locator: f.locator.clone(),
         quote: f.quote.clone(),
         changed,
@@ -264,7 +304,7 @@ fn finding_view(site: &Site, f: &Finding, links: &Links, changed: Option<String>
             .stances
             .iter()
             .map(|s| StanceView {
-                claim: links.claim(&s.claim),
+                claim: refs.claim(links, &s.claim),
                 stance: s.kind.key(),
                 symbol: s.kind.symbol(),
                 label: super::stance_label(links.site, s.kind),
@@ -278,10 +318,12 @@ fn finding_view(site: &Site, f: &Finding, links: &Links, changed: Option<String>
                 .collect()
         },
         source_unverified: src.map(|s| s.unverified.clone()).unwrap_or_default(),
-        withdrawn: f.withdrawn.as_ref().map(|w| WithdrawnFindingView {
-            date: w.date.clone(),
-            reason: w.reason.clone(),
-            replaced_by: w.replaced_by.as_ref().map(|r| links.finding(r)),
+        withdrawn: f.withdrawn.as_ref().map(|w| {
+            Box::new(WithdrawnFindingView {
+                date: w.date.clone(),
+                reason: w.reason.clone(),
+                replaced_by: w.replaced_by.as_ref().map(|r| links.finding(r)),
+            })
         }),
         history: Vec::new(),
         record: None,
