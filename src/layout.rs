@@ -107,6 +107,36 @@ pub struct OutputFile {
     /// Path below the output folder, with `/` separators, e.g. `sources/x/index.html`.
     pub path: String,
     pub bytes: Vec<u8>,
+    /// The bytes carry on the file of this path handed over just before: a file too large to
+    /// hold whole (`evidence.json`) is handed over in parts, in order, from one thread.
+    pub more: bool,
+}
+
+impl OutputFile {
+    /// A whole file.
+    pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes,
+            more: false,
+        }
+    }
+
+    /// Files as handed over, with each file's parts joined into one (in the order they came).
+    pub fn joined(files: Vec<OutputFile>) -> Vec<OutputFile> {
+        let mut out: Vec<OutputFile> = Vec::with_capacity(files.len());
+        let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for f in files {
+            match at.get(&f.path) {
+                Some(&i) if f.more => out[i].bytes.extend_from_slice(&f.bytes),
+                _ => {
+                    at.insert(f.path.clone(), out.len());
+                    out.push(OutputFile { more: false, ..f });
+                }
+            }
+        }
+        out
+    }
 }
 
 /// What receives each produced file: a folder on disk, a list in memory, or nothing (`check`).
@@ -151,5 +181,30 @@ mod tests {
             assert_eq!(parse_page_marker(not), None, "{not:?}");
         }
         assert_eq!(archive_file("x"), "archive/x.txt");
+    }
+
+    #[test]
+    fn parts_join_to_their_file_and_others_stay_whole() {
+        let part = |path: &str, bytes: &str, more| OutputFile {
+            more,
+            ..OutputFile::new(path, bytes.as_bytes().to_vec())
+        };
+        let joined = OutputFile::joined(vec![
+            part("a.json", "[1,", false),
+            part("b.html", "<p>", false),
+            part("a.json", "2]", true),
+            part("c.html", "x", false),
+        ]);
+        let got: Vec<(&str, &[u8], bool)> = (joined.iter())
+            .map(|f| (f.path.as_str(), f.bytes.as_slice(), f.more))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.json", &b"[1,2]"[..], false),
+                ("b.html", &b"<p>"[..], false),
+                ("c.html", &b"x"[..], false)
+            ]
+        );
     }
 }

@@ -243,7 +243,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
             progress("writing");
             let produce = |sink: &layout::Sink| {
                 rendered.produce_once(&|f| {
-                    count();
+                    if !f.more {
+                        count();
+                    }
                     sink(f)
                 })
             };
@@ -256,8 +258,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         // are found in the same run, and then dropped.
         _ => {
             progress("checking pages");
-            let found = rendered.produce(&|_| {
-                count();
+            let found = rendered.produce(&|f| {
+                if !f.more {
+                    count();
+                }
                 Ok(())
             });
             diags.extend(found.unwrap_or_else(|d| vec![d]));
@@ -445,10 +449,7 @@ impl Incremental {
             let raw = parse::findings_of(file, contents, &Disk)?;
             for f in edited_alone(last, file, &raw)? {
                 let (path, html) = last.rendered.finding_page(&f)?;
-                pages.push(OutputFile {
-                    path,
-                    bytes: html.ok()?.into_bytes(),
-                });
+                pages.push(OutputFile::new(path, html.ok()?.into_bytes()));
             }
         }
         Some(pages)

@@ -469,11 +469,12 @@ fn check_all(
             stopped.store(true, std::sync::atomic::Ordering::Relaxed);
             return Err(Diagnostic::error(Code::ServeFailed, "superseded"));
         }
-        snapshot
-            .made
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(f.path, Arc::new(f.bytes));
+        let mut made = snapshot.made.write().unwrap_or_else(|p| p.into_inner());
+        let bytes = match made.get(&f.path).filter(|_| f.more) {
+            Some(before) => [before.as_slice(), &f.bytes].concat(),
+            None => f.bytes,
+        };
+        made.insert(f.path, Arc::new(bytes));
         Ok(())
     });
     if stopped.into_inner() {

@@ -230,6 +230,14 @@ pub fn write(
     let result = make_folders(&tmp, paths).and_then(|()| {
         let sink = |f: OutputFile| {
             let path = tmp.join(&f.path);
+            if f.more {
+                // A later part of a file handed over in parts: its first part made the file.
+                return fs::OpenOptions::new()
+                    .append(true)
+                    .open(&path)
+                    .and_then(|mut file| std::io::Write::write_all(&mut file, &f.bytes))
+                    .map_err(|e| io_error(&path, "cannot write", &e));
+            }
             let mut result = fs::write(&path, &f.bytes);
             // A folder not known before the build (the search index's chunks): make it.
             if let (Err(e), Some(dir)) = (&result, path.parent()) {

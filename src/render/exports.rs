@@ -5,9 +5,11 @@
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
+use crate::diagnostic::Diagnostic;
+use crate::layout::OutputFile;
 use crate::markdown::slugify;
 use crate::model::*;
-use crate::render::tables::{csv, num, table_view, PROVENANCE_COLUMNS};
+use crate::render::tables::{csv_rows, num, table_view, PROVENANCE_COLUMNS};
 
 pub const EVIDENCE_JSON_VERSION: u32 = 2;
 
@@ -89,30 +91,103 @@ pub(crate) fn value_key(v: &Value) -> String {
 /// (`version`, `date`). What `evident release` stores in `releases/<version>.json`.
 pub fn release_json(site: &Site, version: &str, date: &str) -> Vec<u8> {
     let release = json!({"version": version, "date": date});
-    write_pretty(&EvidenceDocument {
+    let doc = EvidenceDocument {
         site,
         release: Some(release),
-    })
+    };
+    let mut bytes = Vec::new();
+    // Gathering the parts in memory cannot fail.
+    let _ = pretty_parts(&doc, "", PART, &mut |part| {
+        bytes.extend_from_slice(&part.bytes);
+        Ok(())
+    });
+    bytes
 }
 
-pub fn evidence_json(site: &Site) -> Vec<u8> {
-    write_pretty(&EvidenceDocument {
+/// `evidence.json`, handed to `sink` in parts of about a megabyte as it is serialised, in order:
+/// the same bytes as [`json_pretty`], never whole in memory (at 100,000 findings the file is about
+/// 90 MB). Stops at the sink's first error.
+pub fn evidence_json(
+    site: &Site,
+    path: &str,
+    sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let doc = EvidenceDocument {
         site,
         release: None,
-    })
+    };
+    pretty_parts(&doc, path, PART, sink)
 }
 
-/// Indented JSON and a newline, written as it is serialised: the same bytes as [`json_pretty`],
-/// without a whole-document tree in memory (at 10,000 findings that tree was the build's peak).
-fn write_pretty(doc: &impl Serialize) -> Vec<u8> {
-    let mut out = Vec::new();
-    // Writing to a Vec cannot fail, and every map key is a string.
-    if serde_json::to_writer_pretty(&mut out, doc).is_ok() {
-        out.push(b'\n');
+/// Indented JSON and a newline, handed to `sink` in parts of about `part` bytes as it is
+/// serialised.
+fn pretty_parts(
+    doc: &impl Serialize,
+    path: &str,
+    part: usize,
+    sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let mut parts = Parts {
+        path,
+        part,
+        buf: Vec::with_capacity(part),
+        handed: false,
+        sink,
+        failed: None,
+    };
+    // Every map key is a string, so serialising fails only when the sink does.
+    let written = serde_json::to_writer_pretty(&mut parts, doc);
+    if let Some(d) = parts.failed.take() {
+        return Err(d);
     }
-    // Kept until written: no more than its length.
-    out.shrink_to_fit();
-    out
+    if written.is_ok() {
+        parts.buf.push(b'\n');
+    }
+    parts.hand()
+}
+
+/// How much of `evidence.json` is gathered before it is handed over.
+const PART: usize = 1 << 20;
+
+/// A writer that hands what is written to a sink in parts of `part` bytes or a little more.
+struct Parts<'a> {
+    path: &'a str,
+    part: usize,
+    buf: Vec<u8>,
+    /// Whether a part has been handed over (the next one carries the file on).
+    handed: bool,
+    sink: &'a mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+    /// Why the sink refused a part.
+    failed: Option<Diagnostic>,
+}
+
+impl Parts<'_> {
+    fn hand(&mut self) -> Result<(), Diagnostic> {
+        let part = OutputFile {
+            path: self.path.to_string(),
+            bytes: std::mem::replace(&mut self.buf, Vec::with_capacity(self.part)),
+            more: self.handed,
+        };
+        self.handed = true;
+        (self.sink)(part)
+    }
+}
+
+impl std::io::Write for Parts<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= self.part {
+            if let Err(d) = self.hand() {
+                self.failed = Some(d);
+                return Err(std::io::Error::other("the sink refused a part"));
+            }
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// `evidence.json`: each node is made into a small JSON value as it is written, and dropped.
@@ -283,11 +358,13 @@ fn gap(g: &Gap, url: &dyn Fn(String) -> String) -> Json {
 }
 
 /// A CSV resource of the evidence graph: its path, columns (name, Table Schema type) and rows.
-struct GraphTable {
+/// The rows are made as the CSV is written, one at a time: the findings table of a large site is
+/// tens of megabytes of strings.
+struct GraphTable<'s> {
     name: &'static str,
     title: &'static str,
     fields: Vec<(&'static str, &'static str)>,
-    rows: Vec<Vec<String>>,
+    rows: Box<dyn Iterator<Item = Vec<String>> + 's>,
     primary_key: Option<&'static str>,
     foreign_keys: Vec<(&'static str, &'static str)>,
 }
@@ -296,7 +373,7 @@ fn s(o: &Option<String>) -> String {
     o.clone().unwrap_or_default()
 }
 
-fn graph(site: &Site) -> Vec<GraphTable> {
+fn graph(site: &Site) -> Vec<GraphTable<'_>> {
     vec![
         sources_table(site),
         findings_table(site),
@@ -307,7 +384,7 @@ fn graph(site: &Site) -> Vec<GraphTable> {
     ]
 }
 
-fn sources_table(site: &Site) -> GraphTable {
+fn sources_table(site: &Site) -> GraphTable<'_> {
     let base = &site.config.base_url;
     let names = |ps: &[Person]| {
         ps.iter()
@@ -338,38 +415,34 @@ fn sources_table(site: &Site) -> GraphTable {
             ("publisher_url", "string"),
             ("unverified_fields", "string"),
         ],
-        rows: site
-            .sources
-            .values()
-            .map(|x| {
-                vec![
-                    x.id.0.clone(),
-                    format!("{base}{}", x.id.path()),
-                    x.source_type.csl().into(),
-                    x.kind.key.clone(),
-                    x.design.key.clone(),
-                    x.title.clone(),
-                    names(&x.authors),
-                    x.date.iso(),
-                    s(&x.container_title),
-                    s(&x.volume),
-                    s(&x.issue),
-                    s(&x.pages),
-                    s(&x.publisher),
-                    s(&x.doi),
-                    s(&x.isbn),
-                    s(&x.issn),
-                    s(&x.url),
-                    x.unverified.keys().cloned().collect::<Vec<_>>().join("; "),
-                ]
-            })
-            .collect(),
+        rows: Box::new(site.sources.values().map(move |x| {
+            vec![
+                x.id.0.clone(),
+                format!("{base}{}", x.id.path()),
+                x.source_type.csl().into(),
+                x.kind.key.clone(),
+                x.design.key.clone(),
+                x.title.clone(),
+                names(&x.authors),
+                x.date.iso(),
+                s(&x.container_title),
+                s(&x.volume),
+                s(&x.issue),
+                s(&x.pages),
+                s(&x.publisher),
+                s(&x.doi),
+                s(&x.isbn),
+                s(&x.issn),
+                s(&x.url),
+                x.unverified.keys().cloned().collect::<Vec<_>>().join("; "),
+            ]
+        })),
         primary_key: Some("id"),
         foreign_keys: vec![],
     }
 }
 
-fn findings_table(site: &Site) -> GraphTable {
+fn findings_table(site: &Site) -> GraphTable<'_> {
     let base = &site.config.base_url;
     GraphTable {
         name: "findings",
@@ -399,33 +472,32 @@ fn findings_table(site: &Site) -> GraphTable {
             ("place", "string"),
             ("withdrawn", "date"),
         ],
-        rows: site
-            .findings
-            .values()
-            .map(|f| {
-                let mut row = vec![
-                    f.id.0.clone(),
-                    format!("{base}{}", f.id.path()),
-                    f.statement.clone(),
-                ];
-                row.extend(figure_cells(f.figure.as_ref()));
-                row.extend([
-                    f.source.0.clone(),
-                    f.origin.as_ref().map(|o| o.0.clone()).unwrap_or_default(),
-                    f.study().0.clone(),
-                    f.locator.clone(),
-                    f.quote.clone(),
-                    s(&f.population),
-                    s(&f.period),
-                    s(&f.place),
-                    f.withdrawn
-                        .as_ref()
-                        .map(|w| w.date.clone())
-                        .unwrap_or_default(),
-                ]);
-                row
-            })
-            .collect(),
+        rows: Box::new(site.findings.values().map(move |f| {
+            let mut row = vec![
+                f.id.0.clone(),
+                format!("{base}{}", f.id.path()),
+                f.statement.clone(),
+            ];
+            row.extend(figure_cells(f.figure.as_ref()));
+            row.extend([
+                f.source.0.clone(),
+                f.origin
+                    .as_ref()
+                    .map(move |o| o.0.clone())
+                    .unwrap_or_default(),
+                f.study().0.clone(),
+                f.locator.clone(),
+                f.quote.clone(),
+                s(&f.population),
+                s(&f.period),
+                s(&f.place),
+                f.withdrawn
+                    .as_ref()
+                    .map(move |w| w.date.clone())
+                    .unwrap_or_default(),
+            ]);
+            row
+        })),
         primary_key: Some("id"),
         foreign_keys: vec![("source", "sources")],
     }
@@ -462,7 +534,7 @@ fn figure_cells(figure: Option<&Figure>) -> [String; 11] {
     ]
 }
 
-fn claims_table(site: &Site) -> GraphTable {
+fn claims_table(site: &Site) -> GraphTable<'_> {
     let base = &site.config.base_url;
     GraphTable {
         name: "claims",
@@ -474,25 +546,21 @@ fn claims_table(site: &Site) -> GraphTable {
             ("topic", "string"),
             ("summary", "string"),
         ],
-        rows: site
-            .claims
-            .values()
-            .map(|c| {
-                vec![
-                    c.id.0.clone(),
-                    format!("{base}{}", c.id.path()),
-                    c.title.clone(),
-                    c.topic.0.clone(),
-                    s(&c.summary),
-                ]
-            })
-            .collect(),
+        rows: Box::new(site.claims.values().map(move |c| {
+            vec![
+                c.id.0.clone(),
+                format!("{base}{}", c.id.path()),
+                c.title.clone(),
+                c.topic.0.clone(),
+                s(&c.summary),
+            ]
+        })),
         primary_key: Some("id"),
         foreign_keys: vec![("topic", "topics")],
     }
 }
 
-fn stances_table(site: &Site) -> GraphTable {
+fn stances_table(site: &Site) -> GraphTable<'_> {
     GraphTable {
         name: "stances",
         title: "Stances of findings on claims",
@@ -503,27 +571,22 @@ fn stances_table(site: &Site) -> GraphTable {
             ("reason", "string"),
         ],
         // A withdrawn finding no longer bears on claims (as in evidence.json).
-        rows: site
-            .findings
-            .values()
-            .filter(|f| f.counts())
-            .flat_map(|f| {
-                f.stances.iter().map(move |st| {
-                    vec![
-                        f.id.0.clone(),
-                        st.claim.0.clone(),
-                        st.kind.key().into(),
-                        st.reason.clone(),
-                    ]
-                })
+        rows: Box::new(site.findings.values().filter(|f| f.counts()).flat_map(|f| {
+            f.stances.iter().map(move |st| {
+                vec![
+                    f.id.0.clone(),
+                    st.claim.0.clone(),
+                    st.kind.key().into(),
+                    st.reason.clone(),
+                ]
             })
-            .collect(),
+        })),
         primary_key: None,
         foreign_keys: vec![("finding", "findings"), ("claim", "claims")],
     }
 }
 
-fn topics_table(site: &Site) -> GraphTable {
+fn topics_table(site: &Site) -> GraphTable<'_> {
     let base = &site.config.base_url;
     GraphTable {
         name: "topics",
@@ -534,24 +597,20 @@ fn topics_table(site: &Site) -> GraphTable {
             ("title", "string"),
             ("question", "string"),
         ],
-        rows: site
-            .topics_in_order()
-            .iter()
-            .map(|t| {
-                vec![
-                    t.id.0.clone(),
-                    format!("{base}{}", t.id.path()),
-                    t.title.clone(),
-                    s(&t.question),
-                ]
-            })
-            .collect(),
+        rows: Box::new(site.topics_in_order().into_iter().map(move |t| {
+            vec![
+                t.id.0.clone(),
+                format!("{base}{}", t.id.path()),
+                t.title.clone(),
+                s(&t.question),
+            ]
+        })),
         primary_key: Some("id"),
         foreign_keys: vec![],
     }
 }
 
-fn gaps_table(site: &Site) -> GraphTable {
+fn gaps_table(site: &Site) -> GraphTable<'_> {
     let base = &site.config.base_url;
     GraphTable {
         name: "gaps",
@@ -565,25 +624,21 @@ fn gaps_table(site: &Site) -> GraphTable {
             ("quote", "string"),
             ("claims", "string"),
         ],
-        rows: site
-            .gaps
-            .values()
-            .map(|g| {
-                vec![
-                    g.id.0.clone(),
-                    format!("{base}{}", g.id.path()),
-                    g.title.clone(),
-                    g.source.0.clone(),
-                    g.locator.clone(),
-                    g.quote.clone(),
-                    g.claims
-                        .iter()
-                        .map(|c| c.0.clone())
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                ]
-            })
-            .collect(),
+        rows: Box::new(site.gaps.values().map(move |g| {
+            vec![
+                g.id.0.clone(),
+                format!("{base}{}", g.id.path()),
+                g.title.clone(),
+                g.source.0.clone(),
+                g.locator.clone(),
+                g.quote.clone(),
+                g.claims
+                    .iter()
+                    .map(move |c| c.0.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ]
+        })),
         primary_key: Some("id"),
         foreign_keys: vec![("source", "sources")],
     }
@@ -603,7 +658,10 @@ fn graph_tables(graph: Vec<GraphTable>) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|t| {
             let header: Vec<String> = t.fields.iter().map(|(n, _)| n.to_string()).collect();
-            (format!("downloads/{}.csv", t.name), csv(&header, &t.rows))
+            (
+                format!("downloads/{}.csv", t.name),
+                csv_rows(&header, t.rows),
+            )
         })
         .collect()
 }
@@ -712,4 +770,45 @@ fn datapackage(site: &Site, graph: &[GraphTable]) -> Vec<u8> {
         doc["description"] = json!(d);
     }
     json_pretty(&doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_file_is_handed_over_in_parts_that_join_to_the_whole() {
+        let doc = json!((0..2000).map(|i| format!("item {i}")).collect::<Vec<_>>());
+        let mut parts = Vec::new();
+        pretty_parts(&doc, "evidence.json", 1000, &mut |p| {
+            parts.push(p);
+            Ok(())
+        })
+        .unwrap();
+        assert!(parts.len() > 20, "{} parts", parts.len());
+        assert!(!parts[0].more && parts[1..].iter().all(|p| p.more));
+        assert!(parts.iter().all(|p| p.path == "evidence.json"));
+        let (last, whole) = parts.split_last().unwrap();
+        assert!(whole.iter().all(|p| p.bytes.len() >= 1000) && !last.bytes.is_empty());
+        let joined = OutputFile::joined(parts);
+        assert_eq!(joined.len(), 1);
+        assert_eq!(joined[0].bytes, json_pretty(&doc));
+        assert!(!joined[0].more);
+
+        // The sink's first error stops the file there.
+        let mut handed = 0;
+        let err = pretty_parts(&doc, "evidence.json", 1000, &mut |_| {
+            handed += 1;
+            if handed == 3 {
+                Err(Diagnostic::error(
+                    crate::diagnostic::Code::IoError,
+                    "disk full",
+                ))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(err.unwrap_err().message, "disk full");
+        assert_eq!(handed, 3);
+    }
 }

@@ -31,10 +31,7 @@ fn sitemap_files(base: &str, date: Option<&str>, urls: &[String], limit: usize) 
         out.into_bytes()
     };
     if urls.len() <= limit {
-        return vec![OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: urlset(urls),
-        }];
+        return vec![OutputFile::new("sitemap.xml", urlset(urls))];
     }
     let mut index = format!("{HEAD}<sitemapindex {NS}>\n");
     let mut files = Vec::new();
@@ -45,19 +42,10 @@ fn sitemap_files(base: &str, date: Option<&str>, urls: &[String], limit: usize) 
             "  <sitemap><loc>{}</loc>{lastmod}</sitemap>",
             xml(&format!("{base}{path}"))
         );
-        files.push(OutputFile {
-            path,
-            bytes: urlset(part),
-        });
+        files.push(OutputFile::new(path, urlset(part)));
     }
     index.push_str("</sitemapindex>\n");
-    files.insert(
-        0,
-        OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: index.into_bytes(),
-        },
-    );
+    files.insert(0, OutputFile::new("sitemap.xml", index.into_bytes()));
     files
 }
 
@@ -166,14 +154,8 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
     }
     atom.push_str("</feed>\n");
     files.extend([
-        OutputFile {
-            path: "robots.txt".into(),
-            bytes: robots.into_bytes(),
-        },
-        OutputFile {
-            path: "findings.atom".into(),
-            bytes: atom.into_bytes(),
-        },
+        OutputFile::new("robots.txt", robots.into_bytes()),
+        OutputFile::new("findings.atom", atom.into_bytes()),
     ]);
     files
 }

@@ -16,7 +16,7 @@ use crate::render::views::{sources::export_path, Views};
 pub(crate) const HEAVY_PATHS: &[&str] = &["evidence.json"];
 
 pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
-    let file = |path: String, bytes: Vec<u8>| OutputFile { path, bytes };
+    let file = |path: String, bytes: Vec<u8>| OutputFile::new(path, bytes);
     let mut files = downloads(site, views);
     let (tables, package) = exports::graph_downloads(site);
     files.extend(tables.into_iter().map(|(path, bytes)| file(path, bytes)));
@@ -47,10 +47,7 @@ pub(crate) fn heavy_files(
     site: &Site,
     sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    sink(OutputFile {
-        path: HEAVY_PATHS[0].into(),
-        bytes: exports::evidence_json(site),
-    })?;
+    exports::evidence_json(site, HEAVY_PATHS[0], sink)?;
     // The glossary's forms of each term find each other: "SDS" finds self-directed support.
     let synonyms: Vec<(String, Vec<String>)> = (site.glossary.iter())
         .map(|t| {
@@ -77,14 +74,8 @@ fn downloads(site: &Site, views: &Views) -> Vec<OutputFile> {
         .map(|d| (format!("datasets/{}", d.id), dataset_downloads(site, d)));
     let mut files = Vec::new();
     for (stem, (csv, json)) in tables.chain(datasets) {
-        files.push(OutputFile {
-            path: format!("{stem}.csv"),
-            bytes: csv,
-        });
-        files.push(OutputFile {
-            path: format!("{stem}.json"),
-            bytes: json,
-        });
+        files.push(OutputFile::new(format!("{stem}.csv"), csv));
+        files.push(OutputFile::new(format!("{stem}.json"), json));
     }
     files
 }
@@ -93,30 +84,30 @@ fn downloads(site: &Site, views: &Views) -> Vec<OutputFile> {
 fn citation_files(site: &Site) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for s in site.sources.values() {
-        files.push(OutputFile {
-            path: export_path(&s.id, "bib"),
-            bytes: cite::bibtex(s).into_bytes(),
-        });
-        files.push(OutputFile {
-            path: export_path(&s.id, "ris"),
-            bytes: cite::ris(s).into_bytes(),
-        });
-        files.push(OutputFile {
-            path: export_path(&s.id, "json"),
-            bytes: cite::csl_json_file(s),
-        });
+        files.push(OutputFile::new(
+            export_path(&s.id, "bib"),
+            cite::bibtex(s).into_bytes(),
+        ));
+        files.push(OutputFile::new(
+            export_path(&s.id, "ris"),
+            cite::ris(s).into_bytes(),
+        ));
+        files.push(OutputFile::new(
+            export_path(&s.id, "json"),
+            cite::csl_json_file(s),
+        ));
     }
-    files.push(OutputFile {
-        path: "citations.bib".into(),
-        bytes: cite::bibtex_all(site.sources.values()),
-    });
-    files.push(OutputFile {
-        path: "citations.ris".into(),
-        bytes: cite::ris_all(site.sources.values()),
-    });
-    files.push(OutputFile {
-        path: "citations.json".into(),
-        bytes: cite::csl_json_all(site.sources.values()),
-    });
+    files.push(OutputFile::new(
+        "citations.bib",
+        cite::bibtex_all(site.sources.values()),
+    ));
+    files.push(OutputFile::new(
+        "citations.ris",
+        cite::ris_all(site.sources.values()),
+    ));
+    files.push(OutputFile::new(
+        "citations.json",
+        cite::csl_json_all(site.sources.values()),
+    ));
     files
 }

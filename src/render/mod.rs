@@ -202,6 +202,7 @@ impl Rendered {
                 files.push(f);
                 Ok(())
             });
+            let files = OutputFile::joined(files);
             let index = (files.iter().enumerate())
                 .map(|(i, f)| (f.path.clone(), i))
                 .collect();
@@ -226,10 +227,7 @@ impl Rendered {
         self.jobs
             .par_iter()
             .try_for_each(|job| match self.make(job) {
-                Ok(html) => sink(OutputFile {
-                    path: job.output.clone(),
-                    bytes: html.into_bytes(),
-                }),
+                Ok(html) => sink(OutputFile::new(job.output.clone(), html.into_bytes())),
                 Err(d) => {
                     push(d);
                     Ok(())
@@ -270,7 +268,7 @@ impl Rendered {
                 Ok(())
             })
             .unwrap_or_else(|d| vec![d]);
-        let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut files = OutputFile::joined(files.into_inner().unwrap_or_else(|p| p.into_inner()));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         (files, diags)
     }

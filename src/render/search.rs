@@ -392,9 +392,11 @@ impl<'a> IntoIterator for IndexFiles<'a> {
     type IntoIter = Box<dyn Iterator<Item = OutputFile> + 'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        let shards = self.shards.into_iter().map(|(shard, terms)| OutputFile {
-            path: format!("search/terms/{}.json", shard_file(&shard)),
-            bytes: json_bytes(&json!(terms)),
+        let shards = self.shards.into_iter().map(|(shard, terms)| {
+            OutputFile::new(
+                format!("search/terms/{}.json", shard_file(&shard)),
+                json_bytes(&json!(terms)),
+            )
         });
         let docs = doc_files(self.site);
         Box::new(shards.chain(docs).chain([self.manifest, self.stems]))
@@ -547,10 +549,7 @@ fn doc_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
         }
         let path = format!("search/docs/{i}.json");
         i += 1;
-        Some(OutputFile {
-            path,
-            bytes: json_bytes(&json!(list)),
-        })
+        Some(OutputFile::new(path, json_bytes(&json!(list))))
     })
 }
 
@@ -569,10 +568,7 @@ fn manifest<'a>(site: &Site, count: usize, shards: impl Iterator<Item = &'a Stri
         "topics": topics,
         "stances": ["supports", "contradicts", "mixed", "context"],
     });
-    OutputFile {
-        path: "search/manifest.json".into(),
-        bytes: json_bytes(&manifest),
-    }
+    OutputFile::new("search/manifest.json", json_bytes(&manifest))
 }
 
 /// `search/stems.json`: every indexed word by its stem.
@@ -584,10 +580,7 @@ fn stems_file(terms: &Terms, words: &[BTreeSet<String>]) -> OutputFile {
         // Numbers stem as themselves (Snowball changes letters only), and a site has many.
         .filter(|(s, _)| !s.chars().all(|c| c.is_ascii_digit()))
         .collect();
-    OutputFile {
-        path: "search/stems.json".into(),
-        bytes: json_bytes(&json!(stems)),
-    }
+    OutputFile::new("search/stems.json", json_bytes(&json!(stems)))
 }
 
 /// A file-name-safe name for a shard: letters and digits as they are, anything else as its code.

@@ -580,17 +580,33 @@ fn bar_value(site: &Site, x: &Figure) -> BarValue {
 /// The file opens with a UTF-8 byte order mark, without which Excel on Windows reads it in the
 /// system's code page and garbles £, ’, ✓ and ✗; CSV readers (and `frictionless`) skip it.
 pub(crate) fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
-    fn field(s: &str) -> String {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
+    csv_rows(header, rows)
+}
+
+/// [`csv`], from rows that may be made one at a time.
+pub(crate) fn csv_rows<R: AsRef<[String]>>(
+    header: &[String],
+    rows: impl IntoIterator<Item = R>,
+) -> Vec<u8> {
+    fn line(out: &mut String, cells: &[String]) {
+        for (i, s) in cells.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if s.contains([',', '"', '\n', '\r']) {
+                out.push('"');
+                out.push_str(&s.replace('"', "\"\""));
+                out.push('"');
+            } else {
+                out.push_str(s);
+            }
         }
+        out.push_str("\r\n");
     }
     let mut out = String::from('\u{feff}');
-    for line in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
-        out.push_str(&line.iter().map(|s| field(s)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+    line(&mut out, header);
+    for row in rows {
+        line(&mut out, row.as_ref());
     }
     out.into_bytes()
 }

@@ -108,3 +108,36 @@ fn a_folder_evident_did_not_write_is_never_replaced() {
     assert_eq!(site.run(&["build", "--output", &target_s]).code, 0);
     assert!(tree(&target).contains_key("index.html"));
 }
+
+#[test]
+fn a_file_handed_over_in_parts_is_written_whole() {
+    use evident::layout::OutputFile;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("public");
+    let part = |path: &str, bytes: &str, more| OutputFile {
+        more,
+        ..OutputFile::new(path, bytes.as_bytes().to_vec())
+    };
+    let written = evident::write::write(
+        &out,
+        &["evidence.json", "index.html"],
+        |sink| {
+            sink(part("evidence.json", "{\"a\": ", false))?;
+            sink(part("index.html", "<p>hi</p>", false))?;
+            sink(part("evidence.json", "[1, 2]", true))?;
+            sink(part("evidence.json", "}\n", true))?;
+            Ok(Vec::new())
+        },
+        |_| false,
+    )
+    .expect("written");
+    assert!(written.written);
+    assert_eq!(
+        fs::read_to_string(out.join("evidence.json")).unwrap(),
+        "{\"a\": [1, 2]}\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("index.html")).unwrap(),
+        "<p>hi</p>"
+    );
+}
