@@ -147,7 +147,7 @@ pub(crate) fn finding_views(
     versions: Option<&VersionsView>,
 ) -> BTreeMap<String, FindingView> {
     let dates = crate::permalinks::finding_dates(site);
-    let refs = NodeRefs::of(site, links);
+    let refs = RefIndex::of(site, links);
     let views: Vec<(String, FindingView)> = site
         .findings
         .par_iter()
@@ -175,7 +175,7 @@ pub(crate) fn finding_view_alone(
     history: Option<&History>,
 ) -> FindingView {
     let changed = crate::permalinks::finding_date(site, f);
-    let view = finding_view(site, f, links, &NodeRefs::default(), changed);
+    let view = finding_view(site, f, links, &RefIndex::default(), changed);
     let record = history.and_then(|_| record_of(site, f));
     with_history(view, history, record)
 }
@@ -236,14 +236,14 @@ pub(crate) fn finding_citations(site: &Site, f: &Finding, citer: &Citer) -> Find
 /// Links to the site's sources and claims, one of each shared by every view that names it: a
 /// view is kept for every finding, and most sources and claims are named by many.
 #[derive(Default)]
-struct NodeRefs {
+struct RefIndex {
     sources: HashMap<SourceId, Arc<Ref>>,
     claims: HashMap<ClaimId, Arc<Ref>>,
 }
 
-impl NodeRefs {
+impl RefIndex {
     fn of(site: &Site, links: &Links) -> Self {
-        NodeRefs {
+        RefIndex {
             sources: (site.sources.keys())
                 .map(|id| (id.clone(), Arc::new(links.source(id))))
                 .collect(),
@@ -267,7 +267,7 @@ fn finding_view(
     site: &Site,
     f: &Finding,
     links: &Links,
-    refs: &NodeRefs,
+    refs: &RefIndex,
     changed: Option<String>,
 ) -> FindingView {
     let c = &site.config;
