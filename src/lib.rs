@@ -30,7 +30,8 @@
 //!   through `write`).
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
-//!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render);
+//!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render;
+//!   `by_type.rs`: each style made for one type of item, its type tests worked out ahead);
 //!   `render/` (minijinja: views, jobs, tables, charts, exports, feeds, search, and versions:
 //!   releases under `releases/` compared, for `/versions/` and finding pages); `write.rs`;
 //!   `external/` (reqwest: `check --external`; the site's external links collected, their answers
