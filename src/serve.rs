@@ -469,12 +469,15 @@ fn check_all(
             stopped.store(true, std::sync::atomic::Ordering::Relaxed);
             return Err(Diagnostic::error(Code::ServeFailed, "superseded"));
         }
-        let mut made = snapshot.made.write().unwrap_or_else(|p| p.into_inner());
-        let bytes = match made.get(&f.path).filter(|_| f.more) {
-            Some(before) => [before.as_slice(), &f.bytes].concat(),
-            None => f.bytes,
-        };
-        made.insert(f.path, Arc::new(bytes));
+        // Pages are kept as they are checked. `Rendered` keeps the other files itself, and
+        // `evidence.json` comes here in parts, which must never be served half made.
+        if f.path.ends_with(".html") {
+            snapshot
+                .made
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(f.path, Arc::new(f.bytes));
+        }
         Ok(())
     });
     if stopped.into_inner() {

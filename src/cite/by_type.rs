@@ -11,7 +11,9 @@
 //!   dropped, and one always taken becomes the `<else>` (the branches after it can never be
 //!   reached);
 //! - in a branch with other tests too, the type tests become the one test, or none, that has the
-//!   same effect under the branch's `match`; the other tests run as before, in the same order.
+//!   same effect under the branch's `match`; the other tests run as before, in the same order;
+//! - macros that can no longer be called are dropped (hayagriva looks a macro up by going down
+//!   the list).
 //!
 //! The output is the same as the whole style's for every item of that type (a test compares them
 //! for every type of source in every style).
