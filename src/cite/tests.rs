@@ -702,21 +702,23 @@ fn a_sources_run_makes_its_findings_locator_templates() {
     }
 }
 
+/// Every type of source evident has.
+const SOURCE_TYPES: [SourceType; 7] = [
+    SourceType::ArticleJournal,
+    SourceType::Chapter,
+    SourceType::ArticleNewspaper,
+    SourceType::ArticleMagazine,
+    SourceType::Report,
+    SourceType::Book,
+    SourceType::Webpage,
+];
+
 /// A positional style's citations after the first come from the style without its bibliography;
 /// each must equal a run of the whole style with that citation alone, for every type of source.
 #[test]
 fn citations_without_the_reference_equal_whole_runs() {
-    let types = [
-        SourceType::ArticleJournal,
-        SourceType::Chapter,
-        SourceType::ArticleNewspaper,
-        SourceType::ArticleMagazine,
-        SourceType::Report,
-        SourceType::Book,
-        SourceType::Webpage,
-    ];
     let mut sources = vec![journal(), chapter(), news(), report()];
-    for t in types {
+    for t in SOURCE_TYPES {
         let mut s = journal();
         s.source_type = t;
         sources.push(s);
@@ -758,15 +760,7 @@ fn citations_without_the_reference_equal_whole_runs() {
 /// Every type of source, with and without authors, and an item whose type no style knows.
 fn items_of_every_type() -> Vec<csl::Item> {
     let mut items = Vec::new();
-    for t in [
-        SourceType::ArticleJournal,
-        SourceType::Chapter,
-        SourceType::ArticleNewspaper,
-        SourceType::ArticleMagazine,
-        SourceType::Report,
-        SourceType::Book,
-        SourceType::Webpage,
-    ] {
+    for t in SOURCE_TYPES {
         for mut s in [journal(), chapter(), news(), report()] {
             s.source_type = t;
             items.push(csl_json(&s));
