@@ -207,12 +207,7 @@ impl Typed {
             return Outcome::Depends;
         }
         let hits = types.iter().filter(|k| Some(**k) == self.kind).count();
-        let alone = b.disambiguate.is_none()
-            && b.is_numeric.is_none()
-            && b.is_uncertain_date.is_none()
-            && b.locator.is_none()
-            && b.position.is_none()
-            && b.variable.is_none();
+        let alone = tests_type_alone(b);
         // Under `any`, one true test decides the branch; under `all`, one false one; under
         // `none`, one true one. Otherwise the type tests decide nothing and are dropped.
         let decides = match b.match_ {
@@ -250,6 +245,16 @@ impl Typed {
             Kind::Article
         }
     }
+}
+
+/// Whether a branch tests nothing but the item's type (when it tests that).
+pub(super) fn tests_type_alone(b: &ChooseBranch) -> bool {
+    b.disambiguate.is_none()
+        && b.is_numeric.is_none()
+        && b.is_uncertain_date.is_none()
+        && b.locator.is_none()
+        && b.position.is_none()
+        && b.variable.is_none()
 }
 
 /// A branch never taken, at no cost: no tests, of which `any` must hold.

@@ -702,6 +702,19 @@ fn a_sources_run_makes_its_findings_locator_templates() {
     }
 }
 
+fn owned(locators: &[(Locator, &str)]) -> Vec<(Locator, String)> {
+    (locators.iter())
+        .map(|(k, v)| (*k, v.to_string()))
+        .collect()
+}
+
+/// A citation without a locator, then one at each of `locators`.
+fn with_none(locators: &[(Locator, String)]) -> Vec<Option<&(Locator, String)>> {
+    std::iter::once(None)
+        .chain(locators.iter().map(Some))
+        .collect()
+}
+
 /// Every type of source evident has.
 const SOURCE_TYPES: [SourceType; 7] = [
     SourceType::ArticleJournal,
@@ -726,18 +739,13 @@ fn citations_without_the_reference_equal_whole_runs() {
         s.source_type = t;
         sources.push(s);
     }
-    let locators: Vec<(Locator, String)> = [
+    let locators = owned(&[
         (Locator::Page, "165"),
         (Locator::Paragraph, "3, bullet 2"),
         (Locator::Table, "2"),
         (Locator::Chapter, "4"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k, v.to_string()))
-    .collect();
-    let cited: Vec<Option<&(Locator, String)>> = std::iter::once(None)
-        .chain(locators.iter().map(Some))
-        .collect();
+    ]);
+    let cited = with_none(&locators);
     let positional = &styles().positional;
     assert!(
         !positional.is_empty(),
@@ -777,13 +785,8 @@ fn items_of_every_type() -> Vec<csl::Item> {
 
 #[test]
 fn a_style_made_for_a_type_formats_as_the_whole_style() {
-    let locators: Vec<(Locator, String)> = [(Locator::Page, "165"), (Locator::Paragraph, "3")]
-        .into_iter()
-        .map(|(k, v)| (k, v.to_string()))
-        .collect();
-    let cited: Vec<Option<&(Locator, String)>> = std::iter::once(None)
-        .chain(locators.iter().map(Some))
-        .collect();
+    let locators = owned(&[(Locator::Page, "165"), (Locator::Paragraph, "3")]);
+    let cited = with_none(&locators);
     let st = styles();
     let all = st.styles.iter().chain(&st.citation_only);
     let mut compared = 0;
@@ -815,13 +818,8 @@ fn a_style_made_for_a_type_tests_no_types() {
                 LayoutRenderingElement::Group(g) => n += alone(&g.children),
                 LayoutRenderingElement::Choose(c) => {
                     for b in c.branches() {
-                        let only_type = b.disambiguate.is_none()
-                            && b.is_numeric.is_none()
-                            && b.is_uncertain_date.is_none()
-                            && b.locator.is_none()
-                            && b.position.is_none()
-                            && b.variable.is_none();
-                        n += usize::from(b.type_.is_some() && only_type) + alone(&b.children);
+                        let only_type = b.type_.is_some() && by_type::tests_type_alone(b);
+                        n += usize::from(only_type) + alone(&b.children);
                     }
                     n += c.otherwise.as_ref().map_or(0, |o| alone(&o.children));
                 }
