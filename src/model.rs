@@ -121,6 +121,8 @@ pub struct Config {
     /// Links between pages are rewritten relative to each page, naming `index.html` files.
     pub relative_links: bool,
     pub language: String,
+    /// Where `language:` is in site.yaml (`None` when it is not given), for diagnostics about it.
+    pub language_at: Option<Position>,
     pub description: Option<String>,
     pub theme: String,
     pub version: Option<String>,

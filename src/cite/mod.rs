@@ -28,13 +28,14 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::html::escape_html;
 
 mod by_type;
+mod locales;
 use by_type::ByType;
+pub use locales::CslLocale;
 
 use hayagriva::citationberg::json as csl;
 use hayagriva::citationberg::taxonomy::Locator;
 use hayagriva::citationberg::{
-    FontStyle, FontVariant, FontWeight, IndependentStyle, Locale, LocaleCode, LocaleFile,
-    TextDecoration, VerticalAlign,
+    FontStyle, FontVariant, FontWeight, IndependentStyle, LocaleCode, TextDecoration, VerticalAlign,
 };
 use hayagriva::lang::{Case, SentenceCase, TitleCase};
 use hayagriva::{
@@ -99,9 +100,6 @@ impl Style {
     }
 }
 
-const LOCALE: &str = "en-GB";
-const LOCALE_XML: &str = include_str!("../../styles/locales-en-GB.xml");
-
 struct Styles {
     styles: Vec<(Style, ByType)>,
     /// Styles whose output depends on a citation's position (first, subsequent, ibid): each of
@@ -111,8 +109,7 @@ struct Styles {
     /// locator, without formatting the reference again (most of a run's cost; the reference is
     /// the same at any locator).
     citation_only: Vec<(Style, ByType)>,
-    locales: Vec<Locale>,
-    /// Styles or the locale that failed to load (a bug in evident, which the tests catch).
+    /// Styles that failed to load (a bug in evident, which the tests catch).
     problems: Vec<Diagnostic>,
 }
 
@@ -152,20 +149,10 @@ fn styles() -> &'static Styles {
                 Err(d) => problems.push(d),
             }
         }
-        let locales = match LocaleFile::from_xml(LOCALE_XML) {
-            Ok(l) => vec![l.into()],
-            Err(e) => {
-                problems.push(style_problem(&format!(
-                    "the {LOCALE} locale failed to load: {e}"
-                )));
-                Vec::new()
-            }
-        };
         Styles {
             styles,
             positional,
             citation_only,
-            locales,
             problems,
         }
     })
@@ -192,9 +179,33 @@ fn style_problem(message: &str) -> Diagnostic {
         .help("this is a bug in evident, not in your site: please report it")
 }
 
-/// Styles or the locale built into evident that failed to load.
-pub fn style_problems() -> Vec<Diagnostic> {
-    styles().problems.clone()
+/// A warning for a site whose language CSL has no locale for: its citations' words ("and",
+/// "accessed", month names) are then en-US, as the CSL specification says.
+pub fn locale_warning(
+    language: &str,
+    at: Option<crate::diagnostic::Position>,
+) -> Option<Diagnostic> {
+    if CslLocale::for_language(language).is_some() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(
+            Code::CitationLocale,
+            format!(
+                "citations are formatted in {}: the Citation Style Language has no locale for `{language}`",
+                CslLocale::fallback().code()
+            ),
+        )
+        .at_opt(crate::layout::CONFIG, at)
+        .help("the pages are still in the site's language; to choose the citations' language, set `language:` to a tag with a CSL locale (their list is in evident's styles/README.md)"),
+    )
+}
+
+/// Styles built into evident, or the files of `locale`, that failed to load.
+pub fn style_problems(locale: CslLocale) -> Vec<Diagnostic> {
+    let mut problems = styles().problems.clone();
+    problems.extend(locale.loaded().problems.iter().cloned());
+    problems
 }
 
 /// Cite Them Right Harvard marks a journal article with neither volume nor pages "[Preprint]",
@@ -234,19 +245,26 @@ pub struct Citation {
     pub in_text: String,
 }
 
-/// The five references for a source.
-pub fn cite(source: &Source) -> Vec<Citation> {
-    render_all(&csl_json(source), None)
+/// The five references for a source, in `locale`.
+pub fn cite(source: &Source, locale: CslLocale) -> Vec<Citation> {
+    render_all(&csl_json(source), None, locale)
 }
 
 /// The five references for a source, with in-text citations that carry `locator` (e.g.
 /// `p. 165`, `para. 3, bullet 2`). Returns `None` in the second place when the locator does not
 /// start with a label CSL knows (page, paragraph, section, chapter, figure, table), so that the
 /// caller shows it beside the citation instead of losing it.
-pub fn cite_with_locator(source: &Source, locator: &str) -> (Vec<Citation>, bool) {
+pub fn cite_with_locator(
+    source: &Source,
+    locator: &str,
+    locale: CslLocale,
+) -> (Vec<Citation>, bool) {
     match parse_locator(locator) {
-        Some((kind, value)) => (render_all(&csl_json(source), Some((kind, value))), true),
-        None => (render_all(&csl_json(source), None), false),
+        Some((kind, value)) => (
+            render_all(&csl_json(source), Some((kind, value)), locale),
+            true,
+        ),
+        None => (render_all(&csl_json(source), None, locale), false),
     }
 }
 
@@ -602,8 +620,13 @@ fn fill_or_render(
         .collect()
 }
 
-fn templates(item: &Json, locator: Option<&(Locator, String)>, probes: &[Probe]) -> Templates {
-    templates_of(&render_styles(item, locator, &Style::ALL), probes)
+fn templates(
+    item: &Json,
+    locator: Option<&(Locator, String)>,
+    probes: &[Probe],
+    locale: CslLocale,
+) -> Templates {
+    templates_of(&render_styles(item, locator, &Style::ALL, locale), probes)
 }
 
 /// Every style's template from citations made with probes.
@@ -624,6 +647,8 @@ fn templates_of(made: &[Citation], probes: &[Probe]) -> Templates {
 /// to share between threads.
 pub struct Citer {
     page: WebPage,
+    /// The locale of the site's language, in which every citation is formatted.
+    locale: CslLocale,
     /// Made the first time a page is cited: a site with no findings parses no style at all.
     page_templates: OnceLock<Templates>,
     /// (source's CSL-JSON, locator kind) → templates with the locator value left open.
@@ -650,29 +675,29 @@ pub struct CiteCache {
 }
 
 /// Bump when what is cached, or how it is made, changes.
-const CACHE_FORMAT: u32 = 1;
+const CACHE_FORMAT: u32 = 2;
 
-fn cache_stamp() -> String {
+/// What a cache was made with: this version, the styles and `locale`. A cache with another stamp
+/// is not used.
+fn cache_stamp(locale: CslLocale) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for s in Style::ALL {
         s.xml().hash(&mut h);
     }
-    LOCALE_XML.hash(&mut h);
     format!(
-        "evident {} cite {CACHE_FORMAT} styles {:016x}",
+        "evident {} cite {CACHE_FORMAT} styles {:016x} locale {}",
         env!("CARGO_PKG_VERSION"),
-        h.finish()
+        h.finish(),
+        locale.code()
     )
 }
 
 impl CiteCache {
-    /// A cache from its JSON; an empty one when the JSON is not a cache of this version.
+    /// A cache from its JSON; an empty one when the JSON is not a cache at all. Whether it was
+    /// made by this version, with these styles and the site's locale, [`Citer::with_cache`] checks.
     pub fn from_json(text: &str) -> CiteCache {
-        serde_json::from_str::<CiteCache>(text)
-            .ok()
-            .filter(|c| c.stamp == cache_stamp())
-            .unwrap_or_default()
+        serde_json::from_str::<CiteCache>(text).unwrap_or_default()
     }
 
     pub fn to_json(&self) -> String {
@@ -704,6 +729,7 @@ impl Citer {
         };
         Citer {
             page_templates: OnceLock::new(),
+            locale: page.locale(),
             page,
             locators: Default::default(),
             kept_pages: None,
@@ -712,11 +738,17 @@ impl Citer {
         }
     }
 
-    /// A citer that starts from `cache` and records what it makes, for [`Citer::cache`].
+    /// A citer that starts from `cache` and records what it makes, for [`Citer::cache`]. A cache
+    /// made by another version of evident, or in another locale, is not used.
     pub fn with_cache(site: &WebPage, cache: CiteCache) -> Self {
         let citer = Citer {
             kept_sources: Some(Default::default()),
             ..Citer::new(site)
+        };
+        let cache = if cache.stamp == cache_stamp(citer.locale) {
+            cache
+        } else {
+            CiteCache::default()
         };
         if let Some(memo) = &citer.kept_sources {
             memo.lock()
@@ -751,7 +783,7 @@ impl Citer {
             .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
         let locators = self.locators.lock().unwrap_or_else(|p| p.into_inner());
         let mut cache = CiteCache {
-            stamp: cache_stamp(),
+            stamp: cache_stamp(self.locale),
             sources: keys
                 .iter()
                 .filter_map(|k| Some((k.clone(), kept.as_ref()?.get(k)?.clone())))
@@ -768,13 +800,21 @@ impl Citer {
 
     /// Whether this citer was made for a site with these shared fields.
     pub fn fits(&self, site: &WebPage) -> bool {
-        (&site.site_title, &site.publisher, &site.version, &site.date)
-            == (
-                &self.page.site_title,
-                &self.page.publisher,
-                &self.page.version,
-                &self.page.date,
+        let shared = |p: &WebPage| {
+            (
+                p.site_title.clone(),
+                p.publisher.clone(),
+                p.version.clone(),
+                p.date.clone(),
+                p.language.clone(),
             )
+        };
+        shared(site) == shared(&self.page)
+    }
+
+    /// The locale every citation of this citer is formatted in.
+    pub fn locale(&self) -> CslLocale {
+        self.locale
     }
 
     /// [`cite`]. `locators` are those of the findings that cite `source`: the templates for
@@ -843,7 +883,7 @@ impl Citer {
         let cited: Vec<Option<&(Locator, String)>> = std::iter::once(None)
             .chain(probes.iter().map(Some))
             .collect();
-        let made = render_cited(&item, &cited, &Style::ALL);
+        let made = render_cited(&item, &cited, &Style::ALL, self.locale);
         let mut plain = Vec::new();
         let mut probed: Vec<Vec<Citation>> = vec![Vec::new(); kinds.len()];
         for per_style in made {
@@ -873,18 +913,18 @@ impl Citer {
         }
         let templates = self
             .page_templates
-            .get_or_init(|| templates(&page_item(&self.page), None, &[TITLE, URL]));
+            .get_or_init(|| templates(&page_item(&self.page), None, &[TITLE, URL], self.locale));
         fill_or_render(
             templates,
             &[TITLE, URL],
             &[&page.title, &page.url],
-            |only| render_styles(&page_item(page), None, only),
+            |only| render_styles(&page_item(page), None, only, self.locale),
         )
     }
 
     fn with_locator_afresh(&self, source: &Source, locator: &str) -> (Vec<Citation>, bool) {
         let Some((kind, value)) = parse_locator(locator) else {
-            return (render_all(&csl_json(source), None), false);
+            return (render_all(&csl_json(source), None, self.locale), false);
         };
         // Keyed by the source's whole record, so a citer kept across rebuilds sees its edits.
         let item = csl_json(source);
@@ -896,7 +936,8 @@ impl Citer {
             .get(&key)
             .cloned();
         let templates = cached.unwrap_or_else(|| {
-            let t = templates(&item, Some(&(kind, PROBE_LOCATOR.to_string())), &[LOCATOR]);
+            let probe = (kind, PROBE_LOCATOR.to_string());
+            let t = templates(&item, Some(&probe), &[LOCATOR], self.locale);
             self.locators
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -904,7 +945,7 @@ impl Citer {
             t
         });
         let citations = fill_or_render(&templates, &[LOCATOR], &[&value], |only| {
-            render_styles(&item, Some(&(kind, value.clone())), only)
+            render_styles(&item, Some(&(kind, value.clone())), only, self.locale)
         });
         (citations, true)
     }
@@ -922,11 +963,21 @@ pub struct WebPage {
     pub version: Option<String>,
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// The site's language (a BCP 47 tag): its citation is formatted in the nearest CSL locale.
+    pub language: String,
 }
 
-/// The five references for a page of this site.
+impl WebPage {
+    /// The CSL locale of the page's language: [`CslLocale::for_language`], or en-US when CSL has
+    /// none for it (the site is warned: [`locale_warning`]).
+    pub fn locale(&self) -> CslLocale {
+        CslLocale::for_language(&self.language).unwrap_or_else(CslLocale::fallback)
+    }
+}
+
+/// The five references for a page of this site, in its language.
 pub fn cite_page(page: &WebPage) -> Vec<Citation> {
-    render_all(&page_item(page), None)
+    render_all(&page_item(page), None, page.locale())
 }
 
 fn page_item(page: &WebPage) -> Json {
@@ -1015,8 +1066,8 @@ fn flip_inner_quotes(title: &str) -> String {
     out
 }
 
-fn render_all(item: &Json, locator: Option<(Locator, String)>) -> Vec<Citation> {
-    render_styles(item, locator.as_ref(), &Style::ALL)
+fn render_all(item: &Json, locator: Option<(Locator, String)>, locale: CslLocale) -> Vec<Citation> {
+    render_styles(item, locator.as_ref(), &Style::ALL, locale)
 }
 
 /// Formats `item` in each of `only` (in [`Style::ALL`] order).
@@ -1024,8 +1075,9 @@ fn render_styles(
     item: &Json,
     locator: Option<&(Locator, String)>,
     only: &[Style],
+    locale: CslLocale,
 ) -> Vec<Citation> {
-    render_cited(item, &[locator], only)
+    render_cited(item, &[locator], only, locale)
         .into_iter()
         .filter_map(|mut c| c.pop())
         .collect()
@@ -1039,6 +1091,7 @@ fn render_cited(
     item: &Json,
     locators: &[Option<&(Locator, String)>],
     only: &[Style],
+    locale: CslLocale,
 ) -> Vec<Vec<Citation>> {
     let mut flipped = item.clone();
     for key in ["title", "container-title"] {
@@ -1059,15 +1112,15 @@ fn render_cited(
     let st = styles();
     let run = |style: Style, csl_style: &ByType, item: &csl::Item| {
         if !st.positional.contains(&style) {
-            return render_one(style, csl_style, item, locators);
+            return render_one(style, csl_style, item, locators, locale);
         }
         // Each citation in a run of its own, so that each is a first citation; after the first,
         // without the reference.
         let (first, rest) = locators.split_first()?;
-        let mut made = render_one(style, csl_style, item, &[*first])?;
+        let mut made = render_one(style, csl_style, item, &[*first], locale)?;
         for locator in rest {
             let reference = made.first()?;
-            made.push(cite_only(style, item, *locator, reference)?);
+            made.push(cite_only(style, item, *locator, reference, locale)?);
         }
         Some(made)
     };
@@ -1113,15 +1166,16 @@ fn quotes_title(text: &str, title: &str) -> bool {
         .any(|q| lower.contains(&format!("{q}{start}")))
 }
 
-/// One engine run: `item` in `csl_style` (made for its type: [`ByType::for_item`]), cited once per
-/// entry of `locators`.
+/// One engine run: `item` in `csl_style` (made for its type: [`ByType::for_item`]) and `locale`,
+/// cited once per entry of `locators`.
 fn engine_run(
     csl_style: &IndependentStyle,
     item: &csl::Item,
     locators: &[Option<&(Locator, String)>],
+    csl_locale: CslLocale,
 ) -> hayagriva::Rendered {
-    let st = styles();
-    let locale = Some(LocaleCode(LOCALE.into()));
+    let files = &csl_locale.loaded().files;
+    let locale = Some(LocaleCode(csl_locale.code().into()));
     let mut driver = BibliographyDriver::new();
     for locator in locators {
         let loc = locator.map(|(k, v)| SpecificLocator(*k, LocatorPayload::Str(v)));
@@ -1129,14 +1183,14 @@ fn engine_run(
             vec![CitationItem::with_locator(item, loc)],
             csl_style,
             locale.clone(),
-            &st.locales,
+            files,
             None,
         ));
     }
     driver.finish(BibliographyRequest {
         style: csl_style,
         locale,
-        locale_files: &st.locales,
+        locale_files: files,
     })
 }
 
@@ -1161,8 +1215,9 @@ fn render_one(
     csl_style: &ByType,
     item: &csl::Item,
     locators: &[Option<&(Locator, String)>],
+    locale: CslLocale,
 ) -> Option<Vec<Citation>> {
-    let rendered = engine_run(&csl_style.for_item(item), item, locators);
+    let rendered = engine_run(&csl_style.for_item(item), item, locators, locale);
     let mut entry = rendered.bibliography?.items.into_iter().next()?;
     if rendered.citations.len() != locators.len() {
         return None;
@@ -1206,9 +1261,10 @@ fn cite_only(
     item: &csl::Item,
     locator: Option<&(Locator, String)>,
     reference: &Citation,
+    locale: CslLocale,
 ) -> Option<Citation> {
     let (_, csl_style) = styles().citation_only.iter().find(|(s, _)| *s == style)?;
-    let rendered = engine_run(&csl_style.for_item(item), item, &[locator]);
+    let rendered = engine_run(&csl_style.for_item(item), item, &[locator], locale);
     let [c] = rendered.citations.as_slice() else {
         return None;
     };

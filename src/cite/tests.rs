@@ -4,6 +4,11 @@ use super::*;
 use crate::model::*;
 use std::collections::BTreeMap;
 
+/// The locale of the golden files: en-GB, the default site language.
+fn en_gb() -> CslLocale {
+    CslLocale::for_language("en-GB").expect("an en-GB locale")
+}
+
 fn name(family: &str, given: &str) -> Person {
     Person::Name {
         family: family.into(),
@@ -133,7 +138,7 @@ pub(super) fn report() -> Source {
 
 fn golden_text(s: &Source) -> String {
     let mut out = String::new();
-    for c in cite(s) {
+    for c in cite(s, en_gb()) {
         out.push_str(&format!(
             "[{}]\ntext: {}\nhtml: {}\nin-text: {}\n\n",
             c.style.key(),
@@ -246,7 +251,7 @@ fn every_style_names_every_author_and_the_pages() {
     // The regression the golden files guard, stated directly: hayagriva 0.10.1 with the official
     // NLM file dropped every author from Vancouver references (hayagriva issue 519).
     let s = journal();
-    let all = cite(&s);
+    let all = cite(&s, en_gb());
     assert_eq!(all.len(), 5);
     for c in &all {
         if c.style != Style::Mla {
@@ -273,7 +278,7 @@ fn the_vancouver_workaround_applies() {
 fn citations_escape_html() {
     let mut s = report();
     s.title = "Costs <b>& benefits</b>".into();
-    for c in cite(&s) {
+    for c in cite(&s, en_gb()) {
         assert!(!c.html.contains("<b>"), "{}", c.html);
         assert!(c.html.contains("&amp;"), "{}", c.html);
         assert!(c.text.to_lowercase().contains("& benefits"), "{}", c.text);
@@ -291,18 +296,18 @@ fn inner_quotes_flip_but_apostrophes_stay() {
 
 #[test]
 fn locators_in_the_in_text_citation() {
-    let (c, used) = cite_with_locator(&journal(), "p. 165");
+    let (c, used) = cite_with_locator(&journal(), "p. 165", en_gb());
     assert!(used);
     let apa = c.iter().find(|c| c.style == Style::Apa).unwrap();
     assert_eq!(apa.in_text, "(Slasberg et al., 2012, p. 165)");
-    let (c, used) = cite_with_locator(&news(), "para. 3, bullet 2");
+    let (c, used) = cite_with_locator(&news(), "para. 3, bullet 2", en_gb());
     assert!(used);
     let harvard = c.iter().find(|c| c.style == Style::Harvard).unwrap();
     assert_eq!(
         harvard.in_text,
         "(Disability News Service, 2013, para. 3, bullet 2)"
     );
-    let (_, used) = cite_with_locator(&news(), "Abstract, para. 4");
+    let (_, used) = cite_with_locator(&news(), "Abstract, para. 4", en_gb());
     assert!(
         !used,
         "a locator CSL cannot label is shown beside the citation, not dropped"
@@ -319,6 +324,7 @@ fn a_page_of_this_site_is_cited_as_a_web_page_with_its_version() {
         url: "https://example.org/findings/x/".into(),
         version: Some("1.2".into()),
         date: Some("2024-05-01".into()),
+        language: "en-GB".into(),
     };
     for c in cite_page(&page) {
         assert!(
@@ -555,6 +561,7 @@ fn the_citer_matches_formatting_afresh() {
         url: String::new(),
         version: Some("1.2".into()),
         date: Some("2024-05-01".into()),
+        language: "en-GB".into(),
     };
     let citer = Citer::new(&site);
     let titles = [
@@ -621,7 +628,7 @@ fn assert_locators_as_afresh(citer: &Citer, source: &Source, locators: &[&str]) 
     for locator in locators {
         assert_eq!(
             citer.with_locator(source, locator),
-            cite_with_locator(source, locator),
+            cite_with_locator(source, locator, en_gb()),
             "{} at {locator:?}",
             source.id.0
         );
@@ -638,6 +645,7 @@ fn small_site_citer() -> Citer {
         url: String::new(),
         version: None,
         date: Some("2024".into()),
+        language: "en-GB".into(),
     })
 }
 
@@ -687,7 +695,7 @@ fn a_sources_run_makes_its_findings_locator_templates() {
     for source in [journal(), news()] {
         assert_eq!(
             citer.source(&source, &locators),
-            cite(&source),
+            cite(&source, en_gb()),
             "{}",
             source.id.0
         );
@@ -753,9 +761,9 @@ fn citations_without_the_reference_equal_whole_runs() {
     );
     for source in &sources {
         let item = csl_json(source);
-        let together = render_cited(&item, &cited, positional);
+        let together = render_cited(&item, &cited, positional, en_gb());
         let alone: Vec<Vec<Citation>> = (cited.iter())
-            .map(|l| render_cited(&item, &[*l], positional).concat())
+            .map(|l| render_cited(&item, &[*l], positional, en_gb()).concat())
             .collect();
         for (i, style) in positional.iter().enumerate() {
             let each: Vec<&Citation> = alone.iter().map(|a| &a[i]).collect();
@@ -797,8 +805,8 @@ fn a_style_made_for_a_type_formats_as_the_whole_style() {
                 typed.macros.len() <= by_type.whole().macros.len(),
                 "{style:?}"
             );
-            let whole = format!("{:?}", engine_run(by_type.whole(), &item, &cited));
-            let made = format!("{:?}", engine_run(&typed, &item, &cited));
+            let whole = format!("{:?}", engine_run(by_type.whole(), &item, &cited, en_gb()));
+            let made = format!("{:?}", engine_run(&typed, &item, &cited, en_gb()));
             assert_eq!(made, whole, "{style:?}, {:?}", item.type_());
             compared += 1;
         }

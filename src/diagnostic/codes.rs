@@ -111,6 +111,7 @@ codes! {
         InvalidPerson = "invalid-person", "error", "an author or editor without `family` (or with `literal` and other keys)";
         UnknownField = "unknown-field", "error", "`unverified:` names a field a source does not have";
         CitationStyle = "citation-style", "error", "a citation could not be formatted: a style or locale built into evident failed to load, or a style gave nothing for a source (a bug in evident: please report it)";
+        CitationLocale = "citation-locale", "warning", "the Citation Style Language has no locale for the site's `language:`, so citations use en-US words and punctuation; the pages keep the site's language (the locales evident carries: styles/README.md)";
         CitationFieldMissing = "citation-field-missing", "error or warning", "a field the citation styles need is missing (an error for a container title, a warning for volume, pages and the like)";
     }
     "Identifiers, dates and links" {

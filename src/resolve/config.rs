@@ -32,6 +32,7 @@ pub(crate) fn resolve_config(
             base_path: "/".into(),
             relative_links: env.relative_links,
             language: DEFAULT_LANGUAGE.into(),
+            language_at: None,
             description: None,
             theme: crate::theme::DEFAULT_NAME.into(),
             version: None,
@@ -89,6 +90,7 @@ pub(crate) fn resolve_config(
             .language
             .as_ref()
             .map_or_else(|| DEFAULT_LANGUAGE.to_string(), |l| l.value.clone()),
+        language_at: raw.language.as_ref().and_then(position_of),
         description: raw.description.clone(),
         theme: raw.theme.as_ref().map_or_else(
             || crate::theme::DEFAULT_NAME.to_string(),

@@ -21,7 +21,7 @@ const styles = {
   vancouver: "nlm-citation-sequence.csl",
   mla: "modern-language-association.csl",
 };
-const locale = readFileSync(join(root, "styles", "locales-en-GB.xml"), "utf8");
+const locale = readFileSync(join(root, "styles", "locales", "locales-en-GB.xml"), "utf8");
 const known = JSON.parse(readFileSync(join(here, "citeproc-known.json"), "utf8"));
 
 const items = JSON.parse(readFileSync(join(publicDir, "citations.json"), "utf8"));

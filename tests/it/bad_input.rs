@@ -704,6 +704,12 @@ pub(crate) fn cases() -> Vec<Case> {
             make: |s| s.edit("site.yaml", "language: en-GB", "language: en GB"),
         },
         Case {
+            name: "language-without-a-csl-locale",
+            code: 1,
+            expect: "site.yaml:3:11: warning[citation-locale]: citations are formatted in en-US",
+            make: |s| s.edit("site.yaml", "language: en-GB", "language: gd"),
+        },
+        Case {
             name: "translation-missing-a-string",
             code: 1,
             expect: "themes/default/i18n/fr.yaml: warning[missing-translation]: `nav_search` has no translation",

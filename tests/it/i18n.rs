@@ -2,6 +2,8 @@
 //! stance labels, counts, dates, the search page), a language the theme has no file for gives
 //! English without a warning, a French file that lacks a string gives one `missing-translation`
 //! warning and the English string, and a `language:` that is not a BCP 47 tag is refused.
+//! Citations are formatted in the CSL locale nearest the site's language; a language CSL has no
+//! locale for gives en-US citations and one `citation-locale` warning.
 
 use std::path::Path;
 
@@ -104,6 +106,32 @@ fn a_french_site_has_french_pages() {
     assert!(source.contains(">25 juin 2013</time>"), "{source}");
 }
 
+/// The words and punctuation of one source's Harvard reference, which differ by locale.
+fn harvard(site: &Site) -> String {
+    let source = site.read("public/sources/s1/index.html");
+    let start = source
+        .find("data-style=\"harvard\">")
+        .expect("a Harvard reference");
+    source[start..start + 600].to_string()
+}
+
+#[test]
+fn a_french_site_cites_in_french() {
+    let site = french();
+    built(&site);
+    let reference = harvard(&site);
+    for text in [
+        "«\u{a0}Flawed personal budgets\u{a0}»",
+        "25 juin",
+        "Disponible sur",
+    ] {
+        assert!(reference.contains(text), "no {text:?} in {reference}");
+    }
+    // A finding's citations (filled from templates, not formatted afresh) are French too.
+    let finding = site.read("public/findings/staff-lead/index.html");
+    assert!(finding.contains("Disponible sur") && !finding.contains("Available at"));
+}
+
 #[test]
 fn a_language_without_a_file_is_english_without_a_warning() {
     let site = Site::from_fixture("valid");
@@ -112,6 +140,40 @@ fn a_language_without_a_file_is_english_without_a_warning() {
     assert!(!stderr.contains("warning["), "{stderr}");
     let home = site.read("public/index.html");
     assert!(home.contains("<html lang=\"de\">") && home.contains(">Findings<"));
+    // CSL has a German locale, so the citations are German though the pages are not.
+    assert!(
+        harvard(&site).contains("Verfügbar unter"),
+        "{}",
+        harvard(&site)
+    );
+}
+
+#[test]
+fn a_language_csl_has_no_locale_for_cites_in_en_us_with_a_warning() {
+    let site = Site::from_fixture("valid");
+    site.edit("site.yaml", "language: en-GB", "language: gd");
+    let stderr = built(&site);
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning[")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].starts_with(
+            "site.yaml:3:11: warning[citation-locale]: citations are formatted in en-US"
+        ),
+        "{stderr}"
+    );
+    // en-US quotes titles with double quotation marks; en-GB, the default, with single ones.
+    assert!(
+        harvard(&site).contains("“Flawed personal budgets,”"),
+        "{}",
+        harvard(&site)
+    );
+    site.edit("site.yaml", "language: gd", "language: en-GB");
+    assert!(!built(&site).contains("warning["));
+    assert!(
+        harvard(&site).contains("‘Flawed personal budgets’"),
+        "{}",
+        harvard(&site)
+    );
 }
 
 #[test]

@@ -206,11 +206,8 @@ pub(crate) fn finding_citations(site: &Site, f: &Finding, citer: &Citer) -> Find
     let page = cite::WebPage {
         id: f.id.0.clone(),
         title: page_title(f),
-        site_title: c.title.clone(),
-        publisher: c.publisher.clone(),
         url: format!("{}{}", c.base_url, f.id.path()),
-        version: c.version.clone(),
-        date: c.date.clone(),
+        ..super::site::cite_site(c)
     };
     let json_ld = src
         .map(|s| {

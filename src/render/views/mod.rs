@@ -209,7 +209,11 @@ impl Views {
         };
         // A site that cites nothing never loads the styles.
         if !site.sources.is_empty() || !site.findings.is_empty() {
-            diags.extend(crate::cite::style_problems());
+            diags.extend(crate::cite::style_problems(citer.locale()));
+            diags.extend(crate::cite::locale_warning(
+                &site.config.language,
+                site.config.language_at,
+            ));
         }
         let sources = Arc::new(sources::source_views(site, &links, &citer, &mut diags));
         let versions = (!site.releases.is_empty()).then(|| versions_view(site));

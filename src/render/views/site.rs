@@ -178,5 +178,6 @@ pub(crate) fn cite_site(c: &Config) -> cite::WebPage {
         url: String::new(),
         version: c.version.clone(),
         date: c.date.clone(),
+        language: c.language.clone(),
     }
 }
