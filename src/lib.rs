@@ -47,7 +47,7 @@
 //! - Leaves: `diagnostic/` (problems as data, every code in `codes.rs`, human/JSON/GitHub
 //!   formats); `layout.rs` (site folders, file names, `OutputFile`); `theme.rs` (the default
 //!   theme, required templates, template anchors); `html.rs` (escaping, the redirect page);
-//!   `markdown.rs` (pulldown-cmark, ammonia); `highlight.rs` (syntect: fenced code as classed
+//!   `markdown.rs` (pulldown-cmark, ammonia); `highlight.rs` (syntect, two-face: fenced code as classed
 //!   spans); `dates.rs` (dates, `SOURCE_DATE_EPOCH`).
 //! - `docs_tests.rs`: the docs are tested (every key, flag and diagnostic code documented).
 
