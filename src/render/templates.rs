@@ -10,7 +10,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::{Serialize, Serializer};
 
 use crate::diagnostic::{Code, Diagnostic, Position};
-use crate::html::escape_html;
+use crate::html::{escape_html, escape_html_into};
 use crate::theme::Theme;
 
 /// Text that is HTML already (rendered Markdown, a formatted citation, a chart, JSON-LD made safe
@@ -127,14 +127,14 @@ pub(crate) fn environment(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Environ
         if value.is_safe() || *state.auto_escape() != minijinja::AutoEscape::Html {
             return minijinja::escape_formatter(out, state, value);
         }
-        let text = match value.as_str() {
-            Some(s) => escape_html(s),
+        match value.as_str() {
+            Some(s) => escape_html_into(out, s),
             None if value.is_none() || value.is_undefined() => {
                 return minijinja::escape_formatter(out, state, value)
             }
-            None => escape_html(&value.to_string()),
-        };
-        out.write_str(&text).map_err(minijinja::Error::from)
+            None => escape_html_into(out, &value.to_string()),
+        }
+        .map_err(minijinja::Error::from)
     });
     add_strings(&mut env, theme);
     for t in theme.templates.values() {
