@@ -7,6 +7,9 @@ usage: serve_edit.py EVIDENT_BINARY SITE_DIR [EDITS]
 SITE_DIR is an evidence corpus from corpus.py (its first findings file is edited, and restored at
 the end). The page is polled every 2 ms; each edit changes the finding's statement to a new
 sentence, and the clock stops when the page contains it. Prints one line of figures.
+
+With EDIT=page, SITE_DIR is a pages corpus instead, and each edit adds a word to the first
+paragraph of the body of its first page (`content/p0.md`), as an author writing prose would.
 """
 import glob
 import os
@@ -38,14 +41,27 @@ def main():
         sys.exit(__doc__)
     binary, site = sys.argv[1], sys.argv[2]
     edits = int(sys.argv[3]) if len(sys.argv) > 3 else 20
-    path = sorted(glob.glob(os.path.join(site, "data", "findings", "*.yaml")))[0]
-    original = open(path, encoding="utf-8").read()
-    fid = re.search(r"- id: (\S+)", original).group(1)
-    statement = re.search(r"statement: (.*)", original).group(1)
     port = free_port()
+    if os.environ.get("EDIT") == "page":
+        path = os.path.join(site, "content", "p0.md")
+        original = open(path, encoding="utf-8").read()
+        # The first paragraph of the body: the line after the first heading's blank line.
+        assert re.search(r"\n## [^\n]*\n\n\w", original), "no paragraph after a heading"
+        url = f"http://127.0.0.1:{port}/p0/"
+
+        def edited(word):
+            return re.sub(r"(\n## [^\n]*\n\n)", lambda m: f"{m.group(1)}{word} ", original, count=1)
+    else:
+        path = sorted(glob.glob(os.path.join(site, "data", "findings", "*.yaml")))[0]
+        original = open(path, encoding="utf-8").read()
+        fid = re.search(r"- id: (\S+)", original).group(1)
+        statement = re.search(r"statement: (.*)", original).group(1)
+        url = f"http://127.0.0.1:{port}/findings/{fid}/"
+
+        def edited(word):
+            return original.replace(f"statement: {statement}", f"statement: {word} {statement}", 1)
     server = subprocess.Popen([binary, "--root", site, "serve", "--port", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/findings/{fid}/"
     try:
         start = time.monotonic()
         while "<html" not in fetch(url):
@@ -57,7 +73,7 @@ def main():
         for i in range(edits + 1):
             word = f"Edited{i}x{os.getpid()}"
             with open(path, "w", encoding="utf-8") as f:
-                f.write(original.replace(f"statement: {statement}", f"statement: {word} {statement}", 1))
+                f.write(edited(word))
             saved = time.monotonic()
             while word not in fetch(url):
                 if time.monotonic() - saved > 120:

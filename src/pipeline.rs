@@ -13,7 +13,7 @@ use crate::cite::{CiteCache, Citer};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Disk, Inputs};
-use crate::model::{Environment, Finding, Site};
+use crate::model::{Environment, Finding, Page, Site};
 use crate::render::{self, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
@@ -138,7 +138,7 @@ pub struct Resolved {
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
     /// What resolving a finding alone needs, when asked to keep it.
-    pub context: Option<resolve::FindingContext>,
+    pub context: Option<resolve::EditContext>,
 }
 
 /// What a run should do.
@@ -333,7 +333,7 @@ pub type Built = Result<(Arc<Rendered>, Vec<Diagnostic>), Vec<Diagnostic>>;
 /// A build without errors, with what resolving one of its findings again needs.
 struct Last {
     rendered: Arc<Rendered>,
-    context: resolve::FindingContext,
+    context: resolve::EditContext,
 }
 
 impl Incremental {
@@ -430,13 +430,18 @@ impl Incremental {
         Some((Ok((rendered, diags)), run.timings))
     }
 
-    /// The pages of the findings edited since the last build, made at once from it when every
-    /// change since is one they show alone: the changed files hold findings and nothing else, each
-    /// file's findings are the same ones as before, each resolves with no diagnostic, and each
-    /// differs from before only in what no other page or check reads (its statement, quote,
-    /// locator, population, period, place or notes; not its figure, value, source, origin,
-    /// stances or withdrawal). Each page is then the page a full build makes. `None` when the
-    /// change is anything else, or a page cannot be made: then only the full build shows it.
+    /// The pages of the findings and plain pages edited since the last build, made at once from
+    /// it when every change since is one they show alone. Each changed file either
+    ///
+    /// - holds findings and nothing else, the same ones as before, each resolving with no
+    ///   diagnostic and differing from before only in what no other page or check reads (its
+    ///   statement, quote, locator, population, period, place or notes; not its figure, value,
+    ///   source, origin, stances or withdrawal); or
+    /// - is a plain page (`content/about.md`) the site had, changed in its body alone: the same
+    ///   front matter and heading anchors, and links that all resolve, with no error.
+    ///
+    /// Each page is then the page a full build makes. `None` when the change is anything else, or
+    /// a page cannot be made: then only the full build shows it.
     pub fn quick(&self) -> Option<Vec<OutputFile>> {
         let last = self.last.as_ref()?;
         let files = self.since_last.as_ref()?;
@@ -446,14 +451,43 @@ impl Incremental {
         let mut pages = Vec::new();
         for file in files {
             let contents = self.inputs.files.get(file)?;
-            let raw = parse::findings_of(file, contents, &Disk)?;
-            for f in edited_alone(last, file, &raw)? {
-                let (path, html) = last.rendered.finding_page(&f)?;
+            let made = match parse::findings_of(file, contents, &Disk) {
+                Some(raw) => (edited_alone(last, file, &raw)?.iter())
+                    .map(|f| last.rendered.finding_page(f))
+                    .collect::<Option<Vec<_>>>()?,
+                None => {
+                    let raw = parse::page_of(file, contents, &Disk)?;
+                    let page = page_edited_alone(last, file, &raw)?;
+                    vec![last.rendered.plain_page(&page)?]
+                }
+            };
+            for (path, html) in made {
                 pages.push(OutputFile::new(path, html.ok()?.into_bytes()));
             }
         }
         Some(pages)
     }
+}
+
+/// The plain page of `file` as now parsed (`raw`) and resolved, if the last build had that page
+/// and only its body changed: the same front matter (which index and tag pages show) and the
+/// same heading anchors (which other pages' links may name), with every link resolving and no
+/// other error (a warning, such as a figure typed into prose, changes no page; the full build
+/// reports it). Its own page alone then shows the change.
+fn page_edited_alone(
+    last: &Last,
+    file: &Path,
+    raw: &parse::raw::RawDoc<parse::raw::RawPage>,
+) -> Option<Page> {
+    let old = (last.rendered.site().pages.iter()).find(|p| p.doc.file == file)?;
+    let (page, diags) = last.context.page(raw);
+    let same = !raw.meta.draft
+        && !diags.iter().any(Diagnostic::is_error)
+        && (&page.path, &page.title, &page.description, &page.template)
+            == (&old.path, &old.title, &old.description, &old.template)
+        && (page.weight, &page.date, &page.tags, &page.doc.anchors)
+            == (old.weight, &old.date, &old.tags, &old.doc.anchors);
+    same.then_some(page)
 }
 
 /// The findings of `file` that changed, as now parsed (`raw`) and resolved, if the file holds the

@@ -87,6 +87,22 @@ pub(crate) fn findings_of(
     (diags.is_empty() && !findings.is_empty() && parsed.is_empty()).then_some(findings)
 }
 
+/// One file of the inputs parsed on its own, if it is a plain page (`content/about.md`, not a
+/// source, claim, topic or gap) that parses without a diagnostic: the page. What `serve` tries
+/// when a changed file does not hold findings.
+pub(crate) fn page_of(
+    path: &Path,
+    contents: &Contents,
+    reader: &dyn ReadText,
+) -> Option<RawDoc<RawPage>> {
+    let (mut parsed, mut diags) = (Parsed::default(), Vec::new());
+    parse_file(path, contents, reader, &mut parsed, &mut diags);
+    let mut pages = std::mem::take(&mut parsed.pages);
+    parsed.content_files.retain(|f| f != path);
+    let page = pages.pop().filter(|_| pages.is_empty())?;
+    (diags.is_empty() && parsed.is_empty()).then_some(page)
+}
+
 impl Parsed {
     /// Whether nothing was parsed (of what a content or data file gives).
     fn is_empty(&self) -> bool {

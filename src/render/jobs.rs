@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::layout::output_file;
 use crate::markdown::to_html;
-use crate::model::{Finding, FindingId, ReadText, Site};
+use crate::model::{Document, Finding, FindingId, ReadText, Site};
 use crate::render::templates::{to_value, view_list};
 use crate::render::versions::ReleaseView;
 use crate::render::views::*;
@@ -172,8 +172,17 @@ fn page_jobs(views: &Views) -> Vec<Job> {
 }
 
 fn plain_page(cx: &JobContext, i: usize) -> Result<minijinja::Value, Diagnostic> {
+    plain_page_of(cx, i, &cx.site.pages[i].doc)
+}
+
+/// The context of plain page `i` with `doc` as its Markdown (the page's own, or in `serve` the
+/// page as just edited, with the same front matter).
+pub(crate) fn plain_page_of(
+    cx: &JobContext,
+    i: usize,
+    doc: &Document,
+) -> Result<minijinja::Value, Diagnostic> {
     let v = cx.views;
-    let doc = &cx.site.pages[i].doc;
     let body = doc.body.text(cx.reader)?;
     let p = &v.pages[i];
     let kind = if p.path.is_empty() { "home" } else { "page" };

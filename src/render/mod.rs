@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::cite::Citer;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{OutputFile, Sink};
-use crate::model::{Finding, ReadText, Site};
+use crate::model::{Finding, Page, ReadText, Site};
 use crate::permalinks::WantedAnchor;
 use crate::theme::{Theme, RELEASE_TEMPLATES, REQUIRED_TEMPLATES};
 
@@ -131,6 +131,22 @@ impl Rendered {
         let view = views::finding_view_alone(&self.site, f, &links, history);
         let context = jobs::finding_context(&cx, &view, Some(f));
         Some((output, self.finish(job, job.run_with(&self.env, context))))
+    }
+
+    /// Plain page `page` (which need not be this site's: `serve`'s page as just edited, whose
+    /// front matter is the same as this site's page at that path) as this site would show it; the
+    /// page's output path with it. `None` when the site has no plain page at that path.
+    pub fn plain_page(&self, page: &Page) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
+        let i = self.site.pages.iter().position(|p| p.path == page.path)?;
+        let output = crate::layout::output_file(&page.path);
+        let Made::Job(j) = *self.index.get(&output)? else {
+            return None;
+        };
+        let job = &self.jobs[j];
+        let run = jobs::plain_page_of(&self.job_context(), i, &page.doc)
+            .map_err(JobError::Input)
+            .and_then(|context| job.run_with(&self.env, context));
+        Some((output, self.finish(job, run)))
     }
 
     /// A page as made: checked for the anchors the manifest lists, its links made relative if

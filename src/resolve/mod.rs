@@ -56,7 +56,7 @@ pub fn resolve_keeping(
     mut parsed: Parsed,
     env: &Environment,
     keep: bool,
-) -> (Site, Theme, Vec<Diagnostic>, Option<FindingContext>) {
+) -> (Site, Theme, Vec<Diagnostic>, Option<EditContext>) {
     let mut diags = Vec::new();
     let config = config::resolve_config(&parsed, env, &mut diags);
     let mut theme = std::mem::take(&mut parsed.theme);
@@ -124,25 +124,41 @@ pub fn resolve_keeping(
         releases: releases::resolve_releases(std::mem::take(&mut parsed.releases), &mut diags),
         strings: theme.strings.clone(),
     };
-    let context = keep.then_some(FindingContext {
+    let context = keep.then(|| EditContext {
         ids,
         sources: parsed.sources,
         archives: parsed.archives,
         unreadable: parsed.unreadable,
+        templates: pages::template_names(&theme),
+        targets,
     });
     (site, theme, diags, context)
 }
 
-/// What resolving one finding needs of the rest of the site: every id, and the sources with their
-/// archives. `serve` keeps it, to resolve a finding just edited alone.
-pub struct FindingContext {
+/// What resolving one edited finding or plain page alone needs of the rest of the site: every id,
+/// the sources with their archives, every link target (pages, nodes, anchors), and the theme's
+/// template names. `serve` keeps it, to show a file just edited before the full build.
+pub struct EditContext {
     ids: Ids,
     sources: Vec<crate::parse::raw::RawDoc<crate::parse::raw::RawSource>>,
     archives: BTreeMap<std::path::PathBuf, std::sync::Arc<str>>,
     unreadable: BTreeSet<std::path::PathBuf>,
+    templates: BTreeSet<String>,
+    targets: Targets,
 }
 
-impl FindingContext {
+impl EditContext {
+    /// The plain page `raw`, resolved as the whole site would resolve it (its links against every
+    /// page, node and anchor of the site as last built), with every diagnostic it gives.
+    pub(crate) fn page(
+        &self,
+        raw: &crate::parse::raw::RawDoc<crate::parse::raw::RawPage>,
+    ) -> (crate::model::Page, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let page = pages::resolve_page(raw, &self.templates, &self.targets, &mut diags);
+        (page, diags)
+    }
+
     /// The finding `raw` of `file`, resolved as the whole site would resolve it, with every
     /// diagnostic it gives. `None` when the site would not resolve it (its id is not valid, or
     /// first defined elsewhere).

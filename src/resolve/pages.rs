@@ -1,7 +1,7 @@
 //! Plain pages (`content/about.md` and the like): each page's template, date and tags, and the
 //! tags' own pages.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -27,9 +27,10 @@ pub(crate) fn resolve_pages(
         .filter(|doc| !doc.meta.draft)
         .filter(|doc| publishable(&doc.file, &mut published, diags))
         .collect();
+    let templates = template_names(theme);
     let mut pages: Vec<Page> = kept
         .into_iter()
-        .map(|doc| resolve_page(doc, theme, targets, diags))
+        .map(|doc| resolve_page(doc, &templates, targets, diags))
         .collect();
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages
@@ -107,16 +108,21 @@ fn publishable<'a>(
     true
 }
 
-fn resolve_page(
+/// The names of the theme's templates, which a page's `template:` must be one of.
+pub(crate) fn template_names(theme: &Theme) -> BTreeSet<String> {
+    theme.templates.keys().cloned().collect()
+}
+
+pub(crate) fn resolve_page(
     doc: &RawDoc<RawPage>,
-    theme: &Theme,
+    templates: &BTreeSet<String>,
     targets: &Targets,
     diags: &mut Vec<Diagnostic>,
 ) -> Page {
     let path = targets.content_path(&doc.file).unwrap_or_default();
     let template = match &doc.meta.template {
         Some(t) => {
-            if !theme.templates.contains_key(&t.value) {
+            if !templates.contains(&t.value) {
                 diags.push(
                     Diagnostic::error(
                         Code::UnknownTemplate,
@@ -125,12 +131,7 @@ fn resolve_page(
                     .at_opt(&doc.file, position_of(t))
                     .help(format!(
                         "templates available: {}",
-                        theme
-                            .templates
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        templates.iter().cloned().collect::<Vec<_>>().join(", ")
                     )),
                 );
             }

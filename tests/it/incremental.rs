@@ -411,3 +411,124 @@ fn edits_across_a_stopped_build_are_all_shown_at_once() {
     assert!(kept.build().is_ok());
     assert!(kept.quick().is_none(), "nothing changed since the build");
 }
+
+const ABOUT: &str = "content/about.md";
+
+/// One change to the plain page `content/about.md`, written over the fixture's page.
+#[derive(Clone, Debug)]
+enum PageEdit {
+    /// The body reworded.
+    Body(u8),
+    /// A link to a finding added to the body (it resolves).
+    LinkToFinding,
+    /// A figure typed into the body's prose (a warning, which changes no page: shown at once).
+    Figure,
+    /// A link to a page that does not exist (an error).
+    BrokenLink,
+    /// A new title, which the tag pages show.
+    Title(u8),
+    /// A new heading: an anchor other pages' links may name.
+    Heading(u8),
+}
+
+fn page_edit() -> impl Strategy<Value = PageEdit> {
+    prop_oneof![
+        any::<u8>().prop_map(PageEdit::Body),
+        Just(PageEdit::LinkToFinding),
+        Just(PageEdit::Figure),
+        Just(PageEdit::BrokenLink),
+        any::<u8>().prop_map(PageEdit::Title),
+        any::<u8>().prop_map(PageEdit::Heading),
+    ]
+}
+
+impl PageEdit {
+    /// The page as this edit leaves it (each edit is made to the fixture's page).
+    fn text(&self, original: &str) -> String {
+        let body = |new: &str| original.replacen("\ntext", &format!("\n{new}"), 1);
+        match self {
+            PageEdit::Body(n) => body(&format!("text, reworded ({n})")),
+            PageEdit::LinkToFinding => body("text; see [who leads](finding:staff-lead)"),
+            PageEdit::Figure => body("text; about 40% of them"),
+            PageEdit::BrokenLink => body("text; see [nothing](no-such-page.md)"),
+            PageEdit::Title(n) => {
+                original.replacen("title: About", &format!("title: About {n}"), 1)
+            }
+            PageEdit::Heading(n) => body(&format!("text\n\n## Part {n}\n\nmore")),
+        }
+    }
+
+    /// Whether the page's own page alone shows the edit (its front matter and anchors as before,
+    /// no error).
+    fn shown_alone(&self) -> bool {
+        matches!(
+            self,
+            PageEdit::Body(_) | PageEdit::LinkToFinding | PageEdit::Figure
+        )
+    }
+
+    /// Whether the site builds after it with the fixture page's front matter and anchors.
+    fn keeps_the_pages_shape(&self) -> bool {
+        matches!(
+            self,
+            PageEdit::Body(_) | PageEdit::LinkToFinding | PageEdit::Figure
+        )
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, .. ProptestConfig::default() })]
+
+    /// `serve` shows a plain page as soon as its body is edited, made from the last build, when
+    /// nothing but that page shows the change; the page must be the one a cold build of the same
+    /// files makes. A change to what other pages show (the title, a heading's anchor), or one with
+    /// an error, waits for the full build.
+    #[test]
+    fn an_edited_plain_page_shown_at_once_equals_a_cold_build(
+        edits in proptest::collection::vec(page_edit(), 1..6)
+    ) {
+        let site = Site::from_fixture("valid");
+        let original = site.read(ABOUT);
+        let mut kept = Incremental::new(site.root(), &Environment::default());
+        prop_assert!(kept.build().is_ok());
+        let mut shape_kept = true;
+        for (step, e) in edits.iter().enumerate() {
+            site.write(ABOUT, e.text(&original));
+            kept.reload(Some(&[site.path(ABOUT)]));
+            let quick = kept.quick();
+            let expected = e.shown_alone() && shape_kept;
+            prop_assert_eq!(quick.is_some(), expected, "step {} ({:?})", step, e);
+            let cold = cold(&site);
+            prop_assert_eq!(cold.is_ok(), !matches!(e, PageEdit::BrokenLink), "step {}", step);
+            if let Some(pages) = quick {
+                let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+                prop_assert_eq!(paths, ["about/index.html"]);
+                let (files, _) = cold.expect("the edited site builds");
+                prop_assert!(
+                    files.get(&pages[0].path) == Some(&pages[0].bytes),
+                    "step {} ({:?}): the page differs from a cold build's", step, e
+                );
+            }
+            let built = kept.build().is_ok();
+            prop_assert_eq!(built, !matches!(e, PageEdit::BrokenLink));
+            shape_kept = e.keeps_the_pages_shape();
+        }
+    }
+}
+
+/// A page's body edit shows at once with the edited text; its title edit does not.
+#[test]
+fn a_plain_pages_body_edit_is_shown_at_once() {
+    let site = Site::from_fixture("valid");
+    let original = site.read(ABOUT);
+    let mut kept = Incremental::new(site.root(), &Environment::default());
+    assert!(kept.build().is_ok());
+    site.write(ABOUT, PageEdit::Body(7).text(&original));
+    kept.reload(Some(&[site.path(ABOUT)]));
+    let pages = kept.quick().expect("a body edit shows at once");
+    assert!(String::from_utf8_lossy(&pages[0].bytes).contains("text, reworded (7)"));
+    assert!(kept.build().is_ok());
+    site.write(ABOUT, PageEdit::Title(7).text(&original));
+    kept.reload(Some(&[site.path(ABOUT)]));
+    assert!(kept.quick().is_none(), "the tag pages show the title");
+}
