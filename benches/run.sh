@@ -6,7 +6,8 @@
 # median wall and CPU time of RUNS runs after a warm-up, the largest peak RSS, pages per second,
 # time per page, and the ratios to the 2-thread floor, Hugo and Zola measured in the same run.
 # Then, for each N in SERVE_AT (default 10000), the incremental rebuild in `evident serve`
-# (benches/serve_edit.py: save one finding, time until its new page is served; median of 20).
+# (benches/serve_edit.py: save one finding, time until its new page is served; median of 20; and
+# the same for a plain page's body, in the pages corpus).
 # And for each N, the evidence and pages builds run in turn, RUNS times each, for their ratio.
 #
 # usage: benches/run.sh [N ...]          (default: 1000 10000)
@@ -102,6 +103,8 @@ for n in "${sizes[@]}"; do
       # save lands while the last one's full rebuild and page check still run).
       serve_lines+=("N = $n, evidence corpus, saves ${SETTLE:-4} s apart: $(SETTLE=${SETTLE:-4} python3 benches/serve_edit.py "$evident" "$work/evidence-$n/evident" 20)")
       serve_lines+=("N = $n, evidence corpus, saves 0.5 s apart: $(SETTLE=0.5 python3 benches/serve_edit.py "$evident" "$work/evidence-$n/evident" 20)")
+      # A plain page's body edited, as an author writing prose does.
+      serve_lines+=("N = $n, pages corpus, a page's body, saves ${SETTLE:-4} s apart: $(EDIT=page SETTLE=${SETTLE:-4} python3 benches/serve_edit.py "$evident" "$work/pages-$n/evident" 20)")
     fi
   done
 done

@@ -8,8 +8,9 @@ SITE_DIR is an evidence corpus from corpus.py (its first findings file is edited
 the end). The page is polled every 2 ms; each edit changes the finding's statement to a new
 sentence, and the clock stops when the page contains it. Prints one line of figures.
 
-With EDIT=page, SITE_DIR is a pages corpus instead, and each edit adds a word to the first
-paragraph of the body of its first page (`content/p0.md`), as an author writing prose would.
+With EDIT=page, each edit adds a word to the first paragraph of a Markdown file's body instead,
+as an author writing prose would: PAGE (default `content/p0.md`, the first page of a pages
+corpus; `content/topics/t0.md` is a topic of an evidence corpus), timed on its own page.
 """
 import glob
 import os
@@ -43,14 +44,19 @@ def main():
     edits = int(sys.argv[3]) if len(sys.argv) > 3 else 20
     port = free_port()
     if os.environ.get("EDIT") == "page":
-        path = os.path.join(site, "content", "p0.md")
+        page = os.environ.get("PAGE", "content/p0.md")
+        path = os.path.join(site, page)
         original = open(path, encoding="utf-8").read()
-        # The first paragraph of the body: the line after the first heading's blank line.
-        assert re.search(r"\n## [^\n]*\n\n\w", original), "no paragraph after a heading"
-        url = f"http://127.0.0.1:{port}/p0/"
+        url = f"http://127.0.0.1:{port}/{page[len('content/'):-len('.md')]}/"
+        # The first paragraph of the body: after the front matter, the first line that starts
+        # with a word (not a heading, list, table or fence).
+        front_end = original.index("\n---\n", 4) + 5
+        first = re.search(r"^\w", original[front_end:], re.M)
+        assert first, "no paragraph in the body"
+        at = front_end + first.start()
 
         def edited(word):
-            return re.sub(r"(\n## [^\n]*\n\n)", lambda m: f"{m.group(1)}{word} ", original, count=1)
+            return f"{original[:at]}{word} {original[at:]}"
     else:
         path = sorted(glob.glob(os.path.join(site, "data", "findings", "*.yaml")))[0]
         original = open(path, encoding="utf-8").read()

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use crate::cite::{CiteCache, Citer};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
-use crate::load::{self, Disk, Inputs};
-use crate::model::{Environment, Finding, Page, Site};
+use crate::load::{self, Contents, Disk, Inputs};
+use crate::model::{Environment, Finding, Site};
 use crate::render::{self, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
@@ -437,8 +437,9 @@ impl Incremental {
     ///   diagnostic and differing from before only in what no other page or check reads (its
     ///   statement, quote, locator, population, period, place or notes; not its figure, value,
     ///   source, origin, stances or withdrawal); or
-    /// - is a plain page (`content/about.md`) the site had, changed in its body alone: the same
-    ///   front matter and heading anchors, and links that all resolve, with no error.
+    /// - is a plain page (`content/about.md`), topic or claim the site had, changed in its body
+    ///   alone: the same front matter and heading anchors, and links that all resolve, with no
+    ///   error.
     ///
     /// Each page is then the page a full build makes. `None` when the change is anything else, or
     /// a page cannot be made: then only the full build shows it.
@@ -455,11 +456,7 @@ impl Incremental {
                 Some(raw) => (edited_alone(last, file, &raw)?.iter())
                     .map(|f| last.rendered.finding_page(f))
                     .collect::<Option<Vec<_>>>()?,
-                None => {
-                    let raw = parse::page_of(file, contents, &Disk)?;
-                    let page = page_edited_alone(last, file, &raw)?;
-                    vec![last.rendered.plain_page(&page)?]
-                }
+                None => vec![body_edited_alone(last, file, contents)?],
             };
             for (path, html) in made {
                 pages.push(OutputFile::new(path, html.ok()?.into_bytes()));
@@ -469,26 +466,59 @@ impl Incremental {
     }
 }
 
-/// The plain page of `file` as now parsed (`raw`) and resolved, if the last build had that page
-/// and only its body changed: the same front matter (which index and tag pages show) and the
-/// same heading anchors (which other pages' links may name), with every link resolving and no
-/// other error (a warning, such as a figure typed into prose, changes no page; the full build
-/// reports it). Its own page alone then shows the change.
-fn page_edited_alone(
-    last: &Last,
-    file: &Path,
-    raw: &parse::raw::RawDoc<parse::raw::RawPage>,
-) -> Option<Page> {
-    let old = (last.rendered.site().pages.iter()).find(|p| p.doc.file == file)?;
-    let (page, diags) = last.context.page(raw);
-    let same = !raw.meta.draft
-        && !diags.iter().any(Diagnostic::is_error)
-        && (&page.path, &page.title, &page.description, &page.template)
-            == (&old.path, &old.title, &old.description, &old.template)
-        && (page.weight, &page.date, &page.tags, &page.doc.anchors)
-            == (old.weight, &old.date, &old.tags, &old.doc.anchors);
-    same.then_some(page)
+/// The page of the plain page, topic or claim in `file` as now parsed and resolved, if the last
+/// build had it and only its body changed: the same front matter (which index, tag and other
+/// nodes' pages show) and the same heading anchors (which other pages' links may name), with every
+/// link resolving and no other error (a warning, such as a figure typed into prose, changes no
+/// page; the full build reports it). Its own page alone then shows the change.
+fn body_edited_alone(last: &Last, file: &Path, contents: &Contents) -> Option<MadePage> {
+    let site = last.rendered.site();
+    let fine = |diags: &[Diagnostic]| !diags.iter().any(Diagnostic::is_error);
+    match parse::content_of(file, contents, &Disk)? {
+        parse::ContentDoc::Page(raw) => {
+            let old = (site.pages.iter()).find(|p| p.doc.file == file)?;
+            let (page, diags) = last.context.page(&raw);
+            let same = !raw.meta.draft
+                && fine(&diags)
+                && (&page.path, &page.title, &page.description, &page.template)
+                    == (&old.path, &old.title, &old.description, &old.template)
+                && (page.weight, &page.date, &page.tags, &page.doc.anchors)
+                    == (old.weight, &old.date, &old.tags, &old.doc.anchors);
+            same.then(|| last.rendered.plain_page(&page))?
+        }
+        parse::ContentDoc::Topic(raw) => {
+            let (topic, diags) = last.context.topic(&raw);
+            let t = topic.filter(|_| fine(&diags))?;
+            let old = site.topics.get(&t.id).filter(|old| old.doc.file == file)?;
+            let same = (&t.title, &t.question, &t.summary, t.weight, &t.doc.anchors)
+                == (
+                    &old.title,
+                    &old.question,
+                    &old.summary,
+                    old.weight,
+                    &old.doc.anchors,
+                );
+            same.then(|| last.rendered.topic_page(&t))?
+        }
+        parse::ContentDoc::Claim(raw) => {
+            let (claim, diags) = last.context.claim(&raw);
+            let c = claim.filter(|_| fine(&diags))?;
+            let old = site.claims.get(&c.id).filter(|old| old.doc.file == file)?;
+            let same = (&c.title, &c.topic, &c.summary, c.weight, &c.doc.anchors)
+                == (
+                    &old.title,
+                    &old.topic,
+                    &old.summary,
+                    old.weight,
+                    &old.doc.anchors,
+                );
+            same.then(|| last.rendered.claim_page(&c))?
+        }
+    }
 }
+
+/// A page made from the last build: its output path, and its HTML or what went wrong.
+type MadePage = (String, Result<String, Vec<Diagnostic>>);
 
 /// The findings of `file` that changed, as now parsed (`raw`) and resolved, if the file holds the
 /// same findings as in the last build and each changed only where its own page alone shows it.

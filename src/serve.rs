@@ -10,8 +10,8 @@
 //! then made in the background, which both checks the whole site (a template error on any page
 //! shows the overlay) and warms the cache; a newer site stops the check of an older one.
 //!
-//! Before that, an edit that only its own pages show (a finding's reworded statement, a plain
-//! page's body) is shown on those pages at once, made from the last build ([`Incremental::quick`], which a property
+//! Before that, an edit that only its own pages show (a finding's reworded statement, the body of
+//! a plain page, topic or claim) is shown on those pages at once, made from the last build ([`Incremental::quick`], which a property
 //! test holds to what a cold build makes); until the site is made again, any other page waits,
 //! so none from before the edit is served. benches/README.md has the figures.
 
@@ -92,7 +92,7 @@ impl Snapshot {
     }
 }
 
-/// The pages of the findings and plain pages just edited, shown while the rest of the site is made again
+/// The pages of the findings, plain pages, topics and claims just edited, shown while the rest of the site is made again
 /// ([`Incremental::quick`]); any other page waits until `settled` turns true.
 struct Early {
     pages: HashMap<String, Arc<Vec<u8>>>,
@@ -323,7 +323,8 @@ struct Pending {
 
 /// Reads a change (`changed`: the paths the watcher saw; `None`: read everything again). From now
 /// until the site is made again, pages wait for it, so that none from before the change is served;
-/// except the pages of findings and plain pages edited in ways only their own pages show ([`Incremental::quick`]),
+/// except the pages of findings, plain pages, topics and claims edited in ways only their own
+/// pages show ([`Incremental::quick`]),
 /// which are served at once, and open pages reload to them.
 fn take_change(
     opts: &ServeOptions,

@@ -87,20 +87,36 @@ pub(crate) fn findings_of(
     (diags.is_empty() && !findings.is_empty() && parsed.is_empty()).then_some(findings)
 }
 
-/// One file of the inputs parsed on its own, if it is a plain page (`content/about.md`, not a
-/// source, claim, topic or gap) that parses without a diagnostic: the page. What `serve` tries
-/// when a changed file does not hold findings.
-pub(crate) fn page_of(
+/// A Markdown file under `content/` whose body `serve` can show alone when it is edited.
+pub(crate) enum ContentDoc {
+    Page(RawDoc<RawPage>),
+    Topic(RawDoc<RawTopic>),
+    Claim(RawDoc<RawClaim>),
+}
+
+/// One file of the inputs parsed on its own, if it is a plain page (`content/about.md`), a topic
+/// or a claim that parses without a diagnostic. What `serve` tries when a changed file does not
+/// hold findings.
+pub(crate) fn content_of(
     path: &Path,
     contents: &Contents,
     reader: &dyn ReadText,
-) -> Option<RawDoc<RawPage>> {
+) -> Option<ContentDoc> {
     let (mut parsed, mut diags) = (Parsed::default(), Vec::new());
     parse_file(path, contents, reader, &mut parsed, &mut diags);
-    let mut pages = std::mem::take(&mut parsed.pages);
     parsed.content_files.retain(|f| f != path);
-    let page = pages.pop().filter(|_| pages.is_empty())?;
-    (diags.is_empty() && parsed.is_empty()).then_some(page)
+    let pages = std::mem::take(&mut parsed.pages);
+    let topics = std::mem::take(&mut parsed.topics);
+    let claims = std::mem::take(&mut parsed.claims);
+    if !diags.is_empty() || !parsed.is_empty() {
+        return None;
+    }
+    match (pages.len(), topics.len(), claims.len()) {
+        (1, 0, 0) => pages.into_iter().next().map(ContentDoc::Page),
+        (0, 1, 0) => topics.into_iter().next().map(ContentDoc::Topic),
+        (0, 0, 1) => claims.into_iter().next().map(ContentDoc::Claim),
+        _ => None,
+    }
 }
 
 impl Parsed {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::layout::output_file;
 use crate::markdown::to_html;
-use crate::model::{Document, Finding, FindingId, ReadText, Site};
+use crate::model::{ClaimId, Document, Finding, FindingId, ReadText, Site, TopicId};
 use crate::render::templates::{to_value, view_list};
 use crate::render::versions::ReleaseView;
 use crate::render::views::*;
@@ -274,25 +274,30 @@ fn claim_jobs(site: &Site) -> Vec<Job> {
         .map(|id| {
             let id = id.clone();
             Job::new("claim.html", &id.path(), move |v| {
-                let c = &v.claims[&id.0];
-                let page = v
-                    .site
-                    .page("claim", &c.title, &id.path(), &[("Claims", "claims/")]);
-                let findings: BTreeMap<&str, &FindingView> = c
-                    .evidence
-                    .iter()
-                    .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
-                    .collect();
-                let tables = v.tables_on(&format!("claim:{}", c.id));
-                let values = vec![
-                    ("claim", to_value(c)),
-                    ("findings", to_value(&findings)),
-                    ("tables", to_value(&tables)),
-                ];
-                context(v, &page, values)
+                claim_context(v, &v.claims[&id.0])
             })
         })
         .collect()
+}
+
+/// A claim page's context (the claim's own view, or in `serve` the claim as just edited).
+pub(crate) fn claim_context(v: &Views, c: &ClaimView) -> Value {
+    let path = ClaimId(c.id.clone()).path();
+    let page = v
+        .site
+        .page("claim", &c.title, &path, &[("Claims", "claims/")]);
+    let findings: BTreeMap<&str, &FindingView> = c
+        .evidence
+        .iter()
+        .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
+        .collect();
+    let tables = v.tables_on(&format!("claim:{}", c.id));
+    let values = vec![
+        ("claim", to_value(c)),
+        ("findings", to_value(&findings)),
+        ("tables", to_value(&tables)),
+    ];
+    context(v, &page, values)
 }
 
 fn topic_jobs(views: &Views) -> Vec<Job> {
@@ -301,25 +306,27 @@ fn topic_jobs(views: &Views) -> Vec<Job> {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let path = format!("topics/{}/", t.id);
-            Job::new("topic.html", &path.clone(), move |v| {
-                let t = &v.topics[i];
-                let page = v
-                    .site
-                    .page("topic", &t.title, &path, &[("Topics", "topics/")]);
-                let claims: Vec<&ClaimView> =
-                    t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
-                let tables = v.tables_on(&format!("topic:{}", t.id));
-                let values = vec![
-                    ("topic", to_value(t)),
-                    ("claims", to_value(&claims)),
-                    ("tables", to_value(&tables)),
-                    ("findings", v.shared.findings.clone()),
-                ];
-                context(v, &page, values)
-            })
+            let path = TopicId(t.id.clone()).path();
+            Job::new("topic.html", &path, move |v| topic_context(v, &v.topics[i]))
         })
         .collect()
+}
+
+/// A topic page's context (the topic's own view, or in `serve` the topic as just edited).
+pub(crate) fn topic_context(v: &Views, t: &TopicView) -> Value {
+    let path = TopicId(t.id.clone()).path();
+    let page = v
+        .site
+        .page("topic", &t.title, &path, &[("Topics", "topics/")]);
+    let claims: Vec<&ClaimView> = t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
+    let tables = v.tables_on(&format!("topic:{}", t.id));
+    let values = vec![
+        ("topic", to_value(t)),
+        ("claims", to_value(&claims)),
+        ("tables", to_value(&tables)),
+        ("findings", v.shared.findings.clone()),
+    ];
+    context(v, &page, values)
 }
 
 fn gap_jobs(site: &Site) -> Vec<Job> {

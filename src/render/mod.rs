@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::cite::Citer;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{OutputFile, Sink};
-use crate::model::{Finding, Page, ReadText, Site};
+use crate::model::{Claim, Finding, Page, ReadText, Site, Topic};
 use crate::permalinks::WantedAnchor;
 use crate::theme::{Theme, RELEASE_TEMPLATES, REQUIRED_TEMPLATES};
 
@@ -120,11 +120,7 @@ impl Rendered {
     /// it. `None` when the site has no page for a finding of that id. Made as
     /// [`Rendered::file`] makes the page, with the finding's view worked out for it alone.
     pub fn finding_page(&self, f: &Finding) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
-        let output = crate::layout::output_file(&f.id.path());
-        let Made::Job(i) = *self.index.get(&output)? else {
-            return None;
-        };
-        let job = &self.jobs[i];
+        let (output, job) = self.job_at(&f.id.path())?;
         let cx = self.job_context();
         let links = self.views.links(&self.site, self.reader.as_ref());
         let history = self.views.finding_history.as_ref();
@@ -138,15 +134,46 @@ impl Rendered {
     /// page's output path with it. `None` when the site has no plain page at that path.
     pub fn plain_page(&self, page: &Page) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
         let i = self.site.pages.iter().position(|p| p.path == page.path)?;
-        let output = crate::layout::output_file(&page.path);
-        let Made::Job(j) = *self.index.get(&output)? else {
-            return None;
-        };
-        let job = &self.jobs[j];
+        let (output, job) = self.job_at(&page.path)?;
         let run = jobs::plain_page_of(&self.job_context(), i, &page.doc)
             .map_err(JobError::Input)
             .and_then(|context| job.run_with(&self.env, context));
         Some((output, self.finish(job, run)))
+    }
+
+    /// Topic `t` (`serve`'s topic as just edited, in its body alone) as this site would show it,
+    /// with its view worked out for it alone; the page's output path with it. `None` when the
+    /// site has no page for it, or its body cannot be read.
+    pub fn topic_page(&self, t: &Topic) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
+        let (output, job) = self.job_at(&t.id.path())?;
+        let links = self.views.links(&self.site, self.reader.as_ref());
+        let mut diags = Vec::new();
+        let view = views::topic_view(&self.site, t, &links, &mut diags);
+        let context = diags
+            .is_empty()
+            .then(|| jobs::topic_context(&self.views, &view))?;
+        Some((output, self.finish(job, job.run_with(&self.env, context))))
+    }
+
+    /// Claim `c`, as [`Rendered::topic_page`] makes a topic's page.
+    pub fn claim_page(&self, c: &Claim) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
+        let (output, job) = self.job_at(&c.id.path())?;
+        let links = self.views.links(&self.site, self.reader.as_ref());
+        let mut diags = Vec::new();
+        let view = views::claim_view(&self.site, c, &links, &mut diags);
+        let context = diags
+            .is_empty()
+            .then(|| jobs::claim_context(&self.views, &view))?;
+        Some((output, self.finish(job, job.run_with(&self.env, context))))
+    }
+
+    /// The output file of the page at `path` (below the site) and its job, if a job makes it.
+    fn job_at(&self, path: &str) -> Option<(String, &Job)> {
+        let output = crate::layout::output_file(path);
+        let Made::Job(j) = *self.index.get(&output)? else {
+            return None;
+        };
+        Some((output, &self.jobs[j]))
     }
 
     /// A page as made: checked for the anchors the manifest lists, its links made relative if

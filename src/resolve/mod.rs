@@ -159,6 +159,29 @@ impl EditContext {
         (page, diags)
     }
 
+    /// The topic `raw`, resolved as the whole site would resolve it, with every diagnostic it
+    /// gives; `None` for the topic when the site would not resolve it.
+    pub(crate) fn topic(
+        &self,
+        raw: &crate::parse::raw::RawDoc<crate::parse::raw::RawTopic>,
+    ) -> (Option<crate::model::Topic>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let one = std::slice::from_ref(raw);
+        let topic = nodes::resolve_topics(one, &self.ids, &self.targets, &mut diags);
+        (topic.into_values().next(), diags)
+    }
+
+    /// The claim `raw`, as [`EditContext::topic`] resolves a topic.
+    pub(crate) fn claim(
+        &self,
+        raw: &crate::parse::raw::RawDoc<crate::parse::raw::RawClaim>,
+    ) -> (Option<crate::model::Claim>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let one = std::slice::from_ref(raw);
+        let claim = nodes::resolve_claims(one, &self.ids, &self.targets, &mut diags);
+        (claim.into_values().next(), diags)
+    }
+
     /// The finding `raw` of `file`, resolved as the whole site would resolve it, with every
     /// diagnostic it gives. `None` when the site would not resolve it (its id is not valid, or
     /// first defined elsewhere).

@@ -414,7 +414,38 @@ fn edits_across_a_stopped_build_are_all_shown_at_once() {
 
 const ABOUT: &str = "content/about.md";
 
-/// One change to the plain page `content/about.md`, written over the fixture's page.
+/// A Markdown file of the fixture whose body `serve` shows alone: the file, its page, the word
+/// its body starts with, and its title line.
+struct Body {
+    file: &'static str,
+    page: &'static str,
+    first_word: &'static str,
+    title: &'static str,
+}
+
+const BODIES: [Body; 3] = [
+    Body {
+        file: ABOUT,
+        page: "about/index.html",
+        first_word: "text",
+        title: "title: About",
+    },
+    Body {
+        file: "content/topics/control.md",
+        page: "topics/control/index.html",
+        first_word: "Body",
+        title: "title: Control",
+    },
+    Body {
+        file: "content/claims/users-lead.md",
+        page: "claims/users-lead/index.html",
+        first_word: "Body",
+        title: "title: Users lead planning",
+    },
+];
+
+/// One change to the body or title of a plain page, topic or claim, written over the fixture's
+/// file.
 #[derive(Clone, Debug)]
 enum PageEdit {
     /// The body reworded.
@@ -425,7 +456,7 @@ enum PageEdit {
     Figure,
     /// A link to a page that does not exist (an error).
     BrokenLink,
-    /// A new title, which the tag pages show.
+    /// A new title, which other pages show.
     Title(u8),
     /// A new heading: an anchor other pages' links may name.
     Heading(u8),
@@ -443,32 +474,25 @@ fn page_edit() -> impl Strategy<Value = PageEdit> {
 }
 
 impl PageEdit {
-    /// The page as this edit leaves it (each edit is made to the fixture's page).
-    fn text(&self, original: &str) -> String {
-        let body = |new: &str| original.replacen("\ntext", &format!("\n{new}"), 1);
+    /// The file as this edit leaves it (each edit is made to the fixture's file).
+    fn text(&self, original: &str, of: &Body) -> String {
+        let first = of.first_word;
+        let body = |new: &str| original.replacen(&format!("\n{first}"), &format!("\n{new}"), 1);
         match self {
-            PageEdit::Body(n) => body(&format!("text, reworded ({n})")),
-            PageEdit::LinkToFinding => body("text; see [who leads](finding:staff-lead)"),
-            PageEdit::Figure => body("text; about 40% of them"),
-            PageEdit::BrokenLink => body("text; see [nothing](no-such-page.md)"),
-            PageEdit::Title(n) => {
-                original.replacen("title: About", &format!("title: About {n}"), 1)
+            PageEdit::Body(n) => body(&format!("{first}, reworded ({n})")),
+            PageEdit::LinkToFinding => {
+                body(&format!("{first}; see [who leads](finding:staff-lead)"))
             }
-            PageEdit::Heading(n) => body(&format!("text\n\n## Part {n}\n\nmore")),
+            PageEdit::Figure => body(&format!("{first}; about 40% of them")),
+            PageEdit::BrokenLink => body(&format!("{first}; see [nothing](no-such-page.md)")),
+            PageEdit::Title(n) => original.replacen(of.title, &format!("{} {n}", of.title), 1),
+            PageEdit::Heading(n) => body(&format!("{first}\n\n## Part {n}\n\nmore")),
         }
     }
 
-    /// Whether the page's own page alone shows the edit (its front matter and anchors as before,
+    /// Whether the file's own page alone shows the edit (its front matter and anchors as before,
     /// no error).
     fn shown_alone(&self) -> bool {
-        matches!(
-            self,
-            PageEdit::Body(_) | PageEdit::LinkToFinding | PageEdit::Figure
-        )
-    }
-
-    /// Whether the site builds after it with the fixture page's front matter and anchors.
-    fn keeps_the_pages_shape(&self) -> bool {
         matches!(
             self,
             PageEdit::Body(_) | PageEdit::LinkToFinding | PageEdit::Figure
@@ -477,41 +501,82 @@ impl PageEdit {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 8, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
 
-    /// `serve` shows a plain page as soon as its body is edited, made from the last build, when
-    /// nothing but that page shows the change; the page must be the one a cold build of the same
-    /// files makes. A change to what other pages show (the title, a heading's anchor), or one with
-    /// an error, waits for the full build.
+    /// `serve` shows a plain page, topic or claim as soon as its body is edited, made from the
+    /// last build, when nothing but its own page shows the change; the page must be the one a
+    /// cold build of the same files makes. A change to what other pages show (the title, a
+    /// heading's anchor), or one with an error, waits for the full build.
     #[test]
-    fn an_edited_plain_page_shown_at_once_equals_a_cold_build(
-        edits in proptest::collection::vec(page_edit(), 1..6)
+    fn an_edited_body_shown_at_once_equals_a_cold_build(
+        edits in proptest::collection::vec((0..BODIES.len(), page_edit()), 1..6)
     ) {
         let site = Site::from_fixture("valid");
-        let original = site.read(ABOUT);
+        let originals: Vec<String> = BODIES.iter().map(|b| site.read(b.file)).collect();
         let mut kept = Incremental::new(site.root(), &Environment::default());
         prop_assert!(kept.build().is_ok());
-        let mut shape_kept = true;
-        for (step, e) in edits.iter().enumerate() {
-            site.write(ABOUT, e.text(&original));
-            kept.reload(Some(&[site.path(ABOUT)]));
+        // Each file as the last build saw it: as in the fixture, or edited.
+        let mut as_built: Vec<bool> = vec![true; BODIES.len()];
+        // Which files hold a broken link now (the site fails to build while any does).
+        let mut broken: Vec<bool> = vec![false; BODIES.len()];
+        let mut last_ok = true;
+        for (step, (at, e)) in edits.iter().enumerate() {
+            let of = &BODIES[*at];
+            site.write(of.file, e.text(&originals[*at], of));
+            kept.reload(Some(&[site.path(of.file)]));
             let quick = kept.quick();
-            let expected = e.shown_alone() && shape_kept;
-            prop_assert_eq!(quick.is_some(), expected, "step {} ({:?})", step, e);
+            // Its shape (front matter, anchors) as built: the fixture's, unless last edited so.
+            let expected = e.shown_alone() && as_built[*at] && last_ok;
+            prop_assert_eq!(quick.is_some(), expected, "step {} ({} {:?})", step, of.file, e);
             let cold = cold(&site);
-            prop_assert_eq!(cold.is_ok(), !matches!(e, PageEdit::BrokenLink), "step {}", step);
             if let Some(pages) = quick {
                 let paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-                prop_assert_eq!(paths, ["about/index.html"]);
+                prop_assert_eq!(paths, [of.page]);
                 let (files, _) = cold.expect("the edited site builds");
                 prop_assert!(
                     files.get(&pages[0].path) == Some(&pages[0].bytes),
-                    "step {} ({:?}): the page differs from a cold build's", step, e
+                    "step {} ({:?}): {} differs from a cold build's", step, e, of.page
                 );
             }
-            let built = kept.build().is_ok();
-            prop_assert_eq!(built, !matches!(e, PageEdit::BrokenLink));
-            shape_kept = e.keeps_the_pages_shape();
+            broken[*at] = matches!(e, PageEdit::BrokenLink);
+            last_ok = kept.build().is_ok();
+            prop_assert_eq!(last_ok, !broken.contains(&true), "step {}", step);
+            as_built[*at] = e.shown_alone();
+        }
+    }
+}
+
+/// Every kind of edit to every kind of file, each from the fixture as built: shown at once exactly
+/// when only the file's own page shows it, and then as a cold build makes the page.
+#[test]
+fn each_edit_to_each_body_is_shown_at_once_exactly_when_alone() {
+    let edits = [
+        PageEdit::Body(1),
+        PageEdit::LinkToFinding,
+        PageEdit::Figure,
+        PageEdit::BrokenLink,
+        PageEdit::Title(1),
+        PageEdit::Heading(1),
+    ];
+    let site = Site::from_fixture("valid");
+    let mut kept = Incremental::new(site.root(), &Environment::default());
+    assert!(kept.build().is_ok());
+    for of in &BODIES {
+        let original = site.read(of.file);
+        for e in &edits {
+            site.write(of.file, e.text(&original, of));
+            kept.reload(Some(&[site.path(of.file)]));
+            let quick = kept.quick();
+            assert_eq!(quick.is_some(), e.shown_alone(), "{} {e:?}", of.file);
+            if let Some(pages) = quick {
+                let (files, _) = cold(&site).expect("the edited site builds");
+                assert_eq!(pages.len(), 1);
+                assert!(files.get(of.page) == Some(&pages[0].bytes), "{} {e:?}", of.file);
+            }
+            // Back to the fixture, built, for the next edit.
+            site.write(of.file, &original);
+            kept.reload(Some(&[site.path(of.file)]));
+            assert!(kept.build().is_ok());
         }
     }
 }
@@ -523,12 +588,12 @@ fn a_plain_pages_body_edit_is_shown_at_once() {
     let original = site.read(ABOUT);
     let mut kept = Incremental::new(site.root(), &Environment::default());
     assert!(kept.build().is_ok());
-    site.write(ABOUT, PageEdit::Body(7).text(&original));
+    site.write(ABOUT, PageEdit::Body(7).text(&original, &BODIES[0]));
     kept.reload(Some(&[site.path(ABOUT)]));
     let pages = kept.quick().expect("a body edit shows at once");
     assert!(String::from_utf8_lossy(&pages[0].bytes).contains("text, reworded (7)"));
     assert!(kept.build().is_ok());
-    site.write(ABOUT, PageEdit::Title(7).text(&original));
+    site.write(ABOUT, PageEdit::Title(7).text(&original, &BODIES[0]));
     kept.reload(Some(&[site.path(ABOUT)]));
     assert!(kept.quick().is_none(), "the tag pages show the title");
 }

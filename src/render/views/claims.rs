@@ -73,7 +73,13 @@ pub(crate) fn claim_views(
         .collect()
 }
 
-fn claim_view(site: &Site, c: &Claim, links: &Links, diags: &mut Vec<Diagnostic>) -> ClaimView {
+/// One claim's view (`c` need not be the site's: in `serve`, the claim as just edited).
+pub(crate) fn claim_view(
+    site: &Site,
+    c: &Claim,
+    links: &Links,
+    diags: &mut Vec<Diagnostic>,
+) -> ClaimView {
     let rows = site
         .backlinks
         .stances_by_claim

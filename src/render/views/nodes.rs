@@ -42,20 +42,30 @@ pub(crate) fn topic_views(
 ) -> Vec<TopicView> {
     site.topics_in_order()
         .into_iter()
-        .map(|t| TopicView {
-            id: t.id.0.clone(),
-            url: links.url(&t.id.path()),
-            title: t.title.clone(),
-            question: t.question.clone(),
-            summary: t.summary.clone(),
-            body: links.body(&t.doc, diags),
-            claims: site
-                .claims_of(&t.id)
-                .iter()
-                .map(|c| c.id.0.clone())
-                .collect(),
-        })
+        .map(|t| topic_view(site, t, links, diags))
         .collect()
+}
+
+/// One topic's view (`t` need not be the site's: in `serve`, the topic as just edited).
+pub(crate) fn topic_view(
+    site: &Site,
+    t: &Topic,
+    links: &Links,
+    diags: &mut Vec<Diagnostic>,
+) -> TopicView {
+    TopicView {
+        id: t.id.0.clone(),
+        url: links.url(&t.id.path()),
+        title: t.title.clone(),
+        question: t.question.clone(),
+        summary: t.summary.clone(),
+        body: links.body(&t.doc, diags),
+        claims: site
+            .claims_of(&t.id)
+            .iter()
+            .map(|c| c.id.0.clone())
+            .collect(),
+    }
 }
 
 pub(crate) fn gap_views(
