@@ -13,7 +13,7 @@ use crate::cite::{CiteCache, Citer};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Contents, Disk, Inputs};
-use crate::model::{Environment, Finding, Site};
+use crate::model::{Claim, Document, Environment, Finding, Page, Site, Source, Topic};
 use crate::render::{self, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
@@ -466,8 +466,8 @@ impl Incremental {
     }
 }
 
-/// The page of the plain page, topic or claim in `file` as now parsed and resolved, if the last
-/// build had it and only its body changed: the same front matter (which index, tag and other
+/// The page of the plain page, topic, claim or source in `file` as now parsed and resolved, if the
+/// last build had it and only its body changed: the same front matter (which index, tag and other
 /// nodes' pages show) and the same heading anchors (which other pages' links may name), with every
 /// link resolving and no other error (a warning, such as a figure typed into prose, changes no
 /// page; the full build reports it). Its own page alone then shows the change.
@@ -478,43 +478,58 @@ fn body_edited_alone(last: &Last, file: &Path, contents: &Contents) -> Option<Ma
         parse::ContentDoc::Page(raw) => {
             let old = (site.pages.iter()).find(|p| p.doc.file == file)?;
             let (page, diags) = last.context.page(&raw);
-            let same = !raw.meta.draft
-                && fine(&diags)
-                && (&page.path, &page.title, &page.description, &page.template)
-                    == (&old.path, &old.title, &old.description, &old.template)
-                && (page.weight, &page.date, &page.tags, &page.doc.anchors)
-                    == (old.weight, &old.date, &old.tags, &old.doc.anchors);
+            let same = !raw.meta.draft && fine(&diags) && outside(&page) == outside(old);
             same.then(|| last.rendered.plain_page(&page))?
         }
         parse::ContentDoc::Topic(raw) => {
             let (topic, diags) = last.context.topic(&raw);
             let t = topic.filter(|_| fine(&diags))?;
-            let old = site.topics.get(&t.id).filter(|old| old.doc.file == file)?;
-            let same = (&t.title, &t.question, &t.summary, t.weight, &t.doc.anchors)
-                == (
-                    &old.title,
-                    &old.question,
-                    &old.summary,
-                    old.weight,
-                    &old.doc.anchors,
-                );
-            same.then(|| last.rendered.topic_page(&t))?
+            let old = site.topics.get(&t.id)?;
+            (outside(&t) == outside(old)).then(|| last.rendered.topic_page(&t))?
         }
         parse::ContentDoc::Claim(raw) => {
             let (claim, diags) = last.context.claim(&raw);
             let c = claim.filter(|_| fine(&diags))?;
-            let old = site.claims.get(&c.id).filter(|old| old.doc.file == file)?;
-            let same = (&c.title, &c.topic, &c.summary, c.weight, &c.doc.anchors)
-                == (
-                    &old.title,
-                    &old.topic,
-                    &old.summary,
-                    old.weight,
-                    &old.doc.anchors,
-                );
-            same.then(|| last.rendered.claim_page(&c))?
+            let old = site.claims.get(&c.id)?;
+            (outside(&c) == outside(old)).then(|| last.rendered.claim_page(&c))?
+        }
+        parse::ContentDoc::Source(raw) => {
+            let (source, diags) = last.context.source(&raw, &site.config);
+            let s = source.filter(|_| fine(&diags))?;
+            let old = site.sources.get(&s.id)?;
+            (outside(&s) == outside(old)).then(|| last.rendered.source_page(&s))?
         }
     }
+}
+
+/// A node or page with a Markdown body.
+trait WithBody: Clone + std::fmt::Debug {
+    fn doc_mut(&mut self) -> &mut Document;
+}
+
+macro_rules! with_body {
+    ($($t:ty),*) => {$(
+        impl WithBody for $t {
+            fn doc_mut(&mut self) -> &mut Document {
+                &mut self.doc
+            }
+        }
+    )*};
+}
+with_body!(Page, Topic, Claim, Source);
+
+/// What pages other than its own may show of `node`: all of it but its Markdown body and what
+/// was found in it, keeping its file and heading anchors (other pages' links may name them), as
+/// text to compare.
+fn outside<T: WithBody>(node: &T) -> String {
+    let mut node = node.clone();
+    let doc = node.doc_mut();
+    *doc = Document {
+        file: std::mem::take(&mut doc.file),
+        anchors: std::mem::take(&mut doc.anchors),
+        ..Document::default()
+    };
+    format!("{node:?}")
 }
 
 /// A page made from the last build: its output path, and its HTML or what went wrong.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::layout::output_file;
 use crate::markdown::to_html;
-use crate::model::{ClaimId, Document, Finding, FindingId, ReadText, Site, TopicId};
+use crate::model::{ClaimId, Document, Finding, FindingId, ReadText, Site, SourceId, TopicId};
 use crate::render::templates::{to_value, view_list};
 use crate::render::versions::ReleaseView;
 use crate::render::views::*;
@@ -208,24 +208,7 @@ fn source_jobs(site: &Site) -> Vec<Job> {
         .map(|id| {
             let id = id.clone();
             Job::new("source.html", &id.path(), move |v| {
-                let s = &v.sources[&id.0];
-                let mut page =
-                    v.site
-                        .page("source", &s.title, &id.path(), &[("Sources", "sources/")]);
-                page.description = Some(s.description.clone()).filter(|d| !d.is_empty());
-                if s.csl_type == "webpage" {
-                    page.og_type = "website";
-                }
-                let findings: Vec<&FindingView> = s
-                    .findings
-                    .iter()
-                    .filter_map(|f| v.findings.get(f))
-                    .collect();
-                context(
-                    v,
-                    &page,
-                    vec![("source", to_value(s)), ("findings", to_value(&findings))],
-                )
+                source_context(v, &v.sources[&id.0])
             })
         })
         .collect()
@@ -278,6 +261,28 @@ fn claim_jobs(site: &Site) -> Vec<Job> {
             })
         })
         .collect()
+}
+
+/// A source page's context (the source's own view, or in `serve` the source as just edited).
+pub(crate) fn source_context(v: &Views, s: &SourceView) -> Value {
+    let path = SourceId(s.id.clone()).path();
+    let mut page = v
+        .site
+        .page("source", &s.title, &path, &[("Sources", "sources/")]);
+    page.description = Some(s.description.clone()).filter(|d| !d.is_empty());
+    if s.csl_type == "webpage" {
+        page.og_type = "website";
+    }
+    let findings: Vec<&FindingView> = s
+        .findings
+        .iter()
+        .filter_map(|f| v.findings.get(f))
+        .collect();
+    context(
+        v,
+        &page,
+        vec![("source", to_value(s)), ("findings", to_value(&findings))],
+    )
 }
 
 /// A claim page's context (the claim's own view, or in `serve` the claim as just edited).

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::cite::Citer;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{OutputFile, Sink};
-use crate::model::{Claim, Finding, Page, ReadText, Site, Topic};
+use crate::model::{Claim, Finding, Page, ReadText, Site, Source, Topic};
 use crate::permalinks::WantedAnchor;
 use crate::theme::{Theme, RELEASE_TEMPLATES, REQUIRED_TEMPLATES};
 
@@ -164,6 +164,19 @@ impl Rendered {
         let context = diags
             .is_empty()
             .then(|| jobs::claim_context(&self.views, &view))?;
+        Some((output, self.finish(job, job.run_with(&self.env, context))))
+    }
+
+    /// Source `s`, as [`Rendered::topic_page`] makes a topic's page (its citations from this
+    /// build's citer, which has them already when only the body changed).
+    pub fn source_page(&self, s: &Source) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
+        let (output, job) = self.job_at(&s.id.path())?;
+        let links = self.views.links(&self.site, self.reader.as_ref());
+        let mut diags = Vec::new();
+        let view = views::source_view_alone(&self.site, s, &links, &self.views.citer, &mut diags);
+        let context = diags
+            .is_empty()
+            .then(|| jobs::source_context(&self.views, &view))?;
         Some((output, self.finish(job, job.run_with(&self.env, context))))
     }
 

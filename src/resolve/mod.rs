@@ -182,6 +182,35 @@ impl EditContext {
         (claim.into_values().next(), diags)
     }
 
+    /// The source `raw`, as [`EditContext::topic`] resolves a topic (`config` is the site's).
+    pub(crate) fn source(
+        &self,
+        raw: &crate::parse::raw::RawDoc<crate::parse::raw::RawSource>,
+        config: &crate::model::Config,
+    ) -> (Option<crate::model::Source>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        if !self.ids.sources.contains(&raw.stem) {
+            return (None, diags);
+        }
+        // What the source's archive check reads: its own archive, or that it could not be read.
+        let mut parsed = Parsed::default();
+        if let Some(path) = raw
+            .meta
+            .archive
+            .as_ref()
+            .map(|a| std::path::PathBuf::from(&a.value))
+        {
+            if let Some(text) = self.archives.get(&path) {
+                parsed.archives.insert(path.clone(), text.clone());
+            }
+            if self.unreadable.contains(&path) {
+                parsed.unreadable.insert(path);
+            }
+        }
+        let source = sources::resolve_source(raw, &parsed, &self.targets, config, &mut diags);
+        (source, diags)
+    }
+
     /// The finding `raw` of `file`, resolved as the whole site would resolve it, with every
     /// diagnostic it gives. `None` when the site would not resolve it (its id is not valid, or
     /// first defined elsewhere).

@@ -423,7 +423,7 @@ struct Body {
     title: &'static str,
 }
 
-const BODIES: [Body; 3] = [
+const BODIES: [Body; 4] = [
     Body {
         file: ABOUT,
         page: "about/index.html",
@@ -442,9 +442,15 @@ const BODIES: [Body; 3] = [
         first_word: "Body",
         title: "title: Users lead planning",
     },
+    Body {
+        file: "content/sources/s1.md",
+        page: "sources/s1/index.html",
+        first_word: "A",
+        title: "title: Flawed personal budgets",
+    },
 ];
 
-/// One change to the body or title of a plain page, topic or claim, written over the fixture's
+/// One change to the body or title of a plain page, topic, claim or source, written over the fixture's
 /// file.
 #[derive(Clone, Debug)]
 enum PageEdit {
@@ -503,7 +509,7 @@ impl PageEdit {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
 
-    /// `serve` shows a plain page, topic or claim as soon as its body is edited, made from the
+    /// `serve` shows a plain page, topic, claim or source as soon as its body is edited, made from the
     /// last build, when nothing but its own page shows the change; the page must be the one a
     /// cold build of the same files makes. A change to what other pages show (the title, a
     /// heading's anchor), or one with an error, waits for the full build.
@@ -571,7 +577,11 @@ fn each_edit_to_each_body_is_shown_at_once_exactly_when_alone() {
             if let Some(pages) = quick {
                 let (files, _) = cold(&site).expect("the edited site builds");
                 assert_eq!(pages.len(), 1);
-                assert!(files.get(of.page) == Some(&pages[0].bytes), "{} {e:?}", of.file);
+                assert!(
+                    files.get(of.page) == Some(&pages[0].bytes),
+                    "{} {e:?}",
+                    of.file
+                );
             }
             // Back to the fixture, built, for the next edit.
             site.write(of.file, &original);

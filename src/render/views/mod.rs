@@ -35,7 +35,7 @@ pub(crate) use glossary::{GlossaryView, ScopeView};
 pub(crate) use nodes::{topic_view, GapView, TopicView};
 pub(crate) use pages::{PageBody, PageRef, TagView};
 pub(crate) use site::{cite_site, PageView, SiteView};
-pub(crate) use sources::SourceView;
+pub(crate) use sources::{source_view_alone, SourceView};
 
 /// A link to a node: its id, title and URL.
 #[derive(Clone, Debug, Serialize)]

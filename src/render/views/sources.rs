@@ -126,6 +126,22 @@ pub(crate) fn source_views(
     views.into_iter().collect()
 }
 
+/// One source's view, worked out for it alone (`s` need not be the site's: in `serve`, the source
+/// as just edited).
+pub(crate) fn source_view_alone(
+    site: &Site,
+    s: &Source,
+    links: &Links,
+    citer: &Citer,
+    diags: &mut Vec<Diagnostic>,
+) -> SourceView {
+    let cited_at: Vec<&str> = (site.findings.values())
+        .filter(|f| f.source == s.id)
+        .map(|f| f.locator.as_str())
+        .collect();
+    source_view(site, s, &cited_at, links, citer, diags)
+}
+
 fn source_view(
     site: &Site,
     s: &Source,
