@@ -13,7 +13,7 @@ use crate::cite::{CiteCache, Citer};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Contents, Disk, Inputs};
-use crate::model::{Claim, Document, Environment, Finding, Page, Site, Source, Topic};
+use crate::model::{Claim, Document, Environment, Finding, Gap, Page, Site, Source, Topic};
 use crate::render::{self, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
@@ -437,8 +437,8 @@ impl Incremental {
     ///   diagnostic and differing from before only in what no other page or check reads (its
     ///   statement, quote, locator, population, period, place or notes; not its figure, value,
     ///   source, origin, stances or withdrawal); or
-    /// - is a plain page (`content/about.md`), topic or claim the site had, changed in its body
-    ///   alone: the same front matter and heading anchors, and links that all resolve, with no
+    /// - is a plain page (`content/about.md`), topic, claim, source or gap the site had, changed
+    ///   in its body alone: the same front matter and heading anchors, and links that all resolve, with no
     ///   error.
     ///
     /// Each page is then the page a full build makes. `None` when the change is anything else, or
@@ -466,8 +466,8 @@ impl Incremental {
     }
 }
 
-/// The page of the plain page, topic, claim or source in `file` as now parsed and resolved, if the
-/// last build had it and only its body changed: the same front matter (which index, tag and other
+/// The page of the plain page, topic, claim, source or gap in `file` as now parsed and resolved,
+/// if the last build had it and only its body changed: the same front matter (which index, tag and other
 /// nodes' pages show) and the same heading anchors (which other pages' links may name), with every
 /// link resolving and no other error (a warning, such as a figure typed into prose, changes no
 /// page; the full build reports it). Its own page alone then shows the change.
@@ -499,6 +499,12 @@ fn body_edited_alone(last: &Last, file: &Path, contents: &Contents) -> Option<Ma
             let old = site.sources.get(&s.id)?;
             (outside(&s) == outside(old)).then(|| last.rendered.source_page(&s))?
         }
+        parse::ContentDoc::Gap(raw) => {
+            let (gap, diags) = last.context.gap(&raw);
+            let g = gap.filter(|_| fine(&diags))?;
+            let old = site.gaps.get(&g.id)?;
+            (outside(&g) == outside(old)).then(|| last.rendered.gap_page(&g))?
+        }
     }
 }
 
@@ -516,7 +522,7 @@ macro_rules! with_body {
         }
     )*};
 }
-with_body!(Page, Topic, Claim, Source);
+with_body!(Page, Topic, Claim, Source, Gap);
 
 /// What pages other than its own may show of `node`: all of it but its Markdown body and what
 /// was found in it, keeping its file and heading anchors (other pages' links may name them), as

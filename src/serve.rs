@@ -11,9 +11,9 @@
 //! shows the overlay) and warms the cache; a newer site stops the check of an older one.
 //!
 //! Before that, an edit that only its own pages show (a finding's reworded statement, the body of
-//! a plain page, topic or claim) is shown on those pages at once, made from the last build ([`Incremental::quick`], which a property
-//! test holds to what a cold build makes); until the site is made again, any other page waits,
-//! so none from before the edit is served. benches/README.md has the figures.
+//! a plain page, topic, claim, source or gap) is shown on those pages at once, made from the last
+//! build ([`Incremental::quick`], which property tests hold to what a cold build makes); until the
+//! site is made again, any other page waits, so none from before the edit is served. benches/README.md has the figures.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -92,7 +92,7 @@ impl Snapshot {
     }
 }
 
-/// The pages of the findings, plain pages, topics and claims just edited, shown while the rest of the site is made again
+/// The pages of the findings and the Markdown pages and nodes just edited, shown while the rest of the site is made again
 /// ([`Incremental::quick`]); any other page waits until `settled` turns true.
 struct Early {
     pages: HashMap<String, Arc<Vec<u8>>>,
@@ -323,7 +323,7 @@ struct Pending {
 
 /// Reads a change (`changed`: the paths the watcher saw; `None`: read everything again). From now
 /// until the site is made again, pages wait for it, so that none from before the change is served;
-/// except the pages of findings, plain pages, topics and claims edited in ways only their own
+/// except the pages of findings and of Markdown pages and nodes edited in ways only their own
 /// pages show ([`Incremental::quick`]),
 /// which are served at once, and open pages reload to them.
 fn take_change(

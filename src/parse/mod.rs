@@ -93,10 +93,11 @@ pub(crate) enum ContentDoc {
     Topic(RawDoc<RawTopic>),
     Claim(RawDoc<RawClaim>),
     Source(Box<RawDoc<RawSource>>),
+    Gap(RawDoc<RawGap>),
 }
 
 /// One file of the inputs parsed on its own, if it is a plain page (`content/about.md`), a topic,
-/// a claim or a source that parses without a diagnostic. What `serve` tries when a changed file does not
+/// a claim, a source or a gap that parses without a diagnostic. What `serve` tries when a changed file does not
 /// hold findings.
 pub(crate) fn content_of(
     path: &Path,
@@ -110,14 +111,22 @@ pub(crate) fn content_of(
     let topics = std::mem::take(&mut parsed.topics);
     let claims = std::mem::take(&mut parsed.claims);
     let sources = std::mem::take(&mut parsed.sources);
+    let gaps = std::mem::take(&mut parsed.gaps);
     if !diags.is_empty() || !parsed.is_empty() {
         return None;
     }
-    match (pages.len(), topics.len(), claims.len(), sources.len()) {
-        (1, 0, 0, 0) => pages.into_iter().next().map(ContentDoc::Page),
-        (0, 1, 0, 0) => topics.into_iter().next().map(ContentDoc::Topic),
-        (0, 0, 1, 0) => claims.into_iter().next().map(ContentDoc::Claim),
-        (0, 0, 0, 1) => sources
+    match (
+        pages.len(),
+        topics.len(),
+        claims.len(),
+        sources.len(),
+        gaps.len(),
+    ) {
+        (1, 0, 0, 0, 0) => pages.into_iter().next().map(ContentDoc::Page),
+        (0, 1, 0, 0, 0) => topics.into_iter().next().map(ContentDoc::Topic),
+        (0, 0, 1, 0, 0) => claims.into_iter().next().map(ContentDoc::Claim),
+        (0, 0, 0, 0, 1) => gaps.into_iter().next().map(ContentDoc::Gap),
+        (0, 0, 0, 1, 0) => sources
             .into_iter()
             .next()
             .map(|s| ContentDoc::Source(Box::new(s))),

@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::layout::output_file;
 use crate::markdown::to_html;
-use crate::model::{ClaimId, Document, Finding, FindingId, ReadText, Site, SourceId, TopicId};
+use crate::model::{
+    ClaimId, Document, Finding, FindingId, GapId, ReadText, Site, SourceId, TopicId,
+};
 use crate::render::templates::{to_value, view_list};
 use crate::render::versions::ReleaseView;
 use crate::render::views::*;
@@ -340,14 +342,17 @@ fn gap_jobs(site: &Site) -> Vec<Job> {
         .map(|id| {
             let id = id.clone();
             Job::new("gap.html", &id.path(), move |v| {
-                let g = &v.gaps[&id.0];
-                let page = v
-                    .site
-                    .page("gap", &g.title, &id.path(), &[("Gaps", "gaps/")]);
-                context(v, &page, vec![("gap", to_value(g))])
+                gap_context(v, &v.gaps[&id.0])
             })
         })
         .collect()
+}
+
+/// A gap page's context (the gap's own view, or in `serve` the gap as just edited).
+pub(crate) fn gap_context(v: &Views, g: &GapView) -> Value {
+    let path = GapId(g.id.clone()).path();
+    let page = v.site.page("gap", &g.title, &path, &[("Gaps", "gaps/")]);
+    context(v, &page, vec![("gap", to_value(g))])
 }
 
 /// A source with its findings, on the findings index.

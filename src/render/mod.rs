@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::cite::Citer;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{OutputFile, Sink};
-use crate::model::{Claim, Finding, Page, ReadText, Site, Source, Topic};
+use crate::model::{Claim, Finding, Gap, Page, ReadText, Site, Source, Topic};
 use crate::permalinks::WantedAnchor;
 use crate::theme::{Theme, RELEASE_TEMPLATES, REQUIRED_TEMPLATES};
 
@@ -177,6 +177,18 @@ impl Rendered {
         let context = diags
             .is_empty()
             .then(|| jobs::source_context(&self.views, &view))?;
+        Some((output, self.finish(job, job.run_with(&self.env, context))))
+    }
+
+    /// Gap `g`, as [`Rendered::topic_page`] makes a topic's page.
+    pub fn gap_page(&self, g: &Gap) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
+        let (output, job) = self.job_at(&g.id.path())?;
+        let links = self.views.links(&self.site, self.reader.as_ref());
+        let mut diags = Vec::new();
+        let view = views::gap_view(g, &links, &mut diags);
+        let context = diags
+            .is_empty()
+            .then(|| jobs::gap_context(&self.views, &view))?;
         Some((output, self.finish(job, job.run_with(&self.env, context))))
     }
 

@@ -219,10 +219,33 @@ impl EditContext {
         file: &std::path::Path,
         raw: &crate::parse::raw::S<crate::parse::raw::RawFinding>,
     ) -> Option<(Option<Finding>, Vec<Diagnostic>)> {
-        // Only the finding's own source's archive is folded: folding them all is the slow part.
         let source = self.ids.source(&raw.value.source, file, &mut Vec::new());
+        let parsed = self.archive_of(source.as_ref());
+        findings::resolve_one(file, raw, &self.ids, &Archives::new(&parsed))
+    }
+
+    /// The gap `raw`, as [`EditContext::topic`] resolves a topic (its quote checked against its
+    /// source's archive).
+    pub(crate) fn gap(
+        &self,
+        raw: &crate::parse::raw::RawDoc<crate::parse::raw::RawGap>,
+    ) -> (Option<crate::model::Gap>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let source = self
+            .ids
+            .source(&raw.meta.source, &raw.file, &mut Vec::new());
+        let parsed = self.archive_of(source.as_ref());
+        let one = std::slice::from_ref(raw);
+        let archives = Archives::new(&parsed);
+        let gap = nodes::resolve_gaps(one, &self.ids, &self.targets, &archives, &mut diags);
+        (gap.into_values().next(), diags)
+    }
+
+    /// What checking a quote from `source` reads: that source, and its archive (or that it could
+    /// not be read). Only this source's archive is folded: folding them all is the slow part.
+    fn archive_of(&self, source: Option<&SourceId>) -> Parsed {
         let sources: Vec<_> = (self.sources.iter())
-            .filter(|s| source.as_ref().is_some_and(|id| id.0 == s.stem))
+            .filter(|s| source.is_some_and(|id| id.0 == s.stem))
             .cloned()
             .collect();
         let archive = (sources.iter())
@@ -238,8 +261,7 @@ impl EditContext {
             }
         }
         parsed.sources = sources;
-        let archives = Archives::new(&parsed);
-        findings::resolve_one(file, raw, &self.ids, &archives)
+        parsed
     }
 }
 

@@ -423,7 +423,7 @@ struct Body {
     title: &'static str,
 }
 
-const BODIES: [Body; 4] = [
+const BODIES: [Body; 5] = [
     Body {
         file: ABOUT,
         page: "about/index.html",
@@ -448,10 +448,16 @@ const BODIES: [Body; 4] = [
         first_word: "A",
         title: "title: Flawed personal budgets",
     },
+    Body {
+        file: "content/gaps/foi.md",
+        page: "gaps/foi/index.html",
+        first_word: "Missing",
+        title: "title: FOI figures",
+    },
 ];
 
-/// One change to the body or title of a plain page, topic, claim or source, written over the fixture's
-/// file.
+/// One change to the body or title of a plain page, topic, claim, source or gap, written over the
+/// fixture's file.
 #[derive(Clone, Debug)]
 enum PageEdit {
     /// The body reworded.
@@ -509,9 +515,9 @@ impl PageEdit {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
 
-    /// `serve` shows a plain page, topic, claim or source as soon as its body is edited, made from the
-    /// last build, when nothing but its own page shows the change; the page must be the one a
-    /// cold build of the same files makes. A change to what other pages show (the title, a
+    /// `serve` shows a plain page, topic, claim, source or gap as soon as its body is edited, made
+    /// from the last build, when nothing but its own page shows the change; the page must be the
+    /// one a cold build of the same files makes. A change to what other pages show (the title, a
     /// heading's anchor), or one with an error, waits for the full build.
     #[test]
     fn an_edited_body_shown_at_once_equals_a_cold_build(

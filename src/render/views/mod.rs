@@ -32,7 +32,7 @@ pub(crate) mod sources;
 pub(crate) use claims::{claim_view, ClaimView};
 pub(crate) use findings::{finding_citations, finding_view_alone, FindingPage, FindingView};
 pub(crate) use glossary::{GlossaryView, ScopeView};
-pub(crate) use nodes::{topic_view, GapView, TopicView};
+pub(crate) use nodes::{gap_view, topic_view, GapView, TopicView};
 pub(crate) use pages::{PageBody, PageRef, TagView};
 pub(crate) use site::{cite_site, PageView, SiteView};
 pub(crate) use sources::{source_view_alone, SourceView};

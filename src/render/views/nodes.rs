@@ -75,20 +75,22 @@ pub(crate) fn gap_views(
 ) -> BTreeMap<String, GapView> {
     site.gaps
         .values()
-        .map(|g| {
-            let view = GapView {
-                id: g.id.0.clone(),
-                url: links.url(&g.id.path()),
-                title: g.title.clone(),
-                source: links.source(&g.source),
-                origin: g.origin.as_ref().map(|o| links.source(o)),
-                locator: g.locator.clone(),
-                quote: g.quote.clone(),
-                claims: g.claims.iter().map(|c| links.claim(c)).collect(),
-                expected: g.expected.clone(),
-                body: links.body(&g.doc, diags),
-            };
-            (g.id.0.clone(), view)
-        })
+        .map(|g| (g.id.0.clone(), gap_view(g, links, diags)))
         .collect()
+}
+
+/// One gap's view (`g` need not be the site's: in `serve`, the gap as just edited).
+pub(crate) fn gap_view(g: &Gap, links: &Links, diags: &mut Vec<Diagnostic>) -> GapView {
+    GapView {
+        id: g.id.0.clone(),
+        url: links.url(&g.id.path()),
+        title: g.title.clone(),
+        source: links.source(&g.source),
+        origin: g.origin.as_ref().map(|o| links.source(o)),
+        locator: g.locator.clone(),
+        quote: g.quote.clone(),
+        claims: g.claims.iter().map(|c| links.claim(c)).collect(),
+        expected: g.expected.clone(),
+        body: links.body(&g.doc, diags),
+    }
 }
