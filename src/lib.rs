@@ -25,9 +25,10 @@
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
 //!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
 //!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file, the
-//!   citations made so far, and the last good build, from which an edited finding's page is made
-//!   at once when nothing else shows the edit: `Incremental::quick`); the build cache (`cite::CiteCache`, read through `load`, written
-//!   through `write`).
+//!   citations made so far, and the last good build, from which the page of an edited finding,
+//!   or of a Markdown file whose body alone changed, is made at once when nothing else shows the
+//!   edit: `Incremental::quick`); the build cache (`cite::CiteCache`, read through `load`,
+//!   written through `write`).
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
 //!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render;
@@ -47,8 +48,8 @@
 //! - Leaves: `diagnostic/` (problems as data, every code in `codes.rs`, human/JSON/GitHub
 //!   formats); `layout.rs` (site folders, file names, `OutputFile`); `theme.rs` (the default
 //!   theme, required templates, template anchors); `html.rs` (escaping, the redirect page);
-//!   `markdown.rs` (pulldown-cmark, ammonia); `highlight.rs` (syntect, two-face: fenced code as classed
-//!   spans); `dates.rs` (dates, `SOURCE_DATE_EPOCH`).
+//!   `markdown.rs` (pulldown-cmark, ammonia); `highlight.rs` (syntect, two-face: fenced code as
+//!   classed spans); `dates.rs` (dates, `SOURCE_DATE_EPOCH`).
 //! - `docs_tests.rs`: the docs are tested (every key, flag and diagnostic code documented).
 
 // A `Diagnostic` is the error type throughout, by design (diagnostics are data); it is larger than

@@ -137,7 +137,7 @@ pub struct Resolved {
     pub theme: Arc<Theme>,
     pub diagnostics: Vec<Diagnostic>,
     pub timings: Timings,
-    /// What resolving a finding alone needs, when asked to keep it.
+    /// What resolving one edited file alone needs, when asked to keep it.
     pub context: Option<resolve::EditContext>,
 }
 
@@ -330,7 +330,7 @@ pub struct Incremental {
 /// when any is an error.
 pub type Built = Result<(Arc<Rendered>, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-/// A build without errors, with what resolving one of its findings again needs.
+/// A build without errors, with what resolving one of its files again alone needs.
 struct Last {
     rendered: Arc<Rendered>,
     context: resolve::EditContext,
@@ -430,7 +430,7 @@ impl Incremental {
         Some((Ok((rendered, diags)), run.timings))
     }
 
-    /// The pages of the findings and plain pages edited since the last build, made at once from
+    /// The pages of the findings and Markdown files edited since the last build, made at once from
     /// it when every change since is one they show alone. Each changed file either
     ///
     /// - holds findings and nothing else, the same ones as before, each resolving with no
@@ -438,8 +438,8 @@ impl Incremental {
     ///   statement, quote, locator, population, period, place or notes; not its figure, value,
     ///   source, origin, stances or withdrawal); or
     /// - is a plain page (`content/about.md`), topic, claim, source or gap the site had, changed
-    ///   in its body alone: the same front matter and heading anchors, and links that all resolve, with no
-    ///   error.
+    ///   in its body alone: the same front matter and heading anchors, and links that all
+    ///   resolve, with no error.
     ///
     /// Each page is then the page a full build makes. `None` when the change is anything else, or
     /// a page cannot be made: then only the full build shows it.
@@ -467,10 +467,10 @@ impl Incremental {
 }
 
 /// The page of the plain page, topic, claim, source or gap in `file` as now parsed and resolved,
-/// if the last build had it and only its body changed: the same front matter (which index, tag and other
-/// nodes' pages show) and the same heading anchors (which other pages' links may name), with every
-/// link resolving and no other error (a warning, such as a figure typed into prose, changes no
-/// page; the full build reports it). Its own page alone then shows the change.
+/// if the last build had it and only its body changed: the same front matter (which index, tag
+/// and other nodes' pages show) and the same heading anchors (which other pages' links may name),
+/// with every link resolving and no error (a warning, such as a figure typed into prose, changes
+/// no page; the full build reports it). Its own page alone then shows the change.
 fn body_edited_alone(last: &Last, file: &Path, contents: &Contents) -> Option<MadePage> {
     let site = last.rendered.site();
     let fine = |diags: &[Diagnostic]| !diags.iter().any(Diagnostic::is_error);

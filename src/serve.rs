@@ -13,7 +13,8 @@
 //! Before that, an edit that only its own pages show (a finding's reworded statement, the body of
 //! a plain page, topic, claim, source or gap) is shown on those pages at once, made from the last
 //! build ([`Incremental::quick`], which property tests hold to what a cold build makes); until the
-//! site is made again, any other page waits, so none from before the edit is served. benches/README.md has the figures.
+//! site is made again, any other page waits, so none from before the edit is served.
+//! benches/README.md has the figures.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -92,8 +93,9 @@ impl Snapshot {
     }
 }
 
-/// The pages of the findings and the Markdown pages and nodes just edited, shown while the rest of the site is made again
-/// ([`Incremental::quick`]); any other page waits until `settled` turns true.
+/// The pages of the findings and the Markdown pages and nodes just edited, shown while the rest
+/// of the site is made again ([`Incremental::quick`]); any other page waits until `settled` turns
+/// true.
 struct Early {
     pages: HashMap<String, Arc<Vec<u8>>>,
     settled: tokio::sync::watch::Receiver<bool>,
