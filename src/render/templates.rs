@@ -3,6 +3,7 @@
 //! theme's strings in the site's language), [`Html`] for values that are HTML already, and template
 //! errors as diagnostics that name the template file and line.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use minijinja::value::{Enumerator, Kwargs, Object, ObjectExt, ObjectRepr, Value};
@@ -11,7 +12,7 @@ use serde::{Serialize, Serializer};
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::html::{escape_html, escape_html_into};
-use crate::theme::Theme;
+use crate::theme::{Message, Theme};
 
 /// Text that is HTML already (rendered Markdown, a formatted citation, a chart, JSON-LD made safe
 /// for `<script>`): templates print it as it is, with no `|safe`. Everything else a view holds is
@@ -152,9 +153,19 @@ pub(crate) fn environment(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Environ
 /// HTML, so a sentence may hold a link and nothing is escaped twice.
 fn add_strings(env: &mut Environment<'static>, theme: &Theme) {
     let strings = theme.strings.clone();
+    // Most calls name a string with nothing to fill: those are made once, here, and shared.
+    let plain: HashMap<String, Value> = (strings.messages.iter())
+        .filter_map(|(key, m)| match m {
+            Message::Text(t) if !t.contains('{') => Some((key.clone(), Value::from(t.as_str()))),
+            _ => None,
+        })
+        .collect();
     env.add_function(
         "t",
         move |key: &str, kwargs: Kwargs| -> Result<Value, minijinja::Error> {
+            if let (Some(v), None) = (plain.get(key), kwargs.args().next()) {
+                return Ok(v.clone());
+            }
             let count = kwargs
                 .get::<Option<Value>>("count")?
                 .and_then(|v| i64::try_from(v).ok());
