@@ -14,7 +14,7 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Contents, Disk, Inputs};
 use crate::model::{Claim, Document, Environment, Finding, Gap, Page, Site, Source, Topic};
-use crate::render::{self, Rendered};
+use crate::render::{self, MadePage, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
 use crate::{archive, layout, parse, permalinks, resolve, scaffold};
@@ -473,39 +473,47 @@ impl Incremental {
 /// no page; the full build reports it). Its own page alone then shows the change.
 fn body_edited_alone(last: &Last, file: &Path, contents: &Contents) -> Option<MadePage> {
     let site = last.rendered.site();
-    let fine = |diags: &[Diagnostic]| !diags.iter().any(Diagnostic::is_error);
     match parse::content_of(file, contents, &Disk)? {
         parse::ContentDoc::Page(raw) => {
             let old = (site.pages.iter()).find(|p| p.doc.file == file)?;
             let (page, diags) = last.context.page(&raw);
-            let same = !raw.meta.draft && fine(&diags) && outside(&page) == outside(old);
+            let fine = !diags.iter().any(Diagnostic::is_error);
+            let same = !raw.meta.draft && fine && outside(&page) == outside(old);
             same.then(|| last.rendered.plain_page(&page))?
         }
-        parse::ContentDoc::Topic(raw) => {
-            let (topic, diags) = last.context.topic(&raw);
-            let t = topic.filter(|_| fine(&diags))?;
-            let old = site.topics.get(&t.id)?;
-            (outside(&t) == outside(old)).then(|| last.rendered.topic_page(&t))?
-        }
-        parse::ContentDoc::Claim(raw) => {
-            let (claim, diags) = last.context.claim(&raw);
-            let c = claim.filter(|_| fine(&diags))?;
-            let old = site.claims.get(&c.id)?;
-            (outside(&c) == outside(old)).then(|| last.rendered.claim_page(&c))?
-        }
-        parse::ContentDoc::Source(raw) => {
-            let (source, diags) = last.context.source(&raw, &site.config);
-            let s = source.filter(|_| fine(&diags))?;
-            let old = site.sources.get(&s.id)?;
-            (outside(&s) == outside(old)).then(|| last.rendered.source_page(&s))?
-        }
-        parse::ContentDoc::Gap(raw) => {
-            let (gap, diags) = last.context.gap(&raw);
-            let g = gap.filter(|_| fine(&diags))?;
-            let old = site.gaps.get(&g.id)?;
-            (outside(&g) == outside(old)).then(|| last.rendered.gap_page(&g))?
-        }
+        parse::ContentDoc::Topic(raw) => node_alone(
+            last.context.topic(&raw),
+            |t| site.topics.get(&t.id),
+            |t| last.rendered.topic_page(t),
+        ),
+        parse::ContentDoc::Claim(raw) => node_alone(
+            last.context.claim(&raw),
+            |c| site.claims.get(&c.id),
+            |c| last.rendered.claim_page(c),
+        ),
+        parse::ContentDoc::Source(raw) => node_alone(
+            last.context.source(&raw, &site.config),
+            |s| site.sources.get(&s.id),
+            |s| last.rendered.source_page(s),
+        ),
+        parse::ContentDoc::Gap(raw) => node_alone(
+            last.context.gap(&raw),
+            |g| site.gaps.get(&g.id),
+            |g| last.rendered.gap_page(g),
+        ),
     }
+}
+
+/// A node as now resolved (with what resolving it reported) shown alone by `page`, if it resolved
+/// with no error and differs from the last build's node (`old`) only in its body.
+fn node_alone<'s, T: WithBody + 's>(
+    (node, diags): (Option<T>, Vec<Diagnostic>),
+    old: impl FnOnce(&T) -> Option<&'s T>,
+    page: impl FnOnce(&T) -> Option<MadePage>,
+) -> Option<MadePage> {
+    let node = node.filter(|_| !diags.iter().any(Diagnostic::is_error))?;
+    let same = outside(&node) == outside(old(&node)?);
+    same.then(|| page(&node))?
 }
 
 /// A node or page with a Markdown body.
@@ -537,9 +545,6 @@ fn outside<T: WithBody>(node: &T) -> String {
     };
     format!("{node:?}")
 }
-
-/// A page made from the last build: its output path, and its HTML or what went wrong.
-type MadePage = (String, Result<String, Vec<Diagnostic>>);
 
 /// The findings of `file` that changed, as now parsed (`raw`) and resolved, if the file holds the
 /// same findings as in the last build and each changed only where its own page alone shows it.

@@ -74,6 +74,9 @@ struct Heavy {
     index: HashMap<String, usize>,
 }
 
+/// A page made on its own: its output path, and its HTML or what went wrong.
+pub type MadePage = (String, Result<String, Vec<Diagnostic>>);
+
 #[derive(Clone, Copy)]
 enum Made {
     Job(usize),
@@ -119,7 +122,7 @@ impl Rendered {
     /// as this site would show it were `f` its finding of that id; the page's output path with
     /// it. `None` when the site has no page for a finding of that id. Made as
     /// [`Rendered::file`] makes the page, with the finding's view worked out for it alone.
-    pub fn finding_page(&self, f: &Finding) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
+    pub fn finding_page(&self, f: &Finding) -> Option<MadePage> {
         let (output, job) = self.job_at(&f.id.path())?;
         let cx = self.job_context();
         let links = self.views.links(&self.site, self.reader.as_ref());
@@ -132,7 +135,7 @@ impl Rendered {
     /// Plain page `page` (which need not be this site's: `serve`'s page as just edited, whose
     /// front matter is the same as this site's page at that path) as this site would show it; the
     /// page's output path with it. `None` when the site has no plain page at that path.
-    pub fn plain_page(&self, page: &Page) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
+    pub fn plain_page(&self, page: &Page) -> Option<MadePage> {
         let i = self.site.pages.iter().position(|p| p.path == page.path)?;
         let (output, job) = self.job_at(&page.path)?;
         let run = jobs::plain_page_of(&self.job_context(), i, &page.doc)
@@ -144,51 +147,57 @@ impl Rendered {
     /// Topic `t` (`serve`'s topic as just edited, in its body alone) as this site would show it,
     /// with its view worked out for it alone; the page's output path with it. `None` when the
     /// site has no page for it, or its body cannot be read.
-    pub fn topic_page(&self, t: &Topic) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
-        let (output, job) = self.job_at(&t.id.path())?;
-        let links = self.views.links(&self.site, self.reader.as_ref());
-        let mut diags = Vec::new();
-        let view = views::topic_view(&self.site, t, &links, &mut diags);
-        let context = diags
-            .is_empty()
-            .then(|| jobs::topic_context(&self.views, &view))?;
-        Some((output, self.finish(job, job.run_with(&self.env, context))))
+    pub fn topic_page(&self, t: &Topic) -> Option<MadePage> {
+        self.node_page(
+            &t.id.path(),
+            |links, d| views::topic_view(&self.site, t, links, d),
+            jobs::topic_context,
+        )
     }
 
     /// Claim `c`, as [`Rendered::topic_page`] makes a topic's page.
-    pub fn claim_page(&self, c: &Claim) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
-        let (output, job) = self.job_at(&c.id.path())?;
-        let links = self.views.links(&self.site, self.reader.as_ref());
-        let mut diags = Vec::new();
-        let view = views::claim_view(&self.site, c, &links, &mut diags);
-        let context = diags
-            .is_empty()
-            .then(|| jobs::claim_context(&self.views, &view))?;
-        Some((output, self.finish(job, job.run_with(&self.env, context))))
+    pub fn claim_page(&self, c: &Claim) -> Option<MadePage> {
+        self.node_page(
+            &c.id.path(),
+            |links, d| views::claim_view(&self.site, c, links, d),
+            jobs::claim_context,
+        )
     }
 
     /// Source `s`, as [`Rendered::topic_page`] makes a topic's page (its citations from this
     /// build's citer, which has them already when only the body changed).
-    pub fn source_page(&self, s: &Source) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
-        let (output, job) = self.job_at(&s.id.path())?;
-        let links = self.views.links(&self.site, self.reader.as_ref());
-        let mut diags = Vec::new();
-        let view = views::source_view_alone(&self.site, s, &links, &self.views.citer, &mut diags);
-        let context = diags
-            .is_empty()
-            .then(|| jobs::source_context(&self.views, &view))?;
-        Some((output, self.finish(job, job.run_with(&self.env, context))))
+    pub fn source_page(&self, s: &Source) -> Option<MadePage> {
+        let citer = &self.views.citer;
+        self.node_page(
+            &s.id.path(),
+            |links, d| views::source_view_alone(&self.site, s, links, citer, d),
+            jobs::source_context,
+        )
     }
 
     /// Gap `g`, as [`Rendered::topic_page`] makes a topic's page.
-    pub fn gap_page(&self, g: &Gap) -> Option<(String, Result<String, Vec<Diagnostic>>)> {
-        let (output, job) = self.job_at(&g.id.path())?;
+    pub fn gap_page(&self, g: &Gap) -> Option<MadePage> {
+        self.node_page(
+            &g.id.path(),
+            |links, d| views::gap_view(g, links, d),
+            jobs::gap_context,
+        )
+    }
+
+    /// The page at `path` made from a view worked out alone (`view`, which reports what it could
+    /// not read) and the page's context builder; `None` when no job makes that page, or the view
+    /// reported anything.
+    fn node_page<V>(
+        &self,
+        path: &str,
+        view: impl FnOnce(&views::Links, &mut Vec<Diagnostic>) -> V,
+        context: fn(&Views, &V) -> minijinja::Value,
+    ) -> Option<MadePage> {
+        let (output, job) = self.job_at(path)?;
         let links = self.views.links(&self.site, self.reader.as_ref());
         let mut diags = Vec::new();
-        let view = views::gap_view(g, &links, &mut diags);
-        let context = diags
-            .is_empty()
-            .then(|| jobs::gap_context(&self.views, &view))?;
+        let view = view(&links, &mut diags);
+        let context = diags.is_empty().then(|| context(&self.views, &view))?;
         Some((output, self.finish(job, job.run_with(&self.env, context))))
     }
 
