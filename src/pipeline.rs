@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::cite::{CiteCache, Citer};
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
-use crate::load::{self, Contents, Disk, Inputs};
+use crate::load::{self, Disk, Inputs};
 use crate::model::{Claim, Document, Environment, Finding, Gap, Page, Site, Source, Topic};
 use crate::render::{self, MadePage, Rendered};
 use crate::theme::Theme;
@@ -452,11 +452,11 @@ impl Incremental {
         let mut pages = Vec::new();
         for file in files {
             let contents = self.inputs.files.get(file)?;
-            let made = match parse::findings_of(file, contents, &Disk) {
-                Some(raw) => (edited_alone(last, file, &raw)?.iter())
+            let made = match parse::edited_of(file, contents, &Disk)? {
+                parse::Edited::Findings(raw) => (edited_alone(last, file, &raw)?.iter())
                     .map(|f| last.rendered.finding_page(f))
                     .collect::<Option<Vec<_>>>()?,
-                None => vec![body_edited_alone(last, file, contents)?],
+                edited => vec![body_edited_alone(last, file, edited)?],
             };
             for (path, html) in made {
                 pages.push(OutputFile::new(path, html.ok()?.into_bytes()));
@@ -466,41 +466,42 @@ impl Incremental {
     }
 }
 
-/// The page of the plain page, topic, claim, source or gap in `file` as now parsed and resolved,
+/// The page of the plain page, topic, claim, source or gap `edited` (of `file`) as now resolved,
 /// if the last build had it and only its body changed: the same front matter (which index, tag
 /// and other nodes' pages show) and the same heading anchors (which other pages' links may name),
 /// with every link resolving and no error (a warning, such as a figure typed into prose, changes
 /// no page; the full build reports it). Its own page alone then shows the change.
-fn body_edited_alone(last: &Last, file: &Path, contents: &Contents) -> Option<MadePage> {
+fn body_edited_alone(last: &Last, file: &Path, edited: parse::Edited) -> Option<MadePage> {
     let site = last.rendered.site();
-    match parse::content_of(file, contents, &Disk)? {
-        parse::ContentDoc::Page(raw) => {
+    match edited {
+        parse::Edited::Page(raw) => {
             let old = (site.pages.iter()).find(|p| p.doc.file == file)?;
             let (page, diags) = last.context.page(&raw);
             let fine = !diags.iter().any(Diagnostic::is_error);
             let same = !raw.meta.draft && fine && outside(&page) == outside(old);
             same.then(|| last.rendered.plain_page(&page))?
         }
-        parse::ContentDoc::Topic(raw) => node_alone(
+        parse::Edited::Topic(raw) => node_alone(
             last.context.topic(&raw),
             |t| site.topics.get(&t.id),
             |t| last.rendered.topic_page(t),
         ),
-        parse::ContentDoc::Claim(raw) => node_alone(
+        parse::Edited::Claim(raw) => node_alone(
             last.context.claim(&raw),
             |c| site.claims.get(&c.id),
             |c| last.rendered.claim_page(c),
         ),
-        parse::ContentDoc::Source(raw) => node_alone(
+        parse::Edited::Source(raw) => node_alone(
             last.context.source(&raw, &site.config),
             |s| site.sources.get(&s.id),
             |s| last.rendered.source_page(s),
         ),
-        parse::ContentDoc::Gap(raw) => node_alone(
+        parse::Edited::Gap(raw) => node_alone(
             last.context.gap(&raw),
             |g| site.gaps.get(&g.id),
             |g| last.rendered.gap_page(g),
         ),
+        parse::Edited::Findings(_) => None,
     }
 }
 

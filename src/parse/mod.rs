@@ -74,21 +74,10 @@ pub struct Parsed {
     pub(crate) releases: Vec<crate::model::Release>,
 }
 
-/// One file of the inputs parsed on its own, if it holds findings and nothing else (and parsed
-/// without a diagnostic): its findings. What `serve` tries first when a file changes.
-pub(crate) fn findings_of(
-    path: &Path,
-    contents: &Contents,
-    reader: &dyn ReadText,
-) -> Option<Vec<(PathBuf, S<RawFinding>)>> {
-    let (mut parsed, mut diags) = (Parsed::default(), Vec::new());
-    parse_file(path, contents, reader, &mut parsed, &mut diags);
-    let findings = std::mem::take(&mut parsed.findings);
-    (diags.is_empty() && !findings.is_empty() && parsed.is_empty()).then_some(findings)
-}
-
-/// A Markdown file under `content/` whose body `serve` can show alone when it is edited.
-pub(crate) enum ContentDoc {
+/// A file `serve` may show the pages of at once when it is edited: findings, or a Markdown file
+/// under `content/` whose body alone may have changed.
+pub(crate) enum Edited {
+    Findings(Vec<(PathBuf, S<RawFinding>)>),
     Page(RawDoc<RawPage>),
     Topic(RawDoc<RawTopic>),
     Claim(RawDoc<RawClaim>),
@@ -96,17 +85,14 @@ pub(crate) enum ContentDoc {
     Gap(RawDoc<RawGap>),
 }
 
-/// One file of the inputs parsed on its own, if it is a plain page (`content/about.md`), a topic,
-/// a claim, a source or a gap that parses without a diagnostic. What `serve` tries when a changed file does not
-/// hold findings.
-pub(crate) fn content_of(
-    path: &Path,
-    contents: &Contents,
-    reader: &dyn ReadText,
-) -> Option<ContentDoc> {
+/// One file of the inputs parsed on its own, if it parses without a diagnostic and holds findings
+/// and nothing else, or one plain page (`content/about.md`), topic, claim, source or gap. What
+/// `serve` tries when a file changes.
+pub(crate) fn edited_of(path: &Path, contents: &Contents, reader: &dyn ReadText) -> Option<Edited> {
     let (mut parsed, mut diags) = (Parsed::default(), Vec::new());
     parse_file(path, contents, reader, &mut parsed, &mut diags);
     parsed.content_files.retain(|f| f != path);
+    let findings = std::mem::take(&mut parsed.findings);
     let pages = std::mem::take(&mut parsed.pages);
     let topics = std::mem::take(&mut parsed.topics);
     let claims = std::mem::take(&mut parsed.claims);
@@ -115,6 +101,14 @@ pub(crate) fn content_of(
     if !diags.is_empty() || !parsed.is_empty() {
         return None;
     }
+    if !findings.is_empty() {
+        let nothing_else = pages.is_empty()
+            && topics.is_empty()
+            && claims.is_empty()
+            && sources.is_empty()
+            && gaps.is_empty();
+        return nothing_else.then_some(Edited::Findings(findings));
+    }
     match (
         pages.len(),
         topics.len(),
@@ -122,14 +116,14 @@ pub(crate) fn content_of(
         sources.len(),
         gaps.len(),
     ) {
-        (1, 0, 0, 0, 0) => pages.into_iter().next().map(ContentDoc::Page),
-        (0, 1, 0, 0, 0) => topics.into_iter().next().map(ContentDoc::Topic),
-        (0, 0, 1, 0, 0) => claims.into_iter().next().map(ContentDoc::Claim),
-        (0, 0, 0, 0, 1) => gaps.into_iter().next().map(ContentDoc::Gap),
+        (1, 0, 0, 0, 0) => pages.into_iter().next().map(Edited::Page),
+        (0, 1, 0, 0, 0) => topics.into_iter().next().map(Edited::Topic),
+        (0, 0, 1, 0, 0) => claims.into_iter().next().map(Edited::Claim),
+        (0, 0, 0, 0, 1) => gaps.into_iter().next().map(Edited::Gap),
         (0, 0, 0, 1, 0) => sources
             .into_iter()
             .next()
-            .map(|s| ContentDoc::Source(Box::new(s))),
+            .map(|s| Edited::Source(Box::new(s))),
         _ => None,
     }
 }
