@@ -131,21 +131,18 @@ fn styles() -> &'static Styles {
                     Style::Harvard => harvard_no_preprint(s.xml()),
                     _ => s.xml().to_string(),
                 };
-                let alone = (xml.contains("position="))
-                    .then(|| load_style(s.label(), &without_bibliography(&xml)));
-                (s, load_style(s.label(), &xml), alone)
+                (s, load_style(s.label(), &xml), xml.contains("position="))
             })
             .collect();
-        for (s, whole, alone) in loaded {
-            if let Some(alone) = alone {
-                positional.push(s);
-                match alone {
-                    Ok(x) => citation_only.push((s, ByType::new(x))),
-                    Err(d) => problems.push(d),
-                }
-            }
+        for (s, whole, is_positional) in loaded {
             match whole {
-                Ok(x) => styles.push((s, ByType::new(x))),
+                Ok(x) => {
+                    if is_positional {
+                        positional.push(s);
+                        citation_only.push((s, ByType::new(without_bibliography(&x))));
+                    }
+                    styles.push((s, ByType::new(x)));
+                }
                 Err(d) => problems.push(d),
             }
         }
@@ -158,20 +155,67 @@ fn styles() -> &'static Styles {
     })
 }
 
-/// A style's XML with its `<bibliography>` element taken out.
-fn without_bibliography(xml: &str) -> String {
-    match (xml.find("<bibliography"), xml.find("</bibliography>")) {
-        (Some(start), Some(end)) if start < end => {
-            format!("{}{}", &xml[..start], &xml[end + "</bibliography>".len()..])
-        }
-        _ => xml.to_string(),
+/// A style without its `<bibliography>`: its citations alone.
+fn without_bibliography(style: &IndependentStyle) -> IndependentStyle {
+    IndependentStyle {
+        bibliography: None,
+        ..style.clone()
     }
 }
 
-/// Parses a CSL style.
+/// Parses a style. Its `<macro>` and `<locale>` elements are moved to the end of `<style>`
+/// first ([`lists_last`]): the same style, parsed in half the time.
 pub fn load_style(name: &str, xml: &str) -> Result<IndependentStyle, Diagnostic> {
-    IndependentStyle::from_xml(xml)
+    IndependentStyle::from_xml(&lists_last(xml))
         .map_err(|e| style_problem(&format!("the citation style {name} failed to load: {e}")))
+}
+
+/// `xml` with the `<macro>` and then the `<locale>` children of `<style>` moved, each in their
+/// order, to just before `</style>`.
+///
+/// The order of `<style>`'s children means nothing in CSL, but it costs: the XML reader gathers
+/// a list (the macros) by reading ahead to the end of its parent and keeping everything else it
+/// passes (the citation and bibliography layouts), then reads those again; each list inside them
+/// then copies what is left of the kept events, so a large style took twice as long to parse.
+/// With the macros, then the (few, short) locales, last, little is kept. The children are found by
+/// their indentation, as in every style evident carries; a style laid out otherwise is returned as
+/// it is (and a test checks that each style parses to the same value both ways).
+fn lists_last(xml: &str) -> String {
+    let mut kept = String::with_capacity(xml.len());
+    let (mut macros, mut locales) = (String::new(), String::new());
+    let mut rest = xml;
+    while let Some(at) = ["\n  <macro", "\n  <locale"]
+        .iter()
+        .filter_map(|open| rest.find(open))
+        .min()
+    {
+        let is_macro = rest[at..].starts_with("\n  <macro");
+        let close = if is_macro {
+            "\n  </macro>"
+        } else {
+            "\n  </locale>"
+        };
+        let opening = rest[at..].find('>').map(|e| at + e);
+        let end = match opening {
+            Some(gt) if rest[..gt].ends_with('/') => gt + 1,
+            _ => match rest[at..].find(close) {
+                Some(e) => at + e + close.len(),
+                None => return xml.to_string(),
+            },
+        };
+        kept.push_str(&rest[..at]);
+        (if is_macro { &mut macros } else { &mut locales }).push_str(&rest[at..end]);
+        rest = &rest[end..];
+    }
+    let moved = macros + &locales;
+    let Some(end) = rest.rfind("</style>").filter(|_| !moved.is_empty()) else {
+        return xml.to_string();
+    };
+    kept.push_str(&rest[..end]);
+    kept.push_str(moved.trim_start_matches('\n'));
+    kept.push('\n');
+    kept.push_str(&rest[end..]);
+    kept
 }
 
 fn style_problem(message: &str) -> Diagnostic {

@@ -275,6 +275,48 @@ fn the_vancouver_workaround_applies() {
 }
 
 #[test]
+fn each_style_parses_the_same_with_its_lists_last() {
+    for style in Style::ALL {
+        let xml = style.xml();
+        let moved = lists_last(xml);
+        // The macros now follow the layouts: the function did move them.
+        assert!(
+            moved.find("<citation") < moved.find("<macro"),
+            "{}",
+            style.label()
+        );
+        if let Some(locale) = moved.find("\n  <locale") {
+            assert!(
+                moved.rfind("\n  <macro") < Some(locale),
+                "{}",
+                style.label()
+            );
+        }
+        // Moved, not changed: the same lines in another order.
+        let lines = |x: &str| {
+            let mut l: Vec<String> = x.lines().map(str::to_owned).collect();
+            l.sort();
+            l
+        };
+        assert_eq!(lines(&moved), lines(xml), "{}", style.label());
+        let before = IndependentStyle::from_xml(xml).expect("the style parses");
+        let after = IndependentStyle::from_xml(&moved).expect("the moved style parses");
+        assert!(before == after, "{} parses differently", style.label());
+    }
+}
+
+#[test]
+fn lists_last_moves_self_closed_children_and_leaves_other_layouts_alone() {
+    let xml = "<style>\n  <info/>\n  <locale xml:lang=\"en\"/>\n  <macro name=\"m\">\n    <text value=\"x\"/>\n  </macro>\n  <citation/>\n</style>\n";
+    assert_eq!(
+        lists_last(xml),
+        "<style>\n  <info/>\n  <citation/>\n  <macro name=\"m\">\n    <text value=\"x\"/>\n  </macro>\n  <locale xml:lang=\"en\"/>\n</style>\n"
+    );
+    let flat = "<style><macro name=\"m\"><text value=\"x\"/></macro><citation/></style>";
+    assert_eq!(lists_last(flat), flat);
+}
+
+#[test]
 fn citations_escape_html() {
     let mut s = report();
     s.title = "Costs <b>& benefits</b>".into();
