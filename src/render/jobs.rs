@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use minijinja::{Environment, Value};
-use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::layout::output_file;
@@ -12,7 +11,7 @@ use crate::markdown::to_html;
 use crate::model::{
     ClaimId, Document, Finding, FindingId, GapId, ReadText, Site, SourceId, TopicId,
 };
-use crate::render::templates::{to_value, view_list};
+use crate::render::templates::{lazy_list, to_value, view_list};
 use crate::render::versions::ReleaseView;
 use crate::render::views::*;
 
@@ -355,14 +354,6 @@ pub(crate) fn gap_context(v: &Views, g: &GapView) -> Value {
     context(v, &page, vec![("gap", to_value(g))])
 }
 
-/// A source with its findings, on the findings index.
-#[derive(Serialize)]
-struct Group<'a> {
-    source: &'a SourceView,
-    /// The source's findings, converted for the template one at a time ([`view_list`]).
-    findings: Value,
-}
-
 /// The index pages: sources, findings, claims, topics, gaps, search, and the 404 page.
 fn index_jobs() -> Vec<Job> {
     vec![
@@ -384,16 +375,20 @@ fn index_jobs() -> Vec<Job> {
                     .or_default()
                     .push(f.id.clone());
             }
-            let groups: Vec<Group> = v
-                .sources
-                .values()
-                .filter_map(|s| by_source.remove(s.id.as_str()).map(|f| (s, f)))
-                .map(|(source, ids)| Group {
-                    source,
-                    findings: view_list(&v.findings, ids),
-                })
+            let groups: Vec<(String, Vec<String>)> = (v.sources.keys())
+                .filter_map(|s| by_source.remove(s.as_str()).map(|f| (s.clone(), f)))
                 .collect();
-            context(v, &page, vec![("groups", to_value(&groups))])
+            // Each group (a source's whole view, and its findings) is converted as the template
+            // reads it: all of them at once held a copy of every source's view.
+            let (sources, findings) = (v.sources.clone(), v.findings.clone());
+            let groups = lazy_list(groups.len(), move |i| {
+                let (source, ids) = &groups[i];
+                minijinja::context! {
+                    source => to_value(&sources[source]),
+                    findings => view_list(&findings, ids.clone()),
+                }
+            });
+            context(v, &page, vec![("groups", groups)])
         }),
         Job::new("claims.html", "claims/", |v| {
             let page = v.site.page("claims", "Claims", "claims/", &[]);

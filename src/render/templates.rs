@@ -109,6 +109,45 @@ pub(crate) fn view_list<T: Serialize + Send + Sync + 'static>(
     })
 }
 
+/// A list shown to templates whose items are made as they are read, by `item` from their index:
+/// for lists of composite items (a source with its findings) that [`ViewList`] cannot name.
+pub(crate) struct LazyList {
+    len: usize,
+    item: Box<dyn Fn(usize) -> Value + Send + Sync>,
+}
+
+impl std::fmt::Debug for LazyList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LazyList({} items)", self.len)
+    }
+}
+
+impl Object for LazyList {
+    fn repr(self: &std::sync::Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        let i = key.as_usize().filter(|i| *i < self.len)?;
+        Some((self.item)(i))
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.len)
+    }
+}
+
+/// `len` items made by `item` as a template reads them ([`LazyList`]).
+pub(crate) fn lazy_list(
+    len: usize,
+    item: impl Fn(usize) -> Value + Send + Sync + 'static,
+) -> Value {
+    Value::from_object(LazyList {
+        len,
+        item: Box::new(item),
+    })
+}
+
 /// The environment with every template of the theme; a template that does not compile is
 /// reported, and the others are still added.
 pub(crate) fn environment(theme: &Theme, diags: &mut Vec<Diagnostic>) -> Environment<'static> {
