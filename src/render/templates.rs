@@ -290,3 +290,42 @@ pub(crate) fn template_error(theme: &Theme, e: &minijinja::Error, page: &str) ->
             _ => "check the template near this line",
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn a_lazy_list_makes_each_item_when_a_template_reads_it() {
+        let made = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&made);
+        let list = lazy_list(3, move |i| {
+            counter.fetch_add(1, Ordering::SeqCst);
+            Value::from(i * 10)
+        });
+        assert_eq!(
+            made.load(Ordering::SeqCst),
+            0,
+            "nothing made before it is read"
+        );
+        let mut env = Environment::new();
+        env.add_template(
+            "t",
+            "{% for x in xs %}{{ x }},{% endfor %}{{ xs|length }}:{{ xs[1] }}",
+        )
+        .unwrap();
+        let out = env
+            .get_template("t")
+            .unwrap()
+            .render(minijinja::context! { xs => list })
+            .unwrap();
+        assert_eq!(out, "0,10,20,3:10");
+        assert_eq!(
+            made.load(Ordering::SeqCst),
+            4,
+            "each item made as it was read"
+        );
+    }
+}
