@@ -122,7 +122,7 @@ fn styles() -> &'static Styles {
         let mut styles = Vec::new();
         let mut positional = Vec::new();
         let mut citation_only = Vec::new();
-        // Parsing the files is most of a small site's build: they are parsed side by side.
+        // Parsing the files is a fifth of a small site's build: they are parsed side by side.
         let loaded: Vec<_> = Style::ALL
             .par_iter()
             .map(|&s| {
