@@ -137,6 +137,9 @@ pub struct Config {
     pub highlight_code: bool,
     /// How many findings `findings.atom` lists, most recently changed first (0: all).
     pub feed_limit: usize,
+    /// How many findings a page of the findings index lists, at most (a source's findings are
+    /// never split across pages); 0: every finding on `findings/`.
+    pub findings_per_page: usize,
     pub menu: Vec<MenuItem>,
     /// The site's own stylesheets: output paths below the site's root (`css/extra.css`).
     pub stylesheets: Vec<String>,

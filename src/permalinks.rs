@@ -112,8 +112,12 @@ pub fn published<'a>(files: impl IntoIterator<Item = &'a str>) -> BTreeSet<Strin
     files
         .into_iter()
         .filter_map(|p| {
-            // The search index's chunks are the site's own working files, not addresses to cite.
-            if p == "404.html" || (p.starts_with("search/") && !p.ends_with("index.html")) {
+            // The search index's chunks are the site's own working files, not addresses to cite;
+            // the later pages of the findings index move as the list grows and shrinks.
+            if p == "404.html"
+                || (p.starts_with("search/") && !p.ends_with("index.html"))
+                || is_list_page(p)
+            {
                 None
             } else if p == "index.html" {
                 Some("/".to_string())
@@ -130,6 +134,14 @@ pub fn published<'a>(files: impl IntoIterator<Item = &'a str>) -> BTreeSet<Strin
             }
         })
         .collect()
+}
+
+/// A later page of the findings index (`findings/page/2/index.html`): a place in a list, not an
+/// address to cite.
+fn is_list_page(p: &str) -> bool {
+    p.strip_prefix("findings/page/")
+        .and_then(|rest| rest.strip_suffix("/index.html"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// An anchor the manifest lists on a page, which the page must still have.
@@ -359,10 +371,21 @@ mod tests {
             "404.html",
             "site.css",
             "x.csv",
+            "findings/index.html",
+            "findings/page/2/index.html",
+            "findings/page/index.html",
+            "findings/page/2x/index.html",
         ]);
         assert_eq!(
             p.into_iter().collect::<Vec<_>>(),
-            vec!["/", "/a/b/", "/x.csv"]
+            vec![
+                "/",
+                "/a/b/",
+                "/findings/",
+                "/findings/page/",
+                "/findings/page/2x/",
+                "/x.csv"
+            ]
         );
     }
 }

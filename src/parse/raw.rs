@@ -35,6 +35,8 @@ pub(crate) struct RawConfig {
     pub highlight_code: Option<bool>,
     /// How many findings the Atom feed lists (0: all).
     pub feed_limit: Option<usize>,
+    /// How many findings a page of the findings index lists (0: all on one page).
+    pub findings_per_page: Option<usize>,
     #[serde(default)]
     pub menu: Vec<RawMenuItem>,
     /// Stylesheets of the site's own (in `static/`), linked after the theme's.

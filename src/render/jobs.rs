@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use minijinja::{Environment, Value};
+use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::layout::output_file;
@@ -92,6 +93,7 @@ pub(crate) fn jobs(views: &Views, site: &Site) -> Vec<Job> {
     jobs.extend(topic_jobs(views));
     jobs.extend(gap_jobs(site));
     jobs.extend(index_jobs());
+    jobs.extend(findings_index_jobs(site));
     jobs.extend(table_jobs(site));
     jobs.extend(tag_jobs(views));
     jobs.extend(version_jobs(views));
@@ -354,6 +356,146 @@ pub(crate) fn gap_context(v: &Views, g: &GapView) -> Value {
     context(v, &page, vec![("gap", to_value(g))])
 }
 
+/// The findings index, grouped by the source each finding is quoted from (a withdrawn finding
+/// keeps its page but is not listed), in pages of at most `findings_per_page` findings:
+/// `findings/`, then `findings/page/2/`, … A source's findings are never split across pages, so
+/// a source with more findings than that has a page of its own.
+fn findings_index_jobs(site: &Site) -> Vec<Job> {
+    let mut by_source: BTreeMap<&SourceId, Vec<String>> = BTreeMap::new();
+    for f in site.findings.values().filter(|f| f.counts()) {
+        by_source.entry(&f.source).or_default().push(f.id.0.clone());
+    }
+    // Only findings whose source resolved are listed (a site with errors still renders).
+    let groups = (by_source.into_iter())
+        .filter(|(source, _)| site.sources.contains_key(*source))
+        .map(|(source, ids)| (source.0.clone(), ids));
+    let pages = index_pages(groups, site.config.findings_per_page);
+    let total = pages.len();
+    (pages.into_iter().enumerate())
+        .map(|(i, groups)| {
+            let number = i + 1;
+            let path = findings_page_path(number);
+            Job::new("findings.html", &path.clone(), move |v| {
+                findings_page_context(v, &groups, number, total, &path)
+            })
+        })
+        .collect()
+}
+
+/// Groups of findings laid out in pages of at most `per_page` findings (0: one page), a group
+/// never split; always at least one page, for an index with nothing to list.
+fn index_pages(
+    groups: impl Iterator<Item = (String, Vec<String>)>,
+    per_page: usize,
+) -> Vec<Vec<(String, Vec<String>)>> {
+    let mut pages: Vec<Vec<(String, Vec<String>)>> = vec![Vec::new()];
+    let mut on_page = 0;
+    for group in groups {
+        let n = group.1.len();
+        if per_page > 0 && on_page > 0 && on_page + n > per_page {
+            pages.push(Vec::new());
+            on_page = 0;
+        }
+        on_page += n;
+        pages.last_mut().expect("at least one page").push(group);
+    }
+    pages
+}
+
+/// The path of page `number` of the findings index.
+fn findings_page_path(number: usize) -> String {
+    match number {
+        1 => "findings/".to_string(),
+        n => format!("findings/page/{n}/"),
+    }
+}
+
+/// One page of the findings index. Each group (a source's view, and its findings) is converted
+/// as the template reads it: all of them at once held a copy of every source's view.
+fn findings_page_context(
+    v: &Views,
+    groups: &[(String, Vec<String>)],
+    number: usize,
+    total: usize,
+    path: &str,
+) -> Value {
+    let page = if number == 1 {
+        v.site.page("findings", "Findings", path, &[])
+    } else {
+        let title = (v.site.strings).with("page_n_of_m", &[("number", &number), ("total", &total)]);
+        let title = format!("{} · {title}", v.site.strings.text("title_findings"));
+        v.site
+            .page("findings", &title, path, &[("Findings", "findings/")])
+    };
+    let (sources, findings) = (v.sources.clone(), v.findings.clone());
+    let groups = groups.to_vec();
+    let groups = lazy_list(groups.len(), move |i| {
+        let (source, ids) = &groups[i];
+        minijinja::context! {
+            source => sources.get(source).map(to_value).unwrap_or_default(),
+            findings => view_list(&findings, ids.clone()),
+        }
+    });
+    let pagination = Pagination::new(&v.site.base_path, number, total, findings_page_path);
+    context(
+        v,
+        &page,
+        vec![("groups", groups), ("pagination", to_value(&pagination))],
+    )
+}
+
+/// Where a page of a list sits among the list's pages, for its navigation: the pages next to it,
+/// the first and the last, and a gap (`number: None`) where pages are left out.
+#[derive(Serialize)]
+struct Pagination {
+    number: usize,
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    /// `None`: pages left out here.
+    number: Option<usize>,
+    url: String,
+    current: bool,
+}
+
+impl Pagination {
+    /// Page `number` of `total`, whose paths `path_of` gives (below `base_path`).
+    fn new(base_path: &str, number: usize, total: usize, path_of: fn(usize) -> String) -> Self {
+        let url = |n: usize| format!("{base_path}{}", path_of(n));
+        let shown = |n: usize| n == 1 || n == total || n.abs_diff(number) <= 2;
+        let mut pages = Vec::new();
+        for n in (1..=total).filter(|&n| shown(n)) {
+            if pages
+                .last()
+                .is_some_and(|p: &PageLink| p.number.is_some_and(|m| m + 1 < n))
+            {
+                pages.push(PageLink {
+                    number: None,
+                    url: String::new(),
+                    current: false,
+                });
+            }
+            pages.push(PageLink {
+                number: Some(n),
+                url: url(n),
+                current: n == number,
+            });
+        }
+        Pagination {
+            number,
+            total,
+            previous: (number > 1).then(|| url(number - 1)),
+            next: (number < total).then(|| url(number + 1)),
+            pages,
+        }
+    }
+}
+
 /// The index pages: sources, findings, claims, topics, gaps, search, and the 404 page.
 fn index_jobs() -> Vec<Job> {
     vec![
@@ -363,32 +505,6 @@ fn index_jobs() -> Vec<Job> {
             list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
             let ids = list.iter().map(|s| s.id.clone()).collect();
             context(v, &page, vec![("sources", view_list(&v.sources, ids))])
-        }),
-        Job::new("findings.html", "findings/", |v| {
-            let page = v.site.page("findings", "Findings", "findings/", &[]);
-            // Findings grouped by the source they are quoted from, in one pass; a withdrawn
-            // finding keeps its page but is not listed.
-            let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-            for f in v.findings.values().filter(|f| f.withdrawn.is_none()) {
-                by_source
-                    .entry(f.source.id.as_str())
-                    .or_default()
-                    .push(f.id.clone());
-            }
-            let groups: Vec<(String, Vec<String>)> = (v.sources.keys())
-                .filter_map(|s| by_source.remove(s.as_str()).map(|f| (s.clone(), f)))
-                .collect();
-            // Each group (a source's whole view, and its findings) is converted as the template
-            // reads it: all of them at once held a copy of every source's view.
-            let (sources, findings) = (v.sources.clone(), v.findings.clone());
-            let groups = lazy_list(groups.len(), move |i| {
-                let (source, ids) = &groups[i];
-                minijinja::context! {
-                    source => to_value(&sources[source]),
-                    findings => view_list(&findings, ids.clone()),
-                }
-            });
-            context(v, &page, vec![("groups", groups)])
         }),
         Job::new("claims.html", "claims/", |v| {
             let page = v.site.page("claims", "Claims", "claims/", &[]);
@@ -494,4 +610,74 @@ fn tag_jobs(views: &Views) -> Vec<Job> {
         }));
     }
     jobs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sizes(pages: &[Vec<(String, Vec<String>)>]) -> Vec<Vec<usize>> {
+        let size = |g: &(String, Vec<String>)| g.1.len();
+        pages.iter().map(|p| p.iter().map(size).collect()).collect()
+    }
+
+    fn groups(sizes: &[usize]) -> impl Iterator<Item = (String, Vec<String>)> + '_ {
+        (sizes.iter().enumerate()).map(|(i, &n)| (format!("s{i}"), vec![String::new(); n]))
+    }
+
+    #[test]
+    fn index_pages_fill_up_to_the_limit_and_never_split_a_group() {
+        assert_eq!(
+            sizes(&index_pages(groups(&[2, 2, 5, 1]), 4)),
+            vec![vec![2, 2], vec![5], vec![1]]
+        );
+        assert_eq!(
+            sizes(&index_pages(groups(&[2, 2, 5, 1]), 3)),
+            vec![vec![2], vec![2], vec![5], vec![1]]
+        );
+        assert_eq!(
+            sizes(&index_pages(groups(&[2, 2, 5, 1]), 0)),
+            vec![vec![2, 2, 5, 1]]
+        );
+        assert_eq!(
+            sizes(&index_pages(groups(&[]), 4)),
+            vec![Vec::<usize>::new()]
+        );
+    }
+
+    #[test]
+    fn pagination_shows_the_neighbours_the_ends_and_the_gaps() {
+        let shown = |number, total| {
+            let p = Pagination::new("/b/", number, total, findings_page_path);
+            let pages: Vec<String> = (p.pages.iter())
+                .map(|l| match (l.number, l.current) {
+                    (Some(n), true) => format!("[{n}]"),
+                    (Some(n), false) => n.to_string(),
+                    (None, _) => "…".to_string(),
+                })
+                .collect();
+            (pages.join(" "), p.previous, p.next)
+        };
+        assert_eq!(
+            shown(5, 10),
+            (
+                "1 … 3 4 [5] 6 7 … 10".to_string(),
+                Some("/b/findings/page/4/".to_string()),
+                Some("/b/findings/page/6/".to_string())
+            )
+        );
+        assert_eq!(
+            shown(1, 10),
+            (
+                "[1] 2 3 … 10".to_string(),
+                None,
+                Some("/b/findings/page/2/".to_string())
+            )
+        );
+        assert_eq!(
+            shown(2, 2),
+            ("1 [2]".to_string(), Some("/b/findings/".to_string()), None)
+        );
+        assert_eq!(shown(1, 1), ("[1]".to_string(), None, None));
+    }
 }

@@ -136,3 +136,79 @@ fn a_tampered_archive_fails_the_check() {
         run.stderr
     );
 }
+
+/// The finding each card of a findings index page links to, in order, and the sources whose
+/// groups the page holds.
+fn index_page(html: &str) -> (Vec<String>, Vec<String>) {
+    let cards = (html.split("<article class=\"finding-card\">").skip(1))
+        .map(|card| {
+            let href = card
+                .split("href=\"")
+                .nth(1)
+                .expect("a card links its finding");
+            href[..href.find('"').unwrap()].to_string()
+        })
+        .collect();
+    let groups = (html.split("<section aria-labelledby=\"g-").skip(1))
+        .map(|g| g[..g.find('"').unwrap()].to_string())
+        .collect();
+    (cards, groups)
+}
+
+/// `findings_per_page` splits the findings index into pages that together list every finding
+/// once, never split a source's findings, link to each other, and are not permalinks to track.
+#[test]
+fn the_findings_index_is_paged_without_splitting_a_source() {
+    let site = bundled();
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (all, sources) = index_page(&site.read("public/findings/index.html"));
+    assert!(all.len() > 20 && sources.len() > 2, "{all:?}");
+    assert!(
+        !site.path("public/findings/page").exists(),
+        "one page by default"
+    );
+
+    let config = site.read("site.yaml");
+    site.write("site.yaml", format!("{config}\nfindings_per_page: 10\n"));
+    // The later pages are not permalinks: nothing asks to list them in permalinks.txt.
+    let run = site.run(&["check", "--strict"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut pages = vec![site.read("public/findings/index.html")];
+    while let Ok(html) = std::fs::read_to_string(site.path(&format!(
+        "public/findings/page/{}/index.html",
+        pages.len() + 1
+    ))) {
+        pages.push(html);
+    }
+    assert!(!site.path("public/findings/page/1").exists());
+    assert!(pages.len() > 2, "{} pages", pages.len());
+    let (mut listed, mut grouped) = (Vec::new(), Vec::new());
+    for (i, html) in pages.iter().enumerate() {
+        let (cards, groups) = index_page(html);
+        // Up to ten findings a page, unless one source alone has more.
+        assert!(
+            cards.len() <= 10 || groups.len() == 1,
+            "page {}: {cards:?}",
+            i + 1
+        );
+        listed.extend(cards);
+        grouped.extend(groups);
+        let n = i + 1;
+        assert!(
+            html.contains(&format!("aria-current=\"page\">{n}</a>")),
+            "page {n} marks itself"
+        );
+        assert!(html.contains(&format!("Page {n} of {}", pages.len())));
+    }
+    assert_eq!(listed, all, "every finding once, in the same order");
+    assert_eq!(grouped, sources, "each source's group on one page");
+    assert!(pages[1].contains("<a href=\"/findings/\" rel=\"prev\">"));
+    assert!(pages[1].contains("<a href=\"/findings/page/3/\" rel=\"next\">"));
+    assert!(!pages[0].contains("rel=\"prev\""));
+    assert!(site
+        .read("public/sitemap.xml")
+        .contains("/findings/page/2/</loc>"));
+}
