@@ -496,7 +496,8 @@ impl Pagination {
     }
 }
 
-/// The index pages: sources, findings, claims, topics, gaps, search, and the 404 page.
+/// The index pages: sources, claims, topics, gaps, search, and the 404 page (the findings index,
+/// in pages: [`findings_index_jobs`]).
 fn index_jobs() -> Vec<Job> {
     vec![
         Job::new("sources.html", "sources/", |v| {
