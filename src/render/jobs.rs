@@ -431,10 +431,10 @@ fn findings_page_context(
     let groups = groups.to_vec();
     let groups = lazy_list(groups.len(), move |i| {
         let (source, ids) = &groups[i];
-        minijinja::context! {
+        Some(minijinja::context! {
             source => sources.get(source).map(to_value).unwrap_or_default(),
             findings => view_list(&findings, ids.clone()),
-        }
+        })
     });
     let pagination = Pagination::new(&v.site.base_path, number, total, findings_page_path);
     context(

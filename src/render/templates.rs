@@ -70,50 +70,21 @@ pub(crate) fn view_map<T: Serialize + Send + Sync + 'static>(
 }
 
 /// Some entries of a map of views, in a given order, shown to templates as a list whose items
-/// are converted as they are read (as [`ViewMap`]'s): an index page that lists every finding holds
-/// one converted finding at a time, not all of them.
-pub(crate) struct ViewList<T> {
-    map: std::sync::Arc<std::collections::BTreeMap<String, T>>,
-    keys: Vec<String>,
-}
-
-impl<T> std::fmt::Debug for ViewList<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ViewList({} items)", self.keys.len())
-    }
-}
-
-impl<T: Serialize + Send + Sync + 'static> Object for ViewList<T> {
-    fn repr(self: &std::sync::Arc<Self>) -> ObjectRepr {
-        ObjectRepr::Seq
-    }
-
-    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
-        let key = self.keys.get(key.as_usize()?)?;
-        self.map.get(key).map(to_value)
-    }
-
-    fn enumerate(self: &std::sync::Arc<Self>) -> Enumerator {
-        Enumerator::Seq(self.keys.len())
-    }
-}
-
-/// The entries of `map` at `keys` (each present), in that order, as a template list.
+/// are converted as they are read (as [`ViewMap`]'s, by a [`LazyList`]): an index page that lists
+/// every finding holds one converted finding at a time, not all of them. `keys` are each present.
 pub(crate) fn view_list<T: Serialize + Send + Sync + 'static>(
     map: &std::sync::Arc<std::collections::BTreeMap<String, T>>,
     keys: Vec<String>,
 ) -> Value {
-    Value::from_object(ViewList {
-        map: map.clone(),
-        keys,
-    })
+    let map = map.clone();
+    lazy_list(keys.len(), move |i| map.get(&keys[i]).map(to_value))
 }
 
-/// A list shown to templates whose items are made as they are read, by `item` from their index:
-/// for lists of composite items (a source with its findings) that [`ViewList`] cannot name.
+/// A list shown to templates whose items are made as they are read, by `item` from their index
+/// (`None`: undefined).
 pub(crate) struct LazyList {
     len: usize,
-    item: Box<dyn Fn(usize) -> Value + Send + Sync>,
+    item: Box<dyn Fn(usize) -> Option<Value> + Send + Sync>,
 }
 
 impl std::fmt::Debug for LazyList {
@@ -129,7 +100,7 @@ impl Object for LazyList {
 
     fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
         let i = key.as_usize().filter(|i| *i < self.len)?;
-        Some((self.item)(i))
+        (self.item)(i)
     }
 
     fn enumerate(self: &std::sync::Arc<Self>) -> Enumerator {
@@ -140,7 +111,7 @@ impl Object for LazyList {
 /// `len` items made by `item` as a template reads them ([`LazyList`]).
 pub(crate) fn lazy_list(
     len: usize,
-    item: impl Fn(usize) -> Value + Send + Sync + 'static,
+    item: impl Fn(usize) -> Option<Value> + Send + Sync + 'static,
 ) -> Value {
     Value::from_object(LazyList {
         len,
@@ -303,7 +274,7 @@ mod tests {
         let counter = Arc::clone(&made);
         let list = lazy_list(3, move |i| {
             counter.fetch_add(1, Ordering::SeqCst);
-            Value::from(i * 10)
+            Some(Value::from(i * 10))
         });
         assert_eq!(
             made.load(Ordering::SeqCst),
