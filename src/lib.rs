@@ -32,7 +32,8 @@
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
 //!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render;
-//!   `by_type.rs`: each style made for one type of item, its type tests worked out ahead;
+//!   `by_shape.rs`: each style made for one shape of item (its type, the fields it lacks), those
+//!   tests worked out ahead;
 //!   `locales.rs`: the CSL locales carried, and which one a site's language gets);
 //!   `render/` (minijinja: views, jobs, tables, charts, exports, feeds, search, and versions:
 //!   releases under `releases/` compared, for `/versions/` and finding pages); `write.rs`;

@@ -15,9 +15,9 @@
 //! the same item and style file, and no mapping to hayagriva's own entry types can drop a field.
 //! hayagriva writes no BibTeX or RIS, so those two writers are here, small and escaped.
 //!
-//! Each engine run formats one item, so it runs a copy of the style with the item type's
-//! conditions worked out ahead (`by_type.rs`): the same output, for a fifth less of hayagriva's
-//! time.
+//! Each engine run formats one item, so it runs a copy of the style with the conditions on the
+//! item's type, and on the fields it lacks, worked out ahead (`by_shape.rs`): the same output, for
+//! much less of hayagriva's time.
 
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -27,9 +27,9 @@ use rayon::prelude::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::html::escape_html;
 
-mod by_type;
+mod by_shape;
 mod locales;
-use by_type::ByType;
+use by_shape::ByShape;
 pub use locales::CslLocale;
 
 use hayagriva::citationberg::json as csl;
@@ -101,14 +101,14 @@ impl Style {
 }
 
 struct Styles {
-    styles: Vec<(Style, ByType)>,
+    styles: Vec<(Style, ByShape)>,
     /// Styles whose output depends on a citation's position (first, subsequent, ibid): each of
     /// their citations needs a run of its own.
     positional: Vec<Style>,
     /// The positional styles without their bibliography: their in-text citations at a further
     /// locator, without formatting the reference again (most of a run's cost; the reference is
     /// the same at any locator).
-    citation_only: Vec<(Style, ByType)>,
+    citation_only: Vec<(Style, ByShape)>,
     /// Styles that failed to load (a bug in evident, which the tests catch).
     problems: Vec<Diagnostic>,
 }
@@ -139,9 +139,9 @@ fn styles() -> &'static Styles {
                 Ok(x) => {
                     if is_positional {
                         positional.push(s);
-                        citation_only.push((s, ByType::new(without_bibliography(&x))));
+                        citation_only.push((s, ByShape::new(without_bibliography(&x))));
                     }
-                    styles.push((s, ByType::new(x)));
+                    styles.push((s, ByShape::new(x)));
                 }
                 Err(d) => problems.push(d),
             }
@@ -1154,7 +1154,7 @@ fn render_cited(
         return Vec::new();
     };
     let st = styles();
-    let run = |style: Style, csl_style: &ByType, item: &csl::Item| {
+    let run = |style: Style, csl_style: &ByShape, item: &csl::Item| {
         if !st.positional.contains(&style) {
             return render_one(style, csl_style, item, locators, locale);
         }
@@ -1210,7 +1210,7 @@ fn quotes_title(text: &str, title: &str) -> bool {
         .any(|q| lower.contains(&format!("{q}{start}")))
 }
 
-/// One engine run: `item` in `csl_style` (made for its type: [`ByType::for_item`]) and `locale`,
+/// One engine run: `item` in `csl_style` (made for its shape: [`ByShape::for_item`]) and `locale`,
 /// cited once per entry of `locators`.
 fn engine_run(
     csl_style: &IndependentStyle,
@@ -1256,7 +1256,7 @@ fn in_text(c: &hayagriva::RenderedCitation, titles: &[&str]) -> String {
 /// One item in one style, cited once per entry of `locators` in one engine run.
 fn render_one(
     style: Style,
-    csl_style: &ByType,
+    csl_style: &ByShape,
     item: &csl::Item,
     locators: &[Option<&(Locator, String)>],
     locale: CslLocale,

@@ -833,27 +833,133 @@ fn items_of_every_type() -> Vec<csl::Item> {
         .collect()
 }
 
+/// A source with every field the CSL-JSON item carries, then it and the journal article with
+/// each field left out in turn, and a source with nothing but its title and date: between them,
+/// every shape a lacking field can give.
+fn items_lacking_each_field() -> Vec<csl::Item> {
+    let mut full = chapter();
+    full.editors = vec![name("Needham", "Catherine")];
+    full.container_authors = vec![name("Glasby", "Jon")];
+    full.volume = Some("2".into());
+    full.issue = Some("1".into());
+    full.issn = Some("0264-519X".into());
+    let clears: [fn(&mut Source); 16] = [
+        |s| s.authors.clear(),
+        |s| s.editors.clear(),
+        |s| s.container_authors.clear(),
+        |s| s.container_title = None,
+        |s| s.collection_title = None,
+        |s| s.volume = None,
+        |s| s.issue = None,
+        |s| s.pages = None,
+        |s| s.publisher = None,
+        |s| s.publisher_place = None,
+        |s| s.doi = None,
+        |s| s.isbn = None,
+        |s| s.issn = None,
+        |s| (s.url, s.repository_url) = (None, None),
+        |s| s.unverified.clear(),
+        |s| s.date = year(2013),
+    ];
+    let bare = base("bare", SourceType::Report, "Bare", year(2010));
+    let mut sources = vec![full.clone(), bare];
+    for whole in [full, journal()] {
+        for clear in clears {
+            let mut s = whole.clone();
+            clear(&mut s);
+            sources.push(s);
+        }
+    }
+    (sources.iter())
+        .map(|s| serde_json::from_value(csl_json(s)).expect("a CSL-JSON item"))
+        .collect()
+}
+
 #[test]
-fn a_style_made_for_a_type_formats_as_the_whole_style() {
+fn a_style_made_for_a_shape_formats_as_the_whole_style() {
     let locators = owned(&[(Locator::Page, "165"), (Locator::Paragraph, "3")]);
     let cited = with_none(&locators);
     let st = styles();
     let all = st.styles.iter().chain(&st.citation_only);
+    let items: Vec<csl::Item> = (items_of_every_type().into_iter())
+        .chain(items_lacking_each_field())
+        .collect();
     let mut compared = 0;
-    for (style, by_type) in all {
-        for item in items_of_every_type() {
-            let typed = by_type.for_item(&item);
+    for (style, by_shape) in all {
+        for item in &items {
+            let shaped = by_shape.for_item(item);
             assert!(
-                typed.macros.len() <= by_type.whole().macros.len(),
+                shaped.macros.len() <= by_shape.whole().macros.len(),
                 "{style:?}"
             );
-            let whole = format!("{:?}", engine_run(by_type.whole(), &item, &cited, en_gb()));
-            let made = format!("{:?}", engine_run(&typed, &item, &cited, en_gb()));
-            assert_eq!(made, whole, "{style:?}, {:?}", item.type_());
+            let whole = format!("{:?}", engine_run(by_shape.whole(), item, &cited, en_gb()));
+            let made = format!("{:?}", engine_run(&shaped, item, &cited, en_gb()));
+            assert_eq!(made, whole, "{style:?}, {:?}", item.0);
             compared += 1;
         }
     }
-    assert_eq!(compared, (5 + st.citation_only.len()) * (7 * 4 + 1));
+    assert_eq!(
+        compared,
+        (5 + st.citation_only.len()) * (7 * 4 + 1 + 2 + 2 * 16)
+    );
+}
+
+#[test]
+fn a_style_made_for_a_shape_tests_no_variable_the_item_lacks() {
+    // What makes the copy worth having: no test of a field the item lacks is left to run,
+    // except beside the citation number or label, which the engine notes as it tests them.
+    use hayagriva::citationberg::taxonomy::{NumberVariable, StandardVariable, Variable};
+    use hayagriva::citationberg::LayoutRenderingElement;
+    fn lacking_tests(elements: &[LayoutRenderingElement], item: &csl::Item) -> usize {
+        let noted = |v: &Variable| {
+            matches!(
+                v,
+                Variable::Number(NumberVariable::CitationNumber)
+                    | Variable::Standard(StandardVariable::CitationLabel)
+            )
+        };
+        let lacks = |v: &Variable| !item.0.contains_key(&v.to_string()) && !noted(v);
+        let mut n = 0;
+        for e in elements {
+            match e {
+                LayoutRenderingElement::Group(g) => n += lacking_tests(&g.children, item),
+                LayoutRenderingElement::Choose(c) => {
+                    for b in c.branches() {
+                        let vars = b.variable.iter().flatten();
+                        if !vars.clone().any(noted) {
+                            n += vars.filter(|v| lacks(v)).count();
+                        }
+                        n += lacking_tests(&b.children, item);
+                    }
+                    n += (c.otherwise.as_ref()).map_or(0, |o| lacking_tests(&o.children, item));
+                }
+                _ => {}
+            }
+        }
+        n
+    }
+    let st = styles();
+    let bare = items_lacking_each_field().swap_remove(1);
+    assert_eq!(
+        bare.0.get("title"),
+        Some(&csl::Value::String("Bare".into()))
+    );
+    for (style, by_shape) in &st.styles {
+        let count = |s: &IndependentStyle| {
+            s.macros
+                .iter()
+                .map(|m| lacking_tests(&m.children, &bare))
+                .sum::<usize>()
+                + lacking_tests(&s.citation.layout.elements, &bare)
+                + (s.bibliography.as_ref()).map_or(0, |b| lacking_tests(&b.layout.elements, &bare))
+        };
+        let whole = by_shape.whole();
+        assert!(
+            count(whole) > 0,
+            "{style:?} tests no field the bare item lacks"
+        );
+        assert_eq!(count(&by_shape.for_item(&bare)), 0, "{style:?}");
+    }
 }
 
 #[test]
@@ -868,7 +974,7 @@ fn a_style_made_for_a_type_tests_no_types() {
                 LayoutRenderingElement::Group(g) => n += alone(&g.children),
                 LayoutRenderingElement::Choose(c) => {
                     for b in c.branches() {
-                        let only_type = b.type_.is_some() && by_type::tests_type_alone(b);
+                        let only_type = b.type_.is_some() && by_shape::tests_type_alone(b);
                         n += usize::from(only_type) + alone(&b.children);
                     }
                     n += c.otherwise.as_ref().map_or(0, |o| alone(&o.children));
@@ -880,8 +986,8 @@ fn a_style_made_for_a_type_tests_no_types() {
     }
     let st = styles();
     let item = &items_of_every_type()[0];
-    for (style, by_type) in &st.styles {
-        let whole = by_type.whole();
+    for (style, by_shape) in &st.styles {
+        let whole = by_shape.whole();
         let count = |s: &IndependentStyle| {
             s.macros.iter().map(|m| alone(&m.children)).sum::<usize>()
                 + alone(&s.citation.layout.elements)
@@ -890,6 +996,30 @@ fn a_style_made_for_a_type_tests_no_types() {
                     .map_or(0, |b| alone(&b.layout.elements))
         };
         assert!(count(whole) > 0, "{style:?} has no type tests to work out");
-        assert_eq!(count(&by_type.for_item(item)), 0, "{style:?}");
+        assert_eq!(count(&by_shape.for_item(item)), 0, "{style:?}");
+    }
+}
+
+#[test]
+fn the_variables_the_engine_makes_are_never_lacking() {
+    use hayagriva::citationberg::taxonomy::{NumberVariable as N, StandardVariable as S, Variable};
+    let item = |j: Json| -> csl::Item { serde_json::from_value(j).expect("a CSL-JSON item") };
+    let bare = item(json!({"id": "x", "type": "book"}));
+    let made = [
+        Variable::Number(N::Locator),
+        Variable::Number(N::CitationNumber),
+        Variable::Number(N::FirstReferenceNoteNumber),
+        Variable::Standard(S::CitationLabel),
+        Variable::Standard(S::YearSuffix),
+    ];
+    for v in made {
+        assert!(!by_shape::lacks(&bare, v), "{v:?}");
+    }
+    for v in [Variable::Standard(S::DOI), Variable::Number(N::PageFirst)] {
+        assert!(by_shape::lacks(&bare, v), "{v:?}");
+    }
+    let paged = item(json!({"id": "x", "type": "book", "page": "3-5", "DOI": "10.1/x"}));
+    for v in [Variable::Standard(S::DOI), Variable::Number(N::PageFirst)] {
+        assert!(!by_shape::lacks(&paged, v), "{v:?}");
     }
 }

@@ -1,12 +1,19 @@
-//! A style made for one type of item: each `<choose>` branch's `type` test worked out ahead, for
-//! the engine runs of items of that type.
+//! A style made for one shape of item: each `<choose>` branch's tests of the item's `type`, and
+//! of variables the item lacks, worked out ahead, for the engine runs of items of that shape.
 //!
-//! Every run formats one item, so its type is known before the run. hayagriva tests a branch's
-//! `type="article-journal book chapter …"` by reading the item's `type` and parsing it once per
-//! listed type, and it evaluates the style's conditions many times per run: those tests were the
-//! largest single cost of formatting (a tenth of a cold build of a large site). Here they are
-//! decided once per style and type:
+//! Every run formats one item, so its type and fields are known before the run. hayagriva
+//! evaluates the style's conditions many times per run: before it renders a macro or a group it
+//! walks the whole subtree to learn whether anything in it will print, and each nested macro
+//! walks its own again. Those walks, and the tests in them, were the largest single cost of
+//! formatting. Here the tests whose answer is fixed for the whole run are decided once per style
+//! and shape, so the walks meet fewer branches:
 //!
+//! - a test of a variable the item lacks is false wherever it runs: nothing in a run makes a
+//!   missing field present (suppression only hides present ones). Under `match="all"` it decides
+//!   the branch (never taken); under `any` and `none` it is dropped. Variables the engine makes
+//!   (citation number and label, locator, first note number, year suffix) are never taken as
+//!   lacking, and a branch that tests the citation number or label is left whole, since
+//!   hayagriva notes which of the two a style uses as it tests them;
 //! - a branch whose only tests are of type is always or never taken: a branch never taken is
 //!   dropped, and one always taken becomes the `<else>` (the branches after it can never be
 //!   reached);
@@ -15,29 +22,44 @@
 //! - macros that can no longer be called are dropped (hayagriva looks a macro up by going down
 //!   the list).
 //!
-//! The output is the same as the whole style's for every item of that type (a test compares them
-//! for every type of source in every style).
+//! A shape is the item's type and which of the variables the style tests it lacks, so a site's
+//! sources share a handful of copies. The output is the same as the whole style's for every item
+//! (a test compares them for every type of source in every style, with each field left out in
+//! turn).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use hayagriva::citationberg::json as csl;
-use hayagriva::citationberg::taxonomy::Kind;
+use hayagriva::citationberg::taxonomy::{Kind, NumberVariable, StandardVariable, Variable};
 use hayagriva::citationberg::{
     Choose, ChooseBranch, ChooseMatch, ElseBranch, IndependentStyle, LayoutRenderingElement,
     NamesChild, SortKey, TextTarget,
 };
 
-/// A style, with the copies of it made so far for each type of item.
-pub(super) struct ByType {
-    whole: IndependentStyle,
-    made: Mutex<HashMap<Option<Kind>, Arc<IndependentStyle>>>,
+/// What a copy of a style is made for: an item's type, and which of the variables the style's
+/// conditions test the item lacks.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Shape {
+    kind: Option<Kind>,
+    lacking: Vec<Variable>,
 }
 
-impl ByType {
+/// A style, with the copies of it made so far for each shape of item.
+pub(super) struct ByShape {
+    whole: IndependentStyle,
+    /// The variables the style's conditions test, in the order first met.
+    tested: Vec<Variable>,
+    made: Mutex<HashMap<Shape, Arc<IndependentStyle>>>,
+}
+
+impl ByShape {
     pub fn new(whole: IndependentStyle) -> Self {
-        ByType {
+        let mut tested = Vec::new();
+        tested_in_style(&whole, &mut tested);
+        ByShape {
             whole,
+            tested,
             made: Mutex::new(HashMap::new()),
         }
     }
@@ -52,18 +74,46 @@ impl ByType {
     pub fn for_item(&self, item: &csl::Item) -> Arc<IndependentStyle> {
         // As hayagriva reads a CSL-JSON item's type: a type it cannot parse matches no test.
         let kind = item.type_().and_then(|t| t.parse::<Kind>().ok());
+        let lacking = (self.tested.iter().copied())
+            .filter(|v| lacks(item, *v))
+            .collect();
+        let shape = Shape { kind, lacking };
         let mut made = self.made.lock().unwrap_or_else(|e| e.into_inner());
-        let style = made
-            .entry(kind)
-            .or_insert_with(|| Arc::new(for_type(&self.whole, kind)));
-        Arc::clone(style)
+        if let Some(style) = made.get(&shape) {
+            return Arc::clone(style);
+        }
+        let style = Arc::new(for_shape(&self.whole, &shape));
+        made.insert(shape, Arc::clone(&style));
+        style
     }
 }
 
-/// `style` for items of type `kind` (`None`: a type that matches no test).
-pub(super) fn for_type(style: &IndependentStyle, kind: Option<Kind>) -> IndependentStyle {
+/// Whether `item` lacks `var` for a whole engine run, so that a test of it is false wherever it
+/// runs. hayagriva reads such a variable from the item's field of the same name, and nothing in
+/// a run makes a missing field present (suppression only hides present ones). The variables the
+/// engine makes itself (the citation number and label, the locator, the first note's number and
+/// the year suffix) are never lacking; `page-first` is lacking when `page` is too.
+pub(super) fn lacks(item: &csl::Item, var: Variable) -> bool {
+    let has = |key: &str| item.0.contains_key(key);
+    match var {
+        Variable::Standard(StandardVariable::CitationLabel | StandardVariable::YearSuffix)
+        | Variable::Number(
+            NumberVariable::CitationNumber
+            | NumberVariable::FirstReferenceNoteNumber
+            | NumberVariable::Locator,
+        ) => false,
+        Variable::Number(NumberVariable::PageFirst) => !has("page") && !has("page-first"),
+        _ => !has(&var.to_string()),
+    }
+}
+
+/// `style` for items of `shape`.
+fn for_shape(style: &IndependentStyle, shape: &Shape) -> IndependentStyle {
     let mut style = style.clone();
-    let typed = Typed { kind };
+    let typed = Shaped {
+        kind: shape.kind,
+        lacking: &shape.lacking,
+    };
     for m in &mut style.macros {
         typed.elements(&mut m.children);
     }
@@ -146,11 +196,12 @@ enum Outcome {
     Depends,
 }
 
-struct Typed {
+struct Shaped<'a> {
     kind: Option<Kind>,
+    lacking: &'a [Variable],
 }
 
-impl Typed {
+impl Shaped<'_> {
     fn elements(&self, elements: &mut [LayoutRenderingElement]) {
         for e in elements {
             match e {
@@ -198,8 +249,46 @@ impl Typed {
         }
     }
 
-    /// Works out the branch's type tests, replacing them by what has the same effect.
+    /// Works out the branch's tests of lacking variables, then its type tests.
     fn branch(&self, b: &mut ChooseBranch) -> Outcome {
+        match self.variables(b) {
+            Outcome::Depends => self.types(b),
+            decided => decided,
+        }
+    }
+
+    /// Works out the branch's tests of variables the item lacks, which are false: under `all`
+    /// one decides the branch; under `any` and `none` they are dropped. A branch that also tests
+    /// the citation number or label is left as it is, since hayagriva notes which of the two a
+    /// style uses as it tests them.
+    fn variables(&self, b: &mut ChooseBranch) -> Outcome {
+        let lacking = |v: &Variable| self.lacking.contains(v);
+        let tests_lacking = b.variable.iter().flatten().any(lacking);
+        if !tests_lacking || engine_noted(b) {
+            return Outcome::Depends;
+        }
+        if b.match_ == ChooseMatch::All {
+            return Outcome::Never;
+        }
+        if let Some(vars) = &mut b.variable {
+            vars.retain(|v| !lacking(v));
+        }
+        if b.variable.as_ref().is_some_and(Vec::is_empty) {
+            b.variable = None;
+        }
+        if tests_nothing(b) {
+            // `any` of no tests is false; `none` of them is true.
+            return if b.match_ == ChooseMatch::None {
+                Outcome::Always
+            } else {
+                Outcome::Never
+            };
+        }
+        Outcome::Depends
+    }
+
+    /// Works out the branch's type tests, replacing them by what has the same effect.
+    fn types(&self, b: &mut ChooseBranch) -> Outcome {
         let Some(types) = &b.type_ else {
             return Outcome::Depends;
         };
@@ -255,6 +344,66 @@ pub(super) fn tests_type_alone(b: &ChooseBranch) -> bool {
         && b.locator.is_none()
         && b.position.is_none()
         && b.variable.is_none()
+}
+
+/// Whether a branch tests nothing at all.
+fn tests_nothing(b: &ChooseBranch) -> bool {
+    b.type_.is_none() && tests_type_alone(b)
+}
+
+/// Whether a branch tests the citation number or label, which hayagriva notes as it tests them.
+fn engine_noted(b: &ChooseBranch) -> bool {
+    let noted = |v: &Variable| {
+        matches!(
+            v,
+            Variable::Number(NumberVariable::CitationNumber)
+                | Variable::Standard(StandardVariable::CitationLabel)
+        )
+    };
+    [&b.variable, &b.is_numeric]
+        .into_iter()
+        .flatten()
+        .any(|vars| vars.iter().any(noted))
+}
+
+/// The variables `style`'s conditions test, each once, in the order first met.
+fn tested_in_style(style: &IndependentStyle, out: &mut Vec<Variable>) {
+    for m in &style.macros {
+        tested_in(&m.children, out);
+    }
+    tested_in(&style.citation.layout.elements, out);
+    if let Some(b) = &style.bibliography {
+        tested_in(&b.layout.elements, out);
+    }
+}
+
+fn tested_in(elements: &[LayoutRenderingElement], out: &mut Vec<Variable>) {
+    for e in elements {
+        match e {
+            LayoutRenderingElement::Group(g) => tested_in(&g.children, out),
+            LayoutRenderingElement::Choose(c) => {
+                for b in c.branches() {
+                    for v in b.variable.iter().flatten() {
+                        if !out.contains(v) {
+                            out.push(*v);
+                        }
+                    }
+                    tested_in(&b.children, out);
+                }
+                if let Some(o) = &c.otherwise {
+                    tested_in(&o.children, out);
+                }
+            }
+            LayoutRenderingElement::Names(n) => {
+                for child in &n.children {
+                    if let NamesChild::Substitute(s) = child {
+                        tested_in(&s.children, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// A branch never taken, at no cost: no tests, of which `any` must hold.
