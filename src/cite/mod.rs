@@ -181,33 +181,38 @@ pub fn load_style(name: &str, xml: &str) -> Result<IndependentStyle, Diagnostic>
 /// their indentation, as in every style evident carries; a style laid out otherwise is returned as
 /// it is (and a test checks that each style parses to the same value both ways).
 fn lists_last(xml: &str) -> String {
+    const OPEN: [&str; 2] = ["\n  <macro", "\n  <locale"];
+    const CLOSE: [&str; 2] = ["\n  </macro>", "\n  </locale>"];
     let mut kept = String::with_capacity(xml.len());
-    let (mut macros, mut locales) = (String::new(), String::new());
-    let mut rest = xml;
-    while let Some(at) = ["\n  <macro", "\n  <locale"]
-        .iter()
-        .filter_map(|open| rest.find(open))
-        .min()
+    let mut moved = [String::new(), String::new()];
+    // Where the next macro and the next locale open, each searched for again only once passed
+    // (searching both after every element made a style without locales quadratic to scan).
+    let mut next = OPEN.map(|open| xml.find(open));
+    let mut done = 0;
+    while let Some((which, at)) = (0..2)
+        .filter_map(|i| next[i].map(|at| (i, at)))
+        .min_by_key(|&(_, at)| at)
     {
-        let is_macro = rest[at..].starts_with("\n  <macro");
-        let close = if is_macro {
-            "\n  </macro>"
-        } else {
-            "\n  </locale>"
-        };
-        let opening = rest[at..].find('>').map(|e| at + e);
+        let opening = xml[at..].find('>').map(|e| at + e);
         let end = match opening {
-            Some(gt) if rest[..gt].ends_with('/') => gt + 1,
-            _ => match rest[at..].find(close) {
-                Some(e) => at + e + close.len(),
+            Some(gt) if xml[..gt].ends_with('/') => gt + 1,
+            _ => match xml[at..].find(CLOSE[which]) {
+                Some(e) => at + e + CLOSE[which].len(),
                 None => return xml.to_string(),
             },
         };
-        kept.push_str(&rest[..at]);
-        (if is_macro { &mut macros } else { &mut locales }).push_str(&rest[at..end]);
-        rest = &rest[end..];
+        kept.push_str(&xml[done..at]);
+        moved[which].push_str(&xml[at..end]);
+        done = end;
+        for (i, open) in OPEN.iter().enumerate() {
+            if next[i].is_some_and(|n| n < done) {
+                next[i] = xml[done..].find(open).map(|n| done + n);
+            }
+        }
     }
+    let [macros, locales] = moved;
     let moved = macros + &locales;
+    let rest = &xml[done..];
     let Some(end) = rest.rfind("</style>").filter(|_| !moved.is_empty()) else {
         return xml.to_string();
     };
