@@ -13,7 +13,7 @@
 //! parse(&Inputs)           -> Parsed, diagnostics        parse/      front matter, Markdown, YAML
 //! resolve(Parsed)          -> Site, Theme, diagnostics   resolve/    ids, references, links, quotes
 //! render(&Site, &Theme)    -> Rendered, diagnostics      render/     pages, exports, data, search
-//! write(Rendered, out)                                   write.rs    IO: atomic swap into public/
+//! write(Rendered, out)                                   write.rs    IO: public/ updated (changed files) or swapped
 //! ```
 //!
 //! Arrows point one way: commands → pipeline → stages → model → leaves. `tests/it/architecture.rs`

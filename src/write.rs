@@ -1,6 +1,14 @@
-//! The last stage and the only one that writes: [`write`] streams the rendered files into a sibling
-//! temporary folder as they are made and swaps it into place, so a failed build never leaves a half-written site
-//! and the previous one stays whole until the new one is complete.
+//! The last stage and the only one that writes. [`write`] makes a new site in one of two ways, so
+//! that a failed build never leaves a half-written site and the previous one stays whole until the
+//! new one is complete:
+//!
+//! - into a folder evident wrote before, as an update in place: each file is compared with the one
+//!   there as it is made, only the files that differ are written (into a sibling folder), and
+//!   once the build has succeeded they are moved in and the files it no longer makes are deleted.
+//!   A rebuild after a small edit then touches a few files, not every one (and unchanged files
+//!   keep their dates, for tools that upload what changed);
+//! - into a new or empty folder, or one whose last update was cut short, whole: the files are
+//!   streamed into a sibling temporary folder, which is swapped into place.
 //!
 //! It refuses to replace a folder it did not create (one without the [`OUTPUT_MARKER`] file), so
 //! a mistyped `--output ~` cannot delete anything, and an output that is the site, contains it or
@@ -9,9 +17,11 @@
 //! It also writes the files maintainers' commands make: `evident permalinks` rewrites
 //! `permalinks.txt` ([`replace_file`]), and `init` and `new` create stubs ([`create_files`]).
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -212,21 +222,10 @@ pub fn write(
     fails: impl Fn(&[Diagnostic]) -> bool,
 ) -> Result<Streamed, Diagnostic> {
     check_output(out)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create", &e))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let pid = std::process::id();
-    let tmp = parent.join(format!(".{name}.evident-new-{pid}"));
-    let old = parent.join(format!(".{name}.evident-old-{pid}"));
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(|e| io_error(&tmp, "cannot remove", &e))?;
+    if out.join(MARKER).is_file() && !out.join(UPDATING).exists() {
+        return update(out, produce, fails);
     }
+    let (tmp, old) = (sibling(out, "new")?, sibling(out, "old")?);
     let result = make_folders(&tmp, paths).and_then(|()| {
         let sink = |f: OutputFile| {
             let path = tmp.join(&f.path);
@@ -267,6 +266,153 @@ pub fn write(
         let _ = fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// Left in an output folder while an update in place moves its files in: a build that finds it
+/// (the update was cut short) writes the whole site afresh.
+const UPDATING: &str = ".evident-updating";
+
+/// A sibling folder of `out` for this build, `.{name}.evident-{what}-{pid}`: none is there when
+/// this returns, and `out`'s parent exists.
+fn sibling(out: &Path, what: &str) -> Result<PathBuf, Diagnostic> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create", &e))?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let dir = parent.join(format!(".{name}.evident-{what}-{}", std::process::id()));
+    if dir.exists() {
+        fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, "cannot remove", &e))?;
+    }
+    Ok(dir)
+}
+
+/// [`write`] into a folder evident wrote before: only the files that differ from the ones there
+/// are written, into a sibling folder, and moved in once `fails` has found nothing fatal.
+fn update(
+    out: &Path,
+    produce: impl FnOnce(&Sink) -> Result<Vec<Diagnostic>, Diagnostic>,
+    fails: impl Fn(&[Diagnostic]) -> bool,
+) -> Result<Streamed, Diagnostic> {
+    let changes = Changes {
+        out,
+        side: sibling(out, "changed")?,
+        files: Mutex::new(HashMap::new()),
+    };
+    let result = produce(&|f| changes.take(f)).and_then(|diagnostics| {
+        if fails(&diagnostics) {
+            return Ok(Streamed {
+                diagnostics,
+                written: false,
+            });
+        }
+        changes.apply()?;
+        Ok(Streamed {
+            diagnostics,
+            written: true,
+        })
+    });
+    let _ = fs::remove_dir_all(&changes.side);
+    result
+}
+
+/// The files of an update in place, as they are handed over.
+struct Changes<'a> {
+    out: &'a Path,
+    /// Where the files that differ are written until the build is known to have succeeded.
+    side: PathBuf,
+    /// Every file handed over, and whether it differs from the one in `out` (and so is in
+    /// `side`).
+    files: Mutex<HashMap<String, bool>>,
+}
+
+impl Changes<'_> {
+    fn take(&self, f: OutputFile) -> Result<(), Diagnostic> {
+        let new = self.side.join(&f.path);
+        let files = || self.files.lock().unwrap_or_else(|p| p.into_inner());
+        if f.more {
+            // A later part: when the first equalled the whole file there, that file is its start.
+            if files().insert(f.path.clone(), true) == Some(false) {
+                let old = self.out.join(&f.path);
+                make_parent(&new)?;
+                fs::copy(&old, &new).map_err(|e| io_error(&old, "cannot copy", &e))?;
+            }
+            return fs::OpenOptions::new()
+                .append(true)
+                .open(&new)
+                .and_then(|mut file| std::io::Write::write_all(&mut file, &f.bytes))
+                .map_err(|e| io_error(&new, "cannot write", &e));
+        }
+        let changed = !same_bytes(&self.out.join(&f.path), &f.bytes);
+        files().insert(f.path, changed);
+        if changed {
+            make_parent(&new)?;
+            fs::write(&new, &f.bytes).map_err(|e| io_error(&new, "cannot write", &e))?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the files of `out` the build did not make, then moves the changed ones in.
+    fn apply(&self) -> Result<(), Diagnostic> {
+        let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        let updating = self.out.join(UPDATING);
+        fs::write(&updating, b"").map_err(|e| io_error(&updating, "cannot write", &e))?;
+        let mut folders = Vec::new();
+        for entry in walkdir::WalkDir::new(self.out).min_depth(1) {
+            let entry = entry.map_err(|e| {
+                Diagnostic::error(
+                    Code::IoError,
+                    format!("cannot read {}: {e}", self.out.display()),
+                )
+                .help("check the output folder's permissions")
+            })?;
+            let rel = relative(self.out, entry.path());
+            if entry.file_type().is_dir() {
+                folders.push(entry.into_path());
+            } else if !files.contains_key(&rel) && rel != MARKER && rel != UPDATING {
+                fs::remove_file(entry.path())
+                    .map_err(|e| io_error(entry.path(), "cannot remove", &e))?;
+            }
+        }
+        // Deepest first; a folder that still holds files stays.
+        for folder in folders.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+        for (path, _) in files.iter().filter(|(_, changed)| **changed) {
+            let (from, to) = (self.side.join(path), self.out.join(path));
+            make_parent(&to)?;
+            fs::rename(&from, &to).map_err(|e| io_error(&to, "cannot move the new file to", &e))?;
+        }
+        fs::remove_file(&updating).map_err(|e| io_error(&updating, "cannot remove", &e))
+    }
+}
+
+/// `path` below `root`, with `/` separators (as [`OutputFile::path`] has it).
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+/// Whether the file at `path` holds exactly `bytes` (false when it cannot be read).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let len_matches =
+        fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    len_matches && fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+fn make_parent(path: &Path) -> Result<(), Diagnostic> {
+    match path.parent() {
+        Some(dir) => fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create", &e)),
+        None => Ok(()),
+    }
 }
 
 fn make_folders(tmp: &Path, paths: &[&str]) -> Result<(), Diagnostic> {

@@ -141,3 +141,144 @@ fn a_file_handed_over_in_parts_is_written_whole() {
         "<p>hi</p>"
     );
 }
+
+fn inode(path: &std::path::Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).expect("the file is there").ino()
+}
+
+/// Files beside the output folder that a build left (its temporary folders).
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|name| name.contains("evident-") && name != ".evident-cache")
+        .collect()
+}
+
+#[test]
+fn a_rebuild_rewrites_only_the_files_that_changed_and_equals_a_fresh_build() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let css = inode(&site.path("public/site.css"));
+    site.edit(
+        "data/findings/s1.yaml",
+        "statement: Most said staff lead.",
+        "statement: Most said that staff lead.",
+    );
+    assert_eq!(site.run(&["build"]).code, 0);
+    // The stylesheet did not change, so it was left where it was; the edited finding's page was
+    // written again.
+    assert_eq!(inode(&site.path("public/site.css")), css);
+    let tree = site.tree("public");
+    let edited = tree
+        .iter()
+        .filter(|(path, bytes)| {
+            path.starts_with("findings/")
+                && String::from_utf8_lossy(bytes).contains("Most said that staff lead.")
+        })
+        .count();
+    assert!(edited > 0, "no finding page shows the edit");
+    assert_eq!(
+        site.run(&["build", "--no-cache", "--output", "fresh"]).code,
+        0
+    );
+    assert_eq!(tree, site.tree("fresh"));
+    assert!(
+        leftovers(site.root()).is_empty(),
+        "{:?}",
+        leftovers(site.root())
+    );
+}
+
+#[test]
+fn an_update_cut_short_is_followed_by_a_whole_build() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let good = site.tree("public");
+    let index = inode(&site.path("public/index.html"));
+    // As an update in place leaves the folder when it stops while moving files in.
+    site.write("public/.evident-updating", "");
+    site.write("public/site.css", "half");
+    assert_eq!(site.run(&["build"]).code, 0);
+    // Every file was written afresh, even those an update would have kept.
+    assert_ne!(
+        inode(&site.path("public/index.html")),
+        index,
+        "updated in place"
+    );
+    assert!(!site.path("public/.evident-updating").exists());
+    assert_eq!(site.tree("public"), good);
+}
+
+#[test]
+fn an_update_in_place_keeps_what_is_the_same_and_parts_whole() {
+    use evident::layout::OutputFile;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("public");
+    let part = |path: &str, bytes: &str, more| OutputFile {
+        more,
+        ..OutputFile::new(path, bytes.as_bytes().to_vec())
+    };
+    let build = |files: Vec<OutputFile>, fail: bool| {
+        let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+        let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
+        evident::write::write(
+            &out,
+            &paths,
+            |sink| {
+                for f in files {
+                    sink(f)?;
+                }
+                Ok(Vec::new())
+            },
+            |_| fail,
+        )
+        .expect("no error")
+        .written
+    };
+    let first = vec![
+        part("index.html", "<p>hi</p>", false),
+        part("grows.json", "head", false),
+        part("changes.json", "x1", false),
+        part("changes.json", "x2", true),
+        part("old/page.html", "gone soon", false),
+    ];
+    assert!(build(first, false));
+    let index = inode(&out.join("index.html"));
+    let second = vec![
+        part("index.html", "<p>hi</p>", false),
+        // Its first part is the whole of the file there.
+        part("grows.json", "head", false),
+        part("grows.json", "+tail", true),
+        part("changes.json", "x1", false),
+        part("changes.json", "x3", true),
+        part("new/page.html", "new", false),
+    ];
+    assert!(build(second, false));
+    let tree = tree(&out);
+    let files: Vec<(&str, &str)> = (tree.iter())
+        .map(|(p, b)| (p.as_str(), std::str::from_utf8(b).unwrap()))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            (".evident-output", ""),
+            ("changes.json", "x1x3"),
+            ("grows.json", "head+tail"),
+            ("index.html", "<p>hi</p>"),
+            ("new/page.html", "new"),
+        ]
+    );
+    assert_eq!(inode(&out.join("index.html")), index);
+    assert!(!out.join("old").exists(), "an emptied folder is left");
+    // A build that fails changes nothing, and leaves nothing beside the folder.
+    assert!(!build(vec![part("index.html", "<p>bye</p>", false)], true));
+    assert_eq!(crate::support::tree(&out), tree);
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
