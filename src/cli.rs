@@ -194,8 +194,9 @@ pub struct BuildArgs {
     /// Build for another address than site.yaml's base_url (e.g. a preview deployment).
     #[arg(long, value_name = "URL", value_parser = base_url)]
     pub base_url: Option<String>,
-    /// Keep the build cache (formatted citations) here [default: .evident-cache in the site's
-    /// folder]. A later build reuses what has not changed; its output is the same either way.
+    /// Keep the build cache (formatted citations, fingerprints of the pages made) here [default:
+    /// .evident-cache in the site's folder]. A later build reuses what has not changed; its output
+    /// is the same either way.
     #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
     pub cache: Option<PathBuf>,
     /// Neither read nor write the build cache.
@@ -479,9 +480,11 @@ pub fn run(cli: &Cli) -> i32 {
     let failed = report.errors() > 0 || (strict && report.warnings() > 0);
     if cli.verbose {
         eprintln!(
-            "read {} input files; rendered {} output files",
+            "read {} input files; rendered {} output files; kept {} of {} pages from the last build",
             report.inputs.files.len(),
-            report.outputs
+            report.outputs,
+            report.kept,
+            report.pages
         );
         for (stage, took) in &report.timings {
             eprintln!("  {stage:<8} {:>8.1} ms", took.as_secs_f64() * 1000.0);

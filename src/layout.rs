@@ -22,6 +22,9 @@ pub const LINK_CACHE: &str = "links.json";
 pub const CACHE_DIR: &str = ".evident-cache";
 /// Formatted citations, in the cache folder.
 pub const CITE_CACHE: &str = "citations.json";
+/// What the last build recorded of its pages (their contexts' and files' fingerprints), in the
+/// cache folder, so that the next keeps those whose contexts have not changed.
+pub const PAGE_CACHE: &str = "pages.json";
 
 /// The folder of archived source texts, which quotes are checked against and which is never
 /// published; `evident archive add` writes a source's text to `archive/<id>.txt`.

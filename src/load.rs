@@ -101,6 +101,24 @@ impl ReadText for Disk {
     }
 }
 
+/// What tells this build of evident from another: its version, and its executable's size and
+/// modification time, so that a cache of pages one build made is never used by another (even of
+/// the same version). `None` when the executable cannot be found.
+pub fn build_id() -> Option<String> {
+    let meta = std::env::current_exe().and_then(std::fs::metadata).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!(
+        "evident {} {} {}",
+        env!("CARGO_PKG_VERSION"),
+        meta.len(),
+        modified.as_nanos()
+    ))
+}
+
 /// Reads a text file that [`load`] deferred (`real` on disk, `rel` in the site, for diagnostics).
 pub fn read_text(rel: &Path, real: &Path) -> Result<String, Diagnostic> {
     decode(read_bytes(rel, real)?).map_err(|(position, byte)| not_utf8(rel, position, byte))

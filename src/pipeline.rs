@@ -164,6 +164,8 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// How many HTML pages the site has.
     pub pages: usize,
+    /// How many of them were kept from the last build rather than made again.
+    pub kept: usize,
     /// How many files the site has (pages, data, assets).
     pub outputs: usize,
     /// Whether the output folder was replaced.
@@ -225,6 +227,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     timings.extend(run.timings);
     diags.extend(run.diagnostics);
     let mut rendered = run.rendered;
+    if let (Some(out), Some(dir), Some(build)) = (&opts.output, &opts.cache, load::build_id()) {
+        let cache = read_cached(dir, layout::PAGE_CACHE);
+        rendered.keep_pages(out, cache.as_deref(), &build);
+    }
     let fails = |diags: &[Diagnostic]| {
         diags
             .iter()
@@ -268,12 +274,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
             timings.push(("pages", t.elapsed()));
         }
     }
+    let pages_cache = rendered.page_cache();
+    let kept = pages_cache.as_ref().map_or(0, |(_, kept)| *kept);
     // The pages' views go before the cache is serialised: the build's memory peaks otherwise.
     drop(rendered);
     if let (Some(dir), true) = (&opts.cache, written) {
         let cache = citer.cache(site.sources.values());
         // A cache that cannot be written costs the next build time, nothing else.
         let _ = write::write_cache(dir, layout::CITE_CACHE, &cache.to_json());
+        if let Some((pages, _)) = &pages_cache {
+            let _ = write::write_cache(dir, layout::PAGE_CACHE, pages);
+        }
     }
     if opts.progress {
         eprint!("\r\x1b[2K");
@@ -282,6 +293,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         inputs,
         diagnostics: diagnostic::finish(diags),
         pages,
+        kept,
         outputs: made.into_inner(),
         written,
         elapsed: start.elapsed(),

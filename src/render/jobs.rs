@@ -55,8 +55,18 @@ impl Job {
     }
 
     pub fn run(&self, env: &Environment, cx: &JobContext) -> Result<String, JobError> {
-        let context = (self.make)(cx).map_err(JobError::Input)?;
+        let context = self.context(cx).map_err(JobError::Input)?;
         self.run_with(env, context)
+    }
+
+    /// The page's template context.
+    pub fn context(&self, cx: &JobContext) -> Result<Value, Diagnostic> {
+        (self.make)(cx)
+    }
+
+    /// The name of the page's template.
+    pub fn template(&self) -> &str {
+        &self.template
     }
 
     /// The page with a context made elsewhere (a finding's page as just edited, in `serve`).

@@ -11,9 +11,11 @@
 //!   robots, Atom) and `search.rs` (the search index).
 //! - `versions.rs`: releases compared (what changed between two evidence graphs) for the
 //!   `/versions/` pages and finding pages' histories.
+//! - `kept.rs`: pages kept from the last build, by the fingerprints of their contexts.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use minijinja::Environment;
@@ -31,6 +33,7 @@ pub(crate) mod exports;
 mod feeds;
 mod files;
 mod jobs;
+mod kept;
 pub(crate) mod search;
 pub(crate) mod tables;
 pub(crate) mod templates;
@@ -66,6 +69,47 @@ pub struct Rendered {
     /// `evidence.json` and the search index ([`files::heavy_files`]), once asked for by path
     /// (`serve`). [`Rendered::produce`] makes them one at a time and keeps none.
     heavy: std::sync::OnceLock<Heavy>,
+    /// The pages the last build made, to keep where nothing they depend on changed
+    /// ([`Rendered::keep_pages`]).
+    kept: Option<Kept>,
+}
+
+/// Pages kept from the last build ([`kept`]).
+struct Kept {
+    /// The output folder, where the last build's pages are read back.
+    out: PathBuf,
+    stamp: u128,
+    /// The shared values' fingerprints.
+    shared: kept::Shared,
+    /// Output path → key and the fingerprint of the file, as the last build recorded them.
+    previous: HashMap<String, (u128, u128)>,
+    /// The same for this build's pages, as they are made or kept.
+    made: Mutex<Vec<(String, u128, u128)>>,
+    /// How many pages were kept.
+    count: AtomicUsize,
+}
+
+impl Kept {
+    /// The last build's page at `path`, if it was made under `key` and its file in the output
+    /// folder is still the one written then.
+    fn page(&self, path: &str, key: u128, reader: &dyn ReadText) -> Option<String> {
+        let (was, bytes) = self.previous.get(path)?;
+        if *was != key {
+            return None;
+        }
+        let html = reader
+            .read_text(Path::new(path), &self.out.join(path))
+            .ok()?;
+        (kept::of_bytes(html.as_bytes()) == *bytes).then_some(html)
+    }
+
+    fn record(&self, path: &str, key: u128, html: &str) {
+        let entry = (path.to_string(), key, kept::of_bytes(html.as_bytes()));
+        self.made
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(entry);
+    }
 }
 
 /// The heavy files, by output path.
@@ -108,6 +152,68 @@ impl Rendered {
     /// that failed to compile, which is reported once, elsewhere).
     fn make(&self, job: &Job) -> Result<String, Vec<Diagnostic>> {
         self.finish(job, job.run(&self.env, &self.job_context()))
+    }
+
+    /// [`Rendered::make`], or the page the last build made when nothing it depends on changed
+    /// ([`Rendered::keep_pages`]).
+    fn make_or_keep(&self, job: &Job) -> Result<String, Vec<Diagnostic>> {
+        let Some(kept) = &self.kept else {
+            return self.make(job);
+        };
+        let context = job.context(&self.job_context()).map_err(|d| vec![d])?;
+        let anchors = (self.anchors.get(&job.output))
+            .map(|a| format!("{a:?}"))
+            .unwrap_or_default();
+        let page = [job.template(), job.output.as_str(), anchors.as_str()];
+        let Some(key) = kept::page_key(kept.stamp, page, &context, &kept.shared) else {
+            return self.finish(job, job.run_with(&self.env, context));
+        };
+        if let Some(html) = kept.page(&job.output, key, self.reader.as_ref()) {
+            kept.count.fetch_add(1, Ordering::Relaxed);
+            kept.record(&job.output, key, &html);
+            return Ok(html);
+        }
+        let html = self.finish(job, job.run_with(&self.env, context))?;
+        kept.record(&job.output, key, &html);
+        Ok(html)
+    }
+
+    /// Keeps, when the site is produced, the pages the last build into `out` made (`cache` is
+    /// what it recorded: [`Rendered::page_cache`]) wherever nothing they depend on has changed.
+    /// `build` tells this build of evident from others (the load stage's `build_id`).
+    pub fn keep_pages(&mut self, out: &Path, cache: Option<&str>, build: &str) {
+        let mut fp = kept::Fingerprint::new();
+        fp.bytes(build.as_bytes());
+        for (name, t) in &self.theme.templates {
+            fp.bytes(name.as_bytes());
+            fp.bytes(t.text.as_bytes());
+        }
+        fp.bytes(format!("{:?}", self.theme.strings).as_bytes());
+        let config = &self.site.config;
+        fp.bytes(&[u8::from(config.relative_links)]);
+        fp.bytes(config.base_path.as_bytes());
+        let Some(shared) = kept::Shared::new(views::object_address, &self.views.shared.values())
+        else {
+            return;
+        };
+        let stamp = fp.finish();
+        self.kept = Some(Kept {
+            out: out.to_path_buf(),
+            stamp,
+            shared,
+            previous: kept::PageCache::read(cache, stamp),
+            made: Mutex::new(Vec::new()),
+            count: AtomicUsize::new(0),
+        });
+    }
+
+    /// What the next build needs to keep this one's pages (after [`Rendered::produce`]), and how
+    /// many pages were kept; `None` when pages were not being kept.
+    pub fn page_cache(&self) -> Option<(String, usize)> {
+        let kept = self.kept.as_ref()?;
+        let made = std::mem::take(&mut *kept.made.lock().unwrap_or_else(|p| p.into_inner()));
+        let count = kept.count.load(Ordering::Relaxed);
+        Some((kept::PageCache::write(kept.stamp, made), count))
     }
 
     fn job_context(&self) -> JobContext<'_> {
@@ -303,7 +409,7 @@ impl Rendered {
         };
         self.jobs
             .par_iter()
-            .try_for_each(|job| match self.make(job) {
+            .try_for_each(|job| match self.make_or_keep(job) {
                 Ok(html) => sink(OutputFile::new(job.output.clone(), html.into_bytes())),
                 Err(d) => {
                     push(d);
@@ -388,6 +494,7 @@ pub fn render(
         views,
         timings: vec![("  views", views_took)],
         heavy: std::sync::OnceLock::new(),
+        kept: None,
     };
     // A missing template stops here; a template that failed to compile does not, so that every
     // other template's mistakes are found in the same run.

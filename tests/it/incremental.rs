@@ -613,3 +613,89 @@ fn a_plain_pages_body_edit_is_shown_at_once() {
     kept.reload(Some(&[site.path(ABOUT)]));
     assert!(kept.quick().is_none(), "the tag pages show the title");
 }
+
+/// How many pages a `build -v` kept from the last build, and how many the site has.
+fn kept(stderr: &str) -> (usize, usize) {
+    let line = (stderr.lines())
+        .find(|l| l.contains("pages from the last build"))
+        .unwrap_or_else(|| panic!("no count of kept pages: {stderr}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "kept").expect("kept");
+    (
+        words[at + 1].parse().unwrap(),
+        words[at + 3].parse().unwrap(),
+    )
+}
+
+/// A rebuild into the same folder keeps the pages whose contexts did not change, and writes what a
+/// cold build writes, after edits to a finding, a source, the site's title and a template.
+#[test]
+fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
+    let site = Site::from_fixture("valid");
+    ok(&site, &["build"]);
+    let run = site.run(&["build", "-v"]);
+    let (all_kept, pages) = kept(&run.stderr);
+    assert!(pages > 10, "{}", run.stderr);
+    assert_eq!(all_kept, pages, "an unchanged site keeps every page");
+    let template = fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/finding.html"),
+    )
+    .unwrap();
+    type Edit = Box<dyn Fn(&Site)>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a finding's statement",
+            Box::new(|s: &Site| {
+                s.edit(
+                    "data/findings/s1.yaml",
+                    "statement: Most said staff lead.",
+                    "statement: Most said that staff lead.",
+                )
+            }),
+        ),
+        (
+            "a source's title",
+            Box::new(|s: &Site| {
+                s.edit(
+                    "content/sources/s1.md",
+                    "title: Flawed personal budgets",
+                    "title: Flawed budgets",
+                )
+            }),
+        ),
+        (
+            "the site's title",
+            Box::new(|s: &Site| s.edit("site.yaml", "title: Fixture evidence", "title: Fixture")),
+        ),
+        (
+            "a template of the site's own",
+            Box::new(move |s: &Site| {
+                s.write(
+                    "templates/finding.html",
+                    template.replace("<figure id=\"quote\"", "<figure data-own id=\"quote\""),
+                )
+            }),
+        ),
+    ];
+    for (what, edit) in &edits {
+        edit(&site);
+        let run = site.run(&["build", "-v"]);
+        assert_eq!(run.code, 0, "{what}: {}", run.stderr);
+        let (kept, pages) = kept(&run.stderr);
+        assert!(kept < pages, "{what}: every page kept");
+        ok(&site, &["build", "--no-cache", "--output", "cold"]);
+        assert_eq!(site.tree("public"), site.tree("cold"), "{what}");
+    }
+    let finding = site.tree("public")["findings/staff-lead/index.html"].clone();
+    assert!(String::from_utf8(finding).unwrap().contains("data-own"));
+    // A page changed by hand in the output folder is made again, not kept.
+    let good = site.tree("public");
+    site.write("public/findings/staff-lead/index.html", "changed by hand");
+    let run = site.run(&["build", "-v"]);
+    assert_eq!(kept(&run.stderr).0, pages_of(&run.stderr) - 1);
+    assert_eq!(site.tree("public"), good);
+}
+
+fn pages_of(stderr: &str) -> usize {
+    kept(stderr).1
+}

@@ -99,6 +99,38 @@ pub(crate) struct Shared {
     pub tags: minijinja::Value,
 }
 
+impl Shared {
+    /// Every shared value (one object each, which every page that shows it holds a clone of).
+    pub fn values(&self) -> [&minijinja::Value; 9] {
+        [
+            &self.site,
+            &self.topics,
+            &self.claims,
+            &self.findings,
+            &self.sources,
+            &self.gaps,
+            &self.matrix,
+            &self.pages,
+            &self.tags,
+        ]
+    }
+}
+
+/// The address of the object behind `v`, the same for every clone of it, when it is of a kind the
+/// shared values are made of (a map of views, or a converted map or list); `None` otherwise.
+pub(crate) fn object_address(v: &minijinja::Value) -> Option<usize> {
+    fn at<T>(t: &T) -> usize {
+        std::ptr::from_ref(t) as usize
+    }
+    use crate::render::templates::ViewMap;
+    use minijinja::Value;
+    (v.downcast_object_ref::<ViewMap<ClaimView>>().map(at))
+        .or_else(|| v.downcast_object_ref::<ViewMap<FindingView>>().map(at))
+        .or_else(|| v.downcast_object_ref::<ViewMap<SourceView>>().map(at))
+        .or_else(|| v.downcast_object_ref::<BTreeMap<Value, Value>>().map(at))
+        .or_else(|| v.downcast_object_ref::<Vec<Value>>().map(at))
+}
+
 /// Links to nodes by id, and a node body's HTML: what every kind of view needs.
 pub(crate) struct Links<'s> {
     site: &'s Site,

@@ -1,0 +1,318 @@
+//! Pages kept from the last build. A page is its template run on its context, then finished with
+//! the settings of the site (relative links, the anchors its permalinks want): when all of these
+//! are what they were when the page was last made, the page is the same. So a build with a cache
+//! fingerprints each page's context, and where the fingerprint, and the file in the output folder,
+//! are the ones the last build recorded, it hands that file over instead of rendering the page.
+//!
+//! - The build's stamp covers what every page shares: evident's version and binary, the theme (its
+//!   templates and strings), the shared `site` value of every context, and the settings `finish`
+//!   applies. A different stamp keeps nothing.
+//! - A page's key covers its template, output path, wanted anchors and context, every value with
+//!   its kind (a string's safe mark included). A context holding anything whose output cannot be
+//!   told from its data (a plain object) is never kept.
+//! - A kept page is read back from the output folder and used only if its bytes still have the
+//!   fingerprint recorded when it was written: a folder edited by hand, or another site's, costs a
+//!   render, never a wrong page.
+//!
+//! Fingerprints are 128-bit XXH3 hashes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use minijinja::value::{Value, ValueKind};
+use serde::{Deserialize, Serialize};
+
+/// A 128-bit fingerprint being made.
+pub(crate) struct Fingerprint(Box<xxhash_rust::xxh3::Xxh3>);
+
+impl Fingerprint {
+    pub fn new() -> Self {
+        Fingerprint(Box::default())
+    }
+
+    fn tag(&mut self, tag: u8) {
+        self.0.update(&[tag]);
+    }
+
+    /// Adds `bytes`, with their length first, so that no two sequences of parts run together.
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+    }
+
+    pub fn finish(&self) -> u128 {
+        self.0.digest128()
+    }
+}
+
+/// The fingerprint of `bytes` alone (a page as written).
+pub(crate) fn of_bytes(bytes: &[u8]) -> u128 {
+    let mut fp = Fingerprint::new();
+    fp.bytes(bytes);
+    fp.finish()
+}
+
+/// Adds `v` to `fp`, each value with its kind. `false` when `v` holds a value whose output cannot
+/// be told from its data (a plain object, an invalid value).
+pub(crate) fn add_value(fp: &mut Fingerprint, v: &Value) -> bool {
+    match v.kind() {
+        ValueKind::Undefined => fp.tag(0),
+        ValueKind::None => fp.tag(1),
+        ValueKind::Bool => {
+            fp.tag(2);
+            fp.bytes(&[u8::from(v.is_true())]);
+        }
+        ValueKind::Number => {
+            fp.tag(3);
+            fp.bytes(v.to_string().as_bytes());
+        }
+        ValueKind::String => {
+            fp.tag(if v.is_safe() { 5 } else { 4 });
+            fp.bytes(v.as_str().unwrap_or_default().as_bytes());
+        }
+        ValueKind::Bytes => {
+            fp.tag(6);
+            fp.bytes(v.as_bytes().unwrap_or_default());
+        }
+        ValueKind::Seq | ValueKind::Iterable => {
+            fp.tag(if v.kind() == ValueKind::Seq { 7 } else { 8 });
+            return add_items(fp, v, false);
+        }
+        ValueKind::Map => {
+            fp.tag(9);
+            return add_items(fp, v, true);
+        }
+        // A plain object, an invalid value, or a kind minijinja adds later.
+        _ => return false,
+    }
+    true
+}
+
+/// Adds the items of a sequence, or the keys and values of a map, then their count.
+fn add_items(fp: &mut Fingerprint, v: &Value, map: bool) -> bool {
+    let mut n = 0usize;
+    if map {
+        // Pairs, where the object gives them, save looking each key up again.
+        if let Some(pairs) = v.as_object().and_then(|o| o.try_iter_pairs()) {
+            for (key, value) in pairs {
+                if !(add_value(fp, &key) && add_value(fp, &value)) {
+                    return false;
+                }
+                n += 1;
+            }
+            fp.bytes(&n.to_le_bytes());
+            return true;
+        }
+    }
+    let Ok(items) = v.try_iter() else {
+        return false;
+    };
+    for item in items {
+        if !add_value(fp, &item) {
+            return false;
+        }
+        if map {
+            match v.get_item(&item) {
+                Ok(value) if add_value(fp, &value) => {}
+                _ => return false,
+            }
+        }
+        n += 1;
+    }
+    fp.bytes(&n.to_le_bytes());
+    true
+}
+
+/// Where the object behind a value is (the same for every clone of it), for the kinds of object
+/// shared values are made of.
+pub(crate) type Address = fn(&Value) -> Option<usize>;
+
+/// The values many pages share, and their fingerprints by the address of the object behind each:
+/// worked out once, not once per page that holds the value.
+pub(crate) struct Shared {
+    address: Address,
+    prints: HashMap<usize, u128>,
+}
+
+impl Shared {
+    /// `None` when a shared value cannot be fingerprinted (then no page can be kept).
+    pub fn new(address: Address, shared: &[&Value]) -> Option<Self> {
+        let mut prints = HashMap::new();
+        for v in shared {
+            let mut fp = Fingerprint::new();
+            if !add_value(&mut fp, v) {
+                return None;
+            }
+            if let Some(at) = address(v) {
+                prints.insert(at, fp.finish());
+            }
+        }
+        Some(Shared { address, prints })
+    }
+
+    fn print(&self, v: &Value) -> Option<u128> {
+        (self.address)(v).and_then(|at| self.prints.get(&at).copied())
+    }
+}
+
+/// A page's key: its template, output path, the anchors its permalinks want (as text), and its
+/// context, whose shared values count by their fingerprints. `None` when the page cannot be kept.
+pub(crate) fn page_key(
+    stamp: u128,
+    page: [&str; 3],
+    context: &Value,
+    shared: &Shared,
+) -> Option<u128> {
+    let mut fp = Fingerprint::new();
+    fp.bytes(&stamp.to_le_bytes());
+    for part in page {
+        fp.bytes(part.as_bytes());
+    }
+    if context.kind() != ValueKind::Map {
+        return None;
+    }
+    let mut n = 0usize;
+    for key in context.try_iter().ok()? {
+        let value = context.get_item(&key).ok()?;
+        if !add_value(&mut fp, &key) {
+            return None;
+        }
+        match shared.print(&value) {
+            Some(print) => {
+                fp.tag(10);
+                fp.bytes(&print.to_le_bytes());
+            }
+            None if add_value(&mut fp, &value) => {}
+            None => return None,
+        }
+        n += 1;
+    }
+    fp.bytes(&n.to_le_bytes());
+    Some(fp.finish())
+}
+
+/// What the last build recorded of its pages: the stamp, and for each page kept or made, its key
+/// and the fingerprint of the file written.
+#[derive(Default, Serialize, Deserialize)]
+pub struct PageCache {
+    stamp: String,
+    /// Output path → `"key bytes"`, each a fingerprint in hex.
+    pages: BTreeMap<String, String>,
+}
+
+impl PageCache {
+    /// The cache in `text`, with only the pages recorded under `stamp` (none when it was made
+    /// under another, or is not a cache).
+    pub(crate) fn read(text: Option<&str>, stamp: u128) -> HashMap<String, (u128, u128)> {
+        let Some(cache) = text.and_then(|t| serde_json::from_str::<PageCache>(t).ok()) else {
+            return HashMap::new();
+        };
+        if cache.stamp != format!("{stamp:032x}") {
+            return HashMap::new();
+        }
+        (cache.pages.into_iter())
+            .filter_map(|(path, entry)| {
+                let (key, bytes) = entry.split_once(' ')?;
+                let hex = |s: &str| u128::from_str_radix(s, 16).ok();
+                Some((path, (hex(key)?, hex(bytes)?)))
+            })
+            .collect()
+    }
+
+    /// The cache of `pages` (output path, key, fingerprint of the file), as JSON.
+    pub(crate) fn write(stamp: u128, pages: Vec<(String, u128, u128)>) -> String {
+        let cache = PageCache {
+            stamp: format!("{stamp:032x}"),
+            pages: (pages.into_iter())
+                .map(|(path, key, bytes)| (path, format!("{key:032x} {bytes:032x}")))
+                .collect(),
+        };
+        serde_json::to_string(&cache).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use minijinja::context;
+
+    fn no_address(_: &Value) -> Option<usize> {
+        None
+    }
+
+    fn key_with(stamp: u128, output: &str, v: &Value) -> Option<u128> {
+        let shared = Shared::new(no_address, &[]).unwrap();
+        page_key(stamp, ["finding.html", output, ""], v, &shared)
+    }
+
+    fn key(v: &Value) -> Option<u128> {
+        key_with(1, "findings/x/index.html", v)
+    }
+
+    #[test]
+    fn a_key_is_the_same_for_the_same_context_and_differs_with_any_value_or_kind() {
+        let a = context! { page => context! { title => "A" }, n => 1 };
+        let same = context! { page => context! { title => "A" }, n => 1 };
+        assert!(key(&a).is_some());
+        assert_eq!(key(&a), key(&same));
+        let differ = [
+            context! { page => context! { title => "B" }, n => 1 },
+            context! { page => context! { title => Value::from_safe_string("A".into()) }, n => 1 },
+            context! { page => context! { title => "A" }, n => 2 },
+            context! { page => context! { title => "A" }, n => "1" },
+            context! { page => context! { title => "A", extra => () }, n => 1 },
+            context! { page => context! { name => "A" }, n => 1 },
+            context! { page => vec!["A"], n => 1 },
+        ];
+        for d in &differ {
+            assert_ne!(key(&a), key(d), "{d:?}");
+        }
+        assert_ne!(key_with(1, "findings/y/index.html", &a), key(&a));
+        assert_ne!(key_with(2, "findings/x/index.html", &a), key(&a));
+        assert_ne!(
+            key(&context! { a => (), b => Value::UNDEFINED }),
+            key(&context! { a => Value::UNDEFINED, b => () })
+        );
+    }
+
+    #[test]
+    fn a_shared_value_counts_by_its_fingerprint() {
+        let list =
+            |items: &[&str]| Value::from(items.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        fn address(v: &Value) -> Option<usize> {
+            v.downcast_object_ref::<Vec<Value>>()
+                .map(|l| std::ptr::from_ref(l) as usize)
+        }
+        let (one, two) = (list(&["a", "b"]), list(&["a", "c"]));
+        let key = |shared: &Value, page: &Value| {
+            let prints = Shared::new(address, &[shared]).unwrap();
+            let context = context! { all => page.clone(), n => 1 };
+            page_key(1, ["home.html", "index.html", ""], &context, &prints)
+        };
+        // The value itself, or a copy of it that is not the shared one, gives the same key.
+        assert_eq!(key(&one, &one), key(&two, &list(&["a", "b"])));
+        assert_ne!(key(&one, &one), key(&two, &two));
+    }
+
+    #[test]
+    fn a_context_holding_a_plain_object_is_never_kept() {
+        #[derive(Debug)]
+        struct Opaque;
+        impl minijinja::value::Object for Opaque {
+            fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+                minijinja::value::ObjectRepr::Plain
+            }
+        }
+        let v = context! { thing => Value::from_object(Opaque) };
+        assert_eq!(key(&v), None);
+    }
+
+    #[test]
+    fn a_cache_keeps_its_pages_only_under_its_own_stamp() {
+        let text = PageCache::write(7, vec![("a/index.html".into(), 3, 4)]);
+        let kept = PageCache::read(Some(&text), 7);
+        assert_eq!(kept.get("a/index.html"), Some(&(3, 4)));
+        assert!(PageCache::read(Some(&text), 8).is_empty());
+        assert!(PageCache::read(Some("not json"), 7).is_empty());
+        assert!(PageCache::read(None, 7).is_empty());
+    }
+}
