@@ -158,26 +158,37 @@ fn macros_used(style: &IndependentStyle) -> HashSet<&str> {
 
 /// The macros `elements` call.
 fn calls<'s>(elements: &'s [LayoutRenderingElement], names: &mut Vec<&'s str>) {
-    for e in elements {
-        match e {
-            LayoutRenderingElement::Text(t) => {
-                if let TextTarget::Macro { name } = &t.target {
-                    names.push(name);
-                }
+    visit(elements, &mut |e| {
+        if let LayoutRenderingElement::Text(t) = e {
+            if let TextTarget::Macro { name } = &t.target {
+                names.push(name);
             }
-            LayoutRenderingElement::Group(g) => calls(&g.children, names),
+        }
+    });
+}
+
+/// Calls `f` on each of `elements` and, below each, on the elements of groups, choose branches
+/// and names' substitutes, in document order.
+fn visit<'s>(
+    elements: &'s [LayoutRenderingElement],
+    f: &mut impl FnMut(&'s LayoutRenderingElement),
+) {
+    for e in elements {
+        f(e);
+        match e {
+            LayoutRenderingElement::Group(g) => visit(&g.children, f),
             LayoutRenderingElement::Choose(c) => {
                 for b in c.branches() {
-                    calls(&b.children, names);
+                    visit(&b.children, f);
                 }
                 if let Some(o) = &c.otherwise {
-                    calls(&o.children, names);
+                    visit(&o.children, f);
                 }
             }
             LayoutRenderingElement::Names(n) => {
                 for child in &n.children {
                     if let NamesChild::Substitute(s) = child {
-                        calls(&s.children, names);
+                        visit(&s.children, f);
                     }
                 }
             }
@@ -378,32 +389,15 @@ fn tested_in_style(style: &IndependentStyle, out: &mut Vec<Variable>) {
 }
 
 fn tested_in(elements: &[LayoutRenderingElement], out: &mut Vec<Variable>) {
-    for e in elements {
-        match e {
-            LayoutRenderingElement::Group(g) => tested_in(&g.children, out),
-            LayoutRenderingElement::Choose(c) => {
-                for b in c.branches() {
-                    for v in b.variable.iter().flatten() {
-                        if !out.contains(v) {
-                            out.push(*v);
-                        }
-                    }
-                    tested_in(&b.children, out);
-                }
-                if let Some(o) = &c.otherwise {
-                    tested_in(&o.children, out);
+    visit(elements, &mut |e| {
+        if let LayoutRenderingElement::Choose(c) = e {
+            for v in c.branches().flat_map(|b| b.variable.iter().flatten()) {
+                if !out.contains(v) {
+                    out.push(*v);
                 }
             }
-            LayoutRenderingElement::Names(n) => {
-                for child in &n.children {
-                    if let NamesChild::Substitute(s) = child {
-                        tested_in(&s.children, out);
-                    }
-                }
-            }
-            _ => {}
         }
-    }
+    });
 }
 
 /// A branch never taken, at no cost: no tests, of which `any` must hold.
