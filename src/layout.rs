@@ -113,6 +113,9 @@ pub struct OutputFile {
     /// The bytes carry on the file of this path handed over just before: a file too large to
     /// hold whole (`evidence.json`) is handed over in parts, in order, from one thread.
     pub more: bool,
+    /// The bytes are those of the file already at this path in the output folder, read back
+    /// and checked (a page kept from the last build): an update in place need not compare them.
+    pub unchanged: bool,
 }
 
 impl OutputFile {
@@ -122,6 +125,16 @@ impl OutputFile {
             path: path.into(),
             bytes,
             more: false,
+            unchanged: false,
+        }
+    }
+
+    /// A page kept from the last build: `bytes` are the file already at `path` in the output
+    /// folder.
+    pub fn unchanged(path: impl Into<String>, bytes: Vec<u8>) -> Self {
+        OutputFile {
+            unchanged: true,
+            ..OutputFile::new(path, bytes)
         }
     }
 

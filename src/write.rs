@@ -347,7 +347,7 @@ impl Changes<'_> {
                 .and_then(|mut file| std::io::Write::write_all(&mut file, &f.bytes))
                 .map_err(|e| io_error(&new, "cannot write", &e));
         }
-        let changed = !same_bytes(&self.out.join(&f.path), &f.bytes);
+        let changed = !f.unchanged && !same_bytes(&self.out.join(&f.path), &f.bytes);
         files().insert(f.path, changed);
         if changed {
             make_parent(&new)?;

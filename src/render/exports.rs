@@ -167,6 +167,7 @@ impl Parts<'_> {
             path: self.path.to_string(),
             bytes: std::mem::replace(&mut self.buf, Vec::with_capacity(self.part)),
             more: self.handed,
+            unchanged: false,
         };
         self.handed = true;
         (self.sink)(part)

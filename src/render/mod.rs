@@ -154,11 +154,12 @@ impl Rendered {
         self.finish(job, job.run(&self.env, &self.job_context()))
     }
 
-    /// [`Rendered::make`], or the page the last build made when nothing it depends on changed
-    /// ([`Rendered::keep_pages`]).
-    fn make_or_keep(&self, job: &Job) -> Result<String, Vec<Diagnostic>> {
+    /// The page [`Rendered::make`] makes, or the one the last build made when nothing it depends
+    /// on changed ([`Rendered::keep_pages`]), handed over as unchanged.
+    fn make_or_keep(&self, job: &Job) -> Result<OutputFile, Vec<Diagnostic>> {
+        let made = |html: String| OutputFile::new(job.output.clone(), html.into_bytes());
         let Some(kept) = &self.kept else {
-            return self.make(job);
+            return self.make(job).map(made);
         };
         let context = job.context(&self.job_context()).map_err(|d| vec![d])?;
         let anchors = (self.anchors.get(&job.output))
@@ -166,20 +167,22 @@ impl Rendered {
             .unwrap_or_default();
         let page = [job.template(), job.output.as_str(), anchors.as_str()];
         let Some(key) = kept::page_key(kept.stamp, page, &context, &kept.shared) else {
-            return self.finish(job, job.run_with(&self.env, context));
+            return self.finish(job, job.run_with(&self.env, context)).map(made);
         };
         if let Some(html) = kept.page(&job.output, key, self.reader.as_ref()) {
             kept.count.fetch_add(1, Ordering::Relaxed);
             kept.record(&job.output, key, &html);
-            return Ok(html);
+            return Ok(OutputFile::unchanged(job.output.clone(), html.into_bytes()));
         }
         let html = self.finish(job, job.run_with(&self.env, context))?;
         kept.record(&job.output, key, &html);
-        Ok(html)
+        Ok(made(html))
     }
 
     /// Keeps, when the site is produced, the pages the last build into `out` made (`cache` is
     /// what it recorded: [`Rendered::page_cache`]) wherever nothing they depend on has changed.
+    /// They are handed over as unchanged (read back from `out`, and checked), so `out` must be
+    /// the folder the files are written to.
     /// `build` tells this build of evident from others (the load stage's `build_id`).
     pub fn keep_pages(&mut self, out: &Path, cache: Option<&str>, build: &str) {
         let mut fp = kept::Fingerprint::new();
@@ -410,7 +413,7 @@ impl Rendered {
         self.jobs
             .par_iter()
             .try_for_each(|job| match self.make_or_keep(job) {
-                Ok(html) => sink(OutputFile::new(job.output.clone(), html.into_bytes())),
+                Ok(file) => sink(file),
                 Err(d) => {
                     push(d);
                     Ok(())

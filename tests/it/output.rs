@@ -109,15 +109,18 @@ fn a_folder_evident_did_not_write_is_never_replaced() {
     assert!(tree(&target).contains_key("index.html"));
 }
 
+/// A file (`more`: a later part of one) as a stage hands it to the write stage.
+fn part(path: &str, bytes: &str, more: bool) -> evident::layout::OutputFile {
+    evident::layout::OutputFile {
+        more,
+        ..evident::layout::OutputFile::new(path, bytes.as_bytes().to_vec())
+    }
+}
+
 #[test]
 fn a_file_handed_over_in_parts_is_written_whole() {
-    use evident::layout::OutputFile;
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("public");
-    let part = |path: &str, bytes: &str, more| OutputFile {
-        more,
-        ..OutputFile::new(path, bytes.as_bytes().to_vec())
-    };
     let written = evident::write::write(
         &out,
         &["evidence.json", "index.html"],
@@ -217,10 +220,6 @@ fn an_update_in_place_keeps_what_is_the_same_and_parts_whole() {
     use evident::layout::OutputFile;
     let dir = tempfile::tempdir().expect("temp dir");
     let out = dir.path().join("public");
-    let part = |path: &str, bytes: &str, more| OutputFile {
-        more,
-        ..OutputFile::new(path, bytes.as_bytes().to_vec())
-    };
     let build = |files: Vec<OutputFile>, fail: bool| {
         let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
