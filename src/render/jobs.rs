@@ -12,6 +12,8 @@ use crate::markdown::to_html;
 use crate::model::{
     ClaimId, Document, Finding, FindingId, GapId, ReadText, Site, SourceId, TopicId,
 };
+use crate::render::kept::{add_json, Fingerprint, Prints};
+use crate::render::tables::TableView;
 use crate::render::templates::{lazy_list, to_value, view_list};
 use crate::render::versions::ReleaseView;
 use crate::render::views::*;
@@ -28,6 +30,11 @@ pub(crate) struct JobContext<'a> {
 /// can no longer be read.
 type MakeContext = dyn Fn(&JobContext) -> Result<minijinja::Value, Diagnostic> + Send + Sync;
 
+/// What adds a page's inputs to its key without making its context (see [`crate::render::kept::inputs_key`]):
+/// everything the context is made from but the shared `site` value, which the key counts apart.
+/// `false` when an input cannot be fingerprinted.
+pub(crate) type PageInputs = dyn Fn(&JobContext, &Prints, &mut Fingerprint) -> bool + Send + Sync;
+
 /// Why a page could not be made.
 pub(crate) enum JobError {
     Template(minijinja::Error),
@@ -39,6 +46,9 @@ pub(crate) struct Job {
     template: String,
     pub output: String,
     make: Box<MakeContext>,
+    /// For a page kept by its inputs (a finding's, most of an evidence site's pages), what they
+    /// are; other pages are kept by their context's fingerprint.
+    pub inputs: Option<Box<PageInputs>>,
 }
 
 impl Job {
@@ -51,6 +61,21 @@ impl Job {
             template: template.to_string(),
             output: output_file(path),
             make: Box::new(move |cx: &JobContext| Ok(make(cx.views))),
+            inputs: None,
+        }
+    }
+
+    /// A job whose page is kept by its inputs: `inputs` adds what `make` makes the context from
+    /// (see [`PageInputs`]).
+    fn keyed(
+        template: &str,
+        path: &str,
+        make: impl Fn(&Views) -> minijinja::Value + Send + Sync + 'static,
+        inputs: impl Fn(&Views, &mut Fingerprint) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        Job {
+            inputs: Some(Box::new(move |cx, _, fp| inputs(cx.views, fp))),
+            ..Job::new(template, path, make)
         }
     }
 
@@ -170,6 +195,7 @@ fn page_jobs(views: &Views) -> Vec<Job> {
             template: p.template.clone(),
             output: output_file(&p.path),
             make: Box::new(move |cx: &JobContext| plain_page(cx, i)),
+            inputs: None,
         });
     }
     if !views.pages.iter().any(|p| p.path.is_empty()) {
@@ -219,10 +245,13 @@ fn source_jobs(site: &Site) -> Vec<Job> {
     site.sources
         .keys()
         .map(|id| {
-            let id = id.clone();
-            Job::new("source.html", &id.path(), move |v| {
-                source_context(v, &v.sources[&id.0])
-            })
+            let (id, key) = (id.clone(), id.clone());
+            Job::keyed(
+                "source.html",
+                &id.path(),
+                move |v| source_context(v, &v.sources[&id.0]),
+                move |v, fp| source_inputs(v, &v.sources[&key.0], fp),
+            )
         })
         .collect()
 }
@@ -231,7 +260,7 @@ fn finding_jobs(site: &Site) -> Vec<Job> {
     site.findings
         .keys()
         .map(|id| {
-            let id = id.clone();
+            let (id, key) = (id.clone(), id.clone());
             Job {
                 template: "finding.html".to_string(),
                 output: output_file(&id.path()),
@@ -239,6 +268,9 @@ fn finding_jobs(site: &Site) -> Vec<Job> {
                     let view = &cx.views.findings[&id.0];
                     Ok(finding_context(cx, view, cx.site.findings.get(&id)))
                 }),
+                inputs: Some(Box::new(move |cx, prints, fp| {
+                    finding_inputs(cx, prints, &key, fp)
+                })),
             }
         })
         .collect()
@@ -252,32 +284,78 @@ pub(crate) fn finding_context(
     model: Option<&Finding>,
 ) -> Value {
     let v = cx.views;
-    let path = FindingId(view.id.clone()).path();
-    let mut page = v
-        .site
-        .page("finding", &view.title, &path, &[("Findings", "findings/")]);
-    page.description = Some(view.description.clone());
-    page.og_type = "website";
+    let page = finding_page_view(v, view);
     // The citations are made with the page, and dropped with it.
     let citations = model.map(|model| finding_citations(cx.site, model, &v.citer));
     let finding = citations.map(|citations| FindingPage { view, citations });
     context(v, &page, vec![("finding", to_value(&finding))])
 }
 
+fn finding_page_view(v: &Views, view: &FindingView) -> PageView {
+    let path = FindingId(view.id.clone()).path();
+    let mut page = v
+        .site
+        .page("finding", &view.title, &path, &[("Findings", "findings/")]);
+    page.description = Some(view.description.clone());
+    page.og_type = "website";
+    page
+}
+
+/// What finding `id`'s page is made from ([`finding_context`]) but the shared `site` value and the
+/// site's settings (which every key counts): the page's and the finding's views, and what its
+/// citations are made from (the finding's fields [`citation_inputs`] names, and its source's
+/// fingerprint).
+fn finding_inputs(cx: &JobContext, prints: &Prints, id: &FindingId, fp: &mut Fingerprint) -> bool {
+    let view = &cx.views.findings[&id.0];
+    if !(add_json(fp, &finding_page_view(cx.views, view)) && add_json(fp, view)) {
+        return false;
+    }
+    match cx.site.findings.get(id) {
+        Some(f) => {
+            for input in citation_inputs(f) {
+                fp.bytes(input.as_bytes());
+            }
+            fp.print(prints.source(&f.source));
+        }
+        // No model, no citations: the context holds no `finding`.
+        None => fp.bytes(b"no finding"),
+    }
+    true
+}
+
 fn claim_jobs(site: &Site) -> Vec<Job> {
     site.claims
         .keys()
         .map(|id| {
-            let id = id.clone();
-            Job::new("claim.html", &id.path(), move |v| {
-                claim_context(v, &v.claims[&id.0])
-            })
+            let (id, key) = (id.clone(), id.clone());
+            Job::keyed(
+                "claim.html",
+                &id.path(),
+                move |v| claim_context(v, &v.claims[&id.0]),
+                move |v, fp| claim_inputs(v, &v.claims[&key.0], fp),
+            )
         })
         .collect()
 }
 
 /// A source page's context (the source's own view, or in `serve` the source as just edited).
 pub(crate) fn source_context(v: &Views, s: &SourceView) -> Value {
+    let (page, findings) = source_parts(v, s);
+    context(
+        v,
+        &page,
+        vec![("source", to_value(s)), ("findings", to_value(&findings))],
+    )
+}
+
+/// What a source page's context is made from, but the shared `site` value: its page, the source
+/// and its findings.
+fn source_inputs(v: &Views, s: &SourceView, fp: &mut Fingerprint) -> bool {
+    let (page, findings) = source_parts(v, s);
+    add_json(fp, &page) && add_json(fp, s) && add_json(fp, &findings)
+}
+
+fn source_parts<'a>(v: &'a Views, s: &SourceView) -> (PageView, Vec<&'a FindingView>) {
     let path = SourceId(s.id.clone()).path();
     let mut page = v
         .site
@@ -286,36 +364,46 @@ pub(crate) fn source_context(v: &Views, s: &SourceView) -> Value {
     if s.csl_type == "webpage" {
         page.og_type = "website";
     }
-    let findings: Vec<&FindingView> = s
-        .findings
-        .iter()
+    let findings = (s.findings.iter())
         .filter_map(|f| v.findings.get(f))
         .collect();
-    context(
-        v,
-        &page,
-        vec![("source", to_value(s)), ("findings", to_value(&findings))],
-    )
+    (page, findings)
 }
 
 /// A claim page's context (the claim's own view, or in `serve` the claim as just edited).
 pub(crate) fn claim_context(v: &Views, c: &ClaimView) -> Value {
-    let path = ClaimId(c.id.clone()).path();
-    let page = v
-        .site
-        .page("claim", &c.title, &path, &[("Claims", "claims/")]);
-    let findings: BTreeMap<&str, &FindingView> = c
-        .evidence
-        .iter()
-        .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
-        .collect();
-    let tables = v.tables_on(&format!("claim:{}", c.id));
+    let (page, findings, tables) = claim_parts(v, c);
     let values = vec![
         ("claim", to_value(c)),
         ("findings", to_value(&findings)),
         ("tables", to_value(&tables)),
     ];
     context(v, &page, values)
+}
+
+/// What a claim page's context is made from, but the shared `site` value: its page, the claim,
+/// its findings and the tables placed on it.
+fn claim_inputs(v: &Views, c: &ClaimView, fp: &mut Fingerprint) -> bool {
+    let (page, findings, tables) = claim_parts(v, c);
+    add_json(fp, &page) && add_json(fp, c) && add_json(fp, &findings) && add_json(fp, &tables)
+}
+
+type ClaimParts<'a> = (
+    PageView,
+    BTreeMap<&'a str, &'a FindingView>,
+    Vec<&'a TableView>,
+);
+
+fn claim_parts<'a>(v: &'a Views, c: &'a ClaimView) -> ClaimParts<'a> {
+    let path = ClaimId(c.id.clone()).path();
+    let page = v
+        .site
+        .page("claim", &c.title, &path, &[("Claims", "claims/")]);
+    let findings = (c.evidence.iter())
+        .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
+        .collect();
+    let tables = v.tables_on(&format!("claim:{}", c.id));
+    (page, findings, tables)
 }
 
 fn topic_jobs(views: &Views) -> Vec<Job> {
@@ -385,9 +473,13 @@ fn findings_index_jobs(site: &Site) -> Vec<Job> {
         .map(|(i, groups)| {
             let number = i + 1;
             let path = findings_page_path(number);
-            Job::new("findings.html", &path.clone(), move |v| {
-                findings_page_context(v, &groups, number, total, &path)
-            })
+            let (keyed, at) = (groups.clone(), path.clone());
+            Job::keyed(
+                "findings.html",
+                &path.clone(),
+                move |v| findings_page_context(v, &groups, number, total, &path),
+                move |v, fp| findings_page_inputs(v, &keyed, number, total, &at, fp),
+            )
         })
         .collect()
 }
@@ -429,14 +521,7 @@ fn findings_page_context(
     total: usize,
     path: &str,
 ) -> Value {
-    let page = if number == 1 {
-        v.site.page("findings", "Findings", path, &[])
-    } else {
-        let title = (v.site.strings).with("page_n_of_m", &[("number", &number), ("total", &total)]);
-        let title = format!("{} · {title}", v.site.strings.text("title_findings"));
-        v.site
-            .page("findings", &title, path, &[("Findings", "findings/")])
-    };
+    let (page, pagination) = findings_page_parts(v, number, total, path);
     let (sources, findings) = (v.sources.clone(), v.findings.clone());
     let groups = groups.to_vec();
     let groups = lazy_list(groups.len(), move |i| {
@@ -446,12 +531,49 @@ fn findings_page_context(
             findings => view_list(&findings, ids.clone()),
         })
     });
-    let pagination = Pagination::new(&v.site.base_path, number, total, findings_page_path);
     context(
         v,
         &page,
         vec![("groups", groups), ("pagination", to_value(&pagination))],
     )
+}
+
+/// What a page of the findings index is made from, but the shared `site` value: its page and
+/// pagination, and each group's source and findings.
+fn findings_page_inputs(
+    v: &Views,
+    groups: &[(String, Vec<String>)],
+    number: usize,
+    total: usize,
+    path: &str,
+    fp: &mut Fingerprint,
+) -> bool {
+    let (page, pagination) = findings_page_parts(v, number, total, path);
+    add_json(fp, &page)
+        && add_json(fp, &pagination)
+        && groups.iter().all(|(source, ids)| {
+            let findings: Vec<Option<&FindingView>> =
+                ids.iter().map(|id| v.findings.get(id)).collect();
+            add_json(fp, &v.sources.get(source)) && add_json(fp, &findings)
+        })
+}
+
+fn findings_page_parts(
+    v: &Views,
+    number: usize,
+    total: usize,
+    path: &str,
+) -> (PageView, Pagination) {
+    let page = if number == 1 {
+        v.site.page("findings", "Findings", path, &[])
+    } else {
+        let title = (v.site.strings).with("page_n_of_m", &[("number", &number), ("total", &total)]);
+        let title = format!("{} · {title}", v.site.strings.text("title_findings"));
+        v.site
+            .page("findings", &title, path, &[("Findings", "findings/")])
+    };
+    let pagination = Pagination::new(&v.site.base_path, number, total, findings_page_path);
+    (page, pagination)
 }
 
 /// Where a page of a list sits among the list's pages, for its navigation: the pages next to it,

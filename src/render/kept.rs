@@ -21,6 +21,8 @@ use std::collections::{BTreeMap, HashMap};
 use minijinja::value::{Value, ValueKind};
 use serde::{Deserialize, Serialize};
 
+use crate::model::{Site, SourceId};
+
 /// A 128-bit fingerprint being made.
 pub(crate) struct Fingerprint(Box<xxhash_rust::xxh3::Xxh3>);
 
@@ -39,8 +41,49 @@ impl Fingerprint {
         self.0.update(bytes);
     }
 
+    /// Adds a fingerprint made elsewhere.
+    pub fn print(&mut self, print: u128) {
+        self.0.update(&print.to_le_bytes());
+    }
+
     pub fn finish(&self) -> u128 {
         self.0.digest128()
+    }
+}
+
+/// Adds `value` as JSON, a whole encoding of its data. For a page's inputs, whose Rust types (and
+/// so which strings are marked safe for templates) are fixed by the page's kind: `false` when it
+/// cannot be written as JSON. The JSON is hashed as it is written, a few kilobytes at a time (a
+/// shared map of views is megabytes), then its length.
+pub(crate) fn add_json<T: Serialize + ?Sized>(fp: &mut Fingerprint, value: &T) -> bool {
+    let mut out = std::io::BufWriter::with_capacity(8192, Hashing { fp, len: 0 });
+    if serde_json::to_writer(&mut out, value).is_err() {
+        return false;
+    }
+    match out.into_inner() {
+        Ok(Hashing { fp, len }) => {
+            fp.bytes(&len.to_le_bytes());
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// A writer into a fingerprint, counting what it was given.
+struct Hashing<'a> {
+    fp: &'a mut Fingerprint,
+    len: u64,
+}
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.fp.0.update(buf);
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -126,6 +169,10 @@ fn add_items(fp: &mut Fingerprint, v: &Value, map: bool) -> bool {
 /// shared values are made of.
 pub(crate) type Address = fn(&Value) -> Option<usize>;
 
+/// Adds a shared value to a fingerprint from the data behind it (as JSON), where that is quicker
+/// than walking the value: `None` for a value it does not know.
+pub(crate) type Direct = fn(&Value, &mut Fingerprint) -> Option<bool>;
+
 /// The values many pages share, and their fingerprints by the address of the object behind each:
 /// worked out once, not once per page that holds the value.
 pub(crate) struct Shared {
@@ -135,11 +182,11 @@ pub(crate) struct Shared {
 
 impl Shared {
     /// `None` when a shared value cannot be fingerprinted (then no page can be kept).
-    pub fn new(address: Address, shared: &[&Value]) -> Option<Self> {
+    pub fn new(address: Address, direct: Direct, shared: &[&Value]) -> Option<Self> {
         let mut prints = HashMap::new();
         for v in shared {
             let mut fp = Fingerprint::new();
-            if !add_value(&mut fp, v) {
+            if !direct(v, &mut fp).unwrap_or_else(|| add_value(&mut fp, v)) {
                 return None;
             }
             if let Some(at) = address(v) {
@@ -188,6 +235,53 @@ pub(crate) fn page_key(
     }
     fp.bytes(&n.to_le_bytes());
     Some(fp.finish())
+}
+
+/// A page's key made from its inputs, before its context is made: its template, output path and
+/// wanted anchors, the fingerprint of the shared `site` value, and what `inputs` adds (everything
+/// else its context is made from). `None` when `inputs` cannot fingerprint them.
+pub(crate) fn inputs_key(
+    stamp: u128,
+    page: [&str; 3],
+    site: u128,
+    inputs: impl FnOnce(&mut Fingerprint) -> bool,
+) -> Option<u128> {
+    let mut fp = Fingerprint::new();
+    // Never the key of a context (which starts with the stamp).
+    fp.tag(11);
+    fp.print(stamp);
+    for part in page {
+        fp.bytes(part.as_bytes());
+    }
+    fp.print(site);
+    inputs(&mut fp).then(|| fp.finish())
+}
+
+/// Fingerprints of what many pages' inputs share, worked out once a build.
+pub(crate) struct Prints {
+    /// Each source's CSL record, which its citations are made from, and the title and DOI its
+    /// findings' JSON-LD names.
+    sources: HashMap<SourceId, u128>,
+}
+
+impl Prints {
+    pub fn of(site: &Site) -> Self {
+        let sources = (site.sources.values())
+            .map(|s| {
+                let mut fp = Fingerprint::new();
+                fp.bytes(crate::cite::csl_json(s).to_string().as_bytes());
+                fp.bytes(s.title.as_bytes());
+                fp.bytes(s.doi.as_deref().unwrap_or_default().as_bytes());
+                (s.id.clone(), fp.finish())
+            })
+            .collect();
+        Prints { sources }
+    }
+
+    /// Source `id`'s fingerprint (`0` for a source the site lacks).
+    pub fn source(&self, id: &SourceId) -> u128 {
+        self.sources.get(id).copied().unwrap_or_default()
+    }
 }
 
 /// What the last build recorded of its pages: the stamp, and for each page kept or made, its key
@@ -239,8 +333,12 @@ mod tests {
         None
     }
 
+    fn walked(_: &Value, _: &mut Fingerprint) -> Option<bool> {
+        None
+    }
+
     fn key_with(stamp: u128, output: &str, v: &Value) -> Option<u128> {
-        let shared = Shared::new(no_address, &[]).unwrap();
+        let shared = Shared::new(no_address, walked, &[]).unwrap();
         page_key(stamp, ["finding.html", output, ""], v, &shared)
     }
 
@@ -284,7 +382,7 @@ mod tests {
         }
         let (one, two) = (list(&["a", "b"]), list(&["a", "c"]));
         let key = |shared: &Value, page: &Value| {
-            let prints = Shared::new(address, &[shared]).unwrap();
+            let prints = Shared::new(address, walked, &[shared]).unwrap();
             let context = context! { all => page.clone(), n => 1 };
             page_key(1, ["home.html", "index.html", ""], &context, &prints)
         };

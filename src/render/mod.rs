@@ -81,6 +81,10 @@ struct Kept {
     stamp: u128,
     /// The shared values' fingerprints.
     shared: kept::Shared,
+    /// The shared `site` value's, for pages keyed by their inputs.
+    site: u128,
+    /// What those pages' inputs share.
+    prints: kept::Prints,
     /// Output path → key and the fingerprint of the file, as the last build recorded them.
     previous: HashMap<String, (u128, u128)>,
     /// The same for this build's pages, as they are made or kept.
@@ -161,21 +165,40 @@ impl Rendered {
         let Some(kept) = &self.kept else {
             return self.make(job).map(made);
         };
-        let context = job.context(&self.job_context()).map_err(|d| vec![d])?;
+        let cx = self.job_context();
         let anchors = (self.anchors.get(&job.output))
             .map(|a| format!("{a:?}"))
             .unwrap_or_default();
         let page = [job.template(), job.output.as_str(), anchors.as_str()];
-        let Some(key) = kept::page_key(kept.stamp, page, &context, &kept.shared) else {
-            return self.finish(job, job.run_with(&self.env, context)).map(made);
+        // A page that names its inputs is keyed by them, and its context made only if it changed.
+        let (key, context) = match &job.inputs {
+            Some(inputs) => {
+                let key = kept::inputs_key(kept.stamp, page, kept.site, |fp| {
+                    inputs(&cx, &kept.prints, fp)
+                });
+                (key, None)
+            }
+            None => {
+                let context = job.context(&cx).map_err(|d| vec![d])?;
+                (
+                    kept::page_key(kept.stamp, page, &context, &kept.shared),
+                    Some(context),
+                )
+            }
         };
-        if let Some(html) = kept.page(&job.output, key, self.reader.as_ref()) {
+        if let Some(html) = key.and_then(|key| kept.page(&job.output, key, self.reader.as_ref())) {
             kept.count.fetch_add(1, Ordering::Relaxed);
-            kept.record(&job.output, key, &html);
+            kept.record(&job.output, key.unwrap_or_default(), &html);
             return Ok(OutputFile::unchanged(job.output.clone(), html.into_bytes()));
         }
+        let context = match context {
+            Some(context) => context,
+            None => job.context(&cx).map_err(|d| vec![d])?,
+        };
         let html = self.finish(job, job.run_with(&self.env, context))?;
-        kept.record(&job.output, key, &html);
+        if let Some(key) = key {
+            kept.record(&job.output, key, &html);
+        }
         Ok(made(html))
     }
 
@@ -195,14 +218,25 @@ impl Rendered {
         let config = &self.site.config;
         fp.bytes(&[u8::from(config.relative_links)]);
         fp.bytes(config.base_path.as_bytes());
-        let Some(shared) = kept::Shared::new(views::object_address, &self.views.shared.values())
-        else {
+        // Every setting, for the pages keyed by their inputs (whose citations read them).
+        fp.bytes(format!("{config:?}").as_bytes());
+        let Some(shared) = kept::Shared::new(
+            views::object_address,
+            views::add_view_map,
+            &self.views.shared.values(),
+        ) else {
             return;
         };
+        let mut site = kept::Fingerprint::new();
+        if !kept::add_value(&mut site, &self.views.shared.site) {
+            return;
+        }
         let stamp = fp.finish();
         self.kept = Some(Kept {
             out: out.to_path_buf(),
             stamp,
+            site: site.finish(),
+            prints: kept::Prints::of(&self.site),
             shared,
             previous: kept::PageCache::read(cache, stamp),
             made: Mutex::new(Vec::new()),

@@ -628,7 +628,8 @@ fn kept(stderr: &str) -> (usize, usize) {
 }
 
 /// A rebuild into the same folder keeps the pages whose contexts did not change, and writes what a
-/// cold build writes, after edits to a finding, a source, the site's title and a template.
+/// cold build writes, after edits to a finding (its statement, then its locator), a source (its
+/// title, then a field only citations show), a claim, the site's title and a template.
 #[test]
 fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
     let site = Site::from_fixture("valid");
@@ -660,6 +661,40 @@ fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
                     "content/sources/s1.md",
                     "title: Flawed personal budgets",
                     "title: Flawed budgets",
+                )
+            }),
+        ),
+        (
+            // Only citations show it: a finding's page is kept by its inputs, which must count
+            // its source's record.
+            "a source's container title",
+            Box::new(|s: &Site| {
+                s.edit(
+                    "content/sources/s1.md",
+                    "container_title: Community Care",
+                    "container_title: Community Care Weekly",
+                )
+            }),
+        ),
+        (
+            "a finding's locator",
+            Box::new(|s: &Site| {
+                s.edit(
+                    "data/findings/s1.yaml",
+                    "locator: para 2",
+                    "locator: paragraph 2",
+                )
+            }),
+        ),
+        (
+            "a claim's title",
+            Box::new(|s: &Site| {
+                let claim = s.read("content/claims/users-lead.md");
+                let title = claim.lines().find(|l| l.starts_with("title:")).unwrap();
+                s.edit(
+                    "content/claims/users-lead.md",
+                    title,
+                    &format!("{title} (edited)"),
                 )
             }),
         ),

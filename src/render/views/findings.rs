@@ -196,6 +196,19 @@ fn with_history(
     view
 }
 
+/// What [`finding_citations`] reads of a finding. With its source's CSL record (and title and
+/// DOI) and the site's settings, these are all a finding's citations are made from: a page kept by
+/// its inputs counts them, so keep the two in step.
+pub(crate) fn citation_inputs(f: &Finding) -> [String; 5] {
+    [
+        f.id.0.clone(),
+        f.source.0.clone(),
+        f.locator.clone(),
+        f.statement.clone(),
+        page_title(f),
+    ]
+}
+
 /// A finding's citations: its source with the finding's locator, and its own page.
 pub(crate) fn finding_citations(site: &Site, f: &Finding, citer: &Citer) -> FindingCitations {
     let c = &site.config;
