@@ -436,23 +436,30 @@ impl Rendered {
     /// still made, so that the build reports every problem; the build then fails.
     pub fn produce(&self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
         self.files.par_iter().try_for_each(|f| sink(f.clone()))?;
-        match self.heavy.get() {
-            Some(heavy) => heavy.files.iter().try_for_each(|f| sink(f.clone()))?,
-            None => files::heavy_files(&self.site, &mut |f| sink(f))?,
-        }
         let found = Mutex::new(Vec::new());
         let push = |d: Vec<Diagnostic>| {
             found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
         };
-        self.jobs
-            .par_iter()
-            .try_for_each(|job| match self.make_or_keep(job) {
-                Ok(file) => sink(file),
-                Err(d) => {
-                    push(d);
-                    Ok(())
-                }
-            })?;
+        // The heavy files are made one after another, beside the pages (which take every other
+        // thread), not before them.
+        let (heavy, pages) = rayon::join(
+            || match self.heavy.get() {
+                Some(heavy) => heavy.files.iter().try_for_each(|f| sink(f.clone())),
+                None => files::heavy_files(&self.site, &mut |f| sink(f)),
+            },
+            || {
+                self.jobs
+                    .par_iter()
+                    .try_for_each(|job| match self.make_or_keep(job) {
+                        Ok(file) => sink(file),
+                        Err(d) => {
+                            push(d);
+                            Ok(())
+                        }
+                    })
+            },
+        );
+        heavy.and(pages)?;
         // One template mistake fails every page that uses it: report it once. Sorted first, so
         // which of the repeats is kept does not depend on thread timing.
         let mut diags = found.into_inner().unwrap_or_else(|p| p.into_inner());
