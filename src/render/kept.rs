@@ -1,15 +1,19 @@
 //! Pages kept from the last build. A page is its template run on its context, then finished with
 //! the settings of the site (relative links, the anchors its permalinks want): when all of these
 //! are what they were when the page was last made, the page is the same. So a build with a cache
-//! fingerprints each page's context, and where the fingerprint, and the file in the output folder,
-//! are the ones the last build recorded, it hands that file over instead of rendering the page.
+//! fingerprints each page, and where the fingerprint, and the file in the output folder, are the
+//! ones the last build recorded, it hands that file over instead of rendering the page.
 //!
 //! - The build's stamp covers what every page shares: evident's version and binary, the theme (its
-//!   templates and strings), the shared `site` value of every context, and the settings `finish`
-//!   applies. A different stamp keeps nothing.
-//! - A page's key covers its template, output path, wanted anchors and context, every value with
-//!   its kind (a string's safe mark included). A context holding anything whose output cannot be
-//!   told from its data (a plain object) is never kept.
+//!   templates and strings), the site's settings, and the settings `finish` applies. A different
+//!   stamp keeps nothing.
+//! - Most pages are keyed by their inputs ([`inputs_key`]): what their context is made from, as
+//!   their job names it, fingerprinted before the context is made (so a kept page's context is
+//!   never made). The views are fingerprinted as JSON, whose Rust types (and so which strings are
+//!   marked safe) are fixed by the page's kind.
+//! - Other pages are keyed by their context ([`page_key`]): its template, output path, wanted
+//!   anchors and context, every value with its kind (a string's safe mark included). A context
+//!   holding anything whose output cannot be told from its data (a plain object) is never kept.
 //! - A kept page is read back from the output folder and used only if its bytes still have the
 //!   fingerprint recorded when it was written: a folder edited by hand, or another site's, costs a
 //!   render, never a wrong page.
