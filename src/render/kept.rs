@@ -377,6 +377,57 @@ mod tests {
     }
 
     #[test]
+    fn a_key_of_inputs_differs_with_the_stamp_page_site_or_any_input() {
+        #[derive(Serialize)]
+        struct View<'a> {
+            title: &'a str,
+            n: u32,
+        }
+        let page = ["finding.html", "findings/x/index.html", ""];
+        let key = |stamp: u128, page: [&str; 3], site: u128, view: &View| {
+            inputs_key(stamp, page, site, |fp| add_json(fp, view))
+        };
+        let a = View { title: "A", n: 1 };
+        assert!(key(1, page, 7, &a).is_some());
+        assert_eq!(
+            key(1, page, 7, &a),
+            key(1, page, 7, &View { title: "A", n: 1 })
+        );
+        let other_page = ["finding.html", "findings/y/index.html", ""];
+        let differ = [
+            key(2, page, 7, &a),
+            key(1, other_page, 7, &a),
+            key(1, page, 8, &a),
+            key(1, page, 7, &View { title: "B", n: 1 }),
+            key(1, page, 7, &View { title: "A", n: 2 }),
+        ];
+        for (i, d) in differ.iter().enumerate() {
+            assert_ne!(key(1, page, 7, &a), *d, "case {i}");
+        }
+        // Parts run together differently are different inputs.
+        let two =
+            |x: &str, y: &str| inputs_key(1, page, 7, |fp| add_json(fp, x) && add_json(fp, y));
+        assert_ne!(two("ab", "c"), two("a", "bc"));
+        // What cannot be written as JSON (a map with keys that are not strings) is never kept.
+        let map = BTreeMap::from([((1, 2), "x")]);
+        assert_eq!(inputs_key(1, page, 7, |fp| add_json(fp, &map)), None);
+    }
+
+    #[test]
+    fn a_value_written_as_json_in_parts_has_the_fingerprint_of_its_whole_text() {
+        // JSON is hashed through a buffer as it is written: a value larger than the buffer gets
+        // the same fingerprint as the same text hashed whole, with its length after it.
+        let long: Vec<String> = (0..5_000).map(|i| format!("item {i}")).collect();
+        let mut streamed = Fingerprint::new();
+        assert!(add_json(&mut streamed, &long));
+        let text = serde_json::to_vec(&long).unwrap();
+        let mut whole = Fingerprint::new();
+        whole.0.update(&text);
+        whole.bytes(&(text.len() as u64).to_le_bytes());
+        assert_eq!(streamed.finish(), whole.finish());
+    }
+
+    #[test]
     fn a_shared_value_counts_by_its_fingerprint() {
         let list =
             |items: &[&str]| Value::from(items.iter().map(|s| s.to_string()).collect::<Vec<_>>());
