@@ -16,6 +16,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Asset, Claim, ClaimId, Environment, Finding, FindingId, Gap, GapId, Site, Source, SourceId,
@@ -314,11 +316,19 @@ fn resolve_sources(
     config: &crate::model::Config,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<SourceId, crate::model::Source> {
-    parsed
-        .sources
-        .iter()
+    // Side by side, each with its own diagnostics, then taken in order as if one after another.
+    let resolved: Vec<_> = (parsed.sources.par_iter())
         .filter(|doc| ids.sources.contains(&doc.stem))
-        .filter_map(|doc| sources::resolve_source(doc, parsed, targets, config, diags))
-        .map(|s| (s.id.clone(), s))
-        .collect()
+        .map(|doc| {
+            let mut found = Vec::new();
+            let source = sources::resolve_source(doc, parsed, targets, config, &mut found);
+            (source, found)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(resolved.len());
+    for (source, found) in resolved {
+        diags.extend(found);
+        out.extend(source.map(|s| (s.id.clone(), s)));
+    }
+    out.into_iter().collect()
 }
