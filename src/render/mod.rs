@@ -186,9 +186,11 @@ impl Rendered {
                 )
             }
         };
-        if let Some(html) = key.and_then(|key| kept.page(&job.output, key, self.reader.as_ref())) {
+        let reader = self.reader.as_ref();
+        let last = key.and_then(|key| kept.page(&job.output, key, reader).map(|html| (key, html)));
+        if let Some((key, html)) = last {
             kept.count.fetch_add(1, Ordering::Relaxed);
-            kept.record(&job.output, key.unwrap_or_default(), &html);
+            kept.record(&job.output, key, &html);
             return Ok(OutputFile::unchanged(job.output.clone(), html.into_bytes()));
         }
         let context = match context {
