@@ -25,6 +25,9 @@ pub const CITE_CACHE: &str = "citations.json";
 /// What the last build recorded of its pages (their contexts' and files' fingerprints), in the
 /// cache folder, so that the next keeps those whose contexts have not changed.
 pub const PAGE_CACHE: &str = "pages.json";
+/// The records of the findings files the last build parsed, by the hash of each file's text, in
+/// the cache folder, so that the next parses only the files that changed.
+pub const PARSE_CACHE: &str = "parsed.json";
 
 /// The folder of archived source texts, which quotes are checked against and which is never
 /// published; `evident archive add` writes a source's text to `archive/<id>.txt`.

@@ -27,8 +27,9 @@
 //!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file, the
 //!   citations made so far, and the last good build, from which the page of an edited finding,
 //!   or of a Markdown file whose body alone changed, is made at once when nothing else shows the
-//!   edit: `Incremental::quick`); the build cache (`cite::CiteCache`, read through `load`,
-//!   written through `write`).
+//!   edit: `Incremental::quick`); the build cache (`cite::CiteCache`, the findings files as
+//!   parsed in a `parse::ParseMemo`, and the pages kept; read through `load`, written through
+//!   `write`).
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
 //!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render;

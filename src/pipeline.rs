@@ -219,7 +219,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     };
     let pipeline = Pipeline::new(&opts.env, &progress);
     let (inputs, mut diags, took) = pipeline.load(&opts.root, opts.output.as_deref());
-    let front = pipeline.resolve(&inputs);
+    let front = resolve_cached(&pipeline, &inputs, opts);
     let citer = Arc::new(cache_citer(opts.cache.as_deref(), &front.site));
     let run = pipeline.render_site(front, Some(citer.clone()));
     let site = run.site.clone();
@@ -299,6 +299,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         elapsed: start.elapsed(),
         timings,
     })
+}
+
+/// Parses and resolves, parsing only the findings files whose records the build cache does not
+/// hold (see [`parse::ParseMemo`]). A `build` writes what it parsed there at once: a file's
+/// records depend on its text alone, so they hold whether or not the build goes on to succeed.
+fn resolve_cached(pipeline: &Pipeline, inputs: &Inputs, opts: &BuildOptions) -> Resolved {
+    let (Some(dir), Some(build)) = (&opts.cache, load::build_id()) else {
+        return pipeline.resolve(inputs);
+    };
+    let text = read_cached(dir, layout::PARSE_CACHE);
+    let memo = parse::ParseMemo::stored(text.as_deref(), &build);
+    drop(text);
+    let front = pipeline.resolve_with(inputs, Some(&memo), false);
+    if let (Some(_), Some(json)) = (&opts.output, memo.stored_json(&build)) {
+        // A cache that cannot be written costs the next build time, nothing else.
+        let _ = write::write_cache(dir, layout::PARSE_CACHE, &json);
+    }
+    front
 }
 
 /// A citer that starts from the cache in `dir` (if any, and if it was written by this version).

@@ -5,7 +5,10 @@
 //! - `raw.rs`: the records, as serde reads them; `keys.rs`: the keys each accepts (for the docs).
 //! - `content.rs`: Markdown files (front matter and body); `data.rs`: YAML files under `data/`;
 //!   `releases.rs`: release records (JSON) under `releases/`.
-//! - `yaml.rs`: the one module that knows serde-saphyr.
+//! - `yaml.rs`: the one module that knows serde-saphyr; `Spanned`, a value with its place, which
+//!   the build cache writes and reads back whole.
+//! - [`ParseMemo`]: parses kept between runs, every file's in memory (`serve`), or the findings
+//!   files' records in the build cache (`build`).
 
 use std::collections::hash_map::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -131,12 +134,16 @@ pub(crate) fn edited_of(path: &Path, contents: &Contents, reader: &dyn ReadText)
 impl Parsed {
     /// Whether nothing was parsed (of what a content or data file gives).
     fn is_empty(&self) -> bool {
+        self.findings.is_empty() && self.holds_nothing_else()
+    }
+
+    /// Whether nothing but findings was parsed (of what a content or data file gives).
+    fn holds_nothing_else(&self) -> bool {
         self.pages.is_empty()
             && self.sources.is_empty()
             && self.claims.is_empty()
             && self.topics.is_empty()
             && self.gaps.is_empty()
-            && self.findings.is_empty()
             && self.tables.is_empty()
             && self.datasets.is_empty()
             && self.glossary.is_none()
@@ -172,15 +179,71 @@ impl Parsed {
     }
 }
 
-/// What parsing each content and data file gave, kept between runs by `serve`: a file whose text
-/// has not changed is not parsed again. Parsing a file depends on nothing but its path and text.
+/// What parsing each content and data file gave, kept between runs: a file whose text has not
+/// changed is not parsed again. Parsing a file depends on nothing but its path and text.
+///
+/// `serve` keeps every file's parse in memory ([`ParseMemo::default`]). `build` keeps the
+/// findings files' records in the build cache ([`ParseMemo::stored`]), as JSON with their
+/// places, and only those of files that parsed without a diagnostic: they are most of what a
+/// site's parse costs, and their records are plain data.
 #[derive(Default)]
-pub struct ParseMemo(Mutex<HashMap<PathBuf, Memoised>>);
+pub struct ParseMemo {
+    memo: Mutex<HashMap<PathBuf, Memoised>>,
+    stored: Option<Stored>,
+}
 
 /// One file's parse: the hash of its contents, what it gave, and what it reported.
 type Memoised = (u64, Parsed, Vec<Diagnostic>);
 
+/// Findings files' records as the build cache keeps them: path → (hash of the text, records as
+/// JSON); and whether that changed in this run.
+struct Stored {
+    files: Mutex<BTreeMap<String, (u64, Arc<serde_json::value::RawValue>)>>,
+    changed: std::sync::atomic::AtomicBool,
+}
+
+/// The build cache's file of parsed findings, as written: the build of evident that wrote it, and
+/// the files.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredFile {
+    build: String,
+    files: BTreeMap<String, (u64, Arc<serde_json::value::RawValue>)>,
+}
+
 impl ParseMemo {
+    /// A memo for `build`, starting from the build cache's file of parsed findings (`text`, if
+    /// there is one); a file written by another build of evident (`build`), or unreadable, is
+    /// ignored.
+    pub fn stored(text: Option<&str>, build: &str) -> ParseMemo {
+        let files = text
+            .and_then(|t| serde_json::from_str::<StoredFile>(t).ok())
+            .filter(|f| f.build == build)
+            .map(|f| f.files)
+            .unwrap_or_default();
+        ParseMemo {
+            memo: Mutex::default(),
+            stored: Some(Stored {
+                changed: (files.is_empty()).into(),
+                files: Mutex::new(files),
+            }),
+        }
+    }
+
+    /// The build cache's file of parsed findings, if this memo keeps one and it changed in this
+    /// run.
+    pub fn stored_json(&self, build: &str) -> Option<String> {
+        let stored = self.stored.as_ref()?;
+        if !stored.changed.load(std::sync::atomic::Ordering::Relaxed) {
+            return None;
+        }
+        let files = std::mem::take(&mut *stored.files.lock().unwrap_or_else(|p| p.into_inner()));
+        let file = StoredFile {
+            build: build.to_string(),
+            files,
+        };
+        serde_json::to_string(&file).ok()
+    }
+
     /// A hash of what a file holds; `None` for what is not held (a plain page read later).
     fn key(contents: &Contents) -> Option<u64> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -193,24 +256,75 @@ impl ParseMemo {
     }
 
     fn get(&self, path: &Path, key: u64) -> Option<(Parsed, Vec<Diagnostic>)> {
-        let memo = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(stored) = &self.stored {
+            let json = {
+                let files = stored.files.lock().unwrap_or_else(|p| p.into_inner());
+                let (k, json) = files.get(path.to_str()?)?;
+                (*k == key).then(|| json.clone())?
+            };
+            let records: Vec<S<RawFinding>> = yaml::from_cache(json.get()).ok()?;
+            let findings = records.into_iter().map(|f| (path.to_path_buf(), f));
+            let parsed = Parsed {
+                findings: findings.collect(),
+                ..Parsed::default()
+            };
+            return Some((parsed, Vec::new()));
+        }
+        let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         let (k, parsed, diags) = memo.get(path)?;
         (*k == key).then(|| (parsed.clone(), diags.clone()))
     }
 
     fn put(&self, path: &Path, key: u64, parsed: &Parsed, diags: &[Diagnostic]) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(path.to_path_buf(), (key, parsed.clone(), diags.to_vec()));
+        let Some(stored) = &self.stored else {
+            self.memo
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(path.to_path_buf(), (key, parsed.clone(), diags.to_vec()));
+            return;
+        };
+        let Some(name) = path.to_str() else { return };
+        let json = Self::storable(parsed, diags)
+            .and_then(|records| serde_json::value::to_raw_value(&records).ok());
+        let mut files = stored.files.lock().unwrap_or_else(|p| p.into_inner());
+        let changed = match json {
+            Some(json) => {
+                files.insert(name.to_string(), (key, json.into()));
+                true
+            }
+            None => files.remove(name).is_some(),
+        };
+        if changed {
+            stored
+                .changed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// The records of a file that gave findings and nothing else, without a diagnostic, and
+    /// that JSON keeps whole.
+    fn storable<'a>(parsed: &'a Parsed, diags: &[Diagnostic]) -> Option<Vec<&'a S<RawFinding>>> {
+        let records: Vec<&S<RawFinding>> = parsed.findings.iter().map(|(_, f)| f).collect();
+        let whole = records.iter().all(|f| f.value.keeps_in_json());
+        (diags.is_empty() && parsed.holds_nothing_else() && whole).then_some(records)
     }
 
     /// Forgets files that are no longer there.
     fn retain(&self, inputs: &Inputs) {
-        self.0
+        self.memo
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .retain(|path, _| inputs.files.contains_key(path));
+        if let Some(stored) = &self.stored {
+            let mut files = stored.files.lock().unwrap_or_else(|p| p.into_inner());
+            let before = files.len();
+            files.retain(|path, _| inputs.files.contains_key(Path::new(path)));
+            if files.len() != before {
+                stored
+                    .changed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
     }
 }
 
@@ -497,4 +611,115 @@ pub(crate) fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoReader;
+
+    impl ReadText for NoReader {
+        fn read_text(&self, rel: &Path, _: &Path) -> Result<String, Diagnostic> {
+            Err(Diagnostic::error(Code::IoError, "not read").in_file(rel))
+        }
+    }
+
+    // An alias, a list of stances, numbers and empty optional keys: what the cache must keep.
+    const FINDINGS: &str = "findings:\n  - id: f1\n    statement: Most said so.\n    figure: &fig \"75%\"\n    value: {kind: percent, number: 75.5}\n    source: s1\n    locator: p. 2\n    quote: *fig\n    stances:\n      - {claim: c1, stance: supports, reason: Why.}\n  - id: f2\n    statement: Few.\n    source: s1\n    locator: p. 3\n    quote: \"few did\"\n    withdrawn: {date: 2020-01-02, reason: Wrong., replaced_by: f1}\n";
+
+    fn inputs(files: &[(&str, &str)]) -> Inputs {
+        let mut inputs = Inputs::default();
+        for (path, text) in files {
+            inputs.insert_text(*path, *text);
+        }
+        inputs
+    }
+
+    #[test]
+    fn findings_kept_in_the_build_cache_read_back_as_parsed_places_and_all() {
+        let inputs = inputs(&[
+            ("data/findings/a.yaml", FINDINGS),
+            ("data/findings/bad.yaml", "findings: ["),
+            ("data/claims.yaml", "claims: []\n"),
+        ]);
+        let memo = ParseMemo::stored(None, "build 1");
+        let (first, first_diags) = parse_with(&inputs, &NoReader, Some(&memo));
+        assert_eq!(first.findings.len(), 2);
+        let json = memo
+            .stored_json("build 1")
+            .expect("a first build writes it");
+        assert!(json.contains("data/findings/a.yaml"), "{json}");
+        assert!(
+            !json.contains("bad.yaml"),
+            "a file with a diagnostic is parsed each time"
+        );
+
+        let again = ParseMemo::stored(Some(&json), "build 1");
+        let (second, second_diags) = parse_with(&inputs, &NoReader, Some(&again));
+        assert_eq!(format!("{first:?}"), format!("{second:?}"));
+        assert_eq!(first_diags, second_diags);
+        assert_eq!(again.stored_json("build 1"), None, "nothing changed");
+
+        // What the cache holds is what the next build reads (not the file parsed again)...
+        let marked = json.replace("Most said so.", "Read from the cache.");
+        let (read, _) = parse_with(
+            &inputs,
+            &NoReader,
+            Some(&ParseMemo::stored(Some(&marked), "build 1")),
+        );
+        assert_eq!(read.findings[0].1.value.statement, "Read from the cache.");
+        // ...unless the file's text changed, or another build of evident wrote it.
+        let edited = self::inputs(&[("data/findings/a.yaml", &FINDINGS.replace("Few.", "Fewer."))]);
+        let (read, _) = parse_with(
+            &edited,
+            &NoReader,
+            Some(&ParseMemo::stored(Some(&marked), "build 1")),
+        );
+        assert_eq!(read.findings[0].1.value.statement, "Most said so.");
+        let other = ParseMemo::stored(Some(&marked), "build 2");
+        let (read, _) = parse_with(&inputs, &NoReader, Some(&other));
+        assert_eq!(read.findings[0].1.value.statement, "Most said so.");
+        let (read, _) = parse_with(
+            &inputs,
+            &NoReader,
+            Some(&ParseMemo::stored(Some("not json"), "build 1")),
+        );
+        assert_eq!(read.findings[0].1.value.statement, "Most said so.");
+    }
+
+    #[test]
+    fn a_file_gone_or_no_longer_clean_leaves_the_build_cache() {
+        let memo = ParseMemo::stored(None, "b");
+        parse_with(
+            &inputs(&[("data/findings/a.yaml", FINDINGS)]),
+            &NoReader,
+            Some(&memo),
+        );
+        let json = memo.stored_json("b").unwrap();
+        let gone = ParseMemo::stored(Some(&json), "b");
+        parse_with(&inputs(&[]), &NoReader, Some(&gone));
+        assert!(!gone.stored_json("b").unwrap().contains("a.yaml"));
+        let broken = ParseMemo::stored(Some(&json), "b");
+        let text = FINDINGS.replace("statement: Few.", "statement: [");
+        parse_with(
+            &inputs(&[("data/findings/a.yaml", &text)]),
+            &NoReader,
+            Some(&broken),
+        );
+        assert!(!broken.stored_json("b").unwrap().contains("a.yaml"));
+    }
+
+    #[test]
+    fn a_number_json_cannot_keep_is_parsed_each_time() {
+        let text = FINDINGS.replace("number: 75.5", "number: .inf");
+        let memo = ParseMemo::stored(None, "b");
+        let (parsed, _) = parse_with(
+            &inputs(&[("data/findings/a.yaml", &text)]),
+            &NoReader,
+            Some(&memo),
+        );
+        assert_eq!(parsed.findings.len(), 2);
+        assert!(!memo.stored_json("b").unwrap().contains("a.yaml"));
+    }
 }

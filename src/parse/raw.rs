@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Position;
 use crate::model::Body;
@@ -145,13 +145,13 @@ pub(crate) enum RawSourceType {
     Webpage,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFindingsFile {
     pub findings: Vec<S<RawFinding>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawFinding {
     #[serde(default)]
@@ -175,8 +175,22 @@ pub(crate) struct RawFinding {
     pub withdrawn: Option<S<RawWithdrawn>>,
 }
 
+impl RawFinding {
+    /// Whether JSON keeps this record whole: it would write a number that is not finite (YAML's
+    /// `.inf`, `.nan`) as `null`.
+    pub(crate) fn keeps_in_json(&self) -> bool {
+        self.value.as_ref().is_none_or(|v| {
+            let v = &v.value;
+            [v.number, v.min, v.max, v.numerator, v.denominator]
+                .iter()
+                .flatten()
+                .all(|n| n.is_finite())
+        })
+    }
+}
+
 /// `withdrawn:` on a finding.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawWithdrawn {
     pub date: S<String>,
@@ -184,7 +198,7 @@ pub(crate) struct RawWithdrawn {
     pub replaced_by: Option<S<String>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawValue {
     pub kind: RawValueKind,
@@ -199,7 +213,7 @@ pub(crate) struct RawValue {
     pub currency: Option<S<String>>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum RawValueKind {
     Percent,
@@ -209,7 +223,7 @@ pub(crate) enum RawValueKind {
     Ratio,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum RawScale {
     Thousand,
@@ -217,7 +231,7 @@ pub(crate) enum RawScale {
     Billion,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum RawStanceKind {
     Supports,
@@ -226,7 +240,7 @@ pub(crate) enum RawStanceKind {
     Context,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawStance {
     pub claim: S<String>,

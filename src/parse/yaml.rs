@@ -2,14 +2,91 @@
 //! matter of a Markdown file) into a `Raw*` type, and a YAML error into a [`Diagnostic`] whose line
 //! and column count from the start of the whole file.
 
+use std::cell::Cell;
 use std::path::Path;
 
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::parse::recover::{Draft, MAX_ROUNDS};
 
-pub(crate) use serde_saphyr::Spanned;
+/// A value with the place it was written: where it is used (`referenced`) and, for a YAML alias,
+/// where its anchor is (`defined`). Read from YAML through serde-saphyr's own `Spanned`; written
+/// to, and read from, the build cache (`from_cache`) as `[value, referenced, defined]`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Spanned<T> {
+    pub value: T,
+    pub referenced: Place,
+    pub defined: Place,
+}
+
+/// A place in a file: line and column (from 1; 0 when unknown) and the length in characters of
+/// what is written there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Place(u64, u64, u64);
+
+impl Place {
+    fn of(l: serde_saphyr::Location) -> Place {
+        Place(l.line(), l.column(), l.span().len())
+    }
+
+    pub(crate) fn line(&self) -> u64 {
+        self.0
+    }
+
+    pub(crate) fn column(&self) -> u64 {
+        self.1
+    }
+
+    pub(crate) fn len(&self) -> u64 {
+        self.2
+    }
+}
+
+thread_local! {
+    /// Set while `from_cache` reads: a `Spanned` is then `[value, referenced, defined]`.
+    static FROM_CACHE: Cell<bool> = const { Cell::new(false) };
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if FROM_CACHE.with(Cell::get) {
+            let (value, referenced, defined) = <(T, Place, Place)>::deserialize(d)?;
+            return Ok(Spanned {
+                value,
+                referenced,
+                defined,
+            });
+        }
+        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        Ok(Spanned {
+            value: s.value,
+            referenced: Place::of(s.referenced),
+            defined: Place::of(s.defined),
+        })
+    }
+}
+
+/// Only the build cache writes records, so a `Spanned` is written with its places.
+impl<T: Serialize> Serialize for Spanned<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (&self.value, &self.referenced, &self.defined).serialize(s)
+    }
+}
+
+/// Reads records the build cache wrote (JSON from their `Serialize`), places and all.
+pub(crate) fn from_cache<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
+    struct Reading;
+    impl Drop for Reading {
+        fn drop(&mut self) {
+            FROM_CACHE.with(|c| c.set(false));
+        }
+    }
+    FROM_CACHE.with(|c| c.set(true));
+    let _reading = Reading;
+    serde_json::from_str(json)
+}
 
 /// Parses `yaml`, which starts at line `first_line` of `file`: the record, or every mistake in it
 /// (see [`recover`](crate::parse::recover): after each, the text is repaired and parsed again).
@@ -145,7 +222,7 @@ pub(crate) fn position_of<T>(s: &Spanned<T>) -> Option<Position> {
     let l = s.referenced;
     (l.line() > 0).then(|| {
         Position::new(clamp(l.line()), clamp(l.column().max(1)))
-            .with_len(usize::try_from(l.span().len()).unwrap_or(1))
+            .with_len(usize::try_from(l.len()).unwrap_or(1))
     })
 }
 

@@ -218,6 +218,7 @@ fn a_build_from_the_cache_equals_a_cold_build() {
     );
     ok(&site, &["build", "--output", "first"]);
     assert!(site.path(".evident-cache/citations.json").exists());
+    assert!(site.path(".evident-cache/parsed.json").exists());
     ok(&site, &["build", "--output", "warm"]);
     assert_eq!(tree(&site.path("cold")), tree(&site.path("warm")));
     assert_eq!(tree(&site.path("cold")), tree(&site.path("first")));
@@ -250,11 +251,56 @@ fn a_build_from_the_cache_equals_a_cold_build() {
         tree(&site.path("after-edit-cold"))
     );
     site.write(".evident-cache/citations.json", "not json");
+    site.write(".evident-cache/parsed.json", "not json");
     ok(&site, &["build", "--output", "bad-cache"]);
     assert_eq!(
         tree(&site.path("bad-cache")),
         tree(&site.path("after-edit-cold"))
     );
+}
+
+/// `build` keeps the findings files' records in its cache with the places they were written: a
+/// mistake found in a finding read back from the cache is reported as from the YAML (file, line,
+/// column, the span underlined), and a changed file is parsed again.
+#[test]
+fn findings_read_from_the_cache_are_reported_where_they_are_written() {
+    let site = Site::from_fixture("valid");
+    // A quote the source does not hold, and a reference to no claim: both found after parsing.
+    site.edit(
+        "data/findings/s1.yaml",
+        "{claim: users-lead, stance: contradicts, reason: \"few\"}",
+        "{claim: users-leed, stance: contradicts, reason: \"few\"}",
+    );
+    site.edit(
+        "data/findings/s1.yaml",
+        "quote: \"only 2% said service users\"",
+        "quote: \"only 3% said service users\"",
+    );
+    // What a build reports, but for how long it took.
+    let report = |args: &[&str]| {
+        let run = site.run(args);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let (diagnostics, summary) = run.stderr.trim_end().rsplit_once('\n').unwrap();
+        assert!(
+            summary.starts_with("Build failed with 3 errors"),
+            "{summary}"
+        );
+        diagnostics.to_string()
+    };
+    let cold = report(&["build", "--no-cache", "--color", "never"]);
+    assert!(
+        cold.contains("s1.yaml:20:17: error[unknown-claim]"),
+        "{cold}"
+    );
+    assert_eq!(report(&["build", "--color", "never"]), cold);
+    assert!(site.path(".evident-cache/parsed.json").exists());
+    assert_eq!(report(&["build", "--color", "never"]), cold);
+    let json = site.read(".evident-cache/parsed.json");
+    assert!(json.contains("users-leed"), "the file is in the cache");
+    site.edit("data/findings/s1.yaml", "users-leed", "users-lead");
+    let fixed = site.run(&["build", "--color", "never"]);
+    assert!(!fixed.stderr.contains("users-leed"), "{}", fixed.stderr);
+    assert!(fixed.stderr.contains("s1.yaml:18:"), "{}", fixed.stderr);
 }
 
 /// One change to the `valid` fixture's findings, for `serve`'s first answer to it.
