@@ -361,7 +361,9 @@ impl Changes<'_> {
         let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         let updating = self.out.join(UPDATING);
         fs::write(&updating, b"").map_err(|e| io_error(&updating, "cannot write", &e))?;
-        let mut folders = Vec::new();
+        // The folders files were deleted from: only those, and those above them, can be left
+        // empty (trying every folder of a large site costs a failed call each).
+        let mut emptied = std::collections::BTreeSet::new();
         for entry in walkdir::WalkDir::new(self.out).min_depth(1) {
             let entry = entry.map_err(|e| {
                 Diagnostic::error(
@@ -371,16 +373,29 @@ impl Changes<'_> {
                 .help("check the output folder's permissions")
             })?;
             let rel = relative(self.out, entry.path());
-            if entry.file_type().is_dir() {
-                folders.push(entry.into_path());
-            } else if !files.contains_key(&rel) && rel != MARKER && rel != UPDATING {
+            if !entry.file_type().is_dir()
+                && !files.contains_key(&rel)
+                && rel != MARKER
+                && rel != UPDATING
+            {
                 fs::remove_file(entry.path())
                     .map_err(|e| io_error(entry.path(), "cannot remove", &e))?;
+                emptied.extend(entry.path().parent().map(Path::to_path_buf));
             }
         }
-        // Deepest first; a folder that still holds files stays.
-        for folder in folders.iter().rev() {
-            let _ = fs::remove_dir(folder);
+        // Deepest first, then up; a folder that still holds files stays, and so do those above.
+        let mut gone = std::collections::HashSet::new();
+        let mut deepest: Vec<&PathBuf> = emptied.iter().collect();
+        deepest.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
+        for folder in deepest {
+            let mut at = Some(folder.as_path());
+            while let Some(f) = at.filter(|f| *f != self.out && f.starts_with(self.out)) {
+                if gone.contains(f) || fs::remove_dir(f).is_err() {
+                    break;
+                }
+                gone.insert(f.to_path_buf());
+                at = f.parent();
+            }
         }
         for (path, _) in files.iter().filter(|(_, changed)| **changed) {
             let (from, to) = (self.side.join(path), self.out.join(path));
