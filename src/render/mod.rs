@@ -46,6 +46,9 @@ use jobs::{Job, JobContext, JobError};
 use templates::template_error;
 use views::Views;
 
+/// The most pages one task of the page run makes (see [`Rendered::produce`]).
+const PAGES_PER_TASK: usize = 32;
+
 /// The rendered site, ready to be produced: the files made up front (exports, data downloads,
 /// indexes, assets) and one job per page. Pages are made only when the consumer asks, in parallel:
 /// `write` streams each to disk as it is made and keeps none; [`Rendered::collect`] keeps them in
@@ -450,8 +453,12 @@ impl Rendered {
                 None => files::heavy_files(&self.site, &mut |f| sink(f)),
             },
             || {
+                // In small tasks, so that the thread done with the heavy files takes its share
+                // of the pages left (rayon otherwise splits the pages about once per thread, and
+                // one thread may finish a large share alone).
                 self.jobs
                     .par_iter()
+                    .with_max_len(PAGES_PER_TASK)
                     .try_for_each(|job| match self.make_or_keep(job) {
                         Ok(file) => sink(file),
                         Err(d) => {
