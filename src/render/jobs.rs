@@ -12,7 +12,7 @@ use crate::markdown::to_html;
 use crate::model::{
     ClaimId, Document, Finding, FindingId, GapId, ReadText, Site, SourceId, TopicId,
 };
-use crate::render::kept::{add_json, Fingerprint, Prints};
+use crate::render::kept::{add_data, Fingerprint, Prints};
 use crate::render::tables::TableView;
 use crate::render::templates::{lazy_list, to_value, view_list};
 use crate::render::versions::ReleaseView;
@@ -307,7 +307,7 @@ fn finding_page_view(v: &Views, view: &FindingView) -> PageView {
 /// fingerprint).
 fn finding_inputs(cx: &JobContext, prints: &Prints, id: &FindingId, fp: &mut Fingerprint) -> bool {
     let view = &cx.views.findings[&id.0];
-    if !(add_json(fp, &finding_page_view(cx.views, view)) && add_json(fp, view)) {
+    if !(add_data(fp, &finding_page_view(cx.views, view)) && add_data(fp, view)) {
         return false;
     }
     match cx.site.findings.get(id) {
@@ -352,7 +352,7 @@ pub(crate) fn source_context(v: &Views, s: &SourceView) -> Value {
 /// and its findings.
 fn source_inputs(v: &Views, s: &SourceView, fp: &mut Fingerprint) -> bool {
     let (page, findings) = source_parts(v, s);
-    add_json(fp, &page) && add_json(fp, s) && add_json(fp, &findings)
+    add_data(fp, &page) && add_data(fp, s) && add_data(fp, &findings)
 }
 
 fn source_parts<'a>(v: &'a Views, s: &SourceView) -> (PageView, Vec<&'a FindingView>) {
@@ -385,7 +385,7 @@ pub(crate) fn claim_context(v: &Views, c: &ClaimView) -> Value {
 /// its findings and the tables placed on it.
 fn claim_inputs(v: &Views, c: &ClaimView, fp: &mut Fingerprint) -> bool {
     let (page, findings, tables) = claim_parts(v, c);
-    add_json(fp, &page) && add_json(fp, c) && add_json(fp, &findings) && add_json(fp, &tables)
+    add_data(fp, &page) && add_data(fp, c) && add_data(fp, &findings) && add_data(fp, &tables)
 }
 
 type ClaimParts<'a> = (
@@ -549,12 +549,12 @@ fn findings_page_inputs(
     fp: &mut Fingerprint,
 ) -> bool {
     let (page, pagination) = findings_page_parts(v, number, total, path);
-    add_json(fp, &page)
-        && add_json(fp, &pagination)
+    add_data(fp, &page)
+        && add_data(fp, &pagination)
         && groups.iter().all(|(source, ids)| {
             let findings: Vec<Option<&FindingView>> =
                 ids.iter().map(|id| v.findings.get(id)).collect();
-            add_json(fp, &v.sources.get(source)) && add_json(fp, &findings)
+            add_data(fp, &v.sources.get(source)) && add_data(fp, &findings)
         })
 }
 

@@ -9,8 +9,9 @@
 //!   stamp keeps nothing.
 //! - Most pages are keyed by their inputs ([`inputs_key`]): what their context is made from, as
 //!   their job names it, fingerprinted before the context is made (so a kept page's context is
-//!   never made). The views are fingerprinted as JSON, whose Rust types (and so which strings are
-//!   marked safe) are fixed by the page's kind.
+//!   never made). The views are fingerprinted as serde writes them ([`add_data`]: an encoding of
+//!   their data, no text made), their Rust types (and so which strings are marked safe) fixed by
+//!   the page's kind.
 //! - Other pages are keyed by their context ([`page_key`]): its template, output path, wanted
 //!   anchors and context, every value with its kind (a string's safe mark included). A context
 //!   holding anything whose output cannot be told from its data (a plain object) is never kept.
@@ -55,41 +56,298 @@ impl Fingerprint {
     }
 }
 
-/// Adds `value` as JSON, a whole encoding of its data. For a page's inputs, whose Rust types (and
-/// so which strings are marked safe for templates) are fixed by the page's kind: `false` when it
-/// cannot be written as JSON. The JSON is hashed as it is written, a few kilobytes at a time (a
-/// shared map of views is megabytes), then its length.
-pub(crate) fn add_json<T: Serialize + ?Sized>(fp: &mut Fingerprint, value: &T) -> bool {
-    let mut out = std::io::BufWriter::with_capacity(8192, Hashing { fp, len: 0 });
-    if serde_json::to_writer(&mut out, value).is_err() {
-        return false;
-    }
-    match out.into_inner() {
-        Ok(Hashing { fp, len }) => {
-            fp.bytes(&len.to_le_bytes());
-            true
-        }
-        Err(_) => false,
-    }
+/// Adds `value` as serde writes it, a whole encoding of its data: each value tagged with its
+/// kind, strings with their length, lists, maps and structs (with their fields' names) closed,
+/// so that no two values give the same bytes; no text is made, nothing escaped. For a page's
+/// inputs, whose Rust types (and so which strings are marked safe for templates) are fixed by the
+/// page's kind: `false` when the value refuses to be written.
+pub(crate) fn add_data<T: Serialize + ?Sized>(fp: &mut Fingerprint, value: &T) -> bool {
+    let mut feed = Feed {
+        fp,
+        buf: Vec::with_capacity(FEED),
+    };
+    let written = value.serialize(&mut feed).is_ok();
+    feed.flush();
+    written
 }
 
-/// A writer into a fingerprint, counting what it was given.
-struct Hashing<'a> {
+/// How many bytes [`Feed`] gathers before handing them to the hash.
+const FEED: usize = 8192;
+
+/// A serde serializer into a fingerprint, a few kilobytes at a time (a shared map of views is
+/// megabytes).
+struct Feed<'a> {
     fp: &'a mut Fingerprint,
-    len: u64,
+    buf: Vec<u8>,
 }
 
-impl std::io::Write for Hashing<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.fp.0.update(buf);
-        self.len += buf.len() as u64;
-        Ok(buf.len())
+/// The tags of [`Feed`]'s encoding.
+mod tag {
+    pub const BOOL: u8 = 1;
+    pub const INT: u8 = 2;
+    pub const INT128: u8 = 3;
+    pub const UINT: u8 = 4;
+    pub const UINT128: u8 = 5;
+    pub const FLOAT: u8 = 6;
+    pub const CHAR: u8 = 7;
+    pub const STR: u8 = 8;
+    pub const BYTES: u8 = 9;
+    pub const NONE: u8 = 10;
+    pub const SOME: u8 = 11;
+    pub const UNIT: u8 = 12;
+    pub const UNIT_VARIANT: u8 = 13;
+    pub const VARIANT: u8 = 14;
+    pub const LIST: u8 = 15;
+    pub const MAP: u8 = 16;
+    pub const STRUCT: u8 = 17;
+    pub const END: u8 = 18;
+    pub const FIELD: u8 = 19;
+}
+
+impl Feed<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.buf.len() + bytes.len() > FEED {
+            self.flush();
+        }
+        if bytes.len() > FEED {
+            self.fp.0.update(bytes);
+        } else {
+            self.buf.extend_from_slice(bytes);
+        }
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn flush(&mut self) {
+        self.fp.0.update(&self.buf);
+        self.buf.clear();
+    }
+
+    fn tagged(&mut self, tag: u8, bytes: &[u8]) -> Result<(), Refused> {
+        self.put(&[tag]);
+        self.put(bytes);
+        Ok(())
+    }
+
+    fn text(&mut self, tag: u8, bytes: &[u8]) -> Result<(), Refused> {
+        self.tagged(tag, &(bytes.len() as u64).to_le_bytes())?;
+        self.put(bytes);
         Ok(())
     }
 }
+
+/// A value that would not be written (its `Serialize` failed).
+#[derive(Debug)]
+struct Refused;
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a value refused to be written")
+    }
+}
+
+impl std::error::Error for Refused {}
+
+impl serde::ser::Error for Refused {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Refused
+    }
+}
+
+impl serde::Serializer for &mut Feed<'_> {
+    type Ok = ();
+    type Error = Refused;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    fn serialize_bool(self, v: bool) -> Result<(), Refused> {
+        self.tagged(tag::BOOL, &[u8::from(v)])
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Refused> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Refused> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Refused> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), Refused> {
+        self.tagged(tag::INT, &v.to_le_bytes())
+    }
+    fn serialize_i128(self, v: i128) -> Result<(), Refused> {
+        self.tagged(tag::INT128, &v.to_le_bytes())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Refused> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Refused> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Refused> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), Refused> {
+        self.tagged(tag::UINT, &v.to_le_bytes())
+    }
+    fn serialize_u128(self, v: u128) -> Result<(), Refused> {
+        self.tagged(tag::UINT128, &v.to_le_bytes())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Refused> {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), Refused> {
+        self.tagged(tag::FLOAT, &v.to_bits().to_le_bytes())
+    }
+    fn serialize_char(self, v: char) -> Result<(), Refused> {
+        self.tagged(tag::CHAR, &u32::from(v).to_le_bytes())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), Refused> {
+        self.text(tag::STR, v.as_bytes())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), Refused> {
+        self.text(tag::BYTES, v)
+    }
+    fn serialize_none(self) -> Result<(), Refused> {
+        self.tagged(tag::NONE, &[])
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Refused> {
+        self.tagged(tag::SOME, &[])?;
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), Refused> {
+        self.tagged(tag::UNIT, &[])
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Refused> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        i: u32,
+        _: &'static str,
+    ) -> Result<(), Refused> {
+        self.tagged(tag::UNIT_VARIANT, &i.to_le_bytes())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Refused> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        i: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Refused> {
+        self.tagged(tag::VARIANT, &i.to_le_bytes())?;
+        value.serialize(self)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self, Refused> {
+        self.tagged(tag::LIST, &[])?;
+        Ok(self)
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self, Refused> {
+        self.serialize_seq(None)
+    }
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self, Refused> {
+        self.serialize_seq(None)
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        i: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Refused> {
+        self.tagged(tag::VARIANT, &i.to_le_bytes())?;
+        self.serialize_seq(None)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self, Refused> {
+        self.tagged(tag::MAP, &[])?;
+        Ok(self)
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, Refused> {
+        self.tagged(tag::STRUCT, &[])?;
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        i: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Refused> {
+        self.tagged(tag::VARIANT, &i.to_le_bytes())?;
+        self.serialize_struct("", 0)
+    }
+}
+
+/// Every list's, map's and struct's items, each written as itself, then the end.
+macro_rules! feed_items {
+    ($($trait:ident :: $item:ident),*) => {$(
+        impl serde::ser::$trait for &mut Feed<'_> {
+            type Ok = ();
+            type Error = Refused;
+            fn $item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Refused> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Refused> {
+                self.tagged(tag::END, &[])
+            }
+        }
+    )*};
+}
+
+feed_items!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+impl serde::ser::SerializeMap for &mut Feed<'_> {
+    type Ok = ();
+    type Error = Refused;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Refused> {
+        key.serialize(&mut **self)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Refused> {
+        value.serialize(&mut **self)
+    }
+    fn end(self) -> Result<(), Refused> {
+        self.tagged(tag::END, &[])
+    }
+}
+
+/// A struct's fields, each with its name (a field left out is then never taken for another).
+macro_rules! feed_fields {
+    ($($trait:ident),*) => {$(
+        impl serde::ser::$trait for &mut Feed<'_> {
+            type Ok = ();
+            type Error = Refused;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Refused> {
+                self.text(tag::FIELD, key.as_bytes())?;
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Refused> {
+                self.tagged(tag::END, &[])
+            }
+        }
+    )*};
+}
+
+feed_fields!(SerializeStruct, SerializeStructVariant);
 
 /// The fingerprint of `bytes` alone (a page as written).
 pub(crate) fn of_bytes(bytes: &[u8]) -> u128 {
@@ -173,7 +431,7 @@ fn add_items(fp: &mut Fingerprint, v: &Value, map: bool) -> bool {
 /// shared values are made of.
 pub(crate) type Address = fn(&Value) -> Option<usize>;
 
-/// Adds a shared value to a fingerprint from the data behind it (as JSON), where that is quicker
+/// Adds a shared value to a fingerprint from the data behind it ([`add_data`]), where that is quicker
 /// than walking the value: `None` for a value it does not know.
 pub(crate) type Direct = fn(&Value, &mut Fingerprint) -> Option<bool>;
 
@@ -385,7 +643,7 @@ mod tests {
         }
         let page = ["finding.html", "findings/x/index.html", ""];
         let key = |stamp: u128, page: [&str; 3], site: u128, view: &View| {
-            inputs_key(stamp, page, site, |fp| add_json(fp, view))
+            inputs_key(stamp, page, site, |fp| add_data(fp, view))
         };
         let a = View { title: "A", n: 1 };
         assert!(key(1, page, 7, &a).is_some());
@@ -406,25 +664,95 @@ mod tests {
         }
         // Parts run together differently are different inputs.
         let two =
-            |x: &str, y: &str| inputs_key(1, page, 7, |fp| add_json(fp, x) && add_json(fp, y));
+            |x: &str, y: &str| inputs_key(1, page, 7, |fp| add_data(fp, x) && add_data(fp, y));
         assert_ne!(two("ab", "c"), two("a", "bc"));
-        // What cannot be written as JSON (a map with keys that are not strings) is never kept.
-        let map = BTreeMap::from([((1, 2), "x")]);
-        assert_eq!(inputs_key(1, page, 7, |fp| add_json(fp, &map)), None);
+        // What refuses to be written is never kept.
+        struct Refuses;
+        impl Serialize for Refuses {
+            fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+                Err(serde::ser::Error::custom("no"))
+            }
+        }
+        assert_eq!(inputs_key(1, page, 7, |fp| add_data(fp, &Refuses)), None);
+        assert!(inputs_key(1, page, 7, |fp| add_data(
+            fp,
+            &BTreeMap::from([((1, 2), "x")])
+        ))
+        .is_some());
+    }
+
+    /// The fingerprint of `value` written by [`add_data`].
+    fn data<T: Serialize>(value: &T) -> u128 {
+        let mut fp = Fingerprint::new();
+        assert!(add_data(&mut fp, value));
+        fp.finish()
     }
 
     #[test]
-    fn a_value_written_as_json_in_parts_has_the_fingerprint_of_its_whole_text() {
-        // JSON is hashed through a buffer as it is written: a value larger than the buffer gets
-        // the same fingerprint as the same text hashed whole, with its length after it.
-        let long: Vec<String> = (0..5_000).map(|i| format!("item {i}")).collect();
-        let mut streamed = Fingerprint::new();
-        assert!(add_json(&mut streamed, &long));
-        let text = serde_json::to_vec(&long).unwrap();
-        let mut whole = Fingerprint::new();
-        whole.0.update(&text);
-        whole.bytes(&(text.len() as u64).to_le_bytes());
-        assert_eq!(streamed.finish(), whole.finish());
+    fn no_two_values_are_written_alike() {
+        #[derive(Serialize)]
+        struct Page<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            a: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            b: Option<&'a str>,
+        }
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            #[serde(flatten)]
+            page: Page<'a>,
+            n: u8,
+        }
+        let differ = [
+            data(&vec![vec!["a"], vec![]]),
+            data(&vec![vec![], vec!["a"]]),
+            data(&vec!["ab", "c"]),
+            data(&vec!["a", "bc"]),
+            data(&Some("")),
+            data(&None::<&str>),
+            data(&""),
+            data(&1u8),
+            data(&1i8),
+            data(&1.0f64),
+            data(&Page {
+                a: Some("x"),
+                b: None,
+            }),
+            data(&Page {
+                a: None,
+                b: Some("x"),
+            }),
+            data(&Flat {
+                page: Page {
+                    a: Some("x"),
+                    b: None,
+                },
+                n: 1,
+            }),
+            data(&Flat {
+                page: Page {
+                    a: None,
+                    b: Some("x"),
+                },
+                n: 1,
+            }),
+            data(&BTreeMap::from([("a", "b")])),
+            data(&BTreeMap::from([("a", "")])),
+        ];
+        for (i, a) in differ.iter().enumerate() {
+            for (j, b) in differ.iter().enumerate().skip(i + 1) {
+                assert_ne!(a, b, "cases {i} and {j}");
+            }
+        }
+        // Values larger than the buffer, alike but for their last item, differ; the same value
+        // gives the same fingerprint.
+        let long = |last: &str| {
+            let mut items: Vec<String> = (0..5_000).map(|i| format!("item {i}")).collect();
+            items.push(last.repeat(FEED + 1));
+            items
+        };
+        assert_eq!(data(&long("x")), data(&long("x")));
+        assert_ne!(data(&long("x")), data(&long("y")));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::cite::Citer;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{to_html, MdOptions, RawHtml, TermLink};
 use crate::model::*;
-use crate::render::kept::{add_json, Fingerprint};
+use crate::render::kept::{add_data, Fingerprint};
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
 use crate::render::templates::{to_value, view_map, Html};
 use crate::render::versions::{
@@ -134,14 +134,14 @@ pub(crate) fn object_address(v: &minijinja::Value) -> Option<usize> {
         .or_else(|| v.downcast_object_ref::<Vec<Value>>().map(at))
 }
 
-/// Adds a shared map of views to a page key's fingerprint from the views, as JSON: much quicker
+/// Adds a shared map of views to a page key's fingerprint from the views ([`add_data`]): much quicker
 /// than walking it as template values. `None` for any other value.
 pub(crate) fn add_view_map(v: &minijinja::Value, fp: &mut Fingerprint) -> Option<bool> {
     use crate::render::templates::ViewMap;
     (v.downcast_object_ref::<ViewMap<ClaimView>>()
-        .map(|m| add_json(fp, &*m.0)))
-    .or_else(|| (v.downcast_object_ref::<ViewMap<FindingView>>()).map(|m| add_json(fp, &*m.0)))
-    .or_else(|| (v.downcast_object_ref::<ViewMap<SourceView>>()).map(|m| add_json(fp, &*m.0)))
+        .map(|m| add_data(fp, &*m.0)))
+    .or_else(|| (v.downcast_object_ref::<ViewMap<FindingView>>()).map(|m| add_data(fp, &*m.0)))
+    .or_else(|| (v.downcast_object_ref::<ViewMap<SourceView>>()).map(|m| add_data(fp, &*m.0)))
 }
 
 /// Links to nodes by id, and a node body's HTML: what every kind of view needs.
