@@ -782,8 +782,14 @@ fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
 #[test]
 fn a_rebuild_deletes_a_gone_page_and_the_folders_it_leaves_empty() {
     let site = Site::from_fixture("valid");
-    site.write("content/guides/deep/page.md", "---\ntitle: Deep\n---\n\nA page.\n");
-    site.write("content/guides/other.md", "---\ntitle: Other\n---\n\nA page.\n");
+    site.write(
+        "content/guides/deep/page.md",
+        "---\ntitle: Deep\n---\n\nA page.\n",
+    );
+    site.write(
+        "content/guides/other.md",
+        "---\ntitle: Other\n---\n\nA page.\n",
+    );
     ok(&site, &["build"]);
     assert!(site.path("public/guides/deep/page/index.html").exists());
     fs::remove_file(site.path("content/guides/deep/page.md")).unwrap();
