@@ -13,13 +13,20 @@ use crate::render::views::{sources::export_path, Views};
 
 /// Paths among [`heavy_files`] known before they are made (a permalink may name them); the search
 /// index's file names depend on its contents, and no permalink names them.
-pub(crate) const HEAVY_PATHS: &[&str] = &["evidence.json"];
+pub(crate) const HEAVY_PATHS: &[&str] = &[
+    "evidence.json",
+    "datapackage.json",
+    "downloads/sources.csv",
+    "downloads/findings.csv",
+    "downloads/claims.csv",
+    "downloads/stances.csv",
+    "downloads/topics.csv",
+    "downloads/gaps.csv",
+];
 
 pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     let file = |path: String, bytes: Vec<u8>| OutputFile::new(path, bytes);
     let mut files = downloads(site, views);
-    let (tables, package) = exports::graph_downloads(site);
-    files.extend(tables.into_iter().map(|(path, bytes)| file(path, bytes)));
     let c = &site.config;
     for (old, new) in &site.redirects {
         let to = format!("{}{new}", c.base_path);
@@ -27,7 +34,6 @@ pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
         let page = redirect_page(&c.language, &to, &canonical);
         files.push(file(format!("{old}index.html"), page.into_bytes()));
     }
-    files.push(file("datapackage.json".into(), package));
     // Each release's graph, published as stored: a record that does not change.
     for r in &site.releases {
         let path = crate::render::versions::release_graph_path(&r.version);
@@ -40,14 +46,21 @@ pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     files
 }
 
-/// The files that take longest to make and that no page needs: `evidence.json` and the search
-/// index, handed to `sink` one at a time (a build writes each and keeps none). `serve` makes them
+/// The files that take longest to make and that no page needs: `evidence.json`, the evidence
+/// graph as CSV with its data package, and the search index, handed to `sink` one at a time (a build writes each and keeps none). `serve` makes them
 /// when they are first asked for.
 pub(crate) fn heavy_files(
     site: &Site,
     sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
     exports::evidence_json(site, HEAVY_PATHS[0], sink)?;
+    // The evidence graph as CSV, and its data package: megabytes on a large site, made while the
+    // pages are and dropped once written, not held through the build.
+    let (tables, package) = exports::graph_downloads(site);
+    sink(OutputFile::new(HEAVY_PATHS[1].to_string(), package))?;
+    for (path, bytes) in tables {
+        sink(OutputFile::new(path, bytes))?;
+    }
     // The glossary's forms of each term find each other: "SDS" finds self-directed support.
     let synonyms: Vec<(String, Vec<String>)> = (site.glossary.iter())
         .map(|t| {
@@ -110,4 +123,22 @@ fn citation_files(site: &Site) -> Vec<OutputFile> {
         cite::csl_json_all(site.sources.values()),
     ));
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heavy_paths_name_every_file_of_the_evidence_graph() {
+        let mut inputs = crate::load::Inputs::default();
+        inputs.insert_text("site.yaml", "title: T\nbase_url: https://example.org/\n");
+        let (parsed, _) = crate::parse::parse(&inputs, &crate::load::Disk);
+        let env = crate::model::Environment::default();
+        let (site, _, _) = crate::resolve::resolve(parsed, &env);
+        let (tables, _) = exports::graph_downloads(&site);
+        let made: Vec<&str> = tables.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(made, HEAVY_PATHS[2..]);
+        assert_eq!(HEAVY_PATHS[1], "datapackage.json");
+    }
 }
