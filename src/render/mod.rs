@@ -69,7 +69,8 @@ pub struct Rendered {
     anchors: BTreeMap<String, Vec<WantedAnchor>>,
     /// How long the parts of rendering took (`build -v` prints them under `render`).
     pub timings: Vec<(&'static str, std::time::Duration)>,
-    /// `evidence.json` and the search index ([`files::heavy_files`]), once asked for by path
+    /// `evidence.json`, the evidence graph's downloads and the search index
+    /// ([`files::heavy_files`]), once asked for by path
     /// (`serve`). [`Rendered::produce`] makes them one at a time and keeps none.
     heavy: std::sync::OnceLock<Heavy>,
     /// The pages the last build made, to keep where nothing they depend on changed
