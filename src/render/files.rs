@@ -5,24 +5,16 @@
 use crate::cite;
 use crate::diagnostic::Diagnostic;
 use crate::html::redirect_page;
-use crate::layout::OutputFile;
+use crate::layout::{OutputFile, GENERATED_FILES};
 use crate::model::Site;
 use crate::render::exports;
 use crate::render::tables::{dataset_downloads, table_downloads};
 use crate::render::views::{sources::export_path, Views};
 
-/// Paths among [`heavy_files`] known before they are made (a permalink may name them); the search
-/// index's file names depend on its contents, and no permalink names them.
-pub(crate) const HEAVY_PATHS: &[&str] = &[
-    "evidence.json",
-    "datapackage.json",
-    "downloads/sources.csv",
-    "downloads/findings.csv",
-    "downloads/claims.csv",
-    "downloads/stances.csv",
-    "downloads/topics.csv",
-    "downloads/gaps.csv",
-];
+/// Paths among [`heavy_files`] known before they are made (a permalink may name them):
+/// `evidence.json`, `datapackage.json` and the graph's CSV files, the last eight of the files every
+/// build writes. The search index's file names depend on its contents, and no permalink names them.
+pub(crate) const HEAVY_PATHS: &[&str] = GENERATED_FILES.split_at(GENERATED_FILES.len() - 8).1;
 
 pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
     let file = |path: String, bytes: Vec<u8>| OutputFile::new(path, bytes);
@@ -139,6 +131,6 @@ mod tests {
         let (tables, _) = exports::graph_downloads(&site);
         let made: Vec<&str> = tables.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(made, HEAVY_PATHS[2..]);
-        assert_eq!(HEAVY_PATHS[1], "datapackage.json");
+        assert_eq!(HEAVY_PATHS[..2], ["evidence.json", "datapackage.json"]);
     }
 }
