@@ -219,7 +219,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     };
     let pipeline = Pipeline::new(&opts.env, &progress);
     let (inputs, mut diags, took) = pipeline.load(&opts.root, opts.output.as_deref());
-    let front = resolve_cached(&pipeline, &inputs, opts);
+    // Which build of evident this is: a cache another one wrote is ignored.
+    let build_id = load::build_id();
+    let front = resolve_cached(&pipeline, &inputs, opts, build_id.as_deref());
     let citer = Arc::new(cache_citer(opts.cache.as_deref(), &front.site));
     let run = pipeline.render_site(front, Some(citer.clone()));
     let site = run.site.clone();
@@ -227,9 +229,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     timings.extend(run.timings);
     diags.extend(run.diagnostics);
     let mut rendered = run.rendered;
-    if let (Some(out), Some(dir), Some(build)) = (&opts.output, &opts.cache, load::build_id()) {
+    if let (Some(out), Some(dir), Some(build)) = (&opts.output, &opts.cache, &build_id) {
         let cache = read_cached(dir, layout::PAGE_CACHE);
-        rendered.keep_pages(out, cache.as_deref(), &build);
+        rendered.keep_pages(out, cache.as_deref(), build);
     }
     let fails = |diags: &[Diagnostic]| {
         diags
@@ -313,15 +315,20 @@ fn drop_aside<T: Send + 'static>(value: T) {
 /// Parses and resolves, parsing only the findings files whose records the build cache does not
 /// hold (see [`parse::ParseMemo`]). A `build` writes what it parsed there at once: a file's
 /// records depend on its text alone, so they hold whether or not the build goes on to succeed.
-fn resolve_cached(pipeline: &Pipeline, inputs: &Inputs, opts: &BuildOptions) -> Resolved {
-    let (Some(dir), Some(build)) = (&opts.cache, load::build_id()) else {
+fn resolve_cached(
+    pipeline: &Pipeline,
+    inputs: &Inputs,
+    opts: &BuildOptions,
+    build_id: Option<&str>,
+) -> Resolved {
+    let (Some(dir), Some(build)) = (&opts.cache, build_id) else {
         return pipeline.resolve(inputs);
     };
     let text = read_cached(dir, layout::PARSE_CACHE);
-    let memo = parse::ParseMemo::stored(text.as_deref(), &build);
+    let memo = parse::ParseMemo::stored(text.as_deref(), build);
     drop(text);
     let front = pipeline.resolve_with(inputs, Some(&memo), false);
-    if let (Some(_), Some(json)) = (&opts.output, memo.stored_json(&build)) {
+    if let (Some(_), Some(json)) = (&opts.output, memo.stored_json(build)) {
         // A cache that cannot be written costs the next build time, nothing else.
         let _ = write::write_cache(dir, layout::PARSE_CACHE, &json);
     }

@@ -383,17 +383,16 @@ impl Changes<'_> {
                 emptied.extend(entry.path().parent().map(Path::to_path_buf));
             }
         }
-        // Deepest first, then up; a folder that still holds files stays, and so do those above.
-        let mut gone = std::collections::HashSet::new();
+        // Deepest first, then up; a folder that still holds files stays, and so do those above
+        // (as does one already removed from a deeper folder: removing it again fails).
         let mut deepest: Vec<&PathBuf> = emptied.iter().collect();
         deepest.sort_by_key(|f| std::cmp::Reverse(f.components().count()));
         for folder in deepest {
             let mut at = Some(folder.as_path());
             while let Some(f) = at.filter(|f| *f != self.out && f.starts_with(self.out)) {
-                if gone.contains(f) || fs::remove_dir(f).is_err() {
+                if fs::remove_dir(f).is_err() {
                     break;
                 }
-                gone.insert(f.to_path_buf());
                 at = f.parent();
             }
         }
