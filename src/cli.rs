@@ -493,6 +493,8 @@ pub fn run(cli: &Cli) -> i32 {
     if !cli.quiet && format == Format::Human {
         summary(cli, &report, failed, color);
     }
+    // The process ends next: it need not wait while the site's inputs are freed.
+    crate::pipeline::drop_aside(report);
     i32::from(failed)
 }
 

@@ -12,7 +12,7 @@ use crate::markdown::to_html;
 use crate::model::{
     ClaimId, Document, Finding, FindingId, GapId, ReadText, Site, SourceId, TopicId,
 };
-use crate::render::kept::{add_data, Fingerprint, Prints};
+use crate::render::kept::{add_data, add_print, add_prints, Fingerprint, Prints};
 use crate::render::tables::TableView;
 use crate::render::templates::{lazy_list, to_value, view_list};
 use crate::render::versions::ReleaseView;
@@ -71,10 +71,10 @@ impl Job {
         template: &str,
         path: &str,
         make: impl Fn(&Views) -> minijinja::Value + Send + Sync + 'static,
-        inputs: impl Fn(&Views, &mut Fingerprint) -> bool + Send + Sync + 'static,
+        inputs: impl Fn(&Views, &Prints, &mut Fingerprint) -> bool + Send + Sync + 'static,
     ) -> Self {
         Job {
-            inputs: Some(Box::new(move |cx, _, fp| inputs(cx.views, fp))),
+            inputs: Some(Box::new(move |cx, prints, fp| inputs(cx.views, prints, fp))),
             ..Job::new(template, path, make)
         }
     }
@@ -250,7 +250,7 @@ fn source_jobs(site: &Site) -> Vec<Job> {
                 "source.html",
                 &id.path(),
                 move |v| source_context(v, &v.sources[&id.0]),
-                move |v, fp| source_inputs(v, &v.sources[&key.0], fp),
+                move |v, prints, fp| source_inputs(v, prints, &v.sources[&key.0], fp),
             )
         })
         .collect()
@@ -307,9 +307,10 @@ fn finding_page_view(v: &Views, view: &FindingView) -> PageView {
 /// fingerprint).
 fn finding_inputs(cx: &JobContext, prints: &Prints, id: &FindingId, fp: &mut Fingerprint) -> bool {
     let view = &cx.views.findings[&id.0];
-    if !(add_data(fp, &finding_page_view(cx.views, view)) && add_data(fp, view)) {
+    if !add_data(fp, &finding_page_view(cx.views, view)) {
         return false;
     }
+    add_print(fp, &prints.views.findings, &id.0);
     match cx.site.findings.get(id) {
         Some(f) => {
             for input in citation_inputs(f) {
@@ -332,7 +333,7 @@ fn claim_jobs(site: &Site) -> Vec<Job> {
                 "claim.html",
                 &id.path(),
                 move |v| claim_context(v, &v.claims[&id.0]),
-                move |v, fp| claim_inputs(v, &v.claims[&key.0], fp),
+                move |v, prints, fp| claim_inputs(v, prints, &v.claims[&key.0], fp),
             )
         })
         .collect()
@@ -349,10 +350,16 @@ pub(crate) fn source_context(v: &Views, s: &SourceView) -> Value {
 }
 
 /// What a source page's context is made from, but the shared `site` value: its page, the source
-/// and its findings.
-fn source_inputs(v: &Views, s: &SourceView, fp: &mut Fingerprint) -> bool {
+/// and its findings (the views by their fingerprints).
+fn source_inputs(v: &Views, prints: &Prints, s: &SourceView, fp: &mut Fingerprint) -> bool {
     let (page, findings) = source_parts(v, s);
-    add_data(fp, &page) && add_data(fp, s) && add_data(fp, &findings)
+    if !add_data(fp, &page) {
+        return false;
+    }
+    add_print(fp, &prints.views.sources, &s.id);
+    let ids = findings.iter().map(|f| f.id.as_str());
+    add_prints(fp, &prints.views.findings, ids);
+    true
 }
 
 fn source_parts<'a>(v: &'a Views, s: &SourceView) -> (PageView, Vec<&'a FindingView>) {
@@ -382,10 +389,15 @@ pub(crate) fn claim_context(v: &Views, c: &ClaimView) -> Value {
 }
 
 /// What a claim page's context is made from, but the shared `site` value: its page, the claim,
-/// its findings and the tables placed on it.
-fn claim_inputs(v: &Views, c: &ClaimView, fp: &mut Fingerprint) -> bool {
+/// its findings (the views by their fingerprints) and the tables placed on it.
+fn claim_inputs(v: &Views, prints: &Prints, c: &ClaimView, fp: &mut Fingerprint) -> bool {
     let (page, findings, tables) = claim_parts(v, c);
-    add_data(fp, &page) && add_data(fp, c) && add_data(fp, &findings) && add_data(fp, &tables)
+    if !(add_data(fp, &page) && add_data(fp, &tables)) {
+        return false;
+    }
+    add_print(fp, &prints.views.claims, &c.id);
+    add_prints(fp, &prints.views.findings, findings.keys().copied());
+    true
 }
 
 type ClaimParts<'a> = (
@@ -478,7 +490,9 @@ fn findings_index_jobs(site: &Site) -> Vec<Job> {
                 "findings.html",
                 &path.clone(),
                 move |v| findings_page_context(v, &groups, number, total, &path),
-                move |v, fp| findings_page_inputs(v, &keyed, number, total, &at, fp),
+                move |v, prints, fp| {
+                    findings_page_inputs(v, prints, &keyed, (number, total), &at, fp)
+                },
             )
         })
         .collect()
@@ -538,24 +552,27 @@ fn findings_page_context(
     )
 }
 
-/// What a page of the findings index is made from, but the shared `site` value: its page and
-/// pagination, and each group's source and findings.
+/// What a page of the findings index (`number` of `total`) is made from, but the shared `site`
+/// value: its page and pagination, and each group's source and findings (the views by their
+/// fingerprints).
 fn findings_page_inputs(
     v: &Views,
+    prints: &Prints,
     groups: &[(String, Vec<String>)],
-    number: usize,
-    total: usize,
+    (number, total): (usize, usize),
     path: &str,
     fp: &mut Fingerprint,
 ) -> bool {
     let (page, pagination) = findings_page_parts(v, number, total, path);
-    add_data(fp, &page)
-        && add_data(fp, &pagination)
-        && groups.iter().all(|(source, ids)| {
-            let findings: Vec<Option<&FindingView>> =
-                ids.iter().map(|id| v.findings.get(id)).collect();
-            add_data(fp, &v.sources.get(source)) && add_data(fp, &findings)
-        })
+    if !(add_data(fp, &page) && add_data(fp, &pagination)) {
+        return false;
+    }
+    fp.bytes(&(groups.len() as u64).to_le_bytes());
+    for (source, ids) in groups {
+        add_print(fp, &prints.views.sources, source);
+        add_prints(fp, &prints.views.findings, ids.iter().map(String::as_str));
+    }
+    true
 }
 
 fn findings_page_parts(

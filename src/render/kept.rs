@@ -11,7 +11,8 @@
 //!   their job names it, fingerprinted before the context is made (so a kept page's context is
 //!   never made). The views are fingerprinted as serde writes them ([`add_data`]: an encoding of
 //!   their data, no text made), their Rust types (and so which strings are marked safe) fixed by
-//!   the page's kind.
+//!   the page's kind; each finding's, source's and claim's view once a build ([`ViewPrints`]),
+//!   however many pages show it.
 //! - Other pages are keyed by their context ([`page_key`]): its template, output path, wanted
 //!   anchors and context, every value with its kind (a string's safe mark included). A context
 //!   holding anything whose output cannot be told from its data (a plain object) is never kept.
@@ -433,7 +434,7 @@ pub(crate) type Address = fn(&Value) -> Option<usize>;
 
 /// Adds a shared value to a fingerprint from the data behind it ([`add_data`]), where that is quicker
 /// than walking the value: `None` for a value it does not know.
-pub(crate) type Direct = fn(&Value, &mut Fingerprint) -> Option<bool>;
+pub(crate) type Direct<'a> = &'a dyn Fn(&Value, &mut Fingerprint) -> Option<bool>;
 
 /// The values many pages share, and their fingerprints by the address of the object behind each:
 /// worked out once, not once per page that holds the value.
@@ -524,12 +525,50 @@ pub(crate) struct Prints {
     /// Each source's CSL record, which its citations are made from, and the title and DOI its
     /// findings' JSON-LD names.
     sources: HashMap<SourceId, u128>,
+    /// The views of the shared maps.
+    pub views: ViewPrints,
+}
+
+/// Each view of the shared maps of findings, sources and claims, fingerprinted once ([`add_data`])
+/// by its id: a finding's view is among the inputs of its own page, its source's, each of its
+/// claims' and a page of the findings index, and in the shared map of findings.
+#[derive(Default)]
+pub(crate) struct ViewPrints {
+    pub findings: HashMap<String, u128>,
+    pub sources: HashMap<String, u128>,
+    pub claims: HashMap<String, u128>,
+}
+
+/// Adds the view with `id` by its fingerprint among `prints`, or that there is none.
+pub(crate) fn add_print(fp: &mut Fingerprint, prints: &HashMap<String, u128>, id: &str) {
+    match prints.get(id) {
+        Some(print) => {
+            fp.tag(1);
+            fp.print(*print);
+        }
+        None => fp.tag(0),
+    }
+}
+
+/// Adds the views with `ids`, in order, by their fingerprints among `prints`, with their count
+/// (so that no two lists run together).
+pub(crate) fn add_prints<'a>(
+    fp: &mut Fingerprint,
+    prints: &HashMap<String, u128>,
+    ids: impl ExactSizeIterator<Item = &'a str>,
+) {
+    fp.bytes(&(ids.len() as u64).to_le_bytes());
+    for id in ids {
+        fp.bytes(id.as_bytes());
+        add_print(fp, prints, id);
+    }
 }
 
 impl Prints {
-    pub fn of(site: &Site) -> Self {
-        let sources = (site.sources.values())
-            .map(|s| {
+    pub fn of(site: &Site, views: ViewPrints) -> Self {
+        use rayon::prelude::*;
+        let sources = (site.sources.par_iter())
+            .map(|(_, s)| {
                 let mut fp = Fingerprint::new();
                 fp.bytes(crate::cite::csl_json(s).to_string().as_bytes());
                 fp.bytes(s.title.as_bytes());
@@ -537,7 +576,7 @@ impl Prints {
                 (s.id.clone(), fp.finish())
             })
             .collect();
-        Prints { sources }
+        Prints { sources, views }
     }
 
     /// Source `id`'s fingerprint (`0` for a source the site lacks).
@@ -600,7 +639,7 @@ mod tests {
     }
 
     fn key_with(stamp: u128, output: &str, v: &Value) -> Option<u128> {
-        let shared = Shared::new(no_address, walked, &[]).unwrap();
+        let shared = Shared::new(no_address, &walked, &[]).unwrap();
         page_key(stamp, ["finding.html", output, ""], v, &shared)
     }
 
@@ -689,6 +728,29 @@ mod tests {
     }
 
     #[test]
+    fn lists_of_views_by_their_prints_differ_when_the_views_do() {
+        let prints: HashMap<String, u128> = [("a", 1), ("b", 2), ("ab", 3)]
+            .map(|(k, v)| (k.to_string(), v))
+            .into();
+        let key = |ids: &[&str], prints: &HashMap<String, u128>| {
+            let mut fp = Fingerprint::new();
+            add_prints(&mut fp, prints, ids.iter().copied());
+            fp.finish()
+        };
+        let lists: [&[&str]; 6] = [&[], &["a"], &["a", "b"], &["b", "a"], &["ab"], &["c"]];
+        let keys: std::collections::HashSet<u128> =
+            lists.iter().map(|ids| key(ids, &prints)).collect();
+        assert_eq!(keys.len(), lists.len());
+        // One view changed changes the list's key; a view the map lacks is not a view there.
+        let mut changed = prints.clone();
+        changed.insert("b".into(), 4);
+        assert_ne!(key(&["a", "b"], &prints), key(&["a", "b"], &changed));
+        changed.remove("b");
+        assert_ne!(key(&["a", "b"], &prints), key(&["a", "b"], &changed));
+        assert_eq!(key(&["a"], &prints), key(&["a"], &changed));
+    }
+
+    #[test]
     fn no_two_values_are_written_alike() {
         #[derive(Serialize)]
         struct Page<'a> {
@@ -765,7 +827,7 @@ mod tests {
         }
         let (one, two) = (list(&["a", "b"]), list(&["a", "c"]));
         let key = |shared: &Value, page: &Value| {
-            let prints = Shared::new(address, walked, &[shared]).unwrap();
+            let prints = Shared::new(address, &walked, &[shared]).unwrap();
             let context = context! { all => page.clone(), n => 1 };
             page_key(1, ["home.html", "index.html", ""], &context, &prints)
         };

@@ -226,9 +226,12 @@ impl Rendered {
         fp.bytes(config.base_path.as_bytes());
         // Every setting, for the pages keyed by their inputs (whose citations read them).
         fp.bytes(format!("{config:?}").as_bytes());
+        let Some(prints) = views::view_prints(&self.views) else {
+            return;
+        };
         let Some(shared) = kept::Shared::new(
             views::object_address,
-            views::add_view_map,
+            &|v, fp| views::add_view_map(&prints, v, fp),
             &self.views.shared.values(),
         ) else {
             return;
@@ -242,7 +245,7 @@ impl Rendered {
             out: out.to_path_buf(),
             stamp,
             site: site.finish(),
-            prints: kept::Prints::of(&self.site),
+            prints: kept::Prints::of(&self.site, prints),
             shared,
             previous: kept::PageCache::read(cache, stamp),
             made: Mutex::new(Vec::new()),

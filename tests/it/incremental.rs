@@ -778,7 +778,8 @@ fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
 }
 
 /// A page the site no longer has is deleted from the output folder, and so are the folders that
-/// leaves empty; folders that still hold files stay.
+/// leaves empty; folders that still hold files stay. So are files put there by hand: the output
+/// folder holds what a cold build writes, nothing else.
 #[test]
 fn a_rebuild_deletes_a_gone_page_and_the_folders_it_leaves_empty() {
     let site = Site::from_fixture("valid");
@@ -796,6 +797,11 @@ fn a_rebuild_deletes_a_gone_page_and_the_folders_it_leaves_empty() {
     ok(&site, &["build"]);
     assert!(!site.path("public/guides/deep").exists());
     assert!(site.path("public/guides/other/index.html").exists());
+    site.write("public/stray.txt", "put here by hand");
+    site.write("public/by-hand/deep/stray.txt", "put here by hand");
+    ok(&site, &["build"]);
+    assert!(!site.path("public/stray.txt").exists());
+    assert!(!site.path("public/by-hand").exists());
     fs::remove_file(site.path("content/guides/other.md")).unwrap();
     ok(&site, &["build"]);
     assert!(!site.path("public/guides").exists());

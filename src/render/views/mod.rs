@@ -3,7 +3,7 @@
 //! page's `page`), `sources.rs`, `findings.rs`, `claims.rs`, `nodes.rs` (topics and gaps),
 //! `matrix.rs` (the home page's evidence matrix) and `pages.rs` (plain pages and tags).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -14,7 +14,7 @@ use crate::cite::Citer;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{to_html, MdOptions, RawHtml, TermLink};
 use crate::model::*;
-use crate::render::kept::{add_data, Fingerprint};
+use crate::render::kept::{add_data, add_prints, Fingerprint, ViewPrints};
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
 use crate::render::templates::{to_value, view_map, Html};
 use crate::render::versions::{
@@ -134,14 +134,48 @@ pub(crate) fn object_address(v: &minijinja::Value) -> Option<usize> {
         .or_else(|| v.downcast_object_ref::<Vec<Value>>().map(at))
 }
 
-/// Adds a shared map of views to a page key's fingerprint from the views ([`add_data`]): much quicker
-/// than walking it as template values. `None` for any other value.
-pub(crate) fn add_view_map(v: &minijinja::Value, fp: &mut Fingerprint) -> Option<bool> {
+/// Adds a shared map of views to a page key's fingerprint from its views' fingerprints
+/// ([`view_prints`]): much quicker than walking it as template values. `None` for any other value.
+pub(crate) fn add_view_map(
+    prints: &ViewPrints,
+    v: &minijinja::Value,
+    fp: &mut Fingerprint,
+) -> Option<bool> {
     use crate::render::templates::ViewMap;
+    fn add<T>(fp: &mut Fingerprint, map: &BTreeMap<String, T>, of: &HashMap<String, u128>) -> bool {
+        add_prints(fp, of, map.keys().map(String::as_str));
+        true
+    }
     (v.downcast_object_ref::<ViewMap<ClaimView>>()
-        .map(|m| add_data(fp, &*m.0)))
-    .or_else(|| (v.downcast_object_ref::<ViewMap<FindingView>>()).map(|m| add_data(fp, &*m.0)))
-    .or_else(|| (v.downcast_object_ref::<ViewMap<SourceView>>()).map(|m| add_data(fp, &*m.0)))
+        .map(|m| add(fp, &m.0, &prints.claims)))
+    .or_else(|| {
+        (v.downcast_object_ref::<ViewMap<FindingView>>()).map(|m| add(fp, &m.0, &prints.findings))
+    })
+    .or_else(|| {
+        (v.downcast_object_ref::<ViewMap<SourceView>>()).map(|m| add(fp, &m.0, &prints.sources))
+    })
+}
+
+/// Each finding's, source's and claim's view fingerprinted ([`add_data`]), in parallel; `None`
+/// when one cannot be.
+pub(crate) fn view_prints(v: &Views) -> Option<ViewPrints> {
+    fn of<T: Serialize + Sync>(map: &BTreeMap<String, T>) -> Option<HashMap<String, u128>> {
+        (map.par_iter())
+            .map(|(id, view)| {
+                let mut fp = Fingerprint::new();
+                add_data(&mut fp, view).then(|| (id.clone(), fp.finish()))
+            })
+            .collect()
+    }
+    let ((findings, sources), claims) = rayon::join(
+        || rayon::join(|| of(&v.findings), || of(&v.sources)),
+        || of(&v.claims),
+    );
+    Some(ViewPrints {
+        findings: findings?,
+        sources: sources?,
+        claims: claims?,
+    })
 }
 
 /// Links to nodes by id, and a node body's HTML: what every kind of view needs.
