@@ -649,13 +649,21 @@ impl Pagination {
 /// in pages: [`findings_index_jobs`]).
 fn index_jobs() -> Vec<Job> {
     vec![
-        Job::new("sources.html", "sources/", |v| {
-            let page = v.site.page("sources", "Sources", "sources/", &[]);
-            let mut list: Vec<&SourceView> = v.sources.values().collect();
-            list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
-            let ids = list.iter().map(|s| s.id.clone()).collect();
-            context(v, &page, vec![("sources", view_list(&v.sources, ids))])
-        }),
+        Job::keyed(
+            "sources.html",
+            "sources/",
+            |v| {
+                let (page, ids) = sources_index_parts(v);
+                context(v, &page, vec![("sources", view_list(&v.sources, ids))])
+            },
+            // Keyed by the sources' views' fingerprints: walking a list of every source's view as
+            // template values, to key it by its context, costs more than making the page.
+            |v, prints, fp| {
+                let (page, ids) = sources_index_parts(v);
+                add_prints(fp, &prints.views.sources, ids.iter().map(String::as_str));
+                add_data(fp, &page)
+            },
+        ),
         Job::new("claims.html", "claims/", |v| {
             let page = v.site.page("claims", "Claims", "claims/", &[]);
             let values = vec![
@@ -691,6 +699,14 @@ fn index_jobs() -> Vec<Job> {
             context(v, &page, Vec::new())
         }),
     ]
+}
+
+/// The sources index's page, and its sources' ids, oldest first.
+fn sources_index_parts(v: &Views) -> (PageView, Vec<String>) {
+    let page = v.site.page("sources", "Sources", "sources/", &[]);
+    let mut list: Vec<&SourceView> = v.sources.values().collect();
+    list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
+    (page, list.iter().map(|s| s.id.clone()).collect())
 }
 
 /// Each table's and dataset's page, and their indexes.
