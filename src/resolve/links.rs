@@ -23,7 +23,7 @@ pub(crate) struct Targets {
     /// `kind:id` → output path.
     nodes: HashMap<String, String>,
     /// output path → anchors on it.
-    anchors: HashMap<String, HashSet<String>>,
+    anchors: HashMap<String, Anchors>,
     assets: HashSet<String>,
     broken: BTreeSet<String>,
     /// Content files that exist, whether or not they could be read and parsed: a link to one
@@ -36,6 +36,27 @@ pub(crate) struct Targets {
     figures: HashMap<String, Option<String>>,
     /// Text that may stand in prose although it looks like a figure (`allowed_in_prose:`).
     allowed_in_prose: Vec<String>,
+}
+
+/// The anchors on a page: its template's, and its own (its headings', or a generated page's
+/// `main`). A finding's page has its template's alone, so the 10,000 of a large site share them.
+#[derive(Default)]
+struct Anchors {
+    template: &'static [&'static str],
+    own: HashSet<String>,
+}
+
+impl Anchors {
+    fn of(kind: &str, own: HashSet<String>) -> Self {
+        Anchors {
+            template: template_anchors(kind),
+            own,
+        }
+    }
+
+    fn contains(&self, anchor: &str) -> bool {
+        self.template.contains(&anchor) || self.own.contains(anchor)
+    }
 }
 
 impl Targets {
@@ -74,9 +95,8 @@ impl Targets {
                 let path = format!("{folder}/{}/", d.stem);
                 t.content.insert(d.file.clone(), path.clone());
                 t.nodes.insert(format!("{kind}:{}", d.stem), path.clone());
-                let mut anchors: HashSet<String> = d.anchors.iter().cloned().collect();
-                anchors.extend(template_anchors(kind).iter().map(|s| s.to_string()));
-                t.anchors.insert(path, anchors);
+                let own = d.anchors.iter().cloned().collect();
+                t.anchors.insert(path, Anchors::of(kind, own));
             }
         }
         add(&mut t, &parsed.sources, "source", "sources");
@@ -86,13 +106,8 @@ impl Targets {
         for id in finding_ids.keys() {
             let path = format!("findings/{id}/");
             t.nodes.insert(format!("finding:{id}"), path.clone());
-            t.anchors.insert(
-                path,
-                template_anchors("finding")
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
-            );
+            t.anchors
+                .insert(path, Anchors::of("finding", HashSet::new()));
         }
         for d in &parsed.pages {
             if d.meta.draft {
@@ -100,15 +115,14 @@ impl Targets {
             }
             let path = page_path(&d.file);
             t.content.insert(d.file.clone(), path.clone());
-            let mut anchors: HashSet<String> = d.anchors.iter().cloned().collect();
-            anchors.extend(template_anchors("page").iter().map(|s| s.to_string()));
-            t.anchors.insert(path, anchors);
+            let own = d.anchors.iter().cloned().collect();
+            t.anchors.insert(path, Anchors::of("page", own));
             // Tag pages, so Markdown may link to them.
             for tag in &d.meta.tags {
                 let slug = crate::markdown::slugify(&tag.value);
                 if !slug.is_empty() {
                     for path in ["tags/".to_string(), format!("tags/{slug}/")] {
-                        t.anchors.entry(path).or_default().insert("main".into());
+                        t.anchors.entry(path).or_default().own.insert("main".into());
                     }
                 }
             }
@@ -120,6 +134,7 @@ impl Targets {
             t.anchors
                 .entry(format!("{folder}/"))
                 .or_default()
+                .own
                 .insert("main".into());
         }
         // Pages and files the render stage generates, so Markdown may link to them too.
@@ -137,6 +152,7 @@ impl Targets {
                 t.anchors
                     .entry(format!("{folder}/{stem}/"))
                     .or_default()
+                    .own
                     .insert("main".into());
                 t.assets.insert(format!("{folder}/{stem}.csv"));
                 t.assets.insert(format!("{folder}/{stem}.json"));
