@@ -92,7 +92,7 @@ impl<'a> Pipeline<'a> {
         let t = Instant::now();
         let (parsed, mut diags) = parse::parse_with(inputs, &Disk, memo);
         timings.push(("parse", t.elapsed()));
-        (self.progress)(RESOLVING);
+        (self.progress)("resolving");
         let t = Instant::now();
         let (site, theme, d, context) = resolve::resolve_keeping(parsed, self.env, keep);
         diags.extend(d);
@@ -211,15 +211,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         write::check_output_location(&opts.root, out).map_err(Fatal)?;
         write::check_output(out).map_err(Fatal)?;
     }
-    // The output folder is listed on a thread of its own from when resolving begins (mostly on
-    // one thread), not before: loading and parsing keep both cores busy.
-    let listing = std::sync::Mutex::new(None);
     // One line, overwritten as the stages go by and cleared at the end.
     let progress = |stage: &'static str| {
-        if let (RESOLVING, Some(out)) = (stage, &opts.output) {
-            let mut listing = listing.lock().unwrap_or_else(|p| p.into_inner());
-            listing.get_or_insert_with(|| write::Listing::start(out));
-        }
         if opts.progress {
             eprint!("\r\x1b[2K{stage}…");
         }
@@ -253,11 +246,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     // Files made, counted as they are handed over (the search index's are known only then).
     let made = AtomicUsize::new(0);
     let count = || made.fetch_add(1, Ordering::Relaxed);
-    let listing = listing.lock().unwrap_or_else(|p| p.into_inner()).take();
     match (&opts.output, fails(&diags)) {
         (Some(out), false) => {
-            // Resolving always begins; were it not announced, the listing starts here.
-            let listing = listing.unwrap_or_else(|| write::Listing::start(out));
             progress("writing");
             let produce = |sink: &layout::Sink| {
                 rendered.produce_once(&|f| {
@@ -267,8 +257,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
                     sink(f)
                 })
             };
-            let result =
-                write::write(out, listing, &paths, produce, |d| fails(d)).map_err(Fatal)?;
+            let result = write::write(out, &paths, produce, |d| fails(d)).map_err(Fatal)?;
             diags.extend(result.diagnostics);
             written = result.written;
             timings.push(("write", t.elapsed()));
@@ -292,9 +281,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     // The pages' views go before the cache is serialised: the build's memory peaks otherwise.
     drop_aside(rendered);
     if let (Some(dir), true) = (&opts.cache, written) {
-        let cache = citer.cache(site.sources.values());
-        // A cache that cannot be written costs the next build time, nothing else.
-        let _ = write::write_cache(dir, layout::CITE_CACHE, &cache.to_json());
+        // A cache that cannot be written costs the next build time, nothing else; one that
+        // would be what is there is not written again.
+        if let Some(cache) = citer.cache(site.sources.values()) {
+            let _ = write::write_cache(dir, layout::CITE_CACHE, &cache.to_json());
+        }
         if let Some((pages, _)) = &pages_cache {
             let _ = write::write_cache(dir, layout::PAGE_CACHE, pages);
         }
@@ -314,9 +305,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         timings,
     })
 }
-
-/// What [`Pipeline::resolve_with`] announces as it begins resolving.
-const RESOLVING: &str = "resolving";
 
 /// Drops `value` on a thread of its own. Freeing a large site's records and views is a tenth of
 /// a second of one thread at N = 10,000 that the build need not wait for (and a process that ends

@@ -214,18 +214,16 @@ pub struct Streamed {
 /// Writes each file `produce` hands to its sink straight into a new sibling folder (so no copy of
 /// the site is kept in memory), then swaps that folder into place, unless `fails` finds the
 /// producer's diagnostics fatal: then the new folder is removed and `out` is left as it was.
-/// `paths` lists every file to come, so that folders are made once, up front; `listing` is
-/// [`Listing::start`] on `out`, begun before the build's other work.
+/// `paths` lists every file to come, so that folders are made once, up front.
 pub fn write(
     out: &Path,
-    listing: Listing,
     paths: &[&str],
     produce: impl FnOnce(&Sink) -> Result<Vec<Diagnostic>, Diagnostic>,
     fails: impl Fn(&[Diagnostic]) -> bool,
 ) -> Result<Streamed, Diagnostic> {
     check_output(out)?;
     if out.join(MARKER).is_file() && !out.join(UPDATING).exists() {
-        return update(out, listing, produce, fails);
+        return update(out, produce, fails);
     }
     let (tmp, old) = (sibling(out, "new")?, sibling(out, "old")?);
     let result = make_folders(&tmp, paths).and_then(|()| {
@@ -270,54 +268,6 @@ pub fn write(
     result
 }
 
-/// The files in an output folder that a build will update in place, listed on a thread of their
-/// own from the start of the build, while it resolves and makes views: the update then deletes
-/// the ones the build no longer makes without walking the folder at its end, when everything
-/// else is done (a tenth of a second at N = 10,000). The folder is only read while the build
-/// runs: what changes is written beside it, and moved in after the listing is used.
-pub struct Listing(Option<std::thread::JoinHandle<Result<Vec<Listed>, Diagnostic>>>);
-
-/// A file found in the output folder: its path below it (with `/` separators) and on disk.
-type Listed = (String, PathBuf);
-
-impl Listing {
-    /// Starts listing `out` when a build would update it in place (it holds the marker and no
-    /// update was cut short there); nothing to list otherwise, or when no thread can be started
-    /// (the update then walks the folder itself).
-    pub fn start(out: &Path) -> Listing {
-        if !out.join(MARKER).is_file() || out.join(UPDATING).exists() {
-            return Listing(None);
-        }
-        let out = out.to_path_buf();
-        let listing = std::thread::Builder::new().spawn(move || list_files(&out));
-        Listing(listing.ok())
-    }
-
-    /// The files listed, or listed now when no thread did.
-    fn files(self, out: &Path) -> Result<Vec<Listed>, Diagnostic> {
-        match self.0.map(std::thread::JoinHandle::join) {
-            Some(Ok(listed)) => listed,
-            // The thread panicked (it does not): list again here.
-            Some(Err(_)) | None => list_files(out),
-        }
-    }
-}
-
-/// Every file (not folder) below `out`.
-fn list_files(out: &Path) -> Result<Vec<Listed>, Diagnostic> {
-    let mut listed = Vec::new();
-    for entry in walkdir::WalkDir::new(out).min_depth(1) {
-        let entry = entry.map_err(|e| {
-            Diagnostic::error(Code::IoError, format!("cannot read {}: {e}", out.display()))
-                .help("check the output folder's permissions")
-        })?;
-        if !entry.file_type().is_dir() {
-            listed.push((relative(out, entry.path()), entry.into_path()));
-        }
-    }
-    Ok(listed)
-}
-
 /// Left in an output folder while an update in place moves its files in: a build that finds it
 /// (the update was cut short) writes the whole site afresh.
 const UPDATING: &str = ".evident-updating";
@@ -345,7 +295,6 @@ fn sibling(out: &Path, what: &str) -> Result<PathBuf, Diagnostic> {
 /// are written, into a sibling folder, and moved in once `fails` has found nothing fatal.
 fn update(
     out: &Path,
-    listing: Listing,
     produce: impl FnOnce(&Sink) -> Result<Vec<Diagnostic>, Diagnostic>,
     fails: impl Fn(&[Diagnostic]) -> bool,
 ) -> Result<Streamed, Diagnostic> {
@@ -361,7 +310,7 @@ fn update(
                 written: false,
             });
         }
-        changes.apply(listing.files(out)?)?;
+        changes.apply()?;
         Ok(Streamed {
             diagnostics,
             written: true,
@@ -407,19 +356,31 @@ impl Changes<'_> {
         Ok(())
     }
 
-    /// Deletes the files of `out` the build did not make (of those `listed` there before it),
-    /// then moves the changed ones in.
-    fn apply(&self, listed: Vec<Listed>) -> Result<(), Diagnostic> {
+    /// Deletes the files of `out` the build did not make, then moves the changed ones in.
+    fn apply(&self) -> Result<(), Diagnostic> {
         let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         let updating = self.out.join(UPDATING);
         fs::write(&updating, b"").map_err(|e| io_error(&updating, "cannot write", &e))?;
         // The folders files were deleted from: only those, and those above them, can be left
         // empty (trying every folder of a large site costs a failed call each).
         let mut emptied = std::collections::BTreeSet::new();
-        for (rel, path) in listed {
-            if !files.contains_key(&rel) && rel != MARKER && rel != UPDATING {
-                fs::remove_file(&path).map_err(|e| io_error(&path, "cannot remove", &e))?;
-                emptied.extend(path.parent().map(Path::to_path_buf));
+        for entry in walkdir::WalkDir::new(self.out).min_depth(1) {
+            let entry = entry.map_err(|e| {
+                Diagnostic::error(
+                    Code::IoError,
+                    format!("cannot read {}: {e}", self.out.display()),
+                )
+                .help("check the output folder's permissions")
+            })?;
+            let rel = relative(self.out, entry.path());
+            if !entry.file_type().is_dir()
+                && !files.contains_key(&rel)
+                && rel != MARKER
+                && rel != UPDATING
+            {
+                fs::remove_file(entry.path())
+                    .map_err(|e| io_error(entry.path(), "cannot remove", &e))?;
+                emptied.extend(entry.path().parent().map(Path::to_path_buf));
             }
         }
         // Deepest first, then up; a folder that still holds files stays, and so do those above

@@ -707,6 +707,10 @@ pub struct Citer {
     kept_pages: Option<Memo<WebPage, Vec<Citation>>>,
     kept_locators: Option<Memo<(String, String), WithLocator>>,
     kept_sources: Option<Memo<String, Vec<Citation>>>,
+    /// How many sources' citations and locator templates the cache it started from held.
+    started: (usize, usize),
+    /// Whether it has formatted a source's citations or locator templates afresh since.
+    grew: std::sync::atomic::AtomicBool,
 }
 
 type Memo<K, V> = std::sync::Mutex<std::collections::HashMap<K, V>>;
@@ -784,13 +788,15 @@ impl Citer {
             kept_pages: None,
             kept_locators: None,
             kept_sources: None,
+            started: (0, 0),
+            grew: Default::default(),
         }
     }
 
     /// A citer that starts from `cache` and records what it makes, for [`Citer::cache`]. A cache
     /// made by another version of evident, or in another locale, is not used.
     pub fn with_cache(site: &WebPage, cache: CiteCache) -> Self {
-        let citer = Citer {
+        let mut citer = Citer {
             kept_sources: Some(Default::default()),
             ..Citer::new(site)
         };
@@ -799,6 +805,7 @@ impl Citer {
         } else {
             CiteCache::default()
         };
+        citer.started = (cache.sources.len(), cache.locators.len());
         if let Some(memo) = &citer.kept_sources {
             memo.lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -822,8 +829,10 @@ impl Citer {
         }
     }
 
-    /// What this citer knows about `sources` (those of the site just built), for the next run.
-    pub fn cache<'a>(&self, sources: impl Iterator<Item = &'a Source>) -> CiteCache {
+    /// What this citer knows about `sources` (those of the site just built), for the next run;
+    /// `None` when that is the cache it started from ([`Citer::with_cache`]): nothing formatted
+    /// afresh, and every source it held still the site's.
+    pub fn cache<'a>(&self, sources: impl Iterator<Item = &'a Source>) -> Option<CiteCache> {
         let keys: std::collections::BTreeSet<String> =
             sources.map(|s| csl_json(s).to_string()).collect();
         let kept = self
@@ -831,20 +840,28 @@ impl Citer {
             .as_ref()
             .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
         let locators = self.locators.lock().unwrap_or_else(|p| p.into_inner());
+        let held = |k: &String| kept.as_ref().and_then(|m| m.get(k));
+        let of_site = |(item, _): &&(String, String)| keys.contains(item);
+        if !self.grew.load(std::sync::atomic::Ordering::Relaxed)
+            && keys.iter().filter(|k| held(k).is_some()).count() == self.started.0
+            && locators.keys().filter(of_site).count() == self.started.1
+        {
+            return None;
+        }
         let mut cache = CiteCache {
             stamp: cache_stamp(self.locale),
             sources: keys
                 .iter()
-                .filter_map(|k| Some((k.clone(), kept.as_ref()?.get(k)?.clone())))
+                .filter_map(|k| Some((k.clone(), held(k)?.clone())))
                 .collect(),
             locators: locators
                 .iter()
-                .filter(|((item, _), _)| keys.contains(item))
+                .filter(|(k, _)| of_site(k))
                 .map(|(k, t)| (k.clone(), t.clone()))
                 .collect(),
         };
         cache.locators.sort_by(|a, b| a.0.cmp(&b.0));
-        cache
+        Some(cache)
     }
 
     /// Whether this citer was made for a site with these shared fields.
@@ -881,6 +898,7 @@ impl Citer {
         memo.lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(key, c.clone());
+        self.grew.store(true, std::sync::atomic::Ordering::Relaxed);
         c
     }
 
@@ -943,6 +961,7 @@ impl Citer {
             }
         }
         let mut locator_templates = self.locators.lock().unwrap_or_else(|p| p.into_inner());
+        self.grew.store(true, std::sync::atomic::Ordering::Relaxed);
         for (kind, made) in kinds.iter().zip(&probed) {
             let key = (item.to_string(), format!("{kind:?}"));
             locator_templates.insert(key, templates_of(made, &[LOCATOR]));
@@ -987,6 +1006,7 @@ impl Citer {
         let templates = cached.unwrap_or_else(|| {
             let probe = (kind, PROBE_LOCATOR.to_string());
             let t = templates(&item, Some(&probe), &[LOCATOR], self.locale);
+            self.grew.store(true, std::sync::atomic::Ordering::Relaxed);
             self.locators
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())

@@ -219,8 +219,16 @@ fn a_build_from_the_cache_equals_a_cold_build() {
     ok(&site, &["build", "--output", "first"]);
     assert!(site.path(".evident-cache/citations.json").exists());
     assert!(site.path(".evident-cache/parsed.json").exists());
+    let cites = site.path(".evident-cache/citations.json");
+    let (written, first) = (
+        fs::metadata(&cites).unwrap().modified().unwrap(),
+        site.read(".evident-cache/citations.json"),
+    );
     ok(&site, &["build", "--output", "warm"]);
     assert_eq!(tree(&site.path("cold")), tree(&site.path("warm")));
+    // Nothing was formatted afresh, so the citations kept are not written again.
+    assert_eq!(fs::metadata(&cites).unwrap().modified().unwrap(), written);
+    assert_eq!(site.read(".evident-cache/citations.json"), first);
     assert_eq!(tree(&site.path("cold")), tree(&site.path("first")));
     // A cache of an older state of the site: the source's title has changed since.
     site.edit(
@@ -240,6 +248,8 @@ fn a_build_from_the_cache_equals_a_cold_build() {
     let page =
         String::from_utf8(tree(&site.path("after-edit"))["sources/s1/index.html"].clone()).unwrap();
     assert!(page.contains("Flawed budgets"), "the edited title is cited");
+    let kept = site.read(".evident-cache/citations.json");
+    assert!(kept.contains("Flawed budgets") && !kept.contains("Flawed personal budgets"));
     // A cache that is not one (or another version's) is ignored, not trusted.
     site.write(
         ".evident-cache/citations.json",

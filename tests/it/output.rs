@@ -123,7 +123,6 @@ fn a_file_handed_over_in_parts_is_written_whole() {
     let out = dir.path().join("public");
     let written = evident::write::write(
         &out,
-        evident::write::Listing::start(&out),
         &["evidence.json", "index.html"],
         |sink| {
             sink(part("evidence.json", "{\"a\": ", false))?;
@@ -226,7 +225,6 @@ fn an_update_in_place_keeps_what_is_the_same_and_parts_whole() {
         let paths: Vec<&str> = paths.iter().map(String::as_str).collect();
         evident::write::write(
             &out,
-            evident::write::Listing::start(&out),
             &paths,
             |sink| {
                 for f in files {

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -68,22 +67,9 @@ pub(crate) fn claim_views(
     links: &Links,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, ClaimView> {
-    // In parallel (a claim's view lists its findings: a hundred each at N = 10,000), the
-    // diagnostics kept in the claims' order.
-    let made: Vec<(String, ClaimView, Vec<Diagnostic>)> = site
-        .claims
-        .par_iter()
-        .map(|(id, c)| {
-            let mut found = Vec::new();
-            let view = claim_view(site, c, links, &mut found);
-            (id.0.clone(), view, found)
-        })
-        .collect();
-    made.into_iter()
-        .map(|(id, view, found)| {
-            diags.extend(found);
-            (id, view)
-        })
+    site.claims
+        .values()
+        .map(|c| (c.id.0.clone(), claim_view(site, c, links, diags)))
         .collect()
 }
 
