@@ -364,24 +364,10 @@ impl Changes<'_> {
         // The folders files were deleted from: only those, and those above them, can be left
         // empty (trying every folder of a large site costs a failed call each).
         let mut emptied = std::collections::BTreeSet::new();
-        for entry in walkdir::WalkDir::new(self.out).min_depth(1) {
-            let entry = entry.map_err(|e| {
-                Diagnostic::error(
-                    Code::IoError,
-                    format!("cannot read {}: {e}", self.out.display()),
-                )
-                .help("check the output folder's permissions")
-            })?;
-            let rel = relative(self.out, entry.path());
-            if !entry.file_type().is_dir()
-                && !files.contains_key(&rel)
-                && rel != MARKER
-                && rel != UPDATING
-            {
-                fs::remove_file(entry.path())
-                    .map_err(|e| io_error(entry.path(), "cannot remove", &e))?;
-                emptied.extend(entry.path().parent().map(Path::to_path_buf));
-            }
+        let keep = |rel: &str| files.contains_key(rel) || rel == MARKER || rel == UPDATING;
+        for path in stale(self.out, "", &keep)? {
+            fs::remove_file(&path).map_err(|e| io_error(&path, "cannot remove", &e))?;
+            emptied.extend(path.parent().map(Path::to_path_buf));
         }
         // Deepest first, then up; a folder that still holds files stays, and so do those above
         // (as does one already removed from a deeper folder: removing it again fails).
@@ -405,14 +391,40 @@ impl Changes<'_> {
     }
 }
 
-/// `path` below `root`, with `/` separators (as [`OutputFile::path`] has it).
-fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    parts.join("/")
+/// The files in folder `dir` and below (`rel`: its path below the output folder, with `/`
+/// separators as [`OutputFile::path`] has them; empty for the output folder) that `keep` does not
+/// name. Folders are read in parallel: at the end of an update both cores are free, and reading
+/// the 11,000 folders of a site of 10,000 findings one after another is a tenth of a second.
+fn stale(
+    dir: &Path,
+    rel: &str,
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<PathBuf>, Diagnostic> {
+    let unreadable = |e: io::Error| {
+        Diagnostic::error(Code::IoError, format!("cannot read {}: {e}", dir.display()))
+            .help("check the output folder's permissions")
+    };
+    let (mut stale, mut folders) = (Vec::new(), Vec::new());
+    for entry in fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let path = if rel.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{rel}/{name}")
+        };
+        if entry.file_type().map_err(unreadable)?.is_dir() {
+            folders.push((entry.path(), path));
+        } else if !keep(&path) {
+            stale.push(entry.path());
+        }
+    }
+    let below: Vec<Vec<PathBuf>> = (folders.par_iter())
+        .map(|(folder, path)| self::stale(folder, path, keep))
+        .collect::<Result<_, _>>()?;
+    stale.extend(below.into_iter().flatten());
+    Ok(stale)
 }
 
 /// Whether the file at `path` holds exactly `bytes` (false when it cannot be read).

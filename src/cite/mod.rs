@@ -960,8 +960,8 @@ impl Citer {
                 slot.push(c);
             }
         }
+        // Only [`Citer::source`] calls this, and notes that the citer grew.
         let mut locator_templates = self.locators.lock().unwrap_or_else(|p| p.into_inner());
-        self.grew.store(true, std::sync::atomic::Ordering::Relaxed);
         for (kind, made) in kinds.iter().zip(&probed) {
             let key = (item.to_string(), format!("{kind:?}"));
             locator_templates.insert(key, templates_of(made, &[LOCATOR]));
