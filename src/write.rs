@@ -404,7 +404,7 @@ fn stale(
         Diagnostic::error(Code::IoError, format!("cannot read {}: {e}", dir.display()))
             .help("check the output folder's permissions")
     };
-    let (mut stale, mut folders) = (Vec::new(), Vec::new());
+    let (mut found, mut folders) = (Vec::new(), Vec::new());
     for entry in fs::read_dir(dir).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
         let name = entry.file_name();
@@ -417,14 +417,14 @@ fn stale(
         if entry.file_type().map_err(unreadable)?.is_dir() {
             folders.push((entry.path(), path));
         } else if !keep(&path) {
-            stale.push(entry.path());
+            found.push(entry.path());
         }
     }
     let below: Vec<Vec<PathBuf>> = (folders.par_iter())
-        .map(|(folder, path)| self::stale(folder, path, keep))
+        .map(|(folder, path)| stale(folder, path, keep))
         .collect::<Result<_, _>>()?;
-    stale.extend(below.into_iter().flatten());
-    Ok(stale)
+    found.extend(below.into_iter().flatten());
+    Ok(found)
 }
 
 /// Whether the file at `path` holds exactly `bytes` (false when it cannot be read).
