@@ -2,6 +2,8 @@
 //! claim, stance, topic and gap with its id, URL and fields; its shape is documented in
 //! docs/evidence-json.md. Maps are ordered and numbers print as given, so the file is byte-stable.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
@@ -20,13 +22,6 @@ pub(crate) fn json_pretty(v: &Json) -> Vec<u8> {
 
 fn opt(v: &Option<String>) -> Json {
     v.as_ref().map_or(Json::Null, |s| Json::String(s.clone()))
-}
-
-fn person(p: &Person) -> Json {
-    match p {
-        Person::Name { family, given } => json!({"family": family, "given": given}),
-        Person::Literal(l) => json!({"literal": l}),
-    }
 }
 
 /// A number as the YAML gives it: `239000`, not `239000.0`.
@@ -71,14 +66,6 @@ fn value(v: &Value) -> Json {
         m.insert("per".into(), json!(p));
     }
     Json::Object(m)
-}
-
-fn withdrawn(w: &Withdrawn) -> Json {
-    json!({
-        "date": w.date,
-        "reason": w.reason,
-        "replaced_by": w.replaced_by.as_ref().map(|r| r.as_str()),
-    })
 }
 
 /// A finding's structured value as compact JSON, as `evidence.json` prints it: how versions are
@@ -204,7 +191,8 @@ struct Items<F>(F);
 impl<F, I> Serialize for Items<F>
 where
     F: Fn() -> I,
-    I: Iterator<Item = Json>,
+    I: Iterator,
+    I::Item: Serialize,
 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq((self.0)())
@@ -265,97 +253,226 @@ impl Serialize for EvidenceDocument<'_> {
     }
 }
 
-fn source(s: &Source, url: &dyn Fn(String) -> String) -> Json {
-    json!({
-        "id": s.id.as_str(),
-        "url": url(s.id.path()),
-        "type": s.source_type.csl(),
-        "kind": s.kind.key,
-        "design": s.design.key,
-        "title": s.title,
-        "authors": s.authors.iter().map(person).collect::<Vec<_>>(),
-        "editors": s.editors.iter().map(person).collect::<Vec<_>>(),
-        "container_authors": s.container_authors.iter().map(person).collect::<Vec<_>>(),
-        "date": s.date.iso(),
-        "container_title": opt(&s.container_title),
-        "collection_title": opt(&s.collection_title),
-        "volume": opt(&s.volume),
-        "issue": opt(&s.issue),
-        "pages": opt(&s.pages),
-        "publisher": opt(&s.publisher),
-        "publisher_place": opt(&s.publisher_place),
-        "doi": opt(&s.doi),
-        "isbn": opt(&s.isbn),
-        "issn": opt(&s.issn),
-        "publisher_url": opt(&s.url),
-        "repository_url": opt(&s.repository_url),
-        "unverified": s.unverified,
-        "notes": s.notes,
-    })
+// Each node of `evidence.json` is written from borrowed fields, its keys in sorted order (as a
+// `serde_json::Map` prints them), without building a JSON value first: at 10,000 findings that
+// was a tree of small strings per node, made and freed on every build.
+
+/// A person as `evidence.json` writes one: `{"family", "given"}` or `{"literal"}`.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PersonJson<'a> {
+    Name {
+        family: &'a str,
+        given: &'a Option<String>,
+    },
+    Literal {
+        literal: &'a str,
+    },
 }
 
-fn finding(f: &Finding, url: &dyn Fn(String) -> String) -> Json {
-    json!({
-        "id": f.id.as_str(),
-        "url": url(f.id.path()),
-        "statement": f.statement,
-        "figure": f.figure.as_ref().map(|x| x.text.as_str()),
-        "value": f.figure.as_ref().map(|x| value(&x.value)),
-        "source": f.source.as_str(),
-        "origin": f.origin.as_ref().map(|o| o.as_str()),
-        "study": f.study().as_str(),
-        "locator": f.locator,
-        "quote": f.quote,
-        "population": opt(&f.population),
-        "period": opt(&f.period),
-        "place": opt(&f.place),
-        "notes": f.notes,
-        "withdrawn": f.withdrawn.as_ref().map(withdrawn),
-    })
+fn people(list: &[Person]) -> Vec<PersonJson<'_>> {
+    (list.iter())
+        .map(|p| match p {
+            Person::Name { family, given } => PersonJson::Name { family, given },
+            Person::Literal(literal) => PersonJson::Literal { literal },
+        })
+        .collect()
 }
 
-fn stance(f: &Finding, s: &Stance) -> Json {
-    json!({
-        "finding": f.id.as_str(),
-        "claim": s.claim.as_str(),
-        "stance": s.kind.key(),
-        "reason": s.reason,
-    })
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    authors: Vec<PersonJson<'a>>,
+    collection_title: &'a Option<String>,
+    container_authors: Vec<PersonJson<'a>>,
+    container_title: &'a Option<String>,
+    date: String,
+    design: &'a str,
+    doi: &'a Option<String>,
+    editors: Vec<PersonJson<'a>>,
+    id: &'a str,
+    isbn: &'a Option<String>,
+    issn: &'a Option<String>,
+    issue: &'a Option<String>,
+    kind: &'a str,
+    notes: &'a [String],
+    pages: &'a Option<String>,
+    publisher: &'a Option<String>,
+    publisher_place: &'a Option<String>,
+    publisher_url: &'a Option<String>,
+    repository_url: &'a Option<String>,
+    title: &'a str,
+    #[serde(rename = "type")]
+    source_type: &'a str,
+    unverified: &'a BTreeMap<String, String>,
+    url: String,
+    volume: &'a Option<String>,
 }
 
-fn claim(c: &Claim, url: &dyn Fn(String) -> String) -> Json {
-    json!({
-        "id": c.id.as_str(),
-        "url": url(c.id.path()),
-        "title": c.title,
-        "topic": c.topic.as_str(),
-        "summary": opt(&c.summary),
-    })
+fn source<'a>(s: &'a Source, url: &dyn Fn(String) -> String) -> SourceJson<'a> {
+    SourceJson {
+        authors: people(&s.authors),
+        collection_title: &s.collection_title,
+        container_authors: people(&s.container_authors),
+        container_title: &s.container_title,
+        date: s.date.iso(),
+        design: &s.design.key,
+        doi: &s.doi,
+        editors: people(&s.editors),
+        id: s.id.as_str(),
+        isbn: &s.isbn,
+        issn: &s.issn,
+        issue: &s.issue,
+        kind: &s.kind.key,
+        notes: &s.notes,
+        pages: &s.pages,
+        publisher: &s.publisher,
+        publisher_place: &s.publisher_place,
+        publisher_url: &s.url,
+        repository_url: &s.repository_url,
+        title: &s.title,
+        source_type: s.source_type.csl(),
+        unverified: &s.unverified,
+        url: url(s.id.path()),
+        volume: &s.volume,
+    }
 }
 
-fn topic(site: &Site, t: &Topic, url: &dyn Fn(String) -> String) -> Json {
-    json!({
-        "id": t.id.as_str(),
-        "url": url(t.id.path()),
-        "title": t.title,
-        "question": opt(&t.question),
-        "summary": opt(&t.summary),
-        "claims": site.claims_of(&t.id).iter().map(|c| c.id.as_str()).collect::<Vec<_>>(),
-    })
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    figure: Option<&'a str>,
+    id: &'a str,
+    locator: &'a str,
+    notes: &'a [String],
+    origin: Option<&'a str>,
+    period: &'a Option<String>,
+    place: &'a Option<String>,
+    population: &'a Option<String>,
+    quote: &'a str,
+    source: &'a str,
+    statement: &'a str,
+    study: &'a str,
+    url: String,
+    value: Option<Json>,
+    withdrawn: Option<WithdrawnJson<'a>>,
 }
 
-fn gap(g: &Gap, url: &dyn Fn(String) -> String) -> Json {
-    json!({
-        "id": g.id.as_str(),
-        "url": url(g.id.path()),
-        "title": g.title,
-        "source": g.source.as_str(),
-        "origin": g.origin.as_ref().map(|o| o.as_str()),
-        "locator": g.locator,
-        "quote": g.quote,
-        "claims": g.claims.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-        "expected": opt(&g.expected),
-    })
+#[derive(Serialize)]
+struct WithdrawnJson<'a> {
+    date: &'a str,
+    reason: &'a str,
+    replaced_by: Option<&'a str>,
+}
+
+fn finding<'a>(f: &'a Finding, url: &dyn Fn(String) -> String) -> FindingJson<'a> {
+    FindingJson {
+        figure: f.figure.as_ref().map(|x| x.text.as_str()),
+        id: f.id.as_str(),
+        locator: &f.locator,
+        notes: &f.notes,
+        origin: f.origin.as_ref().map(|o| o.as_str()),
+        period: &f.period,
+        place: &f.place,
+        population: &f.population,
+        quote: &f.quote,
+        source: f.source.as_str(),
+        statement: &f.statement,
+        study: f.study().as_str(),
+        url: url(f.id.path()),
+        value: f.figure.as_ref().map(|x| value(&x.value)),
+        withdrawn: f.withdrawn.as_ref().map(|w| WithdrawnJson {
+            date: &w.date,
+            reason: &w.reason,
+            replaced_by: w.replaced_by.as_ref().map(|r| r.as_str()),
+        }),
+    }
+}
+
+#[derive(Serialize)]
+struct StanceJson<'a> {
+    claim: &'a str,
+    finding: &'a str,
+    reason: &'a str,
+    stance: &'a str,
+}
+
+fn stance<'a>(f: &'a Finding, s: &'a Stance) -> StanceJson<'a> {
+    StanceJson {
+        claim: s.claim.as_str(),
+        finding: f.id.as_str(),
+        reason: &s.reason,
+        stance: s.kind.key(),
+    }
+}
+
+#[derive(Serialize)]
+struct ClaimJson<'a> {
+    id: &'a str,
+    summary: &'a Option<String>,
+    title: &'a str,
+    topic: &'a str,
+    url: String,
+}
+
+fn claim<'a>(c: &'a Claim, url: &dyn Fn(String) -> String) -> ClaimJson<'a> {
+    ClaimJson {
+        id: c.id.as_str(),
+        summary: &c.summary,
+        title: &c.title,
+        topic: c.topic.as_str(),
+        url: url(c.id.path()),
+    }
+}
+
+#[derive(Serialize)]
+struct TopicJson<'a> {
+    claims: Vec<&'a str>,
+    id: &'a str,
+    question: &'a Option<String>,
+    summary: &'a Option<String>,
+    title: &'a str,
+    url: String,
+}
+
+fn topic<'a>(site: &'a Site, t: &'a Topic, url: &dyn Fn(String) -> String) -> TopicJson<'a> {
+    TopicJson {
+        claims: site
+            .claims_of(&t.id)
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect(),
+        id: t.id.as_str(),
+        question: &t.question,
+        summary: &t.summary,
+        title: &t.title,
+        url: url(t.id.path()),
+    }
+}
+
+#[derive(Serialize)]
+struct GapJson<'a> {
+    claims: Vec<&'a str>,
+    expected: &'a Option<String>,
+    id: &'a str,
+    locator: &'a str,
+    origin: Option<&'a str>,
+    quote: &'a str,
+    source: &'a str,
+    title: &'a str,
+    url: String,
+}
+
+fn gap<'a>(g: &'a Gap, url: &dyn Fn(String) -> String) -> GapJson<'a> {
+    GapJson {
+        claims: g.claims.iter().map(|c| c.as_str()).collect(),
+        expected: &g.expected,
+        id: g.id.as_str(),
+        locator: &g.locator,
+        origin: g.origin.as_ref().map(|o| o.as_str()),
+        quote: &g.quote,
+        source: g.source.as_str(),
+        title: &g.title,
+        url: url(g.id.path()),
+    }
 }
 
 /// A CSV resource of the evidence graph: its path, columns (name, Table Schema type) and rows.
@@ -776,6 +893,100 @@ fn datapackage(site: &Site, graph: &[GraphTable]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The valid fixture, with a withdrawn finding replaced by another, a range, and a source by
+    /// a named author without a given name and an organisation.
+    fn fixture_site() -> Site {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+        let (mut inputs, _) = crate::load::load(&root, None);
+        let edit = |inputs: &mut crate::load::Inputs, path: &str, from: &str, to: &str| {
+            let text = inputs.text(std::path::Path::new(path)).unwrap();
+            assert!(text.contains(from), "{path} has no {from:?}");
+            let text = text.replacen(from, to, 1);
+            inputs.insert_text(path, text);
+        };
+        edit(
+            &mut inputs,
+            "data/findings/s1.yaml",
+            "      - {claim: users-lead, stance: contradicts, reason: \"few\"}\n",
+            "      - {claim: users-lead, stance: contradicts, reason: \"few\"}\n    withdrawn: {date: \"2026-02-01\", reason: Misread., replaced_by: staff-lead}\n",
+        );
+        edit(
+            &mut inputs,
+            "data/findings/s1.yaml",
+            "value: {kind: percent, number: 72}",
+            "value: {kind: percent, min: 70, max: 72.5}",
+        );
+        edit(
+            &mut inputs,
+            "content/sources/s1.md",
+            "  - {family: Beresford, given: Peter}\n",
+            "  - {family: Beresford}\n  - {literal: Care Quality Commission}\n",
+        );
+        let (parsed, _) = crate::parse::parse(&inputs, &crate::load::Disk);
+        let (site, _, _) = crate::resolve::resolve(parsed, &crate::model::Environment::default());
+        site
+    }
+
+    /// Whether every object in `v`, however deep, has its keys in sorted order as written.
+    fn keys_sorted(text: &str) -> bool {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let v: serde_json::Value = serde::Deserialize::deserialize(&mut de).unwrap();
+        // A `Map` sorts its keys: printing it again gives the same text only if they were.
+        format!("{v:#}\n") == text
+    }
+
+    #[test]
+    fn evidence_json_writes_each_kind_of_node_with_its_keys_sorted() {
+        let site = fixture_site();
+        let bytes = release_json(&site, "1.0", "2026-01-10");
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(keys_sorted(&text), "{text}");
+        let v: Json = serde_json::from_str(&text).unwrap();
+        let finding = |id: &str| {
+            (v["findings"].as_array().unwrap().iter())
+                .find(|f| f["id"] == id)
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(
+            finding("users-two")["withdrawn"],
+            json!({"date": "2026-02-01", "reason": "Misread.", "replaced_by": "staff-lead"})
+        );
+        assert_eq!(
+            finding("staff-lead")["value"],
+            json!({"kind": "percent", "min": 70, "max": 72.5})
+        );
+        assert_eq!(finding("staff-lead")["withdrawn"], Json::Null);
+        assert_eq!(finding("staff-lead")["period"], Json::Null);
+        assert_eq!(finding("staff-lead")["origin"], Json::Null);
+        assert_eq!(
+            finding("staff-lead")["url"],
+            "https://example.org/sub/findings/staff-lead/"
+        );
+        let s1 = &v["sources"][0];
+        assert_eq!(
+            s1["authors"],
+            json!([{"family": "Beresford", "given": null}, {"literal": "Care Quality Commission"}])
+        );
+        assert_eq!(s1["type"], "article-newspaper");
+        assert_eq!(s1["unverified"], json!({"date": "guess"}));
+        assert_eq!(s1["editors"], json!([]));
+        // The withdrawn finding no longer bears on claims.
+        let stances = v["stances"].as_array().unwrap();
+        assert!(stances.iter().all(|s| s["finding"] != "users-two"));
+        assert!(stances.iter().any(|s| s["finding"] == "staff-lead"
+            && s["claim"] == "users-lead"
+            && s["stance"] == "contradicts"));
+        assert!(v["gaps"].as_array().is_some_and(|g| !g.is_empty()));
+        assert!(v["topics"][0]["claims"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()));
+        assert_eq!(
+            v["release"],
+            json!({"version": "1.0", "date": "2026-01-10"})
+        );
+    }
 
     #[test]
     fn a_large_file_is_handed_over_in_parts_that_join_to_the_whole() {
