@@ -16,6 +16,7 @@
 //! word (but plain numbers) by its stem, so a test can check that the client stems as the index
 //! does; the client never fetches it.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -33,14 +34,15 @@ const MIN_WORD: usize = 2;
 /// elsewhere on the site ("well being" → "wellbeing").
 const MAX_JOIN: usize = 3;
 
+/// A document as a result shows it. Its fields are in sorted order, as the chunks give them.
 #[derive(Serialize)]
 struct Doc {
     kind: &'static str,
-    title: String,
-    url: String,
-    text: String,
-    topics: Vec<String>,
     stances: Vec<&'static str>,
+    text: String,
+    title: String,
+    topics: Vec<String>,
+    url: String,
 }
 
 /// A lowercase word of a text, and whether a hyphen joins it to the word before.
@@ -71,7 +73,7 @@ fn tokens(text: &str) -> Vec<Token> {
         } else {
             if !word.is_empty() {
                 out.push(Token {
-                    word: std::mem::take(&mut word).to_lowercase(),
+                    word: lowercase(std::mem::take(&mut word)),
                     hyphenated,
                 });
                 separator = 0;
@@ -82,11 +84,21 @@ fn tokens(text: &str) -> Vec<Token> {
     }
     if !word.is_empty() {
         out.push(Token {
-            word: word.to_lowercase(),
+            word: lowercase(word),
             hyphenated,
         });
     }
     out
+}
+
+/// A word lowercased: in place when it is ASCII (nearly every word), else as `str` does it.
+fn lowercase(mut word: String) -> String {
+    if word.is_ascii() {
+        word.make_ascii_lowercase();
+        word
+    } else {
+        word.to_lowercase()
+    }
 }
 
 /// The Snowball (Porter2) English stem of a lowercase word: "outcomes" → "outcom".
@@ -143,12 +155,14 @@ fn add(set: &mut Vec<u32>, id: u32) {
 }
 
 /// Records that `word` is indexed under the term `id` (for `stems.json`).
-fn note(words: &mut Vec<BTreeSet<String>>, id: u32, word: String) {
+fn note(words: &mut Vec<BTreeSet<String>>, id: u32, word: &str) {
     let i = id as usize;
     if words.len() <= i {
         words.resize_with(i + 1, BTreeSet::new);
     }
-    words[i].insert(word);
+    if !words[i].contains(word) {
+        words[i].insert(word.to_string());
+    }
 }
 
 fn joined(tokens: &[Token]) -> String {
@@ -161,11 +175,11 @@ fn shard_of(term: &str) -> String {
 
 /// The terms of a text that need nothing else of the site: the stem of each word, and of each
 /// hyphenated compound written as one word ("well-being" → "wellb"). Each with the word it stems.
-fn own_terms(tokens: &[Token], terms: &mut Terms) -> Vec<(String, u32)> {
+fn own_terms<'t>(tokens: &'t [Token], terms: &mut Terms) -> Vec<(Cow<'t, str>, u32)> {
     let mut out = Vec::new();
     for t in tokens {
         if t.word.chars().count() >= MIN_WORD {
-            out.push((t.word.clone(), terms.of(&t.word)));
+            out.push((Cow::Borrowed(t.word.as_str()), terms.of(&t.word)));
         }
     }
     let mut start = 0;
@@ -176,7 +190,7 @@ fn own_terms(tokens: &[Token], terms: &mut Terms) -> Vec<(String, u32)> {
             if run.len() >= 2 && !numbers {
                 let word = joined(run);
                 let s = terms.of(&word);
-                out.push((word, s));
+                out.push((Cow::Owned(word), s));
             }
             start = end;
         }
@@ -330,9 +344,11 @@ fn gap_doc(site: &Site, g: &Gap) -> Doc {
     }
 }
 
-/// Compact JSON and a newline.
-fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
-    format!("{v}\n").into_bytes()
+/// Compact JSON and a newline. Every map key is a string, so serialising cannot fail.
+fn json_bytes(v: &impl Serialize) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec(v).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
 }
 
 /// One way of writing a synonym: the stems of its words, and the stem of its words written as
@@ -395,7 +411,7 @@ impl<'a> IntoIterator for IndexFiles<'a> {
         let shards = self.shards.into_iter().map(|(shard, terms)| {
             OutputFile::new(
                 format!("search/terms/{}.json", shard_file(&shard)),
-                json_bytes(&json!(terms)),
+                json_bytes(&terms),
             )
         });
         let docs = doc_files(self.site);
@@ -410,7 +426,7 @@ fn own_terms_of(site: &Site, terms: &mut Terms) -> (Vec<Vec<u32>>, Vec<BTreeSet<
     for e in documents(site) {
         let mut set = Vec::new();
         for (word, id) in own_terms(&tokens(&e.text()), terms) {
-            note(&mut words, id, word);
+            note(&mut words, id, &word);
             add(&mut set, id);
         }
         set.shrink_to_fit();
@@ -444,7 +460,7 @@ fn join_terms(
     }
     drop(starts);
     for (id, word) in joins {
-        note(words, id, word);
+        note(words, id, &word);
     }
 }
 
@@ -512,7 +528,7 @@ fn synonym_terms(
         }
     }
     for a in groups.into_iter().flatten() {
-        note(words, a.key, a.word);
+        note(words, a.key, &a.word);
     }
 }
 
@@ -549,7 +565,7 @@ fn doc_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
         }
         let path = format!("search/docs/{i}.json");
         i += 1;
-        Some(OutputFile::new(path, json_bytes(&json!(list))))
+        Some(OutputFile::new(path, json_bytes(&list)))
     })
 }
 
@@ -580,7 +596,7 @@ fn stems_file(terms: &Terms, words: &[BTreeSet<String>]) -> OutputFile {
         // Numbers stem as themselves (Snowball changes letters only), and a site has many.
         .filter(|(s, _)| !s.chars().all(|c| c.is_ascii_digit()))
         .collect();
-    OutputFile::new("search/stems.json", json_bytes(&json!(stems)))
+    OutputFile::new("search/stems.json", json_bytes(&stems))
 }
 
 /// A file-name-safe name for a shard: letters and digits as they are, anything else as its code.
