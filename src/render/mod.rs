@@ -226,7 +226,13 @@ impl Rendered {
         fp.bytes(config.base_path.as_bytes());
         // Every setting, for the pages keyed by their inputs (whose citations read them).
         fp.bytes(format!("{config:?}").as_bytes());
-        let Some(prints) = views::view_prints(&self.views) else {
+        let stamp = fp.finish();
+        // The last build's record is read while the views are fingerprinted.
+        let (prints, previous) = rayon::join(
+            || views::view_prints(&self.views),
+            || kept::PageCache::read(cache, stamp),
+        );
+        let Some(prints) = prints else {
             return;
         };
         let Some(shared) = kept::Shared::new(
@@ -240,14 +246,13 @@ impl Rendered {
         if !kept::add_value(&mut site, &self.views.shared.site) {
             return;
         }
-        let stamp = fp.finish();
         self.kept = Some(Kept {
             out: out.to_path_buf(),
             stamp,
             site: site.finish(),
             prints: kept::Prints::of(&self.site, prints),
             shared,
-            previous: kept::PageCache::read(cache, stamp),
+            previous,
             made: Mutex::new(Vec::new()),
             count: AtomicUsize::new(0),
         });
