@@ -116,8 +116,9 @@ pub struct OutputFile {
     /// The bytes carry on the file of this path handed over just before: a file too large to
     /// hold whole (`evidence.json`) is handed over in parts, in order, from one thread.
     pub more: bool,
-    /// The bytes are those of the file already at this path in the output folder, read back
-    /// and checked (a page kept from the last build): an update in place need not compare them.
+    /// The file already at this path in the output folder is this one (a page kept from the
+    /// last build): an update in place leaves it there. The bytes are that file's, read back and
+    /// checked, or, when it was known by its stamp in an update in place, empty (not read).
     pub unchanged: bool,
 }
 
@@ -133,7 +134,7 @@ impl OutputFile {
     }
 
     /// A page kept from the last build: `bytes` are the file already at `path` in the output
-    /// folder.
+    /// folder, or empty when it was not read (see the field).
     pub fn unchanged(path: impl Into<String>, bytes: Vec<u8>) -> Self {
         OutputFile {
             unchanged: true,

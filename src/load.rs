@@ -99,6 +99,65 @@ impl ReadText for Disk {
     fn read_text(&self, rel: &Path, real: &Path) -> Result<String, Diagnostic> {
         read_text(rel, real)
     }
+
+    fn read_text_stamped(
+        &self,
+        rel: &Path,
+        real: &Path,
+    ) -> Result<(String, Option<u64>), Diagnostic> {
+        use std::io::Read;
+        let unreadable = |e: std::io::Error| unreadable_file(rel, &e);
+        let mut file = std::fs::File::open(real).map_err(unreadable)?;
+        // Taken before the bytes: a write in between changes the bytes, which the caller checks.
+        let stamp = file.metadata().ok().and_then(|m| stamp_of(&m));
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(unreadable)?;
+        let text = decode(bytes).map_err(|(position, byte)| not_utf8(rel, position, byte))?;
+        Ok((text, stamp))
+    }
+
+    fn stamp(&self, real: &Path) -> Option<u64> {
+        std::fs::metadata(real).ok().and_then(|m| stamp_of(&m))
+    }
+}
+
+/// How long after a file was written its stamp is trusted: a file system may keep times only to
+/// the second, and a second write within the same tick, of the same length, would leave the
+/// stamp as it was (git's "racily clean" entries).
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A file's length, inode and modification and status-change times, as one number
+/// ([`ReadText::stamp`]). The status-change time moves with every write and cannot be set back
+/// (`touch` and `cp -p` set the modification time only). Unix only; elsewhere files are read.
+#[cfg(unix)]
+fn stamp_of(meta: &std::fs::Metadata) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    use std::os::unix::fs::MetadataExt;
+    let changed = std::time::UNIX_EPOCH
+        + std::time::Duration::new(
+            u64::try_from(meta.ctime()).ok()?,
+            u32::try_from(meta.ctime_nsec()).ok()?,
+        );
+    let latest = changed.max(meta.modified().ok()?);
+    let age = std::time::SystemTime::now().duration_since(latest).ok()?;
+    if age < SETTLED {
+        return None;
+    }
+    let mut h = std::hash::DefaultHasher::new();
+    let parts = (
+        meta.len(),
+        meta.ino(),
+        meta.dev(),
+        meta.mtime(),
+        meta.mtime_nsec(),
+    );
+    (parts, meta.ctime(), meta.ctime_nsec()).hash(&mut h);
+    Some(h.finish())
+}
+
+#[cfg(not(unix))]
+fn stamp_of(_: &std::fs::Metadata) -> Option<u64> {
+    None
 }
 
 /// What tells this build of evident from another: its version, and its executable's size and
@@ -126,11 +185,13 @@ pub fn read_text(rel: &Path, real: &Path) -> Result<String, Diagnostic> {
 
 /// Reads a file's bytes (`real` on disk, `rel` in the site, for diagnostics).
 fn read_bytes(rel: &Path, real: &Path) -> Result<Vec<u8>, Diagnostic> {
-    std::fs::read(real).map_err(|e| {
-        Diagnostic::error(Code::UnreadableFile, format!("cannot read this file: {e}"))
-            .in_file(rel)
-            .help("check the file's permissions (evident needs to read it)")
-    })
+    std::fs::read(real).map_err(|e| unreadable_file(rel, &e))
+}
+
+fn unreadable_file(rel: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(Code::UnreadableFile, format!("cannot read this file: {e}"))
+        .in_file(rel)
+        .help("check the file's permissions (evident needs to read it)")
 }
 
 fn not_utf8(rel: &Path, position: Position, byte: u8) -> Diagnostic {

@@ -191,6 +191,23 @@ pub struct MenuItem {
 /// diagnostic.
 pub trait ReadText: Send + Sync {
     fn read_text(&self, rel: &Path, real: &Path) -> Result<String, Diagnostic>;
+
+    /// The text, and the file's stamp as it was read: a number that changes whenever the file is
+    /// written (see [`ReadText::stamp`]). `None` for the stamp unless the reader knows one.
+    fn read_text_stamped(
+        &self,
+        rel: &Path,
+        real: &Path,
+    ) -> Result<(String, Option<u64>), Diagnostic> {
+        Ok((self.read_text(rel, real)?, None))
+    }
+
+    /// The stamp of the file at `real`, without reading it: its length, inode and modification
+    /// and status-change times, as one number. `None` when the reader knows none, or when the
+    /// file was written so recently that a later write might leave the same stamp.
+    fn stamp(&self, _real: &Path) -> Option<u64> {
+        None
+    }
 }
 
 /// A Markdown body: the part of its file after the front matter. It shares the file's text with

@@ -231,7 +231,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let mut rendered = run.rendered;
     if let (Some(out), Some(dir), Some(build)) = (&opts.output, &opts.cache, &build_id) {
         let cache = read_cached(dir, layout::PAGE_CACHE);
-        rendered.keep_pages(out, cache.as_deref(), build);
+        let in_place = write::updates_in_place(out);
+        rendered.keep_pages(out, cache.as_deref(), build, in_place);
     }
     let fails = |diags: &[Diagnostic]| {
         diags

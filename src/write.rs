@@ -211,6 +211,12 @@ pub struct Streamed {
     pub written: bool,
 }
 
+/// Whether [`write`] will update `out` in place (a folder a finished build made), leaving the
+/// files handed over as unchanged where they are, rather than build a new folder and swap.
+pub fn updates_in_place(out: &Path) -> bool {
+    out.join(MARKER).is_file() && !out.join(UPDATING).exists()
+}
+
 /// Writes each file `produce` hands to its sink straight into a new sibling folder (so no copy of
 /// the site is kept in memory), then swaps that folder into place, unless `fails` finds the
 /// producer's diagnostics fatal: then the new folder is removed and `out` is left as it was.
@@ -222,7 +228,7 @@ pub fn write(
     fails: impl Fn(&[Diagnostic]) -> bool,
 ) -> Result<Streamed, Diagnostic> {
     check_output(out)?;
-    if out.join(MARKER).is_file() && !out.join(UPDATING).exists() {
+    if updates_in_place(out) {
         return update(out, produce, fails);
     }
     let (tmp, old) = (sibling(out, "new")?, sibling(out, "old")?);

@@ -23,11 +23,12 @@
 //! Fingerprints are 128-bit XXH3 hashes.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 
 use minijinja::value::{Value, ValueKind};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Site, SourceId};
+use crate::model::{ReadText, Site, SourceId};
 
 /// A 128-bit fingerprint being made.
 pub(crate) struct Fingerprint(Box<xxhash_rust::xxh3::Xxh3>);
@@ -590,14 +591,42 @@ impl Prints {
 #[derive(Default, Serialize, Deserialize)]
 pub struct PageCache {
     stamp: String,
-    /// Output path → `"key bytes"`, each a fingerprint in hex.
+    /// Output path → `"key bytes"`, or `"key bytes stamp"`, each in hex.
     pages: BTreeMap<String, String>,
+}
+
+/// What a build records of a page: the key it was made under, the fingerprint of its file, and
+/// that file's stamp when it was read back and was old enough to have one (`ReadText::stamp`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    pub key: u128,
+    pub bytes: u128,
+    pub stamp: Option<u64>,
+}
+
+/// Whether the file `(rel, real)` is still the one `last` records: known by its stamp when
+/// `in_place` and a stamp was recorded (the file then not read: `None`), else read and its bytes
+/// checked (`Some` of them). With what to record of it now: a stamp read with the file is kept
+/// for the next build.
+pub(crate) fn still_there(
+    last: &Recorded,
+    (rel, real): (&Path, &Path),
+    in_place: bool,
+    reader: &dyn ReadText,
+) -> Option<(Option<String>, Recorded)> {
+    let stamped = last.stamp.filter(|_| in_place);
+    if stamped.is_some() && reader.stamp(real) == stamped {
+        return Some((None, *last));
+    }
+    let (html, stamp) = reader.read_text_stamped(rel, real).ok()?;
+    let same = of_bytes(html.as_bytes()) == last.bytes;
+    same.then_some((Some(html), Recorded { stamp, ..*last }))
 }
 
 impl PageCache {
     /// The cache in `text`, with only the pages recorded under `stamp` (none when it was made
     /// under another, or is not a cache).
-    pub(crate) fn read(text: Option<&str>, stamp: u128) -> HashMap<String, (u128, u128)> {
+    pub(crate) fn read(text: Option<&str>, stamp: u128) -> HashMap<String, Recorded> {
         let Some(cache) = text.and_then(|t| serde_json::from_str::<PageCache>(t).ok()) else {
             return HashMap::new();
         };
@@ -606,19 +635,31 @@ impl PageCache {
         }
         (cache.pages.into_iter())
             .filter_map(|(path, entry)| {
-                let (key, bytes) = entry.split_once(' ')?;
-                let hex = |s: &str| u128::from_str_radix(s, 16).ok();
-                Some((path, (hex(key)?, hex(bytes)?)))
+                let mut parts = entry.split(' ');
+                let hex = |s: Option<&str>| u128::from_str_radix(s?, 16).ok();
+                let (key, bytes) = (hex(parts.next())?, hex(parts.next())?);
+                let stamp = match parts.next() {
+                    Some(s) => Some(u64::from_str_radix(s, 16).ok()?),
+                    None => None,
+                };
+                Some((path, Recorded { key, bytes, stamp }))
             })
             .collect()
     }
 
-    /// The cache of `pages` (output path, key, fingerprint of the file), as JSON.
-    pub(crate) fn write(stamp: u128, pages: Vec<(String, u128, u128)>) -> String {
+    /// The cache of `pages` (output path, what was recorded), as JSON.
+    pub(crate) fn write(stamp: u128, pages: Vec<(String, Recorded)>) -> String {
+        let entry = |r: Recorded| {
+            let (key, bytes) = (r.key, r.bytes);
+            match r.stamp {
+                Some(s) => format!("{key:032x} {bytes:032x} {s:016x}"),
+                None => format!("{key:032x} {bytes:032x}"),
+            }
+        };
         let cache = PageCache {
             stamp: format!("{stamp:032x}"),
             pages: (pages.into_iter())
-                .map(|(path, key, bytes)| (path, format!("{key:032x} {bytes:032x}")))
+                .map(|(path, r)| (path, entry(r)))
                 .collect(),
         };
         serde_json::to_string(&cache).unwrap_or_default()
@@ -849,11 +890,99 @@ mod tests {
         assert_eq!(key(&v), None);
     }
 
+    /// A file on a pretend disk: its text and stamp, and how often it was read.
+    struct OneFile {
+        text: &'static str,
+        stamp: Option<u64>,
+        reads: std::sync::atomic::AtomicUsize,
+    }
+
+    impl ReadText for OneFile {
+        fn read_text(&self, _: &Path, _: &Path) -> Result<String, crate::diagnostic::Diagnostic> {
+            self.reads
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(self.text.to_string())
+        }
+
+        fn read_text_stamped(
+            &self,
+            rel: &Path,
+            real: &Path,
+        ) -> Result<(String, Option<u64>), crate::diagnostic::Diagnostic> {
+            Ok((self.read_text(rel, real)?, self.stamp))
+        }
+
+        fn stamp(&self, _: &Path) -> Option<u64> {
+            self.stamp
+        }
+    }
+
+    #[test]
+    fn a_kept_page_is_known_by_its_stamp_in_place_and_else_read_and_checked() {
+        let file = |text, stamp| OneFile {
+            text,
+            stamp,
+            reads: Default::default(),
+        };
+        let reads = |f: &OneFile| f.reads.load(std::sync::atomic::Ordering::Relaxed);
+        let at = (Path::new("a/index.html"), Path::new("public/a/index.html"));
+        let bytes = of_bytes(b"<p>a</p>");
+        let unstamped = Recorded {
+            key: 1,
+            bytes,
+            stamp: None,
+        };
+        // No stamp recorded: read, checked, and its stamp recorded for the next build.
+        let disk = file("<p>a</p>", Some(5));
+        let (html, now) = still_there(&unstamped, at, true, &disk).unwrap();
+        assert_eq!(html.as_deref(), Some("<p>a</p>"));
+        assert_eq!(now.stamp, Some(5));
+        assert_eq!(reads(&disk), 1);
+        // The stamp recorded and the same, updating in place: kept without reading.
+        let stamped = now;
+        assert_eq!(
+            still_there(&stamped, at, true, &disk),
+            Some((None, stamped))
+        );
+        assert_eq!(reads(&disk), 1);
+        // Not in place (the folder is built anew and swapped): read, for its bytes.
+        let (html, _) = still_there(&stamped, at, false, &disk).unwrap();
+        assert_eq!(html.as_deref(), Some("<p>a</p>"));
+        assert_eq!(reads(&disk), 2);
+        // Another stamp (the file was written since): read, and its changed bytes refused.
+        let edited = file("<p>b</p>", Some(6));
+        assert_eq!(still_there(&stamped, at, true, &edited), None);
+        assert_eq!(reads(&edited), 1);
+        // Written again with the same bytes: kept, with its new stamp.
+        let again = file("<p>a</p>", Some(7));
+        let (_, now) = still_there(&stamped, at, true, &again).unwrap();
+        assert_eq!(now.stamp, Some(7));
+        // Too new to have a stamp: read every time, and none recorded.
+        let fresh = file("<p>a</p>", None);
+        let (html, now) = still_there(&unstamped, at, true, &fresh).unwrap();
+        assert!(html.is_some() && now.stamp.is_none());
+    }
+
     #[test]
     fn a_cache_keeps_its_pages_only_under_its_own_stamp() {
-        let text = PageCache::write(7, vec![("a/index.html".into(), 3, 4)]);
+        let (key, bytes) = (3, 4);
+        let (a, b) = (
+            Recorded {
+                key,
+                bytes,
+                stamp: None,
+            },
+            Recorded {
+                key,
+                bytes,
+                stamp: Some(9),
+            },
+        );
+        let pages = vec![("a/index.html".into(), a), ("b/index.html".into(), b)];
+        let text = PageCache::write(7, pages);
         let kept = PageCache::read(Some(&text), 7);
-        assert_eq!(kept.get("a/index.html"), Some(&(3, 4)));
+        assert_eq!(kept.get("a/index.html"), Some(&a));
+        assert_eq!(kept.get("b/index.html"), Some(&b));
         assert!(PageCache::read(Some(&text), 8).is_empty());
         assert!(PageCache::read(Some("not json"), 7).is_empty());
         assert!(PageCache::read(None, 7).is_empty());

@@ -89,34 +89,37 @@ struct Kept {
     site: u128,
     /// What those pages' inputs share.
     prints: kept::Prints,
-    /// Output path → key and the fingerprint of the file, as the last build recorded them.
-    previous: HashMap<String, (u128, u128)>,
+    /// Output path → what the last build recorded of the page there.
+    previous: HashMap<String, kept::Recorded>,
     /// The same for this build's pages, as they are made or kept.
-    made: Mutex<Vec<(String, u128, u128)>>,
+    made: Mutex<Vec<(String, kept::Recorded)>>,
+    /// Whether the output folder is updated in place, so that a kept page's file stays there and
+    /// need not be read: it is then known by its stamp, where the last build recorded one.
+    in_place: bool,
     /// How many pages were kept.
     count: AtomicUsize,
 }
 
 impl Kept {
     /// The last build's page at `path`, if it was made under `key` and its file in the output
-    /// folder is still the one written then.
-    fn page(&self, path: &str, key: u128, reader: &dyn ReadText) -> Option<String> {
-        let (was, bytes) = self.previous.get(path)?;
-        if *was != key {
-            return None;
-        }
-        let html = reader
-            .read_text(Path::new(path), &self.out.join(path))
-            .ok()?;
-        (kept::of_bytes(html.as_bytes()) == *bytes).then_some(html)
+    /// folder is still the one written then: known by its stamp when the folder is updated in
+    /// place (and its HTML then not read: `None`), else read and checked. With what to record.
+    fn page(
+        &self,
+        path: &str,
+        key: u128,
+        reader: &dyn ReadText,
+    ) -> Option<(Option<String>, kept::Recorded)> {
+        let last = self.previous.get(path).filter(|last| last.key == key)?;
+        let file = (Path::new(path), self.out.join(path));
+        kept::still_there(last, (file.0, &file.1), self.in_place, reader)
     }
 
-    fn record(&self, path: &str, key: u128, html: &str) {
-        let entry = (path.to_string(), key, kept::of_bytes(html.as_bytes()));
+    fn record(&self, path: &str, recorded: kept::Recorded) {
         self.made
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(entry);
+            .push((path.to_string(), recorded));
     }
 }
 
@@ -191,11 +194,13 @@ impl Rendered {
             }
         };
         let reader = self.reader.as_ref();
-        let last = key.and_then(|key| kept.page(&job.output, key, reader).map(|html| (key, html)));
-        if let Some((key, html)) = last {
+        let last = key.and_then(|key| kept.page(&job.output, key, reader));
+        if let Some((html, recorded)) = last {
             kept.count.fetch_add(1, Ordering::Relaxed);
-            kept.record(&job.output, key, &html);
-            return Ok(OutputFile::unchanged(job.output.clone(), html.into_bytes()));
+            kept.record(&job.output, recorded);
+            // A page known by its stamp is not read: updating in place, its bytes are not needed.
+            let bytes = html.map(String::into_bytes).unwrap_or_default();
+            return Ok(OutputFile::unchanged(job.output.clone(), bytes));
         }
         let context = match context {
             Some(context) => context,
@@ -203,7 +208,13 @@ impl Rendered {
         };
         let html = self.finish(job, job.run_with(&self.env, context))?;
         if let Some(key) = key {
-            kept.record(&job.output, key, &html);
+            let bytes = kept::of_bytes(html.as_bytes());
+            let recorded = kept::Recorded {
+                key,
+                bytes,
+                stamp: None,
+            };
+            kept.record(&job.output, recorded);
         }
         Ok(made(html))
     }
@@ -211,9 +222,11 @@ impl Rendered {
     /// Keeps, when the site is produced, the pages the last build into `out` made (`cache` is
     /// what it recorded: [`Rendered::page_cache`]) wherever nothing they depend on has changed.
     /// They are handed over as unchanged (read back from `out`, and checked), so `out` must be
-    /// the folder the files are written to.
+    /// the folder the files are written to; when `in_place` (the write stage updates `out` in
+    /// place, leaving unchanged files as they are), a page whose file's stamp is the one recorded
+    /// is handed over without reading it, its bytes empty.
     /// `build` tells this build of evident from others (the load stage's `build_id`).
-    pub fn keep_pages(&mut self, out: &Path, cache: Option<&str>, build: &str) {
+    pub fn keep_pages(&mut self, out: &Path, cache: Option<&str>, build: &str, in_place: bool) {
         let mut fp = kept::Fingerprint::new();
         fp.bytes(build.as_bytes());
         for (name, t) in &self.theme.templates {
@@ -254,6 +267,7 @@ impl Rendered {
             shared,
             previous,
             made: Mutex::new(Vec::new()),
+            in_place,
             count: AtomicUsize::new(0),
         });
     }

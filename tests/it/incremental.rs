@@ -821,3 +821,45 @@ fn a_rebuild_deletes_a_gone_page_and_the_folders_it_leaves_empty() {
 fn pages_of(stderr: &str) -> usize {
     kept(stderr).1
 }
+
+/// How many pages the build cache records a stamp for (a page read back once it was old enough).
+fn stamped(site: &Site) -> usize {
+    let cache: serde_json::Value =
+        serde_json::from_str(&site.read(".evident-cache/pages.json")).unwrap();
+    let pages = cache["pages"].as_object().expect("pages");
+    (pages.values())
+        .filter(|e| e.as_str().is_some_and(|e| e.split(' ').count() == 3))
+        .count()
+}
+
+/// A page kept from the last build is known by its file's stamp (length, inode, and modification
+/// and status-change times) once that file is old enough to trust it, and read back only if the
+/// stamp changed. A file rewritten by hand, even to the same length, is made again.
+#[test]
+fn a_kept_page_is_known_by_its_stamp_and_a_page_written_since_is_made_again() {
+    let site = Site::from_fixture("valid");
+    ok(&site, &["build"]);
+    let cold = site.tree("public");
+    // Files written within the last two seconds have no stamp yet: they are read back.
+    let run = site.run(&["build", "-v"]);
+    let (kept_now, pages) = kept(&run.stderr);
+    assert_eq!(kept_now, pages);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    ok(&site, &["build"]);
+    assert_eq!(stamped(&site), pages, "each page read back is stamped");
+    // Known by their stamps now, every page is kept, and the output is as it was.
+    let run = site.run(&["build", "-v"]);
+    assert_eq!(kept(&run.stderr).0, pages);
+    assert_eq!(stamped(&site), pages);
+    assert_eq!(site.tree("public"), cold);
+    // Rewritten to the same length: the stamp changed, so it is read, found changed, made again.
+    let page = "public/findings/staff-lead/index.html";
+    let html = site.read(page);
+    let same_length = html.replacen("<p", "<q", 1);
+    assert_eq!(same_length.len(), html.len());
+    assert_ne!(same_length, html);
+    site.write(page, &same_length);
+    let run = site.run(&["build", "-v"]);
+    assert_eq!(kept(&run.stderr).0, pages - 1);
+    assert_eq!(site.tree("public"), cold);
+}
