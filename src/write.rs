@@ -243,6 +243,14 @@ pub fn write(
                     .and_then(|mut file| std::io::Write::write_all(&mut file, &f.bytes))
                     .map_err(|e| io_error(&path, "cannot write", &e));
             }
+            if f.unchanged && f.bytes.is_empty() {
+                // A kept page not read back (its file known by its stamp, for an update in place
+                // that the folder no longer allows, as when another build began one): the file
+                // in `out` is the page.
+                let old = out.join(&f.path);
+                return (fs::copy(&old, &path).map(|_| ()))
+                    .map_err(|e| io_error(&old, "cannot copy", &e));
+            }
             let mut result = fs::write(&path, &f.bytes);
             // A folder not known before the build (the search index's chunks): make it.
             if let (Err(e), Some(dir)) = (&result, path.parent()) {

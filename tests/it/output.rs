@@ -281,3 +281,47 @@ fn an_update_in_place_keeps_what_is_the_same_and_parts_whole() {
         leftovers(dir.path())
     );
 }
+
+/// A kept page handed over without its bytes (known by its file's stamp, for an update in place)
+/// is still written whole when the folder must be built anew instead: here an update was cut
+/// short, so the next build makes a new folder, and the page is copied from the old one.
+#[test]
+fn a_kept_page_not_read_is_copied_when_the_folder_is_built_anew() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("public");
+    let first = |sink: &evident::layout::Sink| {
+        sink(part("a/index.html", "<p>kept</p>", false))?;
+        Ok(Vec::new())
+    };
+    assert!(
+        evident::write::write(&out, &["a/index.html"], first, |_| false)
+            .unwrap()
+            .written
+    );
+    assert!(evident::write::updates_in_place(&out));
+    fs::write(out.join(".evident-updating"), b"").unwrap();
+    assert!(!evident::write::updates_in_place(&out));
+    let second = |sink: &evident::layout::Sink| {
+        sink(evident::layout::OutputFile::unchanged(
+            "a/index.html",
+            Vec::new(),
+        ))?;
+        sink(part("b.html", "<p>new</p>", false))?;
+        Ok(Vec::new())
+    };
+    let paths = ["a/index.html", "b.html"];
+    assert!(
+        evident::write::write(&out, &paths, second, |_| false)
+            .unwrap()
+            .written
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("a/index.html")).unwrap(),
+        "<p>kept</p>"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("b.html")).unwrap(),
+        "<p>new</p>"
+    );
+    assert!(!out.join(".evident-updating").exists());
+}
