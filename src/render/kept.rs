@@ -604,13 +604,14 @@ pub struct Recorded {
     pub stamp: Option<u64>,
 }
 
-/// Whether the file `(rel, real)` is still the one `last` records: known by its stamp when
+/// Whether the file `real` (`rel` in the output folder) is still the one `last` records: known by its stamp when
 /// `in_place` and a stamp was recorded (the file then not read: `None`), else read and its bytes
 /// checked (`Some` of them). With what to record of it now: a stamp read with the file is kept
 /// for the next build.
 pub(crate) fn still_there(
     last: &Recorded,
-    (rel, real): (&Path, &Path),
+    rel: &Path,
+    real: &Path,
     in_place: bool,
     reader: &dyn ReadText,
 ) -> Option<(Option<String>, Recorded)> {
@@ -925,7 +926,7 @@ mod tests {
             reads: Default::default(),
         };
         let reads = |f: &OneFile| f.reads.load(std::sync::atomic::Ordering::Relaxed);
-        let at = (Path::new("a/index.html"), Path::new("public/a/index.html"));
+        let (rel, real) = (Path::new("a/index.html"), Path::new("public/a/index.html"));
         let bytes = of_bytes(b"<p>a</p>");
         let unstamped = Recorded {
             key: 1,
@@ -934,32 +935,32 @@ mod tests {
         };
         // No stamp recorded: read, checked, and its stamp recorded for the next build.
         let disk = file("<p>a</p>", Some(5));
-        let (html, now) = still_there(&unstamped, at, true, &disk).unwrap();
+        let (html, now) = still_there(&unstamped, rel, real, true, &disk).unwrap();
         assert_eq!(html.as_deref(), Some("<p>a</p>"));
         assert_eq!(now.stamp, Some(5));
         assert_eq!(reads(&disk), 1);
         // The stamp recorded and the same, updating in place: kept without reading.
         let stamped = now;
         assert_eq!(
-            still_there(&stamped, at, true, &disk),
+            still_there(&stamped, rel, real, true, &disk),
             Some((None, stamped))
         );
         assert_eq!(reads(&disk), 1);
         // Not in place (the folder is built anew and swapped): read, for its bytes.
-        let (html, _) = still_there(&stamped, at, false, &disk).unwrap();
+        let (html, _) = still_there(&stamped, rel, real, false, &disk).unwrap();
         assert_eq!(html.as_deref(), Some("<p>a</p>"));
         assert_eq!(reads(&disk), 2);
         // Another stamp (the file was written since): read, and its changed bytes refused.
         let edited = file("<p>b</p>", Some(6));
-        assert_eq!(still_there(&stamped, at, true, &edited), None);
+        assert_eq!(still_there(&stamped, rel, real, true, &edited), None);
         assert_eq!(reads(&edited), 1);
         // Written again with the same bytes: kept, with its new stamp.
         let again = file("<p>a</p>", Some(7));
-        let (_, now) = still_there(&stamped, at, true, &again).unwrap();
+        let (_, now) = still_there(&stamped, rel, real, true, &again).unwrap();
         assert_eq!(now.stamp, Some(7));
         // Too new to have a stamp: read every time, and none recorded.
         let fresh = file("<p>a</p>", None);
-        let (html, now) = still_there(&unstamped, at, true, &fresh).unwrap();
+        let (html, now) = still_there(&unstamped, rel, real, true, &fresh).unwrap();
         assert!(html.is_some() && now.stamp.is_none());
     }
 

@@ -111,8 +111,8 @@ impl Kept {
         reader: &dyn ReadText,
     ) -> Option<(Option<String>, kept::Recorded)> {
         let last = self.previous.get(path).filter(|last| last.key == key)?;
-        let file = (Path::new(path), self.out.join(path));
-        kept::still_there(last, (file.0, &file.1), self.in_place, reader)
+        let real = self.out.join(path);
+        kept::still_there(last, Path::new(path), &real, self.in_place, reader)
     }
 
     fn record(&self, path: &str, recorded: kept::Recorded) {
