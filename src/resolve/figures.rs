@@ -311,11 +311,8 @@ fn skip_phrases<'a>(
     let mut found = None;
     loop {
         let hit = list.iter().find(|(phrase, _)| {
-            let words: Vec<&str> = phrase.split(' ').collect();
-            words
-                .iter()
-                .enumerate()
-                .all(|(k, w)| t.get(i + k).map(String::as_str) == Some(*w))
+            (phrase.split(' ').enumerate())
+                .all(|(k, w)| t.get(i + k).map(String::as_str) == Some(w))
         });
         match hit {
             Some((phrase, meaning)) => {
