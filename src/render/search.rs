@@ -115,9 +115,17 @@ fn stem(word: &str) -> String {
 struct Terms {
     ids: HashMap<String, u32>,
     names: Vec<String>,
-    /// Each word's term (its stem), remembered: a site repeats its words.
-    stems: HashMap<String, u32>,
+    /// The words of the site, numbered, each kept once (so that a document's words can be kept
+    /// as numbers between passes, not read again from its text).
+    words: HashMap<String, u32>,
+    word_names: Vec<String>,
+    /// Each word's term (its stem) by the word's number, once it is asked for: a site repeats its
+    /// words. `NO_TERM` until then.
+    word_terms: Vec<u32>,
 }
+
+/// A word whose term has not been asked for.
+const NO_TERM: u32 = u32::MAX;
 
 impl Terms {
     /// The number of a term.
@@ -131,14 +139,37 @@ impl Terms {
         id
     }
 
+    /// The number of a lowercase word (not its stem: see [`Terms::term`]).
+    fn word(&mut self, word: &str) -> u32 {
+        if let Some(&w) = self.words.get(word) {
+            return w;
+        }
+        let w = u32::try_from(self.word_names.len()).unwrap_or(u32::MAX);
+        self.words.insert(word.to_string(), w);
+        self.word_names.push(word.to_string());
+        self.word_terms.push(NO_TERM);
+        w
+    }
+
+    /// The number of the stem of the word numbered `w`.
+    fn term(&mut self, w: u32) -> u32 {
+        let known = self.word_terms[w as usize];
+        if known != NO_TERM {
+            return known;
+        }
+        let id = self.id(stem(&self.word_names[w as usize]));
+        self.word_terms[w as usize] = id;
+        id
+    }
+
     /// The number of a lowercase word's stem.
     fn of(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.stems.get(word) {
-            return id;
-        }
-        let id = self.id(stem(word));
-        self.stems.insert(word.to_string(), id);
-        id
+        let w = self.word(word);
+        self.term(w)
+    }
+
+    fn word_name(&self, w: u32) -> &str {
+        &self.word_names[w as usize]
     }
 
     fn name(&self, id: u32) -> &str {
@@ -209,8 +240,9 @@ enum Entry<'a> {
     Dataset(&'a Dataset),
 }
 
-/// The documents in index order. Each pass makes their texts again rather than keep them: held
-/// together, 10,000 findings' texts, titles and snippets were megabytes of small strings.
+/// The documents in index order. Their texts are made where they are read (their words kept as
+/// numbers, [`Texts`]), and their chunks as they are written: held together, 10,000 findings'
+/// texts, titles and snippets were megabytes of small strings.
 fn documents(site: &Site) -> impl Iterator<Item = Entry<'_>> {
     let findings = site.findings.values().filter(|f| f.counts());
     (site.sources.values().map(Entry::Source))
@@ -381,9 +413,10 @@ pub(crate) fn index_files<'a>(
     synonyms: &[(String, Vec<String>)],
 ) -> IndexFiles<'a> {
     let mut terms = Terms::default();
-    let (mut sets, mut words) = own_terms_of(site, &mut terms);
-    join_terms(site, &mut terms, &mut sets, &mut words);
-    synonym_terms(site, synonyms, &mut terms, &mut sets, &mut words);
+    let (mut sets, mut words, texts) = own_terms_of(site, &mut terms);
+    join_terms(&texts, &mut terms, &mut sets, &mut words);
+    synonym_terms(&texts, synonyms, &mut terms, &mut sets, &mut words);
+    drop(texts);
     let count = sets.len();
     let shards = shards(&terms, sets);
     IndexFiles {
@@ -419,27 +452,51 @@ impl<'a> IntoIterator for IndexFiles<'a> {
     }
 }
 
-/// Each document's own terms (`own_terms`), and the words indexed under each term.
-fn own_terms_of(site: &Site, terms: &mut Terms) -> (Vec<Vec<u32>>, Vec<BTreeSet<String>>) {
+/// Every document's words by their numbers ([`Terms::word`]), in order, one document after
+/// another: the later passes read them here rather than make and split each text again (a few
+/// bytes a word, where the texts and their words as strings were megabytes of small strings).
+#[derive(Default)]
+struct Texts {
+    words: Vec<u32>,
+    /// Where each document's words end in `words`.
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    fn docs(&self) -> impl Iterator<Item = &[u32]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.words[a..b])
+    }
+}
+
+/// Each document's own terms (`own_terms`), the words indexed under each term, and the
+/// documents' words.
+fn own_terms_of(site: &Site, terms: &mut Terms) -> (Vec<Vec<u32>>, Vec<BTreeSet<String>>, Texts) {
     let mut sets = Vec::new();
     let mut words = Vec::new();
+    let mut texts = Texts::default();
     for e in documents(site) {
+        let tokens = tokens(&e.text());
         let mut set = Vec::new();
-        for (word, id) in own_terms(&tokens(&e.text()), terms) {
+        for (word, id) in own_terms(&tokens, terms) {
             note(&mut words, id, &word);
             add(&mut set, id);
         }
         set.shrink_to_fit();
         sets.push(set);
+        texts
+            .words
+            .extend(tokens.iter().map(|t| terms.word(&t.word)));
+        texts.ends.push(texts.words.len());
     }
-    (sets, words)
+    (sets, words, texts)
 }
 
 /// "well being" is also "wellbeing" where the site writes "wellbeing" or "well-being": where the
 /// stem of adjacent words joined is a term already. Only joins that some word of the site starts
 /// like (a word starting "wellb") are stemmed, which skips nearly all.
 fn join_terms(
-    site: &Site,
+    texts: &Texts,
     terms: &mut Terms,
     sets: &mut [Vec<u32>],
     words: &mut Vec<BTreeSet<String>>,
@@ -448,8 +505,8 @@ fn join_terms(
     let known = terms.names.len();
     let starts: HashSet<&str> = words.iter().flatten().flat_map(|w| prefixes(w)).collect();
     let mut joins = Vec::new();
-    for (e, set) in documents(site).zip(sets) {
-        for (id, word) in joins_in(&tokens(&e.text()), &starts, terms) {
+    for (doc, set) in texts.docs().zip(sets) {
+        for (id, word) in joins_in(doc, &starts, terms) {
             if (id as usize) < known {
                 add(set, id);
                 if !words[id as usize].contains(&word) {
@@ -473,18 +530,18 @@ fn prefixes(w: &str) -> impl Iterator<Item = &str> {
 
 /// The runs of two to `MAX_JOIN` adjacent words that some word of the site starts like, written
 /// as one, with their terms.
-fn joins_in(tokens: &[Token], starts: &HashSet<&str>, terms: &mut Terms) -> Vec<(u32, String)> {
+fn joins_in(doc: &[u32], starts: &HashSet<&str>, terms: &mut Terms) -> Vec<(u32, String)> {
     let mut out = Vec::new();
     let mut start = String::new();
-    for i in 0..tokens.len().saturating_sub(1) {
+    for i in 0..doc.len().saturating_sub(1) {
         start.clear();
-        start.push_str(&tokens[i].word);
-        start.extend(tokens[i + 1].word.chars().next());
+        start.push_str(terms.word_name(doc[i]));
+        start.extend(terms.word_name(doc[i + 1]).chars().next());
         if !starts.contains(start.as_str()) {
             continue;
         }
-        for end in i + 2..=(i + MAX_JOIN).min(tokens.len()) {
-            let word = joined(&tokens[i..end]);
+        for end in i + 2..=(i + MAX_JOIN).min(doc.len()) {
+            let word: String = doc[i..end].iter().map(|&w| terms.word_name(w)).collect();
             out.push((terms.of(&word), word));
         }
     }
@@ -493,7 +550,7 @@ fn joins_in(tokens: &[Token], starts: &HashSet<&str>, terms: &mut Terms) -> Vec<
 
 /// A document with any form of a synonym is found by every form.
 fn synonym_terms(
-    site: &Site,
+    texts: &Texts,
     synonyms: &[(String, Vec<String>)],
     terms: &mut Terms,
     sets: &mut [Vec<u32>],
@@ -512,11 +569,8 @@ fn synonym_terms(
     if groups.is_empty() {
         return;
     }
-    for (e, set) in documents(site).zip(sets) {
-        let doc_stems: Vec<u32> = tokens(&e.text())
-            .iter()
-            .map(|t| terms.of(&t.word))
-            .collect();
+    for (doc, set) in texts.docs().zip(sets) {
+        let doc_stems: Vec<u32> = doc.iter().map(|&w| terms.term(w)).collect();
         for group in &groups {
             let found =
                 |a: &Alias| set.binary_search(&a.key).is_ok() || has_phrase(&doc_stems, &a.stems);
