@@ -25,11 +25,12 @@
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
 //!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
 //!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file, the
-//!   citations made so far, and the last good build, from which the page of an edited finding,
-//!   or of a Markdown file whose body alone changed, is made at once when nothing else shows the
-//!   edit: `Incremental::quick`); the build cache (`cite::CiteCache`, the findings files as
-//!   parsed in a `parse::ParseMemo`, and the pages kept; read through `load`, written through
-//!   `write`).
+//!   quote checks that passed, the citations made so far, and the last good build, from which
+//!   the page of an edited finding, or of a Markdown file whose body alone changed, is made at
+//!   once when nothing else shows the edit: `Incremental::quick`); the build cache
+//!   (`cite::CiteCache`, the findings files as parsed in a `parse::ParseMemo`, the quote and
+//!   figure checks that passed in a `resolve::CheckMemo`, and the pages kept; read through
+//!   `load`, written through `write`).
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
 //!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render;

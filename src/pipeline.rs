@@ -76,25 +76,22 @@ impl<'a> Pipeline<'a> {
 
     /// Parses and resolves the inputs.
     pub fn resolve(&self, inputs: &Inputs) -> Resolved {
-        self.resolve_with(inputs, None, false)
+        self.resolve_with(inputs, Memos::default(), false)
     }
 
-    /// [`Pipeline::resolve`], parsing again only the files `memo` does not hold as they are;
-    /// `keep`: keeping what resolving a finding alone needs.
-    pub fn resolve_with(
-        &self,
-        inputs: &Inputs,
-        memo: Option<&parse::ParseMemo>,
-        keep: bool,
-    ) -> Resolved {
+    /// [`Pipeline::resolve`], parsing again only the files `memos.parsed` does not hold as they
+    /// are, and checking again only the quotes `memos.checks` does not know passed; `keep`:
+    /// keeping what resolving a finding alone needs.
+    pub fn resolve_with(&self, inputs: &Inputs, memos: Memos, keep: bool) -> Resolved {
         let mut timings = Vec::new();
         (self.progress)("parsing");
         let t = Instant::now();
-        let (parsed, mut diags) = parse::parse_with(inputs, &Disk, memo);
+        let (parsed, mut diags) = parse::parse_with(inputs, &Disk, memos.parsed);
         timings.push(("parse", t.elapsed()));
         (self.progress)("resolving");
         let t = Instant::now();
-        let (site, theme, d, context) = resolve::resolve_keeping(parsed, self.env, keep);
+        let (site, theme, d, context) =
+            resolve::resolve_keeping(parsed, self.env, keep, memos.checks);
         diags.extend(d);
         timings.push(("resolve", t.elapsed()));
         Resolved {
@@ -129,6 +126,14 @@ impl<'a> Pipeline<'a> {
             timings,
         }
     }
+}
+
+/// What parse and resolve may take from earlier runs: files' parses, and the quote checks that
+/// passed.
+#[derive(Default, Clone, Copy)]
+pub struct Memos<'a> {
+    pub parsed: Option<&'a parse::ParseMemo>,
+    pub checks: Option<&'a resolve::CheckMemo>,
 }
 
 /// What parse and resolve made of the inputs.
@@ -330,10 +335,21 @@ fn resolve_cached(
     let text = read_cached(dir, layout::PARSE_CACHE);
     let memo = parse::ParseMemo::stored(text.as_deref(), build);
     drop(text);
-    let front = pipeline.resolve_with(inputs, Some(&memo), false);
-    if let (Some(_), Some(json)) = (&opts.output, memo.stored_json(build)) {
+    let checks = read_cached(dir, layout::CHECK_CACHE);
+    let checks = resolve::CheckMemo::stored(checks.as_deref(), build);
+    let memos = Memos {
+        parsed: Some(&memo),
+        checks: Some(&checks),
+    };
+    let front = pipeline.resolve_with(inputs, memos, false);
+    if opts.output.is_some() {
         // A cache that cannot be written costs the next build time, nothing else.
-        let _ = write::write_cache(dir, layout::PARSE_CACHE, &json);
+        if let Some(json) = memo.stored_json(build) {
+            let _ = write::write_cache(dir, layout::PARSE_CACHE, &json);
+        }
+        if let Some(json) = checks.stored_json(build) {
+            let _ = write::write_cache(dir, layout::CHECK_CACHE, &json);
+        }
     }
     front
 }
@@ -368,6 +384,8 @@ pub struct Incremental {
     load_diags: Vec<Diagnostic>,
     citer: Option<Arc<Citer>>,
     parsed: parse::ParseMemo,
+    /// The quote checks that passed in its runs.
+    checks: resolve::CheckMemo,
     /// The last build, when it had no errors: what a finding edited alone is shown with.
     last: Option<Last>,
     /// The files read again since the last build (`None`: not known, as after reading every
@@ -395,6 +413,7 @@ impl Incremental {
             load_diags,
             citer: None,
             parsed: parse::ParseMemo::default(),
+            checks: resolve::CheckMemo::default(),
             last: None,
             since_last: None,
         }
@@ -445,7 +464,12 @@ impl Incremental {
     /// [`Incremental::quick`] works from.
     pub fn build_unless(&mut self, stop: &dyn Fn() -> bool) -> Option<(Built, Timings)> {
         let pipeline = Pipeline::new(&self.env, &|_| {});
-        let mut front = pipeline.resolve_with(&self.inputs, Some(&self.parsed), true);
+        let memos = Memos {
+            parsed: Some(&self.parsed),
+            checks: Some(&self.checks),
+        };
+        let mut front = pipeline.resolve_with(&self.inputs, memos, true);
+        self.checks.settle();
         if stop() {
             return None;
         }

@@ -14,7 +14,9 @@ use crate::resolve::figures::{agrees, describe, read};
 use crate::resolve::ids::{Ids, RefKind};
 use rayon::prelude::*;
 
-use crate::resolve::quotes::{check_quote, normalise_quote, Archives, Quoted};
+use crate::resolve::quotes::{
+    check_quote, fingerprint, normalise_quote, Archives, CheckMemo, Quoted,
+};
 
 /// The findings, and the figure and value of every finding whose value resolved, including those
 /// left out of the model: a dataset row that repeats a figure is still checked against it, so a
@@ -110,7 +112,7 @@ fn resolve_finding(
         };
         check_quote(file, &quoted, s, archives, diags);
     }
-    let figure = figure(file, f, diags);
+    let figure = figure(file, f, archives.memo(), diags);
     let value = figure
         .as_ref()
         .ok()
@@ -141,7 +143,12 @@ fn resolve_finding(
 
 /// A finding's figure and value, checked against each other; `Ok(None)` for a qualitative finding
 /// (neither), `Err` when one is missing or the value does not resolve (reported).
-fn figure(file: &Path, f: &RawFinding, diags: &mut Vec<Diagnostic>) -> Result<Option<Figure>, ()> {
+fn figure(
+    file: &Path,
+    f: &RawFinding,
+    memo: Option<&CheckMemo>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Option<Figure>, ()> {
     match (&f.figure, &f.value) {
         (None, None) => Ok(None),
         (Some(fig), None) => {
@@ -165,12 +172,21 @@ fn figure(file: &Path, f: &RawFinding, diags: &mut Vec<Diagnostic>) -> Result<Op
         }
         (Some(fig), Some(val)) => {
             let value = resolve_value(file, val, diags).ok_or(())?;
-            // A figure that is not in its quote is wrong itself (reported there): the value is not
-            // checked against it as well.
-            let quoted = normalise_quote(&f.quote.value).contains(&normalise_quote(&fig.value));
-            if quoted {
-                check_value(file, fig, val, &value, diags);
-            }
+            // What the check reads: the quote, the figure and the value (`Debug` prints every
+            // field of a value, and its numbers exactly).
+            let key = || {
+                let value = format!("{value:?}");
+                let (quote, figure) = (f.quote.value.as_bytes(), fig.value.as_bytes());
+                fingerprint(&[b"value", quote, figure, value.as_bytes()])
+            };
+            CheckMemo::check(memo, key, diags, |diags| {
+                // A figure that is not in its quote is wrong itself (reported there): the value
+                // is not checked against it as well.
+                let quoted = normalise_quote(&f.quote.value).contains(&normalise_quote(&fig.value));
+                if quoted {
+                    check_value(file, fig, val, &value, diags);
+                }
+            });
             Ok(Some(Figure {
                 text: fig.value.clone(),
                 value,

@@ -46,18 +46,20 @@ use links::Targets;
 use quotes::Archives;
 
 pub use config::base_path_of;
-pub use quotes::{normalise_quote, quote_in_text};
+pub use quotes::{normalise_quote, quote_in_text, CheckMemo};
 
 pub fn resolve(parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
-    let (site, theme, diags, _) = resolve_keeping(parsed, env, false);
+    let (site, theme, diags, _) = resolve_keeping(parsed, env, false, None);
     (site, theme, diags)
 }
 
-/// [`resolve`], and (when `keep`) what resolving a finding alone needs of the site.
+/// [`resolve`], and (when `keep`) what resolving a finding alone needs of the site. Quote checks
+/// `checks` knows passed are not made again.
 pub fn resolve_keeping(
     mut parsed: Parsed,
     env: &Environment,
     keep: bool,
+    checks: Option<&CheckMemo>,
 ) -> (Site, Theme, Vec<Diagnostic>, Option<EditContext>) {
     let mut diags = Vec::new();
     let config = config::resolve_config(&parsed, env, &mut diags);
@@ -69,7 +71,7 @@ pub fn resolve_keeping(
     let targets = Targets::new(&parsed, &config, &ids.findings);
     let config = links::resolve_menu(config, parsed.config.as_ref(), &targets, &mut diags);
     let config = links::resolve_stylesheets(config, &parsed, &mut diags);
-    let archives = Archives::new(&parsed);
+    let archives = Archives::new(&parsed, checks);
 
     let pages = pages::resolve_pages(&parsed.pages, &theme, &targets, &mut diags);
     let tags = pages::tags(&pages);
@@ -223,7 +225,7 @@ impl EditContext {
     ) -> Option<(Option<Finding>, Vec<Diagnostic>)> {
         let source = self.ids.source(&raw.value.source, file, &mut Vec::new());
         let parsed = self.archive_of(source.as_ref());
-        findings::resolve_one(file, raw, &self.ids, &Archives::new(&parsed))
+        findings::resolve_one(file, raw, &self.ids, &Archives::new(&parsed, None))
     }
 
     /// The gap `raw`, as [`EditContext::topic`] resolves a topic (its quote checked against its
@@ -238,7 +240,7 @@ impl EditContext {
             .source(&raw.meta.source, &raw.file, &mut Vec::new());
         let parsed = self.archive_of(source.as_ref());
         let one = std::slice::from_ref(raw);
-        let archives = Archives::new(&parsed);
+        let archives = Archives::new(&parsed, None);
         let gap = nodes::resolve_gaps(one, &self.ids, &self.targets, &archives, &mut diags);
         (gap.into_values().next(), diags)
     }

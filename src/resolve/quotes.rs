@@ -10,11 +10,13 @@
 //! one of them. A quote not found gets the nearest archived passage in its help, with the words
 //! that differ marked.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::{xxh3_128, Xxh3};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::parse_page_marker;
@@ -161,11 +163,63 @@ pub(crate) struct Quoted<'a> {
     pub locator: &'a str,
 }
 
+/// Checks a quote (and that its figure is in it) against its source's archived text, reporting
+/// what does not hold. A check the memo knows passed before, on the same inputs, is not made again.
 pub(crate) fn check_quote(
     file: &Path,
     q: &Quoted,
     source: &SourceId,
     archives: &Archives,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let archive = archives.by_source.get(source.as_str());
+    let key = || check_key(q, source, archive);
+    CheckMemo::check(archives.memo, key, diags, |diags| {
+        check_afresh(file, q, source, archive, diags);
+    });
+}
+
+/// What a quote check reads, fingerprinted: the source, the quote, its figure and locator, and
+/// the archive's path and text (or that there is none, or that it could not be read).
+fn check_key(q: &Quoted, source: &SourceId, archive: Option<&Archive>) -> u128 {
+    let figure = q.figure.map(|f| format!("figure {}", f.value));
+    let print;
+    let archive: [&[u8]; 2] = match archive {
+        None => [b"no source", b""],
+        Some(Archive::Missing) => [b"missing", b""],
+        Some(Archive::Unreadable) => [b"unreadable", b""],
+        Some(Archive::Text(t)) => {
+            print = t.print.to_le_bytes();
+            [t.path.as_bytes(), &print]
+        }
+    };
+    fingerprint(&[
+        b"quote",
+        source.as_str().as_bytes(),
+        q.quote.value.as_bytes(),
+        figure.as_deref().unwrap_or("no figure").as_bytes(),
+        q.locator.as_bytes(),
+        archive[0],
+        archive[1],
+    ])
+}
+
+/// A fingerprint of a list of byte strings (each with its length, so that no two lists run
+/// together).
+pub(crate) fn fingerprint(parts: &[&[u8]]) -> u128 {
+    let mut h = Xxh3::new();
+    for part in parts {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    h.digest128()
+}
+
+fn check_afresh(
+    file: &Path,
+    q: &Quoted,
+    source: &SourceId,
+    archive: Option<&Archive>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let quote = normalise_quote(&q.quote.value);
@@ -190,7 +244,7 @@ pub(crate) fn check_quote(
             );
         }
     }
-    match archives.by_source.get(source.as_str()) {
+    match archive {
         // The source's own file failed to parse, or its archive could not be read: reported there.
         None | Some(Archive::Unreadable) => {}
         Some(Archive::Missing) => diags.push(at(Diagnostic::warning(
@@ -199,7 +253,7 @@ pub(crate) fn check_quote(
         )
         .help("archive the source's text under archive/ (`evident archive add`) and set `archive:` on the source"))),
         Some(Archive::Text(a)) => {
-            if let Err(d) = find_in(a, &quote, q.locator, source) {
+            if let Err(d) = find_in(a.folded(), &quote, q.locator, source) {
                 diags.push(at(d));
             }
         }
@@ -461,22 +515,47 @@ fn lcs(quote: &[(String, &str)], window: &[(String, String)]) -> Vec<(usize, usi
 
 /// A source's archive as the quote check sees it.
 enum Archive<'p> {
-    Text(Archived<'p>),
+    Text(Unfolded<'p>),
     /// The source names no archive (or one that is not there: reported on the source).
     Missing,
     /// The archive exists but could not be read (reported by the load stage).
     Unreadable,
 }
 
+/// An archived text, with the fingerprint of its text, folded the first time a quote is
+/// checked against it: when every quote from a source is known to pass, it never is.
+struct Unfolded<'p> {
+    path: &'p str,
+    raw: &'p str,
+    print: u128,
+    folded: OnceLock<Box<Archived<'p>>>,
+}
+
+impl<'p> Unfolded<'p> {
+    fn new(path: &'p str, raw: &'p str) -> Self {
+        Unfolded {
+            path,
+            raw,
+            print: xxh3_128(raw.as_bytes()),
+            folded: OnceLock::new(),
+        }
+    }
+
+    fn folded(&self) -> &Archived<'p> {
+        self.folded
+            .get_or_init(|| Box::new(Archived::new(self.path, self.raw)))
+    }
+}
+
 /// Each source's archived text, folded once, so checking many quotes against one source costs
-/// one pass over its text, not one per quote.
+/// one pass over its text, not one per quote; and the quote checks that passed before.
 pub(crate) struct Archives<'p> {
     by_source: HashMap<&'p str, Archive<'p>>,
+    memo: Option<&'p CheckMemo>,
 }
 
 impl<'p> Archives<'p> {
-    pub fn new(parsed: &'p Parsed) -> Self {
-        // Folding a long text is a few milliseconds: the sources' texts are folded side by side.
+    pub fn new(parsed: &'p Parsed, memo: Option<&'p CheckMemo>) -> Self {
         let by_source = parsed
             .sources
             .par_iter()
@@ -484,7 +563,7 @@ impl<'p> Archives<'p> {
                 let archive = match s.meta.archive.as_ref() {
                     None => Archive::Missing,
                     Some(a) => match parsed.archives.get(Path::new(&a.value)) {
-                        Some(t) => Archive::Text(Archived::new(&a.value, t)),
+                        Some(t) => Archive::Text(Unfolded::new(&a.value, t)),
                         None if parsed.unreadable.contains(Path::new(&a.value)) => {
                             Archive::Unreadable
                         }
@@ -494,13 +573,128 @@ impl<'p> Archives<'p> {
                 (s.stem.as_str(), archive)
             })
             .collect();
-        Archives { by_source }
+        Archives { by_source, memo }
+    }
+
+    /// The memo of checks that passed before, if this run has one.
+    pub fn memo(&self) -> Option<&'p CheckMemo> {
+        self.memo
+    }
+}
+
+/// The checks of quotes and figures that passed, each known by a fingerprint of everything it
+/// reads ([`check_key`]). A build keeps the last build's in its cache: a check that passed then,
+/// on the same inputs, passes now without being made, and an archive no check needs is never
+/// folded. A check that reported anything is made again every time. `serve` keeps one for its
+/// runs.
+#[derive(Default)]
+pub struct CheckMemo {
+    before: HashSet<u128>,
+    now: Mutex<BTreeSet<u128>>,
+}
+
+/// [`CheckMemo`] as the build cache keeps it: the build of evident that wrote it (another's is
+/// ignored), and the checks that passed, in hex.
+#[derive(Serialize, Deserialize)]
+struct StoredChecks {
+    build: String,
+    passed: Vec<String>,
+}
+
+impl CheckMemo {
+    /// The memo the build cache's file `text` holds, if the same build of evident wrote it.
+    pub fn stored(text: Option<&str>, build: &str) -> CheckMemo {
+        let before = text
+            .and_then(|t| serde_json::from_str::<StoredChecks>(t).ok())
+            .filter(|f| f.build == build)
+            .map(|f| f.passed)
+            .unwrap_or_default();
+        CheckMemo {
+            before: (before.iter())
+                .filter_map(|h| u128::from_str_radix(h, 16).ok())
+                .collect(),
+            now: Mutex::default(),
+        }
+    }
+
+    /// The checks that passed in this run, for the build cache: `None` when they are the ones it
+    /// holds.
+    pub fn stored_json(&self, build: &str) -> Option<String> {
+        let now = self.now.lock().unwrap_or_else(|p| p.into_inner());
+        if now.len() == self.before.len() && now.iter().all(|k| self.before.contains(k)) {
+            return None;
+        }
+        let file = StoredChecks {
+            build: build.to_string(),
+            passed: now.iter().map(|k| format!("{k:032x}")).collect(),
+        };
+        serde_json::to_string(&file).ok()
+    }
+
+    /// Adds the checks that passed in this run to those known for the next (`serve`: a check's
+    /// fingerprint covers all it reads, so one that passed once always does).
+    pub fn settle(&mut self) {
+        let now = std::mem::take(self.now.get_mut().unwrap_or_else(|p| p.into_inner()));
+        self.before.extend(now);
+    }
+
+    /// Makes `check` (which reports into `diags`) unless `memo` knows one with the fingerprint
+    /// `key` passed; remembers it as passed when it reports nothing.
+    pub(crate) fn check(
+        memo: Option<&CheckMemo>,
+        key: impl FnOnce() -> u128,
+        diags: &mut Vec<Diagnostic>,
+        check: impl FnOnce(&mut Vec<Diagnostic>),
+    ) {
+        let Some(memo) = memo else {
+            return check(diags);
+        };
+        let key = key();
+        if !memo.before.contains(&key) {
+            let reported = diags.len();
+            check(diags);
+            if diags.len() > reported {
+                return;
+            }
+        }
+        (memo.now.lock().unwrap_or_else(|p| p.into_inner())).insert(key);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_check_that_passed_is_not_made_again_and_one_that_failed_is() {
+        let fail = |d: &mut Vec<Diagnostic>| d.push(Diagnostic::error(Code::EmptyQuote, "x"));
+        let first = CheckMemo::stored(None, "build 1");
+        CheckMemo::check(Some(&first), || 1, &mut Vec::new(), |_| {});
+        CheckMemo::check(Some(&first), || 2, &mut Vec::new(), fail);
+        let json = first.stored_json("build 1").expect("a new memo is written");
+        // How many checks `memo` makes of the passing check 1 and the check 2, which passes now.
+        let made = |memo: &CheckMemo| {
+            let mut made = 0;
+            CheckMemo::check(Some(memo), || 1, &mut Vec::new(), |_| made += 1);
+            CheckMemo::check(Some(memo), || 2, &mut Vec::new(), |_| made += 10);
+            made
+        };
+        let second = CheckMemo::stored(Some(&json), "build 1");
+        assert_eq!(
+            made(&second),
+            10,
+            "only the check that failed is made again"
+        );
+        let json = second.stored_json("build 1").expect("check 2 passed since");
+        let third = CheckMemo::stored(Some(&json), "build 1");
+        assert_eq!(made(&third), 0);
+        assert_eq!(third.stored_json("build 1"), None, "nothing changed");
+        let other = CheckMemo::stored(Some(&json), "build 2");
+        assert_eq!(made(&other), 11, "another build's memo is ignored");
+        let mut diags = Vec::new();
+        CheckMemo::check(None, || 1, &mut diags, fail);
+        assert_eq!(diags.len(), 1, "no memo: the check is made");
+    }
 
     #[test]
     fn quotes_normalise() {

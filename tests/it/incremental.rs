@@ -313,6 +313,67 @@ fn findings_read_from_the_cache_are_reported_where_they_are_written() {
     assert!(fixed.stderr.contains("s1.yaml:18:"), "{}", fixed.stderr);
 }
 
+/// `build` remembers the quote and figure checks that passed, each by everything it reads: a
+/// check whose archive, quote or value changed since is made again, and reports what it finds as
+/// a build without the cache does; one that failed is not remembered.
+#[test]
+fn quote_checks_remembered_are_made_again_when_what_they_read_changes() {
+    let site = Site::from_fixture("valid");
+    // What a build reports, but for how long it took.
+    let report = |args: &[&str]| {
+        let run = site.run(args);
+        let (diagnostics, _) = run.stderr.trim_end().rsplit_once('\n').unwrap_or_default();
+        (run.code, diagnostics.to_string())
+    };
+    ok(&site, &["build", "--output", "out"]);
+    let checks = site.read(".evident-cache/checks.json");
+    let stored: serde_json::Value = serde_json::from_str(&checks).unwrap();
+    // The three findings' quote and value checks, and the gap's quote check.
+    assert_eq!(
+        stored["passed"].as_array().map(Vec::len),
+        Some(7),
+        "{checks}"
+    );
+    ok(&site, &["build", "--output", "out"]);
+    assert_eq!(site.read(".evident-cache/checks.json"), checks);
+    let cases: [(&str, &str, &str, &str); 3] = [
+        // The archive no longer holds the first finding's quote.
+        (
+            "archive/s1.txt",
+            "usually lead",
+            "often lead",
+            "quote-not-in-source",
+        ),
+        // A value that no longer says what its figure says.
+        (
+            "data/findings/s1.yaml",
+            "number: 72}",
+            "number: 27}",
+            "value-mismatch",
+        ),
+        // A figure no longer in its quote.
+        (
+            "data/findings/s1.yaml",
+            "figure: \"2%\"",
+            "figure: \"3%\"",
+            "figure-not-in-quote",
+        ),
+    ];
+    for (file, from, to, code) in cases {
+        site.edit(file, from, to);
+        let cold = report(&["build", "--no-cache", "--color", "never"]);
+        assert_eq!(cold.0, 1, "{}", cold.1);
+        assert!(cold.1.contains(&format!("error[{code}]")), "{}", cold.1);
+        assert_eq!(report(&["build", "--color", "never"]), cold);
+        // Not remembered as passed: reported again.
+        assert_eq!(report(&["build", "--color", "never"]), cold);
+        site.edit(file, to, from);
+        ok(&site, &["build", "--output", "out"]);
+    }
+    ok(&site, &["build", "--no-cache", "--output", "cold"]);
+    assert_eq!(tree(&site.path("out")), tree(&site.path("cold")));
+}
+
 /// One change to the `valid` fixture's findings, for `serve`'s first answer to it.
 #[derive(Clone, Debug)]
 enum FindingEdit {
