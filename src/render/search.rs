@@ -206,11 +206,16 @@ fn shard_of(term: &str) -> String {
 
 /// The terms of a text that need nothing else of the site: the stem of each word, and of each
 /// hyphenated compound written as one word ("well-being" → "wellb"). Each with the word it stems.
-fn own_terms<'t>(tokens: &'t [Token], terms: &mut Terms) -> Vec<(Cow<'t, str>, u32)> {
+/// `words` numbers the tokens' words ([`Terms::word`]).
+fn own_terms<'t>(
+    tokens: &'t [Token],
+    words: &[u32],
+    terms: &mut Terms,
+) -> Vec<(Cow<'t, str>, u32)> {
     let mut out = Vec::new();
-    for t in tokens {
+    for (t, &w) in tokens.iter().zip(words) {
         if t.word.chars().count() >= MIN_WORD {
-            out.push((Cow::Borrowed(t.word.as_str()), terms.of(&t.word)));
+            out.push((Cow::Borrowed(t.word.as_str()), terms.term(w)));
         }
     }
     let mut start = 0;
@@ -477,17 +482,16 @@ fn own_terms_of(site: &Site, terms: &mut Terms) -> (Vec<Vec<u32>>, Vec<BTreeSet<
     let mut texts = Texts::default();
     for e in documents(site) {
         let tokens = tokens(&e.text());
+        let start = texts.words.len();
+        (texts.words).extend(tokens.iter().map(|t| terms.word(&t.word)));
+        texts.ends.push(texts.words.len());
         let mut set = Vec::new();
-        for (word, id) in own_terms(&tokens, terms) {
+        for (word, id) in own_terms(&tokens, &texts.words[start..], terms) {
             note(&mut words, id, &word);
             add(&mut set, id);
         }
         set.shrink_to_fit();
         sets.push(set);
-        texts
-            .words
-            .extend(tokens.iter().map(|t| terms.word(&t.word)));
-        texts.ends.push(texts.words.len());
     }
     (sets, words, texts)
 }
@@ -958,7 +962,8 @@ mod tests {
             [false, false, true, false, false, false, false, false, true]
         );
         let mut terms = Terms::default();
-        let own: Vec<String> = own_terms(&t, &mut terms)
+        let words: Vec<u32> = t.iter().map(|t| terms.word(&t.word)).collect();
+        let own: Vec<String> = own_terms(&t, &words, &mut terms)
             .into_iter()
             .map(|(_, id)| terms.name(id).to_string())
             .collect();
