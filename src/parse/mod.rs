@@ -157,6 +157,18 @@ impl Parsed {
             && self.releases.is_empty()
     }
 
+    /// Makes room in the lists for what `parts` hold, to be joined to them.
+    fn reserve<'a>(&mut self, parts: impl Iterator<Item = &'a Parsed> + Clone) {
+        let count = |n: fn(&Parsed) -> usize| parts.clone().map(n).sum::<usize>();
+        self.pages.reserve(count(|p| p.pages.len()));
+        self.sources.reserve(count(|p| p.sources.len()));
+        self.claims.reserve(count(|p| p.claims.len()));
+        self.topics.reserve(count(|p| p.topics.len()));
+        self.gaps.reserve(count(|p| p.gaps.len()));
+        self.findings.reserve(count(|p| p.findings.len()));
+        self.content_files.reserve(count(|p| p.content_files.len()));
+    }
+
     /// Adds what another part of the site parsed to (content and data files only).
     fn join(&mut self, other: Parsed) {
         self.pages.extend(other.pages);
@@ -372,42 +384,36 @@ fn parse_config(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic
     }
 }
 
-/// Each content and data file parses on its own, in parallel; runs of files are then joined in
-/// path order, so the outcome does not depend on thread timing.
+/// Each content and data file parses on its own, in parallel; the files are then joined in path
+/// order, so the outcome does not depend on thread timing. Joined once, into lists made as long
+/// as they will be: joined in pairs up a tree, a large site's records were copied once a level.
 fn parse_files(
     inputs: &Inputs,
     reader: &dyn ReadText,
     memo: Option<&ParseMemo>,
 ) -> (Parsed, Vec<Diagnostic>) {
-    inputs
-        .files
-        .par_iter()
-        .fold(
-            || (Parsed::default(), Vec::new()),
-            |(mut parsed, mut diags), (path, contents)| {
-                let Some((memo, key)) = memo.zip(ParseMemo::key(contents)) else {
-                    parse_file(path, contents, reader, &mut parsed, &mut diags);
-                    return (parsed, diags);
-                };
-                let (p, d) = memo.get(path, key).unwrap_or_else(|| {
-                    let (mut p, mut d) = (Parsed::default(), Vec::new());
-                    parse_file(path, contents, reader, &mut p, &mut d);
-                    memo.put(path, key, &p, &d);
-                    (p, d)
-                });
-                parsed.join(p);
-                diags.extend(d);
-                (parsed, diags)
-            },
-        )
-        .reduce(
-            || (Parsed::default(), Vec::new()),
-            |(mut a, mut da), (b, db)| {
-                a.join(b);
-                da.extend(db);
-                (a, da)
-            },
-        )
+    let each: Vec<(Parsed, Vec<Diagnostic>)> = (inputs.files.par_iter())
+        .map(|(path, contents)| {
+            let memo = memo.zip(ParseMemo::key(contents));
+            if let Some(done) = memo.and_then(|(memo, key)| memo.get(path, key)) {
+                return done;
+            }
+            let (mut p, mut d) = (Parsed::default(), Vec::new());
+            parse_file(path, contents, reader, &mut p, &mut d);
+            if let Some((memo, key)) = memo {
+                memo.put(path, key, &p, &d);
+            }
+            (p, d)
+        })
+        .collect();
+    let mut parsed = Parsed::default();
+    let mut diags = Vec::new();
+    parsed.reserve(each.iter().map(|(p, _)| p));
+    for (p, d) in each {
+        parsed.join(p);
+        diags.extend(d);
+    }
+    (parsed, diags)
 }
 
 fn parse_file(
