@@ -202,15 +202,11 @@ fn with_history(
 /// made from the statement and the figure, which are named instead (making the title for every
 /// finding of a large site, to key pages mostly kept, cost more than the rest of their keys).
 pub(crate) fn citation_inputs(f: &Finding) -> [&str; 6] {
-    let figure = f.figure.as_ref().map(|x| x.text.as_str());
-    [
-        &f.id.0,
-        &f.source.0,
-        &f.locator,
-        &f.statement,
-        if figure.is_some() { "figure" } else { "no figure" },
-        figure.unwrap_or_default(),
-    ]
+    let (figure, text) = match &f.figure {
+        Some(x) => ("figure", x.text.as_str()),
+        None => ("no figure", ""),
+    };
+    [&f.id.0, &f.source.0, &f.locator, &f.statement, figure, text]
 }
 
 /// A finding's citations: its source with the finding's locator, and its own page.
