@@ -73,6 +73,18 @@ impl Inputs {
             .take_while(move |(p, _)| p.starts_with(&prefix))
     }
 
+    /// Lets go of every text that nothing else holds (the YAML and archives a build has parsed
+    /// and resolved; not the Markdown its pages' bodies still point into): each becomes a file to
+    /// read again from `root` should a diagnostic need to show it. After resolving, a build keeps
+    /// its inputs only for that, and on a large site these texts are a tenth of its memory.
+    pub fn defer_unshared(&mut self, root: &Path) {
+        for (rel, contents) in self.files.iter_mut() {
+            if matches!(contents, Contents::Text(t) if Arc::strong_count(t) == 1) {
+                *contents = Contents::Deferred(root.join(rel));
+            }
+        }
+    }
+
     /// Adds or replaces one text file; used by tests and by `serve` for in-memory edits.
     pub fn insert_text(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) {
         self.files
@@ -651,6 +663,31 @@ fn decode(bytes: Vec<u8>) -> Result<String, (Position, u8)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_nothing_else_holds_are_let_go_and_read_again_to_be_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("data/a.yaml"), "a: 1\n").unwrap();
+        let mut inputs = Inputs::default();
+        inputs.insert_text("data/a.yaml", "a: 1\n");
+        inputs.insert_text("content/b.md", "A body.\n");
+        let body = match &inputs.files[Path::new("content/b.md")] {
+            Contents::Text(t) => t.clone(),
+            _ => unreachable!("inserted as text"),
+        };
+        inputs.defer_unshared(dir.path());
+        let (yaml, md) = (Path::new("data/a.yaml"), Path::new("content/b.md"));
+        assert!(
+            matches!(&inputs.files[yaml], Contents::Deferred(p) if p == &dir.path().join(yaml))
+        );
+        assert!(
+            matches!(&inputs.files[md], Contents::Text(_)),
+            "a parsed body still points into it"
+        );
+        assert_eq!(inputs.text_of(yaml).as_deref(), Some("a: 1\n"));
+        assert_eq!(inputs.text_of(md).as_deref(), Some(&*body));
+    }
 
     #[test]
     fn decode_reports_first_bad_byte() {

@@ -227,6 +227,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     // Which build of evident this is: a cache another one wrote is ignored.
     let build_id = load::build_id();
     let front = resolve_cached(&pipeline, &inputs, opts, build_id.as_deref());
+    let mut inputs = inputs;
+    if opts.output.is_some() {
+        // A build keeps its inputs from here on only to show diagnostics (`check` keeps them
+        // whole for `--external`).
+        inputs.defer_unshared(&opts.root);
+    }
     let citer = Arc::new(cache_citer(opts.cache.as_deref(), &front.site));
     let run = pipeline.render_site(front, Some(citer.clone()));
     let site = run.site.clone();

@@ -336,13 +336,16 @@ fn quote_checks_remembered_are_made_again_when_what_they_read_changes() {
     );
     ok(&site, &["build", "--output", "out"]);
     assert_eq!(site.read(".evident-cache/checks.json"), checks);
-    let cases: [(&str, &str, &str, &str); 3] = [
+    // Each case: the file changed, from what to what, the code reported, and a line its snippet
+    // shows (a build lets go of the texts it parsed, and reads them again to show them).
+    let cases: [(&str, &str, &str, &str, &str); 3] = [
         // The archive no longer holds the first finding's quote.
         (
             "archive/s1.txt",
             "usually lead",
             "often lead",
             "quote-not-in-source",
+            "said council staff usually lead on support planning\"",
         ),
         // A value that no longer says what its figure says.
         (
@@ -350,6 +353,7 @@ fn quote_checks_remembered_are_made_again_when_what_they_read_changes() {
             "number: 72}",
             "number: 27}",
             "value-mismatch",
+            "value: {kind: percent, number: 27}",
         ),
         // A figure no longer in its quote.
         (
@@ -357,13 +361,15 @@ fn quote_checks_remembered_are_made_again_when_what_they_read_changes() {
             "figure: \"2%\"",
             "figure: \"3%\"",
             "figure-not-in-quote",
+            "figure: \"3%\"",
         ),
     ];
-    for (file, from, to, code) in cases {
+    for (file, from, to, code, shown) in cases {
         site.edit(file, from, to);
         let cold = report(&["build", "--no-cache", "--color", "never"]);
         assert_eq!(cold.0, 1, "{}", cold.1);
         assert!(cold.1.contains(&format!("error[{code}]")), "{}", cold.1);
+        assert!(cold.1.contains(shown), "{}", cold.1);
         assert_eq!(report(&["build", "--color", "never"]), cold);
         // Not remembered as passed: reported again.
         assert_eq!(report(&["build", "--color", "never"]), cold);
