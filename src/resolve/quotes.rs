@@ -182,7 +182,10 @@ pub(crate) fn check_quote(
 /// What a quote check reads, fingerprinted: the source, the quote, its figure and locator, and
 /// the archive's path and text (or that there is none, or that it could not be read).
 fn check_key(q: &Quoted, source: &SourceId, archive: Option<&Archive>) -> u128 {
-    let figure = q.figure.map(|f| format!("figure {}", f.value));
+    let (figure, text) = match q.figure {
+        Some(f) => ("figure", f.value.as_str()),
+        None => ("no figure", ""),
+    };
     let print;
     let archive: [&[u8]; 2] = match archive {
         None => [b"no source", b""],
@@ -197,7 +200,8 @@ fn check_key(q: &Quoted, source: &SourceId, archive: Option<&Archive>) -> u128 {
         b"quote",
         source.as_str().as_bytes(),
         q.quote.value.as_bytes(),
-        figure.as_deref().unwrap_or("no figure").as_bytes(),
+        figure.as_bytes(),
+        text.as_bytes(),
         q.locator.as_bytes(),
         archive[0],
         archive[1],
