@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -67,9 +68,20 @@ pub(crate) fn claim_views(
     links: &Links,
     diags: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, ClaimView> {
-    site.claims
-        .values()
-        .map(|c| (c.id.0.clone(), claim_view(site, c, links, diags)))
+    // In parallel: a claim's view lists every finding on it, which at N = 10,000 is 40 ms of one
+    // thread over the site's claims. Each claim's diagnostics are kept in the claims' order.
+    let made: Vec<(String, ClaimView, Vec<Diagnostic>)> = (site.claims.par_iter())
+        .map(|(_, c)| {
+            let mut found = Vec::new();
+            let view = claim_view(site, c, links, &mut found);
+            (c.id.0.clone(), view, found)
+        })
+        .collect();
+    (made.into_iter())
+        .map(|(id, view, found)| {
+            diags.extend(found);
+            (id, view)
+        })
         .collect()
 }
 
