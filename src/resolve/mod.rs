@@ -68,18 +68,35 @@ pub fn resolve_keeping(
         std::sync::Arc::new(i18n::resolve_strings(&parsed, &config.language, &mut diags));
     // Ids first, so references can be checked against the full set.
     let ids = Ids::new(&parsed, &mut diags);
-    let targets = Targets::new(&parsed, &config, &ids.findings);
-    let config = links::resolve_menu(config, parsed.config.as_ref(), &targets, &mut diags);
-    let config = links::resolve_stylesheets(config, &parsed, &mut diags);
     let archives = Archives::new(&parsed, checks);
-
-    let pages = pages::resolve_pages(&parsed.pages, &theme, &targets, &mut diags);
-    let tags = pages::tags(&pages);
-    let sources = resolve_sources(&parsed, &ids, &targets, &config, &mut diags);
-    let topics = nodes::resolve_topics(&parsed.topics, &ids, &targets, &mut diags);
-    let claims = nodes::resolve_claims(&parsed.claims, &ids, &targets, &mut diags);
-    let gaps = nodes::resolve_gaps(&parsed.gaps, &ids, &targets, &archives, &mut diags);
-    let resolved = findings::resolve_findings(&parsed.findings, &ids, &archives, &mut diags);
+    // The findings (in parallel, on their own) alongside the rest, whose links and references
+    // are worked out one after another: a rebuild whose quote checks are remembered is held up
+    // by that line, not by the findings.
+    let ((resolved, of_findings), (nodes, found)) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            let resolved =
+                findings::resolve_findings(&parsed.findings, &ids, &archives, &mut found);
+            (resolved, found)
+        },
+        || {
+            let mut found = Vec::new();
+            let nodes = resolve_nodes(&parsed, config, &theme, &ids, &archives, &mut found);
+            (nodes, found)
+        },
+    );
+    diags.extend(found);
+    diags.extend(of_findings);
+    let Nodes {
+        config,
+        targets,
+        pages,
+        tags,
+        sources,
+        topics,
+        claims,
+        gaps,
+    } = nodes;
     let findings = resolved.findings;
     let known = tables::Known {
         ids: &ids,
@@ -107,6 +124,7 @@ pub fn resolve_keeping(
         .collect();
 
     let withheld = withheld(&parsed, &ids, &findings, &sources, &claims, &gaps);
+    drop(archives);
     let site = Site {
         config,
         pages,
@@ -128,15 +146,67 @@ pub fn resolve_keeping(
         releases: releases::resolve_releases(std::mem::take(&mut parsed.releases), &mut diags),
         strings: theme.strings.clone(),
     };
-    let context = keep.then(|| EditContext {
-        ids,
-        sources: parsed.sources,
-        archives: parsed.archives,
-        unreadable: parsed.unreadable,
-        templates: pages::template_names(&theme),
-        targets,
-    });
+    let context = if keep {
+        Some(EditContext {
+            ids,
+            sources: std::mem::take(&mut parsed.sources),
+            archives: std::mem::take(&mut parsed.archives),
+            unreadable: std::mem::take(&mut parsed.unreadable),
+            templates: pages::template_names(&theme),
+            targets,
+        })
+    } else {
+        let unused = (ids, targets);
+        rayon::spawn(move || drop(unused));
+        None
+    };
+    // Freed alongside what comes next: the records as parsed, every finding's among them, are
+    // ten milliseconds of one thread at N = 10,000.
+    rayon::spawn(move || drop(parsed));
     (site, theme, diags, context)
+}
+
+/// What [`resolve_nodes`] makes: the site's settings with its menu and stylesheets, every link
+/// target, and the nodes other than findings.
+struct Nodes {
+    config: crate::model::Config,
+    targets: Targets,
+    pages: Vec<crate::model::Page>,
+    tags: Vec<crate::model::Tag>,
+    sources: BTreeMap<SourceId, Source>,
+    topics: BTreeMap<crate::model::TopicId, crate::model::Topic>,
+    claims: BTreeMap<ClaimId, Claim>,
+    gaps: BTreeMap<GapId, Gap>,
+}
+
+/// The link targets, the menu and stylesheets, and every node but the findings, in that order.
+fn resolve_nodes(
+    parsed: &Parsed,
+    config: crate::model::Config,
+    theme: &Theme,
+    ids: &Ids,
+    archives: &Archives,
+    diags: &mut Vec<Diagnostic>,
+) -> Nodes {
+    let targets = Targets::new(parsed, &config, &ids.findings);
+    let config = links::resolve_menu(config, parsed.config.as_ref(), &targets, diags);
+    let config = links::resolve_stylesheets(config, parsed, diags);
+    let pages = pages::resolve_pages(&parsed.pages, theme, &targets, diags);
+    let tags = pages::tags(&pages);
+    let sources = resolve_sources(parsed, ids, &targets, &config, diags);
+    let topics = nodes::resolve_topics(&parsed.topics, ids, &targets, diags);
+    let claims = nodes::resolve_claims(&parsed.claims, ids, &targets, diags);
+    let gaps = nodes::resolve_gaps(&parsed.gaps, ids, &targets, archives, diags);
+    Nodes {
+        config,
+        targets,
+        pages,
+        tags,
+        sources,
+        topics,
+        claims,
+        gaps,
+    }
 }
 
 /// What resolving one edited finding or plain page alone needs of the rest of the site: every id,
