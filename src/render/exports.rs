@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::layout::OutputFile;
 use crate::markdown::slugify;
 use crate::model::*;
-use crate::render::tables::{csv_rows, num, table_view, PROVENANCE_COLUMNS};
+use crate::render::tables::{csv_to, num, table_view, PROVENANCE_COLUMNS};
 
 pub const EVIDENCE_JSON_VERSION: u32 = 2;
 
@@ -114,14 +114,7 @@ fn pretty_parts(
     part: usize,
     sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let mut parts = Parts {
-        path,
-        part,
-        buf: Vec::with_capacity(part),
-        handed: false,
-        sink,
-        failed: None,
-    };
+    let mut parts = Parts::new(path, part, sink);
     // Every map key is a string, so serialising fails only when the sink does.
     let written = serde_json::to_writer_pretty(&mut parts, doc);
     if let Some(d) = parts.failed.take() {
@@ -148,7 +141,22 @@ struct Parts<'a> {
     failed: Option<Diagnostic>,
 }
 
-impl Parts<'_> {
+impl<'a> Parts<'a> {
+    fn new(
+        path: &'a str,
+        part: usize,
+        sink: &'a mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+    ) -> Self {
+        Parts {
+            path,
+            part,
+            buf: Vec::with_capacity(part),
+            handed: false,
+            sink,
+            failed: None,
+        }
+    }
+
     fn hand(&mut self) -> Result<(), Diagnostic> {
         let part = OutputFile {
             path: self.path.to_string(),
@@ -762,26 +770,38 @@ fn gaps_table(site: &Site) -> GraphTable<'_> {
     }
 }
 
-/// The evidence graph as CSV files under `downloads/`.
-/// The graph's tables as CSV downloads, and the data package describing them: the tables are
-/// built once for both.
-pub fn graph_downloads(site: &Site) -> (Vec<(String, Vec<u8>)>, Vec<u8>) {
-    let graph = graph(site);
-    let package = datapackage(site, &graph);
-    (graph_tables(graph), package)
+/// The evidence graph's tables as CSV downloads under `downloads/`, after the data package that
+/// describes them (at `package`), handed to `sink` as they are made: each file in parts of about
+/// a megabyte, so that no table is whole in memory (at 100,000 findings the findings' table is
+/// tens of megabytes). Stops at the sink's first error.
+pub fn graph_files(
+    site: &Site,
+    package: &str,
+    sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    graph_files_in(site, package, PART, sink)
 }
 
-fn graph_tables(graph: Vec<GraphTable>) -> Vec<(String, Vec<u8>)> {
-    graph
-        .into_iter()
-        .map(|t| {
-            let header: Vec<String> = t.fields.iter().map(|(n, _)| n.to_string()).collect();
-            (
-                format!("downloads/{}.csv", t.name),
-                csv_rows(&header, t.rows),
-            )
-        })
-        .collect()
+/// [`graph_files`], in parts of about `part` bytes.
+fn graph_files_in(
+    site: &Site,
+    package: &str,
+    part: usize,
+    sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+) -> Result<(), Diagnostic> {
+    let graph = graph(site);
+    sink(OutputFile::new(package, datapackage(site, &graph)))?;
+    for t in graph {
+        let header: Vec<String> = t.fields.iter().map(|(n, _)| n.to_string()).collect();
+        let path = format!("downloads/{}.csv", t.name);
+        let mut parts = Parts::new(&path, part, sink);
+        let _ = csv_to(&mut parts, &header, t.rows);
+        if let Some(d) = parts.failed.take() {
+            return Err(d);
+        }
+        parts.hand()?;
+    }
+    Ok(())
 }
 
 /// A Frictionless Data Package describing every download.
@@ -1022,5 +1042,38 @@ mod tests {
         });
         assert_eq!(err.unwrap_err().message, "disk full");
         assert_eq!(handed, 3);
+    }
+
+    #[test]
+    fn the_graph_csv_files_handed_over_in_parts_join_to_the_files_made_whole() {
+        let site = fixture_site();
+        let files = |part: usize| {
+            let mut handed = Vec::new();
+            graph_files_in(&site, "datapackage.json", part, &mut |f| {
+                handed.push(f);
+                Ok(())
+            })
+            .unwrap();
+            handed
+        };
+        let (whole, parts) = (files(PART), files(40));
+        assert!(whole.iter().all(|f| !f.more));
+        let findings = |f: &&OutputFile| f.path == "downloads/findings.csv";
+        assert!(parts.iter().filter(findings).count() > 3);
+        assert!(parts
+            .iter()
+            .filter(|f| f.more)
+            .all(|f| f.path.ends_with(".csv")));
+        let joined = OutputFile::joined(parts);
+        let paths = |fs: &[OutputFile]| fs.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&joined), paths(&whole));
+        for (a, b) in joined.iter().zip(&whole) {
+            assert_eq!(a.bytes, b.bytes, "{}", a.path);
+        }
+        let text = String::from_utf8(whole.iter().find(findings).unwrap().bytes.clone()).unwrap();
+        assert!(
+            text.starts_with("\u{feff}id,") && text.contains("\r\nstaff-lead,"),
+            "{text}"
+        );
     }
 }

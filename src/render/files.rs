@@ -47,12 +47,8 @@ pub(crate) fn heavy_files(
 ) -> Result<(), Diagnostic> {
     exports::evidence_json(site, HEAVY_PATHS[0], sink)?;
     // The evidence graph as CSV, and its data package: megabytes on a large site, made while the
-    // pages are and dropped once written, not held through the build.
-    let (tables, package) = exports::graph_downloads(site);
-    sink(OutputFile::new(HEAVY_PATHS[1].to_string(), package))?;
-    for (path, bytes) in tables {
-        sink(OutputFile::new(path, bytes))?;
-    }
+    // pages are and handed over in parts, never whole.
+    exports::graph_files(site, HEAVY_PATHS[1], sink)?;
     // The glossary's forms of each term find each other: "SDS" finds self-directed support.
     let synonyms: Vec<(String, Vec<String>)> = (site.glossary.iter())
         .map(|t| {
@@ -128,9 +124,15 @@ mod tests {
         let (parsed, _) = crate::parse::parse(&inputs, &crate::load::Disk);
         let env = crate::model::Environment::default();
         let (site, _, _) = crate::resolve::resolve(parsed, &env);
-        let (tables, _) = exports::graph_downloads(&site);
-        let made: Vec<&str> = tables.iter().map(|(path, _)| path.as_str()).collect();
-        assert_eq!(made, HEAVY_PATHS[2..]);
-        assert_eq!(HEAVY_PATHS[..2], ["evidence.json", "datapackage.json"]);
+        let mut made = Vec::new();
+        let mut sink = |f: OutputFile| {
+            if !f.more {
+                made.push(f.path);
+            }
+            Ok(())
+        };
+        exports::graph_files(&site, HEAVY_PATHS[1], &mut sink).unwrap();
+        assert_eq!(made, HEAVY_PATHS[1..]);
+        assert_eq!(HEAVY_PATHS[0], "evidence.json");
     }
 }

@@ -580,15 +580,21 @@ fn bar_value(site: &Site, x: &Figure) -> BarValue {
 /// The file opens with a UTF-8 byte order mark, without which Excel on Windows reads it in the
 /// system's code page and garbles £, ’, ✓ and ✗; CSV readers (and `frictionless`) skip it.
 pub(crate) fn csv(header: &[String], rows: &[Vec<String>]) -> Vec<u8> {
-    csv_rows(header, rows)
+    let mut out = Vec::new();
+    // Writing into a `Vec` cannot fail.
+    let _ = csv_to(&mut out, header, rows);
+    out
 }
 
-/// [`csv`], from rows that may be made one at a time.
-pub(crate) fn csv_rows<R: AsRef<[String]>>(
+/// [`csv`], from rows that may be made one at a time, written to `w` line by line (so that a large
+/// file need not be whole in memory); fails only when `w` does.
+pub(crate) fn csv_to<R: AsRef<[String]>>(
+    w: &mut dyn std::io::Write,
     header: &[String],
     rows: impl IntoIterator<Item = R>,
-) -> Vec<u8> {
+) -> std::io::Result<()> {
     fn line(out: &mut String, cells: &[String]) {
+        out.clear();
         for (i, s) in cells.iter().enumerate() {
             if i > 0 {
                 out.push(',');
@@ -603,12 +609,15 @@ pub(crate) fn csv_rows<R: AsRef<[String]>>(
         }
         out.push_str("\r\n");
     }
-    let mut out = String::from('\u{feff}');
-    line(&mut out, header);
+    let mut buf = String::new();
+    w.write_all("\u{feff}".as_bytes())?;
+    line(&mut buf, header);
+    w.write_all(buf.as_bytes())?;
     for row in rows {
-        line(&mut out, row.as_ref());
+        line(&mut buf, row.as_ref());
+        w.write_all(buf.as_bytes())?;
     }
-    out.into_bytes()
+    Ok(())
 }
 
 fn provenance(site: &Site, sources: &[Ref]) -> serde_json::Value {
