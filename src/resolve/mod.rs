@@ -20,7 +20,8 @@ use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{
-    Asset, Claim, ClaimId, Environment, Finding, FindingId, Gap, GapId, Site, Source, SourceId,
+    Asset, Claim, ClaimId, Config, Environment, Finding, FindingId, Gap, GapId, Page, Site, Source,
+    SourceId, Tag, Topic, TopicId,
 };
 use crate::parse::Parsed;
 use crate::theme::Theme;
@@ -169,12 +170,12 @@ pub fn resolve_keeping(
 /// What [`resolve_nodes`] makes: the site's settings with its menu and stylesheets, every link
 /// target, and the nodes other than findings.
 struct Nodes {
-    config: crate::model::Config,
+    config: Config,
     targets: Targets,
-    pages: Vec<crate::model::Page>,
-    tags: Vec<crate::model::Tag>,
+    pages: Vec<Page>,
+    tags: Vec<Tag>,
     sources: BTreeMap<SourceId, Source>,
-    topics: BTreeMap<crate::model::TopicId, crate::model::Topic>,
+    topics: BTreeMap<TopicId, Topic>,
     claims: BTreeMap<ClaimId, Claim>,
     gaps: BTreeMap<GapId, Gap>,
 }
@@ -182,7 +183,7 @@ struct Nodes {
 /// The link targets, the menu and stylesheets, and every node but the findings, in that order.
 fn resolve_nodes(
     parsed: &Parsed,
-    config: crate::model::Config,
+    config: Config,
     theme: &Theme,
     ids: &Ids,
     archives: &Archives,
