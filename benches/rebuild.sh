@@ -28,7 +28,7 @@ shift 2
 bins=("$@")
 work=${WORK:-/tmp/evident-rebuild}
 out=${OUT:-$([ -d /dev/shm ] && echo /dev/shm/evident-rebuild || echo "$work/out")}
-finding=$(find "$site/data/findings" -name '*.yaml' | sort | head -1)
+finding=$(find "$site/data/findings" -name '*.yaml' | sort | sed -n 1p)
 [ -n "$finding" ] || { echo "no findings file under $site/data/findings" >&2; exit 2; }
 finding=${finding#"$site"/}
 rm -rf "$work" "$out"
