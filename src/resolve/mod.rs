@@ -88,16 +88,6 @@ pub fn resolve_keeping(
     );
     diags.extend(found);
     diags.extend(of_findings);
-    let Nodes {
-        config,
-        targets,
-        pages,
-        tags,
-        sources,
-        topics,
-        claims,
-        gaps,
-    } = nodes;
     let findings = resolved.findings;
     let known = tables::Known {
         ids: &ids,
@@ -105,15 +95,16 @@ pub fn resolve_keeping(
         figures: &resolved.figures,
         findings_incomplete: parsed.findings_incomplete,
         broken: &parsed.broken,
-        claims: &claims,
+        claims: &nodes.claims,
         strings: &theme.strings,
     };
     let datasets = datasets::resolve_datasets(&parsed.datasets, &known, &mut diags);
     let tables = tables::resolve_tables(&parsed.tables, &known, &datasets, &mut diags);
-    let glossary = glossary::resolve_glossary(parsed.glossary.as_ref(), &ids, &targets, &mut diags);
-    let scope = glossary::resolve_scope(parsed.scope.as_ref(), &ids, &targets, &mut diags);
+    let glossary =
+        glossary::resolve_glossary(parsed.glossary.as_ref(), &ids, &nodes.targets, &mut diags);
+    let scope = glossary::resolve_scope(parsed.scope.as_ref(), &ids, &nodes.targets, &mut diags);
     let redirects = graph::redirects(&parsed, &mut diags);
-    let backlinks = graph::backlinks(&findings, &claims, &gaps);
+    let backlinks = graph::backlinks(&findings, &nodes.claims, &nodes.gaps);
     let assets = parsed
         .assets
         .iter()
@@ -124,17 +115,24 @@ pub fn resolve_keeping(
         })
         .collect();
 
-    let withheld = withheld(&parsed, &ids, &findings, &sources, &claims, &gaps);
+    let withheld = withheld(
+        &parsed,
+        &ids,
+        &findings,
+        &nodes.sources,
+        &nodes.claims,
+        &nodes.gaps,
+    );
     drop(archives);
     let site = Site {
-        config,
-        pages,
-        tags,
-        sources,
+        config: nodes.config,
+        pages: nodes.pages,
+        tags: nodes.tags,
+        sources: nodes.sources,
         findings,
-        claims,
-        topics,
-        gaps,
+        claims: nodes.claims,
+        topics: nodes.topics,
+        gaps: nodes.gaps,
         tables,
         datasets,
         glossary,
@@ -154,10 +152,10 @@ pub fn resolve_keeping(
             archives: std::mem::take(&mut parsed.archives),
             unreadable: std::mem::take(&mut parsed.unreadable),
             templates: pages::template_names(&theme),
-            targets,
+            targets: nodes.targets,
         })
     } else {
-        let unused = (ids, targets);
+        let unused = (ids, nodes.targets);
         rayon::spawn(move || drop(unused));
         None
     };
