@@ -117,13 +117,7 @@ fn pretty_parts(
     let mut parts = Parts::new(path, part, sink);
     // Every map key is a string, so serialising fails only when the sink does.
     let written = serde_json::to_writer_pretty(&mut parts, doc);
-    if let Some(d) = parts.failed.take() {
-        return Err(d);
-    }
-    if written.is_ok() {
-        parts.buf.push(b'\n');
-    }
-    parts.hand()
+    parts.finish(if written.is_ok() { b"\n" } else { b"" })
 }
 
 /// How much of `evidence.json` is gathered before it is handed over.
@@ -155,6 +149,16 @@ impl<'a> Parts<'a> {
             sink,
             failed: None,
         }
+    }
+
+    /// Hands over the last part, with `tail` after what was written, unless the sink refused a
+    /// part: then its error.
+    fn finish(mut self, tail: &[u8]) -> Result<(), Diagnostic> {
+        if let Some(d) = self.failed.take() {
+            return Err(d);
+        }
+        self.buf.extend_from_slice(tail);
+        self.hand()
     }
 
     fn hand(&mut self) -> Result<(), Diagnostic> {
@@ -796,10 +800,7 @@ fn graph_files_in(
         let path = format!("downloads/{}.csv", t.name);
         let mut parts = Parts::new(&path, part, sink);
         let _ = csv_to(&mut parts, &header, t.rows);
-        if let Some(d) = parts.failed.take() {
-            return Err(d);
-        }
-        parts.hand()?;
+        parts.finish(b"")?;
     }
     Ok(())
 }
