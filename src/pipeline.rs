@@ -234,12 +234,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         inputs.defer_unshared(&opts.root);
     }
     let citer = Arc::new(cache_citer(opts.cache.as_deref(), &front.site));
-    let run = pipeline.render_site(front, Some(citer.clone()));
-    let site = run.site.clone();
+    // Taken apart whole: a field left in the run would be dropped last, here, and with it the
+    // site (a sixtieth of a second at N = 10,000) on the build's own thread.
+    let Rendering {
+        site,
+        mut rendered,
+        diagnostics,
+        timings: took_rendering,
+    } = pipeline.render_site(front, Some(citer.clone()));
     let mut timings = vec![("load", took)];
-    timings.extend(run.timings);
-    diags.extend(run.diagnostics);
-    let mut rendered = run.rendered;
+    timings.extend(took_rendering);
+    diags.extend(diagnostics);
     if let (Some(out), Some(dir), Some(build)) = (&opts.output, &opts.cache, &build_id) {
         let cache = read_cached(dir, layout::PAGE_CACHE);
         let in_place = write::updates_in_place(out);
