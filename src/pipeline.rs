@@ -355,8 +355,8 @@ fn resolve_cached(
     let front = pipeline.resolve_with(inputs, memos, false);
     if opts.output.is_some() {
         // A cache that cannot be written costs the next build time, nothing else.
-        if let Some(json) = memo.stored_json(build) {
-            let _ = write::write_cache(dir, layout::PARSE_CACHE, &json);
+        if let Some(text) = memo.stored_text(build) {
+            let _ = write::write_cache(dir, layout::PARSE_CACHE, &text);
         }
         if let Some(json) = checks.stored_json(build) {
             let _ = write::write_cache(dir, layout::CHECK_CACHE, &json);

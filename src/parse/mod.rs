@@ -196,7 +196,7 @@ impl Parsed {
 ///
 /// `serve` keeps every file's parse in memory ([`ParseMemo::default`]). `build` keeps the
 /// findings files' records in the build cache ([`ParseMemo::stored`]), as JSON with their
-/// places, and only those of files that parsed without a diagnostic: they are most of what a
+/// places (a line of it per file), and only those of files that parsed without a diagnostic: they are most of what a
 /// site's parse costs, and their records are plain data.
 #[derive(Default)]
 pub struct ParseMemo {
@@ -208,30 +208,21 @@ pub struct ParseMemo {
 type Memoised = (u64, Parsed, Vec<Diagnostic>);
 
 /// Findings files' records as the build cache keeps them: path → (hash of the text, records as
-/// JSON); and whether that changed in this run.
+/// one line of JSON); and whether that changed in this run.
 struct Stored {
-    files: Mutex<BTreeMap<String, (u64, Arc<serde_json::value::RawValue>)>>,
+    files: Mutex<BTreeMap<String, (u64, Arc<str>)>>,
     changed: std::sync::atomic::AtomicBool,
 }
 
-/// The build cache's file of parsed findings, as written: the build of evident that wrote it, and
-/// the files.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct StoredFile {
-    build: String,
-    files: BTreeMap<String, (u64, Arc<serde_json::value::RawValue>)>,
-}
+/// The first line of the build cache's file of parsed findings ([`ParseMemo::stored_text`]).
+const STORED_HEAD: &str = "evident: findings files as parsed";
 
 impl ParseMemo {
     /// A memo for `build`, starting from the build cache's file of parsed findings (`text`, if
-    /// there is one); a file written by another build of evident (`build`), or unreadable, is
+    /// there is one); a file written by another build of evident (`build`), or not whole, is
     /// ignored.
     pub fn stored(text: Option<&str>, build: &str) -> ParseMemo {
-        let files = text
-            .and_then(|t| serde_json::from_str::<StoredFile>(t).ok())
-            .filter(|f| f.build == build)
-            .map(|f| f.files)
-            .unwrap_or_default();
+        let files = text.and_then(|t| read_stored(t, build)).unwrap_or_default();
         ParseMemo {
             memo: Mutex::default(),
             stored: Some(Stored {
@@ -242,18 +233,29 @@ impl ParseMemo {
     }
 
     /// The build cache's file of parsed findings, if this memo keeps one and it changed in this
-    /// run.
-    pub fn stored_json(&self, build: &str) -> Option<String> {
+    /// run: a line naming the file's kind, one with the build of evident that wrote it, then for
+    /// each findings file a line with the hash of its text (16 hexadecimal digits) and its path,
+    /// and a line with its records as JSON. Lines, not one JSON document, so that reading it back
+    /// finds each file's records without parsing them (8 MB at N = 10,000, of which a build reads
+    /// all but the changed files' records, each when its file is parsed).
+    pub fn stored_text(&self, build: &str) -> Option<String> {
         let stored = self.stored.as_ref()?;
         if !stored.changed.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
         let files = std::mem::take(&mut *stored.files.lock().unwrap_or_else(|p| p.into_inner()));
-        let file = StoredFile {
-            build: build.to_string(),
-            files,
-        };
-        serde_json::to_string(&file).ok()
+        let size: usize = files.iter().map(|(p, (_, j))| p.len() + j.len() + 19).sum();
+        let mut text = String::with_capacity(STORED_HEAD.len() + build.len() + 2 + size);
+        for line in [STORED_HEAD, build] {
+            text.push_str(line);
+            text.push('\n');
+        }
+        for (path, (key, json)) in &files {
+            text.push_str(&format!("{key:016x} {path}\n"));
+            text.push_str(json);
+            text.push('\n');
+        }
+        Some(text)
     }
 
     /// A hash of what a file holds; `None` for what is not held (a plain page read later).
@@ -274,7 +276,7 @@ impl ParseMemo {
                 let (k, json) = files.get(path.to_str()?)?;
                 (*k == key).then(|| json.clone())?
             };
-            let records: Vec<S<RawFinding>> = yaml::from_cache(json.get()).ok()?;
+            let records: Vec<S<RawFinding>> = yaml::from_cache(&json).ok()?;
             let findings = records.into_iter().map(|f| (path.to_path_buf(), f));
             let parsed = Parsed {
                 findings: findings.collect(),
@@ -295,9 +297,13 @@ impl ParseMemo {
                 .insert(path.to_path_buf(), (key, parsed.clone(), diags.to_vec()));
             return;
         };
-        let Some(name) = path.to_str() else { return };
-        let json = Self::storable(parsed, diags)
-            .and_then(|records| serde_json::value::to_raw_value(&records).ok());
+        // A path the file's lines cannot hold is parsed each time.
+        let Some(name) = path.to_str().filter(|n| !n.contains('\n')) else {
+            return;
+        };
+        // serde_json writes a line: a line break inside a string is escaped.
+        let json =
+            Self::storable(parsed, diags).and_then(|records| serde_json::to_string(&records).ok());
         let mut files = stored.files.lock().unwrap_or_else(|p| p.into_inner());
         let changed = match json {
             Some(json) => {
@@ -337,6 +343,26 @@ impl ParseMemo {
                     .store(true, std::sync::atomic::Ordering::Relaxed);
             }
         }
+    }
+}
+
+/// The files in the build cache's file of parsed findings ([`ParseMemo::stored_text`]): `None`
+/// when another build of evident wrote it, or it is not whole.
+fn read_stored(text: &str, build: &str) -> Option<BTreeMap<String, (u64, Arc<str>)>> {
+    let mut lines = text.split('\n');
+    if lines.next()? != STORED_HEAD || lines.next()? != build {
+        return None;
+    }
+    let mut files = BTreeMap::new();
+    loop {
+        let head = lines.next()?;
+        if head.is_empty() {
+            // The text ends with its last line's break: nothing may follow.
+            return lines.next().is_none().then_some(files);
+        }
+        let (key, path) = head.split_once(' ')?;
+        let key = u64::from_str_radix(key, 16).ok()?;
+        files.insert(path.to_string(), (key, Arc::from(lines.next()?)));
     }
 }
 
@@ -653,7 +679,7 @@ mod tests {
         let (first, first_diags) = parse_with(&inputs, &NoReader, Some(&memo));
         assert_eq!(first.findings.len(), 2);
         let json = memo
-            .stored_json("build 1")
+            .stored_text("build 1")
             .expect("a first build writes it");
         assert!(json.contains("data/findings/a.yaml"), "{json}");
         assert!(
@@ -665,7 +691,7 @@ mod tests {
         let (second, second_diags) = parse_with(&inputs, &NoReader, Some(&again));
         assert_eq!(format!("{first:?}"), format!("{second:?}"));
         assert_eq!(first_diags, second_diags);
-        assert_eq!(again.stored_json("build 1"), None, "nothing changed");
+        assert_eq!(again.stored_text("build 1"), None, "nothing changed");
 
         // What the cache holds is what the next build reads (not the file parsed again)...
         let marked = json.replace("Most said so.", "Read from the cache.");
@@ -695,6 +721,45 @@ mod tests {
     }
 
     #[test]
+    fn a_build_cache_file_cut_short_or_of_another_shape_is_not_read() {
+        let files = [("data/findings/a.yaml", FINDINGS)];
+        let memo = ParseMemo::stored(None, "b");
+        parse_with(&inputs(&files), &NoReader, Some(&memo));
+        let text = memo.stored_text("b").unwrap();
+        let marked = text.replace("Most said so.", "Read from the cache.");
+        let statement = |text: &str| {
+            let memo = ParseMemo::stored(Some(text), "b");
+            let (read, _) = parse_with(&inputs(&files), &NoReader, Some(&memo));
+            read.findings[0].1.value.statement.clone()
+        };
+        assert_eq!(statement(&marked), "Read from the cache.");
+        // Cut anywhere, even at a line's end, the file is not read: every file is parsed again.
+        for cut in [
+            marked.len() - 1,
+            marked.len() - 2,
+            marked.rfind("\n[").unwrap(),
+        ] {
+            assert_eq!(statement(&marked[..cut]), "Most said so.", "cut at {cut}");
+        }
+        assert_eq!(statement(&format!("{marked}more\n")), "Most said so.");
+        assert_eq!(statement(&marked.replacen("\n", " \n", 1)), "Most said so.");
+    }
+
+    #[test]
+    fn a_path_with_a_line_break_is_parsed_each_time() {
+        let memo = ParseMemo::stored(None, "b");
+        let files = [
+            ("data/findings/a.yaml", FINDINGS),
+            ("data/findings/a\nb.yaml", FINDINGS),
+        ];
+        let (parsed, _) = parse_with(&inputs(&files), &NoReader, Some(&memo));
+        assert_eq!(parsed.findings.len(), 4);
+        let text = memo.stored_text("b").unwrap();
+        assert_eq!(text.lines().count(), 4, "{text}");
+        assert!(!text.contains("a\nb.yaml"), "{text}");
+    }
+
+    #[test]
     fn a_file_gone_or_no_longer_clean_leaves_the_build_cache() {
         let memo = ParseMemo::stored(None, "b");
         parse_with(
@@ -702,10 +767,10 @@ mod tests {
             &NoReader,
             Some(&memo),
         );
-        let json = memo.stored_json("b").unwrap();
+        let json = memo.stored_text("b").unwrap();
         let gone = ParseMemo::stored(Some(&json), "b");
         parse_with(&inputs(&[]), &NoReader, Some(&gone));
-        assert!(!gone.stored_json("b").unwrap().contains("a.yaml"));
+        assert!(!gone.stored_text("b").unwrap().contains("a.yaml"));
         let broken = ParseMemo::stored(Some(&json), "b");
         let text = FINDINGS.replace("statement: Few.", "statement: [");
         parse_with(
@@ -713,7 +778,7 @@ mod tests {
             &NoReader,
             Some(&broken),
         );
-        assert!(!broken.stored_json("b").unwrap().contains("a.yaml"));
+        assert!(!broken.stored_text("b").unwrap().contains("a.yaml"));
     }
 
     #[test]
@@ -726,6 +791,6 @@ mod tests {
             Some(&memo),
         );
         assert_eq!(parsed.findings.len(), 2);
-        assert!(!memo.stored_json("b").unwrap().contains("a.yaml"));
+        assert!(!memo.stored_text("b").unwrap().contains("a.yaml"));
     }
 }
