@@ -226,14 +226,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let (inputs, mut diags, took) = pipeline.load(&opts.root, opts.output.as_deref());
     // Which build of evident this is: a cache another one wrote is ignored.
     let build_id = load::build_id();
-    let front = resolve_cached(&pipeline, &inputs, opts, build_id.as_deref());
+    let (front, memos) = resolve_cached(&pipeline, &inputs, opts, build_id.as_deref());
     let mut inputs = inputs;
-    if opts.output.is_some() {
-        // A build keeps its inputs from here on only to show diagnostics (`check` keeps them
-        // whole for `--external`).
-        inputs.defer_unshared(&opts.root);
-    }
-    let citer = Arc::new(cache_citer(opts.cache.as_deref(), &front.site));
+    // Three short stretches of one thread, run side by side.
+    let (cites, ()) = rayon::join(
+        || read_cache(opts.cache.as_deref()),
+        || {
+            if let Some(memos) = memos {
+                memos.store();
+            }
+            if opts.output.is_some() {
+                // A build keeps its inputs from here on only to show diagnostics (`check`
+                // keeps them whole for `--external`).
+                inputs.defer_unshared(&opts.root);
+            }
+        },
+    );
+    let citer = Arc::new(Citer::with_cache(
+        &render::cite_site(&front.site.config),
+        cites,
+    ));
     // Taken apart whole: a field left in the run would be dropped last, here, and with it the
     // site (a sixtieth of a second at N = 10,000) on the build's own thread.
     let Rendering {
@@ -332,42 +344,56 @@ pub fn drop_aside<T: Send + 'static>(value: T) {
 }
 
 /// Parses and resolves, parsing only the findings files whose records the build cache does not
-/// hold (see [`parse::ParseMemo`]). A `build` writes what it parsed there at once: a file's
-/// records depend on its text alone, so they hold whether or not the build goes on to succeed.
-fn resolve_cached(
+/// hold (see [`parse::ParseMemo`]). A `build` writes what it parsed there at once (the memos
+/// returned): a file's records depend on its text alone, so they hold whether or not the build
+/// goes on to succeed.
+fn resolve_cached<'a>(
     pipeline: &Pipeline,
     inputs: &Inputs,
-    opts: &BuildOptions,
-    build_id: Option<&str>,
-) -> Resolved {
+    opts: &'a BuildOptions,
+    build_id: Option<&'a str>,
+) -> (Resolved, Option<MemosMade<'a>>) {
     let (Some(dir), Some(build)) = (&opts.cache, build_id) else {
-        return pipeline.resolve(inputs);
+        return (pipeline.resolve(inputs), None);
     };
     let text = read_cached(dir, layout::PARSE_CACHE);
-    let memo = parse::ParseMemo::stored(text.as_deref(), build);
+    let parsed = parse::ParseMemo::stored(text.as_deref(), build);
     drop(text);
     let checks = read_cached(dir, layout::CHECK_CACHE);
     let checks = resolve::CheckMemo::stored(checks.as_deref(), build);
     let memos = Memos {
-        parsed: Some(&memo),
+        parsed: Some(&parsed),
         checks: Some(&checks),
     };
     let front = pipeline.resolve_with(inputs, memos, false);
-    if opts.output.is_some() {
-        // A cache that cannot be written costs the next build time, nothing else.
-        if let Some(text) = memo.stored_text(build) {
-            let _ = write::write_cache(dir, layout::PARSE_CACHE, &text);
-        }
-        if let Some(json) = checks.stored_json(build) {
-            let _ = write::write_cache(dir, layout::CHECK_CACHE, &json);
-        }
-    }
-    front
+    let made = MemosMade {
+        dir,
+        build,
+        parsed,
+        checks,
+    };
+    (front, opts.output.is_some().then_some(made))
 }
 
-/// A citer that starts from the cache in `dir` (if any, and if it was written by this version).
-fn cache_citer(dir: Option<&Path>, site: &Site) -> Citer {
-    Citer::with_cache(&render::cite_site(&site.config), read_cache(dir))
+/// The memos of the build cache as a build left them, to be written.
+struct MemosMade<'a> {
+    dir: &'a Path,
+    build: &'a str,
+    parsed: parse::ParseMemo,
+    checks: resolve::CheckMemo,
+}
+
+impl MemosMade<'_> {
+    /// Writes the memos that changed (a cache that cannot be written costs the next build time,
+    /// nothing else).
+    fn store(self) {
+        if let Some(text) = self.parsed.stored_text(self.build) {
+            let _ = write::write_cache(self.dir, layout::PARSE_CACHE, &text);
+        }
+        if let Some(json) = self.checks.stored_json(self.build) {
+            let _ = write::write_cache(self.dir, layout::CHECK_CACHE, &json);
+        }
+    }
 }
 
 /// The citation cache in `dir`, or an empty one (none there, unreadable, or another version's).
@@ -633,11 +659,7 @@ fn outside<T: WithBody>(node: &T) -> String {
 
 /// The findings of `file` that changed, as now parsed (`raw`) and resolved, if the file holds the
 /// same findings as in the last build and each changed only where its own page alone shows it.
-fn edited_alone(
-    last: &Last,
-    file: &Path,
-    raw: &[(PathBuf, parse::raw::S<parse::raw::RawFinding>)],
-) -> Option<Vec<Finding>> {
+fn edited_alone(last: &Last, file: &Path, raw: &[parse::FoundFinding]) -> Option<Vec<Finding>> {
     let site = last.rendered.site();
     let before: Vec<&Finding> = site.findings.values().filter(|f| f.file == file).collect();
     if before.len() != raw.len() {

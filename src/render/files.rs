@@ -2,11 +2,13 @@
 //! evidence graph as CSV and its data package, redirect pages, citation exports, the theme's and
 //! site's static files, and the search index.
 
+use rayon::prelude::*;
+
 use crate::cite;
 use crate::diagnostic::Diagnostic;
 use crate::html::redirect_page;
 use crate::layout::{OutputFile, GENERATED_FILES};
-use crate::model::Site;
+use crate::model::{Site, Source};
 use crate::render::exports;
 use crate::render::tables::{dataset_downloads, table_downloads};
 use crate::render::views::{sources::export_path, Views};
@@ -83,21 +85,17 @@ fn downloads(site: &Site, views: &Views) -> Vec<OutputFile> {
 
 /// Per-source BibTeX, RIS and CSL-JSON, and the whole bibliography in each format.
 fn citation_files(site: &Site) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    for s in site.sources.values() {
-        files.push(OutputFile::new(
-            export_path(&s.id, "bib"),
-            cite::bibtex(s).into_bytes(),
-        ));
-        files.push(OutputFile::new(
-            export_path(&s.id, "ris"),
-            cite::ris(s).into_bytes(),
-        ));
-        files.push(OutputFile::new(
-            export_path(&s.id, "json"),
-            cite::csl_json_file(s),
-        ));
-    }
+    let each = |s: &Source| {
+        [
+            OutputFile::new(export_path(&s.id, "bib"), cite::bibtex(s).into_bytes()),
+            OutputFile::new(export_path(&s.id, "ris"), cite::ris(s).into_bytes()),
+            OutputFile::new(export_path(&s.id, "json"), cite::csl_json_file(s)),
+        ]
+    };
+    // Sources in parallel, their files in the sources' order.
+    let mut files: Vec<OutputFile> = (site.sources.par_iter())
+        .flat_map_iter(|(_, s)| each(s))
+        .collect();
     files.push(OutputFile::new(
         "citations.bib",
         cite::bibtex_all(site.sources.values()),

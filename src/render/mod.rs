@@ -577,12 +577,21 @@ pub fn render(
     if any_missing {
         return (rendered, diags);
     }
-    rendered.jobs = jobs::jobs(&rendered.views, site);
+    // The pages' jobs (then the sitemap and feeds, which list the pages) beside the other
+    // files: each is a stretch of one thread that the other need not wait for.
     let t = std::time::Instant::now();
-    rendered.files = files::other_files(site, &rendered.views);
+    let ((jobs, discovery), files) = rayon::join(
+        || {
+            let jobs = jobs::jobs(&rendered.views, site);
+            let pages: Vec<&str> = jobs.iter().map(|j| j.output.as_str()).collect();
+            let discovery = feeds::discovery_files(site, &pages);
+            (jobs, discovery)
+        },
+        || files::other_files(site, &rendered.views),
+    );
     rendered.timings.push(("  files", t.elapsed()));
-    let pages: Vec<&str> = rendered.jobs.iter().map(|j| j.output.as_str()).collect();
-    rendered.files.extend(feeds::discovery_files(site, &pages));
+    (rendered.jobs, rendered.files) = (jobs, files);
+    rendered.files.extend(discovery);
     if site.config.relative_links {
         for f in rendered
             .files
