@@ -44,8 +44,9 @@ pub struct Parsed {
     pub(crate) claims: Vec<RawDoc<RawClaim>>,
     pub(crate) topics: Vec<RawDoc<RawTopic>>,
     pub(crate) gaps: Vec<RawDoc<RawGap>>,
-    /// Findings with the file they came from.
-    pub(crate) findings: Vec<(PathBuf, S<RawFinding>)>,
+    /// Findings with the file they came from; each boxed, so that joining every file's (and
+    /// moving them) copies a pointer, not a kilobyte of fields.
+    pub(crate) findings: Vec<FoundFinding>,
     pub(crate) tables: Vec<RawFile<RawTable>>,
     pub(crate) datasets: Vec<RawFile<RawDataset>>,
     /// `data/glossary.yaml`, when the site has one.
@@ -77,10 +78,13 @@ pub struct Parsed {
     pub(crate) releases: Vec<crate::model::Release>,
 }
 
+/// A finding as parsed, with the file it came from.
+pub(crate) type FoundFinding = (PathBuf, Box<S<RawFinding>>);
+
 /// A file `serve` may show the pages of at once when it is edited: findings, or a Markdown file
 /// under `content/` whose body alone may have changed.
 pub(crate) enum Edited {
-    Findings(Vec<(PathBuf, S<RawFinding>)>),
+    Findings(Vec<FoundFinding>),
     Page(RawDoc<RawPage>),
     Topic(RawDoc<RawTopic>),
     Claim(RawDoc<RawClaim>),
@@ -277,7 +281,9 @@ impl ParseMemo {
                 (*k == key).then(|| json.clone())?
             };
             let records: Vec<S<RawFinding>> = yaml::from_cache(&json).ok()?;
-            let findings = records.into_iter().map(|f| (path.to_path_buf(), f));
+            let findings = records
+                .into_iter()
+                .map(|f| (path.to_path_buf(), Box::new(f)));
             let parsed = Parsed {
                 findings: findings.collect(),
                 ..Parsed::default()
@@ -322,7 +328,7 @@ impl ParseMemo {
     /// The records of a file that gave findings and nothing else, without a diagnostic, and
     /// that JSON keeps whole.
     fn storable<'a>(parsed: &'a Parsed, diags: &[Diagnostic]) -> Option<Vec<&'a S<RawFinding>>> {
-        let records: Vec<&S<RawFinding>> = parsed.findings.iter().map(|(_, f)| f).collect();
+        let records: Vec<&S<RawFinding>> = parsed.findings.iter().map(|(_, f)| &**f).collect();
         let whole = records.iter().all(|f| f.value.keeps_in_json());
         (diags.is_empty() && parsed.holds_nothing_else() && whole).then_some(records)
     }

@@ -2,7 +2,7 @@
 //! archive and its figure against the quote, its structured value, and its stances on claims.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
@@ -10,6 +10,7 @@ use crate::parse::raw::{
     RawFinding, RawScale, RawStance, RawStanceKind, RawValue, RawValueKind, RawWithdrawn, S,
 };
 use crate::parse::yaml::{position_of, Spanned};
+use crate::parse::FoundFinding;
 use crate::resolve::figures::{agrees, describe, read};
 use crate::resolve::ids::{Ids, RefKind};
 use rayon::prelude::*;
@@ -29,7 +30,7 @@ pub(crate) struct Findings {
 /// Every finding whose id is valid and first defined here. A finding whose source is unknown
 /// (reported) is left out: the model has no placeholder ids.
 pub(crate) fn resolve_findings(
-    raw: &[(PathBuf, S<RawFinding>)],
+    raw: &[FoundFinding],
     ids: &Ids,
     archives: &Archives,
     diags: &mut Vec<Diagnostic>,
