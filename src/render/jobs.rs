@@ -425,19 +425,19 @@ fn topic_jobs(views: &Views) -> Vec<Job> {
         .enumerate()
         .map(|(i, t)| {
             let path = TopicId(t.id.clone()).path();
-            Job::new("topic.html", &path, move |v| topic_context(v, &v.topics[i]))
+            Job::keyed(
+                "topic.html",
+                &path,
+                move |v| topic_context(v, &v.topics[i]),
+                move |v, prints, fp| topic_inputs(v, prints, &v.topics[i], fp),
+            )
         })
         .collect()
 }
 
 /// A topic page's context (the topic's own view, or in `serve` the topic as just edited).
 pub(crate) fn topic_context(v: &Views, t: &TopicView) -> Value {
-    let path = TopicId(t.id.clone()).path();
-    let page = v
-        .site
-        .page("topic", &t.title, &path, &[("Topics", "topics/")]);
-    let claims: Vec<&ClaimView> = t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
-    let tables = v.tables_on(&format!("topic:{}", t.id));
+    let (page, claims, tables) = topic_parts(v, t);
     let values = vec![
         ("topic", to_value(t)),
         ("claims", to_value(&claims)),
@@ -445,6 +445,39 @@ pub(crate) fn topic_context(v: &Views, t: &TopicView) -> Value {
         ("findings", v.shared.findings.clone()),
     ];
     context(v, &page, values)
+}
+
+/// What a topic page's context is made from, but the shared `site` value: its page, the topic,
+/// its claims (by their views' fingerprints), the tables placed on it, and the shared map of
+/// findings (by its views' fingerprints). Walked as template values, a topic's claims, each with
+/// every finding on it, were most of the time spent keying pages by their contexts.
+fn topic_inputs(v: &Views, prints: &Prints, t: &TopicView, fp: &mut Fingerprint) -> bool {
+    let (page, claims, tables) = topic_parts(v, t);
+    if !(add_data(fp, &page) && add_data(fp, t) && add_data(fp, &tables)) {
+        return false;
+    }
+    add_prints(
+        fp,
+        &prints.views.claims,
+        claims.iter().map(|c| c.id.as_str()),
+    );
+    add_prints(
+        fp,
+        &prints.views.findings,
+        v.findings.keys().map(String::as_str),
+    );
+    true
+}
+
+type TopicParts<'a> = (PageView, Vec<&'a ClaimView>, Vec<&'a TableView>);
+
+fn topic_parts<'a>(v: &'a Views, t: &TopicView) -> TopicParts<'a> {
+    let path = TopicId(t.id.clone()).path();
+    let page = v
+        .site
+        .page("topic", &t.title, &path, &[("Topics", "topics/")]);
+    let claims = t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
+    (page, claims, v.tables_on(&format!("topic:{}", t.id)))
 }
 
 fn gap_jobs(site: &Site) -> Vec<Job> {

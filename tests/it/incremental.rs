@@ -765,6 +765,10 @@ fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/finding.html"),
     )
     .unwrap();
+    let topic = fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/topic.html"),
+    )
+    .unwrap();
     type Edit = Box<dyn Fn(&Site)>;
     let edits: Vec<(&str, Edit)> = vec![
         (
@@ -819,6 +823,37 @@ fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
                     title,
                     &format!("{title} (edited)"),
                 )
+            }),
+        ),
+        (
+            // A topic's page is kept by its inputs, which must count the topic's own view.
+            "a topic's question",
+            Box::new(|s: &Site| {
+                s.edit(
+                    "content/topics/control.md",
+                    "question: Do users get control?",
+                    "question: Do users get real control?",
+                )
+            }),
+        ),
+        (
+            // `findings` is in a topic page's context for a theme's own use; shown there, a
+            // finding's edit must reach the topic's page, though a claim's view does not hold it.
+            "a finding's statement, shown by a topic template of the site's own",
+            Box::new(move |s: &Site| {
+                s.write(
+                    "templates/topic.html",
+                    topic.replace(
+                        "{% endblock %}",
+                        "{% for id, f in findings|items %}<p>{{ f.statement }}</p>{% endfor %}{% endblock %}",
+                    ),
+                );
+                ok(s, &["build"]);
+                s.edit(
+                    "data/findings/s1.yaml",
+                    "Few said users lead.",
+                    "Few said that users lead.",
+                );
             }),
         ),
         (
