@@ -461,11 +461,7 @@ fn topic_inputs(v: &Views, prints: &Prints, t: &TopicView, fp: &mut Fingerprint)
         &prints.views.claims,
         claims.iter().map(|c| c.id.as_str()),
     );
-    add_prints(
-        fp,
-        &prints.views.findings,
-        v.findings.keys().map(String::as_str),
-    );
+    fp.print(prints.views.every_finding);
     true
 }
 

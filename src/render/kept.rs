@@ -536,6 +536,9 @@ pub(crate) struct Prints {
 #[derive(Default)]
 pub(crate) struct ViewPrints {
     pub findings: HashMap<String, u128>,
+    /// Every finding's, in the order of their ids ([`add_prints`]): the map of findings a topic's
+    /// page holds, fingerprinted once rather than once a topic.
+    pub every_finding: u128,
     pub sources: HashMap<String, u128>,
     pub claims: HashMap<String, u128>,
 }

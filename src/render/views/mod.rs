@@ -171,8 +171,12 @@ pub(crate) fn view_prints(v: &Views) -> Option<ViewPrints> {
         || rayon::join(|| of(&v.findings), || of(&v.sources)),
         || of(&v.claims),
     );
+    let findings = findings?;
+    let mut every = Fingerprint::new();
+    add_prints(&mut every, &findings, v.findings.keys().map(String::as_str));
     Some(ViewPrints {
-        findings: findings?,
+        every_finding: every.finish(),
+        findings,
         sources: sources?,
         claims: claims?,
     })
