@@ -28,6 +28,9 @@ pub const PAGE_CACHE: &str = "pages.json";
 /// The records of the findings files the last build parsed, by the hash of each file's text, in
 /// the cache folder, so that the next parses only the files that changed.
 pub const PARSE_CACHE: &str = "parsed.txt";
+/// The output folder's folders as the last update in place read them, each by its stamp, in the
+/// cache folder, so that the next reads only the folders that changed.
+pub const FOLDER_CACHE: &str = "folders.txt";
 /// The quote checks that passed in the last build, each by a fingerprint of all it read, in the
 /// cache folder, so that the next makes only the checks whose inputs changed.
 pub const CHECK_CACHE: &str = "checks.json";

@@ -129,8 +129,14 @@ impl ReadText for Disk {
     }
 
     fn stamp(&self, real: &Path) -> Option<u64> {
-        std::fs::metadata(real).ok().and_then(|m| stamp_of(&m))
+        stamp(real)
     }
+}
+
+/// The stamp of the file or folder at `real` ([`ReadText::stamp`]): `None` when it cannot be
+/// read, or changed too lately to be known by its stamp.
+pub fn stamp(real: &Path) -> Option<u64> {
+    std::fs::metadata(real).ok().and_then(|m| stamp_of(&m))
 }
 
 /// How long after a file was written its stamp is trusted: a file system may keep times only to

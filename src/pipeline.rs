@@ -286,7 +286,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
                     sink(f)
                 })
             };
-            let result = write::write(out, &paths, produce, |d| fails(d)).map_err(Fatal)?;
+            let cache = opts.cache.as_deref().zip(build_id.as_deref());
+            let result = write_output(out, &paths, produce, |d| fails(d), cache)?;
             diags.extend(result.diagnostics);
             written = result.written;
             timings.push(("write", t.elapsed()));
@@ -333,6 +334,36 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         elapsed: start.elapsed(),
         timings,
     })
+}
+
+/// Writes the site into `out` ([`write::write_known`]): an update in place reads again only the
+/// output's folders that changed since the build cache (`cache`: its folder and the build of
+/// evident) recorded them, and records them for the next build.
+fn write_output(
+    out: &Path,
+    paths: &[&str],
+    produce: impl FnOnce(&layout::Sink) -> Result<Vec<Diagnostic>, Diagnostic>,
+    fails: impl Fn(&[Diagnostic]) -> bool,
+    cache: Option<(&Path, &str)>,
+) -> Result<write::Streamed, Fatal> {
+    let recorded = |(dir, build): (&Path, &str)| {
+        write::Folders::read(
+            read_cached(dir, layout::FOLDER_CACHE).as_deref(),
+            build,
+            out,
+        )
+    };
+    let last = cache.map(recorded).unwrap_or_default();
+    let mut result = write::write_known(out, paths, produce, fails, &last).map_err(Fatal)?;
+    drop(last);
+    let folders = std::mem::take(&mut result.folders);
+    if let Some((dir, build)) = cache {
+        // A cache that cannot be written costs the next build time, nothing else.
+        if let Some(text) = folders.text(build, out) {
+            let _ = write::write_cache(dir, layout::FOLDER_CACHE, &text);
+        }
+    }
+    Ok(result)
 }
 
 /// Drops `value` on a thread of its own. Freeing a large site's records and views is a tenth of

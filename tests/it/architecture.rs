@@ -49,6 +49,8 @@ const SAME_LAYER: &[(&str, &str)] = &[
     ("resolve", "parse"),
     ("render", "cite"),
     ("scaffold", "write"),
+    // An update in place knows an output folder unchanged by its stamp, as load knows a file.
+    ("write", "load"),
     // import describes the stubs the write stage creates (as scaffold does), and checks identifiers
     // with resolve's own checks so that an import never writes a stub that `check` rejects.
     ("import", "write"),

@@ -964,4 +964,14 @@ fn a_kept_page_is_known_by_its_stamp_and_a_page_written_since_is_made_again() {
     let run = site.run(&["build", "-v"]);
     assert_eq!(kept(&run.stderr).0, pages - 1);
     assert_eq!(site.tree("public"), cold);
+    // The output's folders, settled too, are recorded by their stamps, and those unchanged are
+    // not read again; a file put into one since changes its stamp, so it is read and the file
+    // found and deleted.
+    let folders = site.read(".evident-cache/folders.txt");
+    let recorded = |f: &str| folders.lines().any(|l| l.ends_with(&format!(" {f}")));
+    assert!(recorded("findings/two-thirds"), "{folders}");
+    site.write("public/findings/two-thirds/stray.txt", "put here by hand");
+    site.write("public/findings/new-folder/stray.txt", "put here by hand");
+    ok(&site, &["build"]);
+    assert_eq!(site.tree("public"), cold);
 }
