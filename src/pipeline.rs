@@ -226,6 +226,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let (inputs, mut diags, took) = pipeline.load(&opts.root, opts.output.as_deref());
     // Which build of evident this is: a cache another one wrote is ignored.
     let build_id = load::build_id();
+    // The cache's folder and this build, when there is a cache to read.
+    let cache = opts.cache.as_deref().zip(build_id.as_deref());
     let (front, memos) = resolve_cached(&pipeline, &inputs, opts, build_id.as_deref());
     let mut inputs = inputs;
     // Three short stretches of one thread, run side by side.
@@ -257,10 +259,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let mut timings = vec![("load", took)];
     timings.extend(took_rendering);
     diags.extend(diagnostics);
-    if let (Some(out), Some(dir), Some(build)) = (&opts.output, &opts.cache, &build_id) {
-        let cache = read_cached(dir, layout::PAGE_CACHE);
+    if let (Some(out), Some((dir, build))) = (&opts.output, cache) {
+        let pages = read_cached(dir, layout::PAGE_CACHE);
         let in_place = write::updates_in_place(out);
-        rendered.keep_pages(out, cache.as_deref(), build, in_place);
+        rendered.keep_pages(out, pages.as_deref(), build, in_place);
     }
     let fails = |diags: &[Diagnostic]| {
         diags
@@ -286,7 +288,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
                     sink(f)
                 })
             };
-            let cache = opts.cache.as_deref().zip(build_id.as_deref());
             let result = write_output(out, &paths, produce, |d| fails(d), cache)?;
             diags.extend(result.diagnostics);
             written = result.written;
