@@ -228,7 +228,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     let build_id = load::build_id();
     // The cache's folder and this build, when there is a cache to read.
     let cache = opts.cache.as_deref().zip(build_id.as_deref());
-    let (front, memos) = resolve_cached(&pipeline, &inputs, opts, build_id.as_deref());
+    let (front, memos) = resolve_cached(&pipeline, &inputs, cache, opts.output.is_some());
     let mut inputs = inputs;
     // Three short stretches of one thread, run side by side.
     let (cites, ()) = rayon::join(
@@ -376,16 +376,16 @@ pub fn drop_aside<T: Send + 'static>(value: T) {
 }
 
 /// Parses and resolves, parsing only the findings files whose records the build cache does not
-/// hold (see [`parse::ParseMemo`]). A `build` writes what it parsed there at once (the memos
-/// returned): a file's records depend on its text alone, so they hold whether or not the build
-/// goes on to succeed.
+/// hold (see [`parse::ParseMemo`]; `cache`: its folder and this build). A build that `writes`
+/// stores what it parsed there at once (the memos returned): a file's records depend on its text
+/// alone, so they hold whether or not the build goes on to succeed.
 fn resolve_cached<'a>(
     pipeline: &Pipeline,
     inputs: &Inputs,
-    opts: &'a BuildOptions,
-    build_id: Option<&'a str>,
+    cache: Option<(&'a Path, &'a str)>,
+    writes: bool,
 ) -> (Resolved, Option<MemosMade<'a>>) {
-    let (Some(dir), Some(build)) = (&opts.cache, build_id) else {
+    let Some((dir, build)) = cache else {
         return (pipeline.resolve(inputs), None);
     };
     let text = read_cached(dir, layout::PARSE_CACHE);
@@ -404,7 +404,7 @@ fn resolve_cached<'a>(
         parsed,
         checks,
     };
-    (front, opts.output.is_some().then_some(made))
+    (front, writes.then_some(made))
 }
 
 /// The memos of the build cache as a build left them, to be written.

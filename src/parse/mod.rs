@@ -200,8 +200,8 @@ impl Parsed {
 ///
 /// `serve` keeps every file's parse in memory ([`ParseMemo::default`]). `build` keeps the
 /// findings files' records in the build cache ([`ParseMemo::stored`]), as JSON with their
-/// places (a line of it per file), and only those of files that parsed without a diagnostic: they are most of what a
-/// site's parse costs, and their records are plain data.
+/// places (a line of it per file), and only those of files that parsed without a diagnostic:
+/// they are most of what a site's parse costs, and their records are plain data.
 #[derive(Default)]
 pub struct ParseMemo {
     memo: Mutex<HashMap<PathBuf, Memoised>>,
