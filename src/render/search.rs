@@ -16,7 +16,6 @@
 //! word (but plain numbers) by its stem, so a test can check that the client stems as the index
 //! does; the client never fetches it.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -45,12 +44,6 @@ struct Doc {
     url: String,
 }
 
-/// A lowercase word of a text, and whether a hyphen joins it to the word before.
-struct Token {
-    word: String,
-    hyphenated: bool,
-}
-
 /// Hyphens that join the parts of a compound: "well-being".
 fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
@@ -58,46 +51,51 @@ fn is_hyphen(c: char) -> bool {
 
 /// Every run of letters and digits, lowercased; `72%` is `72`. Short ones too: they may be part of
 /// a compound ("e-mail"), though alone they are not indexed.
-fn tokens(text: &str) -> Vec<Token> {
+fn tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut word = String::new();
+    each_token(text, &mut String::new(), |word, _| {
+        out.push(word.to_string())
+    });
+    out
+}
+
+/// Calls `found` with each token of `text` ([`tokens`]), lowercased in `buf`, and whether a hyphen
+/// joins it to the one before: a site's texts are hundreds of thousands of words, and a `String`
+/// each was as many allocations.
+fn each_token(text: &str, buf: &mut String, mut found: impl FnMut(&str, bool)) {
+    let mut start = None;
     let mut hyphenated = false;
+    let mut any = false;
     let mut separator = 0usize;
     let mut hyphen = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if word.is_empty() {
-                hyphenated = !out.is_empty() && separator == 1 && hyphen;
-            }
-            word.push(c);
+    let mut emit = |word: &str, hyphenated: bool| {
+        buf.clear();
+        if word.is_ascii() {
+            buf.push_str(word);
+            buf.make_ascii_lowercase();
         } else {
-            if !word.is_empty() {
-                out.push(Token {
-                    word: lowercase(std::mem::take(&mut word)),
-                    hyphenated,
-                });
+            buf.push_str(&word.to_lowercase());
+        }
+        found(buf, hyphenated);
+    };
+    for (i, c) in text.char_indices() {
+        if c.is_alphanumeric() {
+            if start.is_none() {
+                hyphenated = any && separator == 1 && hyphen;
+                start = Some(i);
+            }
+        } else {
+            if let Some(s) = start.take() {
+                emit(&text[s..i], hyphenated);
+                any = true;
                 separator = 0;
             }
             separator += 1;
             hyphen = is_hyphen(c);
         }
     }
-    if !word.is_empty() {
-        out.push(Token {
-            word: lowercase(word),
-            hyphenated,
-        });
-    }
-    out
-}
-
-/// A word lowercased: in place when it is ASCII (nearly every word), else as `str` does it.
-fn lowercase(mut word: String) -> String {
-    if word.is_ascii() {
-        word.make_ascii_lowercase();
-        word
-    } else {
-        word.to_lowercase()
+    if let Some(s) = start {
+        emit(&text[s..], hyphenated);
     }
 }
 
@@ -196,37 +194,30 @@ fn note(words: &mut Vec<BTreeSet<String>>, id: u32, word: &str) {
     }
 }
 
-fn joined(tokens: &[Token]) -> String {
-    tokens.iter().map(|t| t.word.as_str()).collect()
-}
-
 fn shard_of(term: &str) -> String {
     term.chars().take(2).collect()
 }
 
 /// The terms of a text that need nothing else of the site: the stem of each word, and of each
-/// hyphenated compound written as one word ("well-being" → "wellb"). Each with the word it stems.
-/// `words` numbers the tokens' words ([`Terms::word`]).
-fn own_terms<'t>(
-    tokens: &'t [Token],
-    words: &[u32],
-    terms: &mut Terms,
-) -> Vec<(Cow<'t, str>, u32)> {
+/// hyphenated compound written as one word ("well-being" → "wellb"). Each with the number of the
+/// word it stems ([`Terms::word`]). `words` are the text's words by their numbers, and `hyphenated`
+/// says of each whether a hyphen joins it to the one before.
+fn own_terms(words: &[u32], hyphenated: &[bool], terms: &mut Terms) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
-    for (t, &w) in tokens.iter().zip(words) {
-        if t.word.chars().count() >= MIN_WORD {
-            out.push((Cow::Borrowed(t.word.as_str()), terms.term(w)));
+    for &w in words {
+        if terms.word_name(w).chars().count() >= MIN_WORD {
+            out.push((w, terms.term(w)));
         }
     }
     let mut start = 0;
-    for end in 1..=tokens.len() {
-        if end == tokens.len() || !tokens[end].hyphenated {
-            let run = &tokens[start..end];
-            let numbers = run.iter().all(|t| t.word.chars().all(|c| c.is_numeric()));
-            if run.len() >= 2 && !numbers {
-                let word = joined(run);
-                let s = terms.of(&word);
-                out.push((Cow::Owned(word), s));
+    for end in 1..=words.len() {
+        if end == words.len() || !hyphenated[end] {
+            let run = &words[start..end];
+            let numeric = |w: &u32| terms.word_name(*w).chars().all(char::is_numeric);
+            if run.len() >= 2 && !run.iter().all(numeric) {
+                let word: String = run.iter().map(|&w| terms.word_name(w)).collect();
+                let w = terms.word(&word);
+                out.push((w, terms.term(w)));
             }
             start = end;
         }
@@ -398,9 +389,9 @@ struct Alias {
 
 fn alias(phrase: &str, terms: &mut Terms) -> Option<Alias> {
     let tokens = tokens(phrase);
-    let word = joined(&tokens);
+    let word = tokens.concat();
     (word.chars().count() >= MIN_WORD).then(|| Alias {
-        stems: tokens.iter().map(|t| terms.of(&t.word)).collect(),
+        stems: tokens.iter().map(|t| terms.of(t)).collect(),
         key: terms.of(&word),
         word,
     })
@@ -480,14 +471,27 @@ fn own_terms_of(site: &Site, terms: &mut Terms) -> (Vec<Vec<u32>>, Vec<BTreeSet<
     let mut sets = Vec::new();
     let mut words = Vec::new();
     let mut texts = Texts::default();
+    let (mut buf, mut hyphenated) = (String::new(), Vec::new());
+    // Whether each word (by its number) is in `words` under its term yet.
+    let mut noted: Vec<bool> = Vec::new();
     for e in documents(site) {
-        let tokens = tokens(&e.text());
         let start = texts.words.len();
-        (texts.words).extend(tokens.iter().map(|t| terms.word(&t.word)));
+        hyphenated.clear();
+        each_token(&e.text(), &mut buf, |word, hyphen| {
+            texts.words.push(terms.word(word));
+            hyphenated.push(hyphen);
+        });
         texts.ends.push(texts.words.len());
         let mut set = Vec::new();
-        for (word, id) in own_terms(&tokens, &texts.words[start..], terms) {
-            note(&mut words, id, &word);
+        for (w, id) in own_terms(&texts.words[start..], &hyphenated, terms) {
+            let w = w as usize;
+            if noted.len() <= w {
+                noted.resize(w + 1, false);
+            }
+            if !noted[w] {
+                noted[w] = true;
+                note(&mut words, id, terms.word_name(w as u32));
+            }
             add(&mut set, id);
         }
         set.shrink_to_fit();
@@ -831,7 +835,7 @@ mod tests {
 
     /// What the client looks up for a query word, or for a run of query words written as one.
     fn found(index: &BTreeMap<String, BTreeSet<String>>, words: &str) -> BTreeSet<String> {
-        let word: String = tokens(words).into_iter().map(|t| t.word).collect();
+        let word = tokens(words).concat();
         index.get(&stem(&word)).cloned().unwrap_or_default()
     }
 
@@ -950,20 +954,23 @@ mod tests {
 
     #[test]
     fn words_are_lowercase_and_know_their_hyphens() {
-        let t = tokens("Almost three-quarters (72%) said a Council - e-mail");
-        let w: Vec<&str> = t.iter().map(|t| t.word.as_str()).collect();
+        let mut t = Vec::new();
+        let text = "Almost three-quarters (72%) said a Council - e-mail";
+        each_token(text, &mut String::new(), |w, h| t.push((w.to_string(), h)));
+        let w: Vec<&str> = t.iter().map(|(w, _)| w.as_str()).collect();
         assert_eq!(
             w,
             ["almost", "three", "quarters", "72", "said", "a", "council", "e", "mail"]
         );
-        let h: Vec<bool> = t.iter().map(|t| t.hyphenated).collect();
+        assert_eq!(tokens(text), w);
+        let h: Vec<bool> = t.iter().map(|(_, h)| *h).collect();
         assert_eq!(
             h,
             [false, false, true, false, false, false, false, false, true]
         );
         let mut terms = Terms::default();
-        let words: Vec<u32> = t.iter().map(|t| terms.word(&t.word)).collect();
-        let own: Vec<String> = own_terms(&t, &words, &mut terms)
+        let words: Vec<u32> = w.iter().map(|w| terms.word(w)).collect();
+        let own: Vec<String> = own_terms(&words, &h, &mut terms)
             .into_iter()
             .map(|(_, id)| terms.name(id).to_string())
             .collect();
