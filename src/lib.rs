@@ -20,8 +20,8 @@
 //! declares the allowed imports and fails on any other, on `std::fs` outside `load` and `write`,
 //! and on a module this map leaves out.
 //!
-//! - Commands: `main.rs`; `cli.rs` (clap: flags, exit codes, printing diagnostics); `serve.rs`
-//!   (axum, tokio, notify: the preview server with live reload).
+//! - Commands: `main.rs` (and the allocator, jemalloc); `cli.rs` (clap: flags, exit codes,
+//!   printing diagnostics); `serve.rs` (axum, tokio, notify: the preview server with live reload).
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
 //!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
 //!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file, the
