@@ -49,6 +49,21 @@ pub(crate) struct Job {
     /// For a page kept by its inputs (a finding's, most of an evidence site's pages), what they
     /// are; other pages are kept by their context's fingerprint.
     pub inputs: Option<Box<PageInputs>>,
+    /// A value of a keyed page's context that its key counts only if the page's template read it
+    /// when the page was last made ([`Unread`]).
+    pub unread: Option<Unread>,
+}
+
+/// A large value in a page's context that the default theme's template does not read, though a
+/// theme's may: the map of every finding on a topic's page. A page whose template did not read it
+/// when the page was last made is the same whatever it holds (templates are deterministic, and
+/// only what they read steers them), so the page's key counts the value only if it was read:
+/// editing one finding then leaves the topics' pages as they are.
+pub(crate) struct Unread {
+    /// Its name in the context.
+    pub name: &'static str,
+    /// Its fingerprint.
+    pub print: fn(&Prints) -> u128,
 }
 
 impl Job {
@@ -62,6 +77,7 @@ impl Job {
             output: output_file(path),
             make: Box::new(move |cx: &JobContext| Ok(make(cx.views))),
             inputs: None,
+            unread: None,
         }
     }
 
@@ -196,6 +212,7 @@ fn page_jobs(views: &Views) -> Vec<Job> {
             output: output_file(&p.path),
             make: Box::new(move |cx: &JobContext| plain_page(cx, i)),
             inputs: None,
+            unread: None,
         });
     }
     if !views.pages.iter().any(|p| p.path.is_empty()) {
@@ -271,6 +288,7 @@ fn finding_jobs(site: &Site) -> Vec<Job> {
                 inputs: Some(Box::new(move |cx, prints, fp| {
                     finding_inputs(cx, prints, &key, fp)
                 })),
+                unread: None,
             }
         })
         .collect()
@@ -425,12 +443,18 @@ fn topic_jobs(views: &Views) -> Vec<Job> {
         .enumerate()
         .map(|(i, t)| {
             let path = TopicId(t.id.clone()).path();
-            Job::keyed(
-                "topic.html",
-                &path,
-                move |v| topic_context(v, &v.topics[i]),
-                move |v, prints, fp| topic_inputs(v, prints, &v.topics[i], fp),
-            )
+            Job {
+                unread: Some(Unread {
+                    name: "findings",
+                    print: |prints| prints.views.every_finding,
+                }),
+                ..Job::keyed(
+                    "topic.html",
+                    &path,
+                    move |v| topic_context(v, &v.topics[i]),
+                    move |v, prints, fp| topic_inputs(v, prints, &v.topics[i], fp),
+                )
+            }
         })
         .collect()
 }
@@ -447,10 +471,10 @@ pub(crate) fn topic_context(v: &Views, t: &TopicView) -> Value {
     context(v, &page, values)
 }
 
-/// What a topic page's context is made from, but the shared `site` value: its page, the topic,
-/// its claims (by their views' fingerprints), the tables placed on it, and the shared map of
-/// findings (by its views' fingerprints). Walked as template values, a topic's claims, each with
-/// every finding on it, were most of the time spent keying pages by their contexts.
+/// What a topic page's context is made from, but the shared `site` value and the shared map of
+/// findings (the job's [`Unread`] value): its page, the topic, its claims (by their views'
+/// fingerprints) and the tables placed on it. Walked as template values, a topic's claims, each
+/// with every finding on it, were most of the time spent keying pages by their contexts.
 fn topic_inputs(v: &Views, prints: &Prints, t: &TopicView, fp: &mut Fingerprint) -> bool {
     let (page, claims, tables) = topic_parts(v, t);
     if !(add_data(fp, &page) && add_data(fp, t) && add_data(fp, &tables)) {
@@ -461,7 +485,6 @@ fn topic_inputs(v: &Views, prints: &Prints, t: &TopicView, fp: &mut Fingerprint)
         &prints.views.claims,
         claims.iter().map(|c| c.id.as_str()),
     );
-    fp.print(prints.views.every_finding);
     true
 }
 

@@ -521,6 +521,25 @@ pub(crate) fn inputs_key(
     inputs(&mut fp).then(|| fp.finish())
 }
 
+/// A keyed page's two keys when its context holds a value counted only if its template read it
+/// (`print`, that value's fingerprint: see `jobs::Unread`): the key when it was read, and the key
+/// when it was not. The same key twice when there is no such value.
+pub(crate) fn read_keys(key: u128, print: Option<u128>) -> (u128, u128) {
+    let Some(print) = print else {
+        return (key, key);
+    };
+    let with = |read: bool| {
+        let mut fp = Fingerprint::new();
+        fp.print(key);
+        fp.tag(u8::from(read));
+        if read {
+            fp.print(print);
+        }
+        fp.finish()
+    };
+    (with(true), with(false))
+}
+
 /// Fingerprints of what many pages' inputs share, worked out once a build.
 pub(crate) struct Prints {
     /// Each source's CSL record, which its citations are made from, and the title and DOI its

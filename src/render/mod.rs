@@ -78,6 +78,9 @@ pub struct Rendered {
     kept: Option<Kept>,
 }
 
+/// A page's two keys ([`kept::read_keys`]), and its context when that had to be made to key it.
+type PageKeys = (Option<(u128, u128)>, Option<minijinja::Value>);
+
 /// Pages kept from the last build ([`kept`]).
 struct Kept {
     /// The output folder, where the last build's pages are read back.
@@ -173,28 +176,12 @@ impl Rendered {
             return self.make(job).map(made);
         };
         let cx = self.job_context();
-        let anchors = (self.anchors.get(&job.output))
-            .map(|a| format!("{a:?}"))
-            .unwrap_or_default();
-        let page = [job.template(), job.output.as_str(), anchors.as_str()];
-        // A page that names its inputs is keyed by them, and its context made only if it changed.
-        let (key, context) = match &job.inputs {
-            Some(inputs) => {
-                let key = kept::inputs_key(kept.stamp, page, kept.site, |fp| {
-                    inputs(&cx, &kept.prints, fp)
-                });
-                (key, None)
-            }
-            None => {
-                let context = job.context(&cx).map_err(|d| vec![d])?;
-                (
-                    kept::page_key(kept.stamp, page, &context, &kept.shared),
-                    Some(context),
-                )
-            }
-        };
+        let (keys, context) = self.page_keys(kept, job, &cx)?;
         let reader = self.reader.as_ref();
-        let last = key.and_then(|key| kept.page(&job.output, key, reader));
+        let last = keys.and_then(|(read, unread)| {
+            (kept.page(&job.output, read, reader))
+                .or_else(|| (unread != read).then(|| kept.page(&job.output, unread, reader))?)
+        });
         if let Some((html, recorded)) = last {
             kept.count.fetch_add(1, Ordering::Relaxed);
             kept.record(&job.output, recorded);
@@ -206,17 +193,57 @@ impl Rendered {
             Some(context) => context,
             None => job.context(&cx).map_err(|d| vec![d])?,
         };
+        // Whether the template reads the job's unread value, if it has one.
+        let (context, read) = match &job.unread {
+            Some(unread) => {
+                let (context, read) = templates::watched(context, unread.name);
+                (context, Some(read))
+            }
+            None => (context, None),
+        };
         let html = self.finish(job, job.run_with(&self.env, context))?;
-        if let Some(key) = key {
-            let bytes = kept::of_bytes(html.as_bytes());
+        if let Some((with, without)) = keys {
+            let read = read.is_none_or(|r| r.load(Ordering::Relaxed));
             let recorded = kept::Recorded {
-                key,
-                bytes,
+                key: if read { with } else { without },
+                bytes: kept::of_bytes(html.as_bytes()),
                 stamp: None,
             };
             kept.record(&job.output, recorded);
         }
         Ok(made(html))
+    }
+
+    /// A page's keys ([`kept::read_keys`]: the key when its template reads the job's unread
+    /// value, and when it does not), and its context when that had to be made to key them.
+    fn page_keys(
+        &self,
+        kept: &Kept,
+        job: &Job,
+        cx: &JobContext,
+    ) -> Result<PageKeys, Vec<Diagnostic>> {
+        let anchors = (self.anchors.get(&job.output))
+            .map(|a| format!("{a:?}"))
+            .unwrap_or_default();
+        let page = [job.template(), job.output.as_str(), anchors.as_str()];
+        // A page that names its inputs is keyed by them, and its context made only if it changed.
+        let (key, context) = match &job.inputs {
+            Some(inputs) => {
+                let key = kept::inputs_key(kept.stamp, page, kept.site, |fp| {
+                    inputs(cx, &kept.prints, fp)
+                });
+                (key, None)
+            }
+            None => {
+                let context = job.context(cx).map_err(|d| vec![d])?;
+                (
+                    kept::page_key(kept.stamp, page, &context, &kept.shared),
+                    Some(context),
+                )
+            }
+        };
+        let print = job.unread.as_ref().map(|u| (u.print)(&kept.prints));
+        Ok((key.map(|k| kept::read_keys(k, print)), context))
     }
 
     /// Keeps, when the site is produced, the pages the last build into `out` made (`cache` is

@@ -33,6 +33,67 @@ pub(crate) fn to_value<T: Serialize>(value: &T) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(value))
 }
 
+/// A page's context that notes whether its template read the value named `name`, or went through
+/// the whole context (as `debug()` does): see `jobs::Unread`.
+#[derive(Debug)]
+struct Watched {
+    values: std::collections::BTreeMap<String, Value>,
+    name: &'static str,
+    read: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Watched {
+    fn note(&self) {
+        self.read.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Object for Watched {
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        self.get_value_by_str(key.as_str()?)
+    }
+
+    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+        if key == self.name {
+            self.note();
+        }
+        self.values.get(key).cloned()
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> Enumerator {
+        self.note();
+        Enumerator::Values(
+            self.values
+                .keys()
+                .map(|k| Value::from(k.as_str()))
+                .collect(),
+        )
+    }
+}
+
+/// `context` (a map of names to values) as a context that notes whether the template reads the
+/// value named `name`; with what, once the page is made, says whether it did.
+pub(crate) fn watched(
+    context: Value,
+    name: &'static str,
+) -> (Value, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    let read = std::sync::Arc::default();
+    let names = context.try_iter().ok();
+    let Some(names) = names.filter(|_| context.kind() == minijinja::value::ValueKind::Map) else {
+        // Not a map (never so): counted as read.
+        return (context, std::sync::Arc::new(true.into()));
+    };
+    let values = names
+        .filter_map(|k| Some((k.as_str()?.to_string(), context.get_item(&k).ok()?)))
+        .collect();
+    let watched = Watched {
+        values,
+        name,
+        read: std::sync::Arc::clone(&read),
+    };
+    (Value::from_object(watched), read)
+}
+
 /// A map of views shown to templates as it is: an entry becomes a template value when a template
 /// reads it. Pages that read the whole graph (the home page, topics) convert what they read, page
 /// by page, so the site's views are held once, not also as a converted copy.

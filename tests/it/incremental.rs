@@ -889,6 +889,46 @@ fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
     assert_eq!(site.tree("public"), good);
 }
 
+/// A topic's page holds every finding in its context (`findings`, for a theme's own use), which
+/// the default template does not read: a finding's edit leaves the topics' pages as they are,
+/// unless the site's own template reads it, when the edit remakes them (and the rebuild still
+/// equals a cold build).
+#[test]
+fn a_finding_edit_remakes_the_topic_pages_only_where_their_template_reads_findings() {
+    let site = Site::from_fixture("valid");
+    ok(&site, &["build"]);
+    let remade = |from: &str, to: &str| {
+        site.edit("data/findings/s1.yaml", from, to);
+        let run = site.run(&["build", "-v"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        ok(&site, &["build", "--no-cache", "--output", "cold"]);
+        assert_eq!(site.tree("public"), site.tree("cold"));
+        let (kept, pages) = kept(&run.stderr);
+        pages - kept
+    };
+    let default = remade("Few said users lead.", "Few said that users lead.");
+    let topic = fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/topic.html"),
+    )
+    .unwrap();
+    site.write(
+        "templates/topic.html",
+        topic.replace(
+            "{% endblock %}",
+            "{% if findings %}<p>Findings.</p>{% endif %}{% endblock %}",
+        ),
+    );
+    ok(&site, &["build"]);
+    let own = remade("Few said that users lead.", "Few said users lead.");
+    let topics = (site.tree("public").keys())
+        .filter(|p| {
+            p.starts_with("topics/") && p.ends_with("/index.html") && *p != "topics/index.html"
+        })
+        .count();
+    assert_eq!(topics, 1);
+    assert_eq!(own, default + topics, "default theme: {default} remade");
+}
+
 /// A page the site no longer has is deleted from the output folder, and so are the folders that
 /// leaves empty; folders that still hold files stay. So are files put there by hand: the output
 /// folder holds what a cold build writes, nothing else.
