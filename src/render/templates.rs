@@ -3,8 +3,10 @@
 //! theme's strings in the site's language), [`Html`] for values that are HTML already, and template
 //! errors as diagnostics that name the template file and line.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use minijinja::value::{Enumerator, Kwargs, Object, ObjectExt, ObjectRepr, Value};
 use minijinja::{Environment, UndefinedBehavior};
@@ -37,30 +39,30 @@ pub(crate) fn to_value<T: Serialize>(value: &T) -> minijinja::Value {
 /// the whole context (as `debug()` does): see `jobs::Unread`.
 #[derive(Debug)]
 struct Watched {
-    values: std::collections::BTreeMap<String, Value>,
+    values: BTreeMap<String, Value>,
     name: &'static str,
-    read: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    read: Arc<AtomicBool>,
 }
 
 impl Watched {
     fn note(&self) {
-        self.read.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.read.store(true, Ordering::Relaxed);
     }
 }
 
 impl Object for Watched {
-    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         self.get_value_by_str(key.as_str()?)
     }
 
-    fn get_value_by_str(self: &std::sync::Arc<Self>, key: &str) -> Option<Value> {
+    fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
         if key == self.name {
             self.note();
         }
         self.values.get(key).cloned()
     }
 
-    fn enumerate(self: &std::sync::Arc<Self>) -> Enumerator {
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
         self.note();
         Enumerator::Values(
             self.values
@@ -73,15 +75,12 @@ impl Object for Watched {
 
 /// `context` (a map of names to values) as a context that notes whether the template reads the
 /// value named `name`; with what, once the page is made, says whether it did.
-pub(crate) fn watched(
-    context: Value,
-    name: &'static str,
-) -> (Value, std::sync::Arc<std::sync::atomic::AtomicBool>) {
-    let read = std::sync::Arc::default();
+pub(crate) fn watched(context: Value, name: &'static str) -> (Value, Arc<AtomicBool>) {
+    let read = Arc::default();
     let names = context.try_iter().ok();
     let Some(names) = names.filter(|_| context.kind() == minijinja::value::ValueKind::Map) else {
         // Not a map (never so): counted as read.
-        return (context, std::sync::Arc::new(true.into()));
+        return (context, Arc::new(true.into()));
     };
     let values = names
         .filter_map(|k| Some((k.as_str()?.to_string(), context.get_item(&k).ok()?)))
@@ -89,7 +88,7 @@ pub(crate) fn watched(
     let watched = Watched {
         values,
         name,
-        read: std::sync::Arc::clone(&read),
+        read: Arc::clone(&read),
     };
     (Value::from_object(watched), read)
 }
