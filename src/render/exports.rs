@@ -173,16 +173,32 @@ impl<'a> Parts<'a> {
     }
 }
 
+impl Parts<'_> {
+    /// Hands over a full part, keeping why the sink refused it.
+    #[cold]
+    fn hand_full(&mut self) -> std::io::Result<()> {
+        self.hand().map_err(|d| {
+            self.failed = Some(d);
+            std::io::Error::other("the sink refused a part")
+        })
+    }
+}
+
 impl std::io::Write for Parts<'_> {
+    // serde_json writes a few bytes at a time (a key, a colon, an indent), millions of times for
+    // a large site: each write is kept to a copy and a comparison.
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.write_all(bytes).map(|()| bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.buf.extend_from_slice(bytes);
         if self.buf.len() >= self.part {
-            if let Err(d) = self.hand() {
-                self.failed = Some(d);
-                return Err(std::io::Error::other("the sink refused a part"));
-            }
+            return self.hand_full();
         }
-        Ok(bytes.len())
+        Ok(())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
