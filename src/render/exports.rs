@@ -171,9 +171,7 @@ impl<'a> Parts<'a> {
         self.handed = true;
         (self.sink)(part)
     }
-}
 
-impl Parts<'_> {
     /// Hands over a full part, keeping why the sink refused it.
     #[cold]
     fn hand_full(&mut self) -> std::io::Result<()> {
