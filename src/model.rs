@@ -250,6 +250,12 @@ impl Body {
         }
     }
 
+    /// Where the body starts in the text it shares with the loaded inputs; `None` for a body
+    /// read from disk when asked for.
+    pub fn start_in_text(&self) -> Option<usize> {
+        matches!(self.held, Held::Text(_)).then_some(self.start)
+    }
+
     /// The Markdown. A body on disk is read again with `reader`, and fails if the file can no
     /// longer be read as UTF-8 text.
     pub fn text(&self, reader: &dyn ReadText) -> Result<Cow<'_, str>, Diagnostic> {

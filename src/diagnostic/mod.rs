@@ -32,7 +32,9 @@ impl Severity {
 }
 
 /// A 1-based line and column (in characters) within a file, with the length of the marked text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Position {
     pub line: u32,
     pub column: u32,

@@ -12,7 +12,6 @@
 
 use std::collections::hash_map::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -30,6 +29,7 @@ pub mod keys;
 pub(crate) mod raw;
 pub(crate) mod recover;
 mod releases;
+mod stored;
 pub(crate) mod yaml;
 
 use content::{parse_content, MarkdownFile};
@@ -148,13 +148,18 @@ impl Parsed {
             && self.claims.is_empty()
             && self.topics.is_empty()
             && self.gaps.is_empty()
-            && self.tables.is_empty()
+            && self.content_files.is_empty()
+            && self.holds_no_data()
+    }
+
+    /// Whether nothing was parsed but findings and Markdown files (and their names).
+    fn holds_no_data(&self) -> bool {
+        self.tables.is_empty()
             && self.datasets.is_empty()
             && self.glossary.is_none()
             && self.scope.is_none()
             && self.archives.is_empty()
             && self.assets.is_empty()
-            && self.content_files.is_empty()
             && self.broken.is_empty()
             && !self.findings_incomplete
             && self.unreadable.is_empty()
@@ -198,10 +203,12 @@ impl Parsed {
 /// What parsing each content and data file gave, kept between runs: a file whose text has not
 /// changed is not parsed again. Parsing a file depends on nothing but its path and text.
 ///
-/// `serve` keeps every file's parse in memory ([`ParseMemo::default`]). `build` keeps the
-/// findings files' records in the build cache ([`ParseMemo::stored`]), as JSON with their
-/// places (a line of it per file), and only those of files that parsed without a diagnostic:
-/// they are most of what a site's parse costs, and their records are plain data.
+/// `serve` keeps every file's parse in memory ([`ParseMemo::default`]). `build` keeps the records
+/// of findings files and of sources', claims', topics' and gaps' Markdown files in the build cache
+/// ([`ParseMemo::stored`]), as JSON with their places (a line of it per file; `stored.rs`), and
+/// only those of files that parsed without a diagnostic: they are most of what a site's parse
+/// costs, and their records are plain data. (A Markdown file's body is not kept: it is its text's,
+/// as loaded.)
 #[derive(Default)]
 pub struct ParseMemo {
     memo: Mutex<HashMap<PathBuf, Memoised>>,
@@ -211,18 +218,18 @@ pub struct ParseMemo {
 /// One file's parse: the hash of its contents, what it gave, and what it reported.
 type Memoised = (u64, Parsed, Vec<Diagnostic>);
 
-/// Findings files' records as the build cache keeps them: path → (hash of the text, records as
+/// Files' records as the build cache keeps them: path → (hash of the text, records as
 /// one line of JSON); and whether that changed in this run.
 struct Stored {
     files: Mutex<BTreeMap<String, (u64, Arc<str>)>>,
     changed: std::sync::atomic::AtomicBool,
 }
 
-/// The first line of the build cache's file of parsed findings ([`ParseMemo::stored_text`]).
-const STORED_HEAD: &str = "evident: findings files as parsed";
+/// The first line of the build cache's file of parsed files ([`ParseMemo::stored_text`]).
+const STORED_HEAD: &str = "evident: files as parsed";
 
 impl ParseMemo {
-    /// A memo for `build`, starting from the build cache's file of parsed findings (`text`, if
+    /// A memo for `build`, starting from the build cache's file of parsed files (`text`, if
     /// there is one); a file written by another build of evident (`build`), or not whole, is
     /// ignored.
     pub fn stored(text: Option<&str>, build: &str) -> ParseMemo {
@@ -236,9 +243,9 @@ impl ParseMemo {
         }
     }
 
-    /// The build cache's file of parsed findings, if this memo keeps one and it changed in this
+    /// The build cache's file of parsed files, if this memo keeps one and it changed in this
     /// run: a line naming the file's kind, one with the build of evident that wrote it, then for
-    /// each findings file a line with the hash of its text (16 hexadecimal digits) and its path,
+    /// each file kept a line with the hash of its text (16 hexadecimal digits) and its path,
     /// and a line with its records as JSON. Lines, not one JSON document, so that reading it back
     /// finds each file's records without parsing them (8 MB at N = 10,000, of which a build reads
     /// all but the changed files' records, each when its file is parsed).
@@ -264,31 +271,26 @@ impl ParseMemo {
 
     /// A hash of what a file holds; `None` for what is not held (a plain page read later).
     fn key(contents: &Contents) -> Option<u64> {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        use xxhash_rust::xxh3::xxh3_64_with_seed;
         match contents {
-            Contents::Text(t) => t.hash(&mut h),
-            Contents::Bytes(b) => b.hash(&mut h),
-            Contents::Deferred(_) | Contents::Failed => return None,
+            Contents::Text(t) => Some(xxh3_64_with_seed(t.as_bytes(), 0)),
+            Contents::Bytes(b) => Some(xxh3_64_with_seed(b, 1)),
+            Contents::Deferred(_) | Contents::Failed => None,
         }
-        Some(h.finish())
     }
 
-    fn get(&self, path: &Path, key: u64) -> Option<(Parsed, Vec<Diagnostic>)> {
+    fn get(&self, path: &Path, key: u64, contents: &Contents) -> Option<(Parsed, Vec<Diagnostic>)> {
         if let Some(stored) = &self.stored {
             let json = {
                 let files = stored.files.lock().unwrap_or_else(|p| p.into_inner());
                 let (k, json) = files.get(path.to_str()?)?;
                 (*k == key).then(|| json.clone())?
             };
-            let records: Vec<S<RawFinding>> = yaml::from_cache(&json).ok()?;
-            let findings = records
-                .into_iter()
-                .map(|f| (path.to_path_buf(), Box::new(f)));
-            let parsed = Parsed {
-                findings: findings.collect(),
-                ..Parsed::default()
+            let text = match contents {
+                Contents::Text(t) => Some(t),
+                _ => None,
             };
-            return Some((parsed, Vec::new()));
+            return stored::read(&json, path, text).map(|parsed| (parsed, Vec::new()));
         }
         let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         let (k, parsed, diags) = memo.get(path)?;
@@ -308,8 +310,7 @@ impl ParseMemo {
             return;
         };
         // serde_json writes a line: a line break inside a string is escaped.
-        let json =
-            Self::storable(parsed, diags).and_then(|records| serde_json::to_string(&records).ok());
+        let json = stored::json(path, parsed, diags);
         let mut files = stored.files.lock().unwrap_or_else(|p| p.into_inner());
         let changed = match json {
             Some(json) => {
@@ -323,14 +324,6 @@ impl ParseMemo {
                 .changed
                 .store(true, std::sync::atomic::Ordering::Relaxed);
         }
-    }
-
-    /// The records of a file that gave findings and nothing else, without a diagnostic, and
-    /// that JSON keeps whole.
-    fn storable<'a>(parsed: &'a Parsed, diags: &[Diagnostic]) -> Option<Vec<&'a S<RawFinding>>> {
-        let records: Vec<&S<RawFinding>> = parsed.findings.iter().map(|(_, f)| &**f).collect();
-        let whole = records.iter().all(|f| f.value.keeps_in_json());
-        (diags.is_empty() && parsed.holds_nothing_else() && whole).then_some(records)
     }
 
     /// Forgets files that are no longer there.
@@ -352,7 +345,7 @@ impl ParseMemo {
     }
 }
 
-/// The files in the build cache's file of parsed findings ([`ParseMemo::stored_text`]): `None`
+/// The files in the build cache's file of parsed files ([`ParseMemo::stored_text`]): `None`
 /// when another build of evident wrote it, or it is not whole.
 fn read_stored(text: &str, build: &str) -> Option<BTreeMap<String, (u64, Arc<str>)>> {
     let mut lines = text.split('\n');
@@ -427,7 +420,7 @@ fn parse_files(
     let each: Vec<(Parsed, Vec<Diagnostic>)> = (inputs.files.par_iter())
         .map(|(path, contents)| {
             let memo = memo.zip(ParseMemo::key(contents));
-            if let Some(done) = memo.and_then(|(memo, key)| memo.get(path, key)) {
+            if let Some(done) = memo.and_then(|(memo, key)| memo.get(path, key, contents)) {
                 return done;
             }
             let (mut p, mut d) = (Parsed::default(), Vec::new());
@@ -724,6 +717,61 @@ mod tests {
             Some(&ParseMemo::stored(Some("not json"), "build 1")),
         );
         assert_eq!(read.findings[0].1.value.statement, "Most said so.");
+    }
+
+    // Front matter with places, an alias, nested records and a map; a body with a heading, links
+    // and a figure typed into its prose.
+    const SOURCE: &str = "---\ntype: report\ntitle: &t A report\nauthors:\n  - {family: Glasby, given: Jon}\ndate: \"2010\"\nkind: *t\ndesign: survey\nunverified: {date: guess}\n---\n\n## Findings here\n\nSee [the claim](../claims/c1.md) and [a site](https://example.org/): 42% said so.\n";
+
+    #[test]
+    fn markdown_nodes_kept_in_the_build_cache_read_back_as_parsed_body_and_all() {
+        let files = [
+            ("content/sources/s1.md", SOURCE),
+            (
+                "content/claims/c1.md",
+                "---\ntitle: C\ntopic: t1\n---\nBody.\n",
+            ),
+            ("content/topics/t1.md", "---\ntitle: T\n---\n"),
+            (
+                "content/gaps/g1.md",
+                "---\ntitle: G\nsource: s1\nlocator: p. 1\nquote: q\nclaims: [c1]\n---\n",
+            ),
+            ("content/about.md", "---\ntitle: About\n---\nPlain.\n"),
+            ("content/sources/bad.md", "---\ntitle: [\n---\n"),
+        ];
+        let memo = ParseMemo::stored(None, "b");
+        let (first, first_diags) = parse_with(&inputs(&files), &NoReader, Some(&memo));
+        assert_eq!(first.sources.len(), 1);
+        assert_eq!(first.sources[0].links.len(), 2, "{first:?}");
+        assert_eq!(first.sources[0].figures.len(), 1, "{first:?}");
+        let text = memo.stored_text("b").expect("a first build writes it");
+        for kept in [
+            "sources/s1.md",
+            "claims/c1.md",
+            "topics/t1.md",
+            "gaps/g1.md",
+        ] {
+            assert!(text.contains(kept), "{kept}: {text}");
+        }
+        assert!(
+            !text.contains("about.md"),
+            "a plain page is parsed each time"
+        );
+        assert!(!text.contains("bad.md"), "so is a file with a diagnostic");
+
+        let again = ParseMemo::stored(Some(&text), "b");
+        let (second, second_diags) = parse_with(&inputs(&files), &NoReader, Some(&again));
+        assert_eq!(format!("{first:?}"), format!("{second:?}"));
+        assert_eq!(first_diags, second_diags);
+        assert_eq!(again.stored_text("b"), None, "nothing changed");
+
+        // The front matter is the cache's; the body, the file's text as loaded.
+        let marked = text.replace("A report", "Read from the cache.");
+        let memo = ParseMemo::stored(Some(&marked), "b");
+        let (read, _) = parse_with(&inputs(&files), &NoReader, Some(&memo));
+        assert_eq!(read.sources[0].meta.title, "Read from the cache.");
+        let body = read.sources[0].body.text(&NoReader).unwrap();
+        assert!(body.starts_with("\n## Findings here"), "{body}");
     }
 
     #[test]

@@ -87,7 +87,7 @@ pub(crate) struct RawPage {
     pub tags: Vec<S<String>>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPerson {
     pub family: Option<String>,
@@ -95,7 +95,7 @@ pub(crate) struct RawPerson {
     pub literal: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawSource {
     #[serde(default)]
@@ -133,7 +133,7 @@ pub(crate) struct RawSource {
     pub notes: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum RawSourceType {
     ArticleJournal,
@@ -301,7 +301,7 @@ pub(crate) enum RawScopeStatus {
     OutOfScope,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawClaim {
     #[serde(default)]
@@ -313,7 +313,7 @@ pub(crate) struct RawClaim {
     pub weight: i64,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTopic {
     #[serde(default)]
@@ -325,7 +325,7 @@ pub(crate) struct RawTopic {
     pub weight: i64,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawGap {
     #[serde(default)]
@@ -417,7 +417,7 @@ pub(crate) struct RawFile<T> {
 }
 
 /// A Markdown link found in a body, with its whole-file position.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 pub(crate) struct RawLink {
     pub dest: String,
     pub position: Position,
