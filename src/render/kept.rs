@@ -554,16 +554,19 @@ pub(crate) struct Prints {
 /// claims' and a page of the findings index, and in the shared map of findings.
 #[derive(Default)]
 pub(crate) struct ViewPrints {
-    pub findings: HashMap<String, u128>,
+    pub findings: PrintMap,
     /// Every finding's, in the order of their ids ([`add_prints`]): the map of findings a topic's
     /// page holds, fingerprinted once rather than once a topic.
     pub every_finding: u128,
-    pub sources: HashMap<String, u128>,
-    pub claims: HashMap<String, u128>,
+    pub sources: PrintMap,
+    pub claims: PrintMap,
 }
 
+/// Views' fingerprints by their ids (FxHash: looked up for every page's key).
+pub(crate) type PrintMap = rustc_hash::FxHashMap<String, u128>;
+
 /// Adds the view with `id` by its fingerprint among `prints`, or that there is none.
-pub(crate) fn add_print(fp: &mut Fingerprint, prints: &HashMap<String, u128>, id: &str) {
+pub(crate) fn add_print(fp: &mut Fingerprint, prints: &PrintMap, id: &str) {
     match prints.get(id) {
         Some(print) => {
             fp.tag(1);
@@ -577,7 +580,7 @@ pub(crate) fn add_print(fp: &mut Fingerprint, prints: &HashMap<String, u128>, id
 /// (so that no two lists run together).
 pub(crate) fn add_prints<'a>(
     fp: &mut Fingerprint,
-    prints: &HashMap<String, u128>,
+    prints: &PrintMap,
     ids: impl ExactSizeIterator<Item = &'a str>,
 ) {
     fp.bytes(&(ids.len() as u64).to_le_bytes());
@@ -793,10 +796,11 @@ mod tests {
 
     #[test]
     fn lists_of_views_by_their_prints_differ_when_the_views_do() {
-        let prints: HashMap<String, u128> = [("a", 1), ("b", 2), ("ab", 3)]
+        let prints: PrintMap = [("a", 1), ("b", 2), ("ab", 3)]
             .map(|(k, v)| (k.to_string(), v))
-            .into();
-        let key = |ids: &[&str], prints: &HashMap<String, u128>| {
+            .into_iter()
+            .collect();
+        let key = |ids: &[&str], prints: &PrintMap| {
             let mut fp = Fingerprint::new();
             add_prints(&mut fp, prints, ids.iter().copied());
             fp.finish()

@@ -16,7 +16,9 @@
 //! word (but plain numbers) by its stem, so a test can check that the client stems as the index
 //! does; the client never fetches it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Serialize;
@@ -111,11 +113,11 @@ fn stem(word: &str) -> String {
 /// of thousands of times, and each small `String` costs the allocator 32 bytes or more.
 #[derive(Default)]
 struct Terms {
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     names: Vec<String>,
     /// The words of the site, numbered, each kept once (so that a document's words can be kept
     /// as numbers between passes, not read again from its text).
-    words: HashMap<String, u32>,
+    words: FxHashMap<String, u32>,
     word_names: Vec<String>,
     /// Each word's term (its stem) by the word's number, once it is asked for: a site repeats its
     /// words. `NO_TERM` until then.
@@ -511,7 +513,7 @@ fn join_terms(
 ) {
     // Every term so far is some document's: the joins only find those.
     let known = terms.names.len();
-    let starts: HashSet<&str> = words.iter().flatten().flat_map(|w| prefixes(w)).collect();
+    let starts: FxHashSet<&str> = words.iter().flatten().flat_map(|w| prefixes(w)).collect();
     let mut joins = Vec::new();
     for (doc, set) in texts.docs().zip(sets) {
         for (id, word) in joins_in(doc, &starts, terms) {
@@ -538,7 +540,7 @@ fn prefixes(w: &str) -> impl Iterator<Item = &str> {
 
 /// The runs of two to `MAX_JOIN` adjacent words that some word of the site starts like, written
 /// as one, with their terms.
-fn joins_in(doc: &[u32], starts: &HashSet<&str>, terms: &mut Terms) -> Vec<(u32, String)> {
+fn joins_in(doc: &[u32], starts: &FxHashSet<&str>, terms: &mut Terms) -> Vec<(u32, String)> {
     let mut out = Vec::new();
     let mut start = String::new();
     for i in 0..doc.len().saturating_sub(1) {

@@ -3,7 +3,7 @@
 //! page's `page`), `sources.rs`, `findings.rs`, `claims.rs`, `nodes.rs` (topics and gaps),
 //! `matrix.rs` (the home page's evidence matrix) and `pages.rs` (plain pages and tags).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -14,7 +14,7 @@ use crate::cite::Citer;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{to_html, MdOptions, RawHtml, TermLink};
 use crate::model::*;
-use crate::render::kept::{add_data, add_prints, Fingerprint, ViewPrints};
+use crate::render::kept::{add_data, add_prints, Fingerprint, PrintMap, ViewPrints};
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
 use crate::render::templates::{to_value, view_map, Html};
 use crate::render::versions::{
@@ -142,7 +142,7 @@ pub(crate) fn add_view_map(
     fp: &mut Fingerprint,
 ) -> Option<bool> {
     use crate::render::templates::ViewMap;
-    fn add<T>(fp: &mut Fingerprint, map: &BTreeMap<String, T>, of: &HashMap<String, u128>) -> bool {
+    fn add<T>(fp: &mut Fingerprint, map: &BTreeMap<String, T>, of: &PrintMap) -> bool {
         add_prints(fp, of, map.keys().map(String::as_str));
         true
     }
@@ -159,7 +159,7 @@ pub(crate) fn add_view_map(
 /// Each finding's, source's and claim's view fingerprinted ([`add_data`]), in parallel; `None`
 /// when one cannot be.
 pub(crate) fn view_prints(v: &Views) -> Option<ViewPrints> {
-    fn of<T: Serialize + Sync>(map: &BTreeMap<String, T>) -> Option<HashMap<String, u128>> {
+    fn of<T: Serialize + Sync>(map: &BTreeMap<String, T>) -> Option<PrintMap> {
         (map.par_iter())
             .map(|(id, view)| {
                 let mut fp = Fingerprint::new();
