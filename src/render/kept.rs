@@ -64,12 +64,17 @@ impl Fingerprint {
 /// inputs, whose Rust types (and so which strings are marked safe for templates) are fixed by the
 /// page's kind: `false` when the value refuses to be written.
 pub(crate) fn add_data<T: Serialize + ?Sized>(fp: &mut Fingerprint, value: &T) -> bool {
-    let mut feed = Feed {
-        fp,
-        buf: Vec::with_capacity(FEED),
-    };
+    thread_local! {
+        /// [`Feed`]'s buffer, kept for the next value: a build fingerprints a hundred thousand.
+        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut buf = BUFFER.take();
+    buf.clear();
+    buf.reserve(FEED);
+    let mut feed = Feed { fp, buf };
     let written = value.serialize(&mut feed).is_ok();
     feed.flush();
+    BUFFER.set(feed.buf);
     written
 }
 
@@ -77,9 +82,11 @@ pub(crate) fn add_data<T: Serialize + ?Sized>(fp: &mut Fingerprint, value: &T) -
 const FEED: usize = 8192;
 
 /// A serde serializer into a fingerprint, a few kilobytes at a time (a shared map of views is
-/// megabytes).
+/// megabytes). Its writes are a few bytes each, millions a build: each is a copy and a
+/// comparison, and handing a full buffer to the hash is kept apart.
 struct Feed<'a> {
     fp: &'a mut Fingerprint,
+    /// Holds up to `FEED` bytes, and has room for them.
     buf: Vec<u8>,
 }
 
@@ -107,10 +114,19 @@ mod tag {
 }
 
 impl Feed<'_> {
+    #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        if self.buf.len() + bytes.len() > FEED {
-            self.flush();
+        if self.buf.len() + bytes.len() <= FEED {
+            self.buf.extend_from_slice(bytes);
+        } else {
+            self.put_full(bytes);
         }
+    }
+
+    /// [`Feed::put`] when the buffer cannot take `bytes`.
+    #[cold]
+    fn put_full(&mut self, bytes: &[u8]) {
+        self.flush();
         if bytes.len() > FEED {
             self.fp.0.update(bytes);
         } else {
@@ -123,14 +139,18 @@ impl Feed<'_> {
         self.buf.clear();
     }
 
+    #[inline]
     fn tagged(&mut self, tag: u8, bytes: &[u8]) -> Result<(), Refused> {
         self.put(&[tag]);
         self.put(bytes);
         Ok(())
     }
 
+    #[inline]
     fn text(&mut self, tag: u8, bytes: &[u8]) -> Result<(), Refused> {
-        self.tagged(tag, &(bytes.len() as u64).to_le_bytes())?;
+        let mut head = [tag; 9];
+        head[1..].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.put(&head);
         self.put(bytes);
         Ok(())
     }
