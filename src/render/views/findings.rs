@@ -345,13 +345,18 @@ fn finding_view(
 /// saved by.
 fn page_title(f: &Finding) -> String {
     let statement = inline_plain(&f.statement);
+    let figure = f.figure.as_ref().map(|x| x.text.as_str());
+    let mut title = String::with_capacity(statement.len() + figure.map_or(0, |x| x.len() + 3));
     let mut chars = statement.chars();
-    let statement = match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => statement,
-    };
-    match &f.figure {
-        Some(x) => format!("{} ({})", statement.trim_end_matches('.'), x.text),
-        None => statement,
+    if let Some(c) = chars.next() {
+        title.extend(c.to_uppercase());
+        title.push_str(chars.as_str());
     }
+    if let Some(x) = figure {
+        title.truncate(title.trim_end_matches('.').len());
+        title.push_str(" (");
+        title.push_str(x);
+        title.push(')');
+    }
+    title
 }
