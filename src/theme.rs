@@ -185,6 +185,10 @@ impl Strings {
                 _ => other,
             },
         };
+        // Most strings have no placeholder: the loop below would give this.
+        if !text.contains('{') {
+            return Some(literal(text));
+        }
         let mut out = String::new();
         let mut rest = text.as_str();
         while let Some(start) = rest.find('{') {

@@ -19,6 +19,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -514,7 +515,7 @@ impl Folders {
             let Some([files, below]) = f.lines() else {
                 continue;
             };
-            text.push_str(&format!("{:016x} {rel}\n{files}\n{below}\n", f.stamp));
+            let _ = writeln!(text, "{:016x} {rel}\n{files}\n{below}", f.stamp);
         }
         Some(text)
     }
@@ -543,7 +544,7 @@ fn stale(
     };
     let path_of = |name: &OsString| match rel {
         "" => name.to_string_lossy().into_owned(),
-        _ => format!("{rel}/{}", name.to_string_lossy()),
+        _ => [rel, "/", &name.to_string_lossy()].concat(),
     };
     let files = folder.files.iter().filter(|name| !keep(&path_of(name)));
     let mut found: Vec<PathBuf> = files.map(|name| dir.join(name)).collect();

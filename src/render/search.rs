@@ -273,13 +273,13 @@ impl Entry<'_> {
                 s.container_title.as_deref().unwrap_or_default(),
                 s.date.year
             ),
-            Entry::Finding(f) => format!(
-                "{} {} {} {}",
+            Entry::Finding(f) => [
                 f.figure.as_ref().map_or("", |x| x.text.as_str()),
-                f.statement,
-                f.quote,
-                f.population.as_deref().unwrap_or_default()
-            ),
+                &f.statement,
+                &f.quote,
+                f.population.as_deref().unwrap_or_default(),
+            ]
+            .join(" "),
             Entry::Claim(c) => format!("{} {}", c.title, c.summary.as_deref().unwrap_or_default()),
             Entry::Topic(t) => format!(
                 "{} {} {}",
@@ -309,7 +309,7 @@ impl Entry<'_> {
         let doc = |kind, title: &String, path: String, text: &Option<String>| Doc {
             kind,
             title: title.clone(),
-            url: format!("{base}{path}"),
+            url: [base.as_str(), &path].concat(),
             text: text.clone().unwrap_or_default(),
             topics: Vec::new(),
             stances: Vec::new(),
@@ -336,7 +336,7 @@ fn source_doc(base: &str, s: &Source) -> Doc {
     Doc {
         kind: "source",
         title: s.title.clone(),
-        url: format!("{base}{}", s.id.path()),
+        url: [base, &s.id.path()].concat(),
         text: format!("{} · {}", authors.join(", "), s.date.year),
         topics: Vec::new(),
         stances: Vec::new(),
@@ -352,11 +352,11 @@ fn finding_doc(site: &Site, f: &Finding) -> Doc {
     Doc {
         kind: "finding",
         title: match &f.figure {
-            Some(x) => format!("{} — {}", x.text, f.statement),
+            Some(x) => [&x.text, " — ", &f.statement].concat(),
             None => f.statement.clone(),
         },
-        url: format!("{}{}", site.config.base_path, f.id.path()),
-        text: format!("“{}” ({})", f.quote, f.locator),
+        url: [site.config.base_path.as_str(), &f.id.path()].concat(),
+        text: ["“", &f.quote, "” (", &f.locator, ")"].concat(),
         topics: topics.into_iter().collect(),
         stances: stances.into_iter().collect(),
     }
@@ -367,7 +367,7 @@ fn gap_doc(site: &Site, g: &Gap) -> Doc {
     Doc {
         kind: "gap",
         title: g.title.clone(),
-        url: format!("{}{}", site.config.base_path, g.id.path()),
+        url: [site.config.base_path.as_str(), &g.id.path()].concat(),
         text: site.strings.text("tables_missing_evidence"),
         topics: topics.into_iter().filter(|t| !t.is_empty()).collect(),
         stances: Vec::new(),

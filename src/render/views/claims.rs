@@ -142,6 +142,8 @@ pub(crate) fn claim_view(
 
 /// The claim's findings with their stance and reason, by stance then finding id.
 fn evidence(site: &Site, c: &Claim, rows: &[(FindingId, StanceKind)]) -> Vec<EvidenceRow> {
+    let labels = StanceKind::ALL.map(|k| super::stance_label(site, k));
+    let rank = |kind: &StanceKind| StanceKind::ALL.iter().position(|k| k == kind);
     let mut evidence: Vec<EvidenceRow> = rows
         .iter()
         .map(|(fid, kind)| {
@@ -155,17 +157,13 @@ fn evidence(site: &Site, c: &Claim, rows: &[(FindingId, StanceKind)]) -> Vec<Evi
                 finding: fid.0.clone(),
                 stance: kind.key(),
                 symbol: kind.symbol(),
-                label: super::stance_label(site, *kind),
+                label: rank(kind).map_or_else(String::new, |i| labels[i].clone()),
                 reason,
             }
         })
         .collect();
-    evidence.sort_by_key(|e| {
-        (
-            StanceKind::ALL.iter().position(|k| k.key() == e.stance),
-            e.finding.clone(),
-        )
-    });
+    let rank = |e: &EvidenceRow| StanceKind::ALL.iter().position(|k| k.key() == e.stance);
+    evidence.sort_by(|a, b| (rank(a), &a.finding).cmp(&(rank(b), &b.finding)));
     evidence
 }
 

@@ -193,12 +193,17 @@ pub(crate) struct Links<'s> {
 
 /// A stance's label in the site's language ("Supports").
 pub(crate) fn stance_label(site: &Site, kind: StanceKind) -> String {
-    site.strings.text(&format!("stance_{}", kind.key()))
+    site.strings.text(match kind {
+        StanceKind::Supports => "stance_supports",
+        StanceKind::Contradicts => "stance_contradicts",
+        StanceKind::Mixed => "stance_mixed",
+        StanceKind::Context => "stance_context",
+    })
 }
 
 impl<'s> Links<'s> {
     pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.site.config.base_path)
+        [self.site.config.base_path.as_str(), path].concat()
     }
 
     fn node<T>(

@@ -151,15 +151,15 @@ impl SiteView {
         }];
         breadcrumbs.extend(crumbs.iter().map(|(t, p)| Crumb {
             title: fixed(p).map_or_else(|| (*t).to_string(), |(_, _, k)| self.strings.text(k)),
-            url: format!("{}{p}", self.base_path),
+            url: [self.base_path.as_str(), p].concat(),
         }));
         PageView {
             kind,
             title: fixed(path).map_or_else(|| title.to_string(), |(_, k, _)| self.strings.text(k)),
             description: None,
             path: path.to_string(),
-            url: format!("{}{path}", self.base_path),
-            permalink: format!("{}{path}", self.base_url),
+            url: [self.base_path.as_str(), path].concat(),
+            permalink: [self.base_url.as_str(), path].concat(),
             breadcrumbs,
             date: None,
             tags: Vec::new(),
