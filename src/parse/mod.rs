@@ -7,8 +7,9 @@
 //!   `releases.rs`: release records (JSON) under `releases/`.
 //! - `yaml.rs`: the one module that knows serde-saphyr; `Spanned`, a value with its place, which
 //!   the build cache writes and reads back whole.
-//! - [`ParseMemo`]: parses kept between runs, every file's in memory (`serve`), or the findings
-//!   files' records in the build cache (`build`).
+//! - [`ParseMemo`]: parses kept between runs, every file's in memory (`serve`), or the records of
+//!   findings files and of sources', claims', topics' and gaps' Markdown files in the build cache
+//!   (`build`; `stored.rs`: each file's line of JSON, written and read back).
 
 use std::collections::hash_map::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
