@@ -775,6 +775,32 @@ mod tests {
         assert!(body.starts_with("\n## Findings here"), "{body}");
     }
 
+    /// Found by a review: serde_json reads some numbers back one step off what it wrote unless
+    /// its `float_roundtrip` feature is on, and a value's number must come back exactly.
+    #[test]
+    fn a_number_reads_back_from_the_build_cache_exactly() {
+        for number in [
+            "6.178787134922198e+305",
+            "9.136353238902674e-45",
+            "0.30000000000000004",
+        ] {
+            let text = FINDINGS.replace("number: 75.5", &format!("number: {number}"));
+            let files = [("data/findings/a.yaml", text.as_str())];
+            let memo = ParseMemo::stored(None, "b");
+            let (first, _) = parse_with(&inputs(&files), &NoReader, Some(&memo));
+            let stored = memo.stored_text("b").unwrap();
+            assert!(stored.contains("a.yaml"), "{number}: kept");
+            let again = ParseMemo::stored(Some(&stored), "b");
+            let (second, _) = parse_with(&inputs(&files), &NoReader, Some(&again));
+            let value = |p: &Parsed| p.findings[0].1.value.value.as_ref().unwrap().value.number;
+            assert_eq!(value(&first), value(&second), "{number}");
+            assert_eq!(
+                value(&first).unwrap().to_string(),
+                number.parse::<f64>().unwrap().to_string()
+            );
+        }
+    }
+
     #[test]
     fn a_build_cache_file_cut_short_or_of_another_shape_is_not_read() {
         let files = [("data/findings/a.yaml", FINDINGS)];
