@@ -25,9 +25,9 @@ pub const CITE_CACHE: &str = "citations.json";
 /// What the last build recorded of its pages (their contexts' and files' fingerprints), in the
 /// cache folder, so that the next keeps those whose contexts have not changed.
 pub const PAGE_CACHE: &str = "pages.json";
-/// The records of the findings files the last build parsed, by the hash of each file's text, in
-/// the cache folder, so that the next parses only the files that changed.
-pub const PARSE_CACHE: &str = "parsed.txt";
+/// The records of the findings and node files the last build parsed, by the hash of each file's
+/// text, in the cache folder, so that the next parses only the files that changed.
+pub const PARSE_CACHE: &str = "parsed.bin";
 /// The output folder's folders as the last update in place read them, each by its stamp, in the
 /// cache folder, so that the next reads only the folders that changed.
 pub const FOLDER_CACHE: &str = "folders.txt";

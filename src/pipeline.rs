@@ -315,7 +315,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         // A cache that cannot be written costs the next build time, nothing else; one that
         // would be what is there is not written again.
         if let Some(cache) = citer.cache(site.sources.values()) {
-            let _ = write::write_cache(dir, layout::CITE_CACHE, &cache.to_json());
+            let _ = write::write_cache(dir, layout::CITE_CACHE, cache.to_json());
         }
         if let Some((pages, _)) = &pages_cache {
             let _ = write::write_cache(dir, layout::PAGE_CACHE, pages);
@@ -388,9 +388,8 @@ fn resolve_cached<'a>(
     let Some((dir, build)) = cache else {
         return (pipeline.resolve(inputs), None);
     };
-    let text = read_cached(dir, layout::PARSE_CACHE);
-    let parsed = parse::ParseMemo::stored(text.as_deref(), build);
-    drop(text);
+    let bytes = load::read_bytes_if_exists(dir, Path::new(layout::PARSE_CACHE));
+    let parsed = parse::ParseMemo::stored(bytes.ok().flatten().as_deref(), build);
     let checks = read_cached(dir, layout::CHECK_CACHE);
     let checks = resolve::CheckMemo::stored(checks.as_deref(), build);
     let memos = Memos {
@@ -419,8 +418,8 @@ impl MemosMade<'_> {
     /// Writes the memos that changed (a cache that cannot be written costs the next build time,
     /// nothing else).
     fn store(self) {
-        if let Some(text) = self.parsed.stored_text(self.build) {
-            let _ = write::write_cache(self.dir, layout::PARSE_CACHE, &text);
+        if let Some(bytes) = self.parsed.stored_bytes(self.build) {
+            let _ = write::write_cache(self.dir, layout::PARSE_CACHE, &bytes);
         }
         if let Some(json) = self.checks.stored_json(self.build) {
             let _ = write::write_cache(self.dir, layout::CHECK_CACHE, &json);

@@ -147,12 +147,12 @@ pub struct NewFile {
     pub if_exists: IfExists,
 }
 
-/// Writes `text` as `name` in the cache folder `dir` (made if need be), through a temporary file
+/// Writes `bytes` as `name` in the cache folder `dir` (made if need be), through a temporary file
 /// renamed into place, so that a reader never sees half a cache.
-pub fn write_cache(dir: &Path, name: &str, text: &str) -> Result<(), Diagnostic> {
+pub fn write_cache(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> Result<(), Diagnostic> {
     let tmp = dir.join(format!(".{name}.tmp"));
     fs::create_dir_all(dir)
-        .and_then(|()| fs::write(&tmp, text))
+        .and_then(|()| fs::write(&tmp, bytes))
         .and_then(|()| fs::rename(&tmp, dir.join(name)))
         .map_err(|e| {
             Diagnostic::error(

@@ -175,20 +175,6 @@ pub(crate) struct RawFinding {
     pub withdrawn: Option<S<RawWithdrawn>>,
 }
 
-impl RawFinding {
-    /// Whether JSON keeps this record whole: it would write a number that is not finite (YAML's
-    /// `.inf`, `.nan`) as `null`.
-    pub(crate) fn keeps_in_json(&self) -> bool {
-        self.value.as_ref().is_none_or(|v| {
-            let v = &v.value;
-            [v.number, v.min, v.max, v.numerator, v.denominator]
-                .iter()
-                .flatten()
-                .all(|n| n.is_finite())
-        })
-    }
-}
-
 /// `withdrawn:` on a finding.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

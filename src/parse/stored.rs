@@ -1,7 +1,7 @@
-//! One file's records as the build cache keeps them ([`ParseMemo`](super::ParseMemo)), as one
-//! line of JSON: a findings file's findings (a list), or a source's, claim's, topic's or gap's
-//! Markdown file (an object naming its kind): its front matter, where its body starts, and what
-//! the scan of its body found. Read back, a Markdown file's body is taken from its text as loaded,
+//! One file's records as the build cache keeps them ([`ParseMemo`](super::ParseMemo)), in
+//! bincode: a findings file's findings, or a source's, claim's, topic's or gap's Markdown file
+//! (naming its kind): its front matter, where its body starts, and what the scan of its body
+//! found. Read back, a Markdown file's body is taken from its text as loaded,
 //! which the cache's key says is the text it was parsed from.
 
 use std::path::Path;
@@ -35,6 +35,20 @@ struct DocIn<T> {
     figures: Vec<RawLink>,
 }
 
+/// A file's records as written.
+#[derive(Serialize)]
+enum RecordOut<'a> {
+    Findings(Vec<&'a S<RawFinding>>),
+    Node(NodeOut<'a>),
+}
+
+/// [`RecordOut`], read back.
+#[derive(Deserialize)]
+enum RecordIn {
+    Findings(Vec<S<RawFinding>>),
+    Node(Box<NodeIn>),
+}
+
 #[derive(Serialize)]
 enum NodeOut<'a> {
     Source(DocOut<'a, RawSource>),
@@ -52,21 +66,21 @@ enum NodeIn {
     Gap(DocIn<RawGap>),
 }
 
-/// The line the build cache keeps for the file at `path`, when its parse reported nothing and
-/// gave findings and nothing else (each of whose numbers JSON keeps), or one source, claim, topic
-/// or gap whose body is in its loaded text. `None` otherwise: the file is then parsed each time.
-pub(super) fn json(path: &Path, parsed: &Parsed, diags: &[Diagnostic]) -> Option<String> {
+/// The record the build cache keeps for the file at `path`, when its parse reported nothing and
+/// gave findings and nothing else, or one source, claim, topic or gap whose body is in its loaded
+/// text. `None` otherwise: the file is then parsed each time.
+pub(super) fn record(path: &Path, parsed: &Parsed, diags: &[Diagnostic]) -> Option<Vec<u8>> {
     if !diags.is_empty() {
         return None;
     }
-    if !parsed.findings.is_empty() {
-        let records: Vec<&S<RawFinding>> = parsed.findings.iter().map(|(_, f)| &**f).collect();
-        let whole = records.iter().all(|f| f.value.keeps_in_json());
-        return (parsed.holds_nothing_else() && whole)
-            .then(|| serde_json::to_string(&records).ok())
-            .flatten();
-    }
-    serde_json::to_string(&node(path, parsed)?).ok()
+    let record = if parsed.findings.is_empty() {
+        RecordOut::Node(node(path, parsed)?)
+    } else if parsed.holds_nothing_else() {
+        RecordOut::Findings(parsed.findings.iter().map(|(_, f)| &**f).collect())
+    } else {
+        return None;
+    };
+    bincode::serialize(&record).ok()
 }
 
 /// The one Markdown node `parsed` holds, when it holds nothing else but its file's name.
@@ -130,25 +144,27 @@ fn doc_in<T>(d: DocIn<T>, path: &Path, text: &Arc<str>) -> RawDoc<T> {
     }
 }
 
-/// The records of the file at `path` from the line [`json`] made, its text (`text`) as loaded;
-/// `None` when the line cannot be read as records.
-pub(super) fn read(json: &str, path: &Path, text: Option<&Arc<str>>) -> Option<Parsed> {
-    if json.starts_with('[') {
-        let records: Vec<S<RawFinding>> = from_cache(json).ok()?;
-        let findings = records
-            .into_iter()
-            .map(|f| (path.to_path_buf(), Box::new(f)));
-        return Some(Parsed {
-            findings: findings.collect(),
-            ..Parsed::default()
-        });
-    }
+/// The records of the file at `path` from the bytes [`record`] made, its text (`text`) as
+/// loaded; `None` when the bytes cannot be read as records.
+pub(super) fn read(bytes: &[u8], path: &Path, text: Option<&Arc<str>>) -> Option<Parsed> {
+    let node = match from_cache::<RecordIn>(bytes)? {
+        RecordIn::Findings(records) => {
+            let findings = records
+                .into_iter()
+                .map(|f| (path.to_path_buf(), Box::new(f)));
+            return Some(Parsed {
+                findings: findings.collect(),
+                ..Parsed::default()
+            });
+        }
+        RecordIn::Node(node) => *node,
+    };
     let text = text?;
     let mut parsed = Parsed {
         content_files: vec![path.to_path_buf()],
         ..Parsed::default()
     };
-    match from_cache::<NodeIn>(json).ok()? {
+    match node {
         NodeIn::Source(d) => parsed.sources.push(doc_in(*d, path, text)),
         NodeIn::Claim(d) => parsed.claims.push(doc_in(d, path, text)),
         NodeIn::Topic(d) => parsed.topics.push(doc_in(d, path, text)),

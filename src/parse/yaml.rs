@@ -75,8 +75,9 @@ impl<T: Serialize> Serialize for Spanned<T> {
     }
 }
 
-/// Reads records the build cache wrote (JSON from their `Serialize`), places and all.
-pub(crate) fn from_cache<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
+/// Reads records the build cache wrote (bincode, from their `Serialize`), places and all: every
+/// value as it was, a number to its last bit. `None` when `bytes` are not such records.
+pub(crate) fn from_cache<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
     struct Reading;
     impl Drop for Reading {
         fn drop(&mut self) {
@@ -85,7 +86,7 @@ pub(crate) fn from_cache<T: DeserializeOwned>(json: &str) -> Result<T, serde_jso
     }
     FROM_CACHE.with(|c| c.set(true));
     let _reading = Reading;
-    serde_json::from_str(json)
+    bincode::deserialize(bytes).ok()
 }
 
 /// Parses `yaml`, which starts at line `first_line` of `file`: the record, or every mistake in it
