@@ -21,10 +21,10 @@ pub const LINK_CACHE: &str = "links.json";
 /// The cache folder below the site's root (`build --cache` may name another for citations).
 pub const CACHE_DIR: &str = ".evident-cache";
 /// Formatted citations, in the cache folder.
-pub const CITE_CACHE: &str = "citations.json";
+pub const CITE_CACHE: &str = "citations.bin";
 /// What the last build recorded of its pages (their contexts' and files' fingerprints), in the
 /// cache folder, so that the next keeps those whose contexts have not changed.
-pub const PAGE_CACHE: &str = "pages.json";
+pub const PAGE_CACHE: &str = "pages.bin";
 /// The records of the findings and node files the last build parsed, by the hash of each file's
 /// text, in the cache folder, so that the next parses only the files that changed.
 pub const PARSE_CACHE: &str = "parsed.bin";

@@ -260,7 +260,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
     timings.extend(took_rendering);
     diags.extend(diagnostics);
     if let (Some(out), Some((dir, build))) = (&opts.output, cache) {
-        let pages = read_cached(dir, layout::PAGE_CACHE);
+        let pages = read_cached_bytes(dir, layout::PAGE_CACHE);
         let in_place = write::updates_in_place(out);
         rendered.keep_pages(out, pages.as_deref(), build, in_place);
     }
@@ -315,7 +315,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         // A cache that cannot be written costs the next build time, nothing else; one that
         // would be what is there is not written again.
         if let Some(cache) = citer.cache(site.sources.values()) {
-            let _ = write::write_cache(dir, layout::CITE_CACHE, cache.to_json());
+            let _ = write::write_cache(dir, layout::CITE_CACHE, cache.to_bytes());
         }
         if let Some((pages, _)) = &pages_cache {
             let _ = write::write_cache(dir, layout::PAGE_CACHE, pages);
@@ -388,8 +388,8 @@ fn resolve_cached<'a>(
     let Some((dir, build)) = cache else {
         return (pipeline.resolve(inputs), None);
     };
-    let bytes = load::read_bytes_if_exists(dir, Path::new(layout::PARSE_CACHE));
-    let parsed = parse::ParseMemo::stored(bytes.ok().flatten().as_deref(), build);
+    let bytes = read_cached_bytes(dir, layout::PARSE_CACHE);
+    let parsed = parse::ParseMemo::stored(bytes.as_deref(), build);
     let checks = read_cached(dir, layout::CHECK_CACHE);
     let checks = resolve::CheckMemo::stored(checks.as_deref(), build);
     let memos = Memos {
@@ -429,8 +429,8 @@ impl MemosMade<'_> {
 
 /// The citation cache in `dir`, or an empty one (none there, unreadable, or another version's).
 fn read_cache(dir: Option<&Path>) -> CiteCache {
-    dir.and_then(|d| read_cached(d, layout::CITE_CACHE))
-        .map(|text| CiteCache::from_json(&text))
+    dir.and_then(|d| read_cached_bytes(d, layout::CITE_CACHE))
+        .map(|bytes| CiteCache::from_bytes(&bytes))
         .unwrap_or_default()
 }
 
@@ -438,6 +438,13 @@ fn read_cache(dir: Option<&Path>) -> CiteCache {
 /// a cache is only a cache.
 fn read_cached(dir: &Path, name: &str) -> Option<String> {
     load::read_if_exists(dir, Path::new(name)).ok().flatten()
+}
+
+/// [`read_cached`], for a file of bytes.
+fn read_cached_bytes(dir: &Path, name: &str) -> Option<Vec<u8>> {
+    load::read_bytes_if_exists(dir, Path::new(name))
+        .ok()
+        .flatten()
 }
 
 /// What `serve` keeps between rebuilds: the inputs, read again file by file as they change, and

@@ -747,14 +747,15 @@ fn cache_stamp(locale: CslLocale) -> String {
 }
 
 impl CiteCache {
-    /// A cache from its JSON; an empty one when the JSON is not a cache at all. Whether it was
-    /// made by this version, with these styles and the site's locale, [`Citer::with_cache`] checks.
-    pub fn from_json(text: &str) -> CiteCache {
-        serde_json::from_str::<CiteCache>(text).unwrap_or_default()
+    /// A cache from its bytes (bincode); an empty one when they are not a cache at all. Whether
+    /// it was made by this version, with these styles and the site's locale,
+    /// [`Citer::with_cache`] checks.
+    pub fn from_bytes(bytes: &[u8]) -> CiteCache {
+        bincode::deserialize::<CiteCache>(bytes).unwrap_or_default()
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    pub fn to_bytes(&self) -> Vec<u8> {
+        bincode::serialize(self).unwrap_or_default()
     }
 
     /// How many sources it holds.

@@ -22,7 +22,7 @@
 //!
 //! Fingerprints are 128-bit XXH3 hashes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use minijinja::value::{Value, ValueKind};
@@ -631,13 +631,13 @@ impl Prints {
     }
 }
 
-/// What the last build recorded of its pages: the stamp, and for each page kept or made, its key
-/// and the fingerprint of the file written.
+/// What the last build recorded of its pages, in bincode: the stamp, and for each page kept or
+/// made, its output path, key, the fingerprint of the file written, and that file's stamp if it
+/// had one.
 #[derive(Default, Serialize, Deserialize)]
 pub struct PageCache {
-    stamp: String,
-    /// Output path → `"key bytes"`, or `"key bytes stamp"`, each in hex.
-    pages: BTreeMap<String, String>,
+    stamp: u128,
+    pages: Vec<(String, u128, u128, Option<u64>)>,
 }
 
 /// What a build records of a page: the key it was made under, the fingerprint of its file, and
@@ -670,45 +670,27 @@ pub(crate) fn still_there(
 }
 
 impl PageCache {
-    /// The cache in `text`, with only the pages recorded under `stamp` (none when it was made
+    /// The cache in `bytes`, with only the pages recorded under `stamp` (none when it was made
     /// under another, or is not a cache).
-    pub(crate) fn read(text: Option<&str>, stamp: u128) -> HashMap<String, Recorded> {
-        let Some(cache) = text.and_then(|t| serde_json::from_str::<PageCache>(t).ok()) else {
+    pub(crate) fn read(bytes: Option<&[u8]>, stamp: u128) -> HashMap<String, Recorded> {
+        let cache = bytes.and_then(|b| bincode::deserialize::<PageCache>(b).ok());
+        let Some(cache) = cache.filter(|c| c.stamp == stamp) else {
             return HashMap::new();
         };
-        if cache.stamp != format!("{stamp:032x}") {
-            return HashMap::new();
-        }
         (cache.pages.into_iter())
-            .filter_map(|(path, entry)| {
-                let mut parts = entry.split(' ');
-                let hex = |s: Option<&str>| u128::from_str_radix(s?, 16).ok();
-                let (key, bytes) = (hex(parts.next())?, hex(parts.next())?);
-                let stamp = match parts.next() {
-                    Some(s) => Some(u64::from_str_radix(s, 16).ok()?),
-                    None => None,
-                };
-                Some((path, Recorded { key, bytes, stamp }))
-            })
+            .map(|(path, key, bytes, stamp)| (path, Recorded { key, bytes, stamp }))
             .collect()
     }
 
-    /// The cache of `pages` (output path, what was recorded), as JSON.
-    pub(crate) fn write(stamp: u128, pages: Vec<(String, Recorded)>) -> String {
-        let entry = |r: Recorded| {
-            let (key, bytes) = (r.key, r.bytes);
-            match r.stamp {
-                Some(s) => format!("{key:032x} {bytes:032x} {s:016x}"),
-                None => format!("{key:032x} {bytes:032x}"),
-            }
-        };
+    /// The cache of `pages` (output path, what was recorded), in bincode.
+    pub(crate) fn write(stamp: u128, pages: Vec<(String, Recorded)>) -> Vec<u8> {
         let cache = PageCache {
-            stamp: format!("{stamp:032x}"),
+            stamp,
             pages: (pages.into_iter())
-                .map(|(path, r)| (path, entry(r)))
+                .map(|(path, r)| (path, r.key, r.bytes, r.stamp))
                 .collect(),
         };
-        serde_json::to_string(&cache).unwrap_or_default()
+        bincode::serialize(&cache).unwrap_or_default()
     }
 }
 
@@ -716,6 +698,7 @@ impl PageCache {
 mod tests {
     use super::*;
     use minijinja::context;
+    use std::collections::BTreeMap;
 
     fn no_address(_: &Value) -> Option<usize> {
         None
@@ -1026,12 +1009,13 @@ mod tests {
             },
         );
         let pages = vec![("a/index.html".into(), a), ("b/index.html".into(), b)];
-        let text = PageCache::write(7, pages);
-        let kept = PageCache::read(Some(&text), 7);
+        let bytes = PageCache::write(7, pages);
+        let kept = PageCache::read(Some(&bytes), 7);
         assert_eq!(kept.get("a/index.html"), Some(&a));
         assert_eq!(kept.get("b/index.html"), Some(&b));
-        assert!(PageCache::read(Some(&text), 8).is_empty());
-        assert!(PageCache::read(Some("not json"), 7).is_empty());
+        assert!(PageCache::read(Some(&bytes), 8).is_empty());
+        assert!(PageCache::read(Some(b"not a cache"), 7).is_empty());
+        assert!(PageCache::read(Some(&bytes[..bytes.len() - 1]), 7).is_empty());
         assert!(PageCache::read(None, 7).is_empty());
     }
 }

@@ -253,7 +253,7 @@ impl Rendered {
     /// place, leaving unchanged files as they are), a page whose file's stamp is the one recorded
     /// is handed over without reading it, its bytes empty.
     /// `build` tells this build of evident from others (the load stage's `build_id`).
-    pub fn keep_pages(&mut self, out: &Path, cache: Option<&str>, build: &str, in_place: bool) {
+    pub fn keep_pages(&mut self, out: &Path, cache: Option<&[u8]>, build: &str, in_place: bool) {
         let mut fp = kept::Fingerprint::new();
         fp.bytes(build.as_bytes());
         for (name, t) in &self.theme.templates {
@@ -301,7 +301,7 @@ impl Rendered {
 
     /// What the next build needs to keep this one's pages (after [`Rendered::produce`]), and how
     /// many pages were kept; `None` when pages were not being kept.
-    pub fn page_cache(&self) -> Option<(String, usize)> {
+    pub fn page_cache(&self) -> Option<(Vec<u8>, usize)> {
         let kept = self.kept.as_ref()?;
         let made = std::mem::take(&mut *kept.made.lock().unwrap_or_else(|p| p.into_inner()));
         let count = kept.count.load(Ordering::Relaxed);

@@ -217,18 +217,18 @@ fn a_build_from_the_cache_equals_a_cold_build() {
         "--no-cache wrote a cache"
     );
     ok(&site, &["build", "--output", "first"]);
-    assert!(site.path(".evident-cache/citations.json").exists());
+    assert!(site.path(".evident-cache/citations.bin").exists());
     assert!(site.path(".evident-cache/parsed.bin").exists());
-    let cites = site.path(".evident-cache/citations.json");
+    let cites = site.path(".evident-cache/citations.bin");
     let (written, first) = (
         fs::metadata(&cites).unwrap().modified().unwrap(),
-        site.read(".evident-cache/citations.json"),
+        fs::read(&cites).unwrap(),
     );
     ok(&site, &["build", "--output", "warm"]);
     assert_eq!(tree(&site.path("cold")), tree(&site.path("warm")));
     // Nothing was formatted afresh, so the citations kept are not written again.
     assert_eq!(fs::metadata(&cites).unwrap().modified().unwrap(), written);
-    assert_eq!(site.read(".evident-cache/citations.json"), first);
+    assert_eq!(fs::read(&cites).unwrap(), first);
     assert_eq!(tree(&site.path("cold")), tree(&site.path("first")));
     // A cache of an older state of the site: the source's title has changed since.
     site.edit(
@@ -248,19 +248,19 @@ fn a_build_from_the_cache_equals_a_cold_build() {
     let page =
         String::from_utf8(tree(&site.path("after-edit"))["sources/s1/index.html"].clone()).unwrap();
     assert!(page.contains("Flawed budgets"), "the edited title is cited");
-    let kept = site.read(".evident-cache/citations.json");
-    assert!(kept.contains("Flawed budgets") && !kept.contains("Flawed personal budgets"));
-    // A cache that is not one (or another version's) is ignored, not trusted.
-    site.write(
-        ".evident-cache/citations.json",
-        "{\"stamp\": \"evident 0.0.0\", \"sources\": [], \"locators\": []}",
-    );
+    let kept = fs::read(&cites).unwrap();
+    let holds = |text: &str| kept.windows(text.len()).any(|w| w == text.as_bytes());
+    assert!(holds("Flawed budgets") && !holds("Flawed personal budgets"));
+    // A cache that is not one (or another version's) is ignored, not trusted: one with another
+    // stamp, in the cache's shape (`cite::CiteCache`: the stamp, the sources, the locators).
+    let other: (&str, Vec<()>, Vec<()>) = ("evident 0.0.0", vec![], vec![]);
+    fs::write(&cites, bincode::serialize(&other).unwrap()).unwrap();
     ok(&site, &["build", "--output", "odd-cache"]);
     assert_eq!(
         tree(&site.path("odd-cache")),
         tree(&site.path("after-edit-cold"))
     );
-    site.write(".evident-cache/citations.json", "not json");
+    site.write(".evident-cache/citations.bin", "not a cache");
     site.write(".evident-cache/parsed.bin", "not a cache");
     ok(&site, &["build", "--output", "bad-cache"]);
     assert_eq!(
@@ -967,12 +967,12 @@ fn pages_of(stderr: &str) -> usize {
 
 /// How many pages the build cache records a stamp for (a page read back once it was old enough).
 fn stamped(site: &Site) -> usize {
-    let cache: serde_json::Value =
-        serde_json::from_str(&site.read(".evident-cache/pages.json")).unwrap();
-    let pages = cache["pages"].as_object().expect("pages");
-    (pages.values())
-        .filter(|e| e.as_str().is_some_and(|e| e.split(' ').count() == 3))
-        .count()
+    // The cache's shape (`render::kept::PageCache`): the stamp, then each page's path, key,
+    // fingerprint and stamp.
+    type Pages = (u128, Vec<(String, u128, u128, Option<u64>)>);
+    let bytes = fs::read(site.path(".evident-cache/pages.bin")).unwrap();
+    let (_, pages): Pages = bincode::deserialize(&bytes).expect("the cache reads back");
+    pages.iter().filter(|(.., stamp)| stamp.is_some()).count()
 }
 
 /// A page kept from the last build is known by its file's stamp (length, inode, and modification
