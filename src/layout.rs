@@ -31,6 +31,8 @@ pub const PARSE_CACHE: &str = "parsed.bin";
 /// The output folder's folders as the last update in place read them, each by its stamp, in the
 /// cache folder, so that the next reads only the folders that changed.
 pub const FOLDER_CACHE: &str = "folders.txt";
+/// Files older versions of evident kept in the cache folder, which none reads now.
+pub const RETIRED_CACHES: &[&str] = &["parsed.txt", "pages.json", "citations.json"];
 /// The quote checks that passed in the last build, each by a fingerprint of all it read, in the
 /// cache folder, so that the next makes only the checks whose inputs changed.
 pub const CHECK_CACHE: &str = "checks.json";

@@ -420,6 +420,9 @@ impl MemosMade<'_> {
     fn store(self) {
         if let Some(bytes) = self.parsed.stored_bytes(self.build) {
             let _ = write::write_cache(self.dir, layout::PARSE_CACHE, &bytes);
+            // Written afresh the first time a new version of evident builds: the files older
+            // versions kept, which no version reads now, go.
+            write::remove_cached(self.dir, layout::RETIRED_CACHES);
         }
         if let Some(json) = self.checks.stored_json(self.build) {
             let _ = write::write_cache(self.dir, layout::CHECK_CACHE, &json);

@@ -163,6 +163,14 @@ pub fn write_cache(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> Result<()
         })
 }
 
+/// Removes the files `names` from the cache folder `dir`, where they are (a cache is only a
+/// cache: one that cannot be removed is left).
+pub fn remove_cached(dir: &Path, names: &[&str]) {
+    for name in names {
+        let _ = fs::remove_file(dir.join(name));
+    }
+}
+
 /// What creating a file does when one is already there.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum IfExists {

@@ -216,9 +216,14 @@ fn a_build_from_the_cache_equals_a_cold_build() {
         !site.path(".evident-cache").exists(),
         "--no-cache wrote a cache"
     );
+    // What an older version of evident kept, in the files it named.
+    site.write(".evident-cache/pages.json", "{}");
+    site.write(".evident-cache/parsed.txt", "evident: files as parsed\n");
     ok(&site, &["build", "--output", "first"]);
     assert!(site.path(".evident-cache/citations.bin").exists());
     assert!(site.path(".evident-cache/parsed.bin").exists());
+    assert!(!site.path(".evident-cache/pages.json").exists(), "retired");
+    assert!(!site.path(".evident-cache/parsed.txt").exists(), "retired");
     let cites = site.path(".evident-cache/citations.bin");
     let (written, first) = (
         fs::metadata(&cites).unwrap().modified().unwrap(),
