@@ -250,10 +250,16 @@ pub fn locale_warning(
     )
 }
 
-/// Styles built into evident, or the files of `locale`, that failed to load.
-pub fn style_problems(locale: CslLocale) -> Vec<Diagnostic> {
+/// Styles built into evident, or the files of `citer`'s locale, that failed to load. Neither is
+/// loaded for this when `citer` started from a cache of this version of evident, these styles and
+/// this locale that holds a source's citations ([`Citer::with_cache`]): the build that formatted
+/// them loaded both, and would have failed, and written no cache, had either not loaded.
+pub fn style_problems(citer: &Citer) -> Vec<Diagnostic> {
+    if citer.started.0 > 0 {
+        return Vec::new();
+    }
     let mut problems = styles().problems.clone();
-    problems.extend(locale.loaded().problems.iter().cloned());
+    problems.extend(citer.locale.loaded().problems.iter().cloned());
     problems
 }
 
@@ -725,10 +731,13 @@ pub struct CiteCache {
     stamp: String,
     sources: Vec<(String, Vec<Citation>)>,
     locators: Vec<((String, String), Templates)>,
+    /// The templates the site's pages are cited from, keyed by the CSL record they were made
+    /// from (the site's shared fields), once a page was cited.
+    page: Option<(String, Templates)>,
 }
 
 /// Bump when what is cached, or how it is made, changes.
-const CACHE_FORMAT: u32 = 2;
+const CACHE_FORMAT: u32 = 3;
 
 /// What a cache was made with: this version, the styles and `locale`. A cache with another stamp
 /// is not used.
@@ -807,6 +816,14 @@ impl Citer {
             CiteCache::default()
         };
         citer.started = (cache.sources.len(), cache.locators.len());
+        if let Some((item, templates)) = cache.page {
+            // The record as text, as the cache keeps it (not the JSON value, which a string
+            // would never equal).
+            let key = page_item(&citer.page).to_string();
+            if item == key {
+                let _ = citer.page_templates.set(templates);
+            }
+        }
         if let Some(memo) = &citer.kept_sources {
             memo.lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -843,6 +860,8 @@ impl Citer {
         let locators = self.locators.lock().unwrap_or_else(|p| p.into_inner());
         let held = |k: &String| kept.as_ref().and_then(|m| m.get(k));
         let of_site = |(item, _): &&(String, String)| keys.contains(item);
+        let page =
+            (self.page_templates.get()).map(|t| (page_item(&self.page).to_string(), t.clone()));
         if !self.grew.load(std::sync::atomic::Ordering::Relaxed)
             && keys.iter().filter(|k| held(k).is_some()).count() == self.started.0
             && locators.keys().filter(of_site).count() == self.started.1
@@ -860,6 +879,7 @@ impl Citer {
                 .filter(|(k, _)| of_site(k))
                 .map(|(k, t)| (k.clone(), t.clone()))
                 .collect(),
+            page,
         };
         cache.locators.sort_by(|a, b| a.0.cmp(&b.0));
         Some(cache)
@@ -980,9 +1000,10 @@ impl Citer {
         if same_site != self.page {
             return cite_page(page);
         }
-        let templates = self
-            .page_templates
-            .get_or_init(|| templates(&page_item(&self.page), None, &[TITLE, URL], self.locale));
+        let templates = self.page_templates.get_or_init(|| {
+            self.grew.store(true, std::sync::atomic::Ordering::Relaxed);
+            templates(&page_item(&self.page), None, &[TITLE, URL], self.locale)
+        });
         fill_or_render(
             templates,
             &[TITLE, URL],

@@ -387,6 +387,53 @@ fn a_page_of_this_site_is_cited_as_a_web_page_with_its_version() {
     }
 }
 
+/// The templates pages are cited from are kept in the build cache: read back, they cite a page as
+/// a citer without them does, and only for a site with the same shared fields.
+#[test]
+fn pages_cited_from_the_cache_are_cited_as_afresh_and_only_for_the_same_site() {
+    let site = WebPage {
+        id: "site".into(),
+        title: "Home".into(),
+        site_title: "Personal budgets: the evidence".into(),
+        publisher: None,
+        url: "https://example.org/".into(),
+        version: Some("1.2".into()),
+        date: Some("2024-05-01".into()),
+        language: "en-GB".into(),
+    };
+    let page = WebPage {
+        id: "finding-x".into(),
+        title: "72% said so".into(),
+        url: "https://example.org/findings/x/".into(),
+        ..site.clone()
+    };
+    let fresh = Citer::new(&site).page(&page);
+    let first = Citer::with_cache(&site, CiteCache::default());
+    assert_eq!(first.page(&page), fresh);
+    let cache = (first.cache(std::iter::empty())).expect("the page's templates are new");
+    assert!(cache.page.is_some());
+    let bytes = cache.to_bytes();
+    let again = Citer::with_cache(&site, CiteCache::from_bytes(&bytes));
+    assert!(again.page_templates.get().is_some(), "read from the cache");
+    assert_eq!(again.page(&page), fresh);
+    assert!(again.cache(std::iter::empty()).is_none(), "nothing new");
+    // Another site title: the templates kept are not this site's.
+    let other = WebPage {
+        site_title: "Other".into(),
+        ..site.clone()
+    };
+    let moved = Citer::with_cache(&other, CiteCache::from_bytes(&bytes));
+    assert!(moved.page_templates.get().is_none());
+    let other_page = WebPage {
+        site_title: "Other".into(),
+        ..page.clone()
+    };
+    assert_eq!(
+        moved.page(&other_page),
+        Citer::new(&other).page(&other_page)
+    );
+}
+
 #[test]
 fn missing_container_title_is_reported() {
     use crate::resolve::sources::{missing_fields, Need};

@@ -297,7 +297,7 @@ impl Views {
         };
         // A site that cites nothing never loads the styles.
         if !site.sources.is_empty() || !site.findings.is_empty() {
-            diags.extend(crate::cite::style_problems(citer.locale()));
+            diags.extend(crate::cite::style_problems(&citer));
             diags.extend(crate::cite::locale_warning(
                 &site.config.language,
                 site.config.language_at,
