@@ -32,10 +32,10 @@ pub const PARSE_CACHE: &str = "parsed.bin";
 /// cache folder, so that the next reads only the folders that changed.
 pub const FOLDER_CACHE: &str = "folders.txt";
 /// Files older versions of evident kept in the cache folder, which none reads now.
-pub const RETIRED_CACHES: &[&str] = &["parsed.txt", "pages.json", "citations.json"];
+pub const RETIRED_CACHES: &[&str] = &["parsed.txt", "pages.json", "citations.json", "checks.json"];
 /// The quote checks that passed in the last build, each by a fingerprint of all it read, in the
 /// cache folder, so that the next makes only the checks whose inputs changed.
-pub const CHECK_CACHE: &str = "checks.json";
+pub const CHECK_CACHE: &str = "checks.bin";
 
 /// The folder of archived source texts, which quotes are checked against and which is never
 /// published; `evident archive add` writes a source's text to `archive/<id>.txt`.

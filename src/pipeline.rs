@@ -390,7 +390,7 @@ fn resolve_cached<'a>(
     };
     let bytes = read_cached_bytes(dir, layout::PARSE_CACHE);
     let parsed = parse::ParseMemo::stored(bytes.as_deref(), build);
-    let checks = read_cached(dir, layout::CHECK_CACHE);
+    let checks = read_cached_bytes(dir, layout::CHECK_CACHE);
     let checks = resolve::CheckMemo::stored(checks.as_deref(), build);
     let memos = Memos {
         parsed: Some(&parsed),
@@ -424,8 +424,8 @@ impl MemosMade<'_> {
             // versions kept, which no version reads now, go.
             write::remove_cached(self.dir, layout::RETIRED_CACHES);
         }
-        if let Some(json) = self.checks.stored_json(self.build) {
-            let _ = write::write_cache(self.dir, layout::CHECK_CACHE, &json);
+        if let Some(bytes) = self.checks.stored_bytes(self.build) {
+            let _ = write::write_cache(self.dir, layout::CHECK_CACHE, &bytes);
         }
     }
 }

@@ -597,42 +597,40 @@ pub struct CheckMemo {
     now: Mutex<BTreeSet<u128>>,
 }
 
-/// [`CheckMemo`] as the build cache keeps it: the build of evident that wrote it (another's is
-/// ignored), and the checks that passed, in hex.
+/// [`CheckMemo`] as the build cache keeps it, in bincode: the build of evident that wrote it
+/// (another's is ignored), and the checks that passed.
 #[derive(Serialize, Deserialize)]
 struct StoredChecks {
     build: String,
-    passed: Vec<String>,
+    passed: Vec<u128>,
 }
 
 impl CheckMemo {
-    /// The memo the build cache's file `text` holds, if the same build of evident wrote it.
-    pub fn stored(text: Option<&str>, build: &str) -> CheckMemo {
-        let before = text
-            .and_then(|t| serde_json::from_str::<StoredChecks>(t).ok())
+    /// The memo the build cache's file `bytes` holds, if the same build of evident wrote it.
+    pub fn stored(bytes: Option<&[u8]>, build: &str) -> CheckMemo {
+        let before = bytes
+            .and_then(|b| bincode::deserialize::<StoredChecks>(b).ok())
             .filter(|f| f.build == build)
             .map(|f| f.passed)
             .unwrap_or_default();
         CheckMemo {
-            before: (before.iter())
-                .filter_map(|h| u128::from_str_radix(h, 16).ok())
-                .collect(),
+            before: before.into_iter().collect(),
             now: Mutex::default(),
         }
     }
 
     /// The checks that passed in this run, for the build cache: `None` when they are the ones it
     /// holds.
-    pub fn stored_json(&self, build: &str) -> Option<String> {
+    pub fn stored_bytes(&self, build: &str) -> Option<Vec<u8>> {
         let now = self.now.lock().unwrap_or_else(|p| p.into_inner());
         if now.len() == self.before.len() && now.iter().all(|k| self.before.contains(k)) {
             return None;
         }
         let file = StoredChecks {
             build: build.to_string(),
-            passed: now.iter().map(|k| format!("{k:032x}")).collect(),
+            passed: now.iter().copied().collect(),
         };
-        serde_json::to_string(&file).ok()
+        bincode::serialize(&file).ok()
     }
 
     /// Adds the checks that passed in this run to those known for the next (`serve`: a check's
@@ -675,7 +673,9 @@ mod tests {
         let first = CheckMemo::stored(None, "build 1");
         CheckMemo::check(Some(&first), || 1, &mut Vec::new(), |_| {});
         CheckMemo::check(Some(&first), || 2, &mut Vec::new(), fail);
-        let json = first.stored_json("build 1").expect("a new memo is written");
+        let stored = first
+            .stored_bytes("build 1")
+            .expect("a new memo is written");
         // How many checks `memo` makes of the passing check 1 and the check 2, which passes now.
         let made = |memo: &CheckMemo| {
             let mut made = 0;
@@ -683,17 +683,19 @@ mod tests {
             CheckMemo::check(Some(memo), || 2, &mut Vec::new(), |_| made += 10);
             made
         };
-        let second = CheckMemo::stored(Some(&json), "build 1");
+        let second = CheckMemo::stored(Some(&stored), "build 1");
         assert_eq!(
             made(&second),
             10,
             "only the check that failed is made again"
         );
-        let json = second.stored_json("build 1").expect("check 2 passed since");
-        let third = CheckMemo::stored(Some(&json), "build 1");
+        let stored = second
+            .stored_bytes("build 1")
+            .expect("check 2 passed since");
+        let third = CheckMemo::stored(Some(&stored), "build 1");
         assert_eq!(made(&third), 0);
-        assert_eq!(third.stored_json("build 1"), None, "nothing changed");
-        let other = CheckMemo::stored(Some(&json), "build 2");
+        assert_eq!(third.stored_bytes("build 1"), None, "nothing changed");
+        let other = CheckMemo::stored(Some(&stored), "build 2");
         assert_eq!(made(&other), 11, "another build's memo is ignored");
         let mut diags = Vec::new();
         CheckMemo::check(None, || 1, &mut diags, fail);
