@@ -30,8 +30,8 @@
 //!   once when nothing else shows the edit: `Incremental::quick`); the build cache
 //!   (`cite::CiteCache`, the findings and Markdown node files as parsed in a `parse::ParseMemo`, the quote and
 //!   figure checks that passed in a `resolve::CheckMemo`, the pages kept, and the output's
-//!   folders by their stamps in a `write::Folders`; read through `load`, written through
-//!   `write`).
+//!   folders by their stamps in a `write::Folders`; all but the folders in bincode; read through
+//!   `load`, written through `write`).
 //! - Stages: `load.rs`; `archive.rs` (html2text, pdf-extract: a source's archived text from its
 //!   HTML or PDF, with `[[page N]]` markers; for `archive add`); `parse/`; `resolve/`; `cite/`
 //!   (hayagriva: formatted references, BibTeX/RIS/CSL-JSON, page metadata; used by render;
