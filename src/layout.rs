@@ -28,10 +28,9 @@ pub const PAGE_CACHE: &str = "pages.bin";
 /// The records of the findings and node files the last build parsed, by the hash of each file's
 /// text, in the cache folder, so that the next parses only the files that changed.
 pub const PARSE_CACHE: &str = "parsed.bin";
-/// The output folder's folders as the last update in place read them, each by its stamp, and the
-/// files it compared by their bytes, in the cache folder, so that the next reads only the folders
-/// that changed, and reads back only the files whose stamps changed.
-pub const FOLDER_CACHE: &str = "folders.bin";
+/// The output folder's folders as the last update in place read them, each by its stamp, in the
+/// cache folder, so that the next reads only the folders that changed.
+pub const FOLDER_CACHE: &str = "folders.txt";
 /// Files older versions of evident kept in the cache folder, which none reads now.
 pub const RETIRED_CACHES: &[&str] = &["parsed.txt", "pages.json", "citations.json", "checks.json"];
 /// The quote checks that passed in the last build, each by a fingerprint of all it read, in the

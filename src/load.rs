@@ -139,21 +139,6 @@ pub fn stamp(real: &Path) -> Option<u64> {
     std::fs::metadata(real).ok().and_then(|m| stamp_of(&m))
 }
 
-/// The bytes of the file at `real` when it is a file of `len` bytes (`None` otherwise, or when it
-/// cannot be read), with its stamp ([`stamp`]), taken before they were read: a write in between
-/// changes the bytes, which the caller compares.
-pub fn read_stamped(real: &Path, len: u64) -> Option<(Vec<u8>, Option<u64>)> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(real).ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() != len {
-        return None;
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
-    file.read_to_end(&mut bytes).ok()?;
-    Some((bytes, stamp_of(&meta)))
-}
-
 /// How long after a file was written its stamp is trusted: a file system may keep times only to
 /// the second, and a second write within the same tick, of the same length, would leave the
 /// stamp as it was (git's "racily clean" entries).

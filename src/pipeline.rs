@@ -349,7 +349,7 @@ fn write_output(
 ) -> Result<write::Streamed, Fatal> {
     let recorded = |(dir, build): (&Path, &str)| {
         write::Folders::read(
-            read_cached_bytes(dir, layout::FOLDER_CACHE).as_deref(),
+            read_cached(dir, layout::FOLDER_CACHE).as_deref(),
             build,
             out,
         )
@@ -360,8 +360,8 @@ fn write_output(
     let folders = std::mem::take(&mut result.folders);
     if let Some((dir, build)) = cache {
         // A cache that cannot be written costs the next build time, nothing else.
-        if let Some(bytes) = folders.bytes(build, out) {
-            let _ = write::write_cache(dir, layout::FOLDER_CACHE, &bytes);
+        if let Some(text) = folders.text(build, out) {
+            let _ = write::write_cache(dir, layout::FOLDER_CACHE, &text);
         }
     }
     Ok(result)

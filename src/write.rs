@@ -19,6 +19,7 @@
 
 use std::collections::HashMap;
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -343,8 +344,6 @@ fn update(
         out,
         side: sibling(out, "changed")?,
         files: Mutex::new(HashMap::new()),
-        last,
-        compared: Mutex::default(),
     };
     let result = produce(&|f| changes.take(f)).and_then(|diagnostics| {
         if fails(&diagnostics) {
@@ -354,7 +353,7 @@ fn update(
                 folders: Folders::default(),
             });
         }
-        let folders = changes.apply()?;
+        let folders = changes.apply(last)?;
         Ok(Streamed {
             diagnostics,
             written: true,
@@ -373,10 +372,6 @@ struct Changes<'a> {
     /// Every file handed over, and whether it differs from the one in `out` (and so is in
     /// `side`).
     files: Mutex<HashMap<String, bool>>,
-    /// The files the last update compared by their bytes ([`Folders`]).
-    last: &'a Folders,
-    /// The files this one compared.
-    compared: Mutex<Vec<(String, Compared)>>,
 }
 
 impl Changes<'_> {
@@ -396,7 +391,7 @@ impl Changes<'_> {
                 .and_then(|mut file| std::io::Write::write_all(&mut file, &f.bytes))
                 .map_err(|e| io_error(&new, "cannot write", &e));
         }
-        let changed = !f.unchanged && !self.same(&f.path, &f.bytes);
+        let changed = !f.unchanged && !same_bytes(&self.out.join(&f.path), &f.bytes);
         files().insert(f.path, changed);
         if changed {
             make_parent(&new)?;
@@ -405,39 +400,9 @@ impl Changes<'_> {
         Ok(())
     }
 
-    /// Whether the file at `path` in `out` holds `bytes`: known by its stamp when the last update
-    /// compared it with the same bytes, found it held them, and recorded a stamp it still has;
-    /// else read back (when of their length). What was found is recorded for the next update. (A
-    /// stamp is recorded only of a file found to hold the bytes compared, so the first part of a
-    /// file handed over in parts is known by its stamp only when it was the whole file.)
-    fn same(&self, path: &str, bytes: &[u8]) -> bool {
-        let real = self.out.join(path);
-        let print = xxhash_rust::xxh3::xxh3_128(bytes);
-        let last = self.last.files.get(path).filter(|c| c.bytes == print);
-        let known = last
-            .and_then(|c| c.stamp)
-            .filter(|s| load::stamp(&real) == Some(*s));
-        let (same, stamp) = match known {
-            Some(stamp) => (true, Some(stamp)),
-            None => match load::read_stamped(&real, bytes.len() as u64) {
-                Some((old, stamp)) if old == bytes => (true, stamp),
-                _ => (false, None),
-            },
-        };
-        let compared = Compared {
-            bytes: print,
-            stamp,
-        };
-        (self.compared.lock().unwrap_or_else(|p| p.into_inner()))
-            .push((path.to_string(), compared));
-        same
-    }
-
     /// Deletes the files of `out` the build did not make, then moves the changed ones in; the
-    /// output folder as found on the way (the last update's record saying which folders need not
-    /// be read again).
-    fn apply(&self) -> Result<Folders, Diagnostic> {
-        let last = self.last;
+    /// folders as read on the way (`last` saying which need not be read again).
+    fn apply(&self, last: &Folders) -> Result<Folders, Diagnostic> {
         let files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         let updating = self.out.join(UPDATING);
         fs::write(&updating, b"").map_err(|e| io_error(&updating, "cannot write", &e))?;
@@ -469,33 +434,18 @@ impl Changes<'_> {
             fs::rename(&from, &to).map_err(|e| io_error(&to, "cannot move the new file to", &e))?;
         }
         fs::remove_file(&updating).map_err(|e| io_error(&updating, "cannot remove", &e))?;
-        let compared =
-            std::mem::take(&mut *self.compared.lock().unwrap_or_else(|p| p.into_inner()));
-        Ok(Folders {
-            folders: seen.into_iter().collect(),
-            files: compared.into_iter().collect(),
-        })
+        Ok(Folders(seen.into_iter().collect()))
     }
 }
 
-/// The output folder as an update in place last found it, kept in the build cache (bincode) for
-/// the next update into the same folder.
-///
-/// - Its folders, by path below the output folder (`""` for itself), each with its stamp
-///   ([`load::stamp`]) and the names of its files and folders. A folder whose stamp has not
-///   changed since holds the same names (adding, removing or renaming an entry changes a folder's
-///   times, and a stamp is only taken of a folder settled for a while): the next update finds the
-///   files no longer made without reading it again, a status call where reading the folder was
-///   three or four (11,000 folders at N = 10,000).
-/// - The files it compared by their bytes (those not handed over as unchanged, and made whole),
-///   each with a fingerprint of its bytes and, once it was read back settled, its stamp: the next
-///   update knows such a file, made again with the same bytes, by its stamp, and does not read it
-///   back (3,000 citation downloads at N = 10,000).
+/// The output folder's folders as an update in place last read them, by path below the output
+/// folder (`""` for itself), each with its stamp ([`load::stamp`]) and the names of its files and
+/// folders. A folder whose stamp has not changed since holds the same names (adding, removing or
+/// renaming an entry changes a folder's times, and a stamp is only taken of a folder settled for
+/// a while): the next update finds the files no longer made without reading it again, a status
+/// call where reading the folder was three or four (11,000 folders at N = 10,000).
 #[derive(Default, Debug, PartialEq)]
-pub struct Folders {
-    folders: HashMap<String, Folder>,
-    files: HashMap<String, Compared>,
-}
+pub struct Folders(HashMap<String, Folder>);
 
 /// A folder's stamp and the names in it.
 #[derive(Clone, Debug, PartialEq)]
@@ -505,77 +455,77 @@ struct Folder {
     folders: Vec<OsString>,
 }
 
-/// A file compared by its bytes: their fingerprint (128-bit XXH3), and the file's stamp when it
-/// was read back settled.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-struct Compared {
-    bytes: u128,
-    stamp: Option<u64>,
+impl Folder {
+    /// Its names as lines of the build cache's file (each list joined by `/`), when every one is
+    /// UTF-8 without a line break (else the folder is not recorded, and so always read).
+    fn lines(&self) -> Option<[String; 2]> {
+        let join = |names: &[OsString]| -> Option<String> {
+            let names: Option<Vec<&str>> = names.iter().map(|n| n.to_str()).collect();
+            Some(names?.join("/")).filter(|line| !line.contains('\n'))
+        };
+        Some([join(&self.files)?, join(&self.folders)?])
+    }
 }
 
-/// [`Folders`] as the build cache keeps it: the build of evident and the output folder it is
-/// of (another's is ignored), each folder with its stamp, files and folders, and the files.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct StoredFolders {
-    build: String,
-    out: String,
-    folders: Vec<(String, u64, Vec<String>, Vec<String>)>,
-    files: Vec<(String, Compared)>,
-}
+/// The first line of the build cache's file of folders ([`Folders::text`]).
+const FOLDERS_HEAD: &str = "evident: output folders";
 
 impl Folders {
-    /// The output folder `out` as the build cache's file (`bytes`) records it for `build`;
-    /// nothing when it is another's, or not a record.
-    pub fn read(bytes: Option<&[u8]>, build: &str, out: &Path) -> Folders {
-        let out = absolute(out);
-        let stored = bytes.and_then(|b| bincode::deserialize::<StoredFolders>(b).ok());
-        let Some(stored) = stored.filter(|s| s.build == build && Path::new(&s.out) == out) else {
-            return Folders::default();
+    /// The folders recorded in `text` (the build cache's file) for the output folder `out` by
+    /// `build`; none when it is another's, or not whole.
+    pub fn read(text: Option<&str>, build: &str, out: &Path) -> Folders {
+        text.and_then(|t| Self::parse(t, build, &absolute(out).to_string_lossy()))
+            .unwrap_or_default()
+    }
+
+    fn parse(text: &str, build: &str, out: &str) -> Option<Folders> {
+        let mut lines = text.split('\n');
+        if [lines.next()?, lines.next()?, lines.next()?] != [FOLDERS_HEAD, build, out] {
+            return None;
+        }
+        let names = |line: &str| match line {
+            "" => Vec::new(),
+            _ => line.split('/').map(OsString::from).collect(),
         };
-        let names = |names: Vec<String>| names.into_iter().map(OsString::from).collect();
-        let folders = (stored.folders.into_iter())
-            .map(|(rel, stamp, files, below)| {
-                let (files, folders) = (names(files), names(below));
-                let folder = Folder {
-                    stamp,
-                    files,
-                    folders,
-                };
-                (rel, folder)
-            })
-            .collect();
-        Folders {
-            folders,
-            files: stored.files.into_iter().collect(),
+        let mut folders = HashMap::new();
+        loop {
+            let head = lines.next()?;
+            if head.is_empty() {
+                // The text ends with its last line's break: nothing may follow.
+                return lines.next().is_none().then_some(Folders(folders));
+            }
+            let (stamp, rel) = head.split_once(' ')?;
+            let stamp = u64::from_str_radix(stamp, 16).ok()?;
+            let (files, below) = (names(lines.next()?), names(lines.next()?));
+            let folder = Folder {
+                stamp,
+                files,
+                folders: below,
+            };
+            folders.insert(rel.to_string(), folder);
         }
     }
 
-    /// The build cache's file of this record, of the output folder `out`, by `build`: `None`
-    /// when nothing was recorded (the output was written whole, or not at all). A folder with a
-    /// name that is not UTF-8 is left out, and so always read.
-    pub fn bytes(self, build: &str, out: &Path) -> Option<Vec<u8>> {
+    /// The build cache's file of these folders, of the output folder `out`, by `build`: three
+    /// lines naming the file's kind, the build and the output folder, then three a folder: its
+    /// stamp (16 hexadecimal digits) and path, its files' names and its folders' names, each
+    /// list joined by `/`. `None` when none was recorded (the output was written whole, or not at
+    /// all).
+    pub fn text(self, build: &str, out: &Path) -> Option<String> {
         let out = absolute(out).to_str()?.to_string();
-        if self.folders.is_empty() {
+        if self.0.is_empty() || out.contains('\n') || build.contains('\n') {
             return None;
         }
-        let names = |names: &[OsString]| -> Option<Vec<String>> {
-            names.iter().map(|n| n.to_str().map(String::from)).collect()
-        };
-        let mut folders: Vec<(String, u64, Vec<String>, Vec<String>)> = (self.folders.iter())
-            .filter_map(|(rel, f)| {
-                Some((rel.clone(), f.stamp, names(&f.files)?, names(&f.folders)?))
-            })
-            .collect();
+        let mut folders: Vec<(String, Folder)> = self.0.into_iter().collect();
         folders.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut files: Vec<(String, Compared)> = self.files.into_iter().collect();
-        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let stored = StoredFolders {
-            build: build.to_string(),
-            out,
-            folders,
-            files,
-        };
-        bincode::serialize(&stored).ok()
+        let mut text = [FOLDERS_HEAD, build, &out, ""].join("\n");
+        for (rel, f) in folders.iter().filter(|(rel, _)| !rel.contains('\n')) {
+            let Some([files, below]) = f.lines() else {
+                continue;
+            };
+            let _ = writeln!(text, "{:016x} {rel}\n{files}\n{below}", f.stamp);
+        }
+        Some(text)
     }
 }
 
@@ -596,7 +546,7 @@ fn stale(
     // Taken before the folder is read: a change in between changes the stamp the next update
     // finds, so that it reads the folder again.
     let stamp = load::stamp(dir);
-    let folder = match last.folders.get(rel) {
+    let folder = match last.0.get(rel) {
         Some(f) if stamp == Some(f.stamp) => f.clone(),
         _ => read_folder(dir)?,
     };
@@ -639,6 +589,13 @@ fn read_folder(dir: &Path) -> Result<Folder, Diagnostic> {
         }
     }
     Ok(folder)
+}
+
+/// Whether the file at `path` holds exactly `bytes` (false when it cannot be read).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let len_matches =
+        fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    len_matches && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 fn make_parent(path: &Path) -> Result<(), Diagnostic> {

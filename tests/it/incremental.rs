@@ -1013,56 +1013,11 @@ fn a_kept_page_is_known_by_its_stamp_and_a_page_written_since_is_made_again() {
     // The output's folders, settled too, are recorded by their stamps, and those unchanged are
     // not read again; a file put into one since changes its stamp, so it is read and the file
     // found and deleted.
-    let record = output_record(&site);
-    let recorded = |f: &str| record.folders.iter().any(|(rel, ..)| rel == f);
-    assert!(recorded("findings/two-thirds"), "{:?}", record.folders);
+    let folders = site.read(".evident-cache/folders.txt");
+    let recorded = |f: &str| folders.lines().any(|l| l.ends_with(&format!(" {f}")));
+    assert!(recorded("findings/two-thirds"), "{folders}");
     site.write("public/findings/two-thirds/stray.txt", "put here by hand");
     site.write("public/findings/new-folder/stray.txt", "put here by hand");
     ok(&site, &["build"]);
     assert_eq!(site.tree("public"), cold);
-    // The files compared by their bytes (a source's BibTeX, say) are recorded with their stamps
-    // once read back settled, and then known by them; one rewritten by hand since, even to the
-    // same length, is read back, found changed and written again.
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    ok(&site, &["build"]);
-    let bib = "sources/s1/s1.bib";
-    let stamp_of = |record: &OutputRecord| {
-        let (_, (_, stamp)) = (record.files.iter())
-            .find(|(path, _)| path == bib)
-            .expect("the file was compared");
-        *stamp
-    };
-    let stamp = stamp_of(&output_record(&site));
-    assert!(stamp.is_some(), "read back settled, it is stamped");
-    ok(&site, &["build"]);
-    assert_eq!(stamp_of(&output_record(&site)), stamp, "known by its stamp");
-    let text = site.read(&format!("public/{bib}"));
-    let same_length = text.replacen('@', "%", 1);
-    assert_eq!(same_length.len(), text.len());
-    site.write(&format!("public/{bib}"), &same_length);
-    ok(&site, &["build"]);
-    assert_eq!(site.tree("public"), cold);
-    assert_eq!(stamp_of(&output_record(&site)), None, "written again");
-}
-
-/// The output folder as the build cache records it (`write::Folders`): each folder (its path,
-/// stamp, files and folders), and each file compared by its bytes (its path, their fingerprint
-/// and its stamp).
-struct OutputRecord {
-    folders: Vec<(String, u64, Vec<String>, Vec<String>)>,
-    files: Vec<(String, (u128, Option<u64>))>,
-}
-
-fn output_record(site: &Site) -> OutputRecord {
-    // The build of evident and the output folder, then the folders and the files.
-    type Stored = (
-        String,
-        String,
-        Vec<(String, u64, Vec<String>, Vec<String>)>,
-        Vec<(String, (u128, Option<u64>))>,
-    );
-    let bytes = fs::read(site.path(".evident-cache/folders.bin")).unwrap();
-    let (_, _, folders, files): Stored =
-        bincode::deserialize(&bytes).expect("the record reads back");
-    OutputRecord { folders, files }
 }
