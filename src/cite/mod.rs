@@ -860,8 +860,6 @@ impl Citer {
         let locators = self.locators.lock().unwrap_or_else(|p| p.into_inner());
         let held = |k: &String| kept.as_ref().and_then(|m| m.get(k));
         let of_site = |(item, _): &&(String, String)| keys.contains(item);
-        let page =
-            (self.page_templates.get()).map(|t| (page_item(&self.page).to_string(), t.clone()));
         if !self.grew.load(std::sync::atomic::Ordering::Relaxed)
             && keys.iter().filter(|k| held(k).is_some()).count() == self.started.0
             && locators.keys().filter(of_site).count() == self.started.1
@@ -879,7 +877,8 @@ impl Citer {
                 .filter(|(k, _)| of_site(k))
                 .map(|(k, t)| (k.clone(), t.clone()))
                 .collect(),
-            page,
+            page: (self.page_templates.get())
+                .map(|t| (page_item(&self.page).to_string(), t.clone())),
         };
         cache.locators.sort_by(|a, b| a.0.cmp(&b.0));
         Some(cache)
