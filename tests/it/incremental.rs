@@ -1021,3 +1021,45 @@ fn a_kept_page_is_known_by_its_stamp_and_a_page_written_since_is_made_again() {
     ok(&site, &["build"]);
     assert_eq!(site.tree("public"), cold);
 }
+
+/// The fixture's findings, and a second findings file with one finding that takes a stance.
+fn with_second_findings_file(site: &Site, n: u8) {
+    site.write(
+        EXTRA,
+        format!(
+            "findings:\n  - id: extra-{n}\n    statement: Another reading, number {n}.\n    \
+             source: s1\n    locator: para 2\n    quote: \"Two-thirds of survey respondents said it.\"\n    \
+             stances:\n      - {{claim: users-lead, stance: context, reason: \"another\"}}\n"
+        ),
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, .. ProptestConfig::default() })]
+
+    /// `build` into the same folder from its cache, after any sequence of edits, renames,
+    /// deletions and broken states, writes what a cold build of the same files writes (or fails
+    /// as it does), whichever pages it kept, files it parsed afresh and checks it remembered. A
+    /// second findings file, which most edits leave alone, is there from the start.
+    #[test]
+    fn a_build_in_place_after_any_edits_equals_a_cold_build(
+        edits in proptest::collection::vec(edit(), 1..6)
+    ) {
+        let site = Site::from_fixture("valid");
+        let original = site.read(FINDINGS);
+        with_second_findings_file(&site, 0);
+        ok(&site, &["build"]);
+        for (step, e) in edits.iter().enumerate() {
+            apply(&site, e, &original);
+            let warm = site.run(&["build"]);
+            let cold = site.run(&["build", "--no-cache", "--output", "cold"]);
+            prop_assert_eq!(warm.code, cold.code, "step {} ({:?}): {}", step, e, warm.stderr);
+            if warm.code == 0 {
+                prop_assert!(
+                    site.tree("public") == site.tree("cold"),
+                    "step {} ({:?}): the files differ", step, e
+                );
+            }
+        }
+    }
+}
