@@ -77,14 +77,16 @@ fn set_line(site: &Site, rel: &str, prefix: &str, line: &str) -> PathBuf {
     site.path(rel)
 }
 
+/// A findings file (for `EXTRA`) with one finding, `extra-<n>`.
+fn extra(n: u8) -> String {
+    format!(
+        "findings:\n  - id: extra-{n}\n    statement: Another reading, number {n}.\n    \
+         source: s1\n    locator: para 2\n    quote: \"Two-thirds of survey respondents said it.\"\n"
+    )
+}
+
 /// Applies `edit` and returns the paths that changed.
 fn apply(site: &Site, edit: &Edit, original: &str) -> Vec<PathBuf> {
-    let extra = |n: u8| {
-        format!(
-            "findings:\n  - id: extra-{n}\n    statement: Another reading, number {n}.\n    \
-             source: s1\n    locator: para 2\n    quote: \"Two-thirds of survey respondents said it.\"\n"
-        )
-    };
     match edit {
         Edit::Statement(n) => vec![set_line(
             site,
@@ -1024,14 +1026,9 @@ fn a_kept_page_is_known_by_its_stamp_and_a_page_written_since_is_made_again() {
 
 /// The fixture's findings, and a second findings file with one finding that takes a stance.
 fn with_second_findings_file(site: &Site, n: u8) {
-    site.write(
-        EXTRA,
-        format!(
-            "findings:\n  - id: extra-{n}\n    statement: Another reading, number {n}.\n    \
-             source: s1\n    locator: para 2\n    quote: \"Two-thirds of survey respondents said it.\"\n    \
-             stances:\n      - {{claim: users-lead, stance: context, reason: \"another\"}}\n"
-        ),
-    );
+    let stance =
+        "    stances:\n      - {claim: users-lead, stance: context, reason: \"another\"}\n";
+    site.write(EXTRA, extra(n) + stance);
 }
 
 proptest! {
