@@ -7,7 +7,7 @@
 # time per page, and the ratios to the 2-thread floor, Hugo and Zola measured in the same run.
 # Then, for each N in SERVE_AT (default 10000), the incremental rebuild in `evident serve`
 # (benches/serve_edit.py: save one finding, time until its new page is served; median of 20; and
-# the same for a plain page's body, in the pages corpus).
+# the same for a plain page's body, in the pages corpus, and in Hugo's and Zola's servers).
 # And for each N, the evidence and pages builds run in turn, RUNS times each, for their ratio.
 #
 # usage: benches/run.sh [N ...]          (default: 1000 10000)
@@ -105,6 +105,9 @@ for n in "${sizes[@]}"; do
       serve_lines+=("N = $n, evidence corpus, saves 0.5 s apart: $(SETTLE=0.5 python3 benches/serve_edit.py "$evident" "$work/evidence-$n/evident" 20)")
       # A plain page's body edited, as an author writing prose does.
       serve_lines+=("N = $n, pages corpus, a page's body, saves ${SETTLE:-4} s apart: $(EDIT=page SETTLE=${SETTLE:-4} python3 benches/serve_edit.py "$evident" "$work/pages-$n/evident" 20)")
+      # The same edit in Hugo's and Zola's own servers, on the same pages, by the same clock.
+      [ -n "$hugo" ] && serve_lines+=("N = $n, pages corpus, a page's body, Hugo $hugo_version's \`hugo server\`, saves ${SETTLE:-4} s apart: $(GENERATOR=hugo EDIT=page SETTLE=${SETTLE:-4} python3 benches/serve_edit.py "$hugo" "$work/pages-$n/hugo" 20)")
+      [ -n "$zola" ] && serve_lines+=("N = $n, pages corpus, a page's body, Zola $zola_version's \`zola serve\`, saves ${SETTLE:-4} s apart: $(GENERATOR=zola EDIT=page SETTLE=${SETTLE:-4} python3 benches/serve_edit.py "$zola" "$work/pages-$n/zola" 20)")
     fi
   done
 done

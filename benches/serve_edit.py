@@ -11,10 +11,16 @@ sentence, and the clock stops when the page contains it. Prints one line of figu
 With EDIT=page, each edit adds a word to the first paragraph of a Markdown file's body instead,
 as an author writing prose would: PAGE (default `content/p0.md`, the first page of a pages
 corpus; `content/topics/t0.md` is a topic of an evidence corpus), timed on its own page.
+
+GENERATOR=hugo or GENERATOR=zola (with EDIT=page) times that generator's own server instead, on
+the pages corpus's `hugo` or `zola` folder (BINARY is then Hugo's or Zola's): `hugo server` and
+`zola serve` with their defaults (pages kept in memory, live reload on), so that the three servers
+are timed by the same edits and the same clock.
 """
 import glob
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -37,6 +43,20 @@ def fetch(url):
         return ""
 
 
+def serve_command(binary, site, port):
+    """The command that serves `site` on `port` with the generator GENERATOR names."""
+    generator = os.environ.get("GENERATOR", "evident")
+    if generator != "evident" and os.environ.get("EDIT") != "page":
+        sys.exit("Hugo and Zola are timed on a page's body: set EDIT=page")
+    if generator == "hugo":
+        return [binary, "server", "--source", site, "--port", str(port), "--bind", "127.0.0.1"]
+    if generator == "zola":
+        return [binary, "--root", site, "serve", "--port", str(port), "--interface", "127.0.0.1"]
+    if generator != "evident":
+        sys.exit(f"GENERATOR={generator}: give evident, hugo or zola")
+    return [binary, "--root", site, "serve", "--port", str(port)]
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -50,7 +70,8 @@ def main():
         url = f"http://127.0.0.1:{port}/{page[len('content/'):-len('.md')]}/"
         # The first paragraph of the body: after the front matter, the first line that starts
         # with a word (not a heading, list, table or fence).
-        front_end = original.index("\n---\n", 4) + 5
+        # (`---` closes YAML front matter, `+++` Zola's TOML.)
+        front_end = re.compile(r"\n(---|\+\+\+)\n").search(original, 3).end()
         first = re.search(r"^\w", original[front_end:], re.M)
         assert first, "no paragraph in the body"
         at = front_end + first.start()
@@ -66,7 +87,10 @@ def main():
 
         def edited(word):
             return original.replace(f"statement: {statement}", f"statement: {word} {statement}", 1)
-    server = subprocess.Popen([binary, "--root", site, "serve", "--port", str(port)],
+    # Hugo's and Zola's servers keep pages in memory but may leave an empty `public` folder.
+    public = os.path.join(site, "public")
+    had_public = os.path.exists(public)
+    server = subprocess.Popen(serve_command(binary, site, port),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         start = time.monotonic()
@@ -99,6 +123,8 @@ def main():
             f.write(original)
         server.terminate()
         server.wait()
+        if not had_public and os.environ.get("GENERATOR", "evident") != "evident":
+            shutil.rmtree(public, ignore_errors=True)
 
 
 if __name__ == "__main__":
