@@ -11,7 +11,7 @@ use evident::model::Environment;
 use evident::pipeline::Incremental;
 use proptest::prelude::*;
 
-use crate::support::{tree, Site};
+use crate::support::{copy_dir, tree, Site};
 
 /// Runs evident in the site and asserts that it succeeded.
 fn ok(site: &Site, args: &[&str]) {
@@ -1022,6 +1022,35 @@ fn a_kept_page_is_known_by_its_stamp_and_a_page_written_since_is_made_again() {
     site.write("public/findings/new-folder/stray.txt", "put here by hand");
     ok(&site, &["build"]);
     assert_eq!(site.tree("public"), cold);
+}
+
+/// What a CI run that restores the build cache and the last output together (as the example
+/// workflow's `actions/cache` of `.evident-cache` and `public` does) finds: every file new, at
+/// another path, with new inodes and times, so no recorded stamp holds. The pages nothing changed
+/// are kept all the same, each read back and checked, and the output equals a cold build.
+#[test]
+fn a_checkout_with_the_cache_and_the_output_restored_keeps_pages_and_equals_a_cold_build() {
+    let site = Site::from_fixture("valid");
+    ok(&site, &["build"]);
+    // Old enough to be stamped, so that the copies' stamps must be found not to be these.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    ok(&site, &["build"]);
+    assert!(stamped(&site) > 0);
+    let ci = Site {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    copy_dir(site.root(), ci.root());
+    ci.edit(
+        "data/findings/s1.yaml",
+        "statement: Most said staff lead.",
+        "statement: Most said that staff lead.",
+    );
+    let run = ci.run(&["build", "-v"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (kept, pages) = kept(&run.stderr);
+    assert!(kept > pages / 2 && kept < pages, "{kept} of {pages} kept");
+    ok(&ci, &["build", "--no-cache", "--output", "cold"]);
+    assert_eq!(ci.tree("public"), ci.tree("cold"));
 }
 
 /// The fixture's findings, and a second findings file with one finding that takes a stance.
