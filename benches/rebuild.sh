@@ -15,12 +15,17 @@
 # binary after the first, its paired difference from the first in each round: alternating rounds
 # and paired differences keep the machine's drift out of the comparison.
 #
+# With RESTORE=1, before each rebuild the binary's copy of the site (with its build cache) and its
+# output folder are copied afresh, as a CI run that restores them from a cache finds them: the
+# same paths, every file with a new inode and new times, so that no page is known by its stamp
+# and each kept page is read back (the copying is not timed).
+#
 # WORK (default /tmp/evident-rebuild) holds the copies; OUT (default /dev/shm when it exists, so
 # that the disk's state does not enter the figures) holds the output folders. Keep the machine
 # otherwise idle.
 set -euo pipefail
 if [ $# -lt 3 ]; then
-  sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 rounds=$1 site=$2
@@ -38,6 +43,9 @@ raw="$work/raw"
 
 edit() { # copy, text: the first statement of the finding's file becomes `text`
   sed -i "0,/statement: .*/s//statement: $2/" "$1/$finding"
+}
+restore() { # dir: copied afresh in place (new inodes and times), as a CI cache restores it
+  mv "$1" "$1.old" && cp -r "$1.old" "$1" && rm -rf "$1.old"
 }
 timed() { # label, command...: appends "label wall user sys rss" to $raw
   local label=$1
@@ -60,6 +68,11 @@ done
 for r in $(seq 1 "$rounds"); do
   for i in "${!bins[@]}"; do
     edit "$work/site-$i" "Edited in round $r."
+    if [ -n "${RESTORE:-}" ]; then
+      restore "$work/site-$i"
+      restore "$out/o-$i"
+      sync # the copies written back to disk before the clock starts
+    fi
     timed "$r $i" "${bins[$i]}" --quiet --root "$work/site-$i" build --output "$out/o-$i"
   done
   rm -rf "$out/cold"
