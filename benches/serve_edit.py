@@ -43,17 +43,12 @@ def fetch(url):
         return ""
 
 
-def serve_command(binary, site, port):
-    """The command that serves `site` on `port` with the generator GENERATOR names."""
-    generator = os.environ.get("GENERATOR", "evident")
-    if generator != "evident" and os.environ.get("EDIT") != "page":
-        sys.exit("Hugo and Zola are timed on a page's body: set EDIT=page")
+def serve_command(generator, binary, site, port):
+    """The command that serves `site` on `port` with `generator` (GENERATOR)."""
     if generator == "hugo":
         return [binary, "server", "--source", site, "--port", str(port), "--bind", "127.0.0.1"]
     if generator == "zola":
         return [binary, "--root", site, "serve", "--port", str(port), "--interface", "127.0.0.1"]
-    if generator != "evident":
-        sys.exit(f"GENERATOR={generator}: give evident, hugo or zola")
     return [binary, "--root", site, "serve", "--port", str(port)]
 
 
@@ -61,6 +56,11 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     binary, site = sys.argv[1], sys.argv[2]
+    generator = os.environ.get("GENERATOR", "evident")
+    if generator not in ("evident", "hugo", "zola"):
+        sys.exit(f"GENERATOR={generator}: give evident, hugo or zola")
+    if generator != "evident" and os.environ.get("EDIT") != "page":
+        sys.exit("Hugo and Zola are timed on a page's body: set EDIT=page")
     edits = int(sys.argv[3]) if len(sys.argv) > 3 else 20
     port = free_port()
     if os.environ.get("EDIT") == "page":
@@ -90,7 +90,7 @@ def main():
     # Hugo's and Zola's servers keep pages in memory but may leave an empty `public` folder.
     public = os.path.join(site, "public")
     had_public = os.path.exists(public)
-    server = subprocess.Popen(serve_command(binary, site, port),
+    server = subprocess.Popen(serve_command(generator, binary, site, port),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         start = time.monotonic()
@@ -123,7 +123,7 @@ def main():
             f.write(original)
         server.terminate()
         server.wait()
-        if not had_public and os.environ.get("GENERATOR", "evident") != "evident":
+        if not had_public and generator != "evident":
             shutil.rmtree(public, ignore_errors=True)
 
 
