@@ -15,6 +15,9 @@
 # binary after the first, its paired difference from the first in each round: alternating rounds
 # and paired differences keep the machine's drift out of the comparison.
 #
+# With EDIT=none, nothing is edited between builds: the rebuild is a build of the same files, what
+# a build costs whatever it has to do (the passes over the whole site that no edit avoids).
+#
 # With RESTORE=1, before each rebuild the binary's copy of the site (with its build cache) and its
 # output folder are copied afresh, as a CI run that restores them from a cache finds them: the
 # same paths, every file with a new inode and new times, so that no page is known by its stamp
@@ -25,7 +28,7 @@
 # otherwise idle.
 set -euo pipefail
 if [ $# -lt 3 ]; then
-  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 rounds=$1 site=$2
@@ -67,7 +70,7 @@ for i in "${!bins[@]}"; do
 done
 for r in $(seq 1 "$rounds"); do
   for i in "${!bins[@]}"; do
-    edit "$work/site-$i" "Edited in round $r."
+    [ "${EDIT:-finding}" = none ] || edit "$work/site-$i" "Edited in round $r."
     if [ -n "${RESTORE:-}" ]; then
       restore "$work/site-$i"
       restore "$out/o-$i"
