@@ -4,16 +4,20 @@
     python3 tests/rebuild_soak.py BIN SITE WORK STEPS SEED
 
 Copies SITE (a site folder: the bundled site, or a corpus from benches/corpus.py) into WORK, then
-makes STEPS random edits to it, as a maintainer or a bad merge would: a statement, title, note
-or line of Markdown reworded, a word added anywhere, a letter
-swapped for another at once (the same length, within the same second: what a file's stamp alone
-cannot tell), a line appended, a number changed, a stray character that breaks the file, a file
-renamed, deleted, restored, duplicated or touched, and each edit undone later. Edits reach every
-text file the site reads (Markdown, YAML, CSV, archived texts, templates, site.yaml,
-permalinks.txt). With SOAK_TEMPLATES="finding.html base.html ...", those templates are exported
-into the site first (`evident theme export`), so that templates are edited too. Between some
-edits it waits, so that the cache sees both files it may know by their stamps and files too new
-for that.
+makes STEPS random edits to it, as a maintainer or a bad merge would:
+- a statement, title, note or line of Markdown reworded; a word added anywhere; a letter swapped
+  for another at once (the same length, within the same second: what a file's stamp alone cannot
+  tell); a line appended; a number changed; a stray character that breaks the file;
+- a file renamed, deleted, restored, duplicated or touched; each edit undone later;
+- a file of the output folder changed, deleted or added by hand.
+
+Edits reach every text file the site reads: Markdown, YAML, CSV, archived texts, templates,
+site.yaml and permalinks.txt. With SOAK_TEMPLATES="finding.html base.html ...", those templates
+are exported into the site first (`evident theme export`), so that templates are edited too.
+Between some edits it waits, so that the cache sees both files it may know by their stamps and
+files too new for that. With SOAK_RESTORE=1, the site (with its cache) and the output folder are
+copied afresh before each build in place, as a CI run that restores them from its cache finds
+them.
 
 After each edit, BIN builds the site in place (`build --output OUT`, from its cache, updating the
 output folder the last build left) and cold (`build --no-cache` into a new folder). Then:
@@ -37,8 +41,8 @@ import time
 WORDS = ["care", "budget", "support", "Council", "plan", "évidence", "“quoted”", "42", "&", "<b>"]
 # What edits to make, and how often: most leave the site building.
 KINDS = (
-    ["prose"] * 4 + ["word"] * 2 + ["samelen"] * 2 + ["line", "rename", "delete", "restore", "restore", "touch"]
-    + ["break", "dup", "value"] + ["mend"] * 3
+    ["prose"] * 4 + ["word"] * 2 + ["samelen"] * 2 + ["mend"] * 3 + ["output"] * 2
+    + ["line", "rename", "delete", "restore", "restore", "touch", "break", "dup", "value"]
 )
 # Prose a maintainer rewords: a YAML value of one of these keys, or a line of Markdown text.
 PROSE = re.compile(
@@ -96,6 +100,8 @@ class Soak:
             return self.mend()
         if kind == "restore":
             return self.restore() or ("noop", "")
+        if kind == "output":
+            return self.edit_output()
         path = self.rng.choice(self.texts())
         rel = os.path.relpath(path, self.site)
         text = read(path)
@@ -148,6 +154,24 @@ class Soak:
             return True
         return None
 
+    def edit_output(self):
+        """Changes the output folder by hand, as a person or another tool might: a file given other
+        bytes (of the same length, at once, or more), deleted, or one added that the site does not
+        make. The next build must still equal a cold one; a failed one leaves the change there (so
+        it is made to the copy of the last good output too)."""
+        made = sorted(files(self.out)) if os.path.isdir(self.out) else []
+        made = [rel for rel in made if not os.path.basename(rel).startswith(".")]
+        if not made:
+            return "noop", ""
+        rel = self.rng.choice(made)
+        how = self.rng.choice(["same length", "longer", "delete", "add"])
+        at = self.rng.random()
+        for folder in (self.out, self.last_good):
+            path = os.path.join(folder, rel)
+            if os.path.isfile(path):
+                hand_edit(path, how, at)
+        return "output: " + how, rel
+
     def restore(self):
         if not self.removed:
             return None
@@ -178,6 +202,9 @@ class Soak:
         kind, rel = self.edit(broken)
         if self.rng.random() < 0.5:
             time.sleep(self.rng.choice(WAITS))
+        if os.environ.get("SOAK_RESTORE"):
+            for folder in (self.site, self.out):
+                restore(folder)
         code, err = self.run(["build", "--output", self.out])
         shutil.rmtree(self.cold, ignore_errors=True)
         cold_code, cold_err = self.run(["build", "--no-cache", "--output", self.cold])
@@ -201,6 +228,35 @@ class Soak:
             if self.run(["build", "--output", self.out])[0] == 0:
                 shutil.copytree(self.out, self.last_good)
         return f"{kind} {rel}", code, wrong
+
+
+def hand_edit(path, how, at):
+    """Changes the file at `path` as `how` says, at `at` (0 to 1) through it."""
+    if how == "delete":
+        os.remove(path)
+        return
+    if how == "add":
+        write(os.path.join(os.path.dirname(path), "added-by-hand.html"), "<p>By hand</p>\n")
+        return
+    with open(path, "rb") as f:
+        data = f.read()
+    if how == "same length" and data:
+        i = int(at * len(data))
+        data = data[:i] + (b"x" if data[i : i + 1] != b"x" else b"y") + data[i + 1 :]
+    elif how == "longer":
+        data += b"\n<!-- added by hand -->\n"
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def restore(folder):
+    """Copies `folder` afresh where it is, as a CI run's checkout and cache restore leave it: the
+    same paths and bytes, every file with a new inode and new times."""
+    if os.path.isdir(folder):
+        aside = folder + ".old"
+        os.rename(folder, aside)
+        shutil.copytree(aside, folder, symlinks=True)
+        shutil.rmtree(aside)
 
 
 def diagnostics(stderr):
