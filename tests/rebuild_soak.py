@@ -9,6 +9,8 @@ makes STEPS random edits to it, as a maintainer or a bad merge would:
   for another at once (the same length, within the same second: what a file's stamp alone cannot
   tell); a line appended; a number changed; a stray character that breaks the file;
 - a file renamed, deleted, restored, duplicated or touched; each edit undone later;
+- every edit saved in place, or (a third of the time) as editors that save atomically do: into a
+  hidden file beside it, renamed over it;
 - a file of the output folder changed, deleted or added by hand.
 
 Edits reach every text file the site reads: Markdown, YAML, CSV, archived texts, templates,
@@ -109,7 +111,7 @@ class Soak:
         if edited is None:
             return "noop", rel
         if isinstance(edited, str):
-            write(path, edited)
+            self.save(path, edited)
         return kind, rel
 
     def edited(self, kind, path, text):
@@ -154,6 +156,16 @@ class Soak:
             return True
         return None
 
+    def save(self, path, text):
+        """Writes `text` over the file at `path` as an editor saves: in place, or (a third of the
+        time) into a hidden file beside it that is then renamed over it."""
+        if self.rng.random() < 1 / 3:
+            hidden = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".saving")
+            write(hidden, text)
+            os.replace(hidden, path)
+        else:
+            write(path, text)
+
     def edit_output(self):
         """Changes the output folder by hand, as a person or another tool might: a file given other
         bytes (of the same length, at once, or more), deleted, or one added that the site does not
@@ -192,7 +204,7 @@ class Soak:
         changed = [f for f in files if f not in extra and read(f) != read(self.original(f))]
         if changed:
             path = self.rng.choice(changed)
-            write(path, read(self.original(path)))
+            self.save(path, read(self.original(path)))
             return "mend", os.path.relpath(path, self.site)
         restored = self.restore()
         return ("mend: " + restored[0], restored[1]) if restored else ("noop", "")
