@@ -120,7 +120,7 @@ class Soak:
         rng = self.rng
         spaces = [i for i, c in enumerate(text) if c == " "]
         letters = [i for i, c in enumerate(text) if c.isascii() and c.isalpha()]
-        digits = [i for i, c in enumerate(text) if c.isdigit()]
+        digits = [i for i, c in enumerate(text) if c in "0123456789"]
         top = os.path.relpath(path, self.site) in ("site.yaml", "permalinks.txt")
         prose = [m.end() for m in PROSE.finditer(text)]
         if kind == "prose" and prose:
@@ -195,13 +195,13 @@ class Soak:
     def mend(self):
         """Undoes an edit: a file the site did not have removed, one deleted put back, or one
         changed given its first text again."""
-        files = self.texts()
-        extra = [f for f in files if not os.path.exists(self.original(f))]
+        texts = self.texts()
+        extra = [f for f in texts if not os.path.exists(self.original(f))]
         if extra and self.rng.random() < 0.5:
             path = self.rng.choice(extra)
             os.remove(path)
             return "mend: remove", os.path.relpath(path, self.site)
-        changed = [f for f in files if f not in extra and read(f) != read(self.original(f))]
+        changed = [f for f in texts if f not in extra and read(f) != read(self.original(f))]
         if changed:
             path = self.rng.choice(changed)
             self.save(path, read(self.original(path)))
