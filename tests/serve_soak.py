@@ -71,18 +71,15 @@ class Server:
             self.events.get_nowait()
 
     def wait(self):
-        """The first event after an edit (`reload` or `broken`), or None after WAIT seconds; then
-        a short pause for any that follow (a full build after the edited page shown early)."""
-        try:
-            first = self.events.get(timeout=WAIT)
-        except queue.Empty:
-            return None
-        seen = [first]
+        """The last event an edit brought (`reload` or `broken`): after the first, any that follow
+        within half a second (the full build after the edited page was shown early); None when
+        none came within WAIT seconds."""
+        last, timeout = None, WAIT
         while True:
             try:
-                seen.append(self.events.get(timeout=0.5))
+                last, timeout = self.events.get(timeout=timeout), 0.5
             except queue.Empty:
-                return "broken" if "broken" in seen[-1:] else first
+                return last
 
     def get(self, rel):
         """The bytes served for `rel`, or None for a 404."""
