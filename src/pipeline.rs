@@ -418,7 +418,11 @@ impl MemosMade<'_> {
     /// Writes the memos that changed (a cache that cannot be written costs the next build time,
     /// nothing else).
     fn store(self) {
-        if let Some(bytes) = self.parsed.stored_bytes(self.build) {
+        // A few files' records changed: their entries are added to the end of the file.
+        let appended = (self.parsed.appended(self.build)).is_some_and(|(len, entries)| {
+            write::append_cache(self.dir, layout::PARSE_CACHE, len, &entries).is_ok()
+        });
+        if let Some(bytes) = (self.parsed.stored_bytes(self.build)).filter(|_| !appended) {
             let _ = write::write_cache(self.dir, layout::PARSE_CACHE, &bytes);
             // Written afresh the first time a new version of evident builds: the files older
             // versions kept, which no version reads now, go.

@@ -163,6 +163,24 @@ pub fn write_cache(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> Result<()
         })
 }
 
+/// Adds `bytes` to the end of the file `name` in the cache folder `dir`, if it is there and is
+/// still `len` bytes long (as when it was read). A reader must take a part of it that is not
+/// whole (an addition cut short) for what it is.
+pub fn append_cache(dir: &Path, name: &str, len: usize, bytes: &[u8]) -> Result<(), Diagnostic> {
+    use std::io::Write;
+    let path = dir.join(name);
+    let cannot = |e: io::Error| io_error(&path, "cannot add to", &e);
+    let mut file = fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .map_err(cannot)?;
+    if file.metadata().map_err(cannot)?.len() != len as u64 {
+        let changed = io::Error::other("it changed since it was read");
+        return Err(cannot(changed));
+    }
+    file.write_all(bytes).map_err(cannot)
+}
+
 /// Removes the files `names` from the cache folder `dir`, where they are (a cache is only a
 /// cache: one that cannot be removed is left).
 pub fn remove_cached(dir: &Path, names: &[&str]) {

@@ -220,60 +220,69 @@ pub struct ParseMemo {
 type Memoised = (u64, Parsed, Vec<Diagnostic>);
 
 /// Files' records as the build cache keeps them: path → (hash of the text, records in
-/// bincode); and whether that changed in this run.
+/// bincode); whether that changed in this run, and how.
 struct Stored {
-    files: Mutex<StoredFiles>,
+    files: Mutex<stored::Files>,
     changed: std::sync::atomic::AtomicBool,
+    /// The build cache's file as read, when entries can be added to it.
+    file: Option<stored::FileRead>,
+    /// The files whose entries this run changed, in order: each with its new records, or `None`
+    /// when it is no longer kept.
+    edits: Mutex<Vec<(String, Option<stored::Kept>)>>,
 }
-
-/// Each file kept: its path → the hash of its text, and its records.
-type StoredFiles = BTreeMap<String, (u64, Arc<[u8]>)>;
-
-/// The first line of the build cache's file of parsed files ([`ParseMemo::stored_bytes`]).
-const STORED_HEAD: &str = "evident: files as parsed";
 
 impl ParseMemo {
     /// A memo for `build`, starting from the build cache's file of parsed files (`bytes`, if
-    /// there is one); a file written by another build of evident (`build`), or not whole, is
-    /// ignored.
+    /// there is one); a file written by another build of evident is ignored, and so is any part
+    /// of one that is not whole.
     pub fn stored(bytes: Option<&[u8]>, build: &str) -> ParseMemo {
-        let files = bytes
-            .and_then(|b| read_stored(b, build))
+        let (files, file) = bytes
+            .and_then(|b| stored::read_files(b, build))
             .unwrap_or_default();
         ParseMemo {
             memo: Mutex::default(),
             stored: Some(Stored {
-                changed: (files.is_empty()).into(),
+                // A file to write whole: none read, or one not whole.
+                changed: (file.is_none()).into(),
                 files: Mutex::new(files),
+                file,
+                edits: Mutex::default(),
             }),
         }
     }
 
-    /// The build cache's file of parsed files, if this memo keeps one and it changed in this
-    /// run: a line naming the file's kind, one with the build of evident that wrote it, then for
-    /// each file kept a line with the hash of its text (16 hexadecimal digits), the length of its
-    /// records and its path, and its records in bincode, ended by a line break. Each file's
-    /// records are found without reading them (8 MB at N = 10,000, of which a build reads all but
-    /// the changed files' records, each when its file is parsed).
+    /// The build cache's file of parsed files, whole ([`stored::whole`]), if this memo keeps one
+    /// and it changed in this run.
     pub fn stored_bytes(&self, build: &str) -> Option<Vec<u8>> {
         let stored = self.stored.as_ref()?;
         if !stored.changed.load(std::sync::atomic::Ordering::Relaxed) {
             return None;
         }
         let files = std::mem::take(&mut *stored.files.lock().unwrap_or_else(|p| p.into_inner()));
-        let size: usize = files.iter().map(|(p, (_, r))| p.len() + r.len() + 40).sum();
-        let mut bytes = Vec::with_capacity(STORED_HEAD.len() + build.len() + 2 + size);
-        for line in [STORED_HEAD, build] {
-            bytes.extend_from_slice(line.as_bytes());
-            bytes.push(b'\n');
+        Some(stored::whole(&files, build))
+    }
+
+    /// What this run changed, as entries to add to the end of the build cache's file as read
+    /// ([`stored::entry`]), with the length the file must still have: a rebuild after a few
+    /// edits writes a few entries rather than the whole file. `None` when nothing changed, or the
+    /// file is to be written whole ([`ParseMemo::stored_bytes`]): none was read whole, or the
+    /// entries replaced would be more than a fifth of it.
+    pub fn appended(&self, build: &str) -> Option<(usize, Vec<u8>)> {
+        let stored = self.stored.as_ref()?;
+        let file = stored.file?;
+        let edits = stored.edits.lock().unwrap_or_else(|p| p.into_inner());
+        if !stored.changed.load(std::sync::atomic::Ordering::Relaxed) || edits.is_empty() {
+            return None;
         }
-        for (path, (key, record)) in &files {
-            let head = format!("{key:016x} {} {path}\n", record.len());
-            bytes.extend_from_slice(head.as_bytes());
-            bytes.extend_from_slice(record);
-            bytes.push(b'\n');
+        let seed = stored::seed(build);
+        let mut bytes = Vec::new();
+        for (path, kept) in edits.iter() {
+            let kept = kept.as_ref().map(|(key, record)| (*key, &record[..]));
+            stored::entry(&mut bytes, seed, path, kept);
         }
-        Some(bytes)
+        // Counted as if each entry added replaced one as long (a new file's replaces none).
+        let dead = file.dead + bytes.len();
+        (dead * 5 <= file.len + bytes.len()).then_some((file.len, bytes))
     }
 
     /// A hash of what a file holds; `None` for what is not held (a plain page read later).
@@ -318,17 +327,16 @@ impl ParseMemo {
         };
         let record = stored::record(path, parsed, diags);
         let mut files = stored.files.lock().unwrap_or_else(|p| p.into_inner());
-        let changed = match record {
-            Some(record) => {
-                files.insert(name.to_string(), (key, record.into()));
+        let kept = record.map(|record| (key, Arc::<[u8]>::from(record)));
+        let changed = match &kept {
+            Some(kept) => {
+                files.insert(name.to_string(), kept.clone());
                 true
             }
             None => files.remove(name).is_some(),
         };
         if changed {
-            stored
-                .changed
-                .store(true, std::sync::atomic::Ordering::Relaxed);
+            stored.edited(name, kept);
         }
     }
 
@@ -340,45 +348,25 @@ impl ParseMemo {
             .retain(|path, _| inputs.files.contains_key(path));
         if let Some(stored) = &self.stored {
             let mut files = stored.files.lock().unwrap_or_else(|p| p.into_inner());
-            let before = files.len();
-            files.retain(|path, _| inputs.files.contains_key(Path::new(path)));
-            if files.len() != before {
-                stored
-                    .changed
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
+            let gone: Vec<String> = (files.keys())
+                .filter(|path| !inputs.files.contains_key(Path::new(path)))
+                .cloned()
+                .collect();
+            for path in gone {
+                files.remove(&path);
+                stored.edited(&path, None);
             }
         }
     }
 }
 
-/// The files in the build cache's file of parsed files ([`ParseMemo::stored_bytes`]): `None`
-/// when another build of evident wrote it, or it is not whole.
-fn read_stored(bytes: &[u8], build: &str) -> Option<StoredFiles> {
-    let mut rest = bytes;
-    if take_line(&mut rest)? != STORED_HEAD || take_line(&mut rest)? != build {
-        return None;
+impl Stored {
+    /// Notes that the entry of the file at `path` changed to `kept` (`None`: no longer kept).
+    fn edited(&self, path: &str, kept: Option<stored::Kept>) {
+        self.changed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        (self.edits.lock().unwrap_or_else(|p| p.into_inner())).push((path.to_string(), kept));
     }
-    let mut files = BTreeMap::new();
-    while !rest.is_empty() {
-        let head = take_line(&mut rest)?;
-        let (key, head) = head.split_once(' ')?;
-        let (len, path) = head.split_once(' ')?;
-        let key = u64::from_str_radix(key, 16).ok()?;
-        let len: usize = len.parse().ok()?;
-        // The records, then the line break that ends them.
-        let (record, after) = (rest.get(..len)?, rest.get(len..)?);
-        rest = after.strip_prefix(b"\n")?;
-        files.insert(path.to_string(), (key, Arc::from(record)));
-    }
-    Some(files)
-}
-
-/// The text up to the next line break of `rest`, which then starts after it.
-fn take_line<'a>(rest: &mut &'a [u8]) -> Option<&'a str> {
-    let end = rest.iter().position(|&b| b == b'\n')?;
-    let line = std::str::from_utf8(&rest[..end]).ok()?;
-    *rest = &rest[end + 1..];
-    Some(line)
 }
 
 /// Parses every loaded file. `reader` reads plain pages that the load stage deferred.
@@ -709,7 +697,7 @@ mod tests {
         assert_eq!(again.stored_bytes("build 1"), None, "nothing changed");
 
         // What the cache holds is what the next build reads (not the file parsed again)...
-        let marked = replaced(&stored, "Most said so.", "From a cache.");
+        let marked = replaced(&stored, "build 1", "Most said so.", "From a cache.");
         let (read, _) = parse_with(
             &inputs,
             &NoReader,
@@ -782,7 +770,7 @@ mod tests {
         assert_eq!(again.stored_bytes("b"), None, "nothing changed");
 
         // The front matter is the cache's; the body, the file's text as loaded.
-        let marked = replaced(&stored, "A report", "A cached");
+        let marked = replaced(&stored, "b", "A report", "A cached");
         let memo = ParseMemo::stored(Some(&marked), "b");
         let (read, _) = parse_with(&inputs(&files), &NoReader, Some(&memo));
         assert_eq!(read.sources[0].meta.title, "A cached");
@@ -827,32 +815,120 @@ mod tests {
     }
 
     #[test]
-    fn a_build_cache_file_cut_short_or_of_another_shape_is_not_read() {
+    fn a_build_cache_file_is_read_up_to_an_entry_cut_short_or_not_its_own() {
         let files = [("data/findings/a.yaml", FINDINGS)];
         let memo = ParseMemo::stored(None, "b");
         parse_with(&inputs(&files), &NoReader, Some(&memo));
         let stored = memo.stored_bytes("b").unwrap();
-        let marked = replaced(&stored, "Most said so.", "From a cache.");
+        let marked = replaced(&stored, "b", "Most said so.", "From a cache.");
         let statement = |bytes: &[u8]| {
             let memo = ParseMemo::stored(Some(bytes), "b");
             let (read, _) = parse_with(&inputs(&files), &NoReader, Some(&memo));
             read.findings[0].1.value.statement.clone()
         };
         assert_eq!(statement(&marked), "From a cache.");
-        // Cut anywhere, even at a line's end, the file is not read: every file is parsed again.
+        // Cut anywhere in its entry, even at a line's end, the file's records are not read: it
+        // is parsed again.
         for cut in [marked.len() - 1, marked.len() - 2, marked.len() / 2, 30] {
             assert_eq!(statement(&marked[..cut]), "Most said so.", "cut at {cut}");
         }
-        let mut more = marked.clone();
-        more.extend_from_slice(b"more\n");
-        assert_eq!(statement(&more), "Most said so.");
-        let mut spaced = marked.clone();
-        spaced.insert(marked.iter().position(|&b| b == b'\n').unwrap(), b' ');
-        assert_eq!(statement(&spaced), "Most said so.");
-        // A record a byte short of the length its line gives.
+        // A record a byte short of the length its line gives, or one of the same length
+        // changed: its checksum does not match.
         let mut shorter = marked.clone();
         shorter.remove(marked.len() - 2);
         assert_eq!(statement(&shorter), "Most said so.");
+        let at = (marked.windows(5)).position(|w| w == b"cache").unwrap();
+        let mut changed = marked.clone();
+        changed[at] = b'C';
+        assert_eq!(statement(&changed), "Most said so.");
+        // A head of another shape: nothing is read.
+        let mut spaced = marked.clone();
+        spaced.insert(marked.iter().position(|&b| b == b'\n').unwrap(), b' ');
+        assert_eq!(statement(&spaced), "Most said so.");
+        // What follows a whole entry and is not one is not read, and the file is written whole
+        // again, without it.
+        let mut more = marked.clone();
+        more.extend_from_slice(b"more\n");
+        assert_eq!(statement(&more), "From a cache.");
+        let memo = ParseMemo::stored(Some(&more), "b");
+        parse_with(&inputs(&files), &NoReader, Some(&memo));
+        assert_eq!(memo.appended("b"), None);
+        assert_eq!(memo.stored_bytes("b"), Some(marked.clone()));
+        // An entry another build of evident wrote, added to the end, is not read.
+        let mut other = marked.clone();
+        let record = stored::read_files(&marked, "b").unwrap().0;
+        let (key, record) = &record["data/findings/a.yaml"];
+        let edited = replaced(&stored, "b", "Most said so.", "Not my cache.");
+        let edited = &stored::read_files(&edited, "b").unwrap().0["data/findings/a.yaml"].1;
+        assert_eq!(record.len(), edited.len());
+        let seed = stored::seed("another build");
+        stored::entry(
+            &mut other,
+            seed,
+            "data/findings/a.yaml",
+            Some((*key, edited)),
+        );
+        assert_eq!(statement(&other), "From a cache.");
+    }
+
+    #[test]
+    fn a_rebuild_adds_the_entries_it_changed_to_the_build_cache_file() {
+        // Twenty files: two entries added are a tenth of the file.
+        let paths: Vec<String> = (0..20).map(|n| format!("data/findings/{n}.yaml")).collect();
+        let mut files: Vec<(&str, &str)> = paths.iter().map(|p| (p.as_str(), FINDINGS)).collect();
+        files.push(("data/findings/b.yaml", FINDINGS));
+        let first = ParseMemo::stored(None, "b");
+        parse_with(&inputs(&files), &NoReader, Some(&first));
+        assert_eq!(
+            first.appended("b"),
+            None,
+            "a first build writes the file whole"
+        );
+        let whole = first.stored_bytes("b").unwrap();
+        // One file edited, one gone: two entries added, and the file read back holds what a
+        // file written whole would.
+        let edited = FINDINGS.replace("Few.", "Fewer.");
+        files.pop();
+        files[0].1 = &edited;
+        let memo = ParseMemo::stored(Some(&whole), "b");
+        let (parsed, _) = parse_with(&inputs(&files), &NoReader, Some(&memo));
+        let (len, entries) = memo.appended("b").expect("a few entries to add");
+        assert_eq!(len, whole.len());
+        assert!(holds(&entries, "b.yaml") && holds(&entries, "Fewer."));
+        let added = [&whole[..], &entries].concat();
+        let rewritten = memo.stored_bytes("b").unwrap();
+        let (read, file) = stored::read_files(&added, "b").unwrap();
+        assert_eq!(read, stored::read_files(&rewritten, "b").unwrap().0);
+        assert!(!read.contains_key("data/findings/b.yaml"));
+        let file = file.expect("read whole");
+        assert_eq!(file.len, added.len());
+        assert!(file.dead > 0 && file.dead < entries.len() * 2, "{file:?}");
+        // The next build reads the file added to, and parses nothing again.
+        let again = ParseMemo::stored(Some(&added), "b");
+        let (second, _) = parse_with(&inputs(&files), &NoReader, Some(&again));
+        assert_eq!(format!("{parsed:?}"), format!("{second:?}"));
+        assert_eq!(again.appended("b"), None, "nothing changed");
+        assert_eq!(again.stored_bytes("b"), None);
+        // Once the entries replaced would be more than a fifth of the file, it is written whole.
+        let mut file = added;
+        for n in 0.. {
+            let text = FINDINGS.replace("Few.", &format!("Few {n}."));
+            let mut files = files.clone();
+            files[0].1 = &text;
+            let memo = ParseMemo::stored(Some(&file), "b");
+            parse_with(&inputs(&files), &NoReader, Some(&memo));
+            match memo.appended("b") {
+                Some((_, entries)) => file.extend_from_slice(&entries),
+                None => {
+                    let whole = memo.stored_bytes("b").unwrap();
+                    // A sixth of the file was replaced entries (the one this build would add
+                    // is counted too).
+                    assert!(whole.len() * 6 / 5 <= file.len(), "{n}: {}", file.len());
+                    assert!((1..10).contains(&n), "{n}");
+                    break;
+                }
+            }
+        }
     }
 
     #[test]
@@ -896,15 +972,23 @@ mod tests {
         bytes.windows(text.len()).any(|w| w == text.as_bytes())
     }
 
-    /// `bytes` with `from` replaced by `to`, of the same length (a record's strings carry
-    /// their lengths).
-    fn replaced(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    /// The build cache's file `bytes` of `build` with `from` replaced by `to` in the records
+    /// that hold it, of the same length (a record's strings carry their lengths), written whole
+    /// again (so that each entry's checksum is its own).
+    fn replaced(bytes: &[u8], build: &str, from: &str, to: &str) -> Vec<u8> {
         assert_eq!(from.len(), to.len());
-        let at = (bytes.windows(from.len()))
-            .position(|w| w == from.as_bytes())
-            .expect("the cache holds it");
-        let mut out = bytes.to_vec();
-        out[at..at + to.len()].copy_from_slice(to.as_bytes());
-        out
+        let (files, _) = stored::read_files(bytes, build).expect("a cache of this build");
+        let mut found = false;
+        let files = (files.into_iter()).map(|(path, (key, record))| {
+            let mut record = record.to_vec();
+            if let Some(at) = (record.windows(from.len())).position(|w| w == from.as_bytes()) {
+                record[at..at + to.len()].copy_from_slice(to.as_bytes());
+                found = true;
+            }
+            (path, (key, Arc::from(record)))
+        });
+        let files = files.collect();
+        assert!(found, "the cache holds {from}");
+        stored::whole(&files, build)
     }
 }

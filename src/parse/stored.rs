@@ -172,3 +172,141 @@ pub(super) fn read(bytes: &[u8], path: &Path, text: Option<&Arc<str>>) -> Option
     }
     Some(parsed)
 }
+
+/// The first line of the build cache's file of parsed files.
+const HEAD: &str = "evident: files as parsed";
+
+/// A file kept: the hash of its text, and its records.
+pub(super) type Kept = (u64, Arc<[u8]>);
+
+/// Each file kept, by its path.
+pub(super) type Files = std::collections::BTreeMap<String, Kept>;
+
+/// The build cache's file of parsed files, as read: how long it is, and roughly how many of its
+/// bytes hold entries that later ones replaced (so that it is written whole again, without them,
+/// once they are a fifth of it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct FileRead {
+    pub len: usize,
+    pub dead: usize,
+}
+
+/// The build cache's file of parsed files for `build`, whole: a line naming the file's kind, one
+/// with the build of evident that wrote it, then an entry per file kept ([`entry`]). Each file's
+/// records are found without reading them (8 MB at N = 10,000, of which a build reads all but
+/// the changed files' records, each when its file is parsed).
+pub(super) fn whole(files: &Files, build: &str) -> Vec<u8> {
+    let size: usize = files.iter().map(|(p, (_, r))| p.len() + r.len() + 60).sum();
+    let mut bytes = Vec::with_capacity(HEAD.len() + build.len() + 2 + size);
+    for line in [HEAD, build] {
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+    }
+    let seed = seed(build);
+    for (path, (key, record)) in files {
+        entry(&mut bytes, seed, path, Some((*key, record)));
+    }
+    bytes
+}
+
+/// Adds to `bytes` the entry of the file at `path`, made by the build whose [`seed`] is given:
+/// a line with the hash of the file's text (16 hexadecimal digits), the length of its records,
+/// the entry's checksum (16 digits) and its path, then its records and a line break; or, for a
+/// file no longer kept (`None`), the line alone, with `-` for the length. An entry replaces any
+/// earlier one of the same path, so a build that changed a few files adds their entries to the
+/// end of the file rather than write it whole.
+pub(super) fn entry(bytes: &mut Vec<u8>, seed: u64, path: &str, kept: Option<(u64, &[u8])>) {
+    use std::io::Write;
+    let (key, len, record) = match kept {
+        Some((key, record)) => (key, record.len().to_string(), record),
+        None => (0, "-".to_string(), &[][..]),
+    };
+    let check = checksum(seed, key, &len, path, record);
+    let _ = writeln!(bytes, "{key:016x} {len} {check:016x} {path}");
+    if kept.is_some() {
+        bytes.extend_from_slice(record);
+        bytes.push(b'\n');
+    }
+}
+
+/// What an entry's checksum covers: the build that wrote it, the hash of its file's text, its
+/// length, path and records. An entry cut short (a write that did not finish) or written by
+/// another build of evident does not match it.
+fn checksum(seed: u64, key: u64, len: &str, path: &str, record: &[u8]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::with_seed(seed ^ key);
+    for part in [len.as_bytes(), path.as_bytes(), record] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part);
+    }
+    h.digest()
+}
+
+/// What tells the entries `build` writes from another build's.
+pub(super) fn seed(build: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(build.as_bytes())
+}
+
+/// The files in the build cache's file of parsed files (`bytes`), with the file as read: `None`
+/// when another build of evident wrote it. Entries are read up to the first that is not whole
+/// or not this build's (its checksum does not match): then the file as read is `None` too, so
+/// that it is written whole again rather than added to.
+pub(super) fn read_files(bytes: &[u8], build: &str) -> Option<(Files, Option<FileRead>)> {
+    let mut rest = bytes;
+    if take_line(&mut rest)? != HEAD || take_line(&mut rest)? != build {
+        return None;
+    }
+    let seed = seed(build);
+    let mut files = Files::new();
+    let mut dead = 0;
+    while !rest.is_empty() {
+        let before = rest.len();
+        let Some((path, kept)) = read_entry(&mut rest, seed) else {
+            return Some((files, None));
+        };
+        let size = before - rest.len();
+        let replaced = match kept {
+            Some(kept) => files.insert(path.to_string(), kept),
+            None => files.remove(path),
+        };
+        // An entry replaced is dead, and so is one that removes a file.
+        dead += replaced.map_or(0, |(_, r)| r.len() + path.len() + 40);
+        dead += if files.contains_key(path) { 0 } else { size };
+    }
+    let len = bytes.len();
+    Some((files, Some(FileRead { len, dead })))
+}
+
+/// One entry ([`entry`]) from the start of `rest`, which then starts after it; `None` when it is
+/// not whole or its checksum does not match.
+fn read_entry<'a>(rest: &mut &'a [u8], seed: u64) -> Option<(&'a str, Option<Kept>)> {
+    let mut at = *rest;
+    let head = take_line(&mut at)?;
+    let (key, head) = head.split_once(' ')?;
+    let (len, head) = head.split_once(' ')?;
+    let (check, path) = head.split_once(' ')?;
+    let key = u64::from_str_radix(key, 16).ok()?;
+    let check = u64::from_str_radix(check, 16).ok()?;
+    let record = match len {
+        "-" => None,
+        _ => {
+            let n: usize = len.parse().ok()?;
+            // The records, then the line break that ends them.
+            let (record, after) = (at.get(..n)?, at.get(n..)?);
+            at = after.strip_prefix(b"\n")?;
+            Some(record)
+        }
+    };
+    if checksum(seed, key, len, path, record.unwrap_or_default()) != check {
+        return None;
+    }
+    *rest = at;
+    Some((path, record.map(|r| (key, Arc::from(r)))))
+}
+
+/// The text up to the next line break of `rest`, which then starts after it.
+fn take_line<'a>(rest: &mut &'a [u8]) -> Option<&'a str> {
+    let end = rest.iter().position(|&b| b == b'\n')?;
+    let line = std::str::from_utf8(&rest[..end]).ok()?;
+    *rest = &rest[end + 1..];
+    Some(line)
+}
