@@ -361,11 +361,14 @@ impl ParseMemo {
 }
 
 impl Stored {
-    /// Notes that the entry of the file at `path` changed to `kept` (`None`: no longer kept).
+    /// Notes that the entry of the file at `path` changed to `kept` (`None`: no longer kept);
+    /// the entry itself only when the file read can be added to (else it is written whole).
     fn edited(&self, path: &str, kept: Option<stored::Kept>) {
         self.changed
             .store(true, std::sync::atomic::Ordering::Relaxed);
-        (self.edits.lock().unwrap_or_else(|p| p.into_inner())).push((path.to_string(), kept));
+        if self.file.is_some() {
+            (self.edits.lock().unwrap_or_else(|p| p.into_inner())).push((path.to_string(), kept));
+        }
     }
 }
 
