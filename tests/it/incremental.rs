@@ -276,6 +276,63 @@ fn a_build_from_the_cache_equals_a_cold_build() {
     );
 }
 
+/// A rebuild adds the entries of the files it parsed again to the end of the parse cache rather
+/// than write it whole; one cut short is read up to the cut and written whole again; either way
+/// the build equals a cold one.
+#[test]
+fn a_rebuild_adds_to_the_parse_cache_and_equals_a_cold_build() {
+    let site = Site::from_fixture("valid");
+    // More topics, so that one topic's entry is a small part of the file.
+    for n in 0..20 {
+        site.write(
+            &format!("content/topics/t{n}.md"),
+            format!(
+                "---\ntitle: Topic {n}\nquestion: Is it {n}?\nweight: {}\n---\nBody\n",
+                n + 2
+            ),
+        );
+    }
+    let cache = site.path(".evident-cache/parsed.bin");
+    let same_as_cold = |name: &str| {
+        ok(&site, &["build", "--output", "public"]);
+        ok(&site, &["build", "--no-cache", "--output", name]);
+        assert_eq!(tree(&site.path("public")), tree(&site.path(name)), "{name}");
+    };
+    same_as_cold("cold-0");
+    let first = fs::read(&cache).unwrap();
+    site.edit(
+        "content/topics/t3.md",
+        "title: Topic 3",
+        "title: Topic three",
+    );
+    same_as_cold("cold-1");
+    let added = fs::read(&cache).unwrap();
+    assert!(
+        added.len() > first.len() && added.starts_with(&first),
+        "the edited topic's entry is added to the end ({} -> {} bytes)",
+        first.len(),
+        added.len()
+    );
+    let holds = |bytes: &[u8], text: &str| bytes.windows(text.len()).any(|w| w == text.as_bytes());
+    assert!(holds(&added[first.len()..], "Topic three"));
+    // An addition cut short: the entries before it are read, the cut one parsed again, and the
+    // file written whole, without it.
+    fs::write(&cache, &added[..added.len() - 3]).unwrap();
+    site.edit(
+        "content/topics/t4.md",
+        "title: Topic 4",
+        "title: Topic four",
+    );
+    same_as_cold("cold-2");
+    let whole = fs::read(&cache).unwrap();
+    assert!(
+        !whole.starts_with(&added[..added.len() - 3]),
+        "written whole"
+    );
+    assert!(holds(&whole, "Topic three") && holds(&whole, "Topic four"));
+    assert!(whole.len() < added.len(), "each file's entry once");
+}
+
 /// `build` keeps the findings files' records in its cache with the places they were written: a
 /// mistake found in a finding read back from the cache is reported as from the YAML (file, line,
 /// column, the span underlined), and a changed file is parsed again.
