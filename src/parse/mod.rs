@@ -220,11 +220,11 @@ pub struct ParseMemo {
 type Memoised = (u64, Parsed, Vec<Diagnostic>);
 
 /// Files' records as the build cache keeps them: path → (hash of the text, records in
-/// bincode); whether that changed in this run, and how.
+/// bincode); and how that changed in this run.
 struct Stored {
     files: Mutex<stored::Files>,
-    changed: std::sync::atomic::AtomicBool,
-    /// The build cache's file as read, when entries can be added to it.
+    /// The build cache's file as read, when entries can be added to it (else it is written
+    /// whole).
     file: Option<stored::FileRead>,
     /// The files whose entries this run changed, in order: each with its new records, or `None`
     /// when it is no longer kept.
@@ -242,8 +242,6 @@ impl ParseMemo {
         ParseMemo {
             memo: Mutex::default(),
             stored: Some(Stored {
-                // A file to write whole: none read, or one not whole.
-                changed: (file.is_none()).into(),
                 files: Mutex::new(files),
                 file,
                 edits: Mutex::default(),
@@ -255,7 +253,7 @@ impl ParseMemo {
     /// and it changed in this run.
     pub fn stored_bytes(&self, build: &str) -> Option<Vec<u8>> {
         let stored = self.stored.as_ref()?;
-        if !stored.changed.load(std::sync::atomic::Ordering::Relaxed) {
+        if !stored.changed() {
             return None;
         }
         let files = std::mem::take(&mut *stored.files.lock().unwrap_or_else(|p| p.into_inner()));
@@ -271,7 +269,7 @@ impl ParseMemo {
         let stored = self.stored.as_ref()?;
         let file = stored.file?;
         let edits = stored.edits.lock().unwrap_or_else(|p| p.into_inner());
-        if !stored.changed.load(std::sync::atomic::Ordering::Relaxed) || edits.is_empty() {
+        if edits.is_empty() {
             return None;
         }
         let seed = stored::seed(build);
@@ -361,14 +359,23 @@ impl ParseMemo {
 }
 
 impl Stored {
-    /// Notes that the entry of the file at `path` changed to `kept` (`None`: no longer kept);
-    /// the entry itself only when the file read can be added to (else it is written whole).
+    /// Notes that the entry of the file at `path` changed to `kept` (`None`: no longer kept),
+    /// when the file read can be added to (else it is written whole anyway).
     fn edited(&self, path: &str, kept: Option<stored::Kept>) {
-        self.changed
-            .store(true, std::sync::atomic::Ordering::Relaxed);
         if self.file.is_some() {
             (self.edits.lock().unwrap_or_else(|p| p.into_inner())).push((path.to_string(), kept));
         }
+    }
+
+    /// Whether the build cache's file is to be written: none was read whole, or this run
+    /// changed an entry.
+    fn changed(&self) -> bool {
+        self.file.is_none()
+            || !self
+                .edits
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_empty()
     }
 }
 
