@@ -3,6 +3,10 @@
 //! (naming its kind): its front matter, where its body starts, and what the scan of its body
 //! found. Read back, a Markdown file's body is taken from its text as loaded,
 //! which the cache's key says is the text it was parsed from.
+//!
+//! Also the build cache's file of them, `parsed.bin`: an entry per file, each with its checksum
+//! ([`entry`]), written whole ([`whole`]) or added to by a rebuild, and read up to the first entry
+//! that is not whole or not this build's ([`read_files`]).
 
 use std::path::Path;
 use std::sync::Arc;
