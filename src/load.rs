@@ -144,32 +144,27 @@ pub fn stamp(real: &Path) -> Option<u64> {
 /// stamp as it was (git's "racily clean" entries).
 const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// A file's length, inode and modification and status-change times, as one number
-/// ([`ReadText::stamp`]). The status-change time moves with every write and cannot be set back
-/// (`touch` and `cp -p` set the modification time only). Unix only; elsewhere files are read.
+/// A file's length and modification time (to the nanosecond where the file system keeps it), as
+/// one number ([`ReadText::stamp`]): what rsync's quick check compares. Every write moves the
+/// modification time; what keeps it is a copy or a restore that sets it from the original (`cp -p`,
+/// `tar`, `rsync -t`, the `tar` of a CI cache), and those bring the original's bytes with it. So
+/// an output folder a CI run restores from its cache is still known by its stamps, where inodes
+/// and status-change times (all new after a restore) would have every file read back. What a
+/// stamp cannot see is a file changed and its time then set back to the very one recorded (`touch
+/// -r`), or two files of the same length and time swapped by renaming. Unix only; elsewhere files
+/// are read.
 #[cfg(unix)]
 fn stamp_of(meta: &std::fs::Metadata) -> Option<u64> {
     use std::hash::{Hash, Hasher};
     use std::os::unix::fs::MetadataExt;
-    let changed = std::time::UNIX_EPOCH
-        + std::time::Duration::new(
-            u64::try_from(meta.ctime()).ok()?,
-            u32::try_from(meta.ctime_nsec()).ok()?,
-        );
-    let latest = changed.max(meta.modified().ok()?);
-    let age = std::time::SystemTime::now().duration_since(latest).ok()?;
+    let age = std::time::SystemTime::now()
+        .duration_since(meta.modified().ok()?)
+        .ok()?;
     if age < SETTLED {
         return None;
     }
     let mut h = std::hash::DefaultHasher::new();
-    let parts = (
-        meta.len(),
-        meta.ino(),
-        meta.dev(),
-        meta.mtime(),
-        meta.mtime_nsec(),
-    );
-    (parts, meta.ctime(), meta.ctime_nsec()).hash(&mut h);
+    (meta.len(), meta.mtime(), meta.mtime_nsec()).hash(&mut h);
     Some(h.finish())
 }
 

@@ -202,9 +202,9 @@ pub trait ReadText: Send + Sync {
         Ok((self.read_text(rel, real)?, None))
     }
 
-    /// The stamp of the file at `real`, without reading it: its length, inode and modification
-    /// and status-change times, as one number. `None` when the reader knows none, or when the
-    /// file was written so recently that a later write might leave the same stamp.
+    /// The stamp of the file at `real`, without reading it: its length and modification time, as
+    /// one number. `None` when the reader knows none, or when the file was written so recently
+    /// that a later write might leave the same stamp.
     fn stamp(&self, _real: &Path) -> Option<u64> {
         None
     }

@@ -11,7 +11,7 @@ use evident::model::Environment;
 use evident::pipeline::Incremental;
 use proptest::prelude::*;
 
-use crate::support::{copy_dir, tree, Site};
+use crate::support::{copy_dir, copy_dir_keeping_times, set_modified, tree, Site};
 
 /// Runs evident in the site and asserts that it succeeded.
 fn ok(site: &Site, args: &[&str]) {
@@ -1039,8 +1039,8 @@ fn stamped(site: &Site) -> usize {
     pages.iter().filter(|(.., stamp)| stamp.is_some()).count()
 }
 
-/// A page kept from the last build is known by its file's stamp (length, inode, and modification
-/// and status-change times) once that file is old enough to trust it, and read back only if the
+/// A page kept from the last build is known by its file's stamp (length and modification time)
+/// once that file is old enough to trust it, and read back only if the
 /// stamp changed. A file rewritten by hand, even to the same length, is made again.
 #[test]
 fn a_kept_page_is_known_by_its_stamp_and_a_page_written_since_is_made_again() {
@@ -1082,8 +1082,8 @@ fn a_kept_page_is_known_by_its_stamp_and_a_page_written_since_is_made_again() {
 }
 
 /// What a CI run that restores the build cache and the last output together (as the example
-/// workflow's `actions/cache` of `.evident-cache` and `public` does) finds: every file new, at
-/// another path, with new inodes and times, so no recorded stamp holds. The pages nothing changed
+/// workflow's `actions/cache` of `.evident-cache` and `public` does) finds, when the copy gives
+/// every file a new time (as `cp -r` does), at another path: no recorded stamp holds. The pages nothing changed
 /// are kept all the same, each read back and checked, and the output equals a cold build.
 #[test]
 fn a_checkout_with_the_cache_and_the_output_restored_keeps_pages_and_equals_a_cold_build() {
@@ -1108,6 +1108,59 @@ fn a_checkout_with_the_cache_and_the_output_restored_keeps_pages_and_equals_a_co
     assert!(kept > pages / 2 && kept < pages, "{kept} of {pages} kept");
     ok(&ci, &["build", "--no-cache", "--output", "cold"]);
     assert_eq!(ci.tree("public"), ci.tree("cold"));
+}
+
+/// What the example workflow's `actions/cache` restores: the build cache and the output copied by
+/// `tar`, with new inodes and status-change times but their modification times kept. The stamps
+/// recorded still hold, so kept pages are known by them and not read back: a page changed since,
+/// its time then set back to the one recorded (what only a deliberate `touch -r` does), is left
+/// as it is, while a page whose time moved is read, found changed and made again. The edited
+/// finding's pages are made; all else equals a cold build.
+#[test]
+fn a_restore_that_keeps_modification_times_knows_kept_pages_by_their_stamps() {
+    let site = Site::from_fixture("valid");
+    ok(&site, &["build"]);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    ok(&site, &["build"]);
+    assert!(stamped(&site) > 0);
+    let ci = Site {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    copy_dir_keeping_times(site.root(), ci.root());
+    let same_length = |html: &str| {
+        let changed = html.replacen("<p", "<q", 1);
+        assert!(changed.len() == html.len() && changed != html);
+        changed
+    };
+    let (forged, moved) = (
+        "public/gaps/foi/index.html",
+        "public/datasets/survey/index.html",
+    );
+    let forged_html = ci.read(forged);
+    let time = fs::metadata(ci.path(forged)).unwrap().modified().unwrap();
+    ci.write(forged, same_length(&forged_html));
+    set_modified(&ci.path(forged), time);
+    ci.write(moved, same_length(&ci.read(moved)));
+    ci.edit(
+        "data/findings/s1.yaml",
+        "statement: Most said staff lead.",
+        "statement: Most said that staff lead.",
+    );
+    let run = ci.run(&["build", "-v"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (kept, pages) = kept(&run.stderr);
+    assert!(kept > pages / 2 && kept < pages, "{kept} of {pages} kept");
+    ok(&ci, &["build", "--no-cache", "--output", "cold"]);
+    let (mut restored, mut cold) = (ci.tree("public"), ci.tree("cold"));
+    let rel = forged.strip_prefix("public/").unwrap();
+    let forged_now = restored.remove(rel).expect("the forged page is there");
+    assert_eq!(
+        forged_now,
+        same_length(&forged_html).into_bytes(),
+        "not read back"
+    );
+    assert_eq!(cold.remove(rel), Some(forged_html.into_bytes()));
+    assert_eq!(restored, cold, "the page whose time moved is made again");
 }
 
 /// The fixture's findings, and a second findings file with one finding that takes a stance.

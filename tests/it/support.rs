@@ -137,6 +137,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// [`copy_dir`] keeping each file's and folder's modification time, as `tar` (and so a CI cache
+/// such as `actions/cache`) restores them: the same bytes and times, new inodes and status-change
+/// times.
+pub fn copy_dir_keeping_times(from: &Path, to: &Path) {
+    copy_dir(from, to);
+    // Deepest first: setting a folder's time is undone by writing into it afterwards.
+    for entry in walkdir::WalkDir::new(from).contents_first(true) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        set_modified(&to.join(rel), entry.metadata().unwrap().modified().unwrap());
+    }
+}
+
+/// Sets the modification time of the file or folder at `path`.
+pub fn set_modified(path: &Path, time: std::time::SystemTime) {
+    let file = fs::File::open(path).unwrap_or_else(|e| panic!("opening {path:?}: {e}"));
+    file.set_modified(time)
+        .unwrap_or_else(|e| panic!("setting the time of {path:?}: {e}"));
+}
+
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     if !dir.exists() {
