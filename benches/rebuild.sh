@@ -20,15 +20,17 @@
 #
 # With RESTORE=1, before each rebuild the binary's copy of the site (with its build cache) and its
 # output folder are copied afresh, as a CI run that restores them from a cache finds them: the
-# same paths, every file with a new inode and new times, so that no page is known by its stamp
-# and each kept page is read back (the copying is not timed).
+# same paths, every file with a new inode and new times (`cp -r`), so that no page is known by its
+# stamp and each kept page is read back (the copying is not timed). With RESTORE=tar they are
+# copied as `actions/cache` restores them, through a POSIX `tar` made and extracted: new inodes,
+# the modification times kept.
 #
 # WORK (default /tmp/evident-rebuild) holds the copies; OUT (default /dev/shm when it exists, so
 # that the disk's state does not enter the figures) holds the output folders. Keep the machine
 # otherwise idle.
 set -euo pipefail
 if [ $# -lt 3 ]; then
-  sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 rounds=$1 site=$2
@@ -48,7 +50,14 @@ edit() { # copy, text: the first statement of the finding's file becomes `text`
   sed -i "0,/statement: .*/s//statement: $2/" "$1/$finding"
 }
 restore() { # dir: copied afresh in place (new inodes and times), as a CI cache restores it
-  mv "$1" "$1.old" && cp -r "$1.old" "$1" && rm -rf "$1.old"
+  mv "$1" "$1.old"
+  if [ "$RESTORE" = tar ]; then
+    # As actions/cache does: a POSIX tar made and extracted, which keeps modification times.
+    mkdir "$1" && tar --posix -cf - -C "$1.old" . | tar -xf - -C "$1"
+  else
+    cp -r "$1.old" "$1"
+  fi
+  rm -rf "$1.old"
 }
 timed() { # label, command...: appends "label wall user sys rss" to $raw
   local label=$1
