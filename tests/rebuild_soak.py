@@ -19,7 +19,8 @@ are exported into the site first (`evident theme export`), so that templates are
 Between some edits it waits, so that the cache sees both files it may know by their stamps and
 files too new for that. With SOAK_RESTORE=1, the site (with its cache) and the output folder are
 copied afresh before each build in place, as a CI run that restores them from its cache finds
-them.
+them: every file with a new inode, and (at random, half the time) its modification time kept, as
+`tar` and so `actions/cache` keep it, or new, as `cp -r` makes it.
 
 After each edit, BIN builds the site in place (`build --output OUT`, from its cache, updating the
 output folder the last build left) and cold (`build --no-cache` into a new folder). Then:
@@ -215,8 +216,9 @@ class Soak:
         if self.rng.random() < 0.5:
             time.sleep(self.rng.choice(WAITS))
         if os.environ.get("SOAK_RESTORE"):
+            keep_times = self.rng.random() < 0.5
             for folder in (self.site, self.out):
-                restore(folder)
+                restore(folder, keep_times)
         code, err = self.run(["build", "--output", self.out])
         shutil.rmtree(self.cold, ignore_errors=True)
         cold_code, cold_err = self.run(["build", "--no-cache", "--output", self.cold])
@@ -261,13 +263,21 @@ def hand_edit(path, how, at):
         f.write(data)
 
 
-def restore(folder):
+def restore(folder, keep_times):
     """Copies `folder` afresh where it is, as a CI run's checkout and cache restore leave it: the
-    same paths and bytes, every file with a new inode and new times."""
+    same paths and bytes, every file and folder with a new inode, and either its modification time
+    kept (as `tar` keeps it) or every time new (as `cp -r` makes them)."""
     if os.path.isdir(folder):
         aside = folder + ".old"
         os.rename(folder, aside)
-        shutil.copytree(aside, folder, symlinks=True)
+        copy = shutil.copy2 if keep_times else shutil.copy
+        shutil.copytree(aside, folder, symlinks=True, copy_function=copy)
+        if not keep_times:
+            # copytree gives each folder its original's times whatever the copy function.
+            for root, dirs, _ in os.walk(folder):
+                for d in dirs:
+                    os.utime(os.path.join(root, d))
+            os.utime(folder)
         shutil.rmtree(aside)
 
 
