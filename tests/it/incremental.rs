@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use evident::model::Environment;
 use evident::pipeline::Incremental;
@@ -1083,20 +1083,34 @@ fn a_kept_page_is_known_by_its_stamp_and_a_page_written_since_is_made_again() {
 
 /// What a CI run that restores the build cache and the last output together (as the example
 /// workflow's `actions/cache` of `.evident-cache` and `public` does) finds, when the copy gives
-/// every file a new time (as `cp -r` does), at another path: no recorded stamp holds. The pages nothing changed
-/// are kept all the same, each read back and checked, and the output equals a cold build.
+/// every file a new time (as `cp -r` does), at another path: no recorded stamp holds. The pages
+/// nothing changed are kept all the same, each read back and checked, and the output equals a
+/// cold build.
 #[test]
 fn a_checkout_with_the_cache_and_the_output_restored_keeps_pages_and_equals_a_cold_build() {
+    let ci = built_and_restored(copy_dir);
+    edit_and_rebuild(&ci);
+    assert_eq!(ci.tree("public"), ci.tree("cold"));
+}
+
+/// The fixture built twice, far enough apart for its pages to be stamped, then copied by `copy`
+/// into a new folder, as a CI run's checkout and cache restore leave it.
+fn built_and_restored(copy: fn(&Path, &Path)) -> Site {
     let site = Site::from_fixture("valid");
     ok(&site, &["build"]);
-    // Old enough to be stamped, so that the copies' stamps must be found not to be these.
     std::thread::sleep(std::time::Duration::from_millis(2100));
     ok(&site, &["build"]);
     assert!(stamped(&site) > 0);
     let ci = Site {
         dir: tempfile::tempdir().expect("temp dir"),
     };
-    copy_dir(site.root(), ci.root());
+    copy(site.root(), ci.root());
+    ci
+}
+
+/// A finding of the restored copy edited and the copy rebuilt in place (some pages kept, not
+/// all), then built cold into `cold`.
+fn edit_and_rebuild(ci: &Site) {
     ci.edit(
         "data/findings/s1.yaml",
         "statement: Most said staff lead.",
@@ -1106,8 +1120,7 @@ fn a_checkout_with_the_cache_and_the_output_restored_keeps_pages_and_equals_a_co
     assert_eq!(run.code, 0, "{}", run.stderr);
     let (kept, pages) = kept(&run.stderr);
     assert!(kept > pages / 2 && kept < pages, "{kept} of {pages} kept");
-    ok(&ci, &["build", "--no-cache", "--output", "cold"]);
-    assert_eq!(ci.tree("public"), ci.tree("cold"));
+    ok(ci, &["build", "--no-cache", "--output", "cold"]);
 }
 
 /// What the example workflow's `actions/cache` restores: the build cache and the output copied by
@@ -1118,15 +1131,7 @@ fn a_checkout_with_the_cache_and_the_output_restored_keeps_pages_and_equals_a_co
 /// finding's pages are made; all else equals a cold build.
 #[test]
 fn a_restore_that_keeps_modification_times_knows_kept_pages_by_their_stamps() {
-    let site = Site::from_fixture("valid");
-    ok(&site, &["build"]);
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    ok(&site, &["build"]);
-    assert!(stamped(&site) > 0);
-    let ci = Site {
-        dir: tempfile::tempdir().expect("temp dir"),
-    };
-    copy_dir_keeping_times(site.root(), ci.root());
+    let ci = built_and_restored(copy_dir_keeping_times);
     let same_length = |html: &str| {
         let changed = html.replacen("<p", "<q", 1);
         assert!(changed.len() == html.len() && changed != html);
@@ -1141,16 +1146,7 @@ fn a_restore_that_keeps_modification_times_knows_kept_pages_by_their_stamps() {
     ci.write(forged, same_length(&forged_html));
     set_modified(&ci.path(forged), time);
     ci.write(moved, same_length(&ci.read(moved)));
-    ci.edit(
-        "data/findings/s1.yaml",
-        "statement: Most said staff lead.",
-        "statement: Most said that staff lead.",
-    );
-    let run = ci.run(&["build", "-v"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let (kept, pages) = kept(&run.stderr);
-    assert!(kept > pages / 2 && kept < pages, "{kept} of {pages} kept");
-    ok(&ci, &["build", "--no-cache", "--output", "cold"]);
+    edit_and_rebuild(&ci);
     let (mut restored, mut cold) = (ci.tree("public"), ci.tree("cold"));
     let rel = forged.strip_prefix("public/").unwrap();
     let forged_now = restored.remove(rel).expect("the forged page is there");
