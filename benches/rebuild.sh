@@ -49,7 +49,7 @@ raw="$work/raw"
 edit() { # copy, text: the first statement of the finding's file becomes `text`
   sed -i "0,/statement: .*/s//statement: $2/" "$1/$finding"
 }
-restore() { # dir: copied afresh in place (new inodes and times), as a CI cache restores it
+restore() { # dir: copied afresh in place (new inodes; new times, or with RESTORE=tar the same modification times)
   mv "$1" "$1.old"
   if [ "$RESTORE" = tar ]; then
     # As actions/cache does: a POSIX tar made and extracted, which keeps modification times.
