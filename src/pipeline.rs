@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::cite::{CiteCache, Citer};
-use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::diagnostic::{self, Code, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Disk, Inputs};
 use crate::model::{Claim, Document, Environment, Finding, Gap, Page, Site, Source, Topic};
@@ -885,6 +885,16 @@ pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<NewReport, Diagnost
         "finding" => load::files_in(root, Path::new("data/findings"), "yaml"),
         _ => Vec::new(),
     };
+    if let Some(file) = (existing.iter()).find(|f| has_finding(root, f, id)) {
+        return Err(Diagnostic::error(
+            Code::Exists,
+            format!(
+                "a finding with the id `{id}` is in {} already",
+                file.display()
+            ),
+        )
+        .help("ids are unique per kind; pick another id"));
+    }
     let path = write_stub(root, kind, id)?;
     let note = existing.first().map(|f| {
         format!(
@@ -893,6 +903,21 @@ pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<NewReport, Diagnost
         )
     });
     Ok(NewReport { path, note })
+}
+
+/// Whether the findings file `rel` (below `root`) has a finding with the id `id`, or that names
+/// `id` as an old id. A file that cannot be read or parsed says no: `check` reports it.
+fn has_finding(root: &Path, rel: &Path, id: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
+        return false;
+    };
+    let contents = load::Contents::Text(text.into());
+    match parse::edited_of(rel, &contents, &Disk) {
+        Some(parse::Edited::Findings(found)) => found
+            .iter()
+            .any(|(_, f)| f.value.id.value == id || f.value.aliases.iter().any(|a| a.value == id)),
+        _ => false,
+    }
 }
 
 fn write_stub(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> {

@@ -33,7 +33,7 @@ read the [finding](finding:example-finding) and its [source](source:example-sour
 "#;
 
 const ARCHIVE_TXT: &str =
-    "Example Report\n\nIn our survey, 42% of respondents said the new process was simpler.\n";
+    "Example Report\n\nIn our survey, 72% of respondents said the new process was simpler.\n";
 
 const SOURCE_MD: &str = r#"---
 # A Source: a bibliographic record. The file name (example-source) is its id and permalink.
@@ -83,12 +83,12 @@ const FINDINGS_YAML: &str = r#"# Findings: one reported result each. Every key i
 findings:
   - id: example-finding
     statement: Most respondents said the new process was simpler.   # your own words
-    figure: "42%"                                 # exactly as printed; must appear in the quote
-    value: {kind: percent, number: 42}            # structured, and it must say what the figure says; money: {kind: money, currency: GBP, number: 0.5, scale: billion}
+    figure: "72%"                                 # exactly as printed; must appear in the quote
+    value: {kind: percent, number: 72}            # structured, and it must say what the figure says; money: {kind: money, currency: GBP, number: 0.5, scale: billion}
                                                   # a result stated in words only: leave out figure and value
     source: example-source                        # the source the quote is from
     locator: para. 1                              # where in the source
-    quote: "42% of respondents said the new process was simpler"   # verbatim, checked against the archive
+    quote: "72% of respondents said the new process was simpler"   # verbatim, checked against the archive
     population: survey respondents                # who or what the figure is about
     # period: "2023"                              # when the data was collected
     # place: England                              # where
@@ -121,7 +121,7 @@ fields:                     # types: string, integer, number, percent, boolean, 
   - {name: answer, title: Answer, type: string}
   - {name: share, title: Share, type: percent, figure: true}   # figure: the row's finding's figure, checked to be equal
 rows:                       # a value left out is missing ("Not given"), never zero
-  - {answer: Simpler, share: 42, finding: example-finding}
+  - {answer: Simpler, share: 72, finding: example-finding}
 # license: CC-BY-4.0        # the data's licence, if not the site's
 # notes: ["A caveat about the rows."]
 "#;

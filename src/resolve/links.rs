@@ -275,9 +275,15 @@ impl Targets {
             }
             let kinds = ["source", "finding", "claim", "topic", "gap"];
             return Err(if kinds.contains(&kind) {
-                Diagnostic::error(Code::BrokenLink, format!("there is no {kind} with the id `{id}`"))
-                    .label("no such page")
-                    .help(format!("check the id; {kind} pages are made from content/{kind}s/ (findings from data/findings/)"))
+                Diagnostic::error(
+                    Code::BrokenLink,
+                    format!("there is no {kind} with the id `{id}`"),
+                )
+                .label("no such page")
+                .help(match kind {
+                    "finding" => "check the id; findings are made from data/findings/".to_string(),
+                    _ => format!("check the id; {kind} pages are made from content/{kind}s/"),
+                })
             } else {
                 Diagnostic::error(Code::BrokenLink, format!("`{kind}:` is not a kind of page evident knows"))
                     .help("link with source:, finding:, claim:, topic:, gap: or figure:, a relative .md path, or a full https:// address")
@@ -310,10 +316,16 @@ impl Targets {
             .help("the path is relative to this file; check the file name under content/"));
         }
         // A site path such as `/about/`, or an asset such as `chart.png` next to this page.
-        let site_path = normal
-            .as_ref()
-            .and_then(|p| p.strip_prefix("content").ok().map(slash))
-            .unwrap_or_default();
+        let Some(site_path) =
+            (normal.as_ref()).and_then(|p| p.strip_prefix("content").ok().map(slash))
+        else {
+            return Err(Diagnostic::error(
+                Code::BrokenLink,
+                format!("`{target}` leads out of the site: pages and files are under content/"),
+            )
+            .label("outside the site")
+            .help("the path is relative to this file, and `../` may not climb above content/; or link from the site's root, as `/about/`"));
+        };
         let page = if site_path.is_empty() || target.ends_with('/') {
             let p = if site_path.is_empty() {
                 String::new()

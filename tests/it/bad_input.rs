@@ -431,6 +431,18 @@ pub(crate) fn cases() -> Vec<Case> {
             make: |s| s.edit("content/about.md", "text", "[x](fact:s1)"),
         },
         Case {
+            name: "link-out-of-the-site",
+            code: 1,
+            expect: "content/about.md:7:5: error[broken-link]: `../foo/bar.html` leads out of the site",
+            make: |s| s.edit("content/about.md", "text", "[x](../foo/bar.html)"),
+        },
+        Case {
+            name: "link-above-the-root",
+            code: 1,
+            expect: "content/about.md:7:5: error[broken-link]: `../../about/` leads out of the site",
+            make: |s| s.edit("content/about.md", "text", "[x](../../about/)"),
+        },
+        Case {
             name: "broken-anchor",
             code: 1,
             expect: "content/index.md:5:11: error[broken-anchor]",

@@ -202,6 +202,15 @@ fn new_adds_stubs_and_refuses_existing_or_bad_ids() {
         assert_eq!(site.run(&["new", kind, "stub-x"]).code, 0, "{kind}");
     }
     assert_eq!(site.run(&["new", "source", "second-report"]).code, 2);
+    // A finding's id is refused when another file has it, not only when its file would be.
+    let taken = site.run(&["new", "finding", "users-two"]);
+    assert_eq!(taken.code, 2, "{}", taken.stderr);
+    assert!(
+        taken.stderr.contains("error[exists]") && taken.stderr.contains("s1.yaml"),
+        "{}",
+        taken.stderr
+    );
+    assert!(!site.path("data/findings/users-two.yaml").exists());
     assert_eq!(site.run(&["new", "source", "Bad Id"]).code, 2);
     assert_eq!(site.run(&["new", "essay", "x"]).code, 2);
 }
