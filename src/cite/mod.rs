@@ -369,7 +369,9 @@ const LOWER_IN_TITLES: &[&str] = &[
 /// "iPhone") keeps its own case (hayagriva makes "DFE-Rr1234"), and a small word written in
 /// lower case stays so ("10 per Cent"), except first, after a colon or other closing
 /// punctuation, and last (hayagriva capitalises the last word in quoted titles, as the Chicago
-/// Manual of Style does; citeproc-js does not).
+/// Manual of Style does; citeproc-js does not); and one written with a capital after the first
+/// word keeps it (hayagriva, like citeproc-js, makes "Asked in in Control's" of a statement's
+/// "asked in In Control's", where Zotero's users would mark the name `nocase`).
 fn fix_title_case(original: &str, shown: &str) -> String {
     let (a, b): (Vec<char>, Vec<char>) = (original.chars().collect(), shown.chars().collect());
     if a.len() != b.len() {
@@ -396,7 +398,12 @@ fn fix_title_case(original: &str, shown: &str) -> String {
         let caps_and_digits =
             word.chars().any(char::is_uppercase) && word.chars().any(|c| c.is_ascii_digit());
         let small = !first && !last && LOWER_IN_TITLES.contains(&word.as_str());
-        if inner_caps || caps_and_digits || small {
+        // A small word written with a capital inside a title is a name's ("In Control", "Out of
+        // Hours"), as in a page's title, which is a finding's statement in sentence case.
+        let named = !first
+            && word.starts_with(char::is_uppercase)
+            && LOWER_IN_TITLES.contains(&word.to_lowercase().as_str());
+        if inner_caps || caps_and_digits || small || named {
             out[start..i].copy_from_slice(&a[start..i]);
         }
         first = false;

@@ -387,6 +387,36 @@ fn a_page_of_this_site_is_cited_as_a_web_page_with_its_version() {
     }
 }
 
+/// Title case leaves a name that begins with a small word as written: a finding's statement is in
+/// sentence case, so a capital after its first word is a name's.
+#[test]
+fn title_case_keeps_a_name_that_begins_with_a_small_word() {
+    let page = WebPage {
+        id: "finding-x".into(),
+        title: "Most budget holders asked in In Control's research said so (two-thirds)".into(),
+        site_title: "Personal budgets: the evidence".into(),
+        publisher: None,
+        url: "https://example.org/findings/x/".into(),
+        version: None,
+        date: Some("2024-05-01".into()),
+        language: "en-GB".into(),
+    };
+    let all = cite_page(&page);
+    let titled: Vec<&Citation> = (all.iter())
+        .filter(|c| [Style::Chicago, Style::Mla].contains(&c.style))
+        .collect();
+    assert_eq!(titled.len(), 2);
+    for c in titled {
+        assert!(
+            c.text.contains("Asked in In Control"),
+            "{}: {}",
+            c.style.key(),
+            c.text
+        );
+        assert!(!c.text.contains("in in Control"), "{}", c.text);
+    }
+}
+
 /// The templates pages are cited from are kept in the build cache: read back, they cite a page as
 /// a citer without them does, and only for a site with the same shared fields.
 #[test]
@@ -677,6 +707,8 @@ fn the_citer_matches_formatting_afresh() {
         "Élan and über: naïve café",
         "a",
         "38,000 personal budgets",
+        "budget holders asked in In Control's research",
+        "Evidence In Practice",
     ];
     for (i, title) in titles.iter().enumerate() {
         let page = WebPage {
