@@ -908,7 +908,7 @@ pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<NewReport, Diagnost
 /// Whether the findings file `rel` (below `root`) has a finding with the id `id`, or that names
 /// `id` as an old id. A file that cannot be read or parsed says no: `check` reports it.
 fn has_finding(root: &Path, rel: &Path, id: &str) -> bool {
-    let Ok(text) = std::fs::read_to_string(root.join(rel)) else {
+    let Ok(Some(text)) = load::read_if_exists(root, rel) else {
         return false;
     };
     let contents = load::Contents::Text(text.into());
