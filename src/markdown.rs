@@ -111,6 +111,9 @@ impl MdOptions {
     };
 }
 
+/// What a Markdown table is put in ([`to_html`]).
+const TABLE_BOX: &str = "<div class=\"table-wrap\" tabindex=\"0\">\n";
+
 /// How [`to_html`] treats raw HTML in the Markdown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum RawHtml {
@@ -122,10 +125,11 @@ pub(crate) enum RawHtml {
 }
 
 /// Strips anything that could run script or load from another site, keeping ids and classes so
-/// anchors, footnotes and theme styles still work. Link `rel` is left alone.
+/// anchors, footnotes and theme styles still work (and `tabindex`, which a table's box has).
+/// Link `rel` is left alone.
 fn sanitise(html: &str) -> String {
     ammonia::Builder::default()
-        .add_generic_attributes(["id", "class", "lang", "title"])
+        .add_generic_attributes(["id", "class", "lang", "title", "tabindex"])
         .link_rel(None)
         .url_relative(ammonia::UrlRelative::PassThrough)
         .clean(html)
@@ -261,6 +265,16 @@ pub(crate) fn to_html(
             Event::Html(_) | Event::InlineHtml(_) => {
                 has_raw = true;
                 events.push(event);
+            }
+            // A wide table scrolls in a box of its own, as the theme's tables do, never the page;
+            // the box takes the keyboard's focus, so that it can be scrolled without a pointer.
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html(CowStr::Borrowed(TABLE_BOX)));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             other => events.push(other),
         }

@@ -16,6 +16,19 @@
     copy: "Copy", copy_label: "Copy this reference", copied: "Copied", style: "Citation style"
   });
 
+  // Where a copy is announced to screen readers (the button's own name stays "Copy this
+  // reference"). In the page before anything is copied, as a live region must be to be heard.
+  var status = null;
+  if (navigator.clipboard && document.querySelector("[data-copy-text]")) {
+    status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    document.body.appendChild(status);
+  }
+  function announce(text) {
+    if (status) status.textContent = text;
+  }
+
   document.querySelectorAll("[data-copy-text]").forEach(function (el) {
     if (!navigator.clipboard) return;
     var b = document.createElement("button");
@@ -26,7 +39,8 @@
     b.addEventListener("click", function () {
       navigator.clipboard.writeText(el.getAttribute("data-copy-text")).then(function () {
         b.textContent = T.copied;
-        setTimeout(function () { b.textContent = T.copy; }, 2000);
+        announce(T.copied);
+        setTimeout(function () { b.textContent = T.copy; announce(""); }, 2000);
       });
     });
     el.after(b);
