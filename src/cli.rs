@@ -41,7 +41,7 @@ pub struct Cli {
     /// The site's folder (the one with site.yaml).
     #[arg(short, long, global = true, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
-    /// Print nothing but errors.
+    /// Print only problems (errors and warnings).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print what each stage did.

@@ -18,7 +18,7 @@ base_url: https://example.org/     # where the site will be published (links and
 language: en-GB                    # BCP 47 language tag
 description: "What the evidence says about one question, laid side by side."
 version: "0.1.0"                   # shown on every page and in citations of pages
-date: "{date}"                # this version's date (YYYY-MM-DD): page citations give it
+date: "{date}"                # this version's date (YYYY-MM-DD): page citations give it; delete it to date each build from its git commit (or SOURCE_DATE_EPOCH)
 {publisher}
 license: CC-BY-4.0                 # licence of the site's own text and data
 "#;
