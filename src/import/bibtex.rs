@@ -70,12 +70,14 @@ fn source_type(t: &EntryType) -> &'static str {
 }
 
 fn entry(e: &BibEntry, text: &str) -> Result<Entry, Unreadable> {
+    // The entry's line is its `@`'s, the last before its first field.
     let line = e
         .fields
         .values()
         .filter_map(|c| c.first())
         .map(|c| c.span.start)
         .min()
+        .map(|o| text.get(..o).and_then(|t| t.rfind('@')).unwrap_or(o))
         .map(|o| Position::of_offset(text, o).line);
     let label = match line {
         Some(l) => format!("`{}` (line {l})", e.key),

@@ -131,3 +131,12 @@ fn slugs_fold_accents_and_keep_a_z_0_9() {
     assert_eq!(date_in("2019///"), Some("2019".into()));
     assert_eq!(date_in("Spring 2018"), Some("2018".into()));
 }
+
+#[test]
+fn a_bibtex_entry_is_named_by_the_line_of_its_at_sign() {
+    let text = "@article{a1,\n  title = {One},\n  author = {Doe, Jane},\n  year = {2010},\n  journal = {J}\n}\n\n\
+                @book{b2,\n  title = {Two},\n  author = {Roe, Rita},\n  year = {2011}\n}\n";
+    let (_, report) = run(text, Format::Bibtex, &Existing::default());
+    let entries: Vec<&str> = report.made.iter().map(|(e, _)| e.as_str()).collect();
+    assert_eq!(entries, ["`a1` (line 1)", "`b2` (line 8)"]);
+}
