@@ -202,9 +202,13 @@ fn read_bytes(rel: &Path, real: &Path) -> Result<Vec<u8>, Diagnostic> {
 }
 
 fn unreadable_file(rel: &Path, e: &std::io::Error) -> Diagnostic {
+    let help = match e.kind() {
+        std::io::ErrorKind::NotFound => "check the path: there is no file there",
+        _ => "check the file's permissions (evident needs to read it)",
+    };
     Diagnostic::error(Code::UnreadableFile, format!("cannot read this file: {e}"))
         .in_file(rel)
-        .help("check the file's permissions (evident needs to read it)")
+        .help(help)
 }
 
 fn not_utf8(rel: &Path, position: Position, byte: u8) -> Diagnostic {

@@ -970,12 +970,13 @@ pub fn archive_add(root: &Path, opts: &ArchiveOptions) -> Result<ArchiveReport, 
     let Some(front) = front else {
         return Err(archive::no_such_source(&opts.source, &source_md));
     };
+    // The file to archive first: a path mistyped is the problem to report, not the archive there.
+    let bytes = load::read_input(&opts.file)?;
     let rel = layout::archive_file(&opts.source);
     let old = load::read_bytes_if_exists(root, Path::new(&rel))?;
     if old.is_some_and(|o| o != layout::ARCHIVE_STUB.as_bytes()) && !opts.force {
         return Err(archive::exists(&rel));
     }
-    let bytes = load::read_input(&opts.file)?;
     let archived = archive::extract(&opts.file.display().to_string(), &bytes)?;
     let file = NewFile {
         path: PathBuf::from(&rel),

@@ -128,6 +128,25 @@ fn an_existing_archive_is_replaced_only_with_force() {
     assert!(run.stderr.contains("--force"), "{}", run.stderr);
     assert_eq!(site.read("archive/s1.txt"), before);
 
+    // A file that is not there is the problem reported, with or without --force.
+    for force in [false, true] {
+        let mut args = vec!["archive", "add", "s1", "no-such-file.pdf"];
+        if force {
+            args.insert(2, "--force");
+        }
+        let run = site.run(&args);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("error[unreadable-file]")
+                && run
+                    .stderr
+                    .contains("check the path: there is no file there"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(site.read("archive/s1.txt"), before);
+
     let run = site.run(&["archive", "add", "--force", "s1", &input("article.pdf")]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(site.read("archive/s1.txt").contains("[[page 65]]"));
