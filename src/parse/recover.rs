@@ -107,6 +107,12 @@ impl Draft {
         }
         let col = usize::try_from(column.max(1) - 1).unwrap_or(0);
         if let Some(s) = self.stand_ins.iter().position(|s| s.line == i) {
+            // A key missing beside a stand-in that is not a mapping is missing from the mapping
+            // the stand-in was put in: another mistake, reported in the same run.
+            let scalar = STAND_INS.get(self.stand_ins[s].tried) != Some(&"{}");
+            if let (Kind::MissingKey(key), true) = (&kind, scalar) {
+                return self.missing(i, col, key);
+            }
             return (None, self.retry_stand_in(s, &kind));
         }
         match kind {
@@ -476,10 +482,11 @@ fn wrong_type(expected: &str, found: &str, position: Position) -> Mistake {
         "text" => "write plain text here; quote it if it starts with `[`, `{`, `-` or contains `: `",
         _ => "give the value the type docs/reference.md names (quote text that looks like a number or date)",
     };
-    let found = if found.is_empty() {
-        String::new()
-    } else {
-        format!(", found `{found}`")
+    // A key with no value: the parser stops at its colon.
+    let found = match found {
+        "" => String::new(),
+        ":" => ", found nothing".into(),
+        _ => format!(", found `{found}`"),
     };
     Mistake {
         code: Code::WrongType,

@@ -1106,6 +1106,33 @@ fn ten_mistakes_are_all_reported_in_one_run() {
     insta::assert_snapshot!("ten_mistakes_full", run.stderr);
 }
 
+/// A mapping that lacks several required keys has each reported in one run, not one a run (a
+/// finding stub written as `- id: x` took four runs to learn its four keys).
+#[test]
+fn every_missing_key_of_a_mapping_is_reported_in_one_run() {
+    let site = Site::from_fixture("valid");
+    site.write("data/findings/stub.yaml", "findings:\n  - id: x\n");
+    let run = site.run(&["check"]);
+    run.no_panic();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let headers: Vec<&str> = (run.stderr.lines())
+        .filter(|l| l.contains(": error["))
+        .collect();
+    let expected = ["locator", "quote", "source", "statement"].map(|key| {
+        format!("data/findings/stub.yaml:2:5: error[missing-key]: missing key `{key}` in the mapping that starts here")
+    });
+    assert_eq!(headers, expected, "{}", run.stderr);
+    // A key with no value is said to have none, not to hold its own colon.
+    site.write("data/findings/stub.yaml", "findings:\n");
+    let run = site.run(&["check"]);
+    assert!(
+        run.stderr
+            .contains("error[wrong-type]: expected a list here, found nothing"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Every schema mistake in a file is reported in one run, each at its own line, in the
 /// maintainer's words (no parser vocabulary), with the misspelt key's likely meaning; what a
 /// mistake implies (the "missing" key a misspelling or a wrong value leaves) is not reported again.
