@@ -359,10 +359,11 @@ impl Targets {
         if let Some(a) = anchor {
             let known = self.anchors.get(path).is_some_and(|s| s.contains(a));
             if !known {
-                return Err(Diagnostic::error(
-                    Code::BrokenAnchor,
-                    format!("`{dest}` points at `#{a}`, which is not on that page"),
-                )
+                let message = match dest.starts_with('#') {
+                    true => format!("`#{a}` is not an anchor on this page"),
+                    false => format!("`{dest}` points at `#{a}`, which is not on that page"),
+                };
+                return Err(Diagnostic::error(Code::BrokenAnchor, message)
                 .label("no such anchor")
                 .help("anchors are made from headings: `## Method` is #method; or add `{#id}` after a heading"));
             }
