@@ -13,7 +13,9 @@ use crate::cite::{CiteCache, Citer};
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Disk, Inputs};
-use crate::model::{Claim, Document, Environment, Finding, Gap, Page, Site, Source, Topic};
+use crate::model::{
+    Claim, ClaimId, Document, Environment, Finding, Gap, Page, Site, Source, StanceKind, Topic,
+};
 use crate::render::{self, MadePage, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
@@ -589,9 +591,10 @@ impl Incremental {
     /// it when every change since is one they show alone. Each changed file either
     ///
     /// - holds findings and nothing else, the same ones as before, each resolving with no
-    ///   diagnostic and differing from before only in what no other page or check reads (its
-    ///   statement, quote, locator, population, period, place or notes; not its figure, value,
-    ///   source, origin, stances or withdrawal); or
+    ///   diagnostic and differing from before only in what no check across the site reads, and
+    ///   only pages show (its statement, quote, locator, population, period, place, notes or a
+    ///   stance's reason; not its figure, value, source, origin, a stance's claim or kind, or its
+    ///   withdrawal: counts, charts, tables and checks read those); or
     /// - is a plain page (`content/about.md`), topic, claim, source or gap the site had, changed
     ///   in its body alone: the same front matter and heading anchors, and links that all
     ///   resolve, with no error.
@@ -703,7 +706,8 @@ fn outside<T: WithBody>(node: &T) -> String {
 }
 
 /// The findings of `file` that changed, as now parsed (`raw`) and resolved, if the file holds the
-/// same findings as in the last build and each changed only where its own page alone shows it.
+/// same findings as in the last build and each changed only in what pages alone show (other pages
+/// that show it, such as its claim's, wait for the full build).
 fn edited_alone(last: &Last, file: &Path, raw: &[parse::FoundFinding]) -> Option<Vec<Finding>> {
     let site = last.rendered.site();
     let before: Vec<&Finding> = site.findings.values().filter(|f| f.file == file).collect();
@@ -715,10 +719,17 @@ fn edited_alone(last: &Last, file: &Path, raw: &[parse::FoundFinding]) -> Option
         let (finding, diags) = last.context.finding(path, r)?;
         let f = finding.filter(|_| diags.is_empty())?;
         let old = site.findings.get(&f.id).filter(|old| old.file == file)?;
+        // A stance's reason is shown by its claim's page too, but that page waits for the full
+        // build; its claim and kind are counted, charted and checked across the site.
+        let bearing = |f: &Finding| -> Vec<(ClaimId, StanceKind)> {
+            (f.stances.iter())
+                .map(|s| (s.claim.clone(), s.kind))
+                .collect()
+        };
         let same = old.figure == f.figure
             && old.source == f.source
             && old.origin == f.origin
-            && old.stances == f.stances
+            && bearing(old) == bearing(&f)
             && old.withdrawn == f.withdrawn;
         if !same || seen.contains(&f.id) {
             return None;
@@ -730,7 +741,8 @@ fn edited_alone(last: &Last, file: &Path, raw: &[parse::FoundFinding]) -> Option
             && old.population == f.population
             && old.period == f.period
             && old.place == f.place
-            && old.notes == f.notes;
+            && old.notes == f.notes
+            && old.stances == f.stances;
         if !unchanged {
             now.push(f);
         }

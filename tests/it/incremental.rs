@@ -452,9 +452,10 @@ enum FindingEdit {
     Statement(u8),
     /// Both findings of a line reworded at once.
     TwoStatements(u8),
-    /// Changes that claim pages show too (a stance's reason, its kind): only a full build
-    /// shows them.
+    /// A stance's reason: its claim's page shows it too, but no check or count reads it, so the
+    /// finding's own page shows it at once (the claim's waits for the full build).
     Reason,
+    /// A stance's kind, which counts, charts and tables read: only a full build shows it.
     Stance,
 }
 
@@ -481,6 +482,15 @@ fn apply_finding_edit(site: &Site, edit: &FindingEdit, step: usize) -> bool {
         );
         line("- {claim: users-lead, stance: mixed, reason: \"f", stance);
     };
+    // The stance's kind now, or (`flip`) the other one.
+    let kind = |flip: bool| {
+        let mixed = site.read(FINDINGS).contains("stance: mixed, reason: \"f");
+        if mixed != flip {
+            "mixed"
+        } else {
+            "contradicts"
+        }
+    };
     match edit {
         FindingEdit::Statement(n) => {
             line(
@@ -500,18 +510,14 @@ fn apply_finding_edit(site: &Site, edit: &FindingEdit, step: usize) -> bool {
             );
             true
         }
-        // Each a change from before: the step is in the reason, and the kind alternates.
+        // Each a change from before: the step is in the reason, and a stance edit turns the kind
+        // over (a reason's edit keeps it).
         FindingEdit::Reason => {
-            stance("contradicts", &format!("few, {step}"));
-            false
+            stance(kind(false), &format!("few, {step}"));
+            true
         }
         FindingEdit::Stance => {
-            let kind = if step.is_multiple_of(2) {
-                "mixed"
-            } else {
-                "contradicts"
-            };
-            stance(kind, &format!("few; {step}"));
+            stance(kind(true), &format!("few; {step}"));
             false
         }
     }
@@ -521,9 +527,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 8, .. ProptestConfig::default() })]
 
     /// `serve` shows a finding's page as soon as the finding is edited, made from the last
-    /// build (`Incremental::quick`), when nothing but that page shows the change. That page
-    /// must be the one a cold build of the same files makes; a change other pages show must
-    /// wait for the full build. The site has a release and a permalinks manifest, so that the
+    /// build (`Incremental::quick`), when no check, count or chart reads the change (other pages
+    /// that show it wait for the full build). That page must be the one a cold build of the same
+    /// files makes; a change that counts (a stance's kind) must wait for the full build. The site has a release and a permalinks manifest, so that the
     /// page's record and dates are worked out for the edited finding too.
     #[test]
     fn an_edited_findings_page_shown_at_once_equals_a_cold_build(
