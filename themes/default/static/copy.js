@@ -23,7 +23,8 @@
     status = document.createElement("span");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
-    document.body.appendChild(status);
+    // At the top: at the end of a full page, it would push a printout onto a second sheet.
+    document.body.prepend(status);
   }
   function announce(text) {
     if (status) status.textContent = text;
