@@ -13,9 +13,7 @@ use crate::cite::{CiteCache, Citer};
 use crate::diagnostic::{self, Code, Diagnostic, Severity};
 use crate::layout::{OutputFile, GLOSSARY, MANIFEST};
 use crate::load::{self, Disk, Inputs};
-use crate::model::{
-    Claim, ClaimId, Document, Environment, Finding, Gap, Page, Site, Source, StanceKind, Topic,
-};
+use crate::model::{Claim, Document, Environment, Finding, Gap, Page, Site, Source, Topic};
 use crate::render::{self, MadePage, Rendered};
 use crate::theme::Theme;
 use crate::write::{self, NewFile};
@@ -592,9 +590,10 @@ impl Incremental {
     ///
     /// - holds findings and nothing else, the same ones as before, each resolving with no
     ///   diagnostic and differing from before only in what no check across the site reads, and
-    ///   only pages show (its statement, quote, locator, population, period, place, notes or a
-    ///   stance's reason; not its figure, value, source, origin, a stance's claim or kind, or its
-    ///   withdrawal: counts, charts, tables and checks read those); or
+    ///   only pages show (its statement, quote, locator, population, period, place, notes or
+    ///   stances: the claims' pages, counts and charts that show them wait for the full build;
+    ///   not its figure or value, which a dataset's figure is checked against, its source or
+    ///   origin, or its withdrawal); or
     /// - is a plain page (`content/about.md`), topic, claim, source or gap the site had, changed
     ///   in its body alone: the same front matter and heading anchors, and links that all
     ///   resolve, with no error.
@@ -719,17 +718,11 @@ fn edited_alone(last: &Last, file: &Path, raw: &[parse::FoundFinding]) -> Option
         let (finding, diags) = last.context.finding(path, r)?;
         let f = finding.filter(|_| diags.is_empty())?;
         let old = site.findings.get(&f.id).filter(|old| old.file == file)?;
-        // A stance's reason is shown by its claim's page too, but that page waits for the full
-        // build; its claim and kind are counted, charted and checked across the site.
-        let bearing = |f: &Finding| -> Vec<(ClaimId, StanceKind)> {
-            (f.stances.iter())
-                .map(|s| (s.claim.clone(), s.kind))
-                .collect()
-        };
+        // What checks across the site read (a dataset's figure is checked against the finding's,
+        // a quote against its source's archive), and a withdrawal, which other nodes' pages show.
         let same = old.figure == f.figure
             && old.source == f.source
             && old.origin == f.origin
-            && bearing(old) == bearing(&f)
             && old.withdrawn == f.withdrawn;
         if !same || seen.contains(&f.id) {
             return None;

@@ -452,10 +452,10 @@ enum FindingEdit {
     Statement(u8),
     /// Both findings of a line reworded at once.
     TwoStatements(u8),
-    /// A stance's reason: its claim's page shows it too, but no check or count reads it, so the
-    /// finding's own page shows it at once (the claim's waits for the full build).
+    /// A stance's reason, or its kind: its claim's page, counts and charts show it too, but no
+    /// check reads it, so the finding's own page shows it at once (the others wait for the full
+    /// build).
     Reason,
-    /// A stance's kind, which counts, charts and tables read: only a full build shows it.
     Stance,
 }
 
@@ -518,7 +518,7 @@ fn apply_finding_edit(site: &Site, edit: &FindingEdit, step: usize) -> bool {
         }
         FindingEdit::Stance => {
             stance(kind(true), &format!("few; {step}"));
-            false
+            true
         }
     }
 }
@@ -598,9 +598,17 @@ fn edits_across_a_stopped_build_are_all_shown_at_once() {
     for page in &pages {
         assert!(files.get(&page.path) == Some(&page.bytes), "{}", page.path);
     }
-    // A stance changed too, before the full build: nothing is shown early.
+    // A stance's change is shown early with them; a claim's title (which other pages show, and
+    // which no page may show before the full build) changed too: nothing is.
     apply_finding_edit(&site, &FindingEdit::Stance, 1);
     kept.reload(Some(&changed));
+    assert!(kept.quick().is_some());
+    site.edit(
+        "content/claims/users-lead.md",
+        "title: Users lead planning",
+        "title: Users lead the planning",
+    );
+    kept.reload(Some(&[site.path("content/claims/users-lead.md")]));
     assert!(kept.quick().is_none());
     assert!(kept.build().is_ok());
     assert!(kept.quick().is_none(), "nothing changed since the build");
