@@ -590,10 +590,10 @@ impl Incremental {
     ///
     /// - holds findings and nothing else, the same ones as before, each resolving with no
     ///   diagnostic and differing from before only in what no check across the site reads, and
-    ///   only pages show (its statement, quote, locator, population, period, place, notes or
-    ///   stances: the claims' pages, counts and charts that show them wait for the full build;
-    ///   not its figure or value, which a dataset's figure is checked against, its source or
-    ///   origin, or its withdrawal); or
+    ///   only pages show (its statement, quote, locator, population, period, place, notes,
+    ///   stances, or its figure and value for others of the same kind when no dataset names it:
+    ///   the claims', tables' and other pages that show them wait for the full build; not its
+    ///   source or origin, or its withdrawal); or
     /// - is a plain page (`content/about.md`), topic, claim, source or gap the site had, changed
     ///   in its body alone: the same front matter and heading anchors, and links that all
     ///   resolve, with no error.
@@ -718,9 +718,9 @@ fn edited_alone(last: &Last, file: &Path, raw: &[parse::FoundFinding]) -> Option
         let (finding, diags) = last.context.finding(path, r)?;
         let f = finding.filter(|_| diags.is_empty())?;
         let old = site.findings.get(&f.id).filter(|old| old.file == file)?;
-        // What checks across the site read (a dataset's figure is checked against the finding's,
-        // a quote against its source's archive), and a withdrawal, which other nodes' pages show.
-        let same = old.figure == f.figure
+        // What checks across the site read (a quote is checked against its source's archive), and
+        // a withdrawal, which other nodes' pages show.
+        let same = figure_alone(site, old, &f)
             && old.source == f.source
             && old.origin == f.origin
             && old.withdrawn == f.withdrawn;
@@ -735,12 +735,29 @@ fn edited_alone(last: &Last, file: &Path, raw: &[parse::FoundFinding]) -> Option
             && old.period == f.period
             && old.place == f.place
             && old.notes == f.notes
-            && old.stances == f.stances;
+            && old.stances == f.stances
+            && old.figure == f.figure;
         if !unchanged {
             now.push(f);
         }
     }
     Some(now)
+}
+
+/// Whether finding `old`'s figure may become `new`'s with only pages showing it: it is the same, or
+/// both have one, of the same kind (a table's chart and columns are checked by their rows' kinds;
+/// a `figure:` link needs a figure there), and no dataset's row names the finding (a dataset's
+/// figure field is checked against its finding's).
+fn figure_alone(site: &Site, old: &Finding, new: &Finding) -> bool {
+    match (&old.figure, &new.figure) {
+        (a, b) if a == b => true,
+        (Some(a), Some(b)) => {
+            let named = |r: &crate::model::DatasetRow| r.finding.as_ref() == Some(&new.id);
+            let in_dataset = (site.datasets.values()).any(|d| d.rows.iter().any(named));
+            a.value.kind == b.value.kind && !in_dataset
+        }
+        _ => false,
+    }
 }
 
 /// What `evident permalinks` did.

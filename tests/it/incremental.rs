@@ -457,6 +457,39 @@ enum FindingEdit {
     /// build).
     Reason,
     Stance,
+    /// The last finding's figure, value and quote changed for others of the same kind: no
+    /// dataset names it, and tables read only its kind, so its page shows it at once.
+    Figure,
+    /// The same finding's figure changed for one of another kind (a fraction for a percentage, or
+    /// back), which a table's columns and chart read: only a full build shows it.
+    FigureKind,
+}
+
+/// The `two-thirds` finding's figure, value, locator and quote, each a passage of the fixture's
+/// archive: two fractions and two percentages.
+const FIGURES: [&str; 4] = [
+    "figure: \"Two-thirds\"\n    value: {kind: fraction, numerator: 2, denominator: 3}\n    source: s1\n    locator: para 2\n    quote: \"Two-thirds of survey respondents said it.\"",
+    "figure: \"three-quarters\"\n    value: {kind: fraction, numerator: 3, denominator: 4}\n    source: s1\n    locator: para 1\n    quote: \"Almost three-quarters\"",
+    "figure: \"72%\"\n    value: {kind: percent, number: 72}\n    source: s1\n    locator: para 1\n    quote: \"Almost three-quarters (72%) said council staff\"",
+    "figure: \"2%\"\n    value: {kind: percent, number: 2}\n    source: s1\n    locator: para 1\n    quote: \"only 2% said service users\"",
+];
+
+/// Gives the `two-thirds` finding (the findings file's last) the figure `FIGURES[to]`; which one
+/// it had.
+fn set_figure(site: &Site, to: usize) -> usize {
+    let text = site.read(FINDINGS);
+    let at = text
+        .find("  - id: two-thirds\n")
+        .expect("the fixture's last finding");
+    let now = (0..FIGURES.len())
+        .find(|&i| text[at..].contains(FIGURES[i]))
+        .expect("a figure of FIGURES");
+    let block = format!(
+        "  - id: two-thirds\n    statement: Two thirds.\n    {}\n",
+        FIGURES[to]
+    );
+    site.write(FINDINGS, format!("{}{block}", &text[..at]));
+    now
 }
 
 fn finding_edit() -> impl Strategy<Value = FindingEdit> {
@@ -465,6 +498,8 @@ fn finding_edit() -> impl Strategy<Value = FindingEdit> {
         any::<u8>().prop_map(FindingEdit::TwoStatements),
         Just(FindingEdit::Reason),
         Just(FindingEdit::Stance),
+        Just(FindingEdit::Figure),
+        Just(FindingEdit::FigureKind),
     ]
 }
 
@@ -519,6 +554,18 @@ fn apply_finding_edit(site: &Site, edit: &FindingEdit, step: usize) -> bool {
         FindingEdit::Stance => {
             stance(kind(true), &format!("few; {step}"));
             true
+        }
+        // The other figure of the same kind (0 and 1 are fractions, 2 and 3 percentages), or one
+        // of the other kind.
+        FindingEdit::Figure => {
+            let now = set_figure(site, 0);
+            set_figure(site, now ^ 1);
+            true
+        }
+        FindingEdit::FigureKind => {
+            let now = set_figure(site, 0);
+            set_figure(site, (now + 2) % 4);
+            false
         }
     }
 }
@@ -612,6 +659,29 @@ fn edits_across_a_stopped_build_are_all_shown_at_once() {
     assert!(kept.quick().is_none());
     assert!(kept.build().is_ok());
     assert!(kept.quick().is_none(), "nothing changed since the build");
+}
+
+/// A figure a dataset's row names is checked against that row: its edit is not shown before the
+/// full build, which here finds the row and the finding disagreeing.
+#[test]
+fn a_figure_a_dataset_names_waits_for_the_full_build() {
+    let site = Site::from_fixture("valid");
+    let mut kept = Incremental::new(site.root(), &Environment::default());
+    assert!(kept.build().is_ok());
+    site.edit(FINDINGS, "figure: \"2%\"", "figure: \"72%\"");
+    site.edit(
+        FINDINGS,
+        "{kind: percent, number: 2}",
+        "{kind: percent, number: 72}",
+    );
+    site.edit(
+        FINDINGS,
+        "quote: \"only 2% said service users\"",
+        "quote: \"Almost three-quarters (72%) said council staff\"",
+    );
+    kept.reload(Some(&[site.path(FINDINGS)]));
+    assert!(kept.quick().is_none(), "users-two is a row of the dataset");
+    assert!(kept.build().is_err(), "the dataset's row still says 2");
 }
 
 const ABOUT: &str = "content/about.md";
