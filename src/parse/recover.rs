@@ -17,7 +17,10 @@ use crate::diagnostic::{Code, Position};
 pub(crate) const MAX_ROUNDS: usize = 64;
 
 /// Stand-in values for a missing key, tried in turn until the parser takes one.
-const STAND_INS: [&str; 5] = ["\"\"", "[]", "0", "false", "{}"];
+const STAND_INS: [&str; 5] = ["\"\"", "[]", "0", "false", MAPPING_STAND_IN];
+
+/// The stand-in that is a mapping: a key missing inside it is filled in, not reported.
+const MAPPING_STAND_IN: &str = "{}";
 
 /// One mistake, in the words shown to the maintainer; the position is in the original text.
 #[derive(Debug)]
@@ -109,7 +112,7 @@ impl Draft {
         if let Some(s) = self.stand_ins.iter().position(|s| s.line == i) {
             // A key missing beside a stand-in that is not a mapping is missing from the mapping
             // the stand-in was put in: another mistake, reported in the same run.
-            let scalar = STAND_INS.get(self.stand_ins[s].tried) != Some(&"{}");
+            let scalar = STAND_INS.get(self.stand_ins[s].tried) != Some(&MAPPING_STAND_IN);
             if let (Kind::MissingKey(key), true) = (&kind, scalar) {
                 return self.missing(i, col, key);
             }
