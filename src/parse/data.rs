@@ -40,7 +40,7 @@ pub(crate) fn parse_data(
             match from_yaml::<RawFindingsFile>(path, text, 1) {
                 Ok(f) => parsed
                     .findings
-                    .extend(f.findings.into_iter().map(|x| (path.to_path_buf(), Box::new(x)))),
+                    .extend(f.findings.into_iter().map(|x| (path.to_path_buf(), std::sync::Arc::new(x)))),
                 Err(found) => {
                     parsed.findings_incomplete = true;
                     diags.extend(found)

@@ -45,8 +45,9 @@ pub struct Parsed {
     pub(crate) claims: Vec<RawDoc<RawClaim>>,
     pub(crate) topics: Vec<RawDoc<RawTopic>>,
     pub(crate) gaps: Vec<RawDoc<RawGap>>,
-    /// Findings with the file they came from; each boxed, so that joining every file's (and
-    /// moving them) copies a pointer, not a kilobyte of fields.
+    /// Findings with the file they came from; each shared, so that joining every file's, moving
+    /// them, and taking a file's from `serve`'s parse memo copies a pointer, not a kilobyte of
+    /// fields.
     pub(crate) findings: Vec<FoundFinding>,
     pub(crate) tables: Vec<RawFile<RawTable>>,
     pub(crate) datasets: Vec<RawFile<RawDataset>>,
@@ -80,7 +81,7 @@ pub struct Parsed {
 }
 
 /// A finding as parsed, with the file it came from.
-pub(crate) type FoundFinding = (PathBuf, Box<S<RawFinding>>);
+pub(crate) type FoundFinding = (PathBuf, Arc<S<RawFinding>>);
 
 /// A file `serve` may show the pages of at once when it is edited: findings, or a Markdown file
 /// under `content/` whose body alone may have changed.
