@@ -92,6 +92,8 @@ pub(super) fn chapter() -> Source {
         year(2013),
     );
     s.authors = vec![name("Slasberg", "Colin")];
+    // The book's author: Vancouver prints it only with evident's correction to the NLM file.
+    s.container_authors = vec![name("Beresford", "Peter")];
     s.container_title = Some("Personalisation".into());
     s.collection_title = Some("Critical and Radical Debates in Social Work".into());
     s.pages = Some("67-74".into());
@@ -709,6 +711,7 @@ fn the_citer_matches_formatting_afresh() {
         "38,000 personal budgets",
         "budget holders asked in In Control's research",
         "Evidence In Practice",
+        "support plans: eBay and the council",
     ];
     for (i, title) in titles.iter().enumerate() {
         let page = WebPage {
@@ -1100,5 +1103,49 @@ fn the_variables_the_engine_makes_are_never_lacking() {
     let paged = item(json!({"id": "x", "type": "book", "page": "3-5", "DOI": "10.1/x"}));
     for v in [Variable::Standard(S::DOI), Variable::Number(N::PageFirst)] {
         assert!(!by_shape::lacks(&paged, v), "{v:?}");
+    }
+}
+
+/// The guides' rules that the style files cannot follow, applied to the item a style is given
+/// (`for_style`): APA names a group author that publishes the work once, and capitalises a
+/// subtitle; MLA begins such a work with its title; other styles take the item as it is.
+#[test]
+fn each_style_is_given_the_item_its_guide_wants() {
+    let report = csl_json(&report());
+    let apa = for_style(Style::Apa, &report).expect("APA drops the publisher");
+    assert_eq!(apa.get("publisher"), None);
+    assert_eq!(apa["author"], report["author"]);
+    let mla = for_style(Style::Mla, &report).expect("MLA drops the author");
+    assert_eq!(mla.get("author"), None);
+    assert_eq!(mla["publisher"], report["publisher"]);
+    for style in [Style::Harvard, Style::Chicago, Style::Vancouver] {
+        assert_eq!(for_style(style, &report), None, "{style:?}");
+    }
+    // A publisher that is not the author is kept.
+    let mut other = report.clone();
+    other["publisher"] = serde_json::json!("Policy Press");
+    assert_eq!(for_style(Style::Mla, &other), None);
+    assert_eq!(for_style(Style::Apa, &other), None);
+    let apa = for_style(Style::Apa, &csl_json(&chapter())).expect("a subtitle");
+    assert_eq!(
+        apa["title"],
+        "Personal budgets: The two-legged stool that doesn’t stand up"
+    );
+    assert_eq!(for_style(Style::Vancouver, &csl_json(&chapter())), None);
+}
+
+#[test]
+fn a_subtitle_is_capitalised_unless_its_first_word_has_capitals_of_its_own() {
+    for (title, want) in [
+        ("a: b", "a: B"),
+        ("Budgets: the views: of all", "Budgets: The views: Of all"),
+        ("Budgets: eBay and the RAS", "Budgets: eBay and the RAS"),
+        ("Budgets: RAS scores", "Budgets: RAS scores"),
+        ("Budgets: élan", "Budgets: Élan"),
+        ("no subtitle", "no subtitle"),
+        ("ratio 1:2 kept", "ratio 1:2 kept"),
+        ("ends with a colon: ", "ends with a colon: "),
+    ] {
+        assert_eq!(subtitle_capitalised(title), want, "{title:?}");
     }
 }
