@@ -958,6 +958,19 @@ pub struct GraphFinding {
     pub figure: Option<String>,
     pub value: Option<String>,
     pub withdrawn: Option<Withdrawn>,
+    /// Where the figure comes from: its quote, locator, source and original study (`origin`).
+    /// `None` in a record that does not have it; a change is shown only between records that
+    /// both have it.
+    pub provenance: Option<Provenance>,
+}
+
+/// A finding's quote, locator, source and original study, as a release recorded them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub quote: String,
+    pub locator: String,
+    pub source: String,
+    pub origin: Option<String>,
 }
 
 /// The part of an evidence graph (`evidence.json`) that versions are compared on: findings,

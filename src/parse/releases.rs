@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
-use crate::model::{Graph, GraphFinding, Release, Withdrawn};
+use crate::model::{Graph, GraphFinding, Provenance, Release, Withdrawn};
 
 #[derive(Deserialize)]
 struct RawReleaseFile {
@@ -36,6 +36,10 @@ struct RawReleaseFinding {
     figure: Option<String>,
     value: Option<serde_json::Value>,
     withdrawn: Option<RawReleaseWithdrawn>,
+    quote: Option<String>,
+    locator: Option<String>,
+    source: Option<String>,
+    origin: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -95,6 +99,15 @@ pub(crate) fn parse_release(
                     reason: w.reason,
                     replaced_by: w.replaced_by.map(crate::model::FindingId),
                 }),
+                provenance: match (f.quote, f.locator, f.source) {
+                    (Some(quote), Some(locator), Some(source)) => Some(Provenance {
+                        quote,
+                        locator,
+                        source,
+                        origin: f.origin,
+                    }),
+                    _ => None,
+                },
             };
             (f.id, finding)
         })

@@ -39,6 +39,12 @@ fn graph_finding(f: &Finding) -> GraphFinding {
         figure: f.figure.as_ref().map(|x| x.text.clone()),
         value: f.figure.as_ref().map(|x| value_key(&x.value)),
         withdrawn: f.withdrawn.clone(),
+        provenance: Some(Provenance {
+            quote: f.quote.clone(),
+            locator: f.locator.clone(),
+            source: f.source.0.clone(),
+            origin: f.origin.as_ref().map(|o| o.0.clone()),
+        }),
     }
 }
 
@@ -92,17 +98,32 @@ fn field(
     })
 }
 
-/// The fields of a finding that differ between two records.
+/// The fields of a finding that differ between two records: what it says, and where that comes
+/// from (the fields whose change re-dates it in `permalinks.txt`), when both records have them.
 fn finding_fields(old: &GraphFinding, new: &GraphFinding) -> Vec<FieldChange> {
     let statement = |f: &GraphFinding| Some(f.statement.clone());
-    [
+    let mut fields: Vec<FieldChange> = [
         field("figure", &old.figure, &new.figure),
         field("value", &old.value, &new.value),
         field("statement", &statement(old), &statement(new)),
     ]
     .into_iter()
     .flatten()
-    .collect()
+    .collect();
+    if let (Some(a), Some(b)) = (&old.provenance, &new.provenance) {
+        let some = |s: &String| Some(s.clone());
+        fields.extend(
+            [
+                field("quote", &some(&a.quote), &some(&b.quote)),
+                field("locator", &some(&a.locator), &some(&b.locator)),
+                field("source", &some(&a.source), &some(&b.source)),
+                field("origin", &a.origin, &b.origin),
+            ]
+            .into_iter()
+            .flatten(),
+        );
+    }
+    fields
 }
 
 /// What changed from `old` to `new`.
@@ -257,6 +278,7 @@ pub(crate) fn field_views(site: &Site, fields: &[FieldChange]) -> Vec<FieldView>
     let shown = |f: &FieldChange, v: &Option<String>| match (f.field, v) {
         (_, None) => none.clone(),
         ("value", Some(v)) => value_words(v),
+        ("quote", Some(v)) => site.strings.with("version_quoted", &[("quote", v)]),
         (_, Some(v)) => v.clone(),
     };
     fields
@@ -577,6 +599,7 @@ mod tests {
             figure: figure.map(str::to_string),
             value: figure.map(|f| format!("{{\"v\":\"{f}\"}}")),
             withdrawn: None,
+            provenance: None,
         }
     }
 
@@ -613,6 +636,39 @@ mod tests {
         assert_eq!(fields[0].after.as_deref(), Some("68%"));
         assert_eq!(fields[1].field, "value");
         assert!(c.findings_added.is_empty() && c.findings_removed.is_empty());
+    }
+
+    /// What re-dates a finding in `permalinks.txt` (its quote, locator, source, original study)
+    /// is a change too, so that "What changed" agrees with the page's "Last changed"; a record
+    /// that did not keep them shows no change in them.
+    #[test]
+    fn a_changed_quote_locator_source_or_origin_is_a_change() {
+        let with = |quote: &str, locator: &str, source: &str, origin: Option<&str>| GraphFinding {
+            provenance: Some(Provenance {
+                quote: quote.into(),
+                locator: locator.into(),
+                source: source.into(),
+                origin: origin.map(str::to_string),
+            }),
+            ..finding("A", Some("72%"))
+        };
+        let old = graph(&[("a", with("72% said so", "p. 1", "s", None))], &[]);
+        let new = graph(&[("a", with("72% said", "p. 2", "t", Some("s")))], &[]);
+        let c = diff(&old, &new);
+        let fields: Vec<&str> = c.findings_changed[0]
+            .fields
+            .iter()
+            .map(|f| f.field)
+            .collect();
+        assert_eq!(fields, ["quote", "locator", "source", "origin"]);
+        let origin = &c.findings_changed[0].fields[3];
+        assert_eq!(
+            (origin.before.as_deref(), origin.after.as_deref()),
+            (None, Some("s"))
+        );
+        assert!(diff(&old, &old).is_empty());
+        let unkept = graph(&[("a", finding("A", Some("72%")))], &[]);
+        assert!(diff(&unkept, &new).is_empty(), "a record without them");
     }
 
     #[test]
