@@ -29,6 +29,8 @@ pub(crate) struct Targets {
     /// Content files that exist, whether or not they could be read and parsed: a link to one
     /// that failed is not reported again.
     files: HashSet<PathBuf>,
+    /// Pages marked `draft: true`, which the build leaves out: a link to one would be dead.
+    drafts: HashSet<PathBuf>,
     /// Old ids (`aliases:`): `finding:old` → `finding:new`.
     aliases: HashMap<String, String>,
     findings_incomplete: bool,
@@ -73,6 +75,10 @@ impl Targets {
             assets: parsed.assets.keys().cloned().collect(),
             broken: parsed.broken.clone(),
             files: parsed.content_files.iter().cloned().collect(),
+            drafts: (parsed.pages.iter())
+                .filter(|d| d.meta.draft)
+                .map(|d| d.file.clone())
+                .collect(),
             aliases: (crate::resolve::ids::aliases(parsed).into_iter())
                 .map(|(old, now)| {
                     let kind = old.split(':').next().unwrap_or_default().to_string();
@@ -303,6 +309,14 @@ impl Targets {
         if target.ends_with(".md") {
             if let Some(path) = normal.as_ref().and_then(|p| self.content.get(p)) {
                 return self.with_anchor(path, anchor, dest).map(Some);
+            }
+            if normal.as_ref().is_some_and(|p| self.drafts.contains(p)) {
+                return Err(Diagnostic::error(
+                    Code::BrokenLink,
+                    format!("`{target}` is a draft, which the build leaves out"),
+                )
+                .label("a draft page")
+                .help("publish it (remove `draft: true` from its front matter), or remove the link until it is"));
             }
             if normal.as_ref().is_some_and(|p| self.files.contains(p)) {
                 // The page exists but failed to read or parse: reported there.

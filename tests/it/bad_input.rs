@@ -437,6 +437,18 @@ pub(crate) fn cases() -> Vec<Case> {
             make: |s| s.edit("content/about.md", "text", "[x](../foo/bar.html)"),
         },
         Case {
+            name: "link-to-a-draft",
+            code: 1,
+            expect: "content/about.md:7:5: error[broken-link]: `later.md` is a draft, which the build leaves out",
+            make: |s| {
+                s.write(
+                    "content/later.md",
+                    "---\ntitle: Later\ndraft: true\n---\n## Plan\n",
+                );
+                s.edit("content/about.md", "text", "[x](later.md#plan)")
+            },
+        },
+        Case {
             name: "link-above-the-root",
             code: 1,
             expect: "content/about.md:7:5: error[broken-link]: `../../about/` leads out of the site",
