@@ -399,7 +399,7 @@ fn resolve_value(
             );
         }
     }
-    let currency = currency(file, kind, v, diags);
+    let currency = currency(file, kind, raw, diags);
     // A value with a mistake (reported) is not checked against its figure: one mistake, one
     // message.
     if diags.len() > reported {
@@ -419,14 +419,15 @@ fn resolve_value(
     })
 }
 
-/// A sum of money's ISO 4217 code (`Some(None)` for other kinds); `None` when it is missing,
-/// unknown, or on a value that is not money (reported).
+/// A sum of money's ISO 4217 code (`Some(None)` for other kinds); `None` when it is missing
+/// (reported at the value), unknown, or on a value that is not money (reported at the code).
 fn currency(
     file: &Path,
     kind: ValueKind,
-    v: &RawValue,
+    raw: &Spanned<RawValue>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Option<String>> {
+    let v = &raw.value;
     let mut refuse = |message: String, at| {
         diags.push(
             Diagnostic::error(Code::UnknownCurrency, message)
@@ -443,7 +444,10 @@ fn currency(
             format!("`{}` is not an ISO 4217 currency code", c.value),
             position_of(c),
         ),
-        (ValueKind::Money, None) => refuse("a sum of money needs its `currency`".into(), None),
+        (ValueKind::Money, None) => refuse(
+            "a sum of money needs its `currency`".into(),
+            position_of(raw),
+        ),
         (_, Some(c)) => refuse(
             format!(
                 "only a sum of money has a currency, and this value is a {}",

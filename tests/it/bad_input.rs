@@ -885,6 +885,18 @@ pub(crate) fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "money-without-currency",
+            code: 1,
+            expect: "data/findings/s1.yaml:5:12: error[unknown-currency]: a sum of money needs its `currency`",
+            make: |s| {
+                s.edit(
+                    FINDINGS,
+                    "{kind: percent, number: 72}",
+                    "{kind: money, number: 72}",
+                )
+            },
+        },
+        Case {
             name: "value-without-figure",
             code: 1,
             expect: "data/findings/s1.yaml:14:12: error[value-without-figure]",
