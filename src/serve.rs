@@ -166,6 +166,8 @@ fn explain(inputs: &Inputs, diags: &[Diagnostic]) -> String {
 
 /// Runs the server until the process is stopped. Returns an error message for the CLI.
 pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostic> {
+    // Not a site: said once, as every other command says it, rather than served as a broken one.
+    load::check_site(&opts.root)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -37,6 +37,14 @@ fn command_cases() -> Vec<CommandCase> {
             expect: "error[no-site]",
         },
         CommandCase {
+            name: "serve outside a site",
+            make: |s| {
+                std::fs::remove_file(s.path("site.yaml")).unwrap();
+                args(&["serve", "--port", "0"])
+            },
+            expect: "error[no-site]",
+        },
+        CommandCase {
             name: "output that is the site",
             make: |_| args(&["build", "--output", "."]),
             expect: "error[bad-output]",
