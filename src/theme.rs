@@ -47,6 +47,9 @@ pub struct Template {
 #[derive(Clone, Debug, Default)]
 pub struct Theme {
     pub templates: BTreeMap<String, Template>,
+    /// The theme `site.yaml` names does not exist (reported as `unknown-theme`): its templates
+    /// are not reported missing one by one, and nothing is rendered.
+    pub unknown: bool,
     /// The same strings as the site's `strings` (which the render stage's own labels use):
     /// templates reach them through the environment, which is made from the theme.
     pub strings: Arc<Strings>,

@@ -562,6 +562,7 @@ fn parse_theme(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>
     let theme_root = PathBuf::from("themes").join(&theme);
     let has_theme = inputs.under(&slash(&theme_root)).next().is_some();
     if !has_theme {
+        parsed.theme.unknown = true;
         let position = parsed
             .config
             .as_ref()

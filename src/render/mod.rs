@@ -572,8 +572,11 @@ pub fn render(
     let mut diags = Vec::new();
     let env = templates::environment(theme, &mut diags);
     let missing = missing_templates(site, theme);
-    let any_missing = !missing.is_empty();
-    diags.extend(missing);
+    let any_missing = theme.unknown || !missing.is_empty();
+    // An unknown theme is one mistake, reported once (`unknown-theme`).
+    if !theme.unknown {
+        diags.extend(missing);
+    }
     let broken: HashSet<String> = theme
         .templates
         .keys()

@@ -209,3 +209,28 @@ fn paths_print_relative_to_the_working_folder() {
         json.stdout
     );
 }
+
+/// One mistake, one diagnostic: a theme that does not exist is reported once, not also as each of
+/// its templates missing.
+#[test]
+fn an_unknown_theme_is_one_error() {
+    let site = Site::from_fixture("valid");
+    site.edit(
+        "site.yaml",
+        "license: CC-BY-4.0",
+        "license: CC-BY-4.0\ntheme: nope",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[unknown-theme]"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("missing-template"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Build failed with 1 error"),
+        "{}",
+        run.stderr
+    );
+}
