@@ -478,9 +478,10 @@ fn unknown_value(value: &str, allowed: &[String], position: Position) -> Mistake
 
 fn wrong_type(expected: &str, found: &str, position: Position) -> Mistake {
     let help = match expected {
-        "a number" | "a whole number" => {
+        "a number" => {
             "write the number alone, without words or units (e.g. `23.8`, not `23.8 percent`)"
         }
+        "a whole number" => "write a whole number alone, without a decimal point, words or units (e.g. `3`)",
         "a list" => "write each item on its own `- ` line below the key, or as `[a, b]`",
         "text" => "write plain text here; quote it if it starts with `[`, `{`, `-` or contains `: `",
         _ => "give the value the type docs/reference.md names (quote text that looks like a number or date)",
@@ -656,6 +657,20 @@ mod tests {
         let mut d = Draft::new("a: 1\nb:\n  - x\n  - y\nc: 2\n", 1);
         assert!(d.take_out(1, 0));
         assert_eq!(d.text(), "a: 1\n\n\n\nc: 2\n");
+    }
+
+    #[test]
+    fn a_whole_number_is_not_helped_with_a_decimal_example() {
+        let at = Position::new(1, 1);
+        let whole = wrong_type("a whole number", "1.5", at);
+        assert_eq!(whole.message, "expected a whole number here, found `1.5`");
+        assert!(!whole.help.contains("23.8"), "{}", whole.help);
+        assert!(
+            whole.help.contains("without a decimal point"),
+            "{}",
+            whole.help
+        );
+        assert!(wrong_type("a number", "x", at).help.contains("23.8"));
     }
 
     #[test]
