@@ -337,7 +337,7 @@ fn run_release(cli: &Cli, a: &ReleaseArgs, color: bool) -> i32 {
 /// `evident new KIND ID`.
 fn run_new(cli: &Cli, a: &NewArgs, color: bool) -> i32 {
     match crate::pipeline::new_node(&cli.root, &a.kind, &a.id) {
-        Ok(crate::pipeline::NewReport { path, note }) => {
+        Ok(crate::pipeline::NewReport { path, notes }) => {
             if !cli.quiet && a.kind == "term" {
                 eprintln!(
                     "Added `{}` to {}: fill in its entry, then run evident check",
@@ -350,7 +350,7 @@ fn run_new(cli: &Cli, a: &NewArgs, color: bool) -> i32 {
                     path.display()
                 );
             }
-            if let (false, Some(note)) = (cli.quiet, note) {
+            for note in notes.iter().filter(|_| !cli.quiet) {
                 eprintln!("Note: {note}");
             }
             0

@@ -897,7 +897,7 @@ pub fn theme_export(root: &Path, names: &[String], all: bool) -> Result<ThemeExp
 /// What `evident new` wrote, and a note for the maintainer.
 pub struct NewReport {
     pub path: PathBuf,
-    pub note: Option<String>,
+    pub notes: Vec<String>,
 }
 
 /// `evident new KIND ID` in the site at `root`: writes a stub and returns its path (with a note
@@ -918,13 +918,26 @@ pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<NewReport, Diagnost
         .help("ids are unique per kind; pick another id"));
     }
     let path = write_stub(root, kind, id)?;
-    let note = existing.first().map(|f| {
+    let mut notes = Vec::new();
+    let has = |rel: String| matches!(load::read_if_exists(root, Path::new(&rel)), Ok(Some(_)));
+    if kind == "finding" {
+        let claims = "each stance's `claim:` to a claim the site has";
+        if !has("content/claims/example-claim.md".into()) {
+            notes.push(match has(format!("content/sources/{id}.md")) {
+                true => format!("its `source:` is `{id}`, the source of the same id; set {claims}"),
+                false => format!(
+                    "set its `source:` to the id of the source the quote is from, and {claims}"
+                ),
+            });
+        }
+    }
+    notes.extend(existing.first().map(|f| {
         format!(
             "findings may share a file: to add this one to {} instead, move its `- id: {id}` item under that file's `findings:` list and delete the new file",
             f.display()
         )
-    });
-    Ok(NewReport { path, note })
+    }));
+    Ok(NewReport { path, notes })
 }
 
 /// Whether the findings file `rel` (below `root`) has a finding with the id `id`, or that names
@@ -948,7 +961,17 @@ fn write_stub(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> 
         "term" => load::read_if_exists(root, Path::new(GLOSSARY))?,
         _ => None,
     };
-    let files: Vec<NewFile> = scaffold::node_files(kind, id, glossary.as_deref())?;
+    let mut files: Vec<NewFile> = scaffold::node_files(kind, id, glossary.as_deref())?;
+    // A findings file named after a source the site has quotes that source.
+    if kind == "finding"
+        && load::read_if_exists(root, &PathBuf::from(format!("content/sources/{id}.md")))?.is_some()
+    {
+        for f in &mut files {
+            f.text = f
+                .text
+                .replace("source: example-source", &format!("source: {id}"));
+        }
+    }
     let written = write::create_files(root, &files)?;
     Ok(written
         .into_iter()

@@ -328,9 +328,13 @@ pub fn node_files(
         if_exists: IfExists::Refuse,
     };
     let file = match kind {
+        // A new source's design is not known until its author says: `not-stated` is in every
+        // site's designs by default, where the example's `survey` may not be.
         "source" => stub(
             format!("content/sources/{id}.md"),
-            SOURCE_MD.replace("example-source", id),
+            SOURCE_MD
+                .replace("example-source", id)
+                .replace("design: survey      ", "design: not-stated  "),
         ),
         "claim" => stub(format!("content/claims/{id}.md"), CLAIM_MD.to_string()),
         "topic" => stub(format!("content/topics/{id}.md"), TOPIC_MD.to_string()),

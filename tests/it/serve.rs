@@ -215,6 +215,45 @@ fn new_adds_stubs_and_refuses_existing_or_bad_ids() {
     assert_eq!(site.run(&["new", "essay", "x"]).code, 2);
 }
 
+/// Outside a site made by `init`, the stubs name what the site has where they can: a new source's
+/// design is `not-stated` (the example's `survey` may not be one of the site's designs), a
+/// findings file named after a source quotes that source, and the note says what is left to set.
+#[test]
+fn new_stubs_fit_the_site_they_are_made_in() {
+    let site = Site::from_fixture("valid");
+    site.edit(
+        "site.yaml",
+        "license: CC-BY-4.0",
+        "license: CC-BY-4.0\ndesigns: {not-stated: Method not stated, news-report: News report}",
+    );
+    assert_eq!(site.run(&["new", "source", "report-two"]).code, 0);
+    assert!(site
+        .read("content/sources/report-two.md")
+        .contains("\ndesign: not-stated "));
+    let check = site.run(&["check"]);
+    assert!(!check.stderr.contains("unknown-design"), "{}", check.stderr);
+    let run = site.run(&["new", "finding", "report-two"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site
+        .read("data/findings/report-two.yaml")
+        .contains("    source: report-two "));
+    assert!(
+        run.stderr.contains("its `source:` is `report-two`, the source of the same id; set each stance's `claim:` to a claim the site has"),
+        "{}",
+        run.stderr
+    );
+    let run = site.run(&["new", "finding", "unrelated"]);
+    assert!(site
+        .read("data/findings/unrelated.yaml")
+        .contains("    source: example-source "));
+    assert!(
+        run.stderr
+            .contains("set its `source:` to the id of the source"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// `new term` creates the glossary, then adds to it (keeping what is there), and refuses a term
 /// it defines already; the result parses and its terms are on /glossary/.
 #[test]
