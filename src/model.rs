@@ -422,6 +422,9 @@ pub struct Source {
     pub repository_url: Option<String>,
     /// A copy of the source in a web archive (e.g. the Wayback Machine), for when `url` moves.
     pub archive_url: Option<String>,
+    /// The day the source was read at its address (CSL `accessed`): Harvard and Vancouver print
+    /// it after an address.
+    pub accessed: Option<Date>,
     /// What kind of source it is (a key of the site's `kinds`), e.g. `news-report`.
     pub kind: Term,
     /// How the study it reports was done (a key of the site's `designs`), e.g. `survey`.

@@ -46,6 +46,7 @@ publisher: Example Institute
 # publisher_place: London   # where the publisher is
 # doi: 10.1234/example      # a DOI (without https://doi.org/), for an article or report that has one
 # url: https://example.org/report.pdf   # where readers find the source
+# accessed: "2024-05-01"    # the day you read it there (Harvard and Vancouver print it)
 # isbn: 978-0-00-000000-0   # for a book or chapter; issn: 1234-5678 for a journal
 # container_title: Journal of Examples   # the journal, newspaper or book it appears in
 # volume: "29"              # and issue: "3", pages: "161-177" for an article

@@ -1300,23 +1300,31 @@ impl Items {
 /// file cannot tell (`None`: as it is). Each rule is the guide's, and citeproc-js with the same
 /// file does not follow it (`tests/browser/citeproc-known.json` lists the differences):
 ///
-/// - APA 7 (9.25): a group author that is also the publisher is not named again as publisher;
-///   and (6.17) a title in sentence case capitalises the first word after a colon, its subtitle.
+/// - APA 7 (9.25): a group author that is also the publisher is not named again as publisher,
+///   nor (9.16) as the site of its web page; and (6.17) a title in sentence case capitalises the
+///   first word after a colon, its subtitle.
 /// - MLA 9 (2.1): a work by an organisation that is also its publisher begins with its title;
 ///   the organisation is named as publisher only.
 fn for_style(style: Style, item: &Json) -> Option<Json> {
     let mut out = item.clone();
-    let author_publishes = match (item.get("author"), item.get("publisher")) {
-        (Some(Json::Array(authors)), Some(Json::String(publisher))) => {
+    // Whether the item's one author is the organisation named in `key`.
+    let author_is = |key: &str| match (item.get("author"), item.get(key)) {
+        (Some(Json::Array(authors)), Some(Json::String(name))) => {
             let literal = authors.first().and_then(|a| a.get("literal")?.as_str());
-            authors.len() == 1 && literal.map(str::trim) == Some(publisher.trim())
+            authors.len() == 1 && literal.map(str::trim) == Some(name.trim())
         }
         _ => false,
     };
+    let author_publishes = author_is("publisher");
     match style {
         Style::Apa => {
             if author_publishes {
                 out.as_object_mut()?.remove("publisher");
+            }
+            // 9.16: a web page's site is not named when it is its author.
+            let webpage = item.get("type").and_then(Json::as_str) == Some("webpage");
+            if webpage && author_is("container-title") {
+                out.as_object_mut()?.remove("container-title");
             }
             let mut titles = vec!["title"];
             if item.get("type").and_then(Json::as_str) == Some("chapter") {
@@ -1684,6 +1692,9 @@ pub fn csl_json(s: &Source) -> Json {
         m.insert("editor".into(), s.editors.iter().map(csl_name).collect());
     }
     m.insert("issued".into(), date_parts(&s.date));
+    if let Some(a) = &s.accessed {
+        m.insert("accessed".into(), date_parts(a));
+    }
     Json::Object(m)
 }
 
@@ -1836,6 +1847,9 @@ pub fn bibtex(s: &Source) -> String {
     if let Some(u) = s.citation_url() {
         fields.push(("url", bibtex_verbatim(u)));
     }
+    if let Some(a) = &s.accessed {
+        fields.push(("urldate", a.iso()));
+    }
     if let Some(n) = unverified_note(s) {
         fields.push(("note", text(&n)));
     }
@@ -1947,6 +1961,9 @@ pub fn ris(s: &Source) -> String {
     }
     if let Some(u) = s.citation_url() {
         lines.push(("UR", u.to_string()));
+    }
+    if let Some(a) = &s.accessed {
+        lines.push(("Y2", a.iso().replace('-', "/")));
     }
     if let Some(n) = unverified_note(s) {
         lines.push(("N1", n));

@@ -37,6 +37,7 @@ fn base(id: &str, t: SourceType, title: &str, date: Date) -> Source {
         issn: None,
         url: None,
         archive_url: None,
+        accessed: None,
         repository_url: None,
         kind: Term {
             key: "policy-argument".into(),
@@ -122,6 +123,12 @@ pub(super) fn news() -> Source {
     );
     s.container_title = Some("Disability News Service".into());
     s.url = Some("https://www.disabilitynewsservice.com/personalisation-bureaucracy-is-wasting-hundreds-of-millions-of-pounds/".into());
+    // The day it was read: Harvard and Vancouver print it after the address.
+    s.accessed = Some(Date {
+        year: 2026,
+        month: Some(11),
+        day: Some(24),
+    });
     s
 }
 
@@ -1132,6 +1139,14 @@ fn each_style_is_given_the_item_its_guide_wants() {
         "Personal budgets: The two-legged stool that doesn’t stand up"
     );
     assert_eq!(for_style(Style::Vancouver, &csl_json(&chapter())), None);
+    // A web page by the organisation that runs the site does not name the site again in APA.
+    let mut page = super::tests::report();
+    page.source_type = SourceType::Webpage;
+    page.publisher = None;
+    page.container_title = Some("In Control".into());
+    let apa = for_style(Style::Apa, &csl_json(&page)).expect("the site dropped");
+    assert_eq!(apa.get("container-title"), None);
+    assert_eq!(for_style(Style::Harvard, &csl_json(&page)), None);
 }
 
 #[test]
@@ -1148,4 +1163,24 @@ fn a_subtitle_is_capitalised_unless_its_first_word_has_capitals_of_its_own() {
     ] {
         assert_eq!(subtitle_capitalised(title), want, "{title:?}");
     }
+}
+
+/// The day a source was read travels with it into every download, as reference managers read it:
+/// biblatex's `urldate`, RIS `Y2` (Zotero's and Mendeley's access date) and CSL's `accessed`.
+#[test]
+fn an_access_date_is_in_every_download() {
+    let s = news();
+    assert!(
+        bibtex(&s).contains("  urldate = {2026-11-24},\n"),
+        "{}",
+        bibtex(&s)
+    );
+    assert!(ris(&s).contains("Y2  - 2026/11/24\n"), "{}", ris(&s));
+    assert_eq!(
+        csl_json(&s)["accessed"],
+        serde_json::json!({"date-parts": [[2026, 11, 24]]})
+    );
+    let none = journal();
+    assert!(!bibtex(&none).contains("urldate") && !ris(&none).contains("Y2"));
+    assert_eq!(csl_json(&none).get("accessed"), None);
 }

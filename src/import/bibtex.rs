@@ -197,6 +197,7 @@ fn fields(e: &BibEntry, source_type: &str) -> BTreeMap<&'static str, String> {
     if let Some(v) = get(e, "pages") {
         set(&mut f, "pages", &pages(&v));
     }
+    super::set_accessed(&mut f, get(e, "urldate").and_then(|d| super::date_in(&d)));
     if let Some(v) = get(e, "doi") {
         set(&mut f, "doi", &bare_doi(&v));
     }

@@ -32,6 +32,7 @@ struct Item {
     container_author: Vec<Name>,
     #[serde(default)]
     issued: Option<CslDate>,
+    accessed: Option<CslDate>,
     #[serde(default)]
     container_title: Option<Value>,
     #[serde(default)]
@@ -158,6 +159,7 @@ fn entry(item: &Item, n: usize, line: u32) -> Entry {
 
 fn fields(item: &Item) -> BTreeMap<&'static str, String> {
     let mut f = BTreeMap::new();
+    super::set_accessed(&mut f, item.accessed.as_ref().and_then(date));
     let plain: [(&Option<Value>, &'static str); 9] = [
         (&item.container_title, "container_title"),
         (&item.collection_title, "collection_title"),

@@ -412,6 +412,14 @@ pub(crate) fn date_of(year: i64, month: Option<i64>, day: Option<i64>) -> Option
     }
 }
 
+/// An access date (BibTeX `urldate`, RIS `Y2`, CSL `accessed`) as `accessed:` takes it: a whole
+/// day, else nothing (a year alone says too little of when the page was read).
+pub(crate) fn set_accessed(fields: &mut BTreeMap<&'static str, String>, date: Option<String>) {
+    if let Some(day) = date.filter(|d| d.len() == 10) {
+        fields.insert("accessed", day);
+    }
+}
+
 /// The leading `YYYY[-/]MM[-/]DD` of a free-text date (RIS `PY`/`DA`, CSL `raw`), or a lone
 /// four-digit year anywhere in it.
 pub(crate) fn date_in(text: &str) -> Option<String> {

@@ -183,6 +183,8 @@ fn fields(r: &Record, source_type: &str) -> BTreeMap<&'static str, String> {
         (&["UR"], "url"),
         (&["L2"], "url"),
     ];
+    // Zotero and Mendeley write the access date as `Y2`.
+    super::set_accessed(&mut f, r.first(&["Y2"]).and_then(date_in));
     for (tags, key) in plain {
         if let Some(v) = r.first(tags) {
             let v = if key == "doi" {

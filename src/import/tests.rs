@@ -140,3 +140,26 @@ fn a_bibtex_entry_is_named_by_the_line_of_its_at_sign() {
     let entries: Vec<&str> = report.made.iter().map(|(e, _)| e.as_str()).collect();
     assert_eq!(entries, ["`a1` (line 1)", "`b2` (line 8)"]);
 }
+
+/// An access date comes across from each format as `accessed:`, when it is a whole day.
+#[test]
+fn an_access_date_is_imported_when_it_is_a_day() {
+    let bib = "@online{a, title = {Page}, author = {Doe, Jane}, date = {2013}, url = {https://example.org/a}, urldate = {2026-11-24}}\n";
+    let ris = "TY  - ELEC\nTI  - Page\nAU  - Doe, Jane\nPY  - 2013\nUR  - https://example.org/a\nY2  - 2026/11/24/\nER  - \n";
+    let csl = r#"[{"id": "a", "type": "webpage", "title": "Page", "author": [{"family": "Doe", "given": "Jane"}], "issued": {"date-parts": [[2013]]}, "URL": "https://example.org/a", "accessed": {"date-parts": [[2026, 11, 24]]}}]"#;
+    for (text, format) in [
+        (bib, Format::Bibtex),
+        (ris, Format::Ris),
+        (csl, Format::CslJson),
+    ] {
+        let (files, _) = run(text, format, &Existing::default());
+        assert!(
+            files[0].text.contains("\naccessed: \"2026-11-24\"\n"),
+            "{format:?}: {}",
+            files[0].text
+        );
+    }
+    let year_only = bib.replace("urldate = {2026-11-24}", "urldate = {2026}");
+    let (files, _) = run(&year_only, Format::Bibtex, &Existing::default());
+    assert!(!files[0].text.contains("accessed"), "{}", files[0].text);
+}

@@ -125,6 +125,8 @@ pub(crate) struct RawSource {
     pub repository_url: Option<S<String>>,
     /// A copy of the source in a web archive (e.g. the Wayback Machine).
     pub archive_url: Option<S<String>>,
+    /// The day the source was read at its address (CSL `accessed`).
+    pub accessed: Option<S<String>>,
     pub kind: S<String>,
     pub design: S<String>,
     pub archive: Option<S<String>>,

@@ -307,6 +307,7 @@ fn people(list: &[Person]) -> Vec<PersonJson<'_>> {
 
 #[derive(Serialize)]
 struct SourceJson<'a> {
+    accessed: Option<String>,
     authors: Vec<PersonJson<'a>>,
     collection_title: &'a Option<String>,
     container_authors: Vec<PersonJson<'a>>,
@@ -336,6 +337,7 @@ struct SourceJson<'a> {
 
 fn source<'a>(s: &'a Source, url: &dyn Fn(String) -> String) -> SourceJson<'a> {
     SourceJson {
+        accessed: s.accessed.as_ref().map(Date::iso),
         authors: people(&s.authors),
         collection_title: &s.collection_title,
         container_authors: people(&s.container_authors),

@@ -35,6 +35,7 @@ pub const SOURCE_FIELDS: &[&str] = &[
     "url",
     "repository_url",
     "archive_url",
+    "accessed",
 ];
 
 /// A source, or `None` when its date, kind or design is not valid (reported): the model has no
@@ -66,6 +67,7 @@ pub(crate) fn resolve_source(
     {
         check_url(file, url, diags);
     }
+    let accessed = (m.accessed.as_ref()).and_then(|a| accessed(file, a, date.as_ref(), diags));
     let archive = archive(file, m, parsed, diags);
     let unverified = unverified(file, m, diags);
     let authors = m
@@ -121,6 +123,7 @@ pub(crate) fn resolve_source(
         url: m.url.as_ref().map(|d| d.value.clone()),
         repository_url: m.repository_url.as_ref().map(|d| d.value.clone()),
         archive_url: m.archive_url.as_ref().map(|d| d.value.clone()),
+        accessed,
         kind: kind?,
         design: design?,
         archive,
@@ -130,6 +133,42 @@ pub(crate) fn resolve_source(
     };
     check_citable(&source, file, &m.source_type, diags);
     Some(source)
+}
+
+/// The day the source was read (`accessed:`): a whole day, not before the source's own date as
+/// far as both are known; `None` when it is not (reported).
+fn accessed(
+    file: &Path,
+    raw: &crate::parse::raw::S<String>,
+    published: Option<&Date>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Date> {
+    let day = parse_date(&raw.value).filter(|d| d.day.is_some());
+    let Some(day) = day else {
+        diags.push(
+            Diagnostic::error(Code::InvalidDate, format!("`{}` is not a day", raw.value))
+                .at_opt(file, position_of(raw))
+                .help("write the day you read the source at its address as YYYY-MM-DD, in quotes"),
+        );
+        return None;
+    };
+    let before = published.is_some_and(|p| {
+        let known =
+            |d: &Date, other: &Date| (d.year, other.month.and(d.month), other.day.and(d.day));
+        known(&day, p) < known(p, &day)
+    });
+    if before {
+        diags.push(
+            Diagnostic::error(
+                Code::InvalidDate,
+                format!("`{}` is before the source's own date", raw.value),
+            )
+            .at_opt(file, position_of(raw))
+            .help("`accessed` is the day you read the source, after it was published: check both dates"),
+        );
+        return None;
+    }
+    Some(day)
 }
 
 fn stem_of(file: &Path) -> String {

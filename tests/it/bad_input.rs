@@ -359,6 +359,30 @@ pub(crate) fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "accessed-not-a-day",
+            code: 1,
+            expect: "content/sources/s1.md:9:11: error[invalid-date]: `2026-11` is not a day",
+            make: |s| {
+                s.edit(
+                    "content/sources/s1.md",
+                    "url: https://example.org/x\n",
+                    "url: https://example.org/x\naccessed: \"2026-11\"\n",
+                )
+            },
+        },
+        Case {
+            name: "accessed-before-published",
+            code: 1,
+            expect: "content/sources/s1.md:9:11: error[invalid-date]: `2013-06-24` is before the source's own date",
+            make: |s| {
+                s.edit(
+                    "content/sources/s1.md",
+                    "url: https://example.org/x\n",
+                    "url: https://example.org/x\naccessed: \"2013-06-24\"\n",
+                )
+            },
+        },
+        Case {
             name: "bad-date",
             code: 1,
             expect: "content/sources/s1.md:6:7: error[invalid-date]",

@@ -143,7 +143,7 @@ fn two_releases_show_what_changed() {
     // The finding page says what changed, and names a record that does not change.
     let finding = site.read("public/findings/staff-lead/index.html");
     assert!(
-        finding.contains(r#"<a href="/sub/versions/0.2.0/#finding-staff-lead">Changed in 0.2.0</a>: the figure was 72%; now 68%."#),
+        finding.contains(r#"<a href="/sub/versions/0.2.0/#finding-staff-lead">Changed in 0.2.0</a>: the figure was 72%; now 68%; the quote was “Almost three-quarters (72%) said council staff usually lead on support planning”; now “Almost three-quarters (68%) said council staff usually lead on support planning”."#),
         "{finding}"
     );
     assert!(finding.contains("Cite this version"));

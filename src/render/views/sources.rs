@@ -48,6 +48,9 @@ pub(crate) struct SourceView {
     pub repository_url: Option<String>,
     /// A copy in a web archive, shown beside the original address.
     pub archive_url: Option<String>,
+    /// The day the source was read at its address (`YYYY-MM-DD`, and in words).
+    pub accessed: Option<String>,
+    pub accessed_long: Option<String>,
     pub archived: bool,
     pub unverified: BTreeMap<String, String>,
     pub notes: Vec<Html>,
@@ -211,6 +214,8 @@ fn source_view(
         url_publisher: s.url.clone(),
         repository_url: s.repository_url.clone(),
         archive_url: s.archive_url.clone(),
+        accessed: s.accessed.as_ref().map(Date::iso),
+        accessed_long: (s.accessed.as_ref()).map(|d| long_date(&links.site.strings, d)),
         archived: s.archive.is_some(),
         unverified: s.unverified.clone(),
         notes: s.notes.iter().map(|n| Html(inline_to_html(n))).collect(),
