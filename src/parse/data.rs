@@ -6,9 +6,36 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
-use crate::parse::raw::{RawFile, RawFindingsFile};
-use crate::parse::yaml::from_yaml;
+use crate::parse::raw::{RawFile, RawFinding, RawFindingsFile, S};
+use crate::parse::yaml::{from_yaml, from_yaml_repaired};
 use crate::parse::{stem, Parsed};
+
+fn found(path: &Path, finding: S<RawFinding>) -> crate::parse::FoundFinding {
+    (path.to_path_buf(), std::sync::Arc::new(finding))
+}
+
+/// The findings of a file repaired around its mistakes that hold none of them: each finding's
+/// lines run from its own first line to the next one's. None when a mistake has no line (it
+/// cannot be placed).
+fn without_mistakes(findings: Vec<S<RawFinding>>, mistakes: &[Diagnostic]) -> Vec<S<RawFinding>> {
+    let lines: Option<Vec<u32>> = mistakes
+        .iter()
+        .map(|d| d.position.map(|p| p.line))
+        .collect();
+    let Some(lines) = lines else {
+        return Vec::new();
+    };
+    let starts: Vec<u64> = findings.iter().map(|f| f.referenced.line()).collect();
+    let mut clean = Vec::new();
+    for (i, finding) in findings.into_iter().enumerate() {
+        let (start, end) = (starts[i], starts.get(i + 1).copied().unwrap_or(u64::MAX));
+        let hit = |line: &u32| (start..end).contains(&u64::from(*line));
+        if start > 0 && !lines.iter().any(hit) {
+            clean.push(finding);
+        }
+    }
+    clean
+}
 
 /// Parses one file under `data/` into `parsed`.
 pub(crate) fn parse_data(
@@ -37,13 +64,16 @@ pub(crate) fn parse_data(
                 );
                 return;
             }
-            match from_yaml::<RawFindingsFile>(path, text, 1) {
-                Ok(f) => parsed
-                    .findings
-                    .extend(f.findings.into_iter().map(|x| (path.to_path_buf(), std::sync::Arc::new(x)))),
-                Err(found) => {
+            match from_yaml_repaired::<RawFindingsFile>(path, text, 1) {
+                Ok(f) => parsed.findings.extend(f.findings.into_iter().map(|x| found(path, x))),
+                Err((mistakes, repaired)) => {
+                    // Its findings with no mistake are still resolved, so that their own
+                    // problems are reported in the same run; any finding id may be one this file
+                    // fails to give, so none is reported unknown.
                     parsed.findings_incomplete = true;
-                    diags.extend(found)
+                    let clean = repaired.map_or_else(Vec::new, |f| without_mistakes(f.findings, &mistakes));
+                    parsed.findings.extend(clean.into_iter().map(|x| found(path, x)));
+                    diags.extend(mistakes)
                 }
             }
         }

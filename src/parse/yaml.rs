@@ -99,6 +99,16 @@ pub(crate) fn from_yaml<T: DeserializeOwned>(
     yaml: &str,
     first_line: u32,
 ) -> Result<T, Vec<Diagnostic>> {
+    from_yaml_repaired(file, yaml, first_line).map_err(|(found, _)| found)
+}
+
+/// [`from_yaml`], and when the text has mistakes, what it parses to once they are taken out
+/// (`None` when it still does not parse): its lines are the text's, so its places are too.
+pub(crate) fn from_yaml_repaired<T: DeserializeOwned>(
+    file: &Path,
+    yaml: &str,
+    first_line: u32,
+) -> Result<T, (Vec<Diagnostic>, Option<T>)> {
     let padded;
     let text = if first_line > 1 {
         padded = "\n".repeat(first_line as usize - 1) + yaml;
@@ -112,6 +122,7 @@ pub(crate) fn from_yaml<T: DeserializeOwned>(
     };
     let mut draft = Draft::new(yaml, first_line);
     let mut found = Vec::new();
+    let mut repaired_value = None;
     let mut error = first;
     for _ in 0..MAX_ROUNDS {
         let (line, column) = error.location().map_or((0, 0), |l| (l.line(), l.column()));
@@ -131,11 +142,14 @@ pub(crate) fn from_yaml<T: DeserializeOwned>(
             break;
         }
         match parse::<T>(&draft.text()) {
-            Ok(_) => break,
+            Ok(value) => {
+                repaired_value = Some(value);
+                break;
+            }
             Err(e) => error = e,
         }
     }
-    Err(found)
+    Err((found, repaired_value))
 }
 
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, serde_saphyr::Error> {

@@ -234,3 +234,44 @@ fn an_unknown_theme_is_one_error() {
         run.stderr
     );
 }
+
+/// A mistake in one finding's YAML stops the checks of that finding only: the other findings of
+/// its file are still resolved, so their own problems are reported in the same run, and nothing
+/// that names the finding with the mistake is reported as unknown.
+#[test]
+fn a_mistake_in_one_finding_leaves_the_others_checked() {
+    let site = Site::from_fixture("valid");
+    site.edit(
+        "data/findings/s1.yaml",
+        "    statement: Most said staff lead.\n",
+        "    statement: Most said staff lead.\n    populaton: x\n",
+    );
+    let text = site.read("data/findings/s1.yaml");
+    let second = text.find("  - id: users-two").unwrap();
+    let source = second + text[second..].find("    source: s1").unwrap();
+    let edited = format!(
+        "{}    source: nope{}",
+        &text[..source],
+        &text[source + 14..]
+    );
+    site.write("data/findings/s1.yaml", edited);
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("s1.yaml:4:5: error[unknown-key]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("error[unknown-source]: there is no source with the id `nope`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("Check failed with 2 errors, 0 warnings"),
+        "{}",
+        run.stderr
+    );
+}
