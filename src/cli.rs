@@ -350,8 +350,10 @@ fn run_new(cli: &Cli, a: &NewArgs, color: bool) -> i32 {
                     path.display()
                 );
             }
-            for note in notes.iter().filter(|_| !cli.quiet) {
-                eprintln!("Note: {note}");
+            if !cli.quiet {
+                for note in &notes {
+                    eprintln!("Note: {note}");
+                }
             }
             0
         }

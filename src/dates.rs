@@ -20,6 +20,13 @@ impl Date {
         }
     }
 
+    /// Whether this date is before `other` as far as both are known: 2013-06-30 is before
+    /// 2013-07, but not before 2013-06 or 2013.
+    pub fn before(&self, other: &Date) -> bool {
+        let known = |a: &Date, b: &Date| (a.year, b.month.and(a.month), b.day.and(a.day));
+        known(self, other) < known(other, self)
+    }
+
     /// "16 January 2013", "June 2013" or "2013".
     pub fn long(&self) -> String {
         const MONTHS: [&str; 12] = [
@@ -103,6 +110,18 @@ pub fn date_from_epoch(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_date_is_before_another_as_far_as_both_are_known() {
+        let d = |s: &str| parse_date(s).unwrap();
+        assert!(!d("2013-01-01").before(&d("2013")));
+        assert!(!d("2013-06-01").before(&d("2013-06")));
+        assert!(d("2013-06-30").before(&d("2013-07")));
+        assert!(d("2012-12-31").before(&d("2013")));
+        assert!(d("2013-06-24").before(&d("2013-06-25")));
+        assert!(!d("2013-06-25").before(&d("2013-06-25")));
+        assert!(!d("2026-11-24").before(&d("2013-06-25")));
+    }
 
     #[test]
     fn epoch_dates() {

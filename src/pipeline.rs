@@ -917,19 +917,18 @@ pub fn new_node(root: &Path, kind: &str, id: &str) -> Result<NewReport, Diagnost
         )
         .help("ids are unique per kind; pick another id"));
     }
-    let path = write_stub(root, kind, id)?;
-    let mut notes = Vec::new();
     let has = |rel: String| matches!(load::read_if_exists(root, Path::new(&rel)), Ok(Some(_)));
-    if kind == "finding" {
+    // A findings file named after a source the site has quotes that source.
+    let quotes_source = kind == "finding" && has(format!("content/sources/{id}.md"));
+    let path = write_stub(root, kind, id, quotes_source)?;
+    let mut notes = Vec::new();
+    if kind == "finding" && !has("content/claims/example-claim.md".into()) {
         let claims = "each stance's `claim:` to a claim the site has";
-        if !has("content/claims/example-claim.md".into()) {
-            notes.push(match has(format!("content/sources/{id}.md")) {
-                true => format!("its `source:` is `{id}`, the source of the same id; set {claims}"),
-                false => format!(
-                    "set its `source:` to the id of the source the quote is from, and {claims}"
-                ),
-            });
-        }
+        notes.push(if quotes_source {
+            format!("its `source:` is `{id}`, the source of the same id; set {claims}")
+        } else {
+            format!("set its `source:` to the id of the source the quote is from, and {claims}")
+        });
     }
     notes.extend(existing.first().map(|f| {
         format!(
@@ -955,23 +954,18 @@ fn has_finding(root: &Path, rel: &Path, id: &str) -> bool {
     }
 }
 
-fn write_stub(root: &Path, kind: &str, id: &str) -> Result<PathBuf, Diagnostic> {
+fn write_stub(
+    root: &Path,
+    kind: &str,
+    id: &str,
+    quotes_source: bool,
+) -> Result<PathBuf, Diagnostic> {
     load::check_site(root)?;
     let glossary = match kind {
         "term" => load::read_if_exists(root, Path::new(GLOSSARY))?,
         _ => None,
     };
-    let mut files: Vec<NewFile> = scaffold::node_files(kind, id, glossary.as_deref())?;
-    // A findings file named after a source the site has quotes that source.
-    if kind == "finding"
-        && load::read_if_exists(root, &PathBuf::from(format!("content/sources/{id}.md")))?.is_some()
-    {
-        for f in &mut files {
-            f.text = f
-                .text
-                .replace("source: example-source", &format!("source: {id}"));
-        }
-    }
+    let files: Vec<NewFile> = scaffold::node_files(kind, id, glossary.as_deref(), quotes_source)?;
     let written = write::create_files(root, &files)?;
     Ok(written
         .into_iter()

@@ -35,6 +35,13 @@ read the [finding](finding:example-finding) and its [source](source:example-sour
 const ARCHIVE_TXT: &str =
     "Example Report\n\nIn our survey, 72% of respondents said the new process was simpler.\n";
 
+/// The example source's design, and a new source's (both padded to the comment after them).
+const SURVEY_DESIGN: &str = "design: survey      ";
+const NOT_STATED_DESIGN: &str = "design: not-stated  ";
+/// The example finding's source: `new finding ID` names the source `ID` instead, when the site
+/// has one ([`node_files`]).
+const EXAMPLE_SOURCE: &str = "source: example-source";
+
 const SOURCE_MD: &str = r#"---
 # A Source: a bibliographic record. The file name (example-source) is its id and permalink.
 type: report                # CSL type: article-journal, chapter, article-newspaper, article-magazine, report, book, webpage
@@ -316,6 +323,7 @@ pub fn node_files(
     kind: &str,
     id: &str,
     glossary: Option<&str>,
+    quotes_source: bool,
 ) -> Result<Vec<NewFile>, Diagnostic> {
     if !valid_id(id) {
         return Err(
@@ -329,13 +337,14 @@ pub fn node_files(
         if_exists: IfExists::Refuse,
     };
     let file = match kind {
-        // A new source's design is not known until its author says: `not-stated` is in every
-        // site's designs by default, where the example's `survey` may not be.
+        // A new source's design is not known until its author says: `not-stated` is one of the
+        // default designs, where the example's `survey` may not be one of a site's own (a site
+        // with `designs:` that lacks both is told so by `check`).
         "source" => stub(
             format!("content/sources/{id}.md"),
             SOURCE_MD
                 .replace("example-source", id)
-                .replace("design: survey      ", "design: not-stated  "),
+                .replace(SURVEY_DESIGN, NOT_STATED_DESIGN),
         ),
         "claim" => stub(format!("content/claims/{id}.md"), CLAIM_MD.to_string()),
         "topic" => stub(format!("content/topics/{id}.md"), TOPIC_MD.to_string()),
@@ -343,10 +352,14 @@ pub fn node_files(
         "term" => term_file(glossary, id)?,
         "table" => stub(format!("data/tables/{id}.yaml"), TABLE_YAML.to_string()),
         "dataset" => stub(format!("data/datasets/{id}.yaml"), DATASET_YAML.to_string()),
-        "finding" => stub(
-            format!("data/findings/{id}.yaml"),
-            FINDINGS_YAML.replace("example-finding", id),
-        ),
+        "finding" => {
+            let text = FINDINGS_YAML.replace("example-finding", id);
+            let text = match quotes_source {
+                true => text.replace(EXAMPLE_SOURCE, &format!("source: {id}")),
+                false => text,
+            };
+            stub(format!("data/findings/{id}.yaml"), text)
+        }
         other => {
             return Err(Diagnostic::error(
                 Code::UnknownKind,
@@ -366,4 +379,24 @@ pub fn node_files(
         });
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `new` changes in the stubs is there to change: a replacement that found nothing
+    /// would leave the example's values in silence.
+    #[test]
+    fn the_stubs_hold_what_new_replaces() {
+        assert_eq!(SOURCE_MD.matches(SURVEY_DESIGN).count(), 1);
+        assert_eq!(SURVEY_DESIGN.len(), NOT_STATED_DESIGN.len());
+        assert_eq!(FINDINGS_YAML.matches(EXAMPLE_SOURCE).count(), 1);
+        let source = node_files("source", "s", None, false).unwrap();
+        assert!(source[0].text.contains("\ndesign: not-stated  "));
+        let quoted = node_files("finding", "s", None, true).unwrap();
+        assert!(quoted[0].text.contains("    source: s "));
+        let example = node_files("finding", "s", None, false).unwrap();
+        assert!(example[0].text.contains("    source: example-source "));
+    }
 }

@@ -87,6 +87,16 @@ impl Style {
         }
     }
 
+    /// The style file as evident uses it: with its corrections ([`vancouver_book_authors`] and
+    /// the others), which the citation cache's stamp includes.
+    fn patched_xml(self) -> String {
+        match self {
+            Style::Vancouver => vancouver_names_workaround(&vancouver_book_authors(self.xml())),
+            Style::Harvard => harvard_no_preprint(self.xml()),
+            _ => self.xml().to_string(),
+        }
+    }
+
     fn xml(self) -> &'static str {
         match self {
             Style::Apa => include_str!("../../styles/apa.csl"),
@@ -126,13 +136,7 @@ fn styles() -> &'static Styles {
         let loaded: Vec<_> = Style::ALL
             .par_iter()
             .map(|&s| {
-                let xml = match s {
-                    Style::Vancouver => {
-                        vancouver_names_workaround(&vancouver_book_authors(s.xml()))
-                    }
-                    Style::Harvard => harvard_no_preprint(s.xml()),
-                    _ => s.xml().to_string(),
-                };
+                let xml = s.patched_xml();
                 (s, load_style(s.label(), &xml), xml.contains("position="))
             })
             .collect();
@@ -345,9 +349,10 @@ pub fn cite_with_locator(
 /// same as formatting afresh:
 ///
 /// - each probe came out of the engine whole, either as written or changed by one of
-///   hayagriva's own case transforms ([`Case`]; APA, Chicago and MLA title-case a page's title),
-///   and the fill applies the same transform to the value (when the probe fits several
-///   transforms, they must agree on the value);
+///   hayagriva's own case transforms ([`Case`]; APA, Chicago and MLA title-case a page's title)
+///   or by evident's own before the run (APA's capitalised subtitles, [`SUBTITLES`]), and the
+///   fill applies the same transform to the value (when the probe fits several transforms, they
+///   must agree on the value);
 /// - the value is plain text the engine treats as the probe: no quotes, no closing punctuation
 ///   that could merge with the style's own, no doubled spaces, no range a style could reformat.
 ///
@@ -470,7 +475,8 @@ fn cases() -> &'static [Case; 8] {
     })
 }
 
-/// A case transform by its place in [`cases`] (what templates keep, so that they can be cached).
+/// A case transform by its place in [`cases`], or past them evident's own ([`SUBTITLES`]): what
+/// templates keep, so that they can be cached.
 type CaseIx = u8;
 
 /// Past hayagriva's transforms ([`cases`]): the value as written with its subtitles capitalised,
@@ -765,8 +771,9 @@ pub struct CiteCache {
     page: Option<(String, Templates)>,
 }
 
-/// Bump when what is cached, or how it is made, changes.
-const CACHE_FORMAT: u32 = 4;
+/// Bump when what is cached, or how it is made, changes: a rule of [`for_style`] or of the
+/// corrections after a run (the style files' own corrections are in the stamp already).
+const CACHE_FORMAT: u32 = 5;
 
 /// What a cache was made with: this version, the styles and `locale`. A cache with another stamp
 /// is not used.
@@ -774,7 +781,7 @@ fn cache_stamp(locale: CslLocale) -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for s in Style::ALL {
-        s.xml().hash(&mut h);
+        s.patched_xml().hash(&mut h);
     }
     format!(
         "evident {} cite {CACHE_FORMAT} styles {:016x} locale {}",
@@ -1214,7 +1221,7 @@ fn render_cited(
 ) -> Vec<Vec<Citation>> {
     // The items are built here from validated data; if citationberg refused one, every style
     // would be empty, which the golden tests catch.
-    let Some(shared) = Items::new(item) else {
+    let Some(shared) = EngineItem::new(item) else {
         return Vec::new();
     };
     let st = styles();
@@ -1236,7 +1243,7 @@ fn render_cited(
         .iter()
         .filter(|(style, _)| only.contains(style))
         .filter_map(|(style, csl_style)| {
-            let own = for_style(*style, item).and_then(|i| Items::new(&i));
+            let own = for_style(*style, item).and_then(|i| EngineItem::new(&i));
             let items = own.as_ref().unwrap_or(&shared);
             let written = run(*style, csl_style, &items.as_written)?;
             // A title's own quotes flip only where the style puts the title itself in quotes:
@@ -1268,22 +1275,22 @@ fn render_cited(
 
 /// An item as the engine takes it: as written, and with its titles' own quotation marks flipped
 /// ([`flip_inner_quotes`]).
-struct Items {
+struct EngineItem {
     as_written: csl::Item,
     flipped: csl::Item,
     has_inner_quotes: bool,
     title: String,
 }
 
-impl Items {
-    fn new(item: &Json) -> Option<Items> {
+impl EngineItem {
+    fn new(item: &Json) -> Option<EngineItem> {
         let mut flipped = item.clone();
         for key in ["title", "container-title"] {
             if let Some(Json::String(t)) = flipped.get(key) {
                 flipped[key] = json!(flip_inner_quotes(t));
             }
         }
-        Some(Items {
+        Some(EngineItem {
             has_inner_quotes: flipped != *item,
             title: item
                 .get("title")
@@ -1344,8 +1351,10 @@ fn for_style(style: Style, item: &Json) -> Option<Json> {
     (out != *item).then_some(out)
 }
 
-/// `title` with the first word after each colon capitalised (APA's sentence case), unless that
-/// word already has a capital letter (a name such as "iPad" is left as written).
+/// `title` with the first word after each colon capitalised (APA's sentence case), after any
+/// opening quotation mark or bracket, unless that word already has a capital letter (a name such
+/// as "iPad" is left as written) or would change length (`ß`). An em dash does not start a
+/// subtitle here: APA capitalises after one only in headings.
 fn subtitle_capitalised(title: &str) -> String {
     let mut out = String::with_capacity(title.len());
     let mut rest = title;
@@ -1354,9 +1363,19 @@ fn subtitle_capitalised(title: &str) -> String {
         out.push_str(head);
         let word_end = tail.find(char::is_whitespace).unwrap_or(tail.len());
         let word = &tail[..word_end];
+        let opening = word.len()
+            - word
+                .trim_start_matches(['‘', '“', '"', '\'', '(', '['])
+                .len();
+        let (marks, word) = word.split_at(opening);
+        out.push_str(marks);
         let mut chars = word.chars();
         match chars.next() {
-            Some(first) if first.is_lowercase() && !word.chars().any(char::is_uppercase) => {
+            Some(first)
+                if first.is_lowercase()
+                    && first.to_uppercase().count() == 1
+                    && !word.chars().any(char::is_uppercase) =>
+            {
                 out.extend(first.to_uppercase());
                 out.push_str(chars.as_str());
             }

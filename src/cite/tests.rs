@@ -1160,6 +1160,13 @@ fn a_subtitle_is_capitalised_unless_its_first_word_has_capitals_of_its_own() {
         ("no subtitle", "no subtitle"),
         ("ratio 1:2 kept", "ratio 1:2 kept"),
         ("ends with a colon: ", "ends with a colon: "),
+        (
+            "Budgets: ‘the views’ of staff",
+            "Budgets: ‘The views’ of staff",
+        ),
+        ("Budgets: \"the views\"", "Budgets: \"The views\""),
+        ("Budgets: (the views)", "Budgets: (The views)"),
+        ("Budgets: ßtest", "Budgets: ßtest"),
     ] {
         assert_eq!(subtitle_capitalised(title), want, "{title:?}");
     }

@@ -415,7 +415,7 @@ pub(crate) fn date_of(year: i64, month: Option<i64>, day: Option<i64>) -> Option
 /// An access date (BibTeX `urldate`, RIS `Y2`, CSL `accessed`) as `accessed:` takes it: a whole
 /// day, else nothing (a year alone says too little of when the page was read).
 pub(crate) fn set_accessed(fields: &mut BTreeMap<&'static str, String>, date: Option<String>) {
-    if let Some(day) = date.filter(|d| d.len() == 10) {
+    if let Some(day) = date.filter(|d| crate::dates::parse_day(d).is_some()) {
         fields.insert("accessed", day);
     }
 }

@@ -2,6 +2,7 @@
 //! datasets (`data/datasets/`). Any other data file is reported as unused.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 
@@ -11,7 +12,7 @@ use crate::parse::yaml::{from_yaml, from_yaml_repaired};
 use crate::parse::{stem, Parsed};
 
 fn found(path: &Path, finding: S<RawFinding>) -> crate::parse::FoundFinding {
-    (path.to_path_buf(), std::sync::Arc::new(finding))
+    (path.to_path_buf(), Arc::new(finding))
 }
 
 /// The findings of a file repaired around its mistakes that hold none of them: each finding's

@@ -155,7 +155,7 @@ pub(super) fn read(bytes: &[u8], path: &Path, text: Option<&Arc<str>>) -> Option
         RecordIn::Findings(records) => {
             let findings = records
                 .into_iter()
-                .map(|f| (path.to_path_buf(), std::sync::Arc::new(f)));
+                .map(|f| (path.to_path_buf(), Arc::new(f)));
             return Some(Parsed {
                 findings: findings.collect(),
                 ..Parsed::default()

@@ -143,8 +143,7 @@ fn accessed(
     published: Option<&Date>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Date> {
-    let day = parse_date(&raw.value).filter(|d| d.day.is_some());
-    let Some(day) = day else {
+    let Some(day) = crate::dates::parse_day(&raw.value) else {
         diags.push(
             Diagnostic::error(Code::InvalidDate, format!("`{}` is not a day", raw.value))
                 .at_opt(file, position_of(raw))
@@ -152,12 +151,7 @@ fn accessed(
         );
         return None;
     };
-    let before = published.is_some_and(|p| {
-        let known =
-            |d: &Date, other: &Date| (d.year, other.month.and(d.month), other.day.and(d.day));
-        known(&day, p) < known(p, &day)
-    });
-    if before {
+    if published.is_some_and(|p| day.before(p)) {
         diags.push(
             Diagnostic::error(
                 Code::InvalidDate,
