@@ -301,9 +301,20 @@ fn vancouver_names_workaround(xml: &str) -> String {
 /// before its editors here; citeproc-js, following the file, leaves them out
 /// (`tests/browser/citeproc-known.json`).
 fn vancouver_book_authors(xml: &str) -> String {
-    xml.replace(
+    vancouver_page_hyphen(xml).replace(
         "<macro name=\"secondary-authors\">\n    <names variable=\"editor\">\n      <label prefix=\", \"/>\n    </names>\n  </macro>",
         "<macro name=\"secondary-authors\">\n    <group delimiter=\". \">\n      <names variable=\"container-author\"><name/></names>\n      <names variable=\"editor\">\n        <name/><label prefix=\", \"/>\n      </names>\n    </group>\n  </macro>",
+    )
+}
+
+/// Citing Medicine joins the first and last page with a hyphen (`p. 67-74`, `161-77`); the NLM
+/// file leaves the locale's en dash. A locale block for every language gives the file the
+/// hyphen; citeproc-js, following the file, keeps the dash (`tests/browser/citeproc-known.json`).
+fn vancouver_page_hyphen(xml: &str) -> String {
+    xml.replacen(
+        "  <locale xml:lang=\"en\">",
+        "  <locale>\n    <terms>\n      <term name=\"page-range-delimiter\">-</term>\n    </terms>\n  </locale>\n  <locale xml:lang=\"en\">",
+        1,
     )
 }
 
