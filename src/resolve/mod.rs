@@ -122,7 +122,10 @@ pub fn resolve_keeping(
         &nodes.sources,
         &nodes.claims,
         &nodes.gaps,
-    );
+    )
+    .into_iter()
+    .chain(withheld_files(&parsed, &tables, &datasets))
+    .collect();
     drop(archives);
     let site = Site {
         config: nodes.config,
@@ -378,6 +381,29 @@ fn withheld(
         findings.contains_key(&FindingId(id.into()))
     }));
     out
+}
+
+/// URL prefixes of the tables and datasets that exist but are in error (their files did not
+/// parse, or they were left out of the model): their pages and their `.csv` and `.json` files.
+fn withheld_files(
+    parsed: &Parsed,
+    tables: &BTreeMap<crate::model::TableId, crate::model::Table>,
+    datasets: &BTreeMap<crate::model::DatasetId, crate::model::Dataset>,
+) -> Vec<String> {
+    let left_out_tables = (parsed.tables.iter())
+        .filter(|t| !tables.contains_key(&crate::model::TableId(t.stem.clone())))
+        .map(|t| ("table", t.stem.as_str()));
+    let left_out_datasets = (parsed.datasets.iter())
+        .filter(|d| !datasets.contains_key(&crate::model::DatasetId(d.stem.clone())))
+        .map(|d| ("dataset", d.stem.as_str()));
+    let broken = (parsed.broken.iter())
+        .filter_map(|b| b.split_once(':'))
+        .filter(|(kind, _)| matches!(*kind, "table" | "dataset"));
+    left_out_tables
+        .chain(left_out_datasets)
+        .chain(broken)
+        .flat_map(|(kind, id)| [format!("/{kind}s/{id}/"), format!("/{kind}s/{id}.")])
+        .collect()
 }
 
 fn resolve_sources(

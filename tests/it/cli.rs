@@ -275,3 +275,35 @@ fn a_mistake_in_one_finding_leaves_the_others_checked() {
         run.stderr
     );
 }
+
+/// One mistake, one diagnostic: a findings file that does not parse leaves out the table whose
+/// rows it holds without an `empty-table` error, and a table or dataset left out keeps its
+/// published page and `.csv` and `.json` files from being reported as removed.
+#[test]
+fn a_broken_file_is_not_also_reported_through_what_depends_on_it() {
+    let site = Site::from_fixture("valid");
+    assert_eq!(site.run(&["permalinks"]).code, 0);
+    assert!(site
+        .read("permalinks.txt")
+        .contains("/tables/who-leads.csv"));
+    let findings = site.read("data/findings/s1.yaml");
+    for (file, broken) in [
+        (
+            "data/findings/s1.yaml",
+            findings.replace("    locator: para 1", "      locator: para 1"),
+        ),
+        ("data/tables/who-leads.yaml", "x: [\n".to_string()),
+        ("data/datasets/survey.yaml", "x: [\n".to_string()),
+    ] {
+        let before = site.read(file);
+        site.write(file, &broken);
+        let run = site.run(&["check"]);
+        assert_eq!(run.code, 1, "{file}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("Check failed with 1 error"),
+            "{file}: {}",
+            run.stderr
+        );
+        site.write(file, before);
+    }
+}
