@@ -68,6 +68,7 @@ pub(crate) struct RawExternal {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMenuItem {
+    #[serde(deserialize_with = "text")]
     pub title: String,
     pub url: S<String>,
 }
@@ -75,6 +76,7 @@ pub(crate) struct RawMenuItem {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPage {
+    #[serde(deserialize_with = "text")]
     pub title: String,
     pub description: Option<String>,
     pub template: Option<S<String>>,
@@ -102,6 +104,7 @@ pub(crate) struct RawSource {
     pub aliases: Vec<S<String>>,
     #[serde(rename = "type")]
     pub source_type: S<RawSourceType>,
+    #[serde(deserialize_with = "text")]
     pub title: String,
     #[serde(default)]
     pub authors: Vec<S<RawPerson>>,
@@ -159,11 +162,13 @@ pub(crate) struct RawFinding {
     #[serde(default)]
     pub aliases: Vec<S<String>>,
     pub id: S<String>,
+    #[serde(deserialize_with = "text")]
     pub statement: String,
     pub figure: Option<S<String>>,
     pub value: Option<S<RawValue>>,
     pub source: S<String>,
     pub origin: Option<S<String>>,
+    #[serde(deserialize_with = "text")]
     pub locator: String,
     pub quote: S<String>,
     pub population: Option<String>,
@@ -182,6 +187,7 @@ pub(crate) struct RawFinding {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawWithdrawn {
     pub date: S<String>,
+    #[serde(deserialize_with = "text")]
     pub reason: String,
     pub replaced_by: Option<S<String>>,
 }
@@ -233,6 +239,7 @@ pub(crate) enum RawStanceKind {
 pub(crate) struct RawStance {
     pub claim: S<String>,
     pub stance: RawStanceKind,
+    #[serde(deserialize_with = "text")]
     pub reason: String,
 }
 
@@ -272,6 +279,7 @@ pub(crate) struct RawScope {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawScopeNote {
     /// What is not covered, e.g. "Community Care's 2011 and 2012 surveys".
+    #[serde(deserialize_with = "text")]
     pub title: String,
     pub status: RawScopeStatus,
     /// Why, in one line.
@@ -294,6 +302,7 @@ pub(crate) enum RawScopeStatus {
 pub(crate) struct RawClaim {
     #[serde(default)]
     pub aliases: Vec<S<String>>,
+    #[serde(deserialize_with = "text")]
     pub title: String,
     pub topic: S<String>,
     pub summary: Option<S<String>>,
@@ -306,6 +315,7 @@ pub(crate) struct RawClaim {
 pub(crate) struct RawTopic {
     #[serde(default)]
     pub aliases: Vec<S<String>>,
+    #[serde(deserialize_with = "text")]
     pub title: String,
     pub question: Option<S<String>>,
     pub summary: Option<S<String>>,
@@ -318,9 +328,11 @@ pub(crate) struct RawTopic {
 pub(crate) struct RawGap {
     #[serde(default)]
     pub aliases: Vec<S<String>>,
+    #[serde(deserialize_with = "text")]
     pub title: String,
     pub source: S<String>,
     pub origin: Option<S<String>>,
+    #[serde(deserialize_with = "text")]
     pub locator: String,
     pub quote: S<String>,
     pub claims: Vec<S<String>>,
@@ -330,6 +342,7 @@ pub(crate) struct RawGap {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawDataset {
+    #[serde(deserialize_with = "text")]
     pub title: String,
     pub description: Option<String>,
     pub license: Option<String>,
@@ -367,6 +380,7 @@ pub(crate) enum RawFieldType {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTable {
+    #[serde(deserialize_with = "text")]
     pub title: String,
     pub caption: String,
     pub description: Option<String>,
@@ -443,3 +457,16 @@ pub(crate) struct RawPlural {
     pub one: Option<String>,
     pub other: String,
 }
+
+/// Text a reader must see (a title, a statement): written, not blank. A blank one is refused
+/// where it stands, as a YAML mistake.
+fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.trim().is_empty() {
+        return Err(serde::de::Error::custom(BLANK));
+    }
+    Ok(s)
+}
+
+/// What [`text`] says of a blank value; `recover.rs` knows it.
+pub(crate) const BLANK: &str = "this must not be blank";

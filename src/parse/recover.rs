@@ -16,8 +16,9 @@ use crate::diagnostic::{Code, Position};
 /// the next run.
 pub(crate) const MAX_ROUNDS: usize = 64;
 
-/// Stand-in values for a missing key, tried in turn until the parser takes one.
-const STAND_INS: [&str; 5] = ["\"\"", "[]", "0", "false", MAPPING_STAND_IN];
+/// Stand-in values for a missing key, tried in turn until the parser takes one (text that is not
+/// blank, which required text must not be).
+const STAND_INS: [&str; 5] = ["\"x\"", "[]", "0", "false", MAPPING_STAND_IN];
 
 /// The stand-in that is a mapping: a key missing inside it is filled in, not reported.
 const MAPPING_STAND_IN: &str = "{}";

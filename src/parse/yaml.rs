@@ -192,6 +192,11 @@ fn classify(message: &str) -> (Code, &'static str) {
             Code::UnknownKey,
             "remove the key or fix its spelling; docs/reference.md lists every key",
         )
+    } else if message.contains(crate::parse::raw::BLANK) {
+        (
+            Code::MissingKey,
+            "write the text a reader will see here (docs/reference.md says what it holds)",
+        )
     } else if message.contains("missing field") {
         (
             Code::MissingKey,

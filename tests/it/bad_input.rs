@@ -461,6 +461,18 @@ pub(crate) fn cases() -> Vec<Case> {
             make: |s| s.edit("content/about.md", "text", "[x](../foo/bar.html)"),
         },
         Case {
+            name: "blank-claim-title",
+            code: 1,
+            expect: "content/claims/users-lead.md:2:8: error[missing-key]: this must not be blank",
+            make: |s| s.edit("content/claims/users-lead.md", "title: Users lead planning", "title: \"  \""),
+        },
+        Case {
+            name: "blank-statement",
+            code: 1,
+            expect: "data/findings/s1.yaml:3:16: error[missing-key]: this must not be blank",
+            make: |s| s.edit(FINDINGS, "statement: Most said staff lead.", "statement: \"\""),
+        },
+        Case {
             name: "link-to-a-draft",
             code: 1,
             expect: "content/about.md:7:5: error[broken-link]: `later.md` is a draft, which the build leaves out",
