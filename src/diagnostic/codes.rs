@@ -68,7 +68,7 @@ codes! {
         MissingFrontMatter = "missing-front-matter", "error", "a Markdown file does not start with `---` front matter";
         UnclosedFrontMatter = "unclosed-front-matter", "error", "the front matter's closing `---` line is missing";
         UnknownKey = "unknown-key", "error", "a key evident does not read: fix its spelling (the reference lists every key)";
-        MissingKey = "missing-key", "error", "a required key is missing, or the text it must hold (a title, a statement, a reason) is blank";
+        MissingKey = "missing-key", "error", "a required key is missing, or a key that holds text (a title, a statement, a publisher) is blank: write it, or remove an optional one";
         DuplicateKey = "duplicate-key", "error", "a key appears twice in one mapping";
         WrongType = "wrong-type", "error", "a value of the wrong type (text where a number is meant, or the reverse)";
         UnknownValue = "unknown-value", "error", "a value outside its list (e.g. a stance that is not supports, contradicts, mixed or context)";

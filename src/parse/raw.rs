@@ -114,12 +114,19 @@ pub(crate) struct RawSource {
     #[serde(default)]
     pub container_authors: Vec<S<RawPerson>>,
     pub date: S<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub container_title: Option<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub collection_title: Option<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub volume: Option<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub issue: Option<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub pages: Option<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub publisher: Option<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub publisher_place: Option<String>,
     pub doi: Option<S<String>>,
     pub isbn: Option<S<String>>,
@@ -171,8 +178,11 @@ pub(crate) struct RawFinding {
     #[serde(deserialize_with = "text")]
     pub locator: String,
     pub quote: S<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub population: Option<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub period: Option<String>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub place: Option<String>,
     #[serde(default)]
     pub stances: Vec<RawStance>,
@@ -468,5 +478,14 @@ fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(s)
 }
 
-/// What [`text`] says of a blank value; `recover.rs` knows it.
+/// An optional text: absent, or written (a blank one would stand in citations and pages as if it
+/// were given, and silence the check that a citation needs it).
+fn optional_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        Some(s) if s.trim().is_empty() => Err(serde::de::Error::custom(BLANK)),
+        other => Ok(other),
+    }
+}
+
+/// What [`text`] says of a blank value; `yaml.rs` knows it.
 pub(crate) const BLANK: &str = "this must not be blank";

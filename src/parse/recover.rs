@@ -61,6 +61,8 @@ enum Kind {
     MissingKey(String),
     UnknownVariant(String, Vec<String>),
     WrongType(String),
+    /// Text that must be written is blank (`raw.rs`'s `text`).
+    Blank,
     Tab,
     Syntax,
 }
@@ -145,6 +147,15 @@ impl Draft {
             Kind::WrongType(expected) => {
                 let found = value_at(&self.lines[i].text, col);
                 let m = wrong_type(&expected, &found, self.position(i, col, found.len()));
+                (Some(m), self.take_out_value(i, col))
+            }
+            Kind::Blank => {
+                let text = &self.lines[i].text;
+                let key = byte_of(text, col).and_then(|at| key_before(text, at));
+                let m = blank(
+                    &key.map(|(k, _)| k).unwrap_or_default(),
+                    self.position(i, col, 2),
+                );
                 (Some(m), self.take_out_value(i, col))
             }
             Kind::Tab => self.tab(i, col),
@@ -411,6 +422,9 @@ fn kind_of(message: &str) -> Kind {
     if message.starts_with("unknown variant") {
         return Kind::UnknownVariant(ticked(message).unwrap_or_default(), expected(message));
     }
+    if message.contains(crate::parse::raw::BLANK) {
+        return Kind::Blank;
+    }
     if message.contains("tab") {
         return Kind::Tab;
     }
@@ -473,6 +487,15 @@ fn unknown_value(value: &str, allowed: &[String], position: Position) -> Mistake
         code: Code::UnknownValue,
         message: format!("`{value}` is not one of the values allowed here"),
         help,
+        position,
+    }
+}
+
+fn blank(key: &str, position: Position) -> Mistake {
+    Mistake {
+        code: Code::MissingKey,
+        message: format!("`{key}` is blank"),
+        help: "write it, or remove the key if it is optional and there is nothing to say".into(),
         position,
     }
 }

@@ -463,14 +463,20 @@ pub(crate) fn cases() -> Vec<Case> {
         Case {
             name: "blank-claim-title",
             code: 1,
-            expect: "content/claims/users-lead.md:2:8: error[missing-key]: this must not be blank",
+            expect: "content/claims/users-lead.md:2:8: error[missing-key]: `title` is blank",
             make: |s| s.edit("content/claims/users-lead.md", "title: Users lead planning", "title: \"  \""),
         },
         Case {
             name: "blank-statement",
             code: 1,
-            expect: "data/findings/s1.yaml:3:16: error[missing-key]: this must not be blank",
+            expect: "data/findings/s1.yaml:3:16: error[missing-key]: `statement` is blank",
             make: |s| s.edit(FINDINGS, "statement: Most said staff lead.", "statement: \"\""),
+        },
+        Case {
+            name: "blank-optional-field",
+            code: 1,
+            expect: "content/sources/s1.md:7:18: error[missing-key]: `container_title` is blank",
+            make: |s| s.edit(SOURCE, "container_title: Community Care", "container_title: \"\""),
         },
         Case {
             name: "link-to-a-draft",

@@ -307,3 +307,35 @@ fn a_broken_file_is_not_also_reported_through_what_depends_on_it() {
         site.write(file, before);
     }
 }
+
+/// Blank text is refused where it stands, each blank key in the same run: an optional one too,
+/// which would otherwise print as if given and silence the check that a citation needs it.
+#[test]
+fn every_blank_text_is_reported_in_one_run() {
+    let site = Site::from_fixture("valid");
+    site.edit(
+        "content/sources/s1.md",
+        "container_title: Community Care",
+        "container_title: \"\"\npublisher: \" \"",
+    );
+    site.edit(
+        "content/sources/s1.md",
+        "title: Flawed personal budgets",
+        "title: \"\"",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1);
+    for key in ["title", "container_title", "publisher"] {
+        assert!(
+            run.stderr
+                .contains(&format!("error[missing-key]: `{key}` is blank")),
+            "{key}: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("Check failed with 3 errors"),
+        "{}",
+        run.stderr
+    );
+}
