@@ -487,5 +487,5 @@ fn optional_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String
     }
 }
 
-/// What [`text`] says of a blank value; `yaml.rs` knows it.
+/// What [`text`] and [`optional_text`] say of a blank value; `recover.rs` and `yaml.rs` know it.
 pub(crate) const BLANK: &str = "this must not be blank";
