@@ -902,7 +902,9 @@ pub struct Site {
     /// Tags of plain pages, by slug.
     pub tags: Vec<Tag>,
     pub sources: BTreeMap<SourceId, Source>,
-    pub findings: BTreeMap<FindingId, Finding>,
+    /// Shared: `serve` keeps each finding it resolved for its next run, which takes an unchanged
+    /// one over by pointer (`resolve::FindingMemo`).
+    pub findings: BTreeMap<FindingId, std::sync::Arc<Finding>>,
     pub claims: BTreeMap<ClaimId, Claim>,
     pub topics: BTreeMap<TopicId, Topic>,
     pub gaps: BTreeMap<GapId, Gap>,

@@ -91,7 +91,7 @@ impl<'a> Pipeline<'a> {
         (self.progress)("resolving");
         let t = Instant::now();
         let (site, theme, d, context) =
-            resolve::resolve_keeping(parsed, self.env, keep, memos.checks);
+            resolve::resolve_keeping(parsed, self.env, keep, memos.resolve);
         diags.extend(d);
         timings.push(("resolve", t.elapsed()));
         Resolved {
@@ -128,12 +128,12 @@ impl<'a> Pipeline<'a> {
     }
 }
 
-/// What parse and resolve may take from earlier runs: files' parses, and the quote checks that
-/// passed.
+/// What parse and resolve may take from earlier runs: files' parses, the quote checks that
+/// passed, and (in `serve`) the findings resolved.
 #[derive(Default, Clone, Copy)]
 pub struct Memos<'a> {
     pub parsed: Option<&'a parse::ParseMemo>,
-    pub checks: Option<&'a resolve::CheckMemo>,
+    pub resolve: resolve::Memos<'a>,
 }
 
 /// What parse and resolve made of the inputs.
@@ -394,7 +394,10 @@ fn resolve_cached<'a>(
     let checks = resolve::CheckMemo::stored(checks.as_deref(), build);
     let memos = Memos {
         parsed: Some(&parsed),
-        checks: Some(&checks),
+        resolve: resolve::Memos {
+            checks: Some(&checks),
+            findings: None,
+        },
     };
     let front = pipeline.resolve_with(inputs, memos, false);
     let made = MemosMade {
@@ -468,6 +471,8 @@ pub struct Incremental {
     parsed: parse::ParseMemo,
     /// The quote checks that passed in its runs.
     checks: resolve::CheckMemo,
+    /// The findings its last run resolved.
+    findings: resolve::FindingMemo,
     /// The last build, when it had no errors: what a finding edited alone is shown with.
     last: Option<Last>,
     /// The files read again since the last build (`None`: not known, as after reading every
@@ -496,6 +501,7 @@ impl Incremental {
             citer: None,
             parsed: parse::ParseMemo::default(),
             checks: resolve::CheckMemo::default(),
+            findings: resolve::FindingMemo::default(),
             last: None,
             since_last: None,
         }
@@ -548,7 +554,10 @@ impl Incremental {
         let pipeline = Pipeline::new(&self.env, &|_| {});
         let memos = Memos {
             parsed: Some(&self.parsed),
-            checks: Some(&self.checks),
+            resolve: resolve::Memos {
+                checks: Some(&self.checks),
+                findings: Some(&self.findings),
+            },
         };
         let mut front = pipeline.resolve_with(&self.inputs, memos, true);
         self.checks.settle();
@@ -709,7 +718,10 @@ fn outside<T: WithBody>(node: &T) -> String {
 /// that show it, such as its claim's, wait for the full build).
 fn edited_alone(last: &Last, file: &Path, raw: &[parse::FoundFinding]) -> Option<Vec<Finding>> {
     let site = last.rendered.site();
-    let before: Vec<&Finding> = site.findings.values().filter(|f| f.file == file).collect();
+    let before: Vec<&Finding> = (site.findings.values())
+        .filter(|f| f.file == file)
+        .map(|f| &**f)
+        .collect();
     if before.len() != raw.len() {
         return None;
     }

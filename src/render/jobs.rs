@@ -283,7 +283,11 @@ fn finding_jobs(site: &Site) -> Vec<Job> {
                 output: output_file(&id.path()),
                 make: Box::new(move |cx: &JobContext| {
                     let view = &cx.views.findings[&id.0];
-                    Ok(finding_context(cx, view, cx.site.findings.get(&id)))
+                    Ok(finding_context(
+                        cx,
+                        view,
+                        cx.site.findings.get(&id).map(|f| &**f),
+                    ))
                 }),
                 inputs: Some(Box::new(move |cx, prints, fp| {
                     finding_inputs(cx, prints, &key, fp)

@@ -244,7 +244,7 @@ enum Entry<'a> {
 fn documents(site: &Site) -> impl Iterator<Item = Entry<'_>> {
     let findings = site.findings.values().filter(|f| f.counts());
     (site.sources.values().map(Entry::Source))
-        .chain(findings.map(Entry::Finding))
+        .chain(findings.map(|f| Entry::Finding(f)))
         .chain(site.claims.values().map(Entry::Claim))
         .chain(site.topics.values().map(Entry::Topic))
         .chain(site.gaps.values().map(Entry::Gap))

@@ -1,8 +1,10 @@
 //! Findings: each reported result's source and origin, its quote checked against the source's
 //! archive and its figure against the quote, its structured value, and its stances on claims.
 
-use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
@@ -23,57 +25,165 @@ use crate::resolve::quotes::{
 /// left out of the model: a dataset row that repeats a figure is still checked against it, so a
 /// mistake in the finding does not hide one in the dataset.
 pub(crate) struct Findings {
-    pub findings: BTreeMap<FindingId, Finding>,
+    pub findings: BTreeMap<FindingId, Arc<Finding>>,
     pub figures: BTreeMap<FindingId, (String, Value)>,
 }
 
 /// Every finding whose id is valid and first defined here. A finding whose source is unknown
-/// (reported) is left out: the model has no placeholder ids.
+/// (reported) is left out: the model has no placeholder ids. A finding `memo` holds from the last
+/// run is taken from it, not resolved again (see [`FindingMemo`]).
 pub(crate) fn resolve_findings(
     raw: &[FoundFinding],
     ids: &Ids,
     archives: &Archives,
+    memo: Option<&FindingMemo>,
     diags: &mut Vec<Diagnostic>,
 ) -> Findings {
     let mut out = Findings {
         findings: BTreeMap::new(),
         figures: BTreeMap::new(),
     };
+    let context = memo.map(|_| {
+        let (ids, archives) = (ids.print_of_sources_and_claims(), archives.print());
+        fingerprint(&[&ids.to_le_bytes(), &archives.to_le_bytes()])
+    });
+    let before = memo.map(|m| m.take_before(context)).unwrap_or_default();
     // Each finding resolves on its own (checking its quote is most of the work), in parallel;
     // the results are then taken in file order, as if one after the other.
-    let resolved: Vec<_> = raw
+    let resolved: Vec<Done> = raw
         .par_iter()
         .map(|(file, raw)| {
             let id = FindingId(raw.value.id.value.clone());
             let first = ids.findings.get(&id.0).map(|(p, _)| p) == Some(file);
-            (valid_id(&id.0) && first).then(|| {
-                let mut found = Vec::new();
-                let result = resolve_finding(file, raw, ids, archives, &mut found);
-                (id, result, found)
+            (valid_id(&id.0) && first).then(|| match before.take(file, raw) {
+                Some(kept) => (id, kept.result.clone(), kept.diags.clone()),
+                None => {
+                    let mut found = Vec::new();
+                    let (finding, value) = resolve_finding(file, raw, ids, archives, &mut found);
+                    (id, (finding.map(Arc::new), value), found)
+                }
             })
         })
         .collect();
+    if let (Some(memo), Some(context)) = (memo, context) {
+        memo.keep(context, before, raw, &resolved);
+    }
     // Collected, then made into the map at once: a `BTreeMap` built from a list fills its nodes,
     // one built by insertion leaves them half empty, and a finding is large.
     let mut findings = Vec::with_capacity(resolved.len());
+    let mut figures = Vec::with_capacity(resolved.len());
+    // The ids with a figure so far: a later finding of the same id is passed over.
+    let mut figured: HashSet<&str> = HashSet::with_capacity(resolved.len());
     for ((_, raw), done) in raw.iter().zip(resolved) {
         let Some((id, (finding, value), found)) = done else {
             continue;
         };
-        if out.figures.contains_key(&id) {
+        if figured.contains(raw.value.id.value.as_str()) {
             continue;
         }
         diags.extend(found);
         if let (Some(v), Some(fig)) = (value, &raw.value.figure) {
-            out.figures.insert(id, (fig.value.clone(), v));
+            figured.insert(&raw.value.id.value);
+            figures.push((id, (fig.value.clone(), v)));
         }
         if let Some(f) = finding {
             findings.push((f.id.clone(), f));
         }
     }
+    out.figures = figures.into_iter().collect();
     // Of one id defined twice, the later wins, as it did by insertion.
     out.findings = findings.into_iter().collect();
     out
+}
+
+/// A finding resolved, with its id (`None` when its id is not valid or first defined elsewhere):
+/// the finding (`None` when a required part did not resolve), its value on its own, and what
+/// resolving it reported.
+type Done = Option<(
+    FindingId,
+    (Option<Arc<Finding>>, Option<Value>),
+    Vec<Diagnostic>,
+)>;
+
+/// The findings `serve` resolved in its last run, kept for the next, so that a change resolves
+/// again only the findings it touches. Resolving a finding reads its parsed record, every source's
+/// and claim's id and old id, and every source's archive (the quote check): an entry is taken while
+/// the record is the one it was made from (the parse memo hands an unchanged file's records on as
+/// they were: the same allocation, which the entry holds, so its address is not reused) and the
+/// ids and archives are as they were (a fingerprint of both, the entries' `context`). A finding
+/// whose withdrawal names what replaces it reads every finding's id too: it is never kept. A kept
+/// finding is shared with the site, not copied (at N = 10,000 copies cost what resolving did).
+#[derive(Default)]
+pub struct FindingMemo {
+    kept: Mutex<Kept>,
+}
+
+/// The findings of one run, by the address of their parsed records, with what they read of the
+/// ids and archives.
+#[derive(Default)]
+struct Kept {
+    context: Option<u128>,
+    by_record: HashMap<usize, KeptFinding>,
+}
+
+struct KeptFinding {
+    file: PathBuf,
+    raw: Arc<S<RawFinding>>,
+    result: (Option<Arc<Finding>>, Option<Value>),
+    diags: Vec<Diagnostic>,
+    /// Taken in this run (so kept for the next).
+    taken: AtomicBool,
+}
+
+impl Kept {
+    /// The finding kept for `raw` of `file`, if it was made from this very record; marked taken.
+    fn take(&self, file: &Path, raw: &Arc<S<RawFinding>>) -> Option<&KeptFinding> {
+        let address = Arc::as_ptr(raw) as usize;
+        let kept = (self.by_record.get(&address))
+            .filter(|k| Arc::ptr_eq(&k.raw, raw) && k.file == file)?;
+        kept.taken.store(true, Ordering::Relaxed);
+        Some(kept)
+    }
+}
+
+impl FindingMemo {
+    /// The last run's findings, if what they read of the ids and archives is as it is now
+    /// (`context`); none otherwise.
+    fn take_before(&self, context: Option<u128>) -> Kept {
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let before = std::mem::take(&mut *kept);
+        match context {
+            Some(_) if before.context == context => before,
+            _ => Kept::default(),
+        }
+    }
+
+    /// Keeps this run's findings for the next: those taken from `kept` (the last run's), and
+    /// those resolved afresh (`resolved`, in the order of `raw`) copied in; the rest go.
+    fn keep(&self, context: u128, mut kept: Kept, raw: &[FoundFinding], resolved: &[Done]) {
+        kept.context = Some(context);
+        (kept.by_record).retain(|_, k| k.taken.swap(false, Ordering::Relaxed));
+        for ((file, raw), done) in raw.iter().zip(resolved) {
+            let Some((_, result, diags)) = done else {
+                continue;
+            };
+            let address = Arc::as_ptr(raw) as usize;
+            let replaced =
+                (raw.value.withdrawn.as_ref()).is_some_and(|w| w.value.replaced_by.is_some());
+            if replaced || kept.by_record.contains_key(&address) {
+                continue;
+            }
+            let fresh = KeptFinding {
+                file: file.clone(),
+                raw: raw.clone(),
+                result: result.clone(),
+                diags: diags.clone(),
+                taken: AtomicBool::new(false),
+            };
+            kept.by_record.insert(address, fresh);
+        }
+        *self.kept.lock().unwrap_or_else(|p| p.into_inner()) = kept;
+    }
 }
 
 /// One finding resolved alone, as [`resolve_findings`] resolves it among the rest: with what it

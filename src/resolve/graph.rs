@@ -69,7 +69,7 @@ pub(crate) fn redirects(parsed: &Parsed, diags: &mut Vec<Diagnostic>) -> BTreeMa
 }
 
 pub(crate) fn backlinks(
-    findings: &BTreeMap<FindingId, Finding>,
+    findings: &BTreeMap<FindingId, std::sync::Arc<Finding>>,
     claims: &BTreeMap<ClaimId, Claim>,
     gaps: &BTreeMap<GapId, Gap>,
 ) -> Backlinks {

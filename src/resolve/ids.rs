@@ -79,6 +79,33 @@ impl Ids {
         find_ref(set, kind, id, file, diags)
     }
 
+    /// A fingerprint of every source's and claim's id and old id: what resolving a finding
+    /// reads of the ids, unless its withdrawal names what replaces it (another finding's id).
+    pub fn print_of_sources_and_claims(&self) -> u128 {
+        let mut aliases: Vec<(&String, &String)> = (self.aliases.iter())
+            .filter(|(old, _)| old.starts_with("source:") || old.starts_with("claim:"))
+            .collect();
+        aliases.sort_unstable();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        // Each list's length first, then its items each with its length: no two lists run
+        // together.
+        let lists = [
+            self.sources.iter().map(String::as_str).collect::<Vec<_>>(),
+            self.claims.iter().map(String::as_str).collect(),
+            (aliases.iter())
+                .flat_map(|(old, now)| [old.as_str(), now.as_str()])
+                .collect(),
+        ];
+        for list in lists {
+            h.update(&(list.len() as u64).to_le_bytes());
+            for part in list {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part.as_bytes());
+            }
+        }
+        h.digest128()
+    }
+
     pub fn source(
         &self,
         id: &Spanned<String>,

@@ -47,20 +47,29 @@ use links::Targets;
 use quotes::Archives;
 
 pub use config::base_path_of;
+pub use findings::FindingMemo;
 pub use quotes::{normalise_quote, quote_in_text, CheckMemo};
 
 pub fn resolve(parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
-    let (site, theme, diags, _) = resolve_keeping(parsed, env, false, None);
+    let (site, theme, diags, _) = resolve_keeping(parsed, env, false, Memos::default());
     (site, theme, diags)
 }
 
+/// What resolving may take from earlier runs: the quote checks that passed, and (in `serve`) the
+/// findings resolved.
+#[derive(Default, Clone, Copy)]
+pub struct Memos<'a> {
+    pub checks: Option<&'a CheckMemo>,
+    pub findings: Option<&'a FindingMemo>,
+}
+
 /// [`resolve`], and (when `keep`) what resolving a finding alone needs of the site. Quote checks
-/// `checks` knows passed are not made again.
+/// `memos` knows passed are not made again, and the findings it holds are not resolved again.
 pub fn resolve_keeping(
     mut parsed: Parsed,
     env: &Environment,
     keep: bool,
-    checks: Option<&CheckMemo>,
+    memos: Memos,
 ) -> (Site, Theme, Vec<Diagnostic>, Option<EditContext>) {
     let mut diags = Vec::new();
     let config = config::resolve_config(&parsed, env, &mut diags);
@@ -69,15 +78,15 @@ pub fn resolve_keeping(
         std::sync::Arc::new(i18n::resolve_strings(&parsed, &config.language, &mut diags));
     // Ids first, so references can be checked against the full set.
     let ids = Ids::new(&parsed, &mut diags);
-    let archives = Archives::new(&parsed, checks);
+    let archives = Archives::new(&parsed, memos.checks);
     // The findings (in parallel, on their own) alongside the rest, whose links and references
     // are worked out one after another: a rebuild whose quote checks are remembered is held up
     // by that line, not by the findings.
     let ((resolved, of_findings), (nodes, found)) = rayon::join(
         || {
             let mut found = Vec::new();
-            let resolved =
-                findings::resolve_findings(&parsed.findings, &ids, &archives, &mut found);
+            let (raw, memo) = (&parsed.findings, memos.findings);
+            let resolved = findings::resolve_findings(raw, &ids, &archives, memo, &mut found);
             (resolved, found)
         },
         || {
@@ -346,7 +355,7 @@ impl EditContext {
 fn withheld(
     parsed: &Parsed,
     ids: &Ids,
-    findings: &BTreeMap<FindingId, Finding>,
+    findings: &BTreeMap<FindingId, std::sync::Arc<Finding>>,
     sources: &BTreeMap<SourceId, Source>,
     claims: &BTreeMap<ClaimId, Claim>,
     gaps: &BTreeMap<GapId, Gap>,

@@ -584,6 +584,26 @@ impl<'p> Archives<'p> {
     pub fn memo(&self) -> Option<&'p CheckMemo> {
         self.memo
     }
+
+    /// A fingerprint of every source's archive as a quote check reads it: its path and text, or
+    /// that the source names none or that it could not be read.
+    pub fn print(&self) -> u128 {
+        let mut sources: Vec<_> = self.by_source.iter().collect();
+        sources.sort_unstable_by_key(|(id, _)| **id);
+        let mut h = Xxh3::new();
+        for (id, archive) in sources {
+            let (state, path, print): (&[u8], &str, u128) = match archive {
+                Archive::Missing => (b"missing", "", 0),
+                Archive::Unreadable => (b"unreadable", "", 0),
+                Archive::Text(t) => (b"text", t.path, t.print),
+            };
+            for part in [id.as_bytes(), state, path.as_bytes(), &print.to_le_bytes()] {
+                h.update(&(part.len() as u64).to_le_bytes());
+                h.update(part);
+            }
+        }
+        h.digest128()
+    }
 }
 
 /// The checks of quotes and figures that passed, each known by a fingerprint of everything it

@@ -13,7 +13,7 @@ use crate::resolve::ids::{check_id, find_ref, Ids, RefKind};
 /// What a table or dataset may refer to.
 pub(crate) struct Known<'a> {
     pub ids: &'a Ids,
-    pub findings: &'a BTreeMap<FindingId, Finding>,
+    pub findings: &'a BTreeMap<FindingId, std::sync::Arc<Finding>>,
     /// Each finding's figure and value, also for findings left out of the model.
     pub figures: &'a BTreeMap<FindingId, (String, Value)>,
     /// A findings file failed to parse: unknown finding ids are not reported again.

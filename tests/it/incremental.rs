@@ -39,6 +39,13 @@ enum Edit {
     ClaimBody(u8),
     SiteTitle(u8),
     Archive(u8),
+    /// The claim the findings take stances on deleted, then written again (the findings file is
+    /// unchanged, but what resolving its findings reads is not).
+    ClaimGone,
+    ClaimBack,
+    /// The archived passage of the first finding's quote reworded, then put back.
+    QuoteGone,
+    QuoteBack,
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -53,8 +60,15 @@ fn edit() -> impl Strategy<Value = Edit> {
         any::<u8>().prop_map(Edit::ClaimBody),
         any::<u8>().prop_map(Edit::SiteTitle),
         any::<u8>().prop_map(Edit::Archive),
+        Just(Edit::ClaimGone),
+        Just(Edit::ClaimBack),
+        Just(Edit::QuoteGone),
+        Just(Edit::QuoteBack),
     ]
 }
+
+const CLAIM: &str = "content/claims/users-lead.md";
+const CLAIM_TEXT: &str = include_str!("../fixtures/valid/content/claims/users-lead.md");
 
 const FINDINGS: &str = "data/findings/s1.yaml";
 const EXTRA: &str = "data/findings/extra.yaml";
@@ -121,11 +135,10 @@ fn apply(site: &Site, edit: &Edit, original: &str) -> Vec<PathBuf> {
             vec![site.path(FINDINGS)]
         }
         Edit::ClaimBody(n) => {
-            let rel = "content/claims/users-lead.md";
-            let text = site.read(rel);
-            let head = &text[..text.rfind("---").unwrap() + 3];
-            site.write(rel, format!("{head}\nBody, revision {n}.\n"));
-            vec![site.path(rel)]
+            // (Written again if `ClaimGone` deleted it.)
+            let head = &CLAIM_TEXT[..CLAIM_TEXT.rfind("---").unwrap() + 3];
+            site.write(CLAIM, format!("{head}\nBody, revision {n}.\n"));
+            vec![site.path(CLAIM)]
         }
         Edit::SiteTitle(n) => vec![set_line(
             site,
@@ -137,6 +150,24 @@ fn apply(site: &Site, edit: &Edit, original: &str) -> Vec<PathBuf> {
             let rel = "archive/s1.txt";
             let text = site.read(rel);
             site.write(rel, format!("{text}A later note, {n}.\n"));
+            vec![site.path(rel)]
+        }
+        Edit::ClaimGone => {
+            let _ = fs::remove_file(site.path(CLAIM));
+            vec![site.path(CLAIM)]
+        }
+        Edit::ClaimBack => {
+            site.write(CLAIM, CLAIM_TEXT);
+            vec![site.path(CLAIM)]
+        }
+        Edit::QuoteGone | Edit::QuoteBack => {
+            let rel = "archive/s1.txt";
+            let (from, to) = match edit {
+                Edit::QuoteGone => ("usually lead", "often lead"),
+                _ => ("often lead", "usually lead"),
+            };
+            let text = site.read(rel);
+            site.write(rel, text.replace(from, to));
             vec![site.path(rel)]
         }
     }
@@ -204,6 +235,92 @@ proptest! {
                 _ => prop_assert!(false, "one build failed and the other did not after step {} ({:?}): {:?} / {:?}",
                     step, e, warm.as_ref().err(), cold.as_ref().err()),
             }
+        }
+    }
+}
+
+/// `serve` keeps the findings it resolved (`resolve::FindingMemo`) and resolves again only those
+/// whose records changed, while what they read of the rest of the site is unchanged: each step
+/// here leaves the findings files as they were and changes what their findings read (a claim
+/// their stances name, the archive their quotes are checked against, a finding a withdrawal
+/// names as its replacement). After each, `serve`'s build must be a cold build's, diagnostics
+/// and all.
+#[test]
+fn findings_kept_by_serve_are_resolved_again_when_what_they_read_changes() {
+    let site = Site::from_fixture("valid");
+    let replacing = "findings:\n  - id: old-reading\n    statement: An earlier reading.\n    \
+        source: s1\n    locator: para 2\n    quote: \"Two-thirds of survey respondents said it.\"\n    \
+        withdrawn: {date: \"2026-01-05\", reason: Misread., replaced_by: new-reading}\n";
+    site.write(EXTRA, replacing);
+    site.write(EXTRA_RENAMED, extra(1).replace("extra-1", "new-reading"));
+    let mut kept = Incremental::new(site.root(), &Environment::default());
+    assert!(kept.build().is_ok());
+    type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf, Option<&'a str>);
+    let steps: [Step; 6] = [
+        (
+            "the claim deleted",
+            &|| {
+                fs::remove_file(site.path(CLAIM)).unwrap();
+                site.path(CLAIM)
+            },
+            Some("users-lead"),
+        ),
+        (
+            "the claim back",
+            &|| {
+                site.write(CLAIM, CLAIM_TEXT);
+                site.path(CLAIM)
+            },
+            None,
+        ),
+        (
+            "the quote's passage reworded",
+            &|| {
+                site.edit("archive/s1.txt", "usually lead", "often lead");
+                site.path("archive/s1.txt")
+            },
+            Some("not in"),
+        ),
+        (
+            "the passage back",
+            &|| {
+                site.edit("archive/s1.txt", "often lead", "usually lead");
+                site.path("archive/s1.txt")
+            },
+            None,
+        ),
+        (
+            "the replacement deleted",
+            &|| {
+                fs::remove_file(site.path(EXTRA_RENAMED)).unwrap();
+                site.path(EXTRA_RENAMED)
+            },
+            Some("new-reading"),
+        ),
+        (
+            "the replacement back",
+            &|| {
+                site.write(EXTRA_RENAMED, extra(1).replace("extra-1", "new-reading"));
+                site.path(EXTRA_RENAMED)
+            },
+            None,
+        ),
+    ];
+    for (step, change, error) in steps {
+        let changed = change();
+        kept.reload(Some(&[changed]));
+        let warm = outcome(kept.build());
+        let cold = cold(&site);
+        assert_eq!(warm, cold, "after {step}");
+        match error {
+            Some(said) => {
+                let errors = cold.as_ref().expect_err(step);
+                assert!(
+                    errors.iter().any(|e| e.contains(said)),
+                    "after {step}: {errors:?}"
+                );
+            }
+            None => assert!(cold.is_ok(), "after {step}: {:?}", cold.err()),
         }
     }
 }

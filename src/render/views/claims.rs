@@ -171,7 +171,7 @@ fn evidence(site: &Site, c: &Claim, rows: &[(FindingId, StanceKind)]) -> Vec<Evi
 pub(crate) fn studies<'a>(site: &Site, findings: impl Iterator<Item = &'a FindingId>) -> usize {
     let studies: BTreeSet<&SourceId> = findings
         .filter_map(|f| site.findings.get(f))
-        .map(Finding::study)
+        .map(|f| f.study())
         .collect();
     studies.len()
 }

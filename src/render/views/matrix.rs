@@ -103,7 +103,7 @@ fn matrix_sources(site: &Site) -> Vec<&Source> {
         .findings
         .values()
         .filter(|f| !f.stances.is_empty())
-        .map(Finding::study)
+        .map(|f| f.study())
         .collect();
     let mut sources: Vec<&Source> = studies
         .into_iter()

@@ -246,7 +246,8 @@ impl<'s> Links<'s> {
 
     /// A finding is named by its figure (its statement, when it has none).
     pub fn finding(&self, id: &FindingId) -> Ref {
-        self.node(&id.0, id.path(), self.site.findings.get(id), Finding::label)
+        let finding = self.site.findings.get(id).map(|f| &**f);
+        self.node(&id.0, id.path(), finding, Finding::label)
     }
 
     /// A node's Markdown as HTML. A body that cannot be read is reported (and left empty, in a
