@@ -213,7 +213,7 @@ impl Parsed {
 /// as loaded.)
 #[derive(Default)]
 pub struct ParseMemo {
-    memo: Mutex<HashMap<PathBuf, Memoised>>,
+    memo: Mutex<HashMap<PathBuf, Arc<Memoised>>>,
     stored: Option<Stored>,
 }
 
@@ -307,17 +307,21 @@ impl ParseMemo {
             };
             return stored::read(&record, path, text).map(|parsed| (parsed, Vec::new()));
         }
-        let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
-        let (k, parsed, diags) = memo.get(path)?;
-        (*k == key).then(|| (parsed.clone(), diags.clone()))
+        // Copied once the lock is let go: the other threads look up their files meanwhile.
+        let memoised = {
+            let memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+            memo.get(path).filter(|m| m.0 == key)?.clone()
+        };
+        let (_, parsed, diags) = &*memoised;
+        Some((parsed.clone(), diags.clone()))
     }
 
     fn put(&self, path: &Path, key: u64, parsed: &Parsed, diags: &[Diagnostic]) {
         let Some(stored) = &self.stored else {
-            self.memo
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(path.to_path_buf(), (key, parsed.clone(), diags.to_vec()));
+            self.memo.lock().unwrap_or_else(|p| p.into_inner()).insert(
+                path.to_path_buf(),
+                Arc::new((key, parsed.clone(), diags.to_vec())),
+            );
             return;
         };
         // A path the file's lines cannot hold is parsed each time.
