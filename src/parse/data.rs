@@ -16,9 +16,15 @@ fn found(path: &Path, finding: S<RawFinding>) -> crate::parse::FoundFinding {
 }
 
 /// The findings of a file repaired around its mistakes that hold none of them: each finding's
-/// lines run from its own first line to the next one's. None when a mistake has no line (it
-/// cannot be placed).
-fn without_mistakes(findings: Vec<S<RawFinding>>, mistakes: &[Diagnostic]) -> Vec<S<RawFinding>> {
+/// lines run from its own first line to the next one's. Only findings above the first line the
+/// repairs moved (`moved`) are taken: below it, a finding's places are not the file's (its own
+/// diagnostics would point at other lines, and its lines cannot be told from its neighbours').
+/// None when a mistake has no line (it cannot be placed).
+fn without_mistakes(
+    findings: Vec<S<RawFinding>>,
+    mistakes: &[Diagnostic],
+    moved: Option<u64>,
+) -> Vec<S<RawFinding>> {
     let lines: Option<Vec<u32>> = mistakes
         .iter()
         .map(|d| d.position.map(|p| p.line))
@@ -31,7 +37,8 @@ fn without_mistakes(findings: Vec<S<RawFinding>>, mistakes: &[Diagnostic]) -> Ve
     for (i, finding) in findings.into_iter().enumerate() {
         let (start, end) = (starts[i], starts.get(i + 1).copied().unwrap_or(u64::MAX));
         let hit = |line: &u32| (start..end).contains(&u64::from(*line));
-        if start > 0 && !lines.iter().any(hit) {
+        let in_place = end <= moved.unwrap_or(u64::MAX);
+        if start > 0 && in_place && !lines.iter().any(hit) {
             clean.push(finding);
         }
     }
@@ -72,7 +79,9 @@ pub(crate) fn parse_data(
                     // problems are reported in the same run; any finding id may be one this file
                     // fails to give, so none is reported unknown.
                     parsed.findings_incomplete = true;
-                    let clean = repaired.map_or_else(Vec::new, |f| without_mistakes(f.findings, &mistakes));
+                    let clean = repaired.map_or_else(Vec::new, |(f, moved)| {
+                        without_mistakes(f.findings, &mistakes, moved)
+                    });
                     parsed.findings.extend(clean.into_iter().map(|x| found(path, x)));
                     diags.extend(mistakes)
                 }

@@ -87,6 +87,16 @@ impl Draft {
         }
     }
 
+    /// The first line (1-based) that is no longer where it was in the original, `None` when
+    /// every line is: a line put in (a missing key's stand-in) moves every line after it, and a
+    /// line rewritten in place (a stand-in in a flow mapping) counts as moved too. Places in the
+    /// repaired text before it are the original's.
+    pub(crate) fn first_moved(&self) -> Option<u64> {
+        (self.lines.iter().enumerate())
+            .position(|(i, l)| l.origin != u32::try_from(i + 1).ok())
+            .map(|i| i as u64 + 1)
+    }
+
     pub(crate) fn text(&self) -> String {
         let mut out = String::new();
         for l in &self.lines {

@@ -102,13 +102,18 @@ pub(crate) fn from_yaml<T: DeserializeOwned>(
     from_yaml_repaired(file, yaml, first_line).map_err(|(found, _)| found)
 }
 
+/// What a text with mistakes parses to once they are taken out, and the first line of it that is
+/// not where it was in the text (`None`: every line is): places before that line are the
+/// text's, places from it on are not (a missing key's stand-in was put in above them).
+pub(crate) type Repaired<T> = (T, Option<u64>);
+
 /// [`from_yaml`], and when the text has mistakes, what it parses to once they are taken out
-/// (`None` when it still does not parse): its lines are the text's, so its places are too.
+/// (`None` when it still does not parse).
 pub(crate) fn from_yaml_repaired<T: DeserializeOwned>(
     file: &Path,
     yaml: &str,
     first_line: u32,
-) -> Result<T, (Vec<Diagnostic>, Option<T>)> {
+) -> Result<T, (Vec<Diagnostic>, Option<Repaired<T>>)> {
     let padded;
     let text = if first_line > 1 {
         padded = "\n".repeat(first_line as usize - 1) + yaml;
@@ -143,7 +148,7 @@ pub(crate) fn from_yaml_repaired<T: DeserializeOwned>(
         }
         match parse::<T>(&draft.text()) {
             Ok(value) => {
-                repaired_value = Some(value);
+                repaired_value = Some((value, draft.first_moved()));
                 break;
             }
             Err(e) => error = e,

@@ -276,6 +276,61 @@ fn a_mistake_in_one_finding_leaves_the_others_checked() {
     );
 }
 
+/// A missing key is put in with a stand-in while the file is repaired, which moves the lines
+/// after it: a finding below that line is not checked in that run (its places would be the
+/// repaired text's, not the file's), and one above it is, at its own lines.
+#[test]
+fn findings_below_a_missing_key_are_not_checked_at_moved_lines() {
+    let site = Site::from_fixture("valid");
+    let original = site.read("data/findings/s1.yaml");
+    let nope = original.replacen(
+        "    source: s1\n    locator: para 1\n    quote: \"only",
+        "    source: nope\n    locator: para 1\n    quote: \"only",
+        1,
+    );
+    assert_ne!(nope, original);
+    let line_of =
+        |text: &str, what: &str| text[..text.find(what).unwrap()].matches('\n').count() + 1;
+    // The first finding lacks its locator: the second's unknown source waits for the next run.
+    site.write(
+        "data/findings/s1.yaml",
+        nope.replacen("    locator: para 1\n", "", 1),
+    );
+    let run = site.run(&["check", "--color", "never"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error[missing-key]: missing key `locator`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("unknown-source"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Check failed with 1 error,"),
+        "{}",
+        run.stderr
+    );
+    // The last finding lacks its locator: the second's unknown source is reported, at its line.
+    let last = nope.rfind("    locator: para 2\n").unwrap();
+    let text = format!(
+        "{}{}",
+        &nope[..last],
+        &nope[last + "    locator: para 2\n".len()..]
+    );
+    site.write("data/findings/s1.yaml", &text);
+    let run = site.run(&["check", "--color", "never"]);
+    let at = format!(
+        "s1.yaml:{}:13: error[unknown-source]",
+        line_of(&text, "source: nope")
+    );
+    assert!(run.stderr.contains(&at), "{at}\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("Check failed with 2 errors,"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// One mistake, one diagnostic: a findings file that does not parse leaves out the table whose
 /// rows it holds without an `empty-table` error, and a table or dataset left out keeps its
 /// published page and `.csv` and `.json` files from being reported as removed.
