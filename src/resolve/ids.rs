@@ -86,7 +86,7 @@ impl Ids {
             .filter(|(old, _)| old.starts_with("source:") || old.starts_with("claim:"))
             .collect();
         aliases.sort_unstable();
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut print = crate::resolve::quotes::Fingerprint::default();
         // Each list's length first, then its items each with its length: no two lists run
         // together.
         let lists = [
@@ -97,13 +97,10 @@ impl Ids {
                 .collect(),
         ];
         for list in lists {
-            h.update(&(list.len() as u64).to_le_bytes());
-            for part in list {
-                h.update(&(part.len() as u64).to_le_bytes());
-                h.update(part.as_bytes());
-            }
+            print.part(&(list.len() as u64).to_le_bytes());
+            list.iter().for_each(|part| print.part(part.as_bytes()));
         }
-        h.digest128()
+        print.finish()
     }
 
     pub fn source(

@@ -211,12 +211,24 @@ fn check_key(q: &Quoted, source: &SourceId, archive: Option<&Archive>) -> u128 {
 /// A fingerprint of a list of byte strings (each with its length, so that no two lists run
 /// together).
 pub(crate) fn fingerprint(parts: &[&[u8]]) -> u128 {
-    let mut h = Xxh3::new();
-    for part in parts {
-        h.update(&(part.len() as u64).to_le_bytes());
-        h.update(part);
+    let mut print = Fingerprint::default();
+    parts.iter().for_each(|part| print.part(part));
+    print.finish()
+}
+
+/// [`fingerprint`] made a part at a time.
+#[derive(Default)]
+pub(crate) struct Fingerprint(Xxh3);
+
+impl Fingerprint {
+    pub fn part(&mut self, part: &[u8]) {
+        self.0.update(&(part.len() as u64).to_le_bytes());
+        self.0.update(part);
     }
-    h.digest128()
+
+    pub fn finish(&self) -> u128 {
+        self.0.digest128()
+    }
 }
 
 fn check_afresh(
@@ -590,7 +602,7 @@ impl<'p> Archives<'p> {
     pub fn print(&self) -> u128 {
         let mut sources: Vec<_> = self.by_source.iter().collect();
         sources.sort_unstable_by_key(|(id, _)| **id);
-        let mut h = Xxh3::new();
+        let mut all = Fingerprint::default();
         for (id, archive) in sources {
             let (state, path, print): (&[u8], &str, u128) = match archive {
                 Archive::Missing => (b"missing", "", 0),
@@ -598,11 +610,10 @@ impl<'p> Archives<'p> {
                 Archive::Text(t) => (b"text", t.path, t.print),
             };
             for part in [id.as_bytes(), state, path.as_bytes(), &print.to_le_bytes()] {
-                h.update(&(part.len() as u64).to_le_bytes());
-                h.update(part);
+                all.part(part);
             }
         }
-        h.digest128()
+        all.finish()
     }
 }
 
