@@ -71,7 +71,7 @@ impl<'a> Pipeline<'a> {
     /// Parses, resolves and renders the inputs.
     pub fn render(&self, inputs: &Inputs) -> Rendering {
         let front = self.resolve(inputs);
-        self.render_site(front, None)
+        self.render_site(front, render::Memos::default())
     }
 
     /// Parses and resolves the inputs.
@@ -103,9 +103,8 @@ impl<'a> Pipeline<'a> {
         }
     }
 
-    /// Renders a resolved site. `citer` is one kept from an earlier run (serve), whose
-    /// citations are reused where they still fit.
-    pub fn render_site(&self, front: Resolved, citer: Option<Arc<Citer>>) -> Rendering {
+    /// Renders a resolved site, with what earlier runs made that it may take ([`render::Memos`]).
+    pub fn render_site(&self, front: Resolved, memos: render::Memos) -> Rendering {
         let Resolved {
             site,
             theme,
@@ -115,7 +114,7 @@ impl<'a> Pipeline<'a> {
         } = front;
         (self.progress)("rendering");
         let t = Instant::now();
-        let (rendered, d) = render::render(&site, &theme, citer, Arc::new(Disk));
+        let (rendered, d) = render::render(&site, &theme, memos, Arc::new(Disk));
         diagnostics.extend(d);
         timings.push(("render", t.elapsed()));
         timings.extend(rendered.timings.iter().copied());
@@ -255,7 +254,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         mut rendered,
         diagnostics,
         timings: took_rendering,
-    } = pipeline.render_site(front, Some(citer.clone()));
+    } = pipeline.render_site(
+        front,
+        render::Memos {
+            citer: Some(citer.clone()),
+            views: None,
+        },
+    );
     let mut timings = vec![("load", took)];
     timings.extend(took_rendering);
     diags.extend(diagnostics);
@@ -471,8 +476,9 @@ pub struct Incremental {
     parsed: parse::ParseMemo,
     /// The quote checks that passed in its runs.
     checks: resolve::CheckMemo,
-    /// The findings its last run resolved.
+    /// The findings its last run resolved, and their views.
     findings: resolve::FindingMemo,
+    views: render::ViewMemo,
     /// The last build, when it had no errors: what a finding edited alone is shown with.
     last: Option<Last>,
     /// The files read again since the last build (`None`: not known, as after reading every
@@ -502,6 +508,7 @@ impl Incremental {
             parsed: parse::ParseMemo::default(),
             checks: resolve::CheckMemo::default(),
             findings: resolve::FindingMemo::default(),
+            views: render::ViewMemo::default(),
             last: None,
             since_last: None,
         }
@@ -574,7 +581,11 @@ impl Incremental {
             }
         };
         self.citer = Some(citer.clone());
-        let run = pipeline.render_site(front, Some(citer));
+        let memos = render::Memos {
+            citer: Some(citer),
+            views: Some(&self.views),
+        };
+        let run = pipeline.render_site(front, memos);
         if stop() {
             return None;
         }

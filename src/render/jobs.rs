@@ -394,7 +394,7 @@ fn source_parts<'a>(v: &'a Views, s: &SourceView) -> (PageView, Vec<&'a FindingV
         page.og_type = "website";
     }
     let findings = (s.findings.iter())
-        .filter_map(|f| v.findings.get(f))
+        .filter_map(|f| v.findings.get(f).map(|f| &**f))
         .collect();
     (page, findings)
 }
@@ -434,7 +434,7 @@ fn claim_parts<'a>(v: &'a Views, c: &'a ClaimView) -> ClaimParts<'a> {
         .site
         .page("claim", &c.title, &path, &[("Claims", "claims/")]);
     let findings = (c.evidence.iter())
-        .filter_map(|e| v.findings.get(&e.finding).map(|f| (e.finding.as_str(), f)))
+        .filter_map(|e| (v.findings.get(&e.finding)).map(|f| (e.finding.as_str(), &**f)))
         .collect();
     let tables = v.tables_on(&format!("claim:{}", c.id));
     (page, findings, tables)

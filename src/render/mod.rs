@@ -21,7 +21,6 @@ use std::sync::{Arc, Mutex};
 use minijinja::Environment;
 use rayon::prelude::*;
 
-use crate::cite::Citer;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::{OutputFile, Sink};
 use crate::model::{Claim, Finding, Gap, Page, ReadText, Site, Source, Topic};
@@ -41,6 +40,7 @@ pub(crate) mod versions;
 pub(crate) mod views;
 
 pub(crate) use views::cite_site;
+pub use views::{Memos, ViewMemo};
 
 use jobs::{Job, JobContext, JobError};
 use templates::template_error;
@@ -560,13 +560,13 @@ impl Rendered {
     }
 }
 
-/// Renders the site. `citer` is one kept from an earlier build (by `serve`), whose citations are
-/// reused where the site's shared fields still match; `None` formats afresh. `reader` is the load
-/// stage's, for plain pages' Markdown.
+/// Renders the site. `memos` are what earlier runs made that the views may take ([`Memos`]: by
+/// `build`, its citer; by `serve`, also its finding views); the default makes all afresh.
+/// `reader` is the load stage's, for plain pages' Markdown.
 pub fn render(
     site: &Arc<Site>,
     theme: &Arc<Theme>,
-    citer: Option<Arc<Citer>>,
+    memos: Memos,
     reader: Arc<dyn ReadText>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -584,7 +584,7 @@ pub fn render(
         .cloned()
         .collect();
     let t = std::time::Instant::now();
-    let (views, d) = Views::new(site, citer, reader.as_ref());
+    let (views, d) = Views::new(site, memos, reader.as_ref());
     diags.extend(d);
     let views_took = t.elapsed();
     let mut rendered = Rendered {

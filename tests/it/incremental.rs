@@ -35,8 +35,10 @@ enum Edit {
     /// The main findings file broken (the build fails), then mended by a later edit.
     BreakFindings,
     MendFindings,
-    /// A claim's body, the site's title, the archived text.
+    /// A claim's body, the claim's title (which finding pages show), the site's title, the
+    /// archived text.
     ClaimBody(u8),
+    ClaimTitle(u8),
     SiteTitle(u8),
     Archive(u8),
     /// The claim the findings take stances on deleted, then written again (the findings file is
@@ -58,6 +60,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         Just(Edit::BreakFindings),
         Just(Edit::MendFindings),
         any::<u8>().prop_map(Edit::ClaimBody),
+        any::<u8>().prop_map(Edit::ClaimTitle),
         any::<u8>().prop_map(Edit::SiteTitle),
         any::<u8>().prop_map(Edit::Archive),
         Just(Edit::ClaimGone),
@@ -138,6 +141,12 @@ fn apply(site: &Site, edit: &Edit, original: &str) -> Vec<PathBuf> {
             // (Written again if `ClaimGone` deleted it.)
             let head = &CLAIM_TEXT[..CLAIM_TEXT.rfind("---").unwrap() + 3];
             site.write(CLAIM, format!("{head}\nBody, revision {n}.\n"));
+            vec![site.path(CLAIM)]
+        }
+        Edit::ClaimTitle(n) => {
+            // (Written again if `ClaimGone` deleted it.)
+            let text = CLAIM_TEXT.replace("Users lead planning", &format!("Users lead, {n}"));
+            site.write(CLAIM, text);
             vec![site.path(CLAIM)]
         }
         Edit::SiteTitle(n) => vec![set_line(
@@ -322,6 +331,74 @@ fn findings_kept_by_serve_are_resolved_again_when_what_they_read_changes() {
             }
             None => assert!(cold.is_ok(), "after {step}: {:?}", cold.err()),
         }
+    }
+}
+
+/// `serve` keeps the view of a finding it did not resolve again (`render::ViewMemo`). Each step
+/// here leaves the findings as they were and changes what their views read besides them: a
+/// claim's title, the source's title and unverified fields, the site's publisher, the
+/// glossary's terms (which link a note's first use), the permalinks manifest (the date each last
+/// changed), and a first and a second release (each finding's record). After each, `serve`'s build must be a cold
+/// build's.
+#[test]
+fn finding_views_kept_by_serve_are_made_again_when_what_they_read_changes() {
+    let site = Site::from_fixture("valid");
+    let noted = format!("{}    notes: [\"Planned by staff.\"]\n", extra(1));
+    site.write(EXTRA, noted);
+    let glossary = "terms:\n  - term: staff\n    definition: People paid to do the work.\n";
+    let mut kept = Incremental::new(site.root(), &Environment::default());
+    assert!(kept.build().is_ok());
+    let source = "content/sources/s1.md";
+    type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf);
+    let steps: [Step; 9] = [
+        ("the claim's title changed", &|| {
+            site.edit(CLAIM, "title: Users lead planning", "title: Users lead");
+            site.path(CLAIM)
+        }),
+        ("the source's title changed", &|| {
+            site.edit(source, "Flawed personal budgets", "Flawed budgets");
+            site.path(source)
+        }),
+        ("the source's unverified field changed", &|| {
+            site.edit(source, "\"guess\"", "\"a guess\"");
+            site.path(source)
+        }),
+        ("the site's publisher given", &|| {
+            site.edit(
+                "site.yaml",
+                "license:",
+                "publisher: Example Trust\nlicense:",
+            );
+            site.path("site.yaml")
+        }),
+        ("a glossary term added", &|| {
+            site.write(evident::layout::GLOSSARY, glossary);
+            site.path(evident::layout::GLOSSARY)
+        }),
+        ("a release made", &|| {
+            ok(&site, &["release", "--date", "2024-05-02"]);
+            site.path("releases/1.0.json")
+        }),
+        ("the permalinks manifest written", &|| {
+            ok(&site, &["permalinks"]);
+            site.path("permalinks.txt")
+        }),
+        ("the version raised", &|| {
+            site.edit("site.yaml", "version: \"1.0\"", "version: \"1.1\"");
+            site.path("site.yaml")
+        }),
+        ("a second release made", &|| {
+            ok(&site, &["release", "--date", "2024-05-03"]);
+            site.path("releases/1.1.json")
+        }),
+    ];
+    for (step, change) in steps {
+        let changed = change();
+        kept.reload(Some(&[changed]));
+        let warm = outcome(kept.build());
+        let cold = cold(&site);
+        assert!(cold.is_ok(), "after {step}: {:?}", cold.err());
+        assert_eq!(warm, cold, "after {step}");
     }
 }
 

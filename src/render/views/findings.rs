@@ -3,7 +3,7 @@
 //! page).
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::cite::{self, Citer};
 use crate::markdown::{inline_plain, inline_to_html, inline_with_terms};
 use crate::model::*;
+use crate::render::kept::{add_data, Fingerprint};
 use crate::render::tables::value_text;
 use crate::render::templates::Html;
 use crate::render::versions::{record_of, FindingChangeView, ReleaseRecordView, VersionsView};
@@ -140,28 +141,163 @@ fn value_view(v: &Value) -> ValueView {
     }
 }
 
-/// Every finding's view (its citations are made with its page: [`finding_citations`]).
+/// Every finding's view (its citations are made with its page: [`finding_citations`]). A view
+/// `memo` holds from the last run is taken from it when what it is made from is unchanged (see
+/// [`ViewMemo`]).
 pub(crate) fn finding_views(
     site: &Site,
     links: &Links,
     versions: Option<&VersionsView>,
-) -> BTreeMap<String, FindingView> {
+    memo: Option<&ViewMemo>,
+) -> BTreeMap<String, Arc<FindingView>> {
     let dates = crate::permalinks::finding_dates(site);
     let refs = RefIndex::of(site, links);
-    let views: Vec<(String, FindingView)> = site
+    let before = memo.map(ViewMemo::take).unwrap_or_default();
+    let shared = memo.map(|_| shared_print(site, links, versions.is_some()));
+    let views: Vec<(String, Arc<FindingView>, Option<u128>)> = site
         .findings
         .par_iter()
         .map(|(_, f)| {
             let changed = dates.get(&f.id.0).cloned();
-            let view = finding_view(site, f, links, &refs, changed);
             let record = versions.and_then(|v| v.records.get(&f.id.0).cloned());
-            let view = with_history(view, versions.map(|v| &v.by_finding), record);
-            (f.id.0.clone(), view)
+            let history = versions.map(|v| &v.by_finding);
+            let print = shared.and_then(|s| {
+                let own = history.and_then(|h| h.get(&f.id.0));
+                input_print(site, f, s, changed.as_deref(), (own, record.as_ref()))
+            });
+            let view = match before.get(f, print) {
+                Some(kept) => kept,
+                None => {
+                    let view = finding_view(site, f, links, &refs, changed);
+                    Arc::new(with_history(view, history, record))
+                }
+            };
+            (f.id.0.clone(), view, print)
         })
         .collect();
-    // Built from the sorted list, the map's nodes are full: a view is a kilobyte, and a map
-    // built by inserting leaves about a third of each node empty.
-    views.into_iter().collect()
+    if let Some(memo) = memo {
+        memo.keep(site, &views);
+    }
+    // Built from the sorted list, the map's nodes are full (a map built by inserting leaves about
+    // a third of each node empty).
+    views.into_iter().map(|(id, view, _)| (id, view)).collect()
+}
+
+/// `serve`'s finding views from its last full build, each kept with a fingerprint of what it was
+/// made from. A finding's view reads, besides the finding: the site's URL path, publisher and
+/// date; the stance labels and glossary terms; its source's title, kind, year and unverified
+/// fields; its original study's title; its claims' titles; the date it last changed; and its
+/// release history. A view is made again when any of these changed, or when the finding is not
+/// the very one it was made from: the resolve stage hands on an unchanged finding as the same
+/// allocation (its `FindingMemo`), and the memo holds it, so its address is not
+/// reused. A view naming the finding that replaces it reads that finding's label: it is never
+/// kept. `build` does not use this memo: it keeps whole pages by their inputs instead.
+#[derive(Default)]
+pub struct ViewMemo {
+    kept: Mutex<KeptViews>,
+}
+
+/// The views of one run, by the address of their findings.
+#[derive(Default)]
+pub(crate) struct KeptViews(HashMap<usize, KeptView>);
+
+struct KeptView {
+    finding: Arc<Finding>,
+    print: u128,
+    view: Arc<FindingView>,
+}
+
+impl KeptViews {
+    /// The view kept for `f`, if it was made from this very finding and the same inputs (`print`).
+    fn get(&self, f: &Arc<Finding>, print: Option<u128>) -> Option<Arc<FindingView>> {
+        let kept = self.0.get(&(Arc::as_ptr(f) as usize))?;
+        let same = Arc::ptr_eq(&kept.finding, f) && Some(kept.print) == print;
+        same.then(|| kept.view.clone())
+    }
+}
+
+impl ViewMemo {
+    fn take(&self) -> KeptViews {
+        std::mem::take(&mut *self.kept.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Keeps this run's views (made or taken) for the next, with what each was made from.
+    fn keep(&self, site: &Site, views: &[(String, Arc<FindingView>, Option<u128>)]) {
+        let kept = (site.findings.values().zip(views))
+            .filter_map(|(f, (_, view, print))| {
+                let kept = KeptView {
+                    finding: f.clone(),
+                    print: (*print)?,
+                    view: view.clone(),
+                };
+                Some((Arc::as_ptr(f) as usize, kept))
+            })
+            .collect();
+        *self.kept.lock().unwrap_or_else(|p| p.into_inner()) = KeptViews(kept);
+    }
+}
+
+/// The fingerprint of what every finding's view reads of the site: its URL path, publisher and
+/// date, the stance labels, the glossary terms, and whether it has releases.
+fn shared_print(site: &Site, links: &Links, releases: bool) -> u128 {
+    let c = &site.config;
+    let mut fp = Fingerprint::new();
+    for part in [Some(&c.base_path), c.publisher.as_ref(), c.date.as_ref()] {
+        fp.bytes(part.map_or(&[0xff][..], |s| s.as_bytes()));
+    }
+    for kind in StanceKind::ALL {
+        fp.bytes(super::stance_label(site, kind).as_bytes());
+    }
+    for term in &links.terms {
+        fp.bytes(term.url.as_bytes());
+        term.forms.iter().for_each(|f| fp.bytes(f.as_bytes()));
+    }
+    fp.bytes(&[u8::from(releases)]);
+    fp.finish()
+}
+
+/// The fingerprint of what `f`'s view reads besides the finding and the `shared` part (see
+/// [`ViewMemo`]); `None` for a view that is never kept (it names the finding replacing it).
+fn input_print(
+    site: &Site,
+    f: &Finding,
+    shared: u128,
+    changed: Option<&str>,
+    history: (Option<&Vec<FindingChangeView>>, Option<&ReleaseRecordView>),
+) -> Option<u128> {
+    if f.withdrawn
+        .as_ref()
+        .is_some_and(|w| w.replaced_by.is_some())
+    {
+        return None;
+    }
+    let mut fp = Fingerprint::new();
+    fp.print(shared);
+    fp.bytes(changed.map_or(&[0xff][..], str::as_bytes));
+    match site.sources.get(&f.source) {
+        Some(s) => {
+            let kind = [&s.title, &s.kind.key, &s.kind.label];
+            kind.iter().for_each(|x| fp.bytes(x.as_bytes()));
+            fp.bytes(&s.date.year.to_le_bytes());
+            for (field, why) in &s.unverified {
+                fp.bytes(field.as_bytes());
+                fp.bytes(why.as_bytes());
+            }
+        }
+        None => fp.bytes(&[0xff]),
+    }
+    let origin = f
+        .origin
+        .as_ref()
+        .map(|o| site.sources.get(o).map(|s| &s.title));
+    let claims = f
+        .stances
+        .iter()
+        .map(|s| site.claims.get(&s.claim).map(|c| &c.title));
+    for title in origin.into_iter().chain(claims) {
+        fp.bytes(title.map_or(&[0xff][..], |t| t.as_bytes()));
+    }
+    add_data(&mut fp, &history).then(|| fp.finish())
 }
 
 /// One finding's view, worked out for it alone: what [`finding_views`] makes for it. The finding

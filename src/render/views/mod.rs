@@ -31,6 +31,7 @@ mod site;
 pub(crate) mod sources;
 
 pub(crate) use claims::{claim_view, ClaimView};
+pub use findings::ViewMemo;
 pub(crate) use findings::{
     citation_inputs, finding_citations, finding_view_alone, FindingPage, FindingView,
 };
@@ -48,6 +49,14 @@ pub(crate) struct Ref {
     pub url: String,
 }
 
+/// What making the views may take from earlier runs (in `serve`): the citations formatted, where
+/// the site's shared fields still match, and the finding views whose inputs are unchanged.
+#[derive(Default, Clone)]
+pub struct Memos<'a> {
+    pub citer: Option<Arc<Citer>>,
+    pub views: Option<&'a ViewMemo>,
+}
+
 /// Everything templates may read, built once and shared by all pages.
 pub(crate) struct Views {
     pub site: SiteView,
@@ -59,7 +68,9 @@ pub(crate) struct Views {
     pub tags: Vec<TagView>,
     pub pages: Vec<PageBody>,
     pub sources: Arc<BTreeMap<String, SourceView>>,
-    pub findings: Arc<BTreeMap<String, FindingView>>,
+    /// Each shared (`Arc`), so that `serve` can keep a view its inputs left alone (see
+    /// [`FindingViewMemo`]).
+    pub findings: Arc<BTreeMap<String, Arc<FindingView>>>,
     pub claims: Arc<BTreeMap<String, ClaimView>>,
     pub topics: Vec<TopicView>,
     pub gaps: BTreeMap<String, GapView>,
@@ -128,7 +139,7 @@ pub(crate) fn object_address(v: &minijinja::Value) -> Option<usize> {
     use crate::render::templates::ViewMap;
     use minijinja::Value;
     (v.downcast_object_ref::<ViewMap<ClaimView>>().map(at))
-        .or_else(|| v.downcast_object_ref::<ViewMap<FindingView>>().map(at))
+        .or_else(|| v.downcast_object_ref::<ViewMap<Arc<FindingView>>>().map(at))
         .or_else(|| v.downcast_object_ref::<ViewMap<SourceView>>().map(at))
         .or_else(|| v.downcast_object_ref::<BTreeMap<Value, Value>>().map(at))
         .or_else(|| v.downcast_object_ref::<Vec<Value>>().map(at))
@@ -149,7 +160,8 @@ pub(crate) fn add_view_map(
     (v.downcast_object_ref::<ViewMap<ClaimView>>()
         .map(|m| add(fp, &m.0, &prints.claims)))
     .or_else(|| {
-        (v.downcast_object_ref::<ViewMap<FindingView>>()).map(|m| add(fp, &m.0, &prints.findings))
+        (v.downcast_object_ref::<ViewMap<Arc<FindingView>>>())
+            .map(|m| add(fp, &m.0, &prints.findings))
     })
     .or_else(|| {
         (v.downcast_object_ref::<ViewMap<SourceView>>()).map(|m| add(fp, &m.0, &prints.sources))
@@ -270,11 +282,7 @@ impl<'s> Links<'s> {
 }
 
 impl Views {
-    pub fn new(
-        site: &Site,
-        kept: Option<Arc<Citer>>,
-        reader: &dyn ReadText,
-    ) -> (Self, Vec<Diagnostic>) {
+    pub fn new(site: &Site, memos: Memos, reader: &dyn ReadText) -> (Self, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let markdown = MdOptions {
             raw: if site.config.raw_html {
@@ -292,7 +300,7 @@ impl Views {
         };
         let site_view = site::site_view(site);
         let shared_page = cite_site(&site.config);
-        let citer = match kept.filter(|k| k.fits(&shared_page)) {
+        let citer = match memos.citer.filter(|k| k.fits(&shared_page)) {
             Some(k) => k,
             None => Arc::new(Citer::new(&shared_page)),
         };
@@ -306,7 +314,9 @@ impl Views {
         }
         let sources = Arc::new(sources::source_views(site, &links, &citer, &mut diags));
         let versions = (!site.releases.is_empty()).then(|| versions_view(site));
-        let findings = Arc::new(findings::finding_views(site, &links, versions.as_ref()));
+        let versions_view = versions.as_ref();
+        let findings = findings::finding_views(site, &links, versions_view, memos.views);
+        let findings = Arc::new(findings);
         let claims = Arc::new(claims::claim_views(site, &links, &mut diags));
         let topics = nodes::topic_views(site, &links, &mut diags);
         let gaps = nodes::gap_views(site, &links, &mut diags);
