@@ -445,6 +445,12 @@ fn fix_title_case(original: &str, shown: &str) -> String {
 /// `reference` with `title`, wherever a style printed it changed only in case, corrected by
 /// [`fix_title_case`].
 fn fix_title_in(reference: &str, title: &str) -> String {
+    title_in(reference, title, fix_title_case)
+}
+
+/// `reference` with `title`, wherever a style printed it changed only in case, as `fix` makes it
+/// from the title and how it was printed.
+fn title_in(reference: &str, title: &str, fix: impl Fn(&str, &str) -> String) -> String {
     let (lower, wanted) = (reference.to_lowercase(), title.to_lowercase());
     // Lower-casing keeps byte offsets only where it keeps lengths.
     if wanted.is_empty() || lower.len() != reference.len() || wanted.len() != title.len() {
@@ -453,7 +459,7 @@ fn fix_title_in(reference: &str, title: &str) -> String {
     match lower.find(&wanted) {
         Some(at) => {
             let shown = &reference[at..at + title.len()];
-            let fixed = fix_title_case(title, shown);
+            let fixed = fix(title, shown);
             format!(
                 "{}{fixed}{}",
                 &reference[..at],
@@ -494,11 +500,63 @@ type CaseIx = u8;
 /// as evident gives titles to APA ([`for_style`]).
 const SUBTITLES: CaseIx = 8;
 
+/// Past [`SUBTITLES`]: APA's title case ([`apa_title_case`]), which APA's templates take where
+/// the style asks for title case ([`template`]).
+const APA_TITLE: CaseIx = 9;
+
 fn transform_ix(case: CaseIx, value: &str) -> String {
-    match cases().get(usize::from(case)) {
-        Some(c) => transform(c, value),
-        None => subtitle_capitalised(value),
+    match (cases().get(usize::from(case)), case) {
+        (Some(c), _) => transform(c, value),
+        (None, APA_TITLE) => apa_title_case(value),
+        (None, _) => subtitle_capitalised(value),
     }
+}
+
+/// Words of three letters or fewer that APA's title case leaves in lower case (APA 7, 6.17: short
+/// conjunctions, articles and short prepositions). Every other word is capitalised, however short
+/// ("Is") or long ("With").
+const APA_MINOR: &[&str] = &[
+    "a", "an", "and", "as", "at", "but", "by", "for", "if", "in", "nor", "of", "off", "on", "or",
+    "per", "so", "the", "to", "up", "via", "yet",
+];
+
+/// `title` in APA's title case (APA 7, 6.17), which APA uses for a title named in the text: the
+/// first word, the first after a colon, em dash or closing punctuation, and every word but
+/// [`APA_MINOR`]'s capitalised, each part of a hyphenated word on its own ("Large-Scale"). As in
+/// [`fix_title_case`], a word with capitals after its first letter or with digits keeps its own
+/// case ("DFE-RR1234", "iPhone"), as does a minor word written with a capital after the first word
+/// (a name's: "In Control"). Where the shared title case keeps "If" (Chicago capitalises
+/// subordinating conjunctions), APA lowers it; where it keeps "with", APA raises it.
+fn apa_title_case(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut first = true;
+    let mut rest = title;
+    while let Some(c) = rest.chars().next() {
+        if !c.is_alphanumeric() {
+            first |= ":.?!—".contains(c);
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let end = (rest.char_indices())
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '\'' || *c == '’'))
+            .map_or(rest.len(), |(i, _)| i);
+        let (word, after) = rest.split_at(end);
+        let own_case = word.chars().skip(1).any(char::is_uppercase)
+            || (word.chars().any(char::is_uppercase) && word.chars().any(|c| c.is_ascii_digit()));
+        let minor = !first && APA_MINOR.contains(&word.to_lowercase().as_str());
+        let mut chars = word.chars();
+        match chars.next() {
+            Some(f) if !own_case && !minor && f.to_uppercase().count() == 1 => {
+                out.extend(f.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+            _ => out.push_str(word),
+        }
+        first = false;
+        rest = after;
+    }
+    out
 }
 
 /// One field of a citation with its probes taken out: the text between them, and for each gap
@@ -613,14 +671,29 @@ fn field(text: &str, probes: &[Probe], html: bool) -> Option<Field> {
 }
 
 fn template(c: &Citation, probes: &[Probe]) -> Option<Template> {
+    let mut fields = [
+        field(&c.html, probes, true)?,
+        field(&c.text, probes, false)?,
+        field(&c.in_text, probes, false)?,
+    ];
+    // Where APA asks for title case (a title named in the text), the engine's is the shared one;
+    // APA's own is filled in instead, as a fresh run corrects it ([`fix_title_in`]).
+    if c.style == Style::Apa {
+        let gaps = fields.iter_mut().flat_map(|f| f.gaps.iter_mut());
+        for (_, fits) in gaps.filter(|(_, fits)| fits.iter().any(|&c| is_title(c))) {
+            fits.retain(|&c| !is_title(c));
+            fits.push(APA_TITLE);
+        }
+    }
     Some(Template {
         style: c.style,
-        fields: [
-            field(&c.html, probes, true)?,
-            field(&c.text, probes, false)?,
-            field(&c.in_text, probes, false)?,
-        ],
+        fields,
     })
+}
+
+/// Whether `case` is one of hayagriva's title cases ([`cases`]).
+fn is_title(case: CaseIx) -> bool {
+    matches!(cases().get(usize::from(case)), Some(Case::Title(_)))
 }
 
 /// The values that fill templates, each case transform of each worked out once (a page's title
@@ -784,7 +857,7 @@ pub struct CiteCache {
 
 /// Bump when what is cached, or how it is made, changes: a rule of [`for_style`] or of the
 /// corrections after a run (the style files' own corrections are in the stamp already).
-const CACHE_FORMAT: u32 = 5;
+const CACHE_FORMAT: u32 = 6;
 
 /// What a cache was made with: this version, the styles and `locale`. A cache with another stamp
 /// is not used.
@@ -1447,8 +1520,13 @@ fn titles(item: &csl::Item) -> Vec<&str> {
         .collect()
 }
 
-fn in_text(c: &hayagriva::RenderedCitation, titles: &[&str]) -> String {
-    (titles.iter()).fold(plain(&c.citation), |s, t| fix_title_in(&s, t))
+/// An in-text citation, its titles' case corrected: APA's in its own title case (a title is named
+/// in APA's text only in title case), the other styles' by [`fix_title_case`].
+fn in_text(c: &hayagriva::RenderedCitation, titles: &[&str], style: Style) -> String {
+    (titles.iter()).fold(plain(&c.citation), |s, t| match style {
+        Style::Apa => title_in(&s, t, |title, _| apa_title_case(title)),
+        _ => fix_title_in(&s, t),
+    })
 }
 
 /// One item in one style, cited once per entry of `locators` in one engine run.
@@ -1489,7 +1567,7 @@ fn render_one(
                 style,
                 html: html.clone(),
                 text: text.clone(),
-                in_text: in_text(c, &titles),
+                in_text: in_text(c, &titles, style),
             })
             .collect(),
     )
@@ -1511,7 +1589,7 @@ fn cite_only(
         return None;
     };
     Some(Citation {
-        in_text: in_text(c, &titles(item)),
+        in_text: in_text(c, &titles(item), style),
         ..reference.clone()
     })
 }

@@ -719,6 +719,8 @@ fn the_citer_matches_formatting_afresh() {
         "budget holders asked in In Control's research",
         "Evidence In Practice",
         "support plans: eBay and the council",
+        "move to personalisation ‘can work if done well’",
+        "living with a budget: if and when",
     ];
     for (i, title) in titles.iter().enumerate() {
         let page = WebPage {
@@ -747,7 +749,9 @@ fn the_citer_matches_formatting_afresh() {
         "Abstract, para. 4",
         "p. 12; p. 14",
     ];
-    for source in [journal(), news()] {
+    let mut titled = news();
+    titled.title = "Large-scale move to personalisation ‘can work if done well’".into();
+    for source in [journal(), news(), titled] {
         // Twice: the second round fills the templates the first made.
         assert_locators_as_afresh(&citer, &source, &locators);
         assert_locators_as_afresh(&citer, &source, &locators);
@@ -1190,4 +1194,55 @@ fn an_access_date_is_in_every_download() {
     let none = journal();
     assert!(!bibtex(&none).contains("urldate") && !ris(&none).contains("Y2"));
     assert_eq!(csl_json(&none).get("accessed"), None);
+}
+
+/// APA names a title in its text in its own title case (APA 7, 6.17): short conjunctions,
+/// articles and prepositions in lower case ("if", "to"), every other word capitalised however
+/// short ("Is") or long ("With"), each part of a hyphenated word, and the first word after a
+/// colon; a word with capitals of its own, or a name's small word, as written. The other styles
+/// keep the shared title case, which capitalises "If".
+#[test]
+fn apa_names_a_title_in_its_own_title_case() {
+    for (title, apa) in [
+        (
+            "Large-scale move to personalisation ‘can work if done well’",
+            "Large-Scale Move to Personalisation ‘Can Work if Done Well’",
+        ),
+        (
+            "personalisation bureaucracy ‘is wasting hundreds of millions of pounds’",
+            "Personalisation Bureaucracy ‘Is Wasting Hundreds of Millions of Pounds’",
+        ),
+        (
+            "living with a budget: if and when",
+            "Living With a Budget: If and When",
+        ),
+        (
+            "iPhone users and the NHS in In Control's area",
+            "iPhone Users and the NHS in In Control's Area",
+        ),
+        (
+            "DFE-RR1234: a report — as it was",
+            "DFE-RR1234: A Report — As It Was",
+        ),
+    ] {
+        assert_eq!(super::apa_title_case(title), apa, "{title}");
+    }
+    let mut s = news();
+    s.title = "Large-scale move to personalisation ‘can work if done well’".into();
+    let all = cite(&s, en_gb());
+    let in_text = |style: Style| {
+        (all.iter().find(|c| c.style == style).unwrap())
+            .in_text
+            .clone()
+    };
+    assert!(
+        in_text(Style::Apa).contains("Can Work if Done Well"),
+        "{}",
+        in_text(Style::Apa)
+    );
+    assert!(
+        in_text(Style::Mla).contains("Can Work If Done Well"),
+        "{}",
+        in_text(Style::Mla)
+    );
 }
