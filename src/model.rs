@@ -608,6 +608,11 @@ pub struct Finding {
     pub notes: Vec<String>,
     /// Set when the finding is withdrawn: its page and permalink stay, but it no longer counts.
     pub withdrawn: Option<Withdrawn>,
+    /// Its hash as `permalinks.txt` records it, worked out when first asked for
+    /// (`permalinks::finding_hash`) and kept with the finding: a build reads it three times
+    /// (the manifest's check, and the date its view and its feed entry give), and `serve` keeps
+    /// an unchanged finding between rebuilds. A finding is not changed once resolved.
+    pub(crate) hash: std::sync::OnceLock<String>,
 }
 
 /// Why and when a finding was withdrawn, and what replaces it. A withdrawn finding keeps its page

@@ -59,7 +59,12 @@ pub fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Vec<ManifestEntry> {
 
 /// A stable fingerprint of what a finding says (FNV-1a, 64 bits): its figure, value, quote,
 /// locator, statement and sources. Wording of stances does not count as a change to the finding.
-pub fn finding_hash(f: &Finding) -> String {
+/// Worked out once per finding, and kept with it.
+pub fn finding_hash(f: &Finding) -> &str {
+    f.hash.get_or_init(|| hash_of(f))
+}
+
+fn hash_of(f: &Finding) -> String {
     // A qualitative finding has no figure: its parts are empty, and its statement and quote count.
     let (figure, kind, amount, qualifier) = match &f.figure {
         Some(x) => (
@@ -224,7 +229,7 @@ pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a str>) -> Vec<D
             &e.hash,
         ) {
             if let Some(f) = site.findings.get(&FindingId(id.to_string())) {
-                if &finding_hash(f) != hash {
+                if finding_hash(f) != hash {
                     diags.push(
                         Diagnostic::warning(
                             Code::PermalinkStale,
@@ -286,7 +291,7 @@ pub fn finding_date(site: &Site, f: &Finding) -> Option<String> {
 
 /// The date the manifest gives a finding, if it recorded the finding as it is.
 fn entry_date(e: &ManifestEntry, f: &Finding) -> Option<String> {
-    (e.hash.as_deref() == Some(finding_hash(f).as_str()))
+    (e.hash.as_deref() == Some(finding_hash(f)))
         .then(|| e.changed.clone())
         .flatten()
 }
@@ -319,12 +324,12 @@ pub fn update<'a>(
         });
         if let Some(f) = finding {
             let h = finding_hash(f);
-            if entry.1.as_deref() != Some(h.as_str()) {
+            if entry.1.as_deref() != Some(h) {
                 if entry.1.is_some() {
                     changed += 1;
                     entry.0 = Some(today.to_string());
                 }
-                entry.1 = Some(h);
+                entry.1 = Some(h.to_string());
             }
         }
     }

@@ -3,6 +3,7 @@
 //! changed findings (`findings.atom`, `feed_limit` of them). Dates come from the site's date and
 //! permalinks.txt, never the clock, so the files are byte-stable.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::html::escape_html;
@@ -51,7 +52,12 @@ fn sitemap_files(base: &str, date: Option<&str>, urls: &[String], limit: usize) 
 
 /// Builds the sitemap, `robots.txt` and the feed from the output paths of the pages (redirect
 /// pages and 404 are left out).
-pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
+/// `dates` is the date each finding last changed ([`crate::permalinks::finding_dates`]).
+pub(crate) fn discovery_files(
+    site: &Site,
+    pages: &[&str],
+    dates: &BTreeMap<String, String>,
+) -> Vec<OutputFile> {
     let base = &site.config.base_url;
     let redirects: std::collections::HashSet<String> = site
         .redirects
@@ -71,7 +77,6 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
 
     let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n");
 
-    let dates = crate::permalinks::finding_dates(site);
     let site_date = site
         .config
         .date
@@ -86,15 +91,14 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
             _ => date.clone(),
         }
     };
-    // Newest first by the date each finding last changed, then by id, so the order is stable.
-    let mut findings: Vec<_> = site.findings.values().collect();
-    findings.sort_by(|a, b| (updated(b), &a.id).cmp(&(updated(a), &b.id)));
+    // Newest first by the date each finding last changed, then by id, so the order is stable
+    // (each finding's date worked out once, not at every comparison).
+    let mut dated: Vec<_> = site.findings.values().map(|f| (updated(f), f)).collect();
+    dated.sort_by(|(a_date, a), (b_date, b)| (b_date, &a.id).cmp(&(a_date, &b.id)));
     if site.config.feed_limit > 0 {
-        findings.truncate(site.config.feed_limit);
+        dated.truncate(site.config.feed_limit);
     }
-    let feed_updated = findings
-        .first()
-        .map_or_else(|| site_date.clone(), |f| updated(f));
+    let feed_updated = (dated.first()).map_or_else(|| site_date.clone(), |(date, _)| date.clone());
     let mut atom = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(
         atom,
@@ -124,7 +128,7 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
             .as_deref()
             .unwrap_or(&site.config.title))
     );
-    for f in findings {
+    for (date, f) in dated {
         let url = format!("{base}{}", f.id.path());
         let source = site
             .sources
@@ -139,7 +143,7 @@ pub(crate) fn discovery_files(site: &Site, pages: &[&str]) -> Vec<OutputFile> {
         let _ = writeln!(atom, "    <title>{}</title>", xml(&title));
         let _ = writeln!(atom, "    <id>{}</id>", xml(&url));
         let _ = writeln!(atom, "    <link href=\"{}\"/>", xml(&url));
-        let _ = writeln!(atom, "    <updated>{}T00:00:00Z</updated>", updated(f));
+        let _ = writeln!(atom, "    <updated>{date}T00:00:00Z</updated>");
         let mut summary = format!("“{}” — {source}, {}", f.quote, f.locator);
         if let Some(w) = &f.withdrawn {
             summary = format!(

@@ -614,7 +614,8 @@ pub fn render(
         || {
             let jobs = jobs::jobs(&rendered.views, site);
             let pages: Vec<&str> = jobs.iter().map(|j| j.output.as_str()).collect();
-            let discovery = feeds::discovery_files(site, &pages);
+            let dates = &rendered.views.finding_dates;
+            let discovery = feeds::discovery_files(site, &pages, dates);
             (jobs, discovery)
         },
         || files::other_files(site, &rendered.views),

@@ -247,6 +247,7 @@ fn resolve_finding(
             stances,
             notes: f.notes.clone(),
             withdrawn,
+            hash: std::sync::OnceLock::new(),
         })
     })();
     (finding, value)

@@ -219,9 +219,17 @@ fn cold(site: &Site) -> Result<(Files, Vec<String>), Vec<String>> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
 
+    /// With or without a permalinks manifest (whose check and dates read each finding's hash,
+    /// kept with the finding between rebuilds).
     #[test]
-    fn serve_after_any_edits_equals_a_cold_build(edits in proptest::collection::vec(edit(), 1..8)) {
+    fn serve_after_any_edits_equals_a_cold_build(
+        manifest in any::<bool>(),
+        edits in proptest::collection::vec(edit(), 1..8),
+    ) {
         let site = Site::from_fixture("valid");
+        if manifest {
+            ok(&site, &["permalinks"]);
+        }
         let original = site.read(FINDINGS);
         let mut kept = Incremental::new(site.root(), &Environment::default());
         let _ = kept.build();

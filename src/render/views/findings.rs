@@ -144,13 +144,13 @@ fn value_view(v: &Value) -> ValueView {
 /// Every finding's view (its citations are made with its page: [`finding_citations`]). A view
 /// `memo` holds from the last run is taken from it when what it is made from is unchanged (see
 /// [`ViewMemo`]).
+/// `dates` is the date each last changed ([`crate::permalinks::finding_dates`]).
 pub(crate) fn finding_views(
     site: &Site,
     links: &Links,
-    versions: Option<&VersionsView>,
+    (versions, dates): (Option<&VersionsView>, &BTreeMap<String, String>),
     memo: Option<&ViewMemo>,
 ) -> BTreeMap<String, Arc<FindingView>> {
-    let dates = crate::permalinks::finding_dates(site);
     let refs = RefIndex::of(site, links);
     let before = memo.map(ViewMemo::take).unwrap_or_default();
     let shared = memo.map(|_| shared_print(site, links, versions.is_some()));

@@ -89,6 +89,9 @@ pub(crate) struct Views {
     pub versions: Option<VersionPages>,
     /// Each finding's changes in past releases, when the site has releases.
     pub finding_history: Option<findings::History>,
+    /// The date each finding last changed, by id ([`crate::permalinks::finding_dates`]): for
+    /// finding views, and the feed.
+    pub finding_dates: BTreeMap<String, String>,
 }
 
 /// What `/versions/` and each release's page show.
@@ -314,8 +317,9 @@ impl Views {
         }
         let sources = Arc::new(sources::source_views(site, &links, &citer, &mut diags));
         let versions = (!site.releases.is_empty()).then(|| versions_view(site));
-        let versions_view = versions.as_ref();
-        let findings = findings::finding_views(site, &links, versions_view, memos.views);
+        let finding_dates = crate::permalinks::finding_dates(site);
+        let read = (versions.as_ref(), &finding_dates);
+        let findings = findings::finding_views(site, &links, read, memos.views);
         let findings = Arc::new(findings);
         let claims = Arc::new(claims::claim_views(site, &links, &mut diags));
         let topics = nodes::topic_views(site, &links, &mut diags);
@@ -356,6 +360,7 @@ impl Views {
             placements,
             citer,
             finding_history: versions.as_ref().map(|v| v.by_finding.clone()),
+            finding_dates,
             versions: versions.map(|v| VersionPages {
                 releases: release_views(site, &v.history),
                 unreleased: unreleased_view(site, &v.history),
