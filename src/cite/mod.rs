@@ -425,21 +425,25 @@ fn fix_title_case(original: &str, shown: &str) -> String {
         }
         let word: String = a[start..i].iter().collect();
         let last = !a[i..].iter().any(|c| c.is_alphanumeric());
-        let inner_caps = word.chars().skip(1).any(char::is_uppercase);
-        let caps_and_digits =
-            word.chars().any(char::is_uppercase) && word.chars().any(|c| c.is_ascii_digit());
         let small = !first && !last && LOWER_IN_TITLES.contains(&word.as_str());
         // A small word written with a capital inside a title is a name's ("In Control", "Out of
         // Hours"), as in a page's title, which is a finding's statement in sentence case.
         let named = !first
             && word.starts_with(char::is_uppercase)
             && LOWER_IN_TITLES.contains(&word.to_lowercase().as_str());
-        if inner_caps || caps_and_digits || small || named {
+        if keeps_own_case(&word) || small || named {
             out[start..i].copy_from_slice(&a[start..i]);
         }
         first = false;
     }
     out.into_iter().collect()
+}
+
+/// Whether title case leaves `word` as written: it has capitals after its first letter, or
+/// capitals and digits ("iPhone", "RAS", "DFE-RR1234").
+fn keeps_own_case(word: &str) -> bool {
+    word.chars().skip(1).any(char::is_uppercase)
+        || (word.chars().any(char::is_uppercase) && word.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// `reference` with `title`, wherever a style printed it changed only in case, corrected by
@@ -542,8 +546,7 @@ fn apa_title_case(title: &str) -> String {
             .find(|(_, c)| !(c.is_alphanumeric() || *c == '\'' || *c == '’'))
             .map_or(rest.len(), |(i, _)| i);
         let (word, after) = rest.split_at(end);
-        let own_case = word.chars().skip(1).any(char::is_uppercase)
-            || (word.chars().any(char::is_uppercase) && word.chars().any(|c| c.is_ascii_digit()));
+        let own_case = keeps_own_case(word);
         let minor = !first && APA_MINOR.contains(&word.to_lowercase().as_str());
         let mut chars = word.chars();
         match chars.next() {

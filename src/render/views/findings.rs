@@ -141,10 +141,9 @@ fn value_view(v: &Value) -> ValueView {
     }
 }
 
-/// Every finding's view (its citations are made with its page: [`finding_citations`]). A view
-/// `memo` holds from the last run is taken from it when what it is made from is unchanged (see
-/// [`ViewMemo`]).
-/// `dates` is the date each last changed ([`crate::permalinks::finding_dates`]).
+/// Every finding's view (its citations are made with its page: [`finding_citations`]), with
+/// `dates`, the date each last changed ([`crate::permalinks::finding_dates`]). A view `memo` holds
+/// from the last run is taken from it when what it is made from is unchanged (see [`ViewMemo`]).
 pub(crate) fn finding_views(
     site: &Site,
     links: &Links,
@@ -189,8 +188,7 @@ pub(crate) fn finding_views(
 /// fields; its original study's title; its claims' titles; the date it last changed; and its
 /// release history. A view is made again when any of these changed, or when the finding is not
 /// the very one it was made from: the resolve stage hands on an unchanged finding as the same
-/// allocation (its `FindingMemo`), and the memo holds it, so its address is not
-/// reused. A view naming the finding that replaces it reads that finding's label: it is never
+/// allocation (its `FindingMemo`), and the memo holds it, so its address is not reused. A view naming the finding that replaces it reads that finding's label: it is never
 /// kept. `build` does not use this memo: it keeps whole pages by their inputs instead.
 #[derive(Default)]
 pub struct ViewMemo {
@@ -199,7 +197,7 @@ pub struct ViewMemo {
 
 /// The views of one run, by the address of their findings.
 #[derive(Default)]
-pub(crate) struct KeptViews(HashMap<usize, KeptView>);
+struct KeptViews(HashMap<usize, KeptView>);
 
 struct KeptView {
     finding: Arc<Finding>,
