@@ -9,7 +9,9 @@
 //! inputs changed are made again (`render::ViewMemo`), the citations already formatted are reused, and pages are made when a browser asks for them, so
 //! the edited page can be fetched as soon as the site has been resolved again. Every other page is
 //! then made in the background, which both checks the whole site (a template error on any page
-//! shows the overlay) and warms the cache; a newer site stops the check of an older one.
+//! shows the overlay) and warms the cache; a newer site stops the check of an older one. A page
+//! whose inputs are what they were for the last site is taken from it, not made again
+//! ([`Rendered::keep_made`], by the keys `build` keeps pages by).
 //!
 //! Before that, an edit that only its own pages show (a finding's reworded statement, the body of
 //! a plain page, topic, claim, source or gap) is shown on those pages at once, made from the last
@@ -38,6 +40,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
 
 use crate::diagnostic::{render_human, Code, Diagnostic};
+use crate::layout::OutputFile;
 use crate::load::{self, Inputs};
 use crate::pipeline::Incremental;
 use crate::render::Rendered;
@@ -91,6 +94,30 @@ impl Snapshot {
 
     fn has(&self, path: &str) -> bool {
         self.rendered.file_exists(path)
+    }
+
+    /// What a newer site needs to take this one's pages over: those it made or kept as it was
+    /// checked, and still holds.
+    fn held_pages(&self) -> Option<crate::render::MadePages> {
+        let made = self.made.read().unwrap_or_else(|p| p.into_inner());
+        let pages = self.rendered.made_pages()?;
+        Some(pages.only(|path| made.contains_key(path)))
+    }
+
+    /// Holds the page `f` as checked: its bytes, or when it was kept from `previous` (unchanged,
+    /// its bytes not handed over) the page `previous` holds, shared.
+    fn hold(&self, f: OutputFile, previous: Option<&Snapshot>) {
+        let bytes = match (f.unchanged, previous) {
+            (true, Some(previous)) => {
+                let held = previous.made.read().unwrap_or_else(|p| p.into_inner());
+                held.get(&f.path).cloned()
+            }
+            _ => Some(Arc::new(f.bytes)),
+        };
+        if let Some(bytes) = bytes {
+            let mut made = self.made.write().unwrap_or_else(|p| p.into_inner());
+            made.insert(f.path, bytes);
+        }
     }
 }
 
@@ -450,7 +477,9 @@ fn rebuild_all(
 }
 
 /// Makes every page of `snapshot` (keeping each, so browsing is instant); if one fails and the
-/// snapshot is still the one served, goes back to `previous` and shows the problems.
+/// snapshot is still the one served, goes back to `previous` and shows the problems. A page
+/// `previous` holds, made from what this one's would be made from, is taken from it, not made
+/// again ([`Rendered::keep_made`]).
 fn check_all(
     state: &AppState,
     snapshot: &Arc<Snapshot>,
@@ -462,6 +491,8 @@ fn check_all(
     let still_current = |current: &Option<Arc<Snapshot>>| {
         current.as_ref().is_some_and(|c| Arc::ptr_eq(c, snapshot))
     };
+    let held = previous.as_ref().and_then(|p| p.held_pages());
+    snapshot.rendered.keep_made(held);
     let stopped = std::sync::atomic::AtomicBool::new(false);
     let result = snapshot.rendered.produce(&|f| {
         // A newer site is served already, or a change came and the site is being made again:
@@ -478,11 +509,7 @@ fn check_all(
         // Pages are kept as they are checked. `Rendered` keeps the other files itself, and
         // `evidence.json` comes here in parts, which must never be served half made.
         if f.path.ends_with(".html") {
-            snapshot
-                .made
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(f.path, Arc::new(f.bytes));
+            snapshot.hold(f, previous.as_deref());
         }
         Ok(())
     });
@@ -504,9 +531,10 @@ fn check_all(
             eprintln!("{}", render_human(w, inputs, false));
         }
         eprintln!(
-            "Made and checked {} pages in {:.0} ms",
+            "Made and checked {} pages in {:.0} ms ({} kept from the last site)",
             snapshot.rendered.pages(),
-            checking.elapsed().as_secs_f64() * 1000.0
+            checking.elapsed().as_secs_f64() * 1000.0,
+            snapshot.rendered.kept_count(),
         );
     }
 }

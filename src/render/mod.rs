@@ -74,17 +74,37 @@ pub struct Rendered {
     /// (`serve`). [`Rendered::produce`] makes them one at a time and keeps none.
     heavy: std::sync::OnceLock<Heavy>,
     /// The pages the last build made, to keep where nothing they depend on changed
-    /// ([`Rendered::keep_pages`]).
-    kept: Option<Kept>,
+    /// ([`Rendered::keep_pages`], [`Rendered::keep_made`]).
+    kept: std::sync::OnceLock<Kept>,
 }
+
+/// The pages a site made or kept as it was produced, each with what it was made from: what
+/// another site made in the same process needs to keep them ([`Rendered::keep_made`]).
+#[derive(Clone, Default)]
+pub struct MadePages {
+    stamp: u128,
+    pages: HashMap<String, kept::Recorded>,
+}
+
+impl MadePages {
+    /// Only the pages at the paths `held` says the caller still has.
+    pub fn only(mut self, held: impl Fn(&str) -> bool) -> Self {
+        self.pages.retain(|path, _| held(path));
+        self
+    }
+}
+
+/// What tells pages held in memory from those of another build of evident: none, for they were
+/// made by this very process.
+const HELD: &str = "held";
 
 /// A page's two keys ([`kept::read_keys`]), and its context when that had to be made to key it.
 type PageKeys = (Option<(u128, u128)>, Option<minijinja::Value>);
 
 /// Pages kept from the last build ([`kept`]).
 struct Kept {
-    /// The output folder, where the last build's pages are read back.
-    out: PathBuf,
+    /// Where the last build's pages are.
+    store: Store,
     stamp: u128,
     /// The shared values' fingerprints.
     shared: kept::Shared,
@@ -96,17 +116,25 @@ struct Kept {
     previous: HashMap<String, kept::Recorded>,
     /// The same for this build's pages, as they are made or kept.
     made: Mutex<Vec<(String, kept::Recorded)>>,
-    /// Whether the output folder is updated in place, so that a kept page's file stays there and
-    /// need not be read: it is then known by its stamp, where the last build recorded one.
-    in_place: bool,
     /// How many pages were kept.
     count: AtomicUsize,
 }
 
+/// Where the pages of the last build are.
+enum Store {
+    /// In the output folder, read back from there. When `in_place` (the output folder is updated
+    /// in place, so that a kept page's file stays there and need not be read), a page is known by
+    /// its stamp, where the last build recorded one.
+    Folder { out: PathBuf, in_place: bool },
+    /// Held by the caller (`serve`, in memory), every page recorded among them: not read.
+    Held,
+}
+
 impl Kept {
-    /// The last build's page at `path`, if it was made under `key` and its file in the output
-    /// folder is still the one written then: known by its stamp when the folder is updated in
-    /// place (and its HTML then not read: `None`), else read and checked. With what to record.
+    /// The last build's page at `path`, if it was made under `key` and is still there: a file in
+    /// the output folder still the one written then (known by its stamp when the folder is
+    /// updated in place, and its HTML then not read: `None`, else read and checked), or a page
+    /// held by the caller (not read). With what to record.
     fn page(
         &self,
         path: &str,
@@ -114,8 +142,12 @@ impl Kept {
         reader: &dyn ReadText,
     ) -> Option<(Option<String>, kept::Recorded)> {
         let last = self.previous.get(path).filter(|last| last.key == key)?;
-        let real = self.out.join(path);
-        kept::still_there(last, Path::new(path), &real, self.in_place, reader)
+        match &self.store {
+            Store::Folder { out, in_place } => {
+                kept::still_there(last, Path::new(path), &out.join(path), *in_place, reader)
+            }
+            Store::Held => Some((None, *last)),
+        }
     }
 
     fn record(&self, path: &str, recorded: kept::Recorded) {
@@ -172,7 +204,7 @@ impl Rendered {
     /// on changed ([`Rendered::keep_pages`]), handed over as unchanged.
     fn make_or_keep(&self, job: &Job) -> Result<OutputFile, Vec<Diagnostic>> {
         let made = |html: String| OutputFile::new(job.output.clone(), html.into_bytes());
-        let Some(kept) = &self.kept else {
+        let Some(kept) = self.kept.get() else {
             return self.make(job).map(made);
         };
         let cx = self.job_context();
@@ -254,6 +286,55 @@ impl Rendered {
     /// is handed over without reading it, its bytes empty.
     /// `build` tells this build of evident from others (the load stage's `build_id`).
     pub fn keep_pages(&mut self, out: &Path, cache: Option<&[u8]>, build: &str, in_place: bool) {
+        let store = Store::Folder {
+            out: out.to_path_buf(),
+            in_place,
+        };
+        let kept = self.keeping(build, store, |stamp| kept::PageCache::read(cache, stamp));
+        self.kept = kept.map(std::sync::OnceLock::from).unwrap_or_default();
+    }
+
+    /// Keeps, when the site is produced, the pages an earlier site of this process made
+    /// (`before`: [`Rendered::made_pages`], only those its caller still holds) wherever nothing
+    /// they depend on has changed. They are handed over as unchanged with empty bytes: the caller
+    /// has them. Once only, before the site is first produced (`serve`'s check of every page);
+    /// `false` otherwise.
+    pub fn keep_made(&self, before: Option<MadePages>) -> bool {
+        let previous = |stamp| match before {
+            Some(before) if before.stamp == stamp => before.pages,
+            _ => HashMap::new(),
+        };
+        let Some(kept) = self.keeping(HELD, Store::Held, previous) else {
+            return false;
+        };
+        self.kept.set(kept).is_ok()
+    }
+
+    /// What a site needs to keep this one's pages ([`Rendered::keep_made`]): those it made or kept
+    /// so far, with what they were made from. `None` when it is not keeping pages.
+    pub fn made_pages(&self) -> Option<MadePages> {
+        let kept = self.kept.get()?;
+        let made = kept.made.lock().unwrap_or_else(|p| p.into_inner());
+        Some(MadePages {
+            stamp: kept.stamp,
+            pages: made.iter().cloned().collect(),
+        })
+    }
+
+    /// How many pages were kept so far ([`Rendered::keep_pages`], [`Rendered::keep_made`]).
+    pub fn kept_count(&self) -> usize {
+        (self.kept.get()).map_or(0, |k| k.count.load(Ordering::Relaxed))
+    }
+
+    /// What keeping pages from `store` needs: the stamp of what every page shares (`build`, the
+    /// theme, the site's settings), the pages recorded under it (`previous` of that stamp), and
+    /// the views' fingerprints. `None` when a view cannot be fingerprinted.
+    fn keeping(
+        &self,
+        build: &str,
+        store: Store,
+        previous: impl FnOnce(u128) -> HashMap<String, kept::Recorded> + Send,
+    ) -> Option<Kept> {
         let mut fp = kept::Fingerprint::new();
         fp.bytes(build.as_bytes());
         for (name, t) in &self.theme.templates {
@@ -268,41 +349,34 @@ impl Rendered {
         fp.bytes(format!("{config:?}").as_bytes());
         let stamp = fp.finish();
         // The last build's record is read while the views are fingerprinted.
-        let (prints, previous) = rayon::join(
-            || views::view_prints(&self.views),
-            || kept::PageCache::read(cache, stamp),
-        );
-        let Some(prints) = prints else {
-            return;
-        };
-        let Some(shared) = kept::Shared::new(
+        let (prints, previous) =
+            rayon::join(|| views::view_prints(&self.views), || previous(stamp));
+        let prints = prints?;
+        let shared = kept::Shared::new(
             views::object_address,
             &|v, fp| views::add_view_map(&prints, v, fp),
             &self.views.shared.values(),
-        ) else {
-            return;
-        };
+        )?;
         let mut site = kept::Fingerprint::new();
         if !kept::add_value(&mut site, &self.views.shared.site) {
-            return;
+            return None;
         }
-        self.kept = Some(Kept {
-            out: out.to_path_buf(),
+        Some(Kept {
+            store,
             stamp,
             site: site.finish(),
             prints: kept::Prints::of(&self.site, prints),
             shared,
             previous,
             made: Mutex::new(Vec::new()),
-            in_place,
             count: AtomicUsize::new(0),
-        });
+        })
     }
 
     /// What the next build needs to keep this one's pages (after [`Rendered::produce`]), and how
     /// many pages were kept; `None` when pages were not being kept.
     pub fn page_cache(&self) -> Option<(Vec<u8>, usize)> {
-        let kept = self.kept.as_ref()?;
+        let kept = self.kept.get()?;
         let made = std::mem::take(&mut *kept.made.lock().unwrap_or_else(|p| p.into_inner()));
         let count = kept.count.load(Ordering::Relaxed);
         Some((kept::PageCache::write(kept.stamp, made), count))
@@ -600,7 +674,7 @@ pub fn render(
         views,
         timings: vec![("  views", views_took)],
         heavy: std::sync::OnceLock::new(),
-        kept: None,
+        kept: std::sync::OnceLock::new(),
     };
     // A missing template stops here; a template that failed to compile does not, so that every
     // other template's mistakes are found in the same run.

@@ -211,6 +211,50 @@ fn outcome(
     }
 }
 
+/// The site last made, as `serve` holds it: the pages it made or kept, with their bytes.
+type Held = (std::sync::Arc<evident::render::Rendered>, Files);
+
+/// What a build made ([`outcome`]).
+type Outcome = Result<(Files, Vec<String>), Vec<String>>;
+
+/// [`outcome`], with the site's pages made as `serve` checks them: keeping those `before` holds
+/// wherever nothing they depend on changed (handed over as unchanged, their bytes taken from
+/// `before`). With the site as held now, and how many pages were kept.
+fn outcome_held(
+    result: evident::pipeline::Built,
+    before: Option<&Held>,
+) -> (Outcome, Option<Held>, usize) {
+    let Ok((rendered, diags)) = result else {
+        return (outcome(result), None, 0);
+    };
+    let made = before.and_then(|(r, files)| Some(r.made_pages()?.only(|p| files.contains_key(p))));
+    assert!(
+        rendered.keep_made(made),
+        "pages are kept once, before the site is made"
+    );
+    let files = std::sync::Mutex::new(Files::new());
+    let more = rendered.produce(&|f| {
+        let bytes = match (f.unchanged, before) {
+            (true, Some((_, held))) => held[&f.path].clone(),
+            (true, None) => panic!("{} kept from no site", f.path),
+            _ => f.bytes,
+        };
+        files
+            .lock()
+            .unwrap()
+            .entry(f.path)
+            .or_default()
+            .extend(bytes);
+        Ok(())
+    });
+    let files = files.into_inner().unwrap();
+    let all: Vec<String> = (diags.iter().chain(more.as_ref().unwrap()))
+        .map(|d| format!("{:?} {:?} {}", d.file, d.position, d.message))
+        .collect();
+    let kept = rendered.kept_count();
+    (Ok((files.clone(), all)), Some((rendered, files)), kept)
+}
+
 fn cold(site: &Site) -> Result<(Files, Vec<String>), Vec<String>> {
     let mut fresh = Incremental::new(site.root(), &Environment::default());
     outcome(fresh.build())
@@ -219,8 +263,9 @@ fn cold(site: &Site) -> Result<(Files, Vec<String>), Vec<String>> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, .. ProptestConfig::default() })]
 
-    /// With or without a permalinks manifest (whose check and dates read each finding's hash,
-    /// kept with the finding between rebuilds).
+    /// Each site's pages made as `serve` checks them, keeping the last good site's pages where
+    /// nothing they depend on changed. With or without a permalinks manifest (whose check and
+    /// dates read each finding's hash, kept with the finding between rebuilds).
     #[test]
     fn serve_after_any_edits_equals_a_cold_build(
         manifest in any::<bool>(),
@@ -232,11 +277,13 @@ proptest! {
         }
         let original = site.read(FINDINGS);
         let mut kept = Incremental::new(site.root(), &Environment::default());
-        let _ = kept.build();
+        // The last good site, as `serve` holds it to keep its pages in the next.
+        let (_, mut held, _) = outcome_held(kept.build(), None);
         for (step, e) in edits.iter().enumerate() {
             let changed = apply(&site, e, &original);
             kept.reload(Some(&changed));
-            let warm = outcome(kept.build());
+            let (warm, now, _) = outcome_held(kept.build(), held.as_ref());
+            held = now.or(held);
             let cold = cold(&site);
             match (&warm, &cold) {
                 (Ok((w, wd)), Ok((c, cd))) => {
@@ -254,6 +301,46 @@ proptest! {
             }
         }
     }
+}
+
+/// `serve` checks every page of each site it makes, and keeps the pages of the last one where
+/// nothing they depend on changed: after a finding's statement is reworded, the site is a cold
+/// build's, no page that shows the statement is the last site's, and the pages kept are the ones
+/// a rebuild into an output folder keeps (the same keys).
+#[test]
+fn serve_keeps_the_pages_an_edit_leaves_as_they_were() {
+    let site = Site::from_fixture("valid");
+    ok(&site, &["build"]);
+    let mut kept_by = Incremental::new(site.root(), &Environment::default());
+    let (first, held, none) = outcome_held(kept_by.build(), None);
+    assert!(first.is_ok() && none == 0);
+    let changed = apply(&site, &Edit::Statement(7), &site.read(FINDINGS));
+    kept_by.reload(Some(&changed));
+    let (warm, _, count) = outcome_held(kept_by.build(), held.as_ref());
+    let (files, diags) = warm.expect("the edit builds");
+    let (cold_files, cold_diags) = cold(&site).expect("a cold build");
+    assert_eq!(diags, cold_diags);
+    let differ: Vec<&String> = (cold_files.keys().chain(files.keys()))
+        .filter(|p| files.get(*p) != cold_files.get(*p))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "these differ from a cold build: {differ:?}"
+    );
+    let (by_build, pages) = kept(&site.run(&["build", "-v"]).stderr);
+    assert_eq!(count, by_build, "serve keeps what a rebuild keeps");
+    let shown = (files.iter())
+        .filter(|(p, html)| {
+            p.ends_with(".html") && {
+                String::from_utf8_lossy(html).contains("Most said staff lead, reading 7.")
+            }
+        })
+        .count();
+    assert!(shown > 0, "the statement is on some page");
+    assert!(
+        count > 0 && count <= pages - shown,
+        "{count} of {pages} kept"
+    );
 }
 
 /// `serve` keeps the findings it resolved (`resolve::FindingMemo`) and resolves again only those
