@@ -414,6 +414,27 @@ pub(crate) fn add_value(fp: &mut Fingerprint, v: &Value) -> bool {
     true
 }
 
+/// Adds the map `v` as [`add_value`] does, but for its entry `left_out`. `false` when `v` is not a
+/// map, or holds a value [`add_value`] refuses.
+pub(crate) fn add_map_but(fp: &mut Fingerprint, v: &Value, left_out: &str) -> bool {
+    if v.kind() != ValueKind::Map {
+        return false;
+    }
+    fp.tag(9);
+    let Ok(keys) = v.try_iter() else {
+        return false;
+    };
+    let mut n = 0usize;
+    for key in keys.filter(|k| k.as_str() != Some(left_out)) {
+        match v.get_item(&key) {
+            Ok(value) if add_value(fp, &key) && add_value(fp, &value) => n += 1,
+            _ => return false,
+        }
+    }
+    fp.bytes(&n.to_le_bytes());
+    true
+}
+
 /// Adds the items of a sequence, or the keys and values of a map, then their count.
 fn add_items(fp: &mut Fingerprint, v: &Value, map: bool) -> bool {
     let mut n = 0usize;
@@ -541,6 +562,24 @@ pub(crate) fn inputs_key(
     inputs(&mut fp).then(|| fp.finish())
 }
 
+/// A page's key with the site's counts its template read (`read`, a bit each by place, as
+/// `templates::counts_read_in` gives them; `prints`, each count's fingerprint): the key itself
+/// when it read none. The counts change with almost any edit; most pages show one at most.
+pub(crate) fn counted_key(key: u128, read: u64, prints: &[u128]) -> u128 {
+    if read == 0 {
+        return key;
+    }
+    let mut fp = Fingerprint::new();
+    fp.print(key);
+    fp.bytes(&read.to_le_bytes());
+    for (at, print) in prints.iter().enumerate() {
+        if at >= 64 || read & (1 << at) != 0 {
+            fp.print(*print);
+        }
+    }
+    fp.finish()
+}
+
 /// A keyed page's two keys when its context holds a value counted only if its template read it
 /// (`print`, that value's fingerprint: see `jobs::Unread`): the key when it was read, and the key
 /// when it was not. The same key twice when there is no such value.
@@ -637,16 +676,18 @@ impl Prints {
 #[derive(Default, Serialize, Deserialize)]
 pub struct PageCache {
     stamp: u128,
-    pages: Vec<(String, u128, u128, Option<u64>)>,
+    pages: Vec<(String, u128, u128, Option<u64>, u64)>,
 }
 
-/// What a build records of a page: the key it was made under, the fingerprint of its file, and
-/// that file's stamp when it was read back and was old enough to have one (`ReadText::stamp`).
+/// What a build records of a page: the key it was made under, the fingerprint of its file, that
+/// file's stamp when it was read back and was old enough to have one (`ReadText::stamp`), and
+/// which of the site's counts its template read (in its key: [`counted_key`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Recorded {
     pub key: u128,
     pub bytes: u128,
     pub stamp: Option<u64>,
+    pub counts: u64,
 }
 
 /// Whether the file `real` (`rel` in the output folder) is still the one `last` records: known by its stamp when
@@ -678,7 +719,15 @@ impl PageCache {
             return HashMap::new();
         };
         (cache.pages.into_iter())
-            .map(|(path, key, bytes, stamp)| (path, Recorded { key, bytes, stamp }))
+            .map(|(path, key, bytes, stamp, counts)| {
+                let recorded = Recorded {
+                    key,
+                    bytes,
+                    stamp,
+                    counts,
+                };
+                (path, recorded)
+            })
             .collect()
     }
 
@@ -687,7 +736,7 @@ impl PageCache {
         let cache = PageCache {
             stamp,
             pages: (pages.into_iter())
-                .map(|(path, r)| (path, r.key, r.bytes, r.stamp))
+                .map(|(path, r)| (path, r.key, r.bytes, r.stamp, r.counts))
                 .collect(),
         };
         bincode::serialize(&cache).unwrap_or_default()
@@ -961,6 +1010,7 @@ mod tests {
             key: 1,
             bytes,
             stamp: None,
+            counts: 0,
         };
         // No stamp recorded: read, checked, and its stamp recorded for the next build.
         let disk = file("<p>a</p>", Some(5));
@@ -1001,11 +1051,13 @@ mod tests {
                 key,
                 bytes,
                 stamp: None,
+                counts: 0,
             },
             Recorded {
                 key,
                 bytes,
                 stamp: Some(9),
+                counts: 0b101,
             },
         );
         let pages = vec![("a/index.html".into(), a), ("b/index.html".into(), b)];

@@ -108,8 +108,11 @@ struct Kept {
     stamp: u128,
     /// The shared values' fingerprints.
     shared: kept::Shared,
-    /// The shared `site` value's, for pages keyed by their inputs.
+    /// The shared `site` value's but for its counts, for pages keyed by their inputs.
     site: u128,
+    /// Each of the site's counts', which count for a page only if its template read them
+    /// ([`kept::counted_key`]).
+    counts: Vec<u128>,
     /// What those pages' inputs share.
     prints: kept::Prints,
     /// Output path → what the last build recorded of the page there.
@@ -131,17 +134,23 @@ enum Store {
 }
 
 impl Kept {
-    /// The last build's page at `path`, if it was made under `key` and is still there: a file in
+    /// The last build's page at `path`, if it was made under one of its keys (the key when its
+    /// template read the job's unread value and when not, [`kept::read_keys`], each with the
+    /// site's counts it read then, [`kept::counted_key`]) and is still there: a file in
     /// the output folder still the one written then (known by its stamp when the folder is
     /// updated in place, and its HTML then not read: `None`, else read and checked), or a page
     /// held by the caller (not read). With what to record.
     fn page(
         &self,
         path: &str,
-        key: u128,
+        (read, unread): (u128, u128),
         reader: &dyn ReadText,
     ) -> Option<(Option<String>, kept::Recorded)> {
-        let last = self.previous.get(path).filter(|last| last.key == key)?;
+        let last = self.previous.get(path)?;
+        let made_under = |key| kept::counted_key(key, last.counts, &self.counts) == last.key;
+        if !(made_under(read) || made_under(unread)) {
+            return None;
+        }
         match &self.store {
             Store::Folder { out, in_place } => {
                 kept::still_there(last, Path::new(path), &out.join(path), *in_place, reader)
@@ -210,10 +219,7 @@ impl Rendered {
         let cx = self.job_context();
         let (keys, context) = self.page_keys(kept, job, &cx)?;
         let reader = self.reader.as_ref();
-        let last = keys.and_then(|(read, unread)| {
-            (kept.page(&job.output, read, reader))
-                .or_else(|| (unread != read).then(|| kept.page(&job.output, unread, reader))?)
-        });
+        let last = keys.and_then(|keys| kept.page(&job.output, keys, reader));
         if let Some((html, recorded)) = last {
             kept.count.fetch_add(1, Ordering::Relaxed);
             kept.record(&job.output, recorded);
@@ -233,13 +239,16 @@ impl Rendered {
             }
             None => (context, None),
         };
-        let html = self.finish(job, job.run_with(&self.env, context))?;
+        let (run, counts) = templates::counts_read_in(|| job.run_with(&self.env, context));
+        let html = self.finish(job, run)?;
         if let Some((with, without)) = keys {
             let read = read.is_none_or(|r| r.load(Ordering::Relaxed));
+            let key = if read { with } else { without };
             let recorded = kept::Recorded {
-                key: if read { with } else { without },
+                key: kept::counted_key(key, counts, &kept.counts),
                 bytes: kept::of_bytes(html.as_bytes()),
                 stamp: None,
+                counts,
             };
             kept.record(&job.output, recorded);
         }
@@ -358,13 +367,14 @@ impl Rendered {
             &self.views.shared.values(),
         )?;
         let mut site = kept::Fingerprint::new();
-        if !kept::add_value(&mut site, &self.views.shared.site) {
+        if views::add_site(&self.views.shared.site, &mut site) != Some(true) {
             return None;
         }
         Some(Kept {
             store,
             stamp,
             site: site.finish(),
+            counts: views::counts_prints(&self.views.shared.site)?,
             prints: kept::Prints::of(&self.site, prints),
             shared,
             previous,

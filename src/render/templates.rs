@@ -35,6 +35,101 @@ pub(crate) fn to_value<T: Serialize>(value: &T) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(value))
 }
 
+thread_local! {
+    /// Which of the site's counts the template run on this thread read ([`counts_read_in`]).
+    static COUNTS_READ: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Every count read: a template went through them all (or through `site`, as `debug()` does).
+pub(crate) const ALL_COUNTS: u64 = u64::MAX;
+
+/// The field of `site` whose entries (the numbers of findings and the rest) count for a page only
+/// if its template read them: they change with almost any edit, and most pages show one at most
+/// (the menu's glossary link reads `site.counts.terms`).
+pub(crate) const COUNTS: &str = "counts";
+
+fn note_counts(read: u64) {
+    COUNTS_READ.set(COUNTS_READ.get() | read);
+}
+
+/// The site's settings as the template value `site`: its counts as a [`CountsValue`].
+#[derive(Debug)]
+pub(crate) struct SiteValue {
+    pub map: Value,
+}
+
+impl Object for SiteValue {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let value = (self.map.get_item(key).ok()).filter(|v| !v.is_undefined())?;
+        if key.as_str() == Some(COUNTS) {
+            return Some(Value::from_object(CountsValue { map: value }));
+        }
+        Some(value)
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        note_counts(ALL_COUNTS);
+        match self.map.try_iter() {
+            Ok(keys) => Enumerator::Values(keys.collect()),
+            Err(_) => Enumerator::Empty,
+        }
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        self.map.len()
+    }
+}
+
+/// The site's counts (`site.counts`), noting which of them a template reads: a bit each, by its
+/// place among them ([`counts_read_in`]); going through them all reads them all.
+#[derive(Debug)]
+struct CountsValue {
+    map: Value,
+}
+
+impl Object for CountsValue {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let at = (self.map.try_iter().ok()?).position(|k| &k == key);
+        note_counts(at.filter(|at| *at < 64).map_or(ALL_COUNTS, |at| 1 << at));
+        (self.map.get_item(key).ok()).filter(|v| !v.is_undefined())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        note_counts(ALL_COUNTS);
+        match self.map.try_iter() {
+            Ok(keys) => Enumerator::Values(keys.collect()),
+            Err(_) => Enumerator::Empty,
+        }
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        note_counts(ALL_COUNTS);
+        self.map.len()
+    }
+}
+
+/// The site's settings (a converted map) as the template value `site` ([`SiteValue`]).
+pub(crate) fn site_value(map: Value) -> Value {
+    Value::from_object(SiteValue { map })
+}
+
+/// Runs `f` (a page's template, on this thread), and says which of the site's counts it read
+/// (a bit each, by place: [`CountsValue`]). A run nested in it (a page made on this thread while
+/// it waits) counts for itself alone.
+pub(crate) fn counts_read_in<R>(f: impl FnOnce() -> R) -> (R, u64) {
+    let before = COUNTS_READ.replace(0);
+    let made = f();
+    (made, COUNTS_READ.replace(before))
+}
+
 /// A page's context that notes whether its template read the value named `name`, or went through
 /// the whole context (as `debug()` does): see `jobs::Unread`.
 #[derive(Debug)]
@@ -327,6 +422,45 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Arc;
+
+    #[test]
+    fn the_site_value_notes_which_counts_a_template_reads() {
+        let counts = minijinja::context! { sources => 2, findings => 5, terms => 0 };
+        let site = site_value(minijinja::context! { title => "T", counts => counts });
+        let read = |template: &str| {
+            let mut env = Environment::new();
+            env.add_template("t", template).unwrap();
+            let t = env.get_template("t").unwrap();
+            counts_read_in(|| {
+                t.render(minijinja::context! { site => site.clone() })
+                    .unwrap()
+            })
+        };
+        assert_eq!(read("{{ site.title }}"), ("T".to_string(), 0));
+        // A bit each, by place among the counts (sources, findings, terms).
+        assert_eq!(
+            read("{% if site.counts.terms %}g{% endif %}"),
+            (String::new(), 0b100)
+        );
+        let (out, bits) = read("{{ site.counts.findings }}/{{ site['counts']['sources'] }}");
+        assert_eq!((out.as_str(), bits), ("5/2", 0b011));
+        // Going through them, or through the site, reads them all.
+        for whole in [
+            "{% for k in site.counts %}{{ k }}{% endfor %}",
+            "{{ site.counts|length }}",
+            "{{ site|tojson }}",
+            "{% for k, v in site|items %}{% endfor %}",
+        ] {
+            assert_eq!(read(whole).1, ALL_COUNTS, "{whole}");
+        }
+        // A run nested in another counts for itself alone.
+        let (inner, outer) = counts_read_in(|| {
+            let inner = read("{{ site.counts.findings }}");
+            let _ = read("{{ site.title }}");
+            inner
+        });
+        assert_eq!((inner.1, outer), (0b010, 0));
+    }
 
     #[test]
     fn a_lazy_list_makes_each_item_when_a_template_reads_it() {

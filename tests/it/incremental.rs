@@ -1188,6 +1188,54 @@ fn kept(stderr: &str) -> (usize, usize) {
     )
 }
 
+/// The site's counts (`site.counts`) change with almost any edit, and count for a page only if its
+/// template read them: a finding added makes again the pages that show it or a count of findings
+/// (the home page), not every page, whose menu reads only the count of glossary terms; and when a
+/// template of the site's own shows the count of findings on every page, every page is made again.
+/// Both rebuilds write what a cold build writes.
+#[test]
+fn a_finding_added_remakes_only_the_pages_that_read_the_counts_it_changes() {
+    let site = Site::from_fixture("valid");
+    let base = fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .unwrap();
+    let rebuild = |what: &str| {
+        let run = site.run(&["build", "-v"]);
+        assert_eq!(run.code, 0, "{what}: {}", run.stderr);
+        ok(&site, &["build", "--no-cache", "--output", "cold"]);
+        let (warm, cold) = (site.tree("public"), site.tree("cold"));
+        let differ: Vec<&String> = (warm.keys().chain(cold.keys()))
+            .filter(|p| warm.get(*p) != cold.get(*p))
+            .collect();
+        assert!(differ.is_empty(), "{what}: these differ: {differ:?}");
+        kept(&run.stderr)
+    };
+    ok(&site, &["build"]);
+    site.write(EXTRA, extra(1));
+    let (kept_, pages) = rebuild("a finding added");
+    assert!(kept_ > pages / 2, "{kept_} of {pages} kept");
+    assert!(
+        kept_ < pages - 2,
+        "the new finding's page, the home page and more made"
+    );
+    site.write(
+        "templates/base.html",
+        base.replace(
+            "</footer>",
+            "<p>{{ site.counts.findings }} findings</p></footer>",
+        ),
+    );
+    ok(&site, &["build"]);
+    site.write(
+        EXTRA,
+        extra(1).replace("extra-1", "extra-1\n  - id: extra-2"),
+    );
+    site.write(EXTRA, format!("{}{}", extra(1), &extra(2)[10..]));
+    let (kept_, _) = rebuild("a finding added, its count on every page");
+    assert_eq!(kept_, 0, "every page shows the count");
+}
+
 /// A rebuild into the same folder keeps the pages whose contexts did not change, and writes what a
 /// cold build writes, after edits to a finding (its statement, then its locator), a source (its
 /// title, then a field only citations show), a claim, the site's title and a template.
@@ -1405,11 +1453,14 @@ fn pages_of(stderr: &str) -> usize {
 /// How many pages the build cache records a stamp for (a page read back once it was old enough).
 fn stamped(site: &Site) -> usize {
     // The cache's shape (`render::kept::PageCache`): the stamp, then each page's path, key,
-    // fingerprint and stamp.
-    type Pages = (u128, Vec<(String, u128, u128, Option<u64>)>);
+    // fingerprint, stamp and the site's counts its template read.
+    type Pages = (u128, Vec<(String, u128, u128, Option<u64>, u64)>);
     let bytes = fs::read(site.path(".evident-cache/pages.bin")).unwrap();
     let (_, pages): Pages = bincode::deserialize(&bytes).expect("the cache reads back");
-    pages.iter().filter(|(.., stamp)| stamp.is_some()).count()
+    pages
+        .iter()
+        .filter(|(.., stamp, _)| stamp.is_some())
+        .count()
 }
 
 /// A page kept from the last build is known by its file's stamp (length and modification time)

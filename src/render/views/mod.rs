@@ -139,17 +139,44 @@ pub(crate) fn object_address(v: &minijinja::Value) -> Option<usize> {
     fn at<T>(t: &T) -> usize {
         std::ptr::from_ref(t) as usize
     }
+    use crate::render::templates::SiteValue;
     use crate::render::templates::ViewMap;
     use minijinja::Value;
     (v.downcast_object_ref::<ViewMap<ClaimView>>().map(at))
+        .or_else(|| v.downcast_object_ref::<SiteValue>().map(at))
         .or_else(|| v.downcast_object_ref::<ViewMap<Arc<FindingView>>>().map(at))
         .or_else(|| v.downcast_object_ref::<ViewMap<SourceView>>().map(at))
         .or_else(|| v.downcast_object_ref::<BTreeMap<Value, Value>>().map(at))
         .or_else(|| v.downcast_object_ref::<Vec<Value>>().map(at))
 }
 
+/// Adds the site's settings (`site`) to a page key's fingerprint, but for their counts, which
+/// count only for the pages that read them (see [`SiteValue`](crate::render::templates::SiteValue)).
+/// `None` for any other value.
+pub(crate) fn add_site(v: &minijinja::Value, fp: &mut Fingerprint) -> Option<bool> {
+    use crate::render::templates::{SiteValue, COUNTS};
+    let site = v.downcast_object_ref::<SiteValue>()?;
+    Some(crate::render::kept::add_map_but(fp, &site.map, COUNTS))
+}
+
+/// The fingerprint of each of the site's counts (`site.counts`, [`add_site`]), in their order.
+pub(crate) fn counts_prints(v: &minijinja::Value) -> Option<Vec<u128>> {
+    use crate::render::templates::{SiteValue, COUNTS};
+    let site = v.downcast_object_ref::<SiteValue>()?;
+    let counts = site.map.get_attr(COUNTS).ok()?;
+    let print = |key: minijinja::Value| {
+        let mut fp = Fingerprint::new();
+        let value = counts.get_item(&key).ok()?;
+        (crate::render::kept::add_value(&mut fp, &key)
+            && crate::render::kept::add_value(&mut fp, &value))
+        .then(|| fp.finish())
+    };
+    counts.try_iter().ok()?.map(print).collect()
+}
+
 /// Adds a shared map of views to a page key's fingerprint from its views' fingerprints
-/// ([`view_prints`]): much quicker than walking it as template values. `None` for any other value.
+/// ([`view_prints`]): much quicker than walking it as template values; or the site's settings
+/// ([`add_site`]). `None` for any other value.
 pub(crate) fn add_view_map(
     prints: &ViewPrints,
     v: &minijinja::Value,
@@ -169,6 +196,7 @@ pub(crate) fn add_view_map(
     .or_else(|| {
         (v.downcast_object_ref::<ViewMap<SourceView>>()).map(|m| add(fp, &m.0, &prints.sources))
     })
+    .or_else(|| add_site(v, fp))
 }
 
 /// Each finding's, source's and claim's view fingerprinted ([`add_data`]), in parallel; `None`
@@ -331,7 +359,7 @@ impl Views {
         let shared = Shared {
             pages: to_value(&page_refs),
             tags: to_value(&tags),
-            site: to_value(&site_view),
+            site: crate::render::templates::site_value(to_value(&site_view)),
             topics: to_value(&topics),
             claims: view_map(&claims),
             findings: view_map(&findings),
