@@ -45,7 +45,7 @@ pub(crate) const ALL_COUNTS: u64 = u64::MAX;
 
 /// The field of `site` whose entries (the numbers of findings and the rest) count for a page only
 /// if its template read them: they change with almost any edit, and most pages show one at most
-/// (the menu's glossary link reads `site.counts.terms`).
+/// (the default theme's home page).
 pub(crate) const COUNTS: &str = "counts";
 
 fn note_counts(read: u64) {

@@ -1192,7 +1192,8 @@ fn kept(stderr: &str) -> (usize, usize) {
 /// template read them: a finding added makes again the pages that show it or a count of findings
 /// (the home page), not every page, whose menu reads only the count of glossary terms; and when a
 /// template of the site's own shows the count of findings on every page, every page is made again.
-/// Both rebuilds write what a cold build writes.
+/// A glossary term added makes again only the glossary's page. Each rebuild writes what a cold
+/// build writes.
 #[test]
 fn a_finding_added_remakes_only_the_pages_that_read_the_counts_it_changes() {
     let site = Site::from_fixture("valid");
@@ -1234,6 +1235,20 @@ fn a_finding_added_remakes_only_the_pages_that_read_the_counts_it_changes() {
     site.write(EXTRA, format!("{}{}", extra(1), &extra(2)[10..]));
     let (kept_, _) = rebuild("a finding added, its count on every page");
     assert_eq!(kept_, 0, "every page shows the count");
+    // The menu links to the glossary by its URL, not its count of terms: a glossary added makes
+    // every page again (their menus gain the link), a term added only the glossary's page.
+    fs::remove_file(site.path("templates/base.html")).unwrap();
+    let term = |t: &str| format!("  - term: {t}\n    definition: \"A word for {t}.\"\n");
+    site.write(
+        "data/glossary.yaml",
+        format!("terms:\n{}", term("zebra budget")),
+    );
+    let (kept_, _) = rebuild("a glossary added");
+    assert_eq!(kept_, 0, "every menu links to the glossary");
+    let glossary = format!("terms:\n{}{}", term("zebra budget"), term("yak plan"));
+    site.write("data/glossary.yaml", glossary);
+    let (kept_, pages) = rebuild("a term added");
+    assert_eq!(kept_, pages - 1, "only the glossary's page made again");
 }
 
 /// A rebuild into the same folder keeps the pages whose contexts did not change, and writes what a

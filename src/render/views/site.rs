@@ -28,6 +28,9 @@ pub(crate) struct SiteView {
     pub counts: Counts,
     /// `/versions/`, when the site has releases (the footer's version links to it).
     pub versions_url: Option<String>,
+    /// `/glossary/`, when the site has a glossary (the menu links to it). Not a count: adding a
+    /// term leaves the pages that only link to the glossary as they are.
+    pub glossary_url: Option<String>,
     /// For page titles and breadcrumbs; templates reach the strings through `t()`.
     #[serde(skip)]
     pub strings: Arc<Strings>,
@@ -85,6 +88,7 @@ pub(crate) fn site_view(site: &Site) -> SiteView {
             terms: site.glossary.len(),
         },
         versions_url: (!site.releases.is_empty()).then(|| format!("{}versions/", c.base_path)),
+        glossary_url: (!site.glossary.is_empty()).then(|| format!("{}glossary/", c.base_path)),
         strings: site.strings.clone(),
     }
 }
