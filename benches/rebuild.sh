@@ -16,7 +16,8 @@
 # and paired differences keep the machine's drift out of the comparison.
 #
 # With EDIT=none, nothing is edited between builds: the rebuild is a build of the same files, what
-# a build costs whatever it has to do (the passes over the whole site that no edit avoids).
+# a build costs whatever it has to do (the passes over the whole site that no edit avoids). With
+# EDIT=add, each round adds a finding to the same file instead (the site's counts change).
 #
 # With RESTORE=1, before each rebuild the binary's copy of the site (with its build cache) and its
 # output folder are copied afresh, as a CI run that restores them from a cache finds them: the
@@ -49,6 +50,12 @@ raw="$work/raw"
 edit() { # copy, text: the first statement of the finding's file becomes `text`
   sed -i "0,/statement: .*/s//statement: $2/" "$1/$finding"
 }
+add() { # copy, round: a finding `added-<round>` first in the finding's file, with its first's source and quote
+  local source quote
+  source=$(grep -m1 '    source: ' "$1/$finding")
+  quote=$(grep -m1 '    quote: ' "$1/$finding")
+  sed -i "0,/^findings:/s//findings:\n  - id: added-$2\n    statement: Added in round $2.\n$source\n    locator: para. 1\n$quote/" "$1/$finding"
+}
 restore() { # dir: copied afresh in place (new inodes; new times, or with RESTORE=tar the same modification times)
   mv "$1" "$1.old"
   if [ "$RESTORE" = tar ]; then
@@ -79,7 +86,11 @@ for i in "${!bins[@]}"; do
 done
 for r in $(seq 1 "$rounds"); do
   for i in "${!bins[@]}"; do
-    [ "${EDIT:-finding}" = none ] || edit "$work/site-$i" "Edited in round $r."
+    case "${EDIT:-finding}" in
+      none) ;;
+      add) add "$work/site-$i" "$r" ;;
+      *) edit "$work/site-$i" "Edited in round $r." ;;
+    esac
     if [ -n "${RESTORE:-}" ]; then
       restore "$work/site-$i"
       restore "$out/o-$i"
