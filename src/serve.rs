@@ -107,12 +107,14 @@ impl Snapshot {
     /// Holds the page `f` as checked: its bytes, or when it was kept from `previous` (unchanged,
     /// its bytes not handed over) the page `previous` holds, shared.
     fn hold(&self, f: OutputFile, previous: Option<&Snapshot>) {
-        let bytes = match (f.unchanged, previous) {
-            (true, Some(previous)) => {
-                let held = previous.made.read().unwrap_or_else(|p| p.into_inner());
-                held.get(&f.path).cloned()
-            }
-            _ => Some(Arc::new(f.bytes)),
+        let bytes = if f.unchanged {
+            let held = |p: &Snapshot| {
+                let made = p.made.read().unwrap_or_else(|p| p.into_inner());
+                made.get(&f.path).cloned()
+            };
+            previous.and_then(held)
+        } else {
+            Some(Arc::new(f.bytes))
         };
         if let Some(bytes) = bytes {
             let mut made = self.made.write().unwrap_or_else(|p| p.into_inner());

@@ -450,6 +450,9 @@ mod tests {
             "{{ site.counts|length }}",
             "{{ site|tojson }}",
             "{% for k, v in site|items %}{% endfor %}",
+            "{{ site.counts }}",
+            "{{ site }}",
+            "{{ site.counts|dictsort }}",
         ] {
             assert_eq!(read(whole).1, ALL_COUNTS, "{whole}");
         }
