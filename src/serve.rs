@@ -496,7 +496,7 @@ fn check_all(
     let held = previous.as_ref().and_then(|p| p.held_pages());
     snapshot.rendered.keep_made(held);
     let stopped = std::sync::atomic::AtomicBool::new(false);
-    let result = snapshot.rendered.produce(&|f| {
+    let result = snapshot.rendered.produce_pages(&|f| {
         // A newer site is served already, or a change came and the site is being made again:
         // checking this one is wasted work that would slow the next rebuild, so stop.
         let changing = state
@@ -508,8 +508,8 @@ fn check_all(
             stopped.store(true, std::sync::atomic::Ordering::Relaxed);
             return Err(Diagnostic::error(Code::ServeFailed, "superseded"));
         }
-        // Pages are kept as they are checked. `Rendered` keeps the other files itself, and
-        // `evidence.json` comes here in parts, which must never be served half made.
+        // Pages are kept as they are checked (`Rendered` keeps the files made up front itself,
+        // and makes the heavy ones when asked).
         if f.path.ends_with(".html") {
             snapshot.hold(f, previous.as_deref());
         }

@@ -49,6 +49,15 @@ use views::Views;
 /// The most pages one task of the page run makes (see [`Rendered::produce`]).
 const PAGES_PER_TASK: usize = 32;
 
+/// One template mistake fails every page that uses it: each reported once. Sorted first, so
+/// which of the repeats is kept does not depend on thread timing.
+fn once_each(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.sort_by(|a, b| (&a.file, a.position, &a.message).cmp(&(&b.file, b.position, &b.message)));
+    let mut seen = HashSet::new();
+    diags.retain(|d| seen.insert((d.file.clone(), d.position, d.code)));
+    diags
+}
+
 /// The rendered site, ready to be produced: the files made up front (exports, data downloads,
 /// indexes, assets) and one job per page. Pages are made only when the consumer asks, in parallel:
 /// `write` streams each to disk as it is made and keeps none; [`Rendered::collect`] keeps them in
@@ -576,9 +585,6 @@ impl Rendered {
     pub fn produce(&self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
         self.files.par_iter().try_for_each(|f| sink(f.clone()))?;
         let found = Mutex::new(Vec::new());
-        let push = |d: Vec<Diagnostic>| {
-            found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
-        };
         // The heavy files are made one after another, beside the pages (which take every other
         // thread), not before them.
         let (heavy, pages) = rayon::join(
@@ -586,32 +592,39 @@ impl Rendered {
                 Some(heavy) => heavy.files.iter().try_for_each(|f| sink(f.clone())),
                 None => files::heavy_files(&self.site, &mut |f| sink(f)),
             },
-            || {
-                // In small tasks, so that the thread done with the heavy files takes its share
-                // of the pages left (rayon otherwise splits the pages about once per thread, and
-                // one thread may finish a large share alone).
-                self.jobs
-                    .par_iter()
-                    .with_max_len(PAGES_PER_TASK)
-                    .try_for_each(|job| match self.make_or_keep(job) {
-                        Ok(file) => sink(file),
-                        Err(d) => {
-                            push(d);
-                            Ok(())
-                        }
-                    })
-            },
+            || self.make_pages(sink, &found),
         );
         heavy.and(pages)?;
-        // One template mistake fails every page that uses it: report it once. Sorted first, so
-        // which of the repeats is kept does not depend on thread timing.
-        let mut diags = found.into_inner().unwrap_or_else(|p| p.into_inner());
-        diags.sort_by(|a, b| {
-            (&a.file, a.position, &a.message).cmp(&(&b.file, b.position, &b.message))
-        });
-        let mut seen = HashSet::new();
-        diags.retain(|d| seen.insert((d.file.clone(), d.position, d.code)));
-        Ok(diags)
+        Ok(once_each(
+            found.into_inner().unwrap_or_else(|p| p.into_inner()),
+        ))
+    }
+
+    /// Makes every page (kept, where it keeps pages) and hands it to `sink`, as
+    /// [`Rendered::produce`] does, but none of the other files: they report nothing, so checking
+    /// every page (`serve`, after each rebuild) does not make them.
+    pub fn produce_pages(&self, sink: &Sink) -> Result<Vec<Diagnostic>, Diagnostic> {
+        let found = Mutex::new(Vec::new());
+        self.make_pages(sink, &found)?;
+        Ok(once_each(
+            found.into_inner().unwrap_or_else(|p| p.into_inner()),
+        ))
+    }
+
+    /// Every page made (or kept) and handed to `sink`; what making them found goes to `found`.
+    fn make_pages(&self, sink: &Sink, found: &Mutex<Vec<Diagnostic>>) -> Result<(), Diagnostic> {
+        // In small tasks, so that a thread done with other work (the heavy files) takes its share
+        // of the pages left (rayon otherwise splits the pages about once per thread, and one
+        // thread may finish a large share alone).
+        (self.jobs.par_iter().with_max_len(PAGES_PER_TASK)).try_for_each(|job| {
+            match self.make_or_keep(job) {
+                Ok(file) => sink(file),
+                Err(d) => {
+                    found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
+                    Ok(())
+                }
+            }
+        })
     }
 
     /// [`Rendered::produce`] for a build, which hands each file over once: the files made up

@@ -343,6 +343,29 @@ fn serve_keeps_the_pages_an_edit_leaves_as_they_were() {
     );
 }
 
+/// `serve`'s check of every page makes the pages, and none of the other files (which report
+/// nothing): the same pages, byte for byte, as making the whole site gives.
+#[test]
+fn the_check_of_every_page_makes_the_pages_alone() {
+    let site = Site::from_fixture("valid");
+    let mut kept_by = Incremental::new(site.root(), &Environment::default());
+    let (rendered, _) = kept_by.build().expect("the fixture builds");
+    let pages = std::sync::Mutex::new(Files::new());
+    let found = rendered.produce_pages(&|f| {
+        pages.lock().unwrap().insert(f.path, f.bytes);
+        Ok(())
+    });
+    assert_eq!(found.map(|d| d.len()), Ok(0));
+    let pages = pages.into_inner().unwrap();
+    let (all, _) = rendered.collect();
+    let html: Files = (all.into_iter())
+        .filter(|f| f.path.ends_with(".html"))
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(pages.len(), rendered.pages());
+    assert!(pages == html, "the pages differ from the site's");
+}
+
 /// `serve` keeps the findings it resolved (`resolve::FindingMemo`) and resolves again only those
 /// whose records changed, while what they read of the rest of the site is unchanged: each step
 /// here leaves the findings files as they were and changes what their findings read (a claim
