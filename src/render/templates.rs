@@ -64,7 +64,7 @@ impl Object for SiteValue {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        let value = (self.map.get_item(key).ok()).filter(|v| !v.is_undefined())?;
+        let value = item(&self.map, key)?;
         if key.as_str() == Some(COUNTS) {
             return Some(Value::from_object(CountsValue { map: value }));
         }
@@ -72,15 +72,25 @@ impl Object for SiteValue {
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        note_counts(ALL_COUNTS);
-        match self.map.try_iter() {
-            Ok(keys) => Enumerator::Values(keys.collect()),
-            Err(_) => Enumerator::Empty,
-        }
+        every_key(&self.map)
     }
 
     fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
         self.map.len()
+    }
+}
+
+/// The entry `key` of `map`, if it has one.
+fn item(map: &Value, key: &Value) -> Option<Value> {
+    (map.get_item(key).ok()).filter(|v| !v.is_undefined())
+}
+
+/// Every key of `map` (the site's settings or counts), gone through: every count counts as read.
+fn every_key(map: &Value) -> Enumerator {
+    note_counts(ALL_COUNTS);
+    match map.try_iter() {
+        Ok(keys) => Enumerator::Values(keys.collect()),
+        Err(_) => Enumerator::Empty,
     }
 }
 
@@ -99,15 +109,11 @@ impl Object for CountsValue {
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         let at = (self.map.try_iter().ok()?).position(|k| &k == key);
         note_counts(at.filter(|at| *at < 64).map_or(ALL_COUNTS, |at| 1 << at));
-        (self.map.get_item(key).ok()).filter(|v| !v.is_undefined())
+        item(&self.map, key)
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        note_counts(ALL_COUNTS);
-        match self.map.try_iter() {
-            Ok(keys) => Enumerator::Values(keys.collect()),
-            Err(_) => Enumerator::Empty,
-        }
+        every_key(&self.map)
     }
 
     fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
