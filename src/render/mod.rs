@@ -89,7 +89,6 @@ pub struct Rendered {
 
 /// The pages a site made or kept as it was produced, each with what it was made from: what
 /// another site made in the same process needs to keep them ([`Rendered::keep_made`]).
-#[derive(Clone, Default)]
 pub struct MadePages {
     stamp: u128,
     pages: HashMap<String, kept::Recorded>,

@@ -184,6 +184,13 @@ fn apply(site: &Site, edit: &Edit, original: &str) -> Vec<PathBuf> {
 
 type Files = BTreeMap<String, Vec<u8>>;
 
+/// Each diagnostic as the outcomes compare them: file, place and message.
+fn messages<'a>(d: impl IntoIterator<Item = &'a evident::diagnostic::Diagnostic>) -> Vec<String> {
+    (d.into_iter())
+        .map(|d| format!("{:?} {:?} {}", d.file, d.position, d.message))
+        .collect()
+}
+
 /// What a build made: its files, or (when it failed) its error messages.
 fn outcome(
     result: Result<
@@ -194,11 +201,6 @@ fn outcome(
         Vec<evident::diagnostic::Diagnostic>,
     >,
 ) -> Result<(Files, Vec<String>), Vec<String>> {
-    let messages = |d: &[evident::diagnostic::Diagnostic]| {
-        d.iter()
-            .map(|d| format!("{:?} {:?} {}", d.file, d.position, d.message))
-            .collect::<Vec<_>>()
-    };
     match result {
         Ok((rendered, diags)) => {
             let (files, more) = rendered.collect();
@@ -248,9 +250,7 @@ fn outcome_held(
         Ok(())
     });
     let files = files.into_inner().unwrap();
-    let all: Vec<String> = (diags.iter().chain(more.as_ref().unwrap()))
-        .map(|d| format!("{:?} {:?} {}", d.file, d.position, d.message))
-        .collect();
+    let all = messages(diags.iter().chain(more.as_ref().unwrap()));
     let kept = rendered.kept_count();
     (Ok((files.clone(), all)), Some((rendered, files)), kept)
 }
