@@ -3,7 +3,7 @@
 //! `SOURCE_DATE_EPOCH` ([`date_from_epoch`]). No clock is read here.
 
 /// A calendar date with the precision the source gives.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
     pub year: i32,
     pub month: Option<u8>,

@@ -95,7 +95,7 @@ pub(crate) fn scan(body: &str) -> Scan {
 }
 
 /// How [`to_html`] renders: what it does with raw HTML, and whether fenced code is highlighted.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct MdOptions {
     pub raw: RawHtml,
     /// Fenced code with a known language as classed spans (site.yaml `highlight_code`).
@@ -115,7 +115,7 @@ impl MdOptions {
 const TABLE_BOX: &str = "<div class=\"table-wrap\" tabindex=\"0\">\n";
 
 /// How [`to_html`] treats raw HTML in the Markdown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum RawHtml {
     /// Kept, but sanitised with ammonia: the default, since content is not trusted to run script
     /// or load from elsewhere. Harmless markup such as `<abbr>` or `<sup>` survives.
@@ -138,7 +138,7 @@ fn sanitise(html: &str) -> String {
 
 /// A glossary term to link from its first use in a body: every form of it (lower case), and the
 /// URL of its definition.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub(crate) struct TermLink {
     pub forms: Vec<String>,
     pub url: String,

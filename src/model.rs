@@ -250,6 +250,12 @@ impl Body {
         }
     }
 
+    /// Whether the body is held as text, and so hashes as its Markdown (not read from disk when
+    /// asked for).
+    pub fn in_memory(&self) -> bool {
+        matches!(self.held, Held::Text(_))
+    }
+
     /// Where the body starts in the text it shares with the loaded inputs; `None` for a body
     /// read from disk when asked for.
     pub fn start_in_text(&self) -> Option<usize> {
@@ -264,6 +270,23 @@ impl Body {
             Held::File(rel, real) => {
                 let t = reader.read_text(rel, real)?;
                 Ok(Cow::Owned(t.get(self.start..).unwrap_or(&t).to_string()))
+            }
+        }
+    }
+}
+
+/// A body held as text hashes as its Markdown; a body on disk as where it is (its text is not
+/// known without reading it: see [`Body::in_memory`]).
+impl std::hash::Hash for Body {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match &self.held {
+            Held::Text(t) => {
+                h.write_u8(0);
+                t.get(self.start..).unwrap_or(t).hash(h);
+            }
+            Held::File(rel, real) => {
+                h.write_u8(1);
+                (rel, real, self.start).hash(h);
             }
         }
     }
@@ -298,6 +321,23 @@ pub struct Document {
     pub anchors: Vec<String>,
 }
 
+/// Hashes every field, its maps in sorted order (so two documents alike hash alike).
+impl std::hash::Hash for Document {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        fn sorted(map: &HashMap<String, String>) -> Vec<(&String, &String)> {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_unstable();
+            entries
+        }
+        self.file.hash(h);
+        self.body.hash(h);
+        sorted(&self.links).hash(h);
+        self.external_links.hash(h);
+        sorted(&self.figures).hash(h);
+        self.anchors.hash(h);
+    }
+}
+
 /// A plain page: `content/about.md` and the like.
 #[derive(Clone, Debug)]
 pub struct Page {
@@ -325,7 +365,7 @@ pub struct Tag {
     pub pages: Vec<usize>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SourceType {
     ArticleJournal,
     Chapter,
@@ -365,13 +405,13 @@ impl SourceType {
 
 /// A word of one of the site's vocabularies (kinds of source, study designs): its key, as YAML
 /// writes it, and its label, as pages show it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Term {
     pub key: String,
     pub label: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Person {
     Name {
         family: String,
@@ -397,8 +437,9 @@ impl Person {
     }
 }
 
-/// A bibliographic record and our summary of it.
-#[derive(Clone, Debug)]
+/// A bibliographic record and our summary of it. It hashes as every field (for `serve`'s views
+/// kept while what they read is unchanged).
+#[derive(Clone, Debug, Hash)]
 pub struct Source {
     pub id: SourceId,
     pub source_type: SourceType,
@@ -646,8 +687,8 @@ impl Finding {
     }
 }
 
-/// A proposition the evidence bears on.
-#[derive(Clone, Debug)]
+/// A proposition the evidence bears on. It hashes as every field, as [`Source`] does.
+#[derive(Clone, Debug, Hash)]
 pub struct Claim {
     pub id: ClaimId,
     pub title: String,

@@ -5,8 +5,8 @@
 //! in the page and in the terminal; fixing it reloads the page.
 //!
 //! A change rebuilds only what it affects: the changed files are read again (nothing else is), only
-//! their findings are resolved again (`resolve::FindingMemo`), only the views of findings whose
-//! inputs changed are made again (`render::ViewMemo`), the citations already formatted are reused, and pages are made when a browser asks for them, so
+//! their findings are resolved again (`resolve::FindingMemo`), only the views of findings, sources and
+//! claims whose inputs changed are made again (`render::ViewMemo`), the citations already formatted are reused, and pages are made when a browser asks for them, so
 //! the edited page can be fetched as soon as the site has been resolved again. Every other page is
 //! then made in the background, which both checks the whole site (a template error on any page
 //! shows the overlay) and warms the cache; a newer site stops the check of an older one. A page

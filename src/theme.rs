@@ -120,7 +120,7 @@ pub fn default_strings() -> (PathBuf, &'static str) {
 }
 
 /// How a language picks a plural form for a count: CLDR's `one` and `other` categories.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PluralRule {
     /// `one` for 1 only (English, German, Spanish, …).
     OneIsOne,
@@ -148,7 +148,7 @@ impl PluralRule {
 }
 
 /// One interface string: a text, or a text per plural form chosen by the `count` argument.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Message {
     Text(String),
     Plural {
@@ -162,7 +162,7 @@ pub enum Message {
 /// The theme's interface strings in the site's language, with English filled in string by string
 /// (`resolve/i18n.rs` builds it). Templates reach them through `t()`; the render stage's own
 /// labels (stances, counts, dates) through [`Strings::text`] and [`Strings::with`].
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Strings {
     /// The site's language tag (`fr-FR`).
     pub language: String,

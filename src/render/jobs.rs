@@ -499,7 +499,11 @@ fn topic_parts<'a>(v: &'a Views, t: &TopicView) -> TopicParts<'a> {
     let page = v
         .site
         .page("topic", &t.title, &path, &[("Topics", "topics/")]);
-    let claims = t.claims.iter().filter_map(|c| v.claims.get(c)).collect();
+    let claims = t
+        .claims
+        .iter()
+        .filter_map(|c| v.claims.get(c).map(|c| &**c))
+        .collect();
     (page, claims, v.tables_on(&format!("topic:{}", t.id)))
 }
 
@@ -760,7 +764,7 @@ fn index_jobs() -> Vec<Job> {
 /// The sources index's page, and its sources' ids, oldest first.
 fn sources_index_parts(v: &Views) -> (PageView, Vec<String>) {
     let page = v.site.page("sources", "Sources", "sources/", &[]);
-    let mut list: Vec<&SourceView> = v.sources.values().collect();
+    let mut list: Vec<&SourceView> = v.sources.values().map(|s| &**s).collect();
     list.sort_by(|a, b| (a.year, &a.id).cmp(&(b.year, &b.id)));
     (page, list.iter().map(|s| s.id.clone()).collect())
 }

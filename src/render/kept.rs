@@ -58,16 +58,17 @@ impl Fingerprint {
     }
 }
 
+thread_local! {
+    /// [`Feed`]'s buffer, kept for the next value: a build fingerprints a hundred thousand.
+    static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Adds `value` as serde writes it, a whole encoding of its data: each value tagged with its
 /// kind, strings with their length, lists, maps and structs (with their fields' names) closed,
 /// so that no two values give the same bytes; no text is made, nothing escaped. For a page's
 /// inputs, whose Rust types (and so which strings are marked safe for templates) are fixed by the
 /// page's kind: `false` when the value refuses to be written.
 pub(crate) fn add_data<T: Serialize + ?Sized>(fp: &mut Fingerprint, value: &T) -> bool {
-    thread_local! {
-        /// [`Feed`]'s buffer, kept for the next value: a build fingerprints a hundred thousand.
-        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-    }
     let mut buf = BUFFER.take();
     buf.clear();
     buf.reserve(FEED);
@@ -76,6 +77,19 @@ pub(crate) fn add_data<T: Serialize + ?Sized>(fp: &mut Fingerprint, value: &T) -
     feed.flush();
     BUFFER.set(feed.buf);
     written
+}
+
+/// Adds `value` as its `Hash` writes it (as derived: every field, strings and lists with their
+/// lengths), through the same buffer as [`add_data`]: for model types, which are not
+/// serialisable.
+pub(crate) fn add_hashed<T: std::hash::Hash + ?Sized>(fp: &mut Fingerprint, value: &T) {
+    let mut buf = BUFFER.take();
+    buf.clear();
+    buf.reserve(FEED);
+    let mut feed = Feed { fp, buf };
+    value.hash(&mut feed);
+    feed.flush();
+    BUFFER.set(feed.buf);
 }
 
 /// How many bytes [`Feed`] gathers before handing them to the hash.
@@ -111,6 +125,19 @@ mod tag {
     pub const STRUCT: u8 = 17;
     pub const END: u8 = 18;
     pub const FIELD: u8 = 19;
+}
+
+/// A hasher for [`add_hashed`]: what a `Hash` writes goes into the fingerprint.
+impl std::hash::Hasher for Feed<'_> {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        self.put(bytes);
+    }
+
+    /// Not read: the fingerprint is [`Fingerprint::finish`], once every value is added.
+    fn finish(&self) -> u64 {
+        0
+    }
 }
 
 impl Feed<'_> {

@@ -48,6 +48,11 @@ enum Edit {
     /// The archived passage of the first finding's quote reworded, then put back.
     QuoteGone,
     QuoteBack,
+    /// A stance's reason (the claim's page shows it), the gap's title (the source's and the
+    /// claim's pages show it), the topic's title (the claim's page shows it).
+    Reason(u8),
+    GapTitle(u8),
+    TopicTitle(u8),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -67,6 +72,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         Just(Edit::ClaimBack),
         Just(Edit::QuoteGone),
         Just(Edit::QuoteBack),
+        any::<u8>().prop_map(Edit::Reason),
+        any::<u8>().prop_map(Edit::GapTitle),
+        any::<u8>().prop_map(Edit::TopicTitle),
     ]
 }
 
@@ -179,6 +187,24 @@ fn apply(site: &Site, edit: &Edit, original: &str) -> Vec<PathBuf> {
             site.write(rel, text.replace(from, to));
             vec![site.path(rel)]
         }
+        Edit::Reason(n) => vec![set_line(
+            site,
+            FINDINGS,
+            "- {claim: users-lead, stance: contradicts, reason: \"staff",
+            &format!("      - {{claim: users-lead, stance: contradicts, reason: \"staff {n}\"}}"),
+        )],
+        Edit::GapTitle(n) => vec![set_line(
+            site,
+            "content/gaps/foi.md",
+            "title:",
+            &format!("title: FOI figures {n}"),
+        )],
+        Edit::TopicTitle(n) => vec![set_line(
+            site,
+            "content/topics/control.md",
+            "title:",
+            &format!("title: Control {n}"),
+        )],
     }
 }
 
@@ -508,6 +534,115 @@ fn finding_views_kept_by_serve_are_made_again_when_what_they_read_changes() {
         ("a second release made", &|| {
             ok(&site, &["release", "--date", "2024-05-03"]);
             site.path("releases/1.1.json")
+        }),
+    ];
+    for (step, change) in steps {
+        let changed = change();
+        kept.reload(Some(&[changed]));
+        let warm = outcome(kept.build());
+        let cold = cold(&site);
+        assert!(cold.is_ok(), "after {step}: {:?}", cold.err());
+        assert_eq!(warm, cold, "after {step}");
+    }
+}
+
+/// `serve` keeps the views of sources and claims whose inputs are unchanged (`render::ViewMemo`).
+/// Each step here leaves the source and the claim as written and changes something else their
+/// views show: a stance's reason, a finding's statement, the source's findings, a gap's title, the
+/// topic's title, a study design's label, the site's address, an interface string, the glossary's
+/// terms, the site's language, and the findings' withdrawal. After each, `serve`'s build must be a cold build's.
+#[test]
+fn source_and_claim_views_kept_by_serve_are_made_again_when_what_they_read_changes() {
+    let site = Site::from_fixture("valid");
+    let with_stance = |statement: &str| {
+        format!(
+            "{}    stances:\n      - {{claim: users-lead, stance: supports, reason: \"some\"}}\n",
+            extra(1).replace("Another reading, number 1.", statement)
+        )
+    };
+    site.write(EXTRA, with_stance("Another reading."));
+    site.edit(
+        "content/sources/s1.md",
+        "A summary.",
+        "A summary of staff views.",
+    );
+    site.edit(CLAIM, "\nBody", "\nWhat staff say.");
+    // The site's own copy of the default theme, whose interface strings it may change.
+    let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    copy_dir(&theme, &site.path("themes/default"));
+    let strings = "themes/default/i18n/en.yaml";
+    let mut kept = Incremental::new(site.root(), &Environment::default());
+    assert!(kept.build().is_ok());
+    let glossary = "terms:\n  - term: staff\n    definition: People paid to do the work.\n";
+    type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf);
+    let steps: [Step; 12] = [
+        ("a stance's reason changed", &|| {
+            site.edit(FINDINGS, "reason: \"few\"", "reason: \"very few\"");
+            site.path(FINDINGS)
+        }),
+        ("a finding's statement changed", &|| {
+            site.write(EXTRA, with_stance("A second reading."));
+            site.path(EXTRA)
+        }),
+        ("a finding added to the source", &|| {
+            site.write(EXTRA_RENAMED, extra(2));
+            site.path(EXTRA_RENAMED)
+        }),
+        ("the gap's title changed", &|| {
+            site.edit(
+                "content/gaps/foi.md",
+                "title: FOI figures",
+                "title: FOI data",
+            );
+            site.path("content/gaps/foi.md")
+        }),
+        ("the topic's title changed", &|| {
+            site.edit(
+                "content/topics/control.md",
+                "title: Control",
+                "title: Choice",
+            );
+            site.path("content/topics/control.md")
+        }),
+        ("the study design's label changed", &|| {
+            site.edit(
+                "site.yaml",
+                "license:",
+                "designs: {news-report: News story}\nlicense:",
+            );
+            site.path("site.yaml")
+        }),
+        ("the site's host changed", &|| {
+            site.edit("site.yaml", "example.org/sub/", "example.net/sub/");
+            site.path("site.yaml")
+        }),
+        ("the site's path changed", &|| {
+            site.edit("site.yaml", "example.net/sub/", "example.net/evidence/");
+            site.path("site.yaml")
+        }),
+        ("an interface string changed", &|| {
+            site.edit(
+                strings,
+                "stance_contradicts: Contradicts",
+                "stance_contradicts: Against",
+            );
+            site.path(strings)
+        }),
+        ("a glossary term added", &|| {
+            site.write(evident::layout::GLOSSARY, glossary);
+            site.path(evident::layout::GLOSSARY)
+        }),
+        ("the site's language changed", &|| {
+            site.edit("site.yaml", "language: en-GB", "language: fr");
+            site.path("site.yaml")
+        }),
+        ("the findings withdrawn", &|| {
+            let findings = site.read(FINDINGS).replace(
+                "    source: s1\n",
+                "    source: s1\n    withdrawn: {date: \"2024-05-02\", reason: \"Misread.\"}\n",
+            );
+            site.write(FINDINGS, findings);
+            site.path(FINDINGS)
         }),
     ];
     for (step, change) in steps {

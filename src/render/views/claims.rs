@@ -2,14 +2,15 @@
 //! stance matrix.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
+use crate::render::kept::{add_hashed, Fingerprint};
 use crate::render::templates::Html;
-use crate::render::views::{Links, Ref};
+use crate::render::views::{kept_or_made, Keeping, Links, Ref};
 
 #[derive(Clone, Serialize)]
 pub(crate) struct EvidenceRow {
@@ -66,23 +67,66 @@ pub(crate) struct ClaimView {
 pub(crate) fn claim_views(
     site: &Site,
     links: &Links,
+    kept: Keeping<ClaimView>,
     diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, ClaimView> {
+) -> BTreeMap<String, Arc<ClaimView>> {
     // In parallel: a claim's view lists every finding on it, which at N = 10,000 is 40 ms of one
     // thread over the site's claims. Each claim's diagnostics are kept in the claims' order.
-    let made: Vec<(String, ClaimView, Vec<Diagnostic>)> = (site.claims.par_iter())
-        .map(|(_, c)| {
-            let mut found = Vec::new();
-            let view = claim_view(site, c, links, &mut found);
-            (c.id.0.clone(), view, found)
-        })
+    let items = (site.claims.iter())
+        .map(|(id, c)| (id.0.as_str(), c))
         .collect();
+    let made = kept_or_made(
+        items,
+        kept,
+        |c| claim_print(site, c),
+        |c, d| claim_view(site, c, links, d),
+    );
     (made.into_iter())
         .map(|(id, view, found)| {
             diags.extend(found);
             (id, view)
         })
         .collect()
+}
+
+/// The fingerprint of what `c`'s view reads besides what every claim's view reads
+/// ([`kept_or_made`]): the claim, its topic's title, and, for each finding with a stance on it,
+/// the stance, its reason, the finding's figure and statement, and its study's id, title and
+/// design; its gaps' ids and titles. `None` for a claim whose body is read from disk.
+fn claim_print(site: &Site, c: &Claim) -> Option<u128> {
+    let mut fp = Fingerprint::new();
+    add_hashed(&mut fp, c);
+    add_hashed(&mut fp, &site.topics.get(&c.topic).map(|t| &t.title));
+    let rows = site.backlinks.stances_by_claim.get(&c.id);
+    for (id, kind) in rows.into_iter().flatten() {
+        add_hashed(&mut fp, &(id, kind));
+        let Some(f) = site.findings.get(id) else {
+            add_hashed(&mut fp, &0u8);
+            continue;
+        };
+        let reason = f
+            .stances
+            .iter()
+            .find(|s| s.claim == c.id)
+            .map(|s| &s.reason);
+        let figure = f.figure.as_ref().map(|x| &x.text);
+        let study = site.sources.get(f.study());
+        let study = study.map(|s| (&s.title, &s.design.label));
+        add_hashed(
+            &mut fp,
+            &(1u8, reason, figure, &f.statement, f.study(), study),
+        );
+    }
+    let gaps = site
+        .backlinks
+        .gaps_by_claim
+        .get(&c.id)
+        .into_iter()
+        .flatten();
+    for g in gaps {
+        add_hashed(&mut fp, &(g, site.gaps.get(g).map(|g| &g.title)));
+    }
+    c.doc.body.in_memory().then(|| fp.finish())
 }
 
 /// One claim's view (`c` need not be the site's: in `serve`, the claim as just edited).

@@ -16,7 +16,7 @@ use crate::render::tables::value_text;
 use crate::render::templates::Html;
 use crate::render::versions::{record_of, FindingChangeView, ReleaseRecordView, VersionsView};
 use crate::render::views::sources::CitationView;
-use crate::render::views::{Links, Ref};
+use crate::render::views::{ClaimView, KeptById, Links, Ref, SourceView};
 
 #[derive(Clone, Serialize)]
 pub(crate) struct ValueView {
@@ -190,9 +190,14 @@ pub(crate) fn finding_views(
 /// the very one it was made from: the resolve stage hands on an unchanged finding as the same
 /// allocation (its `FindingMemo`), and the memo holds it, so its address is not reused. A view naming the finding that replaces it reads that finding's label: it is never
 /// kept. `build` does not use this memo: it keeps whole pages by their inputs instead.
+///
+/// It keeps the source and claim views too, by a fingerprint of all they read
+/// ([`super::kept_or_made`]).
 #[derive(Default)]
 pub struct ViewMemo {
     kept: Mutex<KeptViews>,
+    pub(super) sources: Mutex<KeptById<SourceView>>,
+    pub(super) claims: Mutex<KeptById<ClaimView>>,
 }
 
 /// The views of one run, by the address of their findings.

@@ -3,18 +3,18 @@
 //! page's `page`), `sources.rs`, `findings.rs`, `claims.rs`, `nodes.rs` (topics and gaps),
 //! `matrix.rs` (the home page's evidence matrix) and `pages.rs` (plain pages and tags).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::cite::Citer;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{to_html, MdOptions, RawHtml, TermLink};
 use crate::model::*;
-use crate::render::kept::{add_data, add_prints, Fingerprint, PrintMap, ViewPrints};
+use crate::render::kept::{add_data, add_hashed, add_prints, Fingerprint, PrintMap, ViewPrints};
 use crate::render::tables::{dataset_view, table_view, DatasetView, TableView};
 use crate::render::templates::{to_value, view_map, Html};
 use crate::render::versions::{
@@ -67,11 +67,11 @@ pub(crate) struct Views {
     pub page_ref_of: Vec<Option<usize>>,
     pub tags: Vec<TagView>,
     pub pages: Vec<PageBody>,
-    pub sources: Arc<BTreeMap<String, SourceView>>,
-    /// Each shared (`Arc`), so that `serve` can keep a view its inputs left alone (see
-    /// [`FindingViewMemo`]).
+    /// Each view shared (`Arc`), as the findings' and claims' are, so that `serve` can keep a
+    /// view its inputs left alone (see [`ViewMemo`]).
+    pub sources: Arc<BTreeMap<String, Arc<SourceView>>>,
     pub findings: Arc<BTreeMap<String, Arc<FindingView>>>,
-    pub claims: Arc<BTreeMap<String, ClaimView>>,
+    pub claims: Arc<BTreeMap<String, Arc<ClaimView>>>,
     pub topics: Vec<TopicView>,
     pub gaps: BTreeMap<String, GapView>,
     pub tables: BTreeMap<String, TableView>,
@@ -142,10 +142,10 @@ pub(crate) fn object_address(v: &minijinja::Value) -> Option<usize> {
     use crate::render::templates::SiteValue;
     use crate::render::templates::ViewMap;
     use minijinja::Value;
-    (v.downcast_object_ref::<ViewMap<ClaimView>>().map(at))
+    (v.downcast_object_ref::<ViewMap<Arc<ClaimView>>>().map(at))
         .or_else(|| v.downcast_object_ref::<SiteValue>().map(at))
         .or_else(|| v.downcast_object_ref::<ViewMap<Arc<FindingView>>>().map(at))
-        .or_else(|| v.downcast_object_ref::<ViewMap<SourceView>>().map(at))
+        .or_else(|| v.downcast_object_ref::<ViewMap<Arc<SourceView>>>().map(at))
         .or_else(|| v.downcast_object_ref::<BTreeMap<Value, Value>>().map(at))
         .or_else(|| v.downcast_object_ref::<Vec<Value>>().map(at))
 }
@@ -187,14 +187,15 @@ pub(crate) fn add_view_map(
         add_prints(fp, of, map.keys().map(String::as_str));
         true
     }
-    (v.downcast_object_ref::<ViewMap<ClaimView>>()
+    (v.downcast_object_ref::<ViewMap<Arc<ClaimView>>>()
         .map(|m| add(fp, &m.0, &prints.claims)))
     .or_else(|| {
         (v.downcast_object_ref::<ViewMap<Arc<FindingView>>>())
             .map(|m| add(fp, &m.0, &prints.findings))
     })
     .or_else(|| {
-        (v.downcast_object_ref::<ViewMap<SourceView>>()).map(|m| add(fp, &m.0, &prints.sources))
+        (v.downcast_object_ref::<ViewMap<Arc<SourceView>>>())
+            .map(|m| add(fp, &m.0, &prints.sources))
     })
     .or_else(|| add_site(v, fp))
 }
@@ -223,6 +224,90 @@ pub(crate) fn view_prints(v: &Views) -> Option<ViewPrints> {
         sources: sources?,
         claims: claims?,
     })
+}
+
+/// Views of one kind that `serve` keeps from its last run, by id ([`kept_or_made`]).
+pub(crate) struct KeptById<V>(HashMap<String, Made<V>>);
+
+impl<V> Default for KeptById<V> {
+    fn default() -> Self {
+        KeptById(HashMap::new())
+    }
+}
+
+/// A view of [`kept_or_made`], with the fingerprint of what it was made from (`None`: it is never
+/// kept) and what making it reported.
+pub(crate) struct Made<V> {
+    print: Option<u128>,
+    view: Arc<V>,
+    diags: Vec<Diagnostic>,
+}
+
+impl<V> Clone for Made<V> {
+    fn clone(&self) -> Self {
+        Made {
+            print: self.print,
+            view: self.view.clone(),
+            diags: self.diags.clone(),
+        }
+    }
+}
+
+/// Where `serve` keeps views of one kind, with the fingerprint of what every view of that kind
+/// reads of the site ([`kept_views_print`]).
+pub(crate) type Keeping<'a, V> = Option<(&'a Mutex<KeptById<V>>, u128)>;
+
+/// Each of `items`' views, in order, with what making it reported. With `kept`, a view is taken
+/// from the last run's where its fingerprint (`print`, of what it is made from besides what
+/// every view of its kind reads; `None` for a view never kept) is the one it was made under, and
+/// made with `make` otherwise; this run's views are then kept for the next.
+pub(crate) fn kept_or_made<T: Sync, V: Send + Sync>(
+    items: Vec<(&str, &T)>,
+    kept: Keeping<V>,
+    print: impl Fn(&T) -> Option<u128> + Sync,
+    make: impl Fn(&T, &mut Vec<Diagnostic>) -> V + Sync,
+) -> Vec<(String, Arc<V>, Vec<Diagnostic>)> {
+    let held = |m: &Mutex<KeptById<V>>| {
+        let mut held = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        std::mem::take(&mut *held)
+    };
+    let before = kept.map(|(m, _)| held(m)).unwrap_or_default();
+    let made: Vec<(String, Made<V>)> = (items.into_par_iter())
+        .map(|(id, item)| {
+            let print = kept.and_then(|(_, shared)| {
+                let mut fp = Fingerprint::new();
+                fp.print(shared);
+                fp.print(print(item)?);
+                Some(fp.finish())
+            });
+            let same = |k: &&Made<V>| print.is_some() && k.print == print;
+            let made = (before.0.get(id).filter(same).cloned()).unwrap_or_else(|| {
+                let mut diags = Vec::new();
+                let view = Arc::new(make(item, &mut diags));
+                Made { print, view, diags }
+            });
+            (id.to_string(), made)
+        })
+        .collect();
+    drop(before);
+    if let Some((m, _)) = kept {
+        let keep = made.iter().filter(|(_, m)| m.print.is_some()).cloned();
+        *m.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = KeptById(keep.collect());
+    }
+    (made.into_iter())
+        .map(|(id, m)| (id, m.view, m.diags))
+        .collect()
+}
+
+/// The fingerprint of what every source's and claim's view reads of the site: its URLs, its
+/// interface strings, the glossary's terms, how Markdown is rendered, and what the citations are
+/// formatted for (`shared_page`, which makes the citer).
+fn kept_views_print(site: &Site, links: &Links, shared_page: &crate::cite::WebPage) -> u128 {
+    let c = &site.config;
+    let mut fp = Fingerprint::new();
+    add_hashed(&mut fp, &(&c.base_path, &c.base_url, &*site.strings));
+    add_hashed(&mut fp, &(&links.terms, links.markdown, shared_page));
+    fp.finish()
 }
 
 /// Links to nodes by id, and a node body's HTML: what every kind of view needs.
@@ -343,13 +428,18 @@ impl Views {
                 site.config.language_at,
             ));
         }
-        let sources = Arc::new(sources::source_views(site, &links, &citer, &mut diags));
+        // What `serve` keeps of the source and claim views, and what all of them read of the site.
+        let kept = (memos.views).map(|m| (m, kept_views_print(site, &links, &shared_page)));
+        let kept_sources = kept.map(|(m, print)| (&m.sources, print));
+        let sources = sources::source_views(site, &links, &citer, kept_sources, &mut diags);
+        let sources = Arc::new(sources);
         let versions = (!site.releases.is_empty()).then(|| versions_view(site));
         let finding_dates = crate::permalinks::finding_dates(site);
         let read = (versions.as_ref(), &finding_dates);
         let findings = findings::finding_views(site, &links, read, memos.views);
         let findings = Arc::new(findings);
-        let claims = Arc::new(claims::claim_views(site, &links, &mut diags));
+        let kept_claims = kept.map(|(m, print)| (&m.claims, print));
+        let claims = Arc::new(claims::claim_views(site, &links, kept_claims, &mut diags));
         let topics = nodes::topic_views(site, &links, &mut diags);
         let gaps = nodes::gap_views(site, &links, &mut diags);
         let matrix = matrix::home_matrix(site, &links);
@@ -448,4 +538,61 @@ fn tables(site: &Site) -> Tables {
         }
     }
     (tables, datasets, placements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site with a source, a claim and a finding taking a stance on it for `reason`.
+    fn site(reason: &str) -> Site {
+        let mut inputs = crate::load::Inputs::default();
+        inputs.insert_text("site.yaml", "title: T\nbase_url: https://example.org/\n");
+        inputs.insert_text("archive/s.txt", "Most (72%) agreed.");
+        inputs.insert_text(
+            "content/sources/s.md",
+            "---\ntype: report\ntitle: S\ndate: \"2012\"\nkind: report\ndesign: survey\narchive: archive/s.txt\n---\nA summary.\n",
+        );
+        inputs.insert_text("content/topics/t.md", "---\ntitle: T\n---\n");
+        inputs.insert_text(
+            "content/claims/c.md",
+            "---\ntitle: C\ntopic: t\n---\nBody.\n",
+        );
+        let finding = format!("findings:\n  - id: most\n    statement: Most agreed.\n    source: s\n    locator: p 1\n    quote: \"Most (72%) agreed.\"\n    stances: [{{claim: c, stance: supports, reason: {reason}}}]\n");
+        inputs.insert_text("data/findings/f.yaml", &finding);
+        let (parsed, found) = crate::parse::parse(&inputs, &crate::load::Disk);
+        // The theme is not among the inputs here: the views do not need it.
+        let theme = crate::diagnostic::Code::UnknownTheme;
+        assert!(
+            found.iter().all(|d| !d.is_error() || d.code == theme),
+            "{found:?}"
+        );
+        let env = crate::model::Environment::default();
+        let (site, _, diags) = crate::resolve::resolve(parsed, &env);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        site
+    }
+
+    /// With a memo (as `serve` has), a source's or claim's view is the last run's, not made
+    /// again, while what it reads is unchanged; a claim's view is made again when a stance on
+    /// it changes, and the source's is still kept.
+    #[test]
+    fn the_views_memo_keeps_the_source_and_claim_views_whose_inputs_are_unchanged() {
+        let memo = ViewMemo::default();
+        let views = |reason| {
+            let memos = Memos {
+                citer: None,
+                views: Some(&memo),
+            };
+            Views::new(&site(reason), memos, &crate::load::Disk).0
+        };
+        let first = views("many");
+        let same = views("many");
+        assert!(Arc::ptr_eq(&first.sources["s"], &same.sources["s"]));
+        assert!(Arc::ptr_eq(&first.claims["c"], &same.claims["c"]));
+        let changed = views("some");
+        assert!(Arc::ptr_eq(&same.sources["s"], &changed.sources["s"]));
+        assert!(!Arc::ptr_eq(&same.claims["c"], &changed.claims["c"]));
+        assert_eq!(changed.claims["c"].evidence[0].reason, "some");
+    }
 }

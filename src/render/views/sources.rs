@@ -2,16 +2,17 @@
 //! five styles, and the metadata reference managers read.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cite::{self, Citer};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markdown::{first_sentence, inline_to_html};
 use crate::model::*;
+use crate::render::kept::{add_hashed, Fingerprint};
 use crate::render::templates::Html;
-use crate::render::views::{Links, Ref};
+use crate::render::views::{kept_or_made, Keeping, Links, Ref};
 
 #[derive(Clone, Serialize)]
 pub(crate) struct SourceView {
@@ -107,26 +108,52 @@ pub(crate) fn source_views(
     site: &Site,
     links: &Links,
     citer: &Citer,
+    kept: Keeping<SourceView>,
     diags: &mut Vec<Diagnostic>,
-) -> BTreeMap<String, SourceView> {
+) -> BTreeMap<String, Arc<SourceView>> {
     // The locators each source is cited at, so its citations and its findings' are made in one
     // engine run per style.
     let mut locators: BTreeMap<&SourceId, Vec<&str>> = BTreeMap::new();
     for f in site.findings.values() {
         locators.entry(&f.source).or_default().push(&f.locator);
     }
-    let (views, found): (Vec<(String, SourceView)>, Vec<Vec<Diagnostic>>) = site
-        .sources
-        .par_iter()
-        .map(|(_, s)| {
-            let mut d = Vec::new();
+    let items = (site.sources.iter())
+        .map(|(id, s)| (id.0.as_str(), s))
+        .collect();
+    let made = kept_or_made(
+        items,
+        kept,
+        |s| source_print(site, s),
+        |s, d| {
             let cited_at = locators.get(&s.id).map_or(&[][..], Vec::as_slice);
-            let view = source_view(site, s, cited_at, links, citer, &mut d);
-            ((s.id.0.clone(), view), d)
+            source_view(site, s, cited_at, links, citer, d)
+        },
+    );
+    (made.into_iter())
+        .map(|(id, view, found)| {
+            diags.extend(found);
+            (id, view)
         })
-        .unzip();
-    diags.extend(found.into_iter().flatten());
-    views.into_iter().collect()
+        .collect()
+}
+
+/// The fingerprint of what `s`'s view reads besides what every source's view reads
+/// ([`kept_or_made`]): the source, its findings' ids, and its gaps' ids and titles. `None` for a
+/// source whose body is read from disk (not known without reading it).
+fn source_print(site: &Site, s: &Source) -> Option<u128> {
+    let mut fp = Fingerprint::new();
+    add_hashed(&mut fp, s);
+    add_hashed(&mut fp, &site.backlinks.findings_by_source.get(&s.id));
+    let gaps = site
+        .backlinks
+        .gaps_by_source
+        .get(&s.id)
+        .into_iter()
+        .flatten();
+    for g in gaps {
+        add_hashed(&mut fp, &(g, site.gaps.get(g).map(|g| &g.title)));
+    }
+    s.doc.body.in_memory().then(|| fp.finish())
 }
 
 /// One source's view, worked out for it alone (`s` need not be the site's: in `serve`, the source
