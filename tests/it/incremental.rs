@@ -575,7 +575,7 @@ fn source_and_claim_views_kept_by_serve_are_made_again_when_what_they_read_chang
     assert!(kept.build().is_ok());
     let glossary = "terms:\n  - term: staff\n    definition: People paid to do the work.\n";
     type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf);
-    let steps: [Step; 12] = [
+    let steps: [Step; 13] = [
         ("a stance's reason changed", &|| {
             site.edit(FINDINGS, "reason: \"few\"", "reason: \"very few\"");
             site.path(FINDINGS)
@@ -587,6 +587,14 @@ fn source_and_claim_views_kept_by_serve_are_made_again_when_what_they_read_chang
         ("a finding added to the source", &|| {
             site.write(EXTRA_RENAMED, extra(2));
             site.path(EXTRA_RENAMED)
+        }),
+        ("the study's title changed", &|| {
+            site.edit(
+                "content/sources/s1.md",
+                "Flawed personal budgets",
+                "Flawed budgets",
+            );
+            site.path("content/sources/s1.md")
         }),
         ("the gap's title changed", &|| {
             site.edit(
