@@ -26,7 +26,8 @@
 //!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
 //!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file, the
 //!   quote checks that passed, the findings resolved (`resolve::FindingMemo`), the views of findings,
-//!   sources and claims whose inputs are unchanged (`render::ViewMemo`), the citations made so far, and the last good build, from which
+//!   sources and claims whose inputs are unchanged (`render::ViewMemo`), each
+//!   source's citation files (`render::FilesMemo`), the citations made so far, and the last good build, from which
 //!   the page of an edited finding, or of a Markdown file whose body alone changed, is made at
 //!   once when nothing else shows the edit: `Incremental::quick`); the build cache
 //!   (`cite::CiteCache`, the findings and Markdown node files as parsed in a `parse::ParseMemo`, the quote and

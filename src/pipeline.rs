@@ -259,6 +259,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Fatal> {
         render::Memos {
             citer: Some(citer.clone()),
             views: None,
+            files: None,
         },
     );
     let mut timings = vec![("load", took)];
@@ -476,9 +477,11 @@ pub struct Incremental {
     parsed: parse::ParseMemo,
     /// The quote checks that passed in its runs.
     checks: resolve::CheckMemo,
-    /// The findings its last run resolved, and their views.
+    /// The findings its last run resolved; the views of findings, sources and claims it made;
+    /// each source's citation files.
     findings: resolve::FindingMemo,
     views: render::ViewMemo,
+    files: render::FilesMemo,
     /// The last build, when it had no errors: what a finding edited alone is shown with.
     last: Option<Last>,
     /// The files read again since the last build (`None`: not known, as after reading every
@@ -509,6 +512,7 @@ impl Incremental {
             checks: resolve::CheckMemo::default(),
             findings: resolve::FindingMemo::default(),
             views: render::ViewMemo::default(),
+            files: render::FilesMemo::default(),
             last: None,
             since_last: None,
         }
@@ -584,6 +588,7 @@ impl Incremental {
         let memos = render::Memos {
             citer: Some(citer),
             views: Some(&self.views),
+            files: Some(&self.files),
         };
         let run = pipeline.render_site(front, memos);
         if stop() {

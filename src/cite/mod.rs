@@ -1820,6 +1820,28 @@ pub fn csl_json_file(s: &Source) -> Vec<u8> {
     csl_json_all(std::iter::once(s))
 }
 
+/// The whole bibliography as a CSL-JSON array, joined from each source's own file
+/// ([`csl_json_file`]): the bytes [`csl_json_all`] makes, each item formatted once.
+pub fn csl_json_joined<'a>(files: impl Iterator<Item = &'a [u8]>) -> Vec<u8> {
+    // An item is indented alike in an array of one and of many: the file without its brackets.
+    let item = |f: &'a [u8]| {
+        f.strip_prefix(b"[\n")
+            .and_then(|f| f.strip_suffix(b"\n]\n"))
+    };
+    let mut out = b"[\n".to_vec();
+    for (i, file) in files.enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b",\n");
+        }
+        out.extend_from_slice(item(file).unwrap_or(file));
+    }
+    if out.len() == 2 {
+        return b"[]\n".to_vec();
+    }
+    out.extend_from_slice(b"\n]\n");
+    out
+}
+
 // ---------------------------------------------------------------------------------------------
 // BibTeX
 
@@ -1976,12 +1998,9 @@ pub fn bibtex(s: &Source) -> String {
     out
 }
 
-pub fn bibtex_all<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<u8> {
-    sources
-        .map(bibtex)
-        .collect::<Vec<_>>()
-        .join("\n")
-        .into_bytes()
+/// The whole bibliography in BibTeX: each source's entry ([`bibtex`]), a blank line apart.
+pub fn bibtex_all<'a>(entries: impl Iterator<Item = &'a str>) -> Vec<u8> {
+    entries.collect::<Vec<_>>().join("\n").into_bytes()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2088,8 +2107,9 @@ pub fn ris(s: &Source) -> String {
     out
 }
 
-pub fn ris_all<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<u8> {
-    sources.map(ris).collect::<Vec<_>>().join("\n").into_bytes()
+/// The whole bibliography in RIS: each source's record ([`ris`]), a blank line apart.
+pub fn ris_all<'a>(records: impl Iterator<Item = &'a str>) -> Vec<u8> {
+    records.collect::<Vec<_>>().join("\n").into_bytes()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1246,3 +1246,29 @@ fn apa_names_a_title_in_its_own_title_case() {
         in_text(Style::Mla)
     );
 }
+
+/// The whole bibliography joined from each source's own CSL-JSON file is the array made whole,
+/// for no source, one and several.
+#[test]
+fn the_csl_json_bibliography_joined_from_each_file_is_the_array_made_whole() {
+    let date = Date {
+        year: 2012,
+        month: None,
+        day: None,
+    };
+    let mut a = base("a", SourceType::Report, "A report", date);
+    a.authors = vec![name("Slasberg", "Colin")];
+    let b = base("b", SourceType::Book, "A book, \"quoted\"", date);
+    let c = base("c", SourceType::Webpage, "A page", date);
+    let all = [a, b, c];
+    for n in 0..=all.len() {
+        let files: Vec<Vec<u8>> = all[..n].iter().map(csl_json_file).collect();
+        let joined = csl_json_joined(files.iter().map(Vec::as_slice));
+        let whole = csl_json_all(all[..n].iter());
+        assert_eq!(
+            String::from_utf8(joined),
+            String::from_utf8(whole),
+            "{n} sources"
+        );
+    }
+}

@@ -2,6 +2,9 @@
 //! evidence graph as CSV and its data package, redirect pages, citation exports, the theme's and
 //! site's static files, and the search index.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use rayon::prelude::*;
 
 use crate::cite;
@@ -10,6 +13,7 @@ use crate::html::redirect_page;
 use crate::layout::{OutputFile, GENERATED_FILES};
 use crate::model::{Site, Source};
 use crate::render::exports;
+use crate::render::kept::{add_hashed, Fingerprint};
 use crate::render::tables::{dataset_downloads, table_downloads};
 use crate::render::views::{sources::export_path, Views};
 
@@ -18,7 +22,7 @@ use crate::render::views::{sources::export_path, Views};
 /// build writes. The search index's file names depend on its contents, and no permalink names them.
 pub(crate) const HEAVY_PATHS: &[&str] = GENERATED_FILES.split_at(GENERATED_FILES.len() - 8).1;
 
-pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
+pub(crate) fn other_files(site: &Site, views: &Views, memo: Option<&FilesMemo>) -> Vec<OutputFile> {
     let file = |path: String, bytes: Vec<u8>| OutputFile::new(path, bytes);
     let mut files = downloads(site, views);
     let c = &site.config;
@@ -33,7 +37,7 @@ pub(crate) fn other_files(site: &Site, views: &Views) -> Vec<OutputFile> {
         let path = crate::render::versions::release_graph_path(&r.version);
         files.push(file(path, r.bytes.to_vec()));
     }
-    files.extend(citation_files(site));
+    files.extend(citation_files(site, memo));
     for a in &site.assets {
         files.push(file(a.path.clone(), a.bytes.clone()));
     }
@@ -83,30 +87,80 @@ fn downloads(site: &Site, views: &Views) -> Vec<OutputFile> {
     files
 }
 
-/// Per-source BibTeX, RIS and CSL-JSON, and the whole bibliography in each format.
-fn citation_files(site: &Site) -> Vec<OutputFile> {
-    let each = |s: &Source| {
-        [
-            OutputFile::new(export_path(&s.id, "bib"), cite::bibtex(s).into_bytes()),
-            OutputFile::new(export_path(&s.id, "ris"), cite::ris(s).into_bytes()),
-            OutputFile::new(export_path(&s.id, "json"), cite::csl_json_file(s)),
-        ]
+/// One source's BibTeX, RIS and CSL-JSON.
+struct SourceFiles {
+    bib: String,
+    ris: String,
+    json: Vec<u8>,
+}
+
+/// Each source's citation files that `serve` made in its last run, kept for the next: made again
+/// only for a source that changed (as it hashes: every field; the files read nothing else).
+#[derive(Default)]
+pub struct FilesMemo {
+    sources: Mutex<HashMap<String, (u128, Arc<SourceFiles>)>>,
+}
+
+/// Per-source BibTeX, RIS and CSL-JSON, and the whole bibliography in each format, joined from
+/// the sources' own (each formatted once). With `memo`, a source's files are the last run's
+/// where the source is as it was.
+fn citation_files(site: &Site, memo: Option<&FilesMemo>) -> Vec<OutputFile> {
+    let lock = |m: &FilesMemo| {
+        let held = m.sources.lock();
+        std::mem::take(&mut *held.unwrap_or_else(std::sync::PoisonError::into_inner))
     };
+    let before = memo.map(lock).unwrap_or_default();
     // Sources in parallel, their files in the sources' order.
-    let mut files: Vec<OutputFile> = (site.sources.par_iter())
-        .flat_map_iter(|(_, s)| each(s))
+    let made: Vec<(&Source, Option<u128>, Arc<SourceFiles>)> = (site.sources.par_iter())
+        .map(|(_, s)| {
+            let print = memo.map(|_| {
+                let mut fp = Fingerprint::new();
+                add_hashed(&mut fp, s);
+                fp.finish()
+            });
+            let kept = before.get(&s.id.0).filter(|(p, _)| Some(*p) == print);
+            let files = kept.map_or_else(
+                || {
+                    Arc::new(SourceFiles {
+                        bib: cite::bibtex(s),
+                        ris: cite::ris(s),
+                        json: cite::csl_json_file(s),
+                    })
+                },
+                |(_, files)| files.clone(),
+            );
+            (s, print, files)
+        })
         .collect();
-    files.push(OutputFile::new(
-        "citations.bib",
-        cite::bibtex_all(site.sources.values()),
-    ));
-    files.push(OutputFile::new(
-        "citations.ris",
-        cite::ris_all(site.sources.values()),
-    ));
+    drop(before);
+    if let Some(m) = memo {
+        let keep = made
+            .iter()
+            .filter_map(|(s, p, f)| Some((s.id.0.clone(), ((*p)?, f.clone()))));
+        *m.sources
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = keep.collect();
+    }
+    let mut files: Vec<OutputFile> = Vec::with_capacity(made.len() * 3 + 3);
+    for (s, _, f) in &made {
+        files.push(OutputFile::new(
+            export_path(&s.id, "bib"),
+            f.bib.as_bytes().to_vec(),
+        ));
+        files.push(OutputFile::new(
+            export_path(&s.id, "ris"),
+            f.ris.as_bytes().to_vec(),
+        ));
+        files.push(OutputFile::new(export_path(&s.id, "json"), f.json.clone()));
+    }
+    let bib = made.iter().map(|(_, _, f)| f.bib.as_str());
+    files.push(OutputFile::new("citations.bib", cite::bibtex_all(bib)));
+    let ris = made.iter().map(|(_, _, f)| f.ris.as_str());
+    files.push(OutputFile::new("citations.ris", cite::ris_all(ris)));
+    let json = made.iter().map(|(_, _, f)| f.json.as_slice());
     files.push(OutputFile::new(
         "citations.json",
-        cite::csl_json_all(site.sources.values()),
+        cite::csl_json_joined(json),
     ));
     files
 }

@@ -39,6 +39,7 @@ pub(crate) mod templates;
 pub(crate) mod versions;
 pub(crate) mod views;
 
+pub use files::FilesMemo;
 pub(crate) use views::cite_site;
 pub use views::{Memos, ViewMemo};
 
@@ -680,6 +681,7 @@ pub fn render(
         .cloned()
         .collect();
     let t = std::time::Instant::now();
+    let files_memo = memos.files;
     let (views, d) = Views::new(site, memos, reader.as_ref());
     diags.extend(d);
     let views_took = t.elapsed();
@@ -714,7 +716,7 @@ pub fn render(
             let discovery = feeds::discovery_files(site, &pages, dates);
             (jobs, discovery)
         },
-        || files::other_files(site, &rendered.views),
+        || files::other_files(site, &rendered.views, files_memo),
     );
     rendered.timings.push(("  files", t.elapsed()));
     (rendered.jobs, rendered.files) = (jobs, files);

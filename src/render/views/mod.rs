@@ -49,12 +49,15 @@ pub(crate) struct Ref {
     pub url: String,
 }
 
-/// What making the views may take from earlier runs (in `serve`): the citations formatted, where
-/// the site's shared fields still match, and the finding views whose inputs are unchanged.
+/// What rendering may take from earlier runs (in `serve`): the citations formatted, where the
+/// site's shared fields still match, the views whose inputs are unchanged, and the sources'
+/// citation files.
 #[derive(Default, Clone)]
 pub struct Memos<'a> {
     pub citer: Option<Arc<Citer>>,
     pub views: Option<&'a ViewMemo>,
+    /// The sources' citation files (`serve`).
+    pub files: Option<&'a crate::render::files::FilesMemo>,
 }
 
 /// Everything templates may read, built once and shared by all pages.
@@ -583,6 +586,7 @@ mod tests {
             let memos = Memos {
                 citer: None,
                 views: Some(&memo),
+                files: None,
             };
             Views::new(&site(reason), memos, &crate::load::Disk).0
         };
