@@ -44,7 +44,8 @@
 //!   releases under `releases/` compared, for `/versions/` and finding pages; `kept.rs`: pages
 //!   kept from the last build by fingerprints of their inputs or contexts (with the site's counts
 //!   their templates read), their files checked by reading them back or, once stamped, by their
-//!   stamps, or, in `serve`'s check of every page, taken from the last site it holds); `write.rs`;
+//!   stamps, or, in `serve`'s check of every page, taken from the last site it holds, with the
+//!   fingerprints of the views the two sites share); `write.rs`;
 //!   `external/` (reqwest: `check --external`; the site's external links collected, their answers
 //!   and the drift of sources' live pages from their archives turned into diagnostics, pure; the
 //!   requests in `fetch.rs`, the one place evident uses the network);

@@ -631,8 +631,9 @@ pub(crate) struct Prints {
     /// Each source's CSL record, which its citations are made from, and the title and DOI its
     /// findings' JSON-LD names.
     sources: HashMap<SourceId, u128>,
-    /// The views of the shared maps.
-    pub views: ViewPrints,
+    /// The views of the shared maps (shared with a later site of the same process:
+    /// [`crate::render::MadePages`]).
+    pub views: std::sync::Arc<ViewPrints>,
 }
 
 /// Each view of the shared maps of findings, sources and claims, fingerprinted once ([`add_data`])
@@ -677,7 +678,7 @@ pub(crate) fn add_prints<'a>(
 }
 
 impl Prints {
-    pub fn of(site: &Site, views: ViewPrints) -> Self {
+    pub fn of(site: &Site, views: std::sync::Arc<ViewPrints>) -> Self {
         use rayon::prelude::*;
         let sources = (site.sources.par_iter())
             .map(|(_, s)| {

@@ -93,6 +93,8 @@ pub struct Rendered {
 pub struct MadePages {
     stamp: u128,
     pages: HashMap<String, kept::Recorded>,
+    /// Its views and their fingerprints: a view the other site shares has the same.
+    views: views::PrintedViews,
 }
 
 impl MadePages {
@@ -308,7 +310,8 @@ impl Rendered {
             out: out.to_path_buf(),
             in_place,
         };
-        let kept = self.keeping(build, store, |stamp| kept::PageCache::read(cache, stamp));
+        let previous = |stamp| kept::PageCache::read(cache, stamp);
+        let kept = self.keeping(build, store, previous, None);
         self.kept = kept.map(std::sync::OnceLock::from).unwrap_or_default();
     }
 
@@ -318,11 +321,12 @@ impl Rendered {
     /// has them. Once only, before the site is first produced (`serve`'s check of every page);
     /// `false` otherwise.
     pub fn keep_made(&self, before: Option<MadePages>) -> bool {
+        let printed = before.as_ref().map(|b| b.views.clone());
         let previous = |stamp| match before {
             Some(before) if before.stamp == stamp => before.pages,
             _ => HashMap::new(),
         };
-        let Some(kept) = self.keeping(HELD, Store::Held, previous) else {
+        let Some(kept) = self.keeping(HELD, Store::Held, previous, printed.as_ref()) else {
             return false;
         };
         self.kept.set(kept).is_ok()
@@ -336,6 +340,7 @@ impl Rendered {
         Some(MadePages {
             stamp: kept.stamp,
             pages: made.iter().cloned().collect(),
+            views: self.views.printed(kept.prints.views.clone()),
         })
     }
 
@@ -346,12 +351,14 @@ impl Rendered {
 
     /// What keeping pages from `store` needs: the stamp of what every page shares (`build`, the
     /// theme, the site's settings), the pages recorded under it (`previous` of that stamp), and
-    /// the views' fingerprints. `None` when a view cannot be fingerprinted.
+    /// the views' fingerprints (those of the views `printed` holds taken from it). `None` when a
+    /// view cannot be fingerprinted.
     fn keeping(
         &self,
         build: &str,
         store: Store,
         previous: impl FnOnce(u128) -> HashMap<String, kept::Recorded> + Send,
+        printed: Option<&views::PrintedViews>,
     ) -> Option<Kept> {
         let mut fp = kept::Fingerprint::new();
         fp.bytes(build.as_bytes());
@@ -367,9 +374,11 @@ impl Rendered {
         fp.bytes(format!("{config:?}").as_bytes());
         let stamp = fp.finish();
         // The last build's record is read while the views are fingerprinted.
-        let (prints, previous) =
-            rayon::join(|| views::view_prints(&self.views), || previous(stamp));
-        let prints = prints?;
+        let (prints, previous) = rayon::join(
+            || views::view_prints(&self.views, printed),
+            || previous(stamp),
+        );
+        let prints = Arc::new(prints?);
         let shared = kept::Shared::new(
             views::object_address,
             &|v, fp| views::add_view_map(&prints, v, fp),

@@ -203,20 +203,45 @@ pub(crate) fn add_view_map(
     .or_else(|| add_site(v, fp))
 }
 
+/// The views of fingerprinted maps, with their fingerprints ([`view_prints`]): what a later site
+/// of the same process takes the fingerprints of the views it shares with this one from.
+#[derive(Clone)]
+pub(crate) struct PrintedViews {
+    findings: Arc<BTreeMap<String, Arc<FindingView>>>,
+    sources: Arc<BTreeMap<String, Arc<SourceView>>>,
+    claims: Arc<BTreeMap<String, Arc<ClaimView>>>,
+    prints: Arc<ViewPrints>,
+}
+
 /// Each finding's, source's and claim's view fingerprinted ([`add_data`]), in parallel; `None`
-/// when one cannot be.
-pub(crate) fn view_prints(v: &Views) -> Option<ViewPrints> {
-    fn of<T: Serialize + Sync>(map: &BTreeMap<String, T>) -> Option<PrintMap> {
+/// when one cannot be. A view that `before` holds (the very allocation: `serve` kept it) has the
+/// fingerprint `before` gave it.
+pub(crate) fn view_prints(v: &Views, before: Option<&PrintedViews>) -> Option<ViewPrints> {
+    type Before<'a, T> = Option<(&'a BTreeMap<String, Arc<T>>, &'a PrintMap)>;
+    fn of<T: Serialize + Send + Sync>(
+        map: &BTreeMap<String, Arc<T>>,
+        before: Before<T>,
+    ) -> Option<PrintMap> {
         (map.par_iter())
             .map(|(id, view)| {
+                let held = |(views, prints): (&BTreeMap<String, Arc<T>>, &PrintMap)| {
+                    let same = views.get(id).is_some_and(|b| Arc::ptr_eq(b, view));
+                    same.then(|| prints.get(id).copied()).flatten()
+                };
+                if let Some(print) = before.and_then(held) {
+                    return Some((id.clone(), print));
+                }
                 let mut fp = Fingerprint::new();
                 add_data(&mut fp, view).then(|| (id.clone(), fp.finish()))
             })
             .collect()
     }
+    let findings = before.map(|p| (&*p.findings, &p.prints.findings));
+    let sources = before.map(|p| (&*p.sources, &p.prints.sources));
+    let claims = before.map(|p| (&*p.claims, &p.prints.claims));
     let ((findings, sources), claims) = rayon::join(
-        || rayon::join(|| of(&v.findings), || of(&v.sources)),
-        || of(&v.claims),
+        || rayon::join(|| of(&v.findings, findings), || of(&v.sources, sources)),
+        || of(&v.claims, claims),
     );
     let findings = findings?;
     let mut every = Fingerprint::new();
@@ -227,6 +252,18 @@ pub(crate) fn view_prints(v: &Views) -> Option<ViewPrints> {
         sources: sources?,
         claims: claims?,
     })
+}
+
+impl Views {
+    /// These views with their fingerprints, for a later site to take them from.
+    pub fn printed(&self, prints: Arc<ViewPrints>) -> PrintedViews {
+        PrintedViews {
+            findings: self.findings.clone(),
+            sources: self.sources.clone(),
+            claims: self.claims.clone(),
+            prints,
+        }
+    }
 }
 
 /// Views of one kind that `serve` keeps from its last run, by id ([`kept_or_made`]).
