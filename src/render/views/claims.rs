@@ -75,18 +75,13 @@ pub(crate) fn claim_views(
     let items = (site.claims.iter())
         .map(|(id, c)| (id.0.as_str(), c))
         .collect();
-    let made = kept_or_made(
+    kept_or_made(
         items,
         kept,
         |c| claim_print(site, c),
         |c, d| claim_view(site, c, links, d),
-    );
-    (made.into_iter())
-        .map(|(id, view, found)| {
-            diags.extend(found);
-            (id, view)
-        })
-        .collect()
+        diags,
+    )
 }
 
 /// The fingerprint of what `c`'s view reads besides what every claim's view reads

@@ -267,7 +267,7 @@ impl Views {
 }
 
 /// Views of one kind that `serve` keeps from its last run, by id ([`kept_or_made`]).
-pub(crate) struct KeptById<V>(HashMap<String, Made<V>>);
+pub(crate) struct KeptById<V>(HashMap<String, MemoView<V>>);
 
 impl<V> Default for KeptById<V> {
     fn default() -> Self {
@@ -277,15 +277,15 @@ impl<V> Default for KeptById<V> {
 
 /// A view of [`kept_or_made`], with the fingerprint of what it was made from (`None`: it is never
 /// kept) and what making it reported.
-pub(crate) struct Made<V> {
+pub(crate) struct MemoView<V> {
     print: Option<u128>,
     view: Arc<V>,
     diags: Vec<Diagnostic>,
 }
 
-impl<V> Clone for Made<V> {
+impl<V> Clone for MemoView<V> {
     fn clone(&self) -> Self {
-        Made {
+        MemoView {
             print: self.print,
             view: self.view.clone(),
             diags: self.diags.clone(),
@@ -297,22 +297,23 @@ impl<V> Clone for Made<V> {
 /// reads of the site ([`kept_views_print`]).
 pub(crate) type Keeping<'a, V> = Option<(&'a Mutex<KeptById<V>>, u128)>;
 
-/// Each of `items`' views, in order, with what making it reported. With `kept`, a view is taken
-/// from the last run's where its fingerprint (`print`, of what it is made from besides what
-/// every view of its kind reads; `None` for a view never kept) is the one it was made under, and
-/// made with `make` otherwise; this run's views are then kept for the next.
+/// Each of `items`' views by id, what making them reported added to `diags` in `items`' order.
+/// With `kept`, a view is taken from the last run's where its fingerprint (`print`, of what it is
+/// made from besides what every view of its kind reads; `None` for a view never kept) is the one
+/// it was made under, and made with `make` otherwise; this run's views are then kept for the next.
 pub(crate) fn kept_or_made<T: Sync, V: Send + Sync>(
     items: Vec<(&str, &T)>,
     kept: Keeping<V>,
     print: impl Fn(&T) -> Option<u128> + Sync,
     make: impl Fn(&T, &mut Vec<Diagnostic>) -> V + Sync,
-) -> Vec<(String, Arc<V>, Vec<Diagnostic>)> {
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Arc<V>> {
     let held = |m: &Mutex<KeptById<V>>| {
         let mut held = m.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         std::mem::take(&mut *held)
     };
     let before = kept.map(|(m, _)| held(m)).unwrap_or_default();
-    let made: Vec<(String, Made<V>)> = (items.into_par_iter())
+    let made: Vec<(String, MemoView<V>)> = (items.into_par_iter())
         .map(|(id, item)| {
             let print = kept.and_then(|(_, shared)| {
                 let mut fp = Fingerprint::new();
@@ -320,11 +321,11 @@ pub(crate) fn kept_or_made<T: Sync, V: Send + Sync>(
                 fp.print(print(item)?);
                 Some(fp.finish())
             });
-            let same = |k: &&Made<V>| print.is_some() && k.print == print;
+            let same = |k: &&MemoView<V>| print.is_some() && k.print == print;
             let made = (before.0.get(id).filter(same).cloned()).unwrap_or_else(|| {
                 let mut diags = Vec::new();
                 let view = Arc::new(make(item, &mut diags));
-                Made { print, view, diags }
+                MemoView { print, view, diags }
             });
             (id.to_string(), made)
         })
@@ -334,8 +335,12 @@ pub(crate) fn kept_or_made<T: Sync, V: Send + Sync>(
         let keep = made.iter().filter(|(_, m)| m.print.is_some()).cloned();
         *m.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = KeptById(keep.collect());
     }
+    // Built from the sorted list, the map's nodes are full.
     (made.into_iter())
-        .map(|(id, m)| (id, m.view, m.diags))
+        .map(|(id, m)| {
+            diags.extend(m.diags);
+            (id, m.view)
+        })
         .collect()
 }
 

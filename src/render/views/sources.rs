@@ -120,7 +120,7 @@ pub(crate) fn source_views(
     let items = (site.sources.iter())
         .map(|(id, s)| (id.0.as_str(), s))
         .collect();
-    let made = kept_or_made(
+    kept_or_made(
         items,
         kept,
         |s| source_print(site, s),
@@ -128,13 +128,8 @@ pub(crate) fn source_views(
             let cited_at = locators.get(&s.id).map_or(&[][..], Vec::as_slice);
             source_view(site, s, cited_at, links, citer, d)
         },
-    );
-    (made.into_iter())
-        .map(|(id, view, found)| {
-            diags.extend(found);
-            (id, view)
-        })
-        .collect()
+        diags,
+    )
 }
 
 /// The fingerprint of what `s`'s view reads besides what every source's view reads
