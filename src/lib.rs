@@ -24,7 +24,7 @@
 //!   printing diagnostics); `serve.rs` (axum, tokio, notify: the preview server with live reload).
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
 //!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
-//!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file, the
+//!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file and per translation file, the
 //!   quote checks that passed, the findings resolved (`resolve::FindingMemo`), the views of findings,
 //!   sources and claims whose inputs are unchanged (`render::ViewMemo`), each
 //!   source's citation files (`render::FilesMemo`), the citations made so far, and the last good build, from which

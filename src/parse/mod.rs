@@ -214,8 +214,14 @@ impl Parsed {
 #[derive(Default)]
 pub struct ParseMemo {
     memo: Mutex<HashMap<PathBuf, Arc<Memoised>>>,
+    /// The theme's translation files, and the built-in English one, as parsed (a site's own
+    /// files' parses are in `memo`).
+    translations: Mutex<HashMap<PathBuf, Arc<Translated>>>,
     stored: Option<Stored>,
 }
+
+/// A translation file's parse: the hash of its text, what it gave, and what it reported.
+type Translated = (u64, Option<RawFile<RawTranslations>>, Vec<Diagnostic>);
 
 /// One file's parse: the hash of its contents, what it gave, and what it reported.
 type Memoised = (u64, Parsed, Vec<Diagnostic>);
@@ -242,6 +248,7 @@ impl ParseMemo {
             .unwrap_or_default();
         ParseMemo {
             memo: Mutex::default(),
+            translations: Mutex::default(),
             stored: Some(Stored {
                 files: Mutex::new(files),
                 file,
@@ -345,10 +352,17 @@ impl ParseMemo {
 
     /// Forgets files that are no longer there.
     fn retain(&self, inputs: &Inputs) {
-        self.memo
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|path, _| inputs.files.contains_key(path));
+        // Every file with a key (its text or bytes) has an entry, so there are more entries than
+        // such files exactly when some file is gone: only then are they looked up one by one (a
+        // few milliseconds at N = 10,000, for every rebuild of `serve`).
+        let keyed = (inputs.files.values())
+            .filter(|c| Self::key(c).is_some())
+            .count();
+        let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
+        if memo.len() > keyed {
+            memo.retain(|path, _| inputs.files.contains_key(path));
+        }
+        drop(memo);
         if let Some(stored) = &self.stored {
             let mut files = stored.files.lock().unwrap_or_else(|p| p.into_inner());
             let gone: Vec<String> = (files.keys())
@@ -405,7 +419,7 @@ pub fn parse_with(
     }
     parsed.join(from_files);
     diags.extend(d);
-    parse_theme(inputs, &mut parsed, &mut diags);
+    parse_theme(inputs, &mut parsed, &mut diags, memo);
     (parsed, diags)
 }
 
@@ -557,7 +571,12 @@ fn failed(path: &Path, parsed: &mut Parsed) {
 
 /// The theme's templates and static files, then the site's own `templates/` and `static/` over
 /// them.
-fn parse_theme(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>) {
+fn parse_theme(
+    inputs: &Inputs,
+    parsed: &mut Parsed,
+    diags: &mut Vec<Diagnostic>,
+    memo: Option<&ParseMemo>,
+) {
     let theme = parsed
         .config
         .as_ref()
@@ -580,7 +599,7 @@ fn parse_theme(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>
                 )),
         );
     }
-    parse_translations(inputs, &theme_root, parsed, diags);
+    parse_translations(inputs, &theme_root, parsed, diags, memo);
     for prefix in [theme_root, PathBuf::new()] {
         let templates_dir = prefix.join("templates");
         for (path, contents) in inputs.under(&slash(&templates_dir)) {
@@ -614,21 +633,44 @@ fn parse_translations(
     theme_root: &Path,
     parsed: &mut Parsed,
     diags: &mut Vec<Diagnostic>,
+    memo: Option<&ParseMemo>,
 ) {
     let folder = theme_root.join(crate::theme::I18N_FOLDER);
-    let read = |path: &Path, text: &str, diags: &mut Vec<Diagnostic>| match yaml::from_yaml::<
-        RawTranslations,
-    >(path, text, 1)
-    {
-        Ok(meta) => Some(RawFile {
-            file: path.to_path_buf(),
-            stem: stem(path),
-            meta,
-        }),
-        Err(found) => {
+    let parse = |path: &Path, text: &str| {
+        let mut found = Vec::new();
+        let file = match yaml::from_yaml::<RawTranslations>(path, text, 1) {
+            Ok(meta) => Some(RawFile {
+                file: path.to_path_buf(),
+                stem: stem(path),
+                meta,
+            }),
+            Err(d) => {
+                found.extend(d);
+                None
+            }
+        };
+        (file, found)
+    };
+    // As parsed before, when `memo` holds the same text for the path.
+    let read = |path: &Path, text: &str, diags: &mut Vec<Diagnostic>| {
+        let Some(memo) = memo else {
+            let (file, found) = parse(path, text);
             diags.extend(found);
-            None
-        }
+            return file;
+        };
+        let key = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        let mut held = memo.translations.lock().unwrap_or_else(|p| p.into_inner());
+        let done = match held.get(path).filter(|t| t.0 == key) {
+            Some(done) => done.clone(),
+            None => {
+                let (file, found) = parse(path, text);
+                let done = Arc::new((key, file, found));
+                held.insert(path.to_path_buf(), done.clone());
+                done
+            }
+        };
+        diags.extend(done.2.iter().cloned());
+        done.1.clone()
     };
     for (path, contents) in inputs.under(&slash(&folder)) {
         if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
