@@ -478,6 +478,22 @@ fn findings_kept_by_serve_are_resolved_again_when_what_they_read_changes() {
     }
 }
 
+/// A change to the site: what it is, and the change made (returning the file changed).
+type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf);
+
+/// Makes each change in turn, and requires `serve`'s build after it (`kept`, told of the file
+/// changed) to equal a cold build of the same files.
+fn each_step_equals_a_cold_build(site: &Site, kept: &mut Incremental, steps: &[Step]) {
+    for (step, change) in steps {
+        let changed = change();
+        kept.reload(Some(&[changed]));
+        let warm = outcome(kept.build());
+        let cold = cold(site);
+        assert!(cold.is_ok(), "after {step}: {:?}", cold.err());
+        assert_eq!(warm, cold, "after {step}");
+    }
+}
+
 /// `serve` keeps the view of a finding it did not resolve again (`render::ViewMemo`). Each step
 /// here leaves the findings as they were and changes what their views read besides them: a
 /// claim's title, the source's title and unverified fields, the site's publisher, the
@@ -493,7 +509,6 @@ fn finding_views_kept_by_serve_are_made_again_when_what_they_read_changes() {
     let mut kept = Incremental::new(site.root(), &Environment::default());
     assert!(kept.build().is_ok());
     let source = "content/sources/s1.md";
-    type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf);
     let steps: [Step; 9] = [
         ("the claim's title changed", &|| {
             site.edit(CLAIM, "title: Users lead planning", "title: Users lead");
@@ -536,14 +551,7 @@ fn finding_views_kept_by_serve_are_made_again_when_what_they_read_changes() {
             site.path("releases/1.1.json")
         }),
     ];
-    for (step, change) in steps {
-        let changed = change();
-        kept.reload(Some(&[changed]));
-        let warm = outcome(kept.build());
-        let cold = cold(&site);
-        assert!(cold.is_ok(), "after {step}: {:?}", cold.err());
-        assert_eq!(warm, cold, "after {step}");
-    }
+    each_step_equals_a_cold_build(&site, &mut kept, &steps);
 }
 
 /// `serve` keeps the views of sources and claims whose inputs are unchanged (`render::ViewMemo`).
@@ -574,7 +582,6 @@ fn source_and_claim_views_kept_by_serve_are_made_again_when_what_they_read_chang
     let mut kept = Incremental::new(site.root(), &Environment::default());
     assert!(kept.build().is_ok());
     let glossary = "terms:\n  - term: staff\n    definition: People paid to do the work.\n";
-    type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf);
     let steps: [Step; 13] = [
         ("a stance's reason changed", &|| {
             site.edit(FINDINGS, "reason: \"few\"", "reason: \"very few\"");
@@ -653,14 +660,7 @@ fn source_and_claim_views_kept_by_serve_are_made_again_when_what_they_read_chang
             site.path(FINDINGS)
         }),
     ];
-    for (step, change) in steps {
-        let changed = change();
-        kept.reload(Some(&[changed]));
-        let warm = outcome(kept.build());
-        let cold = cold(&site);
-        assert!(cold.is_ok(), "after {step}: {:?}", cold.err());
-        assert_eq!(warm, cold, "after {step}");
-    }
+    each_step_equals_a_cold_build(&site, &mut kept, &steps);
 }
 
 /// `build` from its own cache (and from a cache another site state left) writes what a build

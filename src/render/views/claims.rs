@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::render::kept::{add_hashed, Fingerprint};
 use crate::render::templates::Html;
-use crate::render::views::{kept_or_made, Keeping, Links, Ref};
+use crate::render::views::{add_gaps, kept_or_made, Keeping, Links, Ref};
 
 #[derive(Clone, Serialize)]
 pub(crate) struct EvidenceRow {
@@ -112,15 +112,7 @@ fn claim_print(site: &Site, c: &Claim) -> Option<u128> {
             &(1u8, reason, figure, &f.statement, f.study(), study),
         );
     }
-    let gaps = site
-        .backlinks
-        .gaps_by_claim
-        .get(&c.id)
-        .into_iter()
-        .flatten();
-    for g in gaps {
-        add_hashed(&mut fp, &(g, site.gaps.get(g).map(|g| &g.title)));
-    }
+    add_gaps(&mut fp, site, site.backlinks.gaps_by_claim.get(&c.id));
     c.doc.body.in_memory().then(|| fp.finish())
 }
 

@@ -344,6 +344,13 @@ pub(crate) fn kept_or_made<T: Sync, V: Send + Sync>(
         .collect()
 }
 
+/// Adds each of `gaps` by its id and title, as a view's list of them shows it.
+pub(crate) fn add_gaps(fp: &mut Fingerprint, site: &Site, gaps: Option<&Vec<GapId>>) {
+    for g in gaps.into_iter().flatten() {
+        add_hashed(fp, &(g, site.gaps.get(g).map(|g| &g.title)));
+    }
+}
+
 /// The fingerprint of what every source's and claim's view reads of the site: its URLs, its
 /// interface strings, the glossary's terms, how Markdown is rendered, and what the citations are
 /// formatted for (`shared_page`, which makes the citer).

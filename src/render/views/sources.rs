@@ -12,7 +12,7 @@ use crate::markdown::{first_sentence, inline_to_html};
 use crate::model::*;
 use crate::render::kept::{add_hashed, Fingerprint};
 use crate::render::templates::Html;
-use crate::render::views::{kept_or_made, Keeping, Links, Ref};
+use crate::render::views::{add_gaps, kept_or_made, Keeping, Links, Ref};
 
 #[derive(Clone, Serialize)]
 pub(crate) struct SourceView {
@@ -139,15 +139,7 @@ fn source_print(site: &Site, s: &Source) -> Option<u128> {
     let mut fp = Fingerprint::new();
     add_hashed(&mut fp, s);
     add_hashed(&mut fp, &site.backlinks.findings_by_source.get(&s.id));
-    let gaps = site
-        .backlinks
-        .gaps_by_source
-        .get(&s.id)
-        .into_iter()
-        .flatten();
-    for g in gaps {
-        add_hashed(&mut fp, &(g, site.gaps.get(g).map(|g| &g.title)));
-    }
+    add_gaps(&mut fp, site, site.backlinks.gaps_by_source.get(&s.id));
     s.doc.body.in_memory().then(|| fp.finish())
 }
 
