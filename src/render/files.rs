@@ -2,10 +2,7 @@
 //! evidence graph as CSV and its data package, redirect pages, citation exports, the theme's and
 //! site's static files, and the search index.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use rayon::prelude::*;
+use std::sync::Mutex;
 
 use crate::cite;
 use crate::diagnostic::Diagnostic;
@@ -15,7 +12,7 @@ use crate::model::{Site, Source};
 use crate::render::exports;
 use crate::render::kept::{add_hashed, Fingerprint};
 use crate::render::tables::{dataset_downloads, table_downloads};
-use crate::render::views::{sources::export_path, Views};
+use crate::render::views::{kept_or_made, sources::export_path, KeptById, Views};
 
 /// Paths among [`heavy_files`] known before they are made (a permalink may name them):
 /// `evidence.json`, `datapackage.json` and the graph's CSV files, the last eight of the files every
@@ -94,74 +91,50 @@ struct SourceFiles {
     json: Vec<u8>,
 }
 
-/// Each source's citation files that `serve` made in its last run, kept for the next: made again
-/// only for a source that changed (as it hashes: every field; the files read nothing else).
+/// Each source's citation files that `serve` made in its last run, kept for the next (as views
+/// are: [`kept_or_made`]): made again only for a source that changed (as it hashes: every field;
+/// the files read nothing else).
 #[derive(Default)]
 pub struct FilesMemo {
-    sources: Mutex<HashMap<String, (u128, Arc<SourceFiles>)>>,
+    sources: Mutex<KeptById<SourceFiles>>,
 }
 
 /// Per-source BibTeX, RIS and CSL-JSON, and the whole bibliography in each format, joined from
 /// the sources' own (each formatted once). With `memo`, a source's files are the last run's
 /// where the source is as it was.
 fn citation_files(site: &Site, memo: Option<&FilesMemo>) -> Vec<OutputFile> {
-    let lock = |m: &FilesMemo| {
-        let held = m.sources.lock();
-        std::mem::take(&mut *held.unwrap_or_else(std::sync::PoisonError::into_inner))
-    };
-    let before = memo.map(lock).unwrap_or_default();
-    // Sources in parallel, their files in the sources' order.
-    let made: Vec<(&Source, Option<u128>, Arc<SourceFiles>)> = (site.sources.par_iter())
-        .map(|(_, s)| {
-            let print = memo.map(|_| {
-                let mut fp = Fingerprint::new();
-                add_hashed(&mut fp, s);
-                fp.finish()
-            });
-            let kept = before.get(&s.id.0).filter(|(p, _)| Some(*p) == print);
-            let files = kept.map_or_else(
-                || {
-                    Arc::new(SourceFiles {
-                        bib: cite::bibtex(s),
-                        ris: cite::ris(s),
-                        json: cite::csl_json_file(s),
-                    })
-                },
-                |(_, files)| files.clone(),
-            );
-            (s, print, files)
-        })
+    let items = (site.sources.iter())
+        .map(|(id, s)| (id.0.as_str(), s))
         .collect();
-    drop(before);
-    if let Some(m) = memo {
-        let keep = made
-            .iter()
-            .filter_map(|(s, p, f)| Some((s.id.0.clone(), ((*p)?, f.clone()))));
-        *m.sources
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = keep.collect();
-    }
+    // Nothing of the site besides the source is read: no print shared by all of them.
+    let kept = memo.map(|m| (&m.sources, 0));
+    let print = |s: &Source| {
+        let mut fp = Fingerprint::new();
+        add_hashed(&mut fp, s);
+        Some(fp.finish())
+    };
+    let make = |s: &Source, _: &mut Vec<Diagnostic>| SourceFiles {
+        bib: cite::bibtex(s),
+        ris: cite::ris(s),
+        json: cite::csl_json_file(s),
+    };
+    // In the sources' order (their ids'), as the map's.
+    let made = kept_or_made(items, kept, print, make, &mut Vec::new());
     let mut files: Vec<OutputFile> = Vec::with_capacity(made.len() * 3 + 3);
-    for (s, _, f) in &made {
-        files.push(OutputFile::new(
-            export_path(&s.id, "bib"),
-            f.bib.as_bytes().to_vec(),
-        ));
-        files.push(OutputFile::new(
-            export_path(&s.id, "ris"),
-            f.ris.as_bytes().to_vec(),
-        ));
+    for (s, f) in site.sources.values().zip(made.values()) {
+        let bib = f.bib.as_bytes().to_vec();
+        files.push(OutputFile::new(export_path(&s.id, "bib"), bib));
+        let ris = f.ris.as_bytes().to_vec();
+        files.push(OutputFile::new(export_path(&s.id, "ris"), ris));
         files.push(OutputFile::new(export_path(&s.id, "json"), f.json.clone()));
     }
-    let bib = made.iter().map(|(_, _, f)| f.bib.as_str());
+    let bib = made.values().map(|f| f.bib.as_str());
     files.push(OutputFile::new("citations.bib", cite::bibtex_all(bib)));
-    let ris = made.iter().map(|(_, _, f)| f.ris.as_str());
+    let ris = made.values().map(|f| f.ris.as_str());
     files.push(OutputFile::new("citations.ris", cite::ris_all(ris)));
-    let json = made.iter().map(|(_, _, f)| f.json.as_slice());
-    files.push(OutputFile::new(
-        "citations.json",
-        cite::csl_json_joined(json),
-    ));
+    let json = made.values().map(|f| f.json.as_slice());
+    let json = cite::csl_json_joined(json);
+    files.push(OutputFile::new("citations.json", json));
     files
 }
 

@@ -266,7 +266,8 @@ impl Views {
     }
 }
 
-/// Views of one kind that `serve` keeps from its last run, by id ([`kept_or_made`]).
+/// Views of one kind (or what else is made per node: a source's citation files) that `serve`
+/// keeps from its last run, by id ([`kept_or_made`]).
 pub(crate) struct KeptById<V>(HashMap<String, MemoView<V>>);
 
 impl<V> Default for KeptById<V> {
