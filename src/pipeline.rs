@@ -403,6 +403,7 @@ fn resolve_cached<'a>(
         resolve: resolve::Memos {
             checks: Some(&checks),
             findings: None,
+            index: None,
         },
     };
     let front = pipeline.resolve_with(inputs, memos, false);
@@ -480,6 +481,8 @@ pub struct Incremental {
     /// The findings its last run resolved; the views of findings, sources and claims it made;
     /// each source's citation files.
     findings: resolve::FindingMemo,
+    /// The findings' index, brought up to date file by file.
+    index: resolve::IndexMemo,
     views: render::ViewMemo,
     files: render::FilesMemo,
     /// The last build, when it had no errors: what a finding edited alone is shown with.
@@ -511,6 +514,7 @@ impl Incremental {
             parsed: parse::ParseMemo::default(),
             checks: resolve::CheckMemo::default(),
             findings: resolve::FindingMemo::default(),
+            index: resolve::IndexMemo::default(),
             views: render::ViewMemo::default(),
             files: render::FilesMemo::default(),
             last: None,
@@ -568,6 +572,7 @@ impl Incremental {
             resolve: resolve::Memos {
                 checks: Some(&self.checks),
                 findings: Some(&self.findings),
+                index: Some(&self.index),
             },
         };
         let mut front = pipeline.resolve_with(&self.inputs, memos, true);

@@ -27,6 +27,8 @@ use crate::resolve::quotes::{
 pub(crate) struct Findings {
     pub findings: BTreeMap<FindingId, Arc<Finding>>,
     pub figures: BTreeMap<FindingId, (String, Value)>,
+    /// The ids of findings left out of the model (a required part did not resolve).
+    pub left_out: Vec<FindingId>,
 }
 
 /// Every finding whose id is valid and first defined here. A finding whose source is unknown
@@ -42,6 +44,7 @@ pub(crate) fn resolve_findings(
     let mut out = Findings {
         findings: BTreeMap::new(),
         figures: BTreeMap::new(),
+        left_out: Vec::new(),
     };
     let context = memo.map(|_| {
         let (ids, archives) = (ids.print_of_sources_and_claims(), archives.print());
@@ -54,7 +57,7 @@ pub(crate) fn resolve_findings(
         .par_iter()
         .map(|(file, raw)| {
             let id = FindingId(raw.value.id.value.clone());
-            let first = ids.findings.get(&id.0).map(|(p, _)| p) == Some(file);
+            let first = ids.findings.first_file(&id.0) == Some(file.as_path());
             (valid_id(&id.0) && first).then(|| match before.take(file, raw) {
                 Some(kept) => (id, kept.result.clone(), kept.diags.clone()),
                 None => {
@@ -86,13 +89,17 @@ pub(crate) fn resolve_findings(
             figured.insert(&raw.value.id.value);
             figures.push((id, (fig.value.clone(), v)));
         }
-        if let Some(f) = finding {
-            findings.push((f.id.clone(), f));
+        match finding {
+            Some(f) => findings.push((f.id.clone(), f)),
+            None => out.left_out.push(FindingId(raw.value.id.value.clone())),
         }
     }
     out.figures = figures.into_iter().collect();
     // Of one id defined twice, the later wins, as it did by insertion.
     out.findings = findings.into_iter().collect();
+    // A finding left out is not, when another of its id defined in the same file is in.
+    let findings = &out.findings;
+    out.left_out.retain(|id| !findings.contains_key(id));
     out
 }
 
@@ -196,7 +203,7 @@ pub(crate) fn resolve_one(
     archives: &Archives,
 ) -> Option<(Option<Finding>, Vec<Diagnostic>)> {
     let id = &raw.value.id.value;
-    let first = ids.findings.get(id).map(|(p, _)| p.as_path()) == Some(file);
+    let first = ids.findings.first_file(id) == Some(file);
     (valid_id(id) && first).then(|| {
         let mut found = Vec::new();
         let (finding, _) = resolve_finding(file, raw, ids, archives, &mut found);
@@ -396,10 +403,10 @@ fn withdrawn(
     let w = &raw.value;
     crate::resolve::config::check_day(file, &w.date, diags);
     let replaced_by = w.replaced_by.as_ref().and_then(|r| {
-        if ids.findings.contains_key(&r.value) {
+        if ids.findings.contains(&r.value) {
             return Some(FindingId(r.value.clone()));
         }
-        let set: std::collections::BTreeSet<String> = ids.findings.keys().cloned().collect();
+        let set: std::collections::BTreeSet<String> = ids.findings.ids().cloned().collect();
         ids.find(&set, RefKind::Finding, r, file, diags)
             .map(FindingId)
     });

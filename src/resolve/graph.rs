@@ -10,22 +10,28 @@ use crate::model::*;
 use crate::parse::yaml::{position_of, Spanned};
 use crate::parse::Parsed;
 use crate::resolve::ids::check_id;
+use crate::resolve::index::FindingIndex;
 
 /// Old URLs from `aliases:`: each must be a valid id that no node of its kind has now.
-pub(crate) fn redirects(parsed: &Parsed, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, String> {
+/// Whether a finding has an id is looked up in the findings' index.
+pub(crate) fn redirects(
+    parsed: &Parsed,
+    findings: &FindingIndex,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     let mut add = |kind: &str,
                    folder: &str,
                    id: &str,
                    file: &Path,
                    alias: &Spanned<String>,
-                   taken: &BTreeSet<&str>| {
+                   taken: &dyn Fn(&str) -> bool| {
         let pos = position_of(alias);
         if !check_id(&alias.value, kind, file, pos, diags) {
             return;
         }
         let old = format!("{folder}/{}/", alias.value);
-        if taken.contains(alias.value.as_str()) || out.contains_key(&old) {
+        if taken(&alias.value) || out.contains_key(&old) {
             diags.push(
                 Diagnostic::error(
                     Code::AliasClash,
@@ -41,14 +47,10 @@ pub(crate) fn redirects(parsed: &Parsed, diags: &mut Vec<Diagnostic>) -> BTreeMa
         }
         out.insert(old, format!("{folder}/{id}/"));
     };
-    let findings: BTreeSet<&str> = parsed
-        .findings
-        .iter()
-        .map(|(_, f)| f.value.id.value.as_str())
-        .collect();
+    let finding = |id: &str| findings.contains(id);
     for (file, f) in &parsed.findings {
         for a in &f.value.aliases {
-            add("finding", "findings", &f.value.id.value, file, a, &findings);
+            add("finding", "findings", &f.value.id.value, file, a, &finding);
         }
     }
     macro_rules! docs {
@@ -56,7 +58,9 @@ pub(crate) fn redirects(parsed: &Parsed, diags: &mut Vec<Diagnostic>) -> BTreeMa
             let taken: BTreeSet<&str> = $list.iter().map(|d| d.stem.as_str()).collect();
             for d in &$list {
                 for a in &d.meta.aliases {
-                    add($kind, $folder, &d.stem, &d.file, a, &taken);
+                    add($kind, $folder, &d.stem, &d.file, a, &|id| {
+                        taken.contains(id)
+                    });
                 }
             }
         };

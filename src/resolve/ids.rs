@@ -3,13 +3,14 @@
 //! reference looked up with a "did you mean" for a near miss.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::model::{valid_id, ClaimId, SourceId, TopicId};
 use crate::parse::raw::RawDoc;
 use crate::parse::yaml::{position_of, Spanned};
 use crate::parse::Parsed;
+use crate::resolve::index::{FindingIndex, IndexMemo};
 
 /// The ids of each kind of node, for checking references against the full set.
 pub(crate) struct Ids {
@@ -17,16 +18,18 @@ pub(crate) struct Ids {
     pub claims: BTreeSet<String>,
     pub topics: BTreeSet<String>,
     pub gaps: BTreeSet<String>,
-    /// Each finding id with the file and place of its first definition.
-    pub findings: HashMap<String, (PathBuf, Option<Position>)>,
-    /// Old ids (`aliases:`) by kind: `finding:old` → the node's id now.
+    /// Each finding id with its definitions, and the findings' old ids.
+    pub findings: FindingIndex,
+    /// Old ids (`aliases:`) of nodes other than findings, by kind: `source:old` → the node's id
+    /// now.
     pub aliases: HashMap<String, String>,
 }
 
 impl Ids {
     /// Checks every node's id. Ids of nodes whose files failed to parse count as known, so that
-    /// one mistake is reported once and not again at every reference to the node.
-    pub fn new(parsed: &Parsed, diags: &mut Vec<Diagnostic>) -> Self {
+    /// one mistake is reported once and not again at every reference to the node. The findings'
+    /// are `memo`'s index brought up to date, when there is one.
+    pub fn new(parsed: &Parsed, memo: Option<&IndexMemo>, diags: &mut Vec<Diagnostic>) -> Self {
         let with_broken = |mut ids: BTreeSet<String>, kind: &str| {
             let prefix = format!("{kind}:");
             ids.extend(
@@ -42,7 +45,10 @@ impl Ids {
             claims: with_broken(doc_ids(&parsed.claims, "claim", diags), "claim"),
             topics: with_broken(doc_ids(&parsed.topics, "topic", diags), "topic"),
             gaps: with_broken(doc_ids(&parsed.gaps, "gap", diags), "gap"),
-            findings: finding_ids(parsed, diags),
+            findings: match memo {
+                Some(memo) => memo.index(&parsed.findings, diags),
+                None => FindingIndex::new(&parsed.findings, diags),
+            },
             aliases: aliases(parsed),
         }
     }
@@ -60,7 +66,7 @@ impl Ids {
         if set.contains(&id.value) {
             return Some(id.value.clone());
         }
-        if let Some(now) = self.aliases.get(&format!("{}:{}", kind.name(), id.value)) {
+        if let Some(now) = self.alias(kind.name(), &id.value) {
             diags.push(
                 Diagnostic::warning(
                     Code::OldId,
@@ -77,6 +83,14 @@ impl Ids {
             return Some(now.clone());
         }
         find_ref(set, kind, id, file, diags)
+    }
+
+    /// The id now of the node of `kind` whose old id is `old`.
+    pub fn alias(&self, kind: &str, old: &str) -> Option<&String> {
+        match kind {
+            "finding" => self.findings.alias(old),
+            _ => self.aliases.get(&format!("{kind}:{old}")),
+        }
     }
 
     /// A fingerprint of every source's and claim's id and old id: what resolving a finding
@@ -134,14 +148,10 @@ impl Ids {
     }
 }
 
-/// Every node's old ids (`aliases:`): `kind:old` → id now.
+/// The old ids (`aliases:`) of nodes other than findings (which the findings' index holds):
+/// `kind:old` → id now.
 pub(crate) fn aliases(parsed: &Parsed) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    for (_, f) in &parsed.findings {
-        for a in &f.value.aliases {
-            out.insert(format!("finding:{}", a.value), f.value.id.value.clone());
-        }
-    }
     macro_rules! docs {
         ($list:expr, $kind:literal) => {
             for d in &$list {
@@ -156,39 +166,6 @@ pub(crate) fn aliases(parsed: &Parsed) -> HashMap<String, String> {
     docs!(parsed.topics, "topic");
     docs!(parsed.gaps, "gap");
     out
-}
-
-/// Finding ids, each checked and with its first definition; a second definition is an error.
-fn finding_ids(
-    parsed: &Parsed,
-    diags: &mut Vec<Diagnostic>,
-) -> HashMap<String, (PathBuf, Option<Position>)> {
-    let mut finding_ids: HashMap<String, (PathBuf, Option<Position>)> = HashMap::new();
-    for (file, f) in &parsed.findings {
-        let id = &f.value.id;
-        let pos = position_of(id);
-        if !check_id(&id.value, "finding", file, pos, diags) {
-            continue;
-        }
-        if let Some((first_file, first_pos)) = finding_ids.get(&id.value) {
-            diags.push(
-                Diagnostic::error(
-                    Code::DuplicateId,
-                    format!("two findings have the id `{}`", id.value),
-                )
-                .at_opt(file, pos)
-                .help(format!(
-                    "the first is at {}; ids are permalinks, so give this finding a new one",
-                    Diagnostic::error(Code::DuplicateId, "")
-                        .at_opt(first_file, *first_pos)
-                        .location()
-                )),
-            );
-        } else {
-            finding_ids.insert(id.value.clone(), (file.clone(), pos));
-        }
-    }
-    finding_ids
 }
 
 pub(crate) fn check_id(

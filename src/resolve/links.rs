@@ -12,6 +12,7 @@ use crate::model::{Config, Document};
 use crate::parse::raw::{RawConfig, RawDoc, RawLink};
 use crate::parse::yaml::{position_of, Spanned};
 use crate::parse::Parsed;
+use crate::resolve::index::FindingIndex;
 use crate::resolve::pages::page_path;
 use crate::theme::template_anchors;
 
@@ -31,11 +32,12 @@ pub(crate) struct Targets {
     files: HashSet<PathBuf>,
     /// Pages marked `draft: true`, which the build leaves out: a link to one would be dead.
     drafts: HashSet<PathBuf>,
-    /// Old ids (`aliases:`): `finding:old` → `finding:new`.
+    /// Old ids (`aliases:`) of nodes other than findings: `source:old` → `source:new`.
     aliases: HashMap<String, String>,
     findings_incomplete: bool,
-    /// Each finding's figure as printed (`None` for a qualitative finding), for `figure:` links.
-    figures: HashMap<String, Option<String>>,
+    /// Every finding: its page (`finding:<id>`, `findings/<id>/`), its old ids, and its figure as
+    /// printed for `figure:` links.
+    findings: FindingIndex,
     /// Text that may stand in prose although it looks like a figure (`allowed_in_prose:`).
     allowed_in_prose: Vec<String>,
 }
@@ -62,11 +64,7 @@ impl Anchors {
 }
 
 impl Targets {
-    pub fn new(
-        parsed: &Parsed,
-        config: &Config,
-        finding_ids: &HashMap<String, (PathBuf, Option<Position>)>,
-    ) -> Self {
+    pub fn new(parsed: &Parsed, config: &Config, findings: &FindingIndex) -> Self {
         let mut t = Targets {
             base_path: config.base_path.clone(),
             content: HashMap::new(),
@@ -86,16 +84,9 @@ impl Targets {
                 })
                 .collect(),
             findings_incomplete: parsed.findings_incomplete,
-            figures: HashMap::new(),
+            findings: findings.clone(),
             allowed_in_prose: config.allowed_in_prose.clone(),
         };
-        for (file, f) in &parsed.findings {
-            let first = finding_ids.get(&f.value.id.value).map(|(p, _)| p) == Some(file);
-            if first {
-                let figure = f.value.figure.as_ref().map(|x| x.value.clone());
-                t.figures.insert(f.value.id.value.clone(), figure);
-            }
-        }
         fn add<T>(t: &mut Targets, docs: &[RawDoc<T>], kind: &str, folder: &str) {
             for d in docs {
                 let path = format!("{folder}/{}/", d.stem);
@@ -109,12 +100,6 @@ impl Targets {
         add(&mut t, &parsed.claims, "claim", "claims");
         add(&mut t, &parsed.topics, "topic", "topics");
         add(&mut t, &parsed.gaps, "gap", "gaps");
-        for id in finding_ids.keys() {
-            let path = format!("findings/{id}/");
-            t.nodes.insert(format!("finding:{id}"), path.clone());
-            t.anchors
-                .insert(path, Anchors::of("finding", HashSet::new()));
-        }
         for d in &parsed.pages {
             if d.meta.draft {
                 continue;
@@ -180,7 +165,7 @@ impl Targets {
         anchor: Option<&str>,
         dest: &str,
     ) -> Result<Option<String>, Diagnostic> {
-        match self.figures.get(id) {
+        match self.findings.figure(id) {
             Some(Some(_)) => {
                 let path = format!("findings/{id}/");
                 self.with_anchor(&path, anchor, dest).map(Some)
@@ -205,13 +190,13 @@ impl Targets {
     fn figure_text(&self, dest: &str) -> Option<String> {
         let id = dest.strip_prefix("figure:")?;
         let id = id.split('#').next().unwrap_or(id);
-        self.figures.get(id).cloned().flatten()
+        self.findings.figure(id).flatten().map(str::to_string)
     }
 
     /// A warning for a link to a node by an old id (its `aliases:`): the link goes to the node.
     fn old_id(&self, dest: &str) -> Option<Diagnostic> {
         let node = dest.split('#').next().unwrap_or(dest);
-        let now = self.aliases.get(node)?;
+        let now = self.alias(node)?;
         Some(
             Diagnostic::warning(Code::OldId, format!("`{node}` is an old id of `{now}`")).help(
                 format!("link to `{now}`: the old id is kept only so that its URL redirects"),
@@ -224,6 +209,36 @@ impl Targets {
         self.allowed_in_prose
             .iter()
             .any(|a| a.eq_ignore_ascii_case(text))
+    }
+
+    /// The node `kind:id` an old id `node` (`kind:old`) names now.
+    fn alias(&self, node: &str) -> Option<String> {
+        match node.split_once(':') {
+            Some(("finding", old)) => (self.findings.alias(old)).map(|id| format!("finding:{id}")),
+            _ => self.aliases.get(node).cloned(),
+        }
+    }
+
+    /// The page of the node `kind:id`.
+    fn node_path(&self, node: &str) -> Option<String> {
+        match node.split_once(':') {
+            Some(("finding", id)) => self
+                .findings
+                .contains(id)
+                .then(|| format!("findings/{id}/")),
+            _ => self.nodes.get(node).cloned(),
+        }
+    }
+
+    /// The anchors on the page at `path`: a finding's are its template's.
+    fn anchors_of(&self, path: &str) -> Option<&Anchors> {
+        static FINDING: std::sync::LazyLock<Anchors> =
+            std::sync::LazyLock::new(|| Anchors::of("finding", HashSet::new()));
+        let finding = || {
+            let id = path.strip_prefix("findings/")?.strip_suffix('/')?;
+            self.findings.contains(id).then_some(&*FINDING)
+        };
+        self.anchors.get(path).or_else(finding)
     }
 
     fn url(&self, path: &str, anchor: Option<&str>) -> String {
@@ -271,9 +286,9 @@ impl Targets {
         }
         if let Some((kind, id)) = target.split_once(':') {
             let node = format!("{kind}:{id}");
-            let now = self.aliases.get(&node).unwrap_or(&node);
-            if let Some(path) = self.nodes.get(now) {
-                return self.with_anchor(path, anchor, dest).map(Some);
+            let now = self.alias(&node).unwrap_or(node);
+            if let Some(path) = self.node_path(&now) {
+                return self.with_anchor(&path, anchor, dest).map(Some);
             }
             // The node's own file did not parse (already reported), or a findings file did not.
             if self.broken.contains(target) || (kind == "finding" && self.findings_incomplete) {
@@ -346,7 +361,7 @@ impl Targets {
             } else {
                 format!("{site_path}/")
             };
-            self.anchors.contains_key(&p).then_some(p)
+            self.anchors_of(&p).is_some().then_some(p)
         } else {
             None
         };
@@ -371,7 +386,7 @@ impl Targets {
         dest: &str,
     ) -> Result<String, Diagnostic> {
         if let Some(a) = anchor {
-            let known = self.anchors.get(path).is_some_and(|s| s.contains(a));
+            let known = self.anchors_of(path).is_some_and(|s| s.contains(a));
             if !known {
                 let message = match dest.starts_with('#') {
                     true => format!("`#{a}` is not an anchor on this page"),

@@ -34,6 +34,7 @@ mod glossary;
 mod graph;
 mod i18n;
 mod ids;
+mod index;
 mod links;
 mod nodes;
 mod pages;
@@ -48,6 +49,7 @@ use quotes::Archives;
 
 pub use config::base_path_of;
 pub use findings::FindingMemo;
+pub use index::IndexMemo;
 pub use quotes::{normalise_quote, quote_in_text, CheckMemo};
 
 pub fn resolve(parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
@@ -56,11 +58,12 @@ pub fn resolve(parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnosti
 }
 
 /// What resolving may take from earlier runs: the quote checks that passed, and (in `serve`) the
-/// findings resolved.
+/// findings resolved and the findings' index.
 #[derive(Default, Clone, Copy)]
 pub struct Memos<'a> {
     pub checks: Option<&'a CheckMemo>,
     pub findings: Option<&'a FindingMemo>,
+    pub index: Option<&'a IndexMemo>,
 }
 
 /// [`resolve`], and (when `keep`) what resolving a finding alone needs of the site. Quote checks
@@ -77,7 +80,7 @@ pub fn resolve_keeping(
     theme.strings =
         std::sync::Arc::new(i18n::resolve_strings(&parsed, &config.language, &mut diags));
     // Ids first, so references can be checked against the full set.
-    let ids = Ids::new(&parsed, &mut diags);
+    let ids = Ids::new(&parsed, memos.index, &mut diags);
     let archives = Archives::new(&parsed, memos.checks);
     // The findings (in parallel, on their own) alongside the rest, whose links and references
     // are worked out one after another: a rebuild whose quote checks are remembered is held up
@@ -112,7 +115,7 @@ pub fn resolve_keeping(
     let glossary =
         glossary::resolve_glossary(parsed.glossary.as_ref(), &ids, &nodes.targets, &mut diags);
     let scope = glossary::resolve_scope(parsed.scope.as_ref(), &ids, &nodes.targets, &mut diags);
-    let redirects = graph::redirects(&parsed, &mut diags);
+    let redirects = graph::redirects(&parsed, &ids.findings, &mut diags);
     let backlinks = graph::backlinks(&findings, &nodes.claims, &nodes.gaps);
     let assets = parsed
         .assets
@@ -127,7 +130,7 @@ pub fn resolve_keeping(
     let withheld = withheld(
         &parsed,
         &ids,
-        &findings,
+        &resolved.left_out,
         &nodes.sources,
         &nodes.claims,
         &nodes.gaps,
@@ -355,7 +358,7 @@ impl EditContext {
 fn withheld(
     parsed: &Parsed,
     ids: &Ids,
-    findings: &BTreeMap<FindingId, std::sync::Arc<Finding>>,
+    findings_left_out: &[FindingId],
     sources: &BTreeMap<SourceId, Source>,
     claims: &BTreeMap<ClaimId, Claim>,
     gaps: &BTreeMap<GapId, Gap>,
@@ -385,10 +388,7 @@ fn withheld(
     out.extend(left_out("gap", &ids.gaps, &|id| {
         gaps.contains_key(&GapId(id.into()))
     }));
-    let finding_ids: BTreeSet<String> = ids.findings.keys().cloned().collect();
-    out.extend(left_out("finding", &finding_ids, &|id| {
-        findings.contains_key(&FindingId(id.into()))
-    }));
+    out.extend((findings_left_out.iter()).map(|id| format!("/findings/{}/", id.0)));
     out
 }
 

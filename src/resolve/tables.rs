@@ -35,13 +35,13 @@ pub(crate) fn finding_ref(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<FindingId> {
     let ids = &known.ids.findings;
-    if ids.contains_key(&id.value) {
+    if ids.contains(&id.value) {
         return Some(FindingId(id.value.clone()));
     }
     if known.findings_incomplete {
         return None;
     }
-    let set: BTreeSet<String> = ids.keys().cloned().collect();
+    let set: BTreeSet<String> = ids.ids().cloned().collect();
     known
         .ids
         .find(&set, RefKind::Finding, id, file, diags)
