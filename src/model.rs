@@ -931,10 +931,11 @@ pub struct ScopeNote {
 /// The links between nodes, computed once so that every page can show its backlinks.
 #[derive(Clone, Debug, Default)]
 pub struct Backlinks {
-    /// Findings whose `source` or `origin` is the source.
-    pub findings_by_source: BTreeMap<SourceId, Vec<FindingId>>,
+    /// Findings whose `source` or `origin` is the source, in finding-id order. Each list is
+    /// shared, so that `serve` patches the last build's where findings changed.
+    pub findings_by_source: BTreeMap<SourceId, Arc<Vec<FindingId>>>,
     /// Each claim's findings with their stance, in finding-id order.
-    pub stances_by_claim: BTreeMap<ClaimId, Vec<(FindingId, StanceKind)>>,
+    pub stances_by_claim: BTreeMap<ClaimId, Arc<Vec<(FindingId, StanceKind)>>>,
     pub claims_by_topic: BTreeMap<TopicId, Vec<ClaimId>>,
     pub gaps_by_claim: BTreeMap<ClaimId, Vec<GapId>>,
     pub gaps_by_source: BTreeMap<SourceId, Vec<GapId>>,

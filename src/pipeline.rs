@@ -404,6 +404,7 @@ fn resolve_cached<'a>(
             checks: Some(&checks),
             findings: None,
             index: None,
+            last: None,
         },
     };
     let front = pipeline.resolve_with(inputs, memos, false);
@@ -573,6 +574,7 @@ impl Incremental {
                 checks: Some(&self.checks),
                 findings: Some(&self.findings),
                 index: Some(&self.index),
+                last: self.last.as_ref().map(|l| &**l.rendered.site()),
             },
         };
         let mut front = pipeline.resolve_with(&self.inputs, memos, true);

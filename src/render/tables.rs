@@ -284,7 +284,7 @@ fn claim_cell(site: &Site, base: &str, col: &Column, c: &Claim) -> CellView {
                 .stances_by_claim
                 .get(&c.id)
                 .into_iter()
-                .flatten()
+                .flat_map(|v| v.iter())
                 .filter(|(_, s)| s == k)
                 .map(|(f, _)| f)
                 .collect();

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::*;
@@ -72,33 +73,25 @@ pub(crate) fn redirects(
     out
 }
 
+/// The backlinks of the site. Those of findings are patched from `last` (the last good build's
+/// findings, and its backlinks) where few findings changed: a finding changed is one that is not
+/// the same allocation as before (`serve` keeps those it did not resolve again), or is new or
+/// gone. Without `last`, or when many changed, they are made whole.
 pub(crate) fn backlinks(
-    findings: &BTreeMap<FindingId, std::sync::Arc<Finding>>,
+    findings: &BTreeMap<FindingId, Arc<Finding>>,
     claims: &BTreeMap<ClaimId, Claim>,
     gaps: &BTreeMap<GapId, Gap>,
+    last: Option<(&BTreeMap<FindingId, Arc<Finding>>, &Backlinks)>,
 ) -> Backlinks {
-    let mut b = Backlinks::default();
-    // A withdrawn finding keeps its page, but no other page lists or counts it.
-    for f in findings.values().filter(|f| f.counts()) {
-        b.findings_by_source
-            .entry(f.source.clone())
-            .or_default()
-            .push(f.id.clone());
-        if let Some(o) = &f.origin {
-            if *o != f.source {
-                b.findings_by_source
-                    .entry(o.clone())
-                    .or_default()
-                    .push(f.id.clone());
-            }
+    let changed = last.and_then(|(before, _)| changed(before, findings, findings.len() / 8 + 1));
+    let mut b = match (last, changed) {
+        (Some((_, old)), Some(changed)) => patched(old, changed),
+        _ => {
+            let mut b = Backlinks::default();
+            findings.values().for_each(|f| of_finding(&mut b, f, true));
+            b
         }
-        for s in &f.stances {
-            b.stances_by_claim
-                .entry(s.claim.clone())
-                .or_default()
-                .push((f.id.clone(), s.kind));
-        }
-    }
+    };
     for c in claims.values() {
         b.claims_by_topic
             .entry(c.topic.clone())
@@ -126,4 +119,230 @@ pub(crate) fn backlinks(
         }
     }
     b
+}
+
+/// The backlinks of findings in `old`, with those of each finding `changed` taken out as it was
+/// and put in as it is.
+fn patched(old: &Backlinks, changed: Vec<Changed>) -> Backlinks {
+    let mut b = Backlinks {
+        findings_by_source: old.findings_by_source.clone(),
+        stances_by_claim: old.stances_by_claim.clone(),
+        ..Backlinks::default()
+    };
+    for (before, now) in changed {
+        if let Some(f) = before {
+            of_finding(&mut b, f, false);
+        }
+        if let Some(f) = now {
+            of_finding(&mut b, f, true);
+        }
+    }
+    b
+}
+
+/// A finding changed: as it was (if it was), and as it is (if it is).
+type Changed<'a> = (Option<&'a Arc<Finding>>, Option<&'a Arc<Finding>>);
+
+/// The findings of `now` that are not those of `before` (by allocation), and those gone; `None`
+/// when there are more than `most`.
+fn changed<'a>(
+    before: &'a BTreeMap<FindingId, Arc<Finding>>,
+    now: &'a BTreeMap<FindingId, Arc<Finding>>,
+    most: usize,
+) -> Option<Vec<Changed<'a>>> {
+    let (mut a, mut b) = (before.iter().peekable(), now.iter().peekable());
+    let mut out = Vec::new();
+    loop {
+        let step = match (a.peek(), b.peek()) {
+            (None, None) => return Some(out),
+            (Some((_, x)), Some((_, y))) if Arc::ptr_eq(x, y) => (true, true, None),
+            (Some((i, x)), Some((j, y))) => match i.cmp(j) {
+                std::cmp::Ordering::Equal => (true, true, Some((Some(*x), Some(*y)))),
+                std::cmp::Ordering::Less => (true, false, Some((Some(*x), None))),
+                std::cmp::Ordering::Greater => (false, true, Some((None, Some(*y)))),
+            },
+            (Some((_, x)), None) => (true, false, Some((Some(*x), None))),
+            (None, Some((_, y))) => (false, true, Some((None, Some(*y)))),
+        };
+        if step.0 {
+            a.next();
+        }
+        if step.1 {
+            b.next();
+        }
+        out.extend(step.2);
+        if out.len() > most {
+            return None;
+        }
+    }
+}
+
+/// Adds (`add`) or takes out the backlinks of one finding. A withdrawn finding keeps its page,
+/// but no other page lists or counts it.
+fn of_finding(b: &mut Backlinks, f: &Finding, add: bool) {
+    if !f.counts() {
+        return;
+    }
+    let mut sources = vec![&f.source];
+    sources.extend(f.origin.as_ref().filter(|o| **o != f.source));
+    for s in sources {
+        let entry = b.findings_by_source.entry(s.clone()).or_default();
+        patch(entry, &f.id, add.then(|| f.id.clone()), |x| x);
+        if entry.is_empty() {
+            b.findings_by_source.remove(s);
+        }
+    }
+    let mut claims: Vec<&ClaimId> = f.stances.iter().map(|s| &s.claim).collect();
+    claims.sort_unstable();
+    claims.dedup();
+    for c in claims {
+        let stances = (f.stances.iter()).filter(|s| s.claim == *c);
+        let entry = b.stances_by_claim.entry(c.clone()).or_default();
+        match add {
+            true => {
+                let items: Vec<_> = stances.map(|s| (f.id.clone(), s.kind)).collect();
+                let place = entry.partition_point(|(id, _)| *id < f.id);
+                Arc::make_mut(entry).splice(place..place, items);
+            }
+            false => patch(entry, &f.id, None, |(id, _)| id),
+        }
+        if entry.is_empty() {
+            b.stances_by_claim.remove(c);
+        }
+    }
+}
+
+/// Takes every item of the finding `id` out of a list in finding-id order, or puts `item` in.
+fn patch<T: Clone>(
+    list: &mut Arc<Vec<T>>,
+    id: &FindingId,
+    item: Option<T>,
+    id_of: fn(&T) -> &FindingId,
+) {
+    let list = Arc::make_mut(list);
+    match item {
+        Some(item) => {
+            let place = list.partition_point(|x| id_of(x) < id);
+            list.insert(place, item);
+        }
+        None => list.retain(|x| id_of(x) != id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A finding's id, source, origin, stances (claim and kind) and whether it is withdrawn.
+    type Sketch = (usize, usize, Option<usize>, Vec<(usize, usize)>, bool);
+
+    fn finding((id, source, origin, stances, withdrawn): Sketch) -> Arc<Finding> {
+        let withdrawn = withdrawn.then(|| Withdrawn {
+            date: "2020-01-01".into(),
+            reason: "Wrong.".into(),
+            replaced_by: None,
+        });
+        let stances = (stances.into_iter())
+            .map(|(claim, kind)| Stance {
+                claim: ClaimId(format!("c{claim}")),
+                kind: StanceKind::ALL[kind % StanceKind::ALL.len()],
+                reason: String::new(),
+            })
+            .collect();
+        Arc::new(Finding {
+            id: FindingId(format!("f{id}")),
+            file: "data/findings/a.yaml".into(),
+            position: None,
+            statement: String::new(),
+            figure: None,
+            source: SourceId(format!("s{source}")),
+            origin: origin.map(|o| SourceId(format!("s{o}"))),
+            locator: String::new(),
+            quote: String::new(),
+            population: None,
+            period: None,
+            place: None,
+            stances,
+            notes: Vec::new(),
+            withdrawn,
+            hash: Default::default(),
+        })
+    }
+
+    fn sketch() -> impl Strategy<Value = Sketch> {
+        let stances = prop::collection::vec((0..3usize, 0..5usize), 0..4);
+        (
+            0..12usize,
+            0..3usize,
+            prop::option::of(0..3usize),
+            stances,
+            prop::bool::weighted(0.2),
+        )
+    }
+
+    /// The findings' backlinks as made before they were patched: each finding in id order, each
+    /// stance in its order.
+    fn reference(findings: &BTreeMap<FindingId, Arc<Finding>>) -> Backlinks {
+        let mut b = Backlinks::default();
+        for f in findings.values().filter(|f| f.counts()) {
+            let mut add = |s: &SourceId| {
+                let list = b.findings_by_source.entry(s.clone()).or_default();
+                Arc::make_mut(list).push(f.id.clone());
+            };
+            add(&f.source);
+            f.origin.iter().filter(|o| **o != f.source).for_each(add);
+            for s in &f.stances {
+                let list = b.stances_by_claim.entry(s.claim.clone()).or_default();
+                Arc::make_mut(list).push((f.id.clone(), s.kind));
+            }
+        }
+        b
+    }
+
+    /// The backlinks of findings as lists, to compare: by source, then by claim.
+    type Lists = (
+        Vec<(String, Vec<FindingId>)>,
+        Vec<(String, Vec<(FindingId, StanceKind)>)>,
+    );
+
+    fn lists(b: &Backlinks) -> Lists {
+        let by_source = (b.findings_by_source.iter()).map(|(s, l)| (s.0.clone(), l.to_vec()));
+        let by_claim = (b.stances_by_claim.iter()).map(|(c, l)| (c.0.clone(), l.to_vec()));
+        (by_source.collect(), by_claim.collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Backlinks patched from the last site's are the backlinks made whole, whatever changed:
+        /// findings replaced, added, gone, withdrawn, or moved to another source or claim.
+        #[test]
+        fn backlinks_patched_from_the_last_site_are_those_made_whole(
+            before in prop::collection::vec(sketch(), 0..12),
+            edits in prop::collection::vec((0..12usize, prop::option::of(sketch())), 0..4),
+        ) {
+            let before: BTreeMap<FindingId, Arc<Finding>> =
+                before.into_iter().map(finding).map(|f| (f.id.clone(), f)).collect();
+            let mut now = before.clone();
+            for (id, edit) in edits {
+                let id = FindingId(format!("f{id}"));
+                match edit {
+                    Some(mut sketch) => {
+                        sketch.0 = id.0[1..].parse().unwrap();
+                        now.insert(id, finding(sketch));
+                    }
+                    None => {
+                        now.remove(&id);
+                    }
+                }
+            }
+            let (claims, gaps) = (BTreeMap::new(), BTreeMap::new());
+            let old = backlinks(&before, &claims, &gaps, None);
+            let changed = changed(&before, &now, usize::MAX).expect("no limit");
+            let patched = patched(&old, changed);
+            let whole = backlinks(&now, &claims, &gaps, None);
+            prop_assert_eq!(lists(&whole), lists(&reference(&now)));
+            prop_assert_eq!(lists(&patched), lists(&whole));
+        }
+    }
 }

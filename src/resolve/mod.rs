@@ -58,12 +58,14 @@ pub fn resolve(parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnosti
 }
 
 /// What resolving may take from earlier runs: the quote checks that passed, and (in `serve`) the
-/// findings resolved and the findings' index.
+/// findings resolved, the findings' index, and the last good build's site (whose backlinks are
+/// patched where findings changed).
 #[derive(Default, Clone, Copy)]
 pub struct Memos<'a> {
     pub checks: Option<&'a CheckMemo>,
     pub findings: Option<&'a FindingMemo>,
     pub index: Option<&'a IndexMemo>,
+    pub last: Option<&'a Site>,
 }
 
 /// [`resolve`], and (when `keep`) what resolving a finding alone needs of the site. Quote checks
@@ -116,7 +118,8 @@ pub fn resolve_keeping(
         glossary::resolve_glossary(parsed.glossary.as_ref(), &ids, &nodes.targets, &mut diags);
     let scope = glossary::resolve_scope(parsed.scope.as_ref(), &ids, &nodes.targets, &mut diags);
     let redirects = graph::redirects(&parsed, &ids.findings, &mut diags);
-    let backlinks = graph::backlinks(&findings, &nodes.claims, &nodes.gaps);
+    let last = memos.last.map(|s| (&s.findings, &s.backlinks));
+    let backlinks = graph::backlinks(&findings, &nodes.claims, &nodes.gaps, last);
     let assets = parsed
         .assets
         .iter()

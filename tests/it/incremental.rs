@@ -554,6 +554,103 @@ fn finding_views_kept_by_serve_are_made_again_when_what_they_read_changes() {
     each_step_equals_a_cold_build(&site, &mut kept, &steps);
 }
 
+/// `serve` keeps the findings' index (every id, its first definition and figure, every old id)
+/// and updates it file by file (`resolve::IndexMemo`), and patches the last build's backlinks
+/// where findings changed. Each step here changes what the index or the backlinks hold, while the
+/// page that links by them is as it was, or changes that page while the findings are as they
+/// were: an old id moved to another finding, a finding renamed, a figure given, a `figure:` link
+/// added, a finding's stance taken away, a findings file removed. After each, `serve`'s build
+/// must be a cold build's.
+#[test]
+fn the_findings_index_kept_by_serve_follows_every_change_to_the_findings() {
+    let site = Site::from_fixture("valid");
+    let finding = |id: &str, more: &str| {
+        format!(
+            "  - id: {id}\n    statement: Another reading of {id}.\n    source: s1\n    \
+             locator: para 2\n    quote: \"Two-thirds of survey respondents said it.\"\n{more}"
+        )
+    };
+    let old_one = "    aliases: [old-one]\n";
+    let figure =
+        "    figure: \"Two-thirds\"\n    value: {kind: fraction, numerator: 2, denominator: 3}\n";
+    let stance = |claim: &str| {
+        format!("    stances:\n      - {{claim: {claim}, stance: supports, reason: \"r\"}}\n")
+    };
+    let more = "data/findings/more.yaml";
+    site.write(
+        EXTRA,
+        format!(
+            "findings:\n{}{}",
+            finding("extra-1", old_one),
+            finding("extra-2", "")
+        ),
+    );
+    site.write(
+        more,
+        format!("findings:\n{}", finding("extra-5", &stance("users-lead"))),
+    );
+    site.edit(
+        "content/about.md",
+        "text",
+        "text, and [an old id](finding:old-one).",
+    );
+    let mut kept = Incremental::new(site.root(), &Environment::default());
+    assert!(kept.build().is_ok());
+    let steps: [Step; 6] = [
+        ("the old id moved to another finding", &|| {
+            site.write(
+                EXTRA,
+                format!(
+                    "findings:\n{}{}",
+                    finding("extra-1", ""),
+                    finding("extra-2", old_one)
+                ),
+            );
+            site.path(EXTRA)
+        }),
+        ("a finding renamed", &|| {
+            site.write(
+                EXTRA,
+                format!(
+                    "findings:\n{}{}",
+                    finding("extra-9", ""),
+                    finding("extra-2", old_one)
+                ),
+            );
+            site.path(EXTRA)
+        }),
+        ("a figure given", &|| {
+            let with_figure = format!("{old_one}{figure}");
+            site.write(
+                EXTRA,
+                format!(
+                    "findings:\n{}{}",
+                    finding("extra-9", ""),
+                    finding("extra-2", &with_figure)
+                ),
+            );
+            site.path(EXTRA)
+        }),
+        ("a figure: link added", &|| {
+            site.edit(
+                "content/about.md",
+                "[an old id]",
+                "[figure:extra-2](figure:extra-2) and [an old id]",
+            );
+            site.path("content/about.md")
+        }),
+        ("a finding's stance taken away", &|| {
+            site.write(more, format!("findings:\n{}", finding("extra-5", "")));
+            site.path(more)
+        }),
+        ("a findings file removed", &|| {
+            fs::remove_file(site.path(more)).unwrap();
+            site.path(more)
+        }),
+    ];
+    each_step_equals_a_cold_build(&site, &mut kept, &steps);
+}
+
 /// `serve` keeps the views of sources and claims whose inputs are unchanged (`render::ViewMemo`).
 /// Each step here leaves the source and the claim as written and changes something else their
 /// views show: a stance's reason, a finding's statement, the source's findings, a gap's title, the

@@ -93,7 +93,7 @@ fn claim_print(site: &Site, c: &Claim) -> Option<u128> {
     add_hashed(&mut fp, c);
     add_hashed(&mut fp, &site.topics.get(&c.topic).map(|t| &t.title));
     let rows = site.backlinks.stances_by_claim.get(&c.id);
-    for (id, kind) in rows.into_iter().flatten() {
+    for (id, kind) in rows.into_iter().flat_map(|v| v.iter()) {
         add_hashed(&mut fp, &(id, kind));
         let Some(f) = site.findings.get(id) else {
             add_hashed(&mut fp, &0u8);
@@ -127,7 +127,7 @@ pub(crate) fn claim_view(
         .backlinks
         .stances_by_claim
         .get(&c.id)
-        .map(Vec::as_slice)
+        .map(|v| v.as_slice())
         .unwrap_or_default();
     let counts = StanceKind::ALL
         .iter()

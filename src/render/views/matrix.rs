@@ -126,7 +126,7 @@ fn cells(
         .stances_by_claim
         .get(&c.id)
         .into_iter()
-        .flatten()
+        .flat_map(|v| v.iter())
     {
         let Some(col) = site.findings.get(fid).and_then(|f| column.get(f.study())) else {
             continue;

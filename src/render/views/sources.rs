@@ -239,7 +239,7 @@ fn source_view(
             .findings_by_source
             .get(&s.id)
             .into_iter()
-            .flatten()
+            .flat_map(|v| v.iter())
             .map(|f| f.0.clone())
             .collect(),
         gaps: site
