@@ -25,9 +25,11 @@
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
 //!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
 //!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file and per translation file, the
-//!   quote checks that passed, the findings resolved (`resolve::FindingMemo`), the views of findings,
+//!   quote checks that passed, the findings resolved (`resolve::FindingMemo`), the findings' index
+//!   updated file by file (`resolve::IndexMemo`), the views of findings,
 //!   sources and claims whose inputs are unchanged (`render::ViewMemo`), each
-//!   source's citation files (`render::FilesMemo`), the citations made so far, and the last good build, from which
+//!   source's citation files (`render::FilesMemo`), the citations made so far, and the last good build (whose backlinks are patched where
+//!   findings changed), from which
 //!   the page of an edited finding, or of a Markdown file whose body alone changed, is made at
 //!   once when nothing else shows the edit: `Incremental::quick`); the build cache
 //!   (`cite::CiteCache`, the findings and Markdown node files as parsed in a `parse::ParseMemo`, the quote and

@@ -11,8 +11,9 @@
 //! One file per kind of thing resolved: `config.rs`, `pages.rs`, `sources.rs`, `findings.rs`,
 //! `nodes.rs` (topics, claims, gaps), `tables.rs`, `datasets.rs`, `releases.rs` (release records) and
 //! `i18n.rs` (the theme's strings in the site's language); with `ids.rs` (ids and
-//! references), `links.rs` (Markdown links and anchors), `quotes.rs` (quotes against archives) and
-//! `graph.rs` (backlinks and redirects).
+//! references), `index.rs` (the findings' index: ids, first definitions, figures, old ids; kept
+//! up to date file by file in `serve`), `links.rs` (Markdown links and anchors), `quotes.rs` (quotes against archives) and
+//! `graph.rs` (backlinks, patched from the last build's in `serve`, and redirects).
 
 use std::collections::{BTreeMap, BTreeSet};
 
