@@ -14,6 +14,8 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashSet;
 use std::path::Path;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
@@ -114,31 +116,56 @@ fn amount_text(amount: Amount) -> String {
 /// The URL paths a build publishes that the manifest tracks: pages and data downloads, not the
 /// theme's own files. `files` are output paths such as `sources/x/index.html`.
 pub fn published<'a>(files: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
-    files
-        .into_iter()
-        .filter_map(|p| {
-            // The search index's chunks are the site's own working files, not addresses to cite;
-            // the later pages of the findings index move as the list grows and shrinks.
-            if p == "404.html"
-                || (p.starts_with("search/") && !p.ends_with("index.html"))
-                || is_list_page(p)
-            {
-                None
-            } else if p == "index.html" {
-                Some("/".to_string())
-            } else if let Some(dir) = p.strip_suffix("/index.html") {
-                Some(format!("/{dir}/"))
-            } else {
-                let ext = Path::new(p)
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .unwrap_or("");
-                ["json", "csv", "bib", "ris", "atom", "xml"]
-                    .contains(&ext)
-                    .then(|| format!("/{p}"))
-            }
-        })
-        .collect()
+    files.into_iter().filter_map(url_of).collect()
+}
+
+/// The URL the manifest tracks the output file `p` by (`sources/x/index.html` → `/sources/x/`),
+/// or `None` when the manifest does not track it.
+fn url_of(p: &str) -> Option<String> {
+    if !tracked(p) {
+        return None;
+    }
+    Some(match p.strip_suffix("index.html") {
+        Some(dir) => format!("/{dir}"),
+        None => format!("/{p}"),
+    })
+}
+
+/// Whether the manifest tracks the output file `p`: a page (`index.html`) or a data download, but
+/// not the 404 page, the search index's chunks (the site's own working files, not addresses to
+/// cite), or the later pages of the findings index (which move as the list grows and shrinks).
+fn tracked(p: &str) -> bool {
+    if p == "404.html"
+        || (p.starts_with("search/") && !p.ends_with("index.html"))
+        || is_list_page(p)
+    {
+        return false;
+    }
+    if p == "index.html" || p.ends_with("/index.html") {
+        return true;
+    }
+    let ext = Path::new(p)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("");
+    ["json", "csv", "bib", "ris", "atom", "xml"].contains(&ext)
+}
+
+/// Whether `url` is the URL the manifest tracks the tracked output file `file` by ([`url_of`]),
+/// without writing it out.
+fn is_url_of(file: &str, url: &str) -> bool {
+    url.strip_prefix('/') == Some(file.strip_suffix("index.html").unwrap_or(file))
+}
+
+/// The output file of a URL the manifest lists (`/sources/x/` → `sources/x/index.html`), written
+/// into `buf`: the inverse of [`url_of`].
+fn file_of<'b>(url: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    buf.push_str(url.trim_start_matches('/'));
+    if buf.is_empty() || buf.ends_with('/') {
+        buf.push_str("index.html");
+    }
+    buf
 }
 
 /// A later page of the findings index (`findings/page/2/index.html`): a place in a list, not an
@@ -202,20 +229,31 @@ pub fn missing_anchors(wanted: &[WantedAnchor], html: &str) -> Vec<Diagnostic> {
 
 /// Fails the build for every listed URL that this build no longer publishes, and warns when a
 /// finding changed since the manifest recorded it. (Listed anchors are checked page by page, as
-/// pages are rendered: [`missing_anchors`].)
+/// pages are rendered: [`missing_anchors`].) Each listed URL is looked up by its output file, so
+/// the URLs of the site's files are written out only when some are not listed, for the warning's
+/// example.
 pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a str>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if site.manifest.is_empty() {
         return diags;
     }
-    let published = published(files);
+    let files: FxHashSet<&str> = files.into_iter().collect();
+    // The URLs listed (an anchor's page once), and how many of them are published.
+    let mut listed: FxHashSet<&str> = FxHashSet::default();
+    let mut listed_published = 0;
+    let mut buf = String::new();
     for e in &site.manifest {
         let path = e.path.split('#').next().unwrap_or_default();
+        let file = file_of(path, &mut buf);
+        let published = tracked(file) && files.contains(file) && is_url_of(file, path);
+        if listed.insert(path) && published {
+            listed_published += 1;
+        }
         let at = Position::new(e.line, 1).with_len(e.path.chars().count());
         if site.withheld.iter().any(|w| path.starts_with(w.as_str())) {
             continue;
         }
-        if !published.contains(path) {
+        if !published {
             diags.push(
                 Diagnostic::error(Code::PermalinkRemoved, format!("{path} was published before, and this build no longer has it"))
                     .at(MANIFEST, at)
@@ -223,48 +261,47 @@ pub fn check<'a>(site: &Site, files: impl IntoIterator<Item = &'a str>) -> Vec<D
             );
             continue;
         }
-        if let (Some(id), Some(hash)) = (
-            path.strip_prefix("/findings/")
-                .and_then(|p| p.strip_suffix('/')),
-            &e.hash,
-        ) {
-            if let Some(f) = site.findings.get(&FindingId(id.to_string())) {
-                if finding_hash(f) != hash {
-                    diags.push(
-                        Diagnostic::warning(
-                            Code::PermalinkStale,
-                            format!("finding `{id}` changed since permalinks.txt recorded it"),
-                        )
-                        .at(MANIFEST, at)
-                        .help("run `evident permalinks` to record the change and its date"),
-                    );
-                }
-            }
-        }
+        stale(site, e, path, at, &mut diags);
     }
-    let listed: BTreeSet<&str> = site
-        .manifest
-        .iter()
-        .map(|e| e.path.split('#').next().unwrap_or(""))
-        .collect();
-    let unlisted: Vec<&String> = published
-        .iter()
-        .filter(|p| !listed.contains(p.as_str()))
-        .collect();
-    if let Some(first) = unlisted.first() {
+    // Each file the manifest tracks has a URL of its own, so those not listed are counted.
+    let unlisted = files.iter().filter(|f| tracked(f)).count() - listed_published;
+    if unlisted > 0 {
+        let first = (published(files.iter().copied()).into_iter())
+            .find(|p| !listed.contains(p.as_str()))
+            .unwrap_or_default();
         diags.push(
             Diagnostic::warning(
                 Code::PermalinkUnlisted,
-                format!(
-                    "{} published URL(s) are not in permalinks.txt yet, e.g. {first}",
-                    unlisted.len()
-                ),
+                format!("{unlisted} published URL(s) are not in permalinks.txt yet, e.g. {first}"),
             )
             .in_file(MANIFEST)
             .help("run `evident permalinks` to add them, and commit the file"),
         );
     }
     diags
+}
+
+/// A warning when the finding at the listed URL `path` changed since the manifest recorded it.
+fn stale(site: &Site, e: &ManifestEntry, path: &str, at: Position, diags: &mut Vec<Diagnostic>) {
+    let id = path
+        .strip_prefix("/findings/")
+        .and_then(|p| p.strip_suffix('/'));
+    let (Some(id), Some(hash)) = (id, &e.hash) else {
+        return;
+    };
+    let Some(f) = site.findings.get(&FindingId(id.to_string())) else {
+        return;
+    };
+    if finding_hash(f) != hash {
+        diags.push(
+            Diagnostic::warning(
+                Code::PermalinkStale,
+                format!("finding `{id}` changed since permalinks.txt recorded it"),
+            )
+            .at(MANIFEST, at)
+            .help("run `evident permalinks` to record the change and its date"),
+        );
+    }
 }
 
 /// The date each finding last changed, according to the manifest (only where its hash matches).
@@ -392,5 +429,90 @@ mod tests {
                 "/x.csv"
             ]
         );
+    }
+
+    /// The check as it was before it looked listed URLs up by their files: every published URL
+    /// written out, and the two sets compared.
+    fn reference<'a>(site: &Site, files: impl IntoIterator<Item = &'a str>) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        let published = published(files);
+        for e in &site.manifest {
+            let path = e.path.split('#').next().unwrap_or_default();
+            let at = Position::new(e.line, 1).with_len(e.path.chars().count());
+            if site.withheld.iter().any(|w| path.starts_with(w.as_str())) {
+                continue;
+            }
+            if !published.contains(path) {
+                diags.push(Diagnostic::error(Code::PermalinkRemoved, path).at(MANIFEST, at));
+                continue;
+            }
+            stale(site, e, path, at, &mut diags);
+        }
+        let listed: BTreeSet<&str> = (site.manifest.iter())
+            .map(|e| e.path.split('#').next().unwrap_or(""))
+            .collect();
+        let unlisted: Vec<&String> = (published.iter())
+            .filter(|p| !listed.contains(p.as_str()))
+            .collect();
+        if let Some(first) = unlisted.first() {
+            let message = format!("{} {first}", unlisted.len());
+            diags.push(Diagnostic::warning(Code::PermalinkUnlisted, message));
+        }
+        diags
+    }
+
+    /// What a diagnostic of the check says, to compare with the reference's: its code, its place,
+    /// and the URL or count and example its message names.
+    fn gist(d: &Diagnostic) -> (Code, Option<u32>, String) {
+        let words: Vec<&str> = d.message.split(' ').collect();
+        let named = match d.code {
+            Code::PermalinkUnlisted => format!("{} {}", words[0], words[words.len() - 1]),
+            Code::PermalinkRemoved => words[0].to_string(),
+            _ => d.message.clone(),
+        };
+        (d.code, d.position.map(|p| p.line), named)
+    }
+
+    #[test]
+    fn listed_urls_looked_up_by_their_files_are_checked_as_every_url_written_out() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+        let (inputs, _) = crate::load::load(&root, None);
+        let (parsed, _) = crate::parse::parse(&inputs, &crate::load::Disk);
+        let (mut site, _, _) = crate::resolve::resolve(parsed, &Default::default());
+        let files = [
+            "index.html",
+            "a/index.html",
+            "a/b/index.html",
+            "404.html",
+            "site.css",
+            "x.csv",
+            "evidence.json",
+            "findings/staff-lead/index.html",
+            "findings/page/2/index.html",
+            "search/index.html",
+            "search/terms/ab.json",
+        ];
+        let manifests = [
+            "/\n/a/\n/a/b/\n/x.csv\n/evidence.json\n/findings/staff-lead/ 2024-01-01 0\n/search/\n",
+            "/\n/a/#top\n/a/\n/gone/\n/a/index.html\na/\n//a/\n/index.html\n/404.html\n",
+            "/findings/page/2/\n/search/terms/ab.json\n/site.css\n/x.csv#y\n/a/b\n",
+            "/withheld/x/\n/a/b/\n",
+        ];
+        site.withheld.insert("/withheld/".into());
+        for manifest in manifests {
+            site.manifest = parse(manifest, &mut Vec::new());
+            for count in [0, 3, files.len()] {
+                let files = &files[..count];
+                let ours: Vec<_> = check(&site, files.iter().copied())
+                    .iter()
+                    .map(gist)
+                    .collect();
+                let theirs: Vec<_> = reference(&site, files.iter().copied())
+                    .iter()
+                    .map(gist)
+                    .collect();
+                assert_eq!(ours, theirs, "{manifest:?} with {files:?}");
+            }
+        }
     }
 }
