@@ -186,46 +186,44 @@ fn of_finding(b: &mut Backlinks, f: &Finding, add: bool) {
     let mut sources = vec![&f.source];
     sources.extend(f.origin.as_ref().filter(|o| **o != f.source));
     for s in sources {
-        let entry = b.findings_by_source.entry(s.clone()).or_default();
-        patch(entry, &f.id, add.then(|| f.id.clone()), |x| x);
-        if entry.is_empty() {
-            b.findings_by_source.remove(s);
-        }
+        let item = vec![f.id.clone()];
+        edit(
+            &mut b.findings_by_source,
+            s,
+            &f.id,
+            add.then_some(item),
+            |x| x,
+        );
     }
     let mut claims: Vec<&ClaimId> = f.stances.iter().map(|s| &s.claim).collect();
     claims.sort_unstable();
     claims.dedup();
     for c in claims {
         let stances = (f.stances.iter()).filter(|s| s.claim == *c);
-        let entry = b.stances_by_claim.entry(c.clone()).or_default();
-        match add {
-            true => {
-                let items: Vec<_> = stances.map(|s| (f.id.clone(), s.kind)).collect();
-                let place = entry.partition_point(|(id, _)| *id < f.id);
-                Arc::make_mut(entry).splice(place..place, items);
-            }
-            false => patch(entry, &f.id, None, |(id, _)| id),
-        }
-        if entry.is_empty() {
-            b.stances_by_claim.remove(c);
-        }
+        let items = add.then(|| stances.map(|s| (f.id.clone(), s.kind)).collect());
+        edit(&mut b.stances_by_claim, c, &f.id, items, |(id, _)| id);
     }
 }
 
-/// Takes every item of the finding `id` out of a list in finding-id order, or puts `item` in.
-fn patch<T: Clone>(
-    list: &mut Arc<Vec<T>>,
+/// In the list at `key` (in finding-id order), puts `items` of the finding `id` in after the
+/// earlier ids', or (`None`) takes every item of `id` out; a list left empty goes.
+fn edit<K: Ord + Clone, T: Clone>(
+    map: &mut BTreeMap<K, Arc<Vec<T>>>,
+    key: &K,
     id: &FindingId,
-    item: Option<T>,
+    items: Option<Vec<T>>,
     id_of: fn(&T) -> &FindingId,
 ) {
-    let list = Arc::make_mut(list);
-    match item {
-        Some(item) => {
+    let list = Arc::make_mut(map.entry(key.clone()).or_default());
+    match items {
+        Some(items) => {
             let place = list.partition_point(|x| id_of(x) < id);
-            list.insert(place, item);
+            list.splice(place..place, items);
         }
         None => list.retain(|x| id_of(x) != id),
+    }
+    if list.is_empty() {
+        map.remove(key);
     }
 }
 
