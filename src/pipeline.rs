@@ -485,7 +485,7 @@ pub struct Incremental {
     /// The findings' index, brought up to date file by file.
     index: resolve::IndexMemo,
     views: render::ViewMemo,
-    files: render::FilesMemo,
+    files: Arc<render::FilesMemo>,
     /// The last build, when it had no errors: what a finding edited alone is shown with.
     last: Option<Last>,
     /// The files read again since the last build (`None`: not known, as after reading every
@@ -517,7 +517,7 @@ impl Incremental {
             findings: resolve::FindingMemo::default(),
             index: resolve::IndexMemo::default(),
             views: render::ViewMemo::default(),
-            files: render::FilesMemo::default(),
+            files: Arc::default(),
             last: None,
             since_last: None,
         }
@@ -595,7 +595,7 @@ impl Incremental {
         let memos = render::Memos {
             citer: Some(citer),
             views: Some(&self.views),
-            files: Some(&self.files),
+            files: Some(self.files.clone()),
         };
         let run = pipeline.render_site(front, memos);
         if stop() {

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use std::io::Write;
+
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
@@ -11,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::layout::OutputFile;
 use crate::markdown::slugify;
 use crate::model::*;
-use crate::render::tables::{csv_to, num, table_view, PROVENANCE_COLUMNS};
+use crate::render::tables::{csv_line, csv_to, num, table_view, PROVENANCE_COLUMNS};
 
 pub const EVIDENCE_JSON_VERSION: u32 = 2;
 
@@ -78,45 +80,56 @@ pub(crate) fn value_key(v: &Value) -> String {
 /// (`version`, `date`). What `evident release` stores in `releases/<version>.json`.
 pub fn release_json(site: &Site, version: &str, date: &str) -> Vec<u8> {
     let release = json!({"version": version, "date": date});
-    let doc = EvidenceDocument {
-        site,
-        release: Some(release),
-    };
     let mut bytes = Vec::new();
     // Gathering the parts in memory cannot fail.
-    let _ = pretty_parts(&doc, "", PART, &mut |part| {
-        bytes.extend_from_slice(&part.bytes);
-        Ok(())
-    });
+    let _ = written_in_parts(
+        "",
+        PART,
+        &mut |part| {
+            bytes.extend_from_slice(&part.bytes);
+            Ok(())
+        },
+        |w| write_document(w, site, Some(&release), None),
+    );
     bytes
 }
 
 /// `evidence.json`, handed to `sink` in parts of about a megabyte as it is serialised, in order:
-/// the same bytes as [`json_pretty`], never whole in memory (at 100,000 findings the file is about
-/// 90 MB). Stops at the sink's first error.
+/// indented JSON as [`json_pretty`] prints it, never whole in memory (at 100,000 findings the
+/// file is about 90 MB). Each finding's entries are `kept`'s where given. Stops at the sink's
+/// first error.
 pub fn evidence_json(
     site: &Site,
+    kept: KeptExports<'_>,
     path: &str,
     sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let doc = EvidenceDocument {
-        site,
-        release: None,
-    };
-    pretty_parts(&doc, path, PART, sink)
+    written_in_parts(path, PART, sink, |w| write_document(w, site, None, kept))
 }
 
 /// Indented JSON and a newline, handed to `sink` in parts of about `part` bytes as it is
 /// serialised.
+#[cfg(test)]
 fn pretty_parts(
     doc: &impl Serialize,
     path: &str,
     part: usize,
     sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
+    written_in_parts(path, part, sink, |w| pretty_at(w, 0, doc))
+}
+
+/// What `write` writes and a newline, handed to `sink` in parts of about `part` bytes as it is
+/// written.
+fn written_in_parts(
+    path: &str,
+    part: usize,
+    sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
+    write: impl FnOnce(&mut Parts) -> std::io::Result<()>,
+) -> Result<(), Diagnostic> {
     let mut parts = Parts::new(path, part, sink);
-    // Every map key is a string, so serialising fails only when the sink does.
-    let written = serde_json::to_writer_pretty(&mut parts, doc);
+    // Every map key is a string, so writing fails only when the sink does.
+    let written = write(&mut parts);
     parts.finish(if written.is_ok() { b"\n" } else { b"" })
 }
 
@@ -204,79 +217,266 @@ impl std::io::Write for Parts<'_> {
     }
 }
 
-/// `evidence.json`: each node is made into a small JSON value as it is written, and dropped.
-/// Keys are written in sorted order, as a `serde_json::Map` prints them.
-struct EvidenceDocument<'a> {
-    site: &'a Site,
-    release: Option<Json>,
-}
-
-/// A list written one item at a time.
-struct Items<F>(F);
-
-impl<F, I> Serialize for Items<F>
-where
-    F: Fn() -> I,
-    I: Iterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq((self.0)())
-    }
-}
-
-impl Serialize for EvidenceDocument<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let site = self.site;
-        let c = &site.config;
-        let url = |path: String| format!("{}{path}", c.base_url);
-        let mut m = serializer.serialize_map(None)?;
-        m.serialize_entry(
-            "claims",
-            &Items(|| site.claims.values().map(|x| claim(x, &url))),
-        )?;
-        m.serialize_entry(
+/// `evidence.json`'s document, written to `w` as serde_json's pretty printer would write it,
+/// its keys in sorted order (as a `serde_json::Map` prints them): each node made into a small
+/// JSON value as it is written, and dropped, or, for a finding, its entries as `kept`.
+fn write_document<W: Write>(
+    w: &mut W,
+    site: &Site,
+    release: Option<&Json>,
+    kept: KeptExports<'_>,
+) -> std::io::Result<()> {
+    let c = &site.config;
+    let url = |path: String| format!("{}{path}", c.base_url);
+    let mut doc = Object::open(w)?;
+    doc.list(
+        "claims",
+        site.claims.values().map(|x| Item::Made(claim(x, &url))),
+    )?;
+    match kept {
+        Some(kept) => doc.list(
             "findings",
-            &Items(|| site.findings.values().map(|x| finding(x, &url))),
-        )?;
-        m.serialize_entry("format", "evident-evidence")?;
-        m.serialize_entry("format_version", &EVIDENCE_JSON_VERSION)?;
-        m.serialize_entry("gaps", &Items(|| site.gaps.values().map(|x| gap(x, &url))))?;
-        if let Some(release) = &self.release {
-            m.serialize_entry("release", release)?;
-        }
-        let about = json!({
-            "title": c.title,
-            "base_url": c.base_url,
-            "version": opt(&c.version),
-            "date": opt(&c.date),
-            "license": opt(&c.license),
-        });
-        m.serialize_entry("site", &about)?;
-        m.serialize_entry(
-            "sources",
-            &Items(|| site.sources.values().map(|x| source(x, &url))),
-        )?;
-        // A withdrawn finding is in the graph (its page stays), but it no longer bears on claims.
-        m.serialize_entry(
-            "stances",
-            &Items(|| {
-                (site.findings.values())
-                    .filter(|f| f.counts())
-                    .flat_map(|f| f.stances.iter().map(move |s| stance(f, s)))
-            }),
-        )?;
-        m.serialize_entry(
-            "topics",
-            &Items(|| {
-                site.topics_in_order()
-                    .into_iter()
-                    .map(|t| topic(site, t, &url))
-            }),
-        )?;
-        m.end()
+            kept.iter().map(|k| Item::<()>::Kept(&k.evidence)),
+        )?,
+        None => doc.list(
+            "findings",
+            site.findings.values().map(|x| Item::Made(finding(x, &url))),
+        )?,
     }
+    doc.entry("format", &"evident-evidence")?;
+    doc.entry("format_version", &EVIDENCE_JSON_VERSION)?;
+    doc.list("gaps", site.gaps.values().map(|x| Item::Made(gap(x, &url))))?;
+    if let Some(release) = release {
+        doc.entry("release", release)?;
+    }
+    let about = json!({
+        "title": c.title,
+        "base_url": c.base_url,
+        "version": opt(&c.version),
+        "date": opt(&c.date),
+        "license": opt(&c.license),
+    });
+    doc.entry("site", &about)?;
+    doc.list(
+        "sources",
+        site.sources.values().map(|x| Item::Made(source(x, &url))),
+    )?;
+    // A withdrawn finding is in the graph (its page stays), but it no longer bears on claims.
+    match kept {
+        Some(kept) => {
+            let stances = kept.iter().flat_map(|k| k.stances.iter());
+            doc.list("stances", stances.map(|s| Item::<()>::Kept(s)))?
+        }
+        None => {
+            let stances = site.findings.values().flat_map(|f| stances_of(f));
+            doc.list("stances", stances.map(Item::Made))?
+        }
+    }
+    let topics = site.topics_in_order().into_iter();
+    doc.list("topics", topics.map(|t| Item::Made(topic(site, t, &url))))?;
+    doc.close()
+}
+
+/// An item of a list in `evidence.json`: made as it is written, or its text as kept (indented as
+/// the list's items are).
+enum Item<'a, T> {
+    Made(T),
+    Kept(&'a str),
+}
+
+/// A JSON object at the top of a document, written one entry at a time as serde_json's pretty
+/// printer writes one (two spaces a level).
+struct Object<'a, W> {
+    w: &'a mut W,
+    empty: bool,
+}
+
+impl<'a, W: Write> Object<'a, W> {
+    fn open(w: &'a mut W) -> std::io::Result<Self> {
+        w.write_all(b"{")?;
+        Ok(Object { w, empty: true })
+    }
+
+    /// Starts an entry (keys are plain words, with nothing to escape).
+    fn key(&mut self, key: &str) -> std::io::Result<()> {
+        let lead: &[u8] = if self.empty { b"\n  \"" } else { b",\n  \"" };
+        self.empty = false;
+        self.w.write_all(lead)?;
+        self.w.write_all(key.as_bytes())?;
+        self.w.write_all(b"\": ")
+    }
+
+    fn entry(&mut self, key: &str, value: &impl Serialize) -> std::io::Result<()> {
+        self.key(key)?;
+        pretty_at(self.w, 1, value)
+    }
+
+    fn list<'i, T: Serialize>(
+        &mut self,
+        key: &str,
+        items: impl Iterator<Item = Item<'i, T>>,
+    ) -> std::io::Result<()> {
+        self.key(key)?;
+        self.w.write_all(b"[")?;
+        let mut empty = true;
+        for item in items {
+            self.w
+                .write_all(if empty { b"\n    " } else { b",\n    " })?;
+            empty = false;
+            match item {
+                Item::Made(value) => pretty_at(self.w, 2, &value)?,
+                Item::Kept(text) => self.w.write_all(text.as_bytes())?,
+            }
+        }
+        self.w.write_all(if empty { b"]" } else { b"\n  ]" })
+    }
+
+    fn close(self) -> std::io::Result<()> {
+        self.w.write_all(if self.empty { b"}" } else { b"\n}" })
+    }
+}
+
+/// Writes `value` as serde_json's pretty printer does, nested `depth` levels deep: each line
+/// after the first indented two spaces a level.
+fn pretty_at<W: Write>(w: &mut W, depth: usize, value: &impl Serialize) -> std::io::Result<()> {
+    let nested = Nested {
+        depth,
+        has_value: false,
+    };
+    let mut serializer = serde_json::Serializer::with_formatter(w, nested);
+    value
+        .serialize(&mut serializer)
+        .map_err(std::io::Error::other)
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level), starting `depth` levels deep.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn line<W: Write + ?Sized>(&self, w: &mut W, lead: &[u8]) -> std::io::Result<()> {
+        w.write_all(lead)?;
+        (0..self.depth).try_for_each(|_| w.write_all(b"  "))
+    }
+
+    fn open<W: Write + ?Sized>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: Write + ?Sized>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(w, b"\n")?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: Write + ?Sized>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.line(w, if first { b"\n" } else { b",\n" })
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn end_array_value<W: Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+
+    fn begin_object_value<W: Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: Write + ?Sized>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// A finding's text in each file of the evidence graph, made from the finding and the site's
+/// base URL alone, so that `serve` can keep it while the finding is unchanged (see
+/// `render::files::FilesMemo`): one finding edited costs one finding's text.
+pub(crate) struct FindingExports {
+    /// Its entry in `evidence.json`'s `findings`, indented as there.
+    evidence: Box<str>,
+    /// Its entries in `evidence.json`'s `stances` (none for a withdrawn finding).
+    stances: Box<[Box<str>]>,
+    /// Its line of `downloads/findings.csv`.
+    row: Box<str>,
+    /// Its lines of `downloads/stances.csv`.
+    stance_rows: Box<str>,
+}
+
+/// Each finding's [`FindingExports`] in the site's order, where they were kept.
+pub(crate) type KeptExports<'a> = Option<&'a [&'a FindingExports]>;
+
+impl FindingExports {
+    pub fn new(f: &Finding, base_url: &str) -> Self {
+        let url = |path: String| format!("{base_url}{path}");
+        let mut row = String::new();
+        csv_line(&mut row, &finding_row(f, base_url));
+        let mut stance_lines = String::new();
+        for cells in stance_rows(f) {
+            csv_line(&mut stance_lines, &cells);
+        }
+        FindingExports {
+            evidence: item_text(&finding(f, &url)),
+            stances: stances_of(f).map(|s| item_text(&s)).collect(),
+            row: row.into_boxed_str(),
+            stance_rows: stance_lines.into_boxed_str(),
+        }
+    }
+}
+
+/// `value` as a list item of `evidence.json`: [`pretty_at`] two levels deep.
+fn item_text(value: &impl Serialize) -> Box<str> {
+    let mut bytes = Vec::new();
+    // Writing into a `Vec` cannot fail.
+    let _ = pretty_at(&mut bytes, 2, value);
+    String::from_utf8(bytes)
+        .unwrap_or_default()
+        .into_boxed_str()
+}
+
+/// A finding's stances as `evidence.json` lists them: none for a withdrawn finding.
+fn stances_of(f: &Finding) -> impl Iterator<Item = StanceJson<'_>> {
+    let stances = if f.counts() { &f.stances[..] } else { &[] };
+    stances.iter().map(move |s| stance(f, s))
 }
 
 // Each node of `evidence.json` is written from borrowed fields, its keys in sorted order (as a
@@ -510,21 +710,27 @@ struct GraphTable<'s> {
     name: &'static str,
     title: &'static str,
     fields: Vec<(&'static str, &'static str)>,
-    rows: Box<dyn Iterator<Item = Vec<String>> + 's>,
+    rows: Box<dyn Iterator<Item = Row<'s>> + 's>,
     primary_key: Option<&'static str>,
     foreign_keys: Vec<(&'static str, &'static str)>,
+}
+
+/// A row of a graph table: its cells, or (for a finding, [`FindingExports`]) its lines as kept.
+enum Row<'s> {
+    Cells(Vec<String>),
+    Lines(&'s str),
 }
 
 fn s(o: &Option<String>) -> String {
     o.clone().unwrap_or_default()
 }
 
-fn graph(site: &Site) -> Vec<GraphTable<'_>> {
+fn graph<'s>(site: &'s Site, kept: KeptExports<'s>) -> Vec<GraphTable<'s>> {
     vec![
         sources_table(site),
-        findings_table(site),
+        findings_table(site, kept),
         claims_table(site),
-        stances_table(site),
+        stances_table(site, kept),
         topics_table(site),
         gaps_table(site),
     ]
@@ -561,34 +767,39 @@ fn sources_table(site: &Site) -> GraphTable<'_> {
             ("publisher_url", "string"),
             ("unverified_fields", "string"),
         ],
-        rows: Box::new(site.sources.values().map(move |x| {
-            vec![
-                x.id.0.clone(),
-                format!("{base}{}", x.id.path()),
-                x.source_type.csl().into(),
-                x.kind.key.clone(),
-                x.design.key.clone(),
-                x.title.clone(),
-                names(&x.authors),
-                x.date.iso(),
-                s(&x.container_title),
-                s(&x.volume),
-                s(&x.issue),
-                s(&x.pages),
-                s(&x.publisher),
-                s(&x.doi),
-                s(&x.isbn),
-                s(&x.issn),
-                s(&x.url),
-                x.unverified.keys().cloned().collect::<Vec<_>>().join("; "),
-            ]
-        })),
+        rows: Box::new(
+            site.sources
+                .values()
+                .map(move |x| {
+                    vec![
+                        x.id.0.clone(),
+                        format!("{base}{}", x.id.path()),
+                        x.source_type.csl().into(),
+                        x.kind.key.clone(),
+                        x.design.key.clone(),
+                        x.title.clone(),
+                        names(&x.authors),
+                        x.date.iso(),
+                        s(&x.container_title),
+                        s(&x.volume),
+                        s(&x.issue),
+                        s(&x.pages),
+                        s(&x.publisher),
+                        s(&x.doi),
+                        s(&x.isbn),
+                        s(&x.issn),
+                        s(&x.url),
+                        x.unverified.keys().cloned().collect::<Vec<_>>().join("; "),
+                    ]
+                })
+                .map(Row::Cells),
+        ),
         primary_key: Some("id"),
         foreign_keys: vec![],
     }
 }
 
-fn findings_table(site: &Site) -> GraphTable<'_> {
+fn findings_table<'s>(site: &'s Site, kept: KeptExports<'s>) -> GraphTable<'s> {
     let base = &site.config.base_url;
     GraphTable {
         name: "findings",
@@ -618,35 +829,56 @@ fn findings_table(site: &Site) -> GraphTable<'_> {
             ("place", "string"),
             ("withdrawn", "date"),
         ],
-        rows: Box::new(site.findings.values().map(move |f| {
-            let mut row = vec![
-                f.id.0.clone(),
-                format!("{base}{}", f.id.path()),
-                f.statement.clone(),
-            ];
-            row.extend(figure_cells(f.figure.as_ref()));
-            row.extend([
-                f.source.0.clone(),
-                f.origin
-                    .as_ref()
-                    .map(move |o| o.0.clone())
-                    .unwrap_or_default(),
-                f.study().0.clone(),
-                f.locator.clone(),
-                f.quote.clone(),
-                s(&f.population),
-                s(&f.period),
-                s(&f.place),
-                f.withdrawn
-                    .as_ref()
-                    .map(move |w| w.date.clone())
-                    .unwrap_or_default(),
-            ]);
-            row
-        })),
+        rows: match kept {
+            Some(kept) => Box::new(kept.iter().map(|k| Row::Lines(&k.row))),
+            None => Box::new(
+                site.findings
+                    .values()
+                    .map(|f| Row::Cells(finding_row(f, base))),
+            ),
+        },
         primary_key: Some("id"),
         foreign_keys: vec![("source", "sources")],
     }
+}
+
+/// A finding's row of `downloads/findings.csv`.
+fn finding_row(f: &Finding, base: &str) -> Vec<String> {
+    let mut row = vec![
+        f.id.0.clone(),
+        format!("{base}{}", f.id.path()),
+        f.statement.clone(),
+    ];
+    row.extend(figure_cells(f.figure.as_ref()));
+    row.extend([
+        f.source.0.clone(),
+        f.origin.as_ref().map(|o| o.0.clone()).unwrap_or_default(),
+        f.study().0.clone(),
+        f.locator.clone(),
+        f.quote.clone(),
+        s(&f.population),
+        s(&f.period),
+        s(&f.place),
+        f.withdrawn
+            .as_ref()
+            .map(|w| w.date.clone())
+            .unwrap_or_default(),
+    ]);
+    row
+}
+
+/// A finding's rows of `downloads/stances.csv`: none for a withdrawn finding, which no longer
+/// bears on claims (as in `evidence.json`).
+fn stance_rows(f: &Finding) -> impl Iterator<Item = Vec<String>> + '_ {
+    let stances = if f.counts() { &f.stances[..] } else { &[] };
+    stances.iter().map(move |st| {
+        vec![
+            f.id.0.clone(),
+            st.claim.0.clone(),
+            st.kind.key().into(),
+            st.reason.clone(),
+        ]
+    })
 }
 
 /// The figure and value columns of a finding's row: empty for a qualitative finding.
@@ -692,21 +924,26 @@ fn claims_table(site: &Site) -> GraphTable<'_> {
             ("topic", "string"),
             ("summary", "string"),
         ],
-        rows: Box::new(site.claims.values().map(move |c| {
-            vec![
-                c.id.0.clone(),
-                format!("{base}{}", c.id.path()),
-                c.title.clone(),
-                c.topic.0.clone(),
-                s(&c.summary),
-            ]
-        })),
+        rows: Box::new(
+            site.claims
+                .values()
+                .map(move |c| {
+                    vec![
+                        c.id.0.clone(),
+                        format!("{base}{}", c.id.path()),
+                        c.title.clone(),
+                        c.topic.0.clone(),
+                        s(&c.summary),
+                    ]
+                })
+                .map(Row::Cells),
+        ),
         primary_key: Some("id"),
         foreign_keys: vec![("topic", "topics")],
     }
 }
 
-fn stances_table(site: &Site) -> GraphTable<'_> {
+fn stances_table<'s>(site: &'s Site, kept: KeptExports<'s>) -> GraphTable<'s> {
     GraphTable {
         name: "stances",
         title: "Stances of findings on claims",
@@ -716,17 +953,14 @@ fn stances_table(site: &Site) -> GraphTable<'_> {
             ("stance", "string"),
             ("reason", "string"),
         ],
-        // A withdrawn finding no longer bears on claims (as in evidence.json).
-        rows: Box::new(site.findings.values().filter(|f| f.counts()).flat_map(|f| {
-            f.stances.iter().map(move |st| {
-                vec![
-                    f.id.0.clone(),
-                    st.claim.0.clone(),
-                    st.kind.key().into(),
-                    st.reason.clone(),
-                ]
-            })
-        })),
+        rows: match kept {
+            Some(kept) => Box::new(kept.iter().map(|k| Row::Lines(&k.stance_rows))),
+            None => Box::new(
+                site.findings
+                    .values()
+                    .flat_map(|f| stance_rows(f).map(Row::Cells)),
+            ),
+        },
         primary_key: None,
         foreign_keys: vec![("finding", "findings"), ("claim", "claims")],
     }
@@ -743,14 +977,19 @@ fn topics_table(site: &Site) -> GraphTable<'_> {
             ("title", "string"),
             ("question", "string"),
         ],
-        rows: Box::new(site.topics_in_order().into_iter().map(move |t| {
-            vec![
-                t.id.0.clone(),
-                format!("{base}{}", t.id.path()),
-                t.title.clone(),
-                s(&t.question),
-            ]
-        })),
+        rows: Box::new(
+            site.topics_in_order()
+                .into_iter()
+                .map(move |t| {
+                    vec![
+                        t.id.0.clone(),
+                        format!("{base}{}", t.id.path()),
+                        t.title.clone(),
+                        s(&t.question),
+                    ]
+                })
+                .map(Row::Cells),
+        ),
         primary_key: Some("id"),
         foreign_keys: vec![],
     }
@@ -770,21 +1009,26 @@ fn gaps_table(site: &Site) -> GraphTable<'_> {
             ("quote", "string"),
             ("claims", "string"),
         ],
-        rows: Box::new(site.gaps.values().map(move |g| {
-            vec![
-                g.id.0.clone(),
-                format!("{base}{}", g.id.path()),
-                g.title.clone(),
-                g.source.0.clone(),
-                g.locator.clone(),
-                g.quote.clone(),
-                g.claims
-                    .iter()
-                    .map(move |c| c.0.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ]
-        })),
+        rows: Box::new(
+            site.gaps
+                .values()
+                .map(move |g| {
+                    vec![
+                        g.id.0.clone(),
+                        format!("{base}{}", g.id.path()),
+                        g.title.clone(),
+                        g.source.0.clone(),
+                        g.locator.clone(),
+                        g.quote.clone(),
+                        g.claims
+                            .iter()
+                            .map(move |c| c.0.clone())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ]
+                })
+                .map(Row::Cells),
+        ),
         primary_key: Some("id"),
         foreign_keys: vec![("source", "sources")],
     }
@@ -796,27 +1040,50 @@ fn gaps_table(site: &Site) -> GraphTable<'_> {
 /// tens of megabytes). Stops at the sink's first error.
 pub fn graph_files(
     site: &Site,
+    kept: KeptExports<'_>,
     package: &str,
     sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    graph_files_in(site, package, PART, sink)
+    graph_files_in(site, kept, package, PART, sink)
 }
 
 /// [`graph_files`], in parts of about `part` bytes.
 fn graph_files_in(
     site: &Site,
+    kept: KeptExports<'_>,
     package: &str,
     part: usize,
     sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    let graph = graph(site);
+    let graph = graph(site, kept);
     sink(OutputFile::new(package, datapackage(site, &graph)))?;
     for t in graph {
         let header: Vec<String> = t.fields.iter().map(|(n, _)| n.to_string()).collect();
         let path = format!("downloads/{}.csv", t.name);
         let mut parts = Parts::new(&path, part, sink);
-        let _ = csv_to(&mut parts, &header, t.rows);
+        let _ = table_csv(&mut parts, &header, t.rows);
         parts.finish(b"")?;
+    }
+    Ok(())
+}
+
+/// A graph table as CSV ([`crate::render::tables::csv`]), row by row; fails only when `w` does.
+fn table_csv<'s>(
+    w: &mut dyn Write,
+    header: &[String],
+    rows: impl Iterator<Item = Row<'s>>,
+) -> std::io::Result<()> {
+    csv_to(w, header, std::iter::empty::<Vec<String>>())?;
+    let mut buf = String::new();
+    for row in rows {
+        match row {
+            Row::Cells(cells) => {
+                buf.clear();
+                csv_line(&mut buf, &cells);
+                w.write_all(buf.as_bytes())?;
+            }
+            Row::Lines(lines) => w.write_all(lines.as_bytes())?,
+        }
     }
     Ok(())
 }
@@ -1066,7 +1333,7 @@ mod tests {
         let site = fixture_site();
         let files = |part: usize| {
             let mut handed = Vec::new();
-            graph_files_in(&site, "datapackage.json", part, &mut |f| {
+            graph_files_in(&site, None, "datapackage.json", part, &mut |f| {
                 handed.push(f);
                 Ok(())
             })

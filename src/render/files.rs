@@ -2,15 +2,19 @@
 //! evidence graph as CSV and its data package, redirect pages, citation exports, the theme's and
 //! site's static files, and the search index.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use crate::cite;
 use crate::diagnostic::Diagnostic;
 use crate::html::redirect_page;
 use crate::layout::{OutputFile, GENERATED_FILES};
-use crate::model::{Site, Source};
-use crate::render::exports;
+use crate::model::{Finding, FindingId, Site, Source};
+use crate::render::exports::{self, FindingExports};
 use crate::render::kept::{add_hashed, Fingerprint};
+use crate::render::search;
 use crate::render::tables::{dataset_downloads, table_downloads};
 use crate::render::views::{kept_or_made, sources::export_path, KeptById, Views};
 
@@ -44,14 +48,21 @@ pub(crate) fn other_files(site: &Site, views: &Views, memo: Option<&FilesMemo>) 
 /// The files that take longest to make and that no page needs: `evidence.json`, the evidence
 /// graph as CSV with its data package, and the search index, handed to `sink` one at a time (a build writes each and keeps none). `serve` makes them
 /// when they are first asked for.
+/// With `memo` (`serve`), each finding's text in them is the last run's where the finding is
+/// unchanged ([`FilesMemo`]).
 pub(crate) fn heavy_files(
     site: &Site,
+    memo: Option<&FilesMemo>,
     sink: &mut dyn FnMut(OutputFile) -> Result<(), Diagnostic>,
 ) -> Result<(), Diagnostic> {
-    exports::evidence_json(site, HEAVY_PATHS[0], sink)?;
+    let texts = memo.map(|m| m.finding_texts(site));
+    let exports: Option<Vec<&FindingExports>> =
+        (texts.as_ref()).map(|ts| ts.iter().map(|t| &t.exports).collect());
+    let exports = exports.as_deref();
+    exports::evidence_json(site, exports, HEAVY_PATHS[0], sink)?;
     // The evidence graph as CSV, and its data package: megabytes on a large site, made while the
     // pages are and handed over in parts, never whole.
-    exports::graph_files(site, HEAVY_PATHS[1], sink)?;
+    exports::graph_files(site, exports, HEAVY_PATHS[1], sink)?;
     // The glossary's forms of each term find each other: "SDS" finds self-directed support.
     let synonyms: Vec<(String, Vec<String>)> = (site.glossary.iter())
         .map(|t| {
@@ -61,9 +72,11 @@ pub(crate) fn heavy_files(
             )
         })
         .collect();
-    crate::render::search::index_files(site, &synonyms)
-        .into_iter()
-        .try_for_each(sink)
+    let docs = (texts.as_ref()).map(|ts| ts.iter().map(|t| t.doc.as_deref()).collect());
+    for file in search::index_files(site, &synonyms, docs) {
+        sink(file)?;
+    }
+    Ok(())
 }
 
 /// Each table and dataset downloads as CSV and JSON.
@@ -91,12 +104,77 @@ struct SourceFiles {
     json: Vec<u8>,
 }
 
-/// Each source's citation files that `serve` made in its last run, kept for the next (as views
-/// are: [`kept_or_made`]): made again only for a source that changed (as it hashes: every field;
-/// the files read nothing else).
+/// What `serve` made of the files in its last run, kept for the next:
+/// - each source's citation files (as views are: [`kept_or_made`]), made again only for a source
+///   that changed (as it hashes: every field; the files read nothing else);
+/// - each finding's text in the heavy files ([`FindingTexts`]), made again only for a finding
+///   that is not the allocation it was (`serve` resolves again only the findings that changed).
 #[derive(Default)]
 pub struct FilesMemo {
     sources: Mutex<KeptById<SourceFiles>>,
+    findings: Mutex<KeptTexts>,
+}
+
+/// A finding's text in the heavy files, made from the finding and [`texts_stamp`]'s settings.
+pub(crate) struct FindingTexts {
+    exports: FindingExports,
+    /// Its document in the search index (none for a withdrawn finding, which is not indexed).
+    doc: Option<Box<str>>,
+}
+
+impl FindingTexts {
+    fn new(site: &Site, f: &Finding) -> Self {
+        FindingTexts {
+            exports: FindingExports::new(f, &site.config.base_url),
+            doc: f.counts().then(|| search::finding_doc_text(site, f)),
+        }
+    }
+}
+
+/// Each finding's texts, kept with the finding they were made from (holding it, so that no other
+/// finding is made at its address while they are kept).
+#[derive(Default)]
+struct KeptTexts {
+    stamp: u128,
+    texts: FxHashMap<FindingId, (Arc<Finding>, Arc<FindingTexts>)>,
+}
+
+/// What a finding's texts read of the site besides the finding: its base URL and path, and the
+/// topic of each claim (a search document lists its claims' topics).
+fn texts_stamp(site: &Site) -> u128 {
+    let mut fp = Fingerprint::new();
+    add_hashed(&mut fp, &site.config.base_url);
+    add_hashed(&mut fp, &site.config.base_path);
+    for (id, c) in &site.claims {
+        add_hashed(&mut fp, &(id, &c.topic));
+    }
+    fp.finish()
+}
+
+impl FilesMemo {
+    /// Each finding's texts, in the site's order: the last run's where the finding is the
+    /// allocation they were made from and the settings they read are the same, else made (in
+    /// parallel). The memo then holds this site's.
+    fn finding_texts(&self, site: &Site) -> Vec<Arc<FindingTexts>> {
+        let mut kept = self.findings.lock().unwrap_or_else(|p| p.into_inner());
+        let stamp = texts_stamp(site);
+        if kept.stamp != stamp {
+            *kept = KeptTexts {
+                stamp,
+                texts: FxHashMap::default(),
+            };
+        }
+        let texts: Vec<Arc<FindingTexts>> = (site.findings.par_iter())
+            .map(|(id, f)| match kept.texts.get(id) {
+                Some((made_from, t)) if Arc::ptr_eq(made_from, f) => t.clone(),
+                _ => Arc::new(FindingTexts::new(site, f)),
+            })
+            .collect();
+        kept.texts = (site.findings.iter().zip(&texts))
+            .map(|((id, f), t)| (id.clone(), (f.clone(), t.clone())))
+            .collect();
+        texts
+    }
 }
 
 /// Per-source BibTeX, RIS and CSL-JSON, and the whole bibliography in each format, joined from
@@ -156,8 +234,101 @@ mod tests {
             }
             Ok(())
         };
-        exports::graph_files(&site, HEAVY_PATHS[1], &mut sink).unwrap();
+        exports::graph_files(&site, None, HEAVY_PATHS[1], &mut sink).unwrap();
         assert_eq!(made, HEAVY_PATHS[1..]);
         assert_eq!(HEAVY_PATHS[0], "evidence.json");
+    }
+}
+
+#[cfg(test)]
+mod kept_texts {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::model::{Environment, Withdrawn};
+
+    fn bundled() -> Site {
+        let (inputs, _) = crate::load::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), None);
+        let (parsed, _) = crate::parse::parse(&inputs, &crate::load::Disk);
+        crate::resolve::resolve(parsed, &Environment::default()).0
+    }
+
+    /// The heavy files by path, joined whole.
+    fn heavy(site: &Site, memo: Option<&FilesMemo>) -> BTreeMap<String, Vec<u8>> {
+        let mut files = Vec::new();
+        heavy_files(site, memo, &mut |f| {
+            files.push(f);
+            Ok(())
+        })
+        .unwrap();
+        (OutputFile::joined(files).into_iter())
+            .map(|f| (f.path, f.bytes))
+            .collect()
+    }
+
+    /// Each finding's texts as the memo holds them.
+    fn kept(memo: &FilesMemo) -> BTreeMap<FindingId, Arc<FindingTexts>> {
+        let kept = memo.findings.lock().unwrap();
+        (kept.texts.iter())
+            .map(|(id, (_, t))| (id.clone(), t.clone()))
+            .collect()
+    }
+
+    /// Which findings' texts were made again between `before` and `after`.
+    fn made_again(
+        before: &BTreeMap<FindingId, Arc<FindingTexts>>,
+        after: &BTreeMap<FindingId, Arc<FindingTexts>>,
+    ) -> Vec<String> {
+        (after.iter())
+            .filter(|(id, t)| !before.get(*id).is_some_and(|b| Arc::ptr_eq(b, t)))
+            .map(|(id, _)| id.0.clone())
+            .collect()
+    }
+
+    #[test]
+    fn heavy_files_from_the_texts_kept_are_those_made_whole() {
+        let mut site = bundled();
+        let memo = FilesMemo::default();
+        assert_eq!(heavy(&site, Some(&memo)), heavy(&site, None));
+        let first = kept(&memo);
+        assert_eq!(first.len(), site.findings.len());
+        assert!(first.len() > 10 && first.values().any(|t| t.doc.is_some()));
+        // Nothing changed: every text is kept.
+        assert_eq!(heavy(&site, Some(&memo)), heavy(&site, None));
+        assert_eq!(made_again(&first, &kept(&memo)), Vec::<String>::new());
+
+        // One finding edited (a new allocation, as `serve` resolves it again), one withdrawn:
+        // theirs alone are made again.
+        let mut ids = site.findings.keys().cloned();
+        let (edited, withdrawn) = (ids.next().unwrap(), ids.next().unwrap());
+        let mut f = (*site.findings[&edited]).clone();
+        f.statement.push_str(" Edited.");
+        site.findings.insert(edited.clone(), Arc::new(f));
+        let mut f = (*site.findings[&withdrawn]).clone();
+        assert!(f.counts() && !f.stances.is_empty());
+        f.withdrawn = Some(Withdrawn {
+            date: "2026-01-01".into(),
+            reason: "Misread.".into(),
+            replaced_by: None,
+        });
+        site.findings.insert(withdrawn.clone(), Arc::new(f));
+        let before = kept(&memo);
+        assert_eq!(heavy(&site, Some(&memo)), heavy(&site, None));
+        let mut again = vec![edited.0.clone(), withdrawn.0.clone()];
+        again.sort();
+        assert_eq!(made_again(&before, &kept(&memo)), again);
+
+        // A claim moved to another topic, then the base URL changed: every text is made again.
+        let before = kept(&memo);
+        let claim = site.claims.values_mut().next().unwrap();
+        let other = site.topics.keys().find(|t| **t != claim.topic);
+        claim.topic = other.unwrap().clone();
+        assert_eq!(heavy(&site, Some(&memo)), heavy(&site, None));
+        assert_eq!(made_again(&before, &kept(&memo)).len(), site.findings.len());
+        let before = kept(&memo);
+        site.config.base_url = "https://example.net/evidence/".into();
+        site.config.base_path = "/evidence/".into();
+        assert_eq!(heavy(&site, Some(&memo)), heavy(&site, None));
+        assert_eq!(made_again(&before, &kept(&memo)).len(), site.findings.len());
     }
 }

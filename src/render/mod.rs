@@ -83,6 +83,9 @@ pub struct Rendered {
     /// ([`files::heavy_files`]), once asked for by path
     /// (`serve`). [`Rendered::produce`] makes them one at a time and keeps none.
     heavy: std::sync::OnceLock<Heavy>,
+    /// What `serve` keeps of the files between runs: with it, the heavy files take each
+    /// unchanged finding's text from the last run's.
+    files_memo: Option<Arc<FilesMemo>>,
     /// The pages the last build made, to keep where nothing they depend on changed
     /// ([`Rendered::keep_pages`], [`Rendered::keep_made`]).
     kept: std::sync::OnceLock<Kept>,
@@ -575,7 +578,8 @@ impl Rendered {
     fn heavy(&self) -> &Heavy {
         self.heavy.get_or_init(|| {
             let mut files = Vec::new();
-            let _ = files::heavy_files(&self.site, &mut |f| {
+            let memo = self.files_memo.as_deref();
+            let _ = files::heavy_files(&self.site, memo, &mut |f| {
                 files.push(f);
                 Ok(())
             });
@@ -599,7 +603,10 @@ impl Rendered {
         let (heavy, pages) = rayon::join(
             || match self.heavy.get() {
                 Some(heavy) => heavy.files.iter().try_for_each(|f| sink(f.clone())),
-                None => files::heavy_files(&self.site, &mut |f| sink(f)),
+                None => {
+                    let memo = self.files_memo.as_deref();
+                    files::heavy_files(&self.site, memo, &mut |f| sink(f))
+                }
             },
             || self.make_pages(sink, &found),
         );
@@ -690,7 +697,7 @@ pub fn render(
         .cloned()
         .collect();
     let t = std::time::Instant::now();
-    let files_memo = memos.files;
+    let files_memo = memos.files.clone();
     let (views, d) = Views::new(site, memos, reader.as_ref());
     diags.extend(d);
     let views_took = t.elapsed();
@@ -707,6 +714,7 @@ pub fn render(
         views,
         timings: vec![("  views", views_took)],
         heavy: std::sync::OnceLock::new(),
+        files_memo: files_memo.clone(),
         kept: std::sync::OnceLock::new(),
     };
     // A missing template stops here; a template that failed to compile does not, so that every
@@ -725,7 +733,7 @@ pub fn render(
             let discovery = feeds::discovery_files(site, &pages, dates);
             (jobs, discovery)
         },
-        || files::other_files(site, &rendered.views, files_memo),
+        || files::other_files(site, &rendered.views, files_memo.as_deref()),
     );
     rendered.timings.push(("  files", t.elapsed()));
     (rendered.jobs, rendered.files) = (jobs, files);

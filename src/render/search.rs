@@ -231,7 +231,8 @@ fn own_terms(words: &[u32], hyphenated: &[bool], terms: &mut Terms) -> Vec<(u32,
 #[derive(Clone, Copy)]
 enum Entry<'a> {
     Source(&'a Source),
-    Finding(&'a Finding),
+    /// A finding, with its place among the site's findings.
+    Finding(&'a Finding, usize),
     Claim(&'a Claim),
     Topic(&'a Topic),
     Gap(&'a Gap),
@@ -242,9 +243,9 @@ enum Entry<'a> {
 /// numbers, [`Texts`]), and their chunks as they are written: held together, 10,000 findings'
 /// texts, titles and snippets were megabytes of small strings.
 fn documents(site: &Site) -> impl Iterator<Item = Entry<'_>> {
-    let findings = site.findings.values().filter(|f| f.counts());
+    let findings = (site.findings.values().enumerate()).filter(|(_, f)| f.counts());
     (site.sources.values().map(Entry::Source))
-        .chain(findings.map(|f| Entry::Finding(f)))
+        .chain(findings.map(|(i, f)| Entry::Finding(f, i)))
         .chain(site.claims.values().map(Entry::Claim))
         .chain(site.topics.values().map(Entry::Topic))
         .chain(site.gaps.values().map(Entry::Gap))
@@ -273,7 +274,7 @@ impl Entry<'_> {
                 s.container_title.as_deref().unwrap_or_default(),
                 s.date.year
             ),
-            Entry::Finding(f) => [
+            Entry::Finding(f, _) => [
                 f.figure.as_ref().map_or("", |x| x.text.as_str()),
                 &f.statement,
                 &f.quote,
@@ -316,7 +317,7 @@ impl Entry<'_> {
         };
         match self {
             Entry::Source(s) => source_doc(base, s),
-            Entry::Finding(f) => finding_doc(site, f),
+            Entry::Finding(f, _) => finding_doc(site, f),
             Entry::Claim(c) => Doc {
                 topics: vec![c.topic.0.clone()],
                 ..doc("claim", &c.title, c.id.path(), &c.summary)
@@ -374,6 +375,14 @@ fn gap_doc(site: &Site, g: &Gap) -> Doc {
     }
 }
 
+/// A finding's document as the index's chunks give it (compact JSON): made from the finding, the
+/// site's base path and its claims' topics alone, so that `serve` can keep it while they are
+/// unchanged (see `render::files::FilesMemo`).
+pub(crate) fn finding_doc_text(site: &Site, f: &Finding) -> Box<str> {
+    // Every map key is a string, so serialising cannot fail.
+    (serde_json::to_string(&finding_doc(site, f)).unwrap_or_default()).into_boxed_str()
+}
+
 /// Compact JSON and a newline. Every map key is a string, so serialising cannot fail.
 fn json_bytes(v: &impl Serialize) -> Vec<u8> {
     let mut bytes = serde_json::to_vec(v).unwrap_or_default();
@@ -406,9 +415,12 @@ fn has_phrase(stems: &[u32], phrase: &[u32]) -> bool {
 
 /// The index files under `search/`. `synonyms` pairs a term with its alternatives ("direct
 /// payment" and "DP"): a document containing any of them is found by each of them.
+/// Each finding's document is `docs`' where given ([`finding_doc_text`], in the site's order;
+/// `None` for a withdrawn finding, which is not indexed).
 pub(crate) fn index_files<'a>(
     site: &'a Site,
     synonyms: &[(String, Vec<String>)],
+    docs: Option<Vec<Option<&'a str>>>,
 ) -> IndexFiles<'a> {
     let mut terms = Terms::default();
     let (mut sets, mut words, texts) = own_terms_of(site, &mut terms);
@@ -419,6 +431,7 @@ pub(crate) fn index_files<'a>(
     let shards = shards(&terms, sets);
     IndexFiles {
         site,
+        docs,
         manifest: manifest(site, count, shards.keys()),
         stems: stems_file(&terms, &words),
         shards,
@@ -428,6 +441,8 @@ pub(crate) fn index_files<'a>(
 /// The index files, the documents' chunks (most of the index's bytes) made as they are taken.
 pub(crate) struct IndexFiles<'a> {
     site: &'a Site,
+    /// Each finding's document as kept ([`index_files`]).
+    docs: Option<Vec<Option<&'a str>>>,
     /// shard → term → the numbers of the documents with it (ascending).
     shards: BTreeMap<String, BTreeMap<String, Vec<u32>>>,
     manifest: OutputFile,
@@ -445,7 +460,7 @@ impl<'a> IntoIterator for IndexFiles<'a> {
                 json_bytes(&terms),
             )
         });
-        let docs = doc_files(self.site);
+        let docs = doc_files(self.site, self.docs);
         Box::new(shards.chain(docs).chain([self.manifest, self.stems]))
     }
 }
@@ -618,18 +633,36 @@ fn shards(terms: &Terms, sets: Vec<Vec<u32>>) -> BTreeMap<String, BTreeMap<Strin
     shards
 }
 
-/// The chunks of documents, each made when it is taken.
-fn doc_files(site: &Site) -> impl Iterator<Item = OutputFile> + '_ {
-    let mut entries = documents(site);
+/// The chunks of documents, each made when it is taken: a finding's document is `docs`' where
+/// given.
+fn doc_files<'a>(
+    site: &'a Site,
+    docs: Option<Vec<Option<&'a str>>>,
+) -> impl Iterator<Item = OutputFile> + 'a {
+    let mut entries = documents(site).peekable();
     let mut i = 0;
     std::iter::from_fn(move || {
-        let list: Vec<Doc> = entries.by_ref().take(CHUNK).map(|e| e.doc(site)).collect();
-        if list.is_empty() {
-            return None;
+        entries.peek()?;
+        // Compact JSON, as serde_json writes a list: `[a,b]`.
+        let mut bytes = b"[".to_vec();
+        for (n, e) in entries.by_ref().take(CHUNK).enumerate() {
+            if n > 0 {
+                bytes.push(b',');
+            }
+            let kept = match e {
+                Entry::Finding(_, f) => docs.as_ref().and_then(|docs| docs[f]),
+                _ => None,
+            };
+            match kept {
+                Some(text) => bytes.extend_from_slice(text.as_bytes()),
+                // Writing into a `Vec` cannot fail.
+                None => drop(serde_json::to_writer(&mut bytes, &e.doc(site))),
+            }
         }
+        bytes.extend_from_slice(b"]\n");
         let path = format!("search/docs/{i}.json");
         i += 1;
-        Some(OutputFile::new(path, json_bytes(&list)))
+        Some(OutputFile::new(path, bytes))
     })
 }
 
@@ -735,7 +768,7 @@ mod tests {
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
         assert_eq!(site.findings.len(), 10_000);
         let started = std::time::Instant::now();
-        let files: Vec<OutputFile> = index_files(&site, &[]).into_iter().collect();
+        let files: Vec<OutputFile> = index_files(&site, &[], None).into_iter().collect();
         eprintln!("indexing 10,000 findings: {:?}", started.elapsed());
         let size = |p: &str| {
             files
@@ -807,7 +840,7 @@ mod tests {
         quotes: &[&str],
         synonyms: &[(String, Vec<String>)],
     ) -> BTreeMap<String, BTreeSet<String>> {
-        let files: Vec<OutputFile> = index_files(&site_of(quotes), synonyms)
+        let files: Vec<OutputFile> = index_files(&site_of(quotes), synonyms, None)
             .into_iter()
             .collect();
         let docs: Vec<serde_json::Value> = files
@@ -933,7 +966,7 @@ mod tests {
     fn stems_json_lists_every_indexed_word_by_its_stem() {
         let site = site_of(&["Outcomes and an outcome of well-being.", "SDS helped."]);
         let synonyms = vec![("self-directed support".to_string(), vec!["SDS".to_string()])];
-        let files: Vec<OutputFile> = index_files(&site, &synonyms).into_iter().collect();
+        let files: Vec<OutputFile> = index_files(&site, &synonyms, None).into_iter().collect();
         let file = files
             .iter()
             .find(|f| f.path == "search/stems.json")

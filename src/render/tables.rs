@@ -593,31 +593,33 @@ pub(crate) fn csv_to<R: AsRef<[String]>>(
     header: &[String],
     rows: impl IntoIterator<Item = R>,
 ) -> std::io::Result<()> {
-    fn line(out: &mut String, cells: &[String]) {
-        out.clear();
-        for (i, s) in cells.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            if s.contains([',', '"', '\n', '\r']) {
-                out.push('"');
-                out.push_str(&s.replace('"', "\"\""));
-                out.push('"');
-            } else {
-                out.push_str(s);
-            }
-        }
-        out.push_str("\r\n");
-    }
     let mut buf = String::new();
     w.write_all("\u{feff}".as_bytes())?;
-    line(&mut buf, header);
+    csv_line(&mut buf, header);
     w.write_all(buf.as_bytes())?;
     for row in rows {
-        line(&mut buf, row.as_ref());
+        buf.clear();
+        csv_line(&mut buf, row.as_ref());
         w.write_all(buf.as_bytes())?;
     }
     Ok(())
+}
+
+/// Appends one CSV line of `cells` to `out`, with its CRLF ([`csv`]).
+pub(crate) fn csv_line(out: &mut String, cells: &[String]) {
+    for (i, s) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if s.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&s.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(s);
+        }
+    }
+    out.push_str("\r\n");
 }
 
 fn provenance(site: &Site, sources: &[Ref]) -> serde_json::Value {

@@ -57,7 +57,7 @@ pub struct Memos<'a> {
     pub citer: Option<Arc<Citer>>,
     pub views: Option<&'a ViewMemo>,
     /// The sources' citation files (`serve`).
-    pub files: Option<&'a crate::render::files::FilesMemo>,
+    pub files: Option<Arc<crate::render::files::FilesMemo>>,
 }
 
 /// Everything templates may read, built once and shared by all pages.
