@@ -73,7 +73,10 @@ pub(crate) fn heavy_files(
         })
         .collect();
     let docs = (texts.as_ref()).map(|ts| ts.iter().map(|t| t.doc.as_deref()).collect());
-    for file in search::index_files(site, &synonyms, docs) {
+    let mut kept = memo.map(|m| m.search.lock().unwrap_or_else(|p| p.into_inner()));
+    let index = search::index_files(site, &synonyms, docs, kept.as_deref_mut());
+    drop(kept);
+    for file in index {
         sink(file)?;
     }
     Ok(())
@@ -108,11 +111,14 @@ struct SourceFiles {
 /// - each source's citation files (as views are: [`kept_or_made`]), made again only for a source
 ///   that changed (as it hashes: every field; the files read nothing else);
 /// - each finding's text in the heavy files ([`FindingTexts`]), made again only for a finding
-///   that is not the allocation it was (`serve` resolves again only the findings that changed).
+///   that is not the allocation it was (`serve` resolves again only the findings that changed);
+/// - the search index's terms, and each finding's words and own terms ([`search::SearchMemo`]),
+///   likewise.
 #[derive(Default)]
 pub struct FilesMemo {
     sources: Mutex<KeptById<SourceFiles>>,
     findings: Mutex<KeptTexts>,
+    search: Mutex<search::SearchMemo>,
 }
 
 /// A finding's text in the heavy files, made from the finding and [`texts_stamp`]'s settings.
@@ -317,6 +323,39 @@ mod kept_texts {
         let mut again = vec![edited.0.clone(), withdrawn.0.clone()];
         again.sort();
         assert_eq!(made_again(&before, &kept(&memo)), again);
+
+        // A finding with a word of its own comes, then goes with another: the words the site no
+        // longer has are in no file, though the memo still numbers them.
+        let mut f = (*site.findings[&edited]).clone();
+        f.id = FindingId("zz-new".into());
+        // "Budgetholders" joins "budget holders", which other findings write apart.
+        f.statement = "Quixotically well-being budgetholders.".into();
+        site.findings.insert(f.id.clone(), Arc::new(f));
+        let docs = |memo: &FilesMemo| {
+            let search = memo.search.lock().unwrap();
+            search.kept_docs()
+        };
+        let before = docs(&memo);
+        assert_eq!(heavy(&site, Some(&memo)), heavy(&site, None));
+        let after = docs(&memo);
+        let again: Vec<&usize> = (after.iter())
+            .filter(|(id, d)| before.get(*id) != Some(d))
+            .map(|(_, d)| d)
+            .collect();
+        assert_eq!(again.len(), 1, "only the new finding's words are made");
+        let stems = |files: &BTreeMap<String, Vec<u8>>| {
+            String::from_utf8(files["search/stems.json"].clone()).unwrap()
+        };
+        let files = heavy(&site, Some(&memo));
+        let budget = |files: &BTreeMap<String, Vec<u8>>| {
+            String::from_utf8(files["search/terms/bu.json"].clone()).unwrap()
+        };
+        assert!(stems(&files).contains("quixot") && budget(&files).contains("\"budgethold\""));
+        site.findings.remove(&FindingId("zz-new".into()));
+        site.findings.remove(&edited);
+        let files = heavy(&site, Some(&memo));
+        assert_eq!(files, heavy(&site, None));
+        assert!(!stems(&files).contains("quixot") && !budget(&files).contains("\"budgethold\""));
 
         // A claim moved to another topic, then the base URL changed: every text is made again.
         let before = kept(&memo);

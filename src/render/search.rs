@@ -17,6 +17,7 @@
 //! does; the client never fetches it.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -25,7 +26,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::layout::OutputFile;
-use crate::model::{Claim, ClaimId, Dataset, Finding, Gap, Person, Site, Source, Topic};
+use crate::model::{Claim, ClaimId, Dataset, Finding, FindingId, Gap, Person, Site, Source, Topic};
 
 /// Documents per chunk.
 const CHUNK: usize = 200;
@@ -417,23 +418,30 @@ fn has_phrase(stems: &[u32], phrase: &[u32]) -> bool {
 /// payment" and "DP"): a document containing any of them is found by each of them.
 /// Each finding's document is `docs`' where given ([`finding_doc_text`], in the site's order;
 /// `None` for a withdrawn finding, which is not indexed).
+/// With `memo` (`serve`), the terms are numbered as in its last run, and each finding's words
+/// and own terms are the last run's where the finding is unchanged ([`SearchMemo`]).
 pub(crate) fn index_files<'a>(
     site: &'a Site,
     synonyms: &[(String, Vec<String>)],
     docs: Option<Vec<Option<&'a str>>>,
+    memo: Option<&mut SearchMemo>,
 ) -> IndexFiles<'a> {
-    let mut terms = Terms::default();
-    let (mut sets, mut words, texts) = own_terms_of(site, &mut terms);
-    join_terms(&texts, &mut terms, &mut sets, &mut words);
-    synonym_terms(&texts, synonyms, &mut terms, &mut sets, &mut words);
+    let mut local = Terms::default();
+    let (terms, kept) = match memo {
+        Some(SearchMemo { terms, docs }) => (terms, Some(docs)),
+        None => (&mut local, None),
+    };
+    let (mut sets, mut words, texts) = own_terms_of(site, terms, kept);
+    join_terms(&texts, terms, &mut sets, &mut words);
+    synonym_terms(&texts, synonyms, terms, &mut sets, &mut words);
     drop(texts);
     let count = sets.len();
-    let shards = shards(&terms, sets);
+    let shards = shards(terms, sets);
     IndexFiles {
         site,
         docs,
         manifest: manifest(site, count, shards.keys()),
-        stems: stems_file(&terms, &words),
+        stems: stems_file(terms, &words),
         shards,
     }
 }
@@ -482,25 +490,92 @@ impl Texts {
     }
 }
 
+/// A document's words and its own terms, by their numbers in a [`Terms`]: all that the index
+/// reads of a document's text.
+struct DocTerms {
+    /// Its words, in order.
+    words: Box<[u32]>,
+    /// Each word it is found by, once, with its term ([`own_terms`]).
+    own: Box<[(u32, u32)]>,
+    /// Its own terms, ascending.
+    set: Box<[u32]>,
+}
+
+impl DocTerms {
+    fn new(e: Entry, terms: &mut Terms) -> Self {
+        let (mut words, mut hyphenated) = (Vec::new(), Vec::new());
+        each_token(&e.text(), &mut String::new(), |word, hyphen| {
+            words.push(terms.word(word));
+            hyphenated.push(hyphen);
+        });
+        let mut own = own_terms(&words, &hyphenated, terms);
+        let mut set: Vec<u32> = own.iter().map(|&(_, id)| id).collect();
+        set.sort_unstable();
+        set.dedup();
+        own.sort_unstable();
+        own.dedup();
+        DocTerms {
+            words: words.into(),
+            own: own.into(),
+            set: set.into(),
+        }
+    }
+}
+
+/// What `serve` keeps of the search index between runs: the terms as numbered so far (none is
+/// forgotten: a site's words are a few thousand), and each finding's [`DocTerms`] under those
+/// numbers, with the finding they were made from (held, so that no other finding is made at its
+/// address while they are kept).
+#[derive(Default)]
+pub(crate) struct SearchMemo {
+    terms: Terms,
+    docs: KeptDocs,
+}
+
+/// Each finding's [`DocTerms`], with the finding they were made from.
+type KeptDocs = FxHashMap<FindingId, (Arc<Finding>, Arc<DocTerms>)>;
+
+#[cfg(test)]
+impl SearchMemo {
+    /// Each finding's words as kept, by the address they are kept at.
+    pub fn kept_docs(&self) -> BTreeMap<FindingId, usize> {
+        (self.docs.iter())
+            .map(|(id, (_, d))| (id.clone(), Arc::as_ptr(d) as usize))
+            .collect()
+    }
+}
+
 /// Each document's own terms (`own_terms`), the words indexed under each term, and the
-/// documents' words.
-fn own_terms_of(site: &Site, terms: &mut Terms) -> (Vec<Vec<u32>>, Vec<BTreeSet<String>>, Texts) {
+/// documents' words. With `kept` (a [`SearchMemo`]'s), a finding's are taken from it where the
+/// finding is the one they were made from, and it then holds this site's.
+fn own_terms_of(
+    site: &Site,
+    terms: &mut Terms,
+    mut kept: Option<&mut KeptDocs>,
+) -> (Vec<Vec<u32>>, Vec<BTreeSet<String>>, Texts) {
     let mut sets = Vec::new();
     let mut words = Vec::new();
     let mut texts = Texts::default();
-    let (mut buf, mut hyphenated) = (String::new(), Vec::new());
     // Whether each word (by its number) is in `words` under its term yet.
     let mut noted: Vec<bool> = Vec::new();
+    let findings: Vec<(&FindingId, &Arc<Finding>)> = site.findings.iter().collect();
+    let mut now = FxHashMap::default();
     for e in documents(site) {
-        let start = texts.words.len();
-        hyphenated.clear();
-        each_token(&e.text(), &mut buf, |word, hyphen| {
-            texts.words.push(terms.word(word));
-            hyphenated.push(hyphen);
-        });
+        let doc = match (e, kept.as_deref_mut()) {
+            (Entry::Finding(_, i), Some(kept)) => {
+                let (id, f) = findings[i];
+                let doc = match kept.get(id) {
+                    Some((made_from, doc)) if Arc::ptr_eq(made_from, f) => doc.clone(),
+                    _ => Arc::new(DocTerms::new(e, terms)),
+                };
+                now.insert(id.clone(), (f.clone(), doc.clone()));
+                doc
+            }
+            _ => Arc::new(DocTerms::new(e, terms)),
+        };
+        texts.words.extend_from_slice(&doc.words);
         texts.ends.push(texts.words.len());
-        let mut set = Vec::new();
-        for (w, id) in own_terms(&texts.words[start..], &hyphenated, terms) {
+        for &(w, id) in doc.own.iter() {
             let w = w as usize;
             if noted.len() <= w {
                 noted.resize(w + 1, false);
@@ -509,10 +584,11 @@ fn own_terms_of(site: &Site, terms: &mut Terms) -> (Vec<Vec<u32>>, Vec<BTreeSet<
                 noted[w] = true;
                 note(&mut words, id, terms.word_name(w as u32));
             }
-            add(&mut set, id);
         }
-        set.shrink_to_fit();
-        sets.push(set);
+        sets.push(doc.set.to_vec());
+    }
+    if let Some(kept) = kept {
+        *kept = now;
     }
     (sets, words, texts)
 }
@@ -526,13 +602,16 @@ fn join_terms(
     sets: &mut [Vec<u32>],
     words: &mut Vec<BTreeSet<String>>,
 ) {
-    // Every term so far is some document's: the joins only find those.
-    let known = terms.names.len();
+    // The joins only find terms that are some document's own.
+    let mut known = vec![false; terms.names.len()];
+    for id in sets.iter().flatten() {
+        known[*id as usize] = true;
+    }
     let starts: FxHashSet<&str> = words.iter().flatten().flat_map(|w| prefixes(w)).collect();
     let mut joins = Vec::new();
     for (doc, set) in texts.docs().zip(sets) {
         for (id, word) in joins_in(doc, &starts, terms) {
-            if (id as usize) < known {
+            if known.get(id as usize) == Some(&true) {
                 add(set, id);
                 if !words[id as usize].contains(&word) {
                     joins.push((id, word));
@@ -768,7 +847,7 @@ mod tests {
         assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
         assert_eq!(site.findings.len(), 10_000);
         let started = std::time::Instant::now();
-        let files: Vec<OutputFile> = index_files(&site, &[], None).into_iter().collect();
+        let files: Vec<OutputFile> = index_files(&site, &[], None, None).into_iter().collect();
         eprintln!("indexing 10,000 findings: {:?}", started.elapsed());
         let size = |p: &str| {
             files
@@ -840,7 +919,7 @@ mod tests {
         quotes: &[&str],
         synonyms: &[(String, Vec<String>)],
     ) -> BTreeMap<String, BTreeSet<String>> {
-        let files: Vec<OutputFile> = index_files(&site_of(quotes), synonyms, None)
+        let files: Vec<OutputFile> = index_files(&site_of(quotes), synonyms, None, None)
             .into_iter()
             .collect();
         let docs: Vec<serde_json::Value> = files
@@ -966,7 +1045,9 @@ mod tests {
     fn stems_json_lists_every_indexed_word_by_its_stem() {
         let site = site_of(&["Outcomes and an outcome of well-being.", "SDS helped."]);
         let synonyms = vec![("self-directed support".to_string(), vec!["SDS".to_string()])];
-        let files: Vec<OutputFile> = index_files(&site, &synonyms, None).into_iter().collect();
+        let files: Vec<OutputFile> = index_files(&site, &synonyms, None, None)
+            .into_iter()
+            .collect();
         let file = files
             .iter()
             .find(|f| f.path == "search/stems.json")
