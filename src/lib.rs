@@ -28,8 +28,9 @@
 //!   quote checks that passed, the findings resolved (`resolve::FindingMemo`), the findings' index
 //!   updated file by file (`resolve::IndexMemo`), the views of findings,
 //!   sources and claims whose inputs are unchanged (`render::ViewMemo`), each
-//!   source's citation files and each finding's text in `evidence.json`, the graph's CSV files
-//!   and the search index's documents (`render::FilesMemo`), the citations made so far, and the last good build (whose backlinks are patched where
+//!   source's citation files, each finding's text in `evidence.json`, the graph's CSV files
+//!   and the search index's documents, and the search index's terms with each finding's words
+//!   (`render::FilesMemo`), the citations made so far, and the last good build (whose backlinks are patched where
 //!   findings changed), from which
 //!   the page of an edited finding, or of a Markdown file whose body alone changed, is made at
 //!   once when nothing else shows the edit: `Incremental::quick`); the build cache

@@ -424,11 +424,11 @@ pub(crate) fn index_files<'a>(
     site: &'a Site,
     synonyms: &[(String, Vec<String>)],
     docs: Option<Vec<Option<&'a str>>>,
-    memo: Option<&mut SearchMemo>,
+    mut memo: Option<&mut SearchMemo>,
 ) -> IndexFiles<'a> {
     let mut local = Terms::default();
-    let (terms, kept) = match memo {
-        Some(SearchMemo { terms, docs }) => (terms, Some(docs)),
+    let (terms, kept) = match memo.as_deref_mut() {
+        Some(SearchMemo { terms, docs, .. }) => (terms, Some(docs)),
         None => (&mut local, None),
     };
     let (mut sets, mut words, texts) = own_terms_of(site, terms, kept);
@@ -437,13 +437,17 @@ pub(crate) fn index_files<'a>(
     drop(texts);
     let count = sets.len();
     let shards = shards(terms, sets);
-    IndexFiles {
+    let files = IndexFiles {
         site,
         docs,
         manifest: manifest(site, count, shards.keys()),
         stems: stems_file(terms, &words),
         shards,
+    };
+    if let Some(memo) = memo {
+        memo.mind_its_size();
     }
+    files
 }
 
 /// The index files, the documents' chunks (most of the index's bytes) made as they are taken.
@@ -530,6 +534,22 @@ impl DocTerms {
 pub(crate) struct SearchMemo {
     terms: Terms,
     docs: KeptDocs,
+    /// How many words were numbered when it was new (after its first run).
+    first: usize,
+}
+
+impl SearchMemo {
+    /// Starts afresh when the words numbered have come to twice those numbered in its first run
+    /// (words a site no longer has are never forgotten one by one: a `serve` session of many
+    /// edits, each saved as it is typed, numbers every half-typed word).
+    fn mind_its_size(&mut self) {
+        let words = self.terms.word_names.len();
+        if self.first == 0 {
+            self.first = words;
+        } else if words > 2 * self.first {
+            *self = SearchMemo::default();
+        }
+    }
 }
 
 /// Each finding's [`DocTerms`], with the finding they were made from.
@@ -1105,5 +1125,31 @@ mod tests {
                 "email"
             ]
         );
+    }
+
+    #[test]
+    fn the_memo_starts_afresh_once_its_words_have_doubled_and_the_index_is_the_same() {
+        let files = |site: &Site, memo: Option<&mut SearchMemo>| {
+            let files: Vec<OutputFile> = index_files(site, &[], None, memo).into_iter().collect();
+            (files.into_iter())
+                .map(|f| (f.path, f.bytes))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let mut memo = SearchMemo::default();
+        let first = site_of(&["Budget holders chose support", "Staff led planning"]);
+        assert_eq!(files(&first, Some(&mut memo)), files(&first, None));
+        let words = memo.terms.word_names.len();
+        assert_eq!((memo.first, memo.docs.len()), (words, 2));
+        // Each site has a finding with words of its own: the memo keeps numbering them until
+        // they are twice those of its first run, then starts afresh.
+        let mut fresh = false;
+        for n in 0..3 * words {
+            let own = format!("Staff led planning, word{n}a word{n}b");
+            let site = site_of(&["Budget holders chose support", &own]);
+            assert_eq!(files(&site, Some(&mut memo)), files(&site, None), "{n}");
+            fresh |= memo.docs.is_empty();
+            assert!(memo.terms.word_names.len() <= 2 * words + 8, "{n}");
+        }
+        assert!(fresh, "the memo never started afresh");
     }
 }
