@@ -5,15 +5,14 @@
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 
 use crate::cite;
 use crate::diagnostic::Diagnostic;
 use crate::html::redirect_page;
 use crate::layout::{OutputFile, GENERATED_FILES};
-use crate::model::{Finding, FindingId, Site, Source};
+use crate::model::{Finding, Site, Source};
 use crate::render::exports::{self, FindingExports};
-use crate::render::kept::{add_hashed, Fingerprint};
+use crate::render::kept::{add_hashed, ByFinding, Fingerprint};
 use crate::render::search;
 use crate::render::tables::{dataset_downloads, table_downloads};
 use crate::render::views::{kept_or_made, sources::export_path, KeptById, Views};
@@ -137,12 +136,11 @@ impl FindingTexts {
     }
 }
 
-/// Each finding's texts, kept with the finding they were made from (holding it, so that no other
-/// finding is made at its address while they are kept).
+/// Each finding's texts, and what they read of the site besides the finding ([`texts_stamp`]).
 #[derive(Default)]
 struct KeptTexts {
     stamp: u128,
-    texts: FxHashMap<FindingId, (Arc<Finding>, Arc<FindingTexts>)>,
+    texts: ByFinding<FindingTexts>,
 }
 
 /// What a finding's texts read of the site besides the finding: its base URL and path, and the
@@ -167,18 +165,21 @@ impl FilesMemo {
         if kept.stamp != stamp {
             *kept = KeptTexts {
                 stamp,
-                texts: FxHashMap::default(),
+                texts: ByFinding::default(),
             };
         }
         let texts: Vec<Arc<FindingTexts>> = (site.findings.par_iter())
-            .map(|(id, f)| match kept.texts.get(id) {
-                Some((made_from, t)) if Arc::ptr_eq(made_from, f) => t.clone(),
-                _ => Arc::new(FindingTexts::new(site, f)),
+            .map(|(id, f)| match kept.texts.get(id, f) {
+                Some(t) => t.clone(),
+                None => Arc::new(FindingTexts::new(site, f)),
             })
             .collect();
-        kept.texts = (site.findings.iter().zip(&texts))
-            .map(|((id, f), t)| (id.clone(), (f.clone(), t.clone())))
-            .collect();
+        for ((id, f), t) in site.findings.iter().zip(&texts) {
+            kept.texts.keep(id, f, t);
+        }
+        if kept.texts.len() > site.findings.len() {
+            kept.texts.only(&site.findings);
+        }
         texts
     }
 }
@@ -251,7 +252,7 @@ mod kept_texts {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::model::{Environment, Withdrawn};
+    use crate::model::{Environment, FindingId, Withdrawn};
 
     fn bundled() -> Site {
         let (inputs, _) = crate::load::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), None);
@@ -276,7 +277,7 @@ mod kept_texts {
     fn kept(memo: &FilesMemo) -> BTreeMap<FindingId, Arc<FindingTexts>> {
         let kept = memo.findings.lock().unwrap();
         (kept.texts.iter())
-            .map(|(id, (_, t))| (id.clone(), t.clone()))
+            .map(|(id, t)| (id.clone(), t.clone()))
             .collect()
     }
 
@@ -323,6 +324,10 @@ mod kept_texts {
         let mut again = vec![edited.0.clone(), withdrawn.0.clone()];
         again.sort();
         assert_eq!(made_again(&before, &kept(&memo)), again);
+        // And they are kept for the run after.
+        let before = kept(&memo);
+        heavy(&site, Some(&memo));
+        assert_eq!(made_again(&before, &kept(&memo)), Vec::<String>::new());
 
         // A finding with a word of its own comes, then goes with another: the words the site no
         // longer has are in no file, though the memo still numbers them.

@@ -22,13 +22,67 @@
 //!
 //! Fingerprints are 128-bit XXH3 hashes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use minijinja::value::{Value, ValueKind};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ReadText, Site, SourceId};
+use rustc_hash::FxHashMap;
+
+use crate::model::{Finding, FindingId, ReadText, Site, SourceId};
+
+/// What `serve` made from each finding in its last run, with the finding it was made from: taken
+/// again while the finding is that allocation (`serve` resolves again only the findings that
+/// changed). Holding the finding keeps any other from being made at its address meanwhile.
+pub(crate) struct ByFinding<T>(FxHashMap<FindingId, (Arc<Finding>, Arc<T>)>);
+
+impl<T> Default for ByFinding<T> {
+    fn default() -> Self {
+        ByFinding(FxHashMap::default())
+    }
+}
+
+impl<T> ByFinding<T> {
+    /// What was made from `f` (the finding `id`), if it was made from this allocation.
+    pub fn get(&self, id: &FindingId, f: &Arc<Finding>) -> Option<&Arc<T>> {
+        let (made_from, made) = self.0.get(id)?;
+        Arc::ptr_eq(made_from, f).then_some(made)
+    }
+
+    /// Keeps `made`, made from `f` (the finding `id`), in place of what was made from it before.
+    pub fn keep(&mut self, id: &FindingId, f: &Arc<Finding>, made: &Arc<T>) {
+        match self.0.get_mut(id) {
+            Some(entry) if Arc::ptr_eq(&entry.1, made) => {}
+            Some(entry) => *entry = (f.clone(), made.clone()),
+            None => {
+                self.0.insert(id.clone(), (f.clone(), made.clone()));
+            }
+        }
+    }
+
+    /// Forgets what was made from findings that are not `findings`' any more.
+    pub fn only(&mut self, findings: &BTreeMap<FindingId, Arc<Finding>>) {
+        self.0
+            .retain(|id, (f, _)| findings.get(id).is_some_and(|now| Arc::ptr_eq(f, now)));
+    }
+
+    /// How many are kept.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    #[cfg(test)]
+    pub fn iter(&self) -> impl Iterator<Item = (&FindingId, &Arc<T>)> {
+        self.0.iter().map(|(id, (_, made))| (id, made))
+    }
+}
 
 /// A 128-bit fingerprint being made.
 pub(crate) struct Fingerprint(Box<xxhash_rust::xxh3::Xxh3>);

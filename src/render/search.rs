@@ -27,6 +27,7 @@ use serde_json::json;
 
 use crate::layout::OutputFile;
 use crate::model::{Claim, ClaimId, Dataset, Finding, FindingId, Gap, Person, Site, Source, Topic};
+use crate::render::kept::ByFinding;
 
 /// Documents per chunk.
 const CHUNK: usize = 200;
@@ -553,14 +554,14 @@ impl SearchMemo {
 }
 
 /// Each finding's [`DocTerms`], with the finding they were made from.
-type KeptDocs = FxHashMap<FindingId, (Arc<Finding>, Arc<DocTerms>)>;
+type KeptDocs = ByFinding<DocTerms>;
 
 #[cfg(test)]
 impl SearchMemo {
     /// Each finding's words as kept, by the address they are kept at.
     pub fn kept_docs(&self) -> BTreeMap<FindingId, usize> {
         (self.docs.iter())
-            .map(|(id, (_, d))| (id.clone(), Arc::as_ptr(d) as usize))
+            .map(|(id, d)| (id.clone(), Arc::as_ptr(d) as usize))
             .collect()
     }
 }
@@ -579,16 +580,15 @@ fn own_terms_of(
     // Whether each word (by its number) is in `words` under its term yet.
     let mut noted: Vec<bool> = Vec::new();
     let findings: Vec<(&FindingId, &Arc<Finding>)> = site.findings.iter().collect();
-    let mut now = FxHashMap::default();
     for e in documents(site) {
         let doc = match (e, kept.as_deref_mut()) {
             (Entry::Finding(_, i), Some(kept)) => {
                 let (id, f) = findings[i];
-                let doc = match kept.get(id) {
-                    Some((made_from, doc)) if Arc::ptr_eq(made_from, f) => doc.clone(),
-                    _ => Arc::new(DocTerms::new(e, terms)),
+                let doc = match kept.get(id, f) {
+                    Some(doc) => doc.clone(),
+                    None => Arc::new(DocTerms::new(e, terms)),
                 };
-                now.insert(id.clone(), (f.clone(), doc.clone()));
+                kept.keep(id, f, &doc);
                 doc
             }
             _ => Arc::new(DocTerms::new(e, terms)),
@@ -607,8 +607,9 @@ fn own_terms_of(
         }
         sets.push(doc.set.to_vec());
     }
-    if let Some(kept) = kept {
-        *kept = now;
+    // A withdrawn finding's are not taken out here (it is not indexed): they go when it does.
+    if let Some(kept) = kept.filter(|k| k.len() > site.findings.len()) {
+        kept.only(&site.findings);
     }
     (sets, words, texts)
 }
