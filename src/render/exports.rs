@@ -473,10 +473,19 @@ fn item_text(value: &impl Serialize) -> Box<str> {
         .into_boxed_str()
 }
 
-/// A finding's stances as `evidence.json` lists them: none for a withdrawn finding.
+/// A finding's stances as `evidence.json` lists them ([`bearing`]).
 fn stances_of(f: &Finding) -> impl Iterator<Item = StanceJson<'_>> {
-    let stances = if f.counts() { &f.stances[..] } else { &[] };
-    stances.iter().map(move |s| stance(f, s))
+    bearing(f).iter().map(move |s| stance(f, s))
+}
+
+/// A finding's stances as the graph's files give them: none for a withdrawn finding, which no
+/// longer bears on claims.
+fn bearing(f: &Finding) -> &[Stance] {
+    if f.counts() {
+        &f.stances
+    } else {
+        &[]
+    }
 }
 
 // Each node of `evidence.json` is written from borrowed fields, its keys in sorted order (as a
@@ -867,11 +876,9 @@ fn finding_row(f: &Finding, base: &str) -> Vec<String> {
     row
 }
 
-/// A finding's rows of `downloads/stances.csv`: none for a withdrawn finding, which no longer
-/// bears on claims (as in `evidence.json`).
+/// A finding's rows of `downloads/stances.csv` ([`bearing`]).
 fn stance_rows(f: &Finding) -> impl Iterator<Item = Vec<String>> + '_ {
-    let stances = if f.counts() { &f.stances[..] } else { &[] };
-    stances.iter().map(move |st| {
+    bearing(f).iter().map(move |st| {
         vec![
             f.id.0.clone(),
             st.claim.0.clone(),
