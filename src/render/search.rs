@@ -528,9 +528,8 @@ impl DocTerms {
 }
 
 /// What `serve` keeps of the search index between runs: the terms as numbered so far (none is
-/// forgotten: a site's words are a few thousand), and each finding's [`DocTerms`] under those
-/// numbers, with the finding they were made from (held, so that no other finding is made at its
-/// address while they are kept).
+/// forgotten one by one: the memo starts afresh instead, [`SearchMemo::mind_its_size`]), and each
+/// finding's [`DocTerms`] under those numbers, with the finding they were made from.
 #[derive(Default)]
 pub(crate) struct SearchMemo {
     terms: Terms,
@@ -579,7 +578,11 @@ fn own_terms_of(
     let mut texts = Texts::default();
     // Whether each word (by its number) is in `words` under its term yet.
     let mut noted: Vec<bool> = Vec::new();
-    let findings: Vec<(&FindingId, &Arc<Finding>)> = site.findings.iter().collect();
+    // The findings by their places, to look their kept words up by.
+    let findings: Vec<(&FindingId, &Arc<Finding>)> = match kept {
+        Some(_) => site.findings.iter().collect(),
+        None => Vec::new(),
+    };
     for e in documents(site) {
         let doc = match (e, kept.as_deref_mut()) {
             (Entry::Finding(_, i), Some(kept)) => {
