@@ -9,7 +9,9 @@
 //!   the build cache writes and reads back whole.
 //! - [`ParseMemo`]: parses kept between runs, every file's in memory (`serve`), or the records of
 //!   findings files and of sources', claims', topics' and gaps' Markdown files in the build cache
-//!   (`build`; `stored.rs`: each file's line of JSON, written and read back).
+//!   (`build`; `stored.rs`: each file's records in bincode, written and read back). `joined.rs`:
+//!   `serve`'s last join of every file's records, in which a run replaces those of the files
+//!   that changed.
 
 use std::collections::hash_map::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +28,7 @@ use crate::theme::{Template, Theme};
 
 mod content;
 mod data;
+mod joined;
 pub mod keys;
 pub(crate) mod raw;
 pub(crate) mod recover;
@@ -214,6 +217,8 @@ impl Parsed {
 #[derive(Default)]
 pub struct ParseMemo {
     memo: Mutex<HashMap<PathBuf, Arc<Memoised>>>,
+    /// The last run's join of every file's parse (`serve`'s memo only): see `joined.rs`.
+    joined: Mutex<Option<joined::Joined>>,
     /// The theme's translation files, and the built-in English one, as parsed (a site's own
     /// files' parses are in `memo`).
     translations: Mutex<HashMap<PathBuf, Arc<Translated>>>,
@@ -248,6 +253,7 @@ impl ParseMemo {
             .unwrap_or_default();
         ParseMemo {
             memo: Mutex::default(),
+            joined: Mutex::default(),
             translations: Mutex::default(),
             stored: Some(Stored {
                 files: Mutex::new(files),
@@ -356,7 +362,7 @@ impl ParseMemo {
         // such files exactly when some file is gone: only then are they looked up one by one (a
         // few milliseconds at N = 10,000, for every rebuild of `serve`).
         let keyed = (inputs.files.values())
-            .filter(|c| Self::key(c).is_some())
+            .filter(|c| matches!(c, Contents::Text(_) | Contents::Bytes(_)))
             .count();
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         if memo.len() > keyed {
@@ -445,25 +451,29 @@ fn parse_config(inputs: &Inputs, parsed: &mut Parsed, diags: &mut Vec<Diagnostic
 /// Each content and data file parses on its own, in parallel; the files are then joined in path
 /// order, so the outcome does not depend on thread timing. Joined once, into lists made as long
 /// as they will be: joined in pairs up a tree, a large site's records were copied once a level.
+///
+/// With `serve`'s memo, the last run's join is kept, and a run in which a few files changed
+/// replaces their records in it instead (`joined.rs`).
 fn parse_files(
     inputs: &Inputs,
     reader: &dyn ReadText,
     memo: Option<&ParseMemo>,
 ) -> (Parsed, Vec<Diagnostic>) {
+    let parse = |path: &Path, contents: &Contents| parse_one(path, contents, reader, memo);
+    let joined = memo.filter(|m| m.stored.is_none()).map(|m| &m.joined);
+    let mut kept = joined.map(|j| j.lock().unwrap_or_else(|p| p.into_inner()));
+    if let Some(done) =
+        (kept.as_deref_mut().and_then(Option::as_mut)).and_then(|j| j.update(inputs, parse))
+    {
+        return done;
+    }
     let each: Vec<(Parsed, Vec<Diagnostic>)> = (inputs.files.par_iter())
-        .map(|(path, contents)| {
-            let memo = memo.zip(ParseMemo::key(contents));
-            if let Some(done) = memo.and_then(|(memo, key)| memo.get(path, key, contents)) {
-                return done;
-            }
-            let (mut p, mut d) = (Parsed::default(), Vec::new());
-            parse_file(path, contents, reader, &mut p, &mut d);
-            if let Some((memo, key)) = memo {
-                memo.put(path, key, &p, &d);
-            }
-            (p, d)
-        })
+        .map(|(path, contents)| parse(path, contents))
         .collect();
+    // What each file was parsed from, noted before the parses are moved into the join.
+    let files = kept
+        .is_some()
+        .then(|| joined::Joined::files_of(inputs, &each));
     let mut parsed = Parsed::default();
     let mut diags = Vec::new();
     parsed.reserve(each.iter().map(|(p, _)| p));
@@ -471,7 +481,30 @@ fn parse_files(
         parsed.join(p);
         diags.extend(d);
     }
+    if let (Some(kept), Some(files)) = (kept.as_deref_mut(), files) {
+        *kept = Some(joined::Joined::new(files, parsed.clone()));
+    }
     (parsed, diags)
+}
+
+/// The parse of one file, from `memo` when it holds the file as it is (and kept there when it
+/// does not).
+fn parse_one(
+    path: &Path,
+    contents: &Contents,
+    reader: &dyn ReadText,
+    memo: Option<&ParseMemo>,
+) -> (Parsed, Vec<Diagnostic>) {
+    let memo = memo.zip(ParseMemo::key(contents));
+    if let Some(done) = memo.and_then(|(memo, key)| memo.get(path, key, contents)) {
+        return done;
+    }
+    let (mut p, mut d) = (Parsed::default(), Vec::new());
+    parse_file(path, contents, reader, &mut p, &mut d);
+    if let Some((memo, key)) = memo {
+        memo.put(path, key, &p, &d);
+    }
+    (p, d)
 }
 
 fn parse_file(
@@ -779,6 +812,112 @@ mod tests {
             Some(&ParseMemo::stored(Some(b"not a cache"), "build 1")),
         );
         assert_eq!(read.findings[0].1.value.statement, "Most said so.");
+    }
+
+    /// `serve`'s memo keeps the last run's join, and replaces in it the records of the files that
+    /// changed: each run's parse must be the one made from scratch, records, order and
+    /// diagnostics alike, whether the join was updated or made again. Which it was is told by a
+    /// mark put into the kept join: an update leaves it there, a join made again drops it.
+    #[test]
+    fn the_join_kept_updated_file_by_file_is_the_parse_made_afresh() {
+        let memo = ParseMemo::default();
+        let mark = Path::new("archive/mark.txt");
+        let marked = |memo: &ParseMemo| {
+            let mut joined = memo.joined.lock().unwrap();
+            let j = joined.as_mut().expect("serve's memo keeps the join");
+            j.mark(mark);
+        };
+        let step = |inputs: &Inputs, updated: bool, what: &str| {
+            let (made, made_diags) = parse(inputs, &NoReader);
+            let (kept, kept_diags) = parse_with(inputs, &NoReader, Some(&memo));
+            let mut kept = kept;
+            let was_updated = kept.archives.remove(mark).is_some();
+            assert_eq!(was_updated, updated, "{what}: updated");
+            assert_eq!(format!("{kept:?}"), format!("{made:?}"), "{what}");
+            assert_eq!(kept_diags, made_diags, "{what}: diagnostics");
+            marked(&memo);
+        };
+        let mut now = inputs(&[
+            ("data/findings/a.yaml", FINDINGS),
+            (
+                "data/findings/c.yaml",
+                &FINDINGS.replace("f1", "f3").replace("f2", "f4"),
+            ),
+            ("content/sources/s1.md", SOURCE),
+            (
+                "content/claims/c1.md",
+                "---\ntitle: C\ntopic: t1\n---\nBody.\n",
+            ),
+            ("content/topics/t1.md", "---\ntitle: T\n---\n"),
+            ("content/about.md", "---\ntitle: About\n---\nPlain.\n"),
+            ("archive/s1.txt", "Most said so."),
+            (
+                "data/tables/t.yaml",
+                "title: T\ncaption: C\ncolumns: [figure]\nrows:\n  - {finding: f1}\n",
+            ),
+            ("site.yaml", "title: S\n"),
+        ]);
+        step(&now, false, "the first run joins every file");
+        assert_eq!(parse(&now, &NoReader).0.tables.len(), 1, "the table parses");
+        step(&now, true, "nothing changed");
+        now.insert_text("data/findings/a.yaml", FINDINGS.replace("Few.", "Fewer."));
+        step(&now, true, "a finding edited");
+        now.insert_text(
+            "data/findings/b.yaml",
+            FINDINGS.replace("f1", "f5").replace("f2", "f6"),
+        );
+        now.insert_text(
+            "content/sources/s0.md",
+            SOURCE.replace("A report", "Another"),
+        );
+        step(&now, true, "files added between others");
+        now.files.remove(Path::new("data/findings/c.yaml"));
+        now.insert_text("archive/s1.txt", "Most said so, and more.");
+        now.insert_text("content/claims/c1.md", "---\ntitle: [\n---\n");
+        step(
+            &now,
+            false,
+            "a claim that does not parse joins every file again",
+        );
+        now.insert_text(
+            "content/claims/c1.md",
+            "---\ntitle: C\ntopic: t1\nwhat: x\n---\n",
+        );
+        step(&now, false, "and so does the claim it was");
+        now.insert_text("content/about.md", "---\ntitle: About us\n---\nPlain.\n");
+        now.files.remove(Path::new("content/sources/s0.md"));
+        step(&now, true, "a page edited and a source gone");
+        // A data file evident does not read: a warning, and nothing else.
+        now.insert_text("data/a-note.yaml", "note: x\n");
+        now.insert_text(
+            "data/findings/b.yaml",
+            FINDINGS.replace("f1", "f7").replace("f2", "f8"),
+        );
+        step(&now, true, "a file with a warning added");
+        let warned = |inputs: &Inputs| {
+            let diags = parse(inputs, &NoReader).1;
+            diags.iter().any(|d| d.code == Code::UnusedData)
+        };
+        assert!(warned(&now), "the file's warning");
+        now.files.remove(Path::new("data/a-note.yaml"));
+        step(&now, true, "and taken away");
+        assert!(!warned(&now));
+        now.insert_text(
+            "data/findings/a.yaml",
+            "findings:\n  - id: f1\n    statement: [\n",
+        );
+        step(&now, false, "a findings file that does not parse");
+        now.insert_text("data/findings/a.yaml", FINDINGS);
+        step(&now, false, "and the file it was");
+        now.insert_text(
+            "data/tables/t.yaml",
+            "title: Table\ncaption: C\ncolumns: [figure]\nrows:\n  - {finding: f1}\n",
+        );
+        step(&now, false, "a table edited");
+        for n in 0..40 {
+            now.insert_text(format!("content/topics/n{n}.md"), "---\ntitle: N\n---\n");
+        }
+        step(&now, false, "more files than an update takes");
     }
 
     // Front matter with places, an alias, nested records and a map; a body with a heading, links
