@@ -24,13 +24,14 @@
 //!   printing diagnostics); `serve.rs` (axum, tokio, notify: the preview server with live reload).
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
 //!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
-//!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file and per translation file, the
+//!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file and per translation file
+//!   with the last join of every file's records, in which those of the files that changed are replaced, the
 //!   quote checks that passed, the findings resolved (`resolve::FindingMemo`), the findings' index
 //!   updated file by file (`resolve::IndexMemo`), the views of findings,
 //!   sources and claims whose inputs are unchanged (`render::ViewMemo`), each
 //!   source's citation files, each finding's text in `evidence.json`, the graph's CSV files
-//!   and the search index's documents, and the search index's terms with each finding's words
-//!   (`render::FilesMemo`), the citations made so far, and the last good build (whose backlinks are patched where
+//!   and the search index's documents, the search index's terms with each finding's words, and
+//!   the sitemap while the pages are the same (`render::FilesMemo`), the citations made so far, and the last good build (whose backlinks are patched where
 //!   findings changed), from which
 //!   the page of an edited finding, or of a Markdown file whose body alone changed, is made at
 //!   once when nothing else shows the edit: `Incremental::quick`); the build cache

@@ -112,12 +112,16 @@ struct SourceFiles {
 /// - each finding's text in the heavy files ([`FindingTexts`]), made again only for a finding
 ///   that is not the allocation it was (`serve` resolves again only the findings that changed);
 /// - the search index's terms, and each finding's words and own terms ([`search::SearchMemo`]),
-///   likewise.
+///   likewise;
+/// - the sitemap, while the pages and the settings it reads are the same
+///   ([`super::feeds::SitemapMemo`]).
 #[derive(Default)]
 pub struct FilesMemo {
     sources: Mutex<KeptById<SourceFiles>>,
     findings: Mutex<KeptTexts>,
     search: Mutex<search::SearchMemo>,
+    /// The sitemap, kept while the pages are the same.
+    pub(crate) sitemap: super::feeds::SitemapMemo,
 }
 
 /// A finding's text in the heavy files, made from the finding and [`texts_stamp`]'s settings.

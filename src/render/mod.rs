@@ -730,7 +730,8 @@ pub fn render(
             let jobs = jobs::jobs(&rendered.views, site);
             let pages: Vec<&str> = jobs.iter().map(|j| j.output.as_str()).collect();
             let dates = &rendered.views.finding_dates;
-            let discovery = feeds::discovery_files(site, &pages, dates);
+            let memo = files_memo.as_deref().map(|m| &m.sitemap);
+            let discovery = feeds::discovery_files(site, &pages, dates, memo);
             (jobs, discovery)
         },
         || files::other_files(site, &rendered.views, files_memo.as_deref()),
