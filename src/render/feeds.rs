@@ -261,7 +261,7 @@ mod tests {
             redirects: redirects.iter().map(|r| format!("{r}index.html")).collect(),
         };
         let made = std::cell::Cell::new(0);
-        let mut run = |inputs: SitemapInputs, pages: &[&str]| {
+        let run = |inputs: SitemapInputs, pages: &[&str]| {
             let fresh = sitemap(pages, &inputs);
             let files = memo.files(inputs, pages, |inputs| {
                 made.set(made.get() + 1);
