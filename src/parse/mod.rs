@@ -829,8 +829,7 @@ mod tests {
         };
         let step = |inputs: &Inputs, updated: bool, what: &str| {
             let (made, made_diags) = parse(inputs, &NoReader);
-            let (kept, kept_diags) = parse_with(inputs, &NoReader, Some(&memo));
-            let mut kept = kept;
+            let (mut kept, kept_diags) = parse_with(inputs, &NoReader, Some(&memo));
             let was_updated = kept.archives.remove(mark).is_some();
             assert_eq!(was_updated, updated, "{what}: updated");
             assert_eq!(format!("{kept:?}"), format!("{made:?}"), "{what}");
