@@ -33,7 +33,7 @@ pub(super) type Files = BTreeMap<PathBuf, FileIn>;
 pub(super) struct FileIn {
     /// What it was parsed from.
     from: From,
-    /// Whether its records can be replaced alone ([`replaceable`]).
+    /// Whether its records can be replaced alone ([`Parsed::holds_only_records`]).
     replaceable: bool,
     /// What parsing it reported.
     diags: Vec<Diagnostic>,
@@ -70,24 +70,6 @@ impl From {
 /// than join every file's again: one in eight of all, or sixteen on a smaller site.
 const MOST_CHANGED: (usize, usize) = (8, 16);
 
-/// Whether a file's parse holds only records that can be replaced alone (see the module's
-/// comment).
-fn replaceable(p: &Parsed) -> bool {
-    p.config.is_none()
-        && p.tables.is_empty()
-        && p.datasets.is_empty()
-        && p.glossary.is_none()
-        && p.scope.is_none()
-        && p.assets.is_empty()
-        && p.broken.is_empty()
-        && !p.findings_incomplete
-        && p.unreadable.is_empty()
-        && p.releases.is_empty()
-        && p.translations.is_empty()
-        && p.base_strings.is_none()
-        && p.manifest.is_empty()
-}
-
 impl Joined {
     /// The join of every file's parse, `parsed`, with what each was parsed from (`files`:
     /// [`Joined::files_of`]).
@@ -102,7 +84,7 @@ impl Joined {
             .map(|((path, contents), (p, diags))| {
                 let file = FileIn {
                     from: From::of(contents),
-                    replaceable: replaceable(p),
+                    replaceable: p.holds_only_records(),
                     diags: diags.clone(),
                 };
                 (path.clone(), file)
@@ -112,8 +94,8 @@ impl Joined {
 
     /// The join of `inputs`' files' parses, made from this one by replacing the records of the
     /// files that changed, were added or went (`parse` parses a file), with what parsing them
-    /// reported, in path order. `None` when that cannot be done ([`replaceable`],
-    /// [`MOST_CHANGED`]): then nothing has changed.
+    /// reported, in path order. `None` when that cannot be done (a file's parse holds more than
+    /// [`Parsed::holds_only_records`] allows, or [`MOST_CHANGED`]): then nothing has changed.
     pub(super) fn update(
         &mut self,
         inputs: &Inputs,
@@ -130,7 +112,10 @@ impl Joined {
                 let (parsed, diags) = parse(path, contents);
                 (contents, parsed, diags)
             });
-            if new.as_ref().is_some_and(|(_, p, _)| !replaceable(p)) {
+            if new
+                .as_ref()
+                .is_some_and(|(_, p, _)| !p.holds_only_records())
+            {
                 return None;
             }
             made.push((path, new));

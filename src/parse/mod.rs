@@ -159,11 +159,17 @@ impl Parsed {
 
     /// Whether nothing was parsed but findings and Markdown files (and their names).
     fn holds_no_data(&self) -> bool {
+        self.archives.is_empty() && self.holds_only_records()
+    }
+
+    /// Whether nothing was parsed but records that a file alone gives, each kept with its file's
+    /// path: findings, Markdown files (and their names), and archived texts. No table, dataset,
+    /// glossary, asset or release, and no sign of a file that did not parse or could not be read.
+    fn holds_only_records(&self) -> bool {
         self.tables.is_empty()
             && self.datasets.is_empty()
             && self.glossary.is_none()
             && self.scope.is_none()
-            && self.archives.is_empty()
             && self.assets.is_empty()
             && self.broken.is_empty()
             && !self.findings_incomplete
