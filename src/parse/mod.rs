@@ -468,6 +468,13 @@ fn parse_files(
     let parse = |path: &Path, contents: &Contents| parse_one(path, contents, reader, memo);
     let joined = memo.filter(|m| m.stored.is_none()).map(|m| &m.joined);
     let mut kept = joined.map(|j| j.lock().unwrap_or_else(|p| p.into_inner()));
+    // A site of plain pages, parsed on every run, could never update a join: none is kept.
+    if !joined::worth_keeping(inputs) {
+        if let Some(k) = kept.as_deref_mut() {
+            *k = None;
+        }
+        kept = None;
+    }
     if let Some(done) =
         (kept.as_deref_mut().and_then(Option::as_mut)).and_then(|j| j.update(inputs, parse))
     {
@@ -923,6 +930,16 @@ mod tests {
             now.insert_text(format!("content/topics/n{n}.md"), "---\ntitle: N\n---\n");
         }
         step(&now, false, "more files than an update takes");
+        // A site of plain pages, which the parse reads itself on every run: no join is kept.
+        for n in 0..40 {
+            let (path, real) = (format!("content/p{n}.md"), format!("/nowhere/p{n}.md"));
+            (now.files).insert(path.into(), Contents::Deferred(real.into()));
+        }
+        let (kept, kept_diags) = parse_with(&now, &NoReader, Some(&memo));
+        let (made, made_diags) = parse(&now, &NoReader);
+        assert_eq!(format!("{kept:?}"), format!("{made:?}"));
+        assert_eq!(kept_diags, made_diags);
+        assert!(memo.joined.lock().unwrap().is_none(), "no join kept");
     }
 
     // Front matter with places, an alias, nested records and a map; a body with a heading, links
