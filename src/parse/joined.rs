@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::Parsed;
+use super::{ParseMemo, Parsed};
 use crate::diagnostic::Diagnostic;
 use crate::load::{Contents, Inputs};
 
@@ -40,8 +40,8 @@ pub(super) struct FileIn {
 }
 
 /// What a file was parsed from: its text (held, so that its address is not reused: the same
-/// allocation is the same text), or a hash of its bytes. A plain page's Markdown is read by the
-/// parse itself, so it is parsed each run.
+/// allocation is the same text), or its bytes' key in the memo ([`ParseMemo::key`]). A plain
+/// page's Markdown is read by the parse itself, so it is parsed each run.
 enum From {
     Text(Arc<str>),
     Bytes(u64),
@@ -52,7 +52,7 @@ impl From {
     fn of(contents: &Contents) -> From {
         match contents {
             Contents::Text(t) => From::Text(t.clone()),
-            Contents::Bytes(b) => From::Bytes(xxhash_rust::xxh3::xxh3_64(b)),
+            Contents::Bytes(_) => ParseMemo::key(contents).map_or(From::Read, From::Bytes),
             Contents::Deferred(_) | Contents::Failed => From::Read,
         }
     }
@@ -60,7 +60,7 @@ impl From {
     fn is(&self, contents: &Contents) -> bool {
         match (self, contents) {
             (From::Text(a), Contents::Text(b)) => Arc::ptr_eq(a, b),
-            (From::Bytes(a), Contents::Bytes(b)) => *a == xxhash_rust::xxh3::xxh3_64(b),
+            (From::Bytes(a), Contents::Bytes(_)) => ParseMemo::key(contents) == Some(*a),
             _ => false,
         }
     }
