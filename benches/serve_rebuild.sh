@@ -13,9 +13,12 @@
 # rebuilds (with their range) and of the parse, resolve, views and files stages, over every
 # round. The rebuild is what `serve` does after any edit, besides showing an edited finding's
 # page at once (`serve_edit.py` times that). Keep the machine otherwise idle.
+#
+# A site with no findings (the pages corpus: `benches/corpus.py pages 10000 DIR`) has its first
+# plain page's title edited instead.
 set -euo pipefail
 if [ $# -lt 4 ]; then
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 rounds=$1 edits=$2 site=$3
@@ -24,8 +27,14 @@ work=${WORK:-/tmp/evident-serve-rebuild}
 rm -rf "$work"
 mkdir -p "$work"
 cp -r "$site" "$work/site"
-finding=$(find "$work/site/data/findings" -name '*.yaml' | sort | sed -n 1p)
-[ -n "$finding" ] || { echo "no findings file under $site/data/findings" >&2; exit 2; }
+# The file edited, and the line of it each edit replaces.
+edited=$(find "$work/site/data/findings" -name '*.yaml' 2>/dev/null | sort | sed -n 1p || true)
+key=statement
+if [ -z "$edited" ]; then
+  edited=$(find "$work/site/content" -maxdepth 1 -name '*.md' ! -name index.md 2>/dev/null | sort | sed -n 1p)
+  key=title
+fi
+[ -n "$edited" ] || { echo "no findings file under $site/data/findings, nor page under $site/content" >&2; exit 2; }
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 for round in $(seq 1 "$rounds"); do
@@ -38,7 +47,7 @@ for round in $(seq 1 "$rounds"); do
     for _ in $(seq 1 240); do grep -q "Made and checked" "$log" && break; sleep 0.25; done
     grep -q "Made and checked" "$log" || { echo "$bin: no first build" >&2; kill "$pid"; exit 1; }
     for edit in $(seq 1 "$edits"); do
-      sed -i "0,/statement: .*/s//statement: Round $round, edit $edit, binary $n./" "$finding"
+      sed -i "0,/$key: .*/s//$key: Round $round, edit $edit, binary $n./" "$edited"
       sleep 1.2
     done
     sleep 1

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -41,7 +42,12 @@ pub enum Contents {
     /// A plain page's Markdown, not read yet: the parse stage reads it (with [`read_text`]) and
     /// keeps only its front matter and links, and the page is read again when it is rendered.
     /// This is what lets a site of 50,000 pages build in a few hundred MiB.
-    Deferred(PathBuf),
+    ///
+    /// With where it is on disk, the number this process gave it when it was listed
+    /// ([`Contents::deferred`]): the same file listed again (as `serve` does for the paths its
+    /// watcher reports) has a new number, so a file whose number is the same has not been
+    /// reported changed, and its parse may be kept without reading it.
+    Deferred(PathBuf, u64),
     Bytes(Vec<u8>),
     /// A file that exists but could not be read (not UTF-8, too large, unreadable): its problem is
     /// reported once, and what refers to it is not reported again.
@@ -54,11 +60,19 @@ pub struct Inputs {
     pub files: BTreeMap<PathBuf, Contents>,
 }
 
+impl Contents {
+    /// A file to be read later, from `real`, with a number no other in this process has.
+    pub fn deferred(real: PathBuf) -> Contents {
+        static LISTED: AtomicU64 = AtomicU64::new(0);
+        Contents::Deferred(real, LISTED.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
 impl Inputs {
     pub fn text(&self, path: &Path) -> Option<&str> {
         match self.files.get(path)? {
             Contents::Text(t) => Some(t),
-            Contents::Bytes(_) | Contents::Deferred(_) | Contents::Failed => None,
+            Contents::Bytes(_) | Contents::Deferred(..) | Contents::Failed => None,
         }
     }
 
@@ -80,7 +94,7 @@ impl Inputs {
     pub fn defer_unshared(&mut self, root: &Path) {
         for (rel, contents) in self.files.iter_mut() {
             if matches!(contents, Contents::Text(t) if Arc::strong_count(t) == 1) {
-                *contents = Contents::Deferred(root.join(rel));
+                *contents = Contents::deferred(root.join(rel));
             }
         }
     }
@@ -96,7 +110,7 @@ impl SourceText for Inputs {
     fn text_of(&self, file: &Path) -> Option<std::borrow::Cow<'_, str>> {
         match self.files.get(file)? {
             Contents::Text(t) => Some(std::borrow::Cow::Borrowed(t)),
-            Contents::Deferred(real) => read_text(file, real).ok().map(std::borrow::Cow::Owned),
+            Contents::Deferred(real, _) => read_text(file, real).ok().map(std::borrow::Cow::Owned),
             Contents::Bytes(_) | Contents::Failed => None,
         }
     }
@@ -637,7 +651,7 @@ fn read_one(
         }
     }
     if is_deferred(&rel) {
-        return Ok((rel, Contents::Deferred(real)));
+        return Ok((rel, Contents::deferred(real)));
     }
     let bytes = read_bytes(&rel, path)?;
     let contents = if is_text(&rel) {
@@ -684,7 +698,7 @@ mod tests {
         inputs.defer_unshared(dir.path());
         let (yaml, md) = (Path::new("data/a.yaml"), Path::new("content/b.md"));
         assert!(
-            matches!(&inputs.files[yaml], Contents::Deferred(p) if p == &dir.path().join(yaml))
+            matches!(&inputs.files[yaml], Contents::Deferred(p, _) if p == &dir.path().join(yaml))
         );
         assert!(
             matches!(&inputs.files[md], Contents::Text(_)),

@@ -40,11 +40,14 @@ pub(super) struct FileIn {
 }
 
 /// What a file was parsed from: its text (held, so that its address is not reused: the same
-/// allocation is the same text), or its bytes' key in the memo ([`ParseMemo::key`]). A plain
-/// page's Markdown is read by the parse itself, so it is parsed each run.
+/// allocation is the same text), its bytes' key in the memo ([`ParseMemo::key`]), or for a plain
+/// page, which the parse reads itself, the number it was listed with ([`Contents::deferred`]:
+/// the same number, the file has not been reported changed). A file that could not be read is
+/// parsed each run.
 enum From {
     Text(Arc<str>),
     Bytes(u64),
+    Listed(u64),
     Read,
 }
 
@@ -53,7 +56,8 @@ impl From {
         match contents {
             Contents::Text(t) => From::Text(t.clone()),
             Contents::Bytes(_) => ParseMemo::key(contents).map_or(From::Read, From::Bytes),
-            Contents::Deferred(_) | Contents::Failed => From::Read,
+            Contents::Deferred(_, listed) => From::Listed(*listed),
+            Contents::Failed => From::Read,
         }
     }
 
@@ -61,6 +65,7 @@ impl From {
         match (self, contents) {
             (From::Text(a), Contents::Text(b)) => Arc::ptr_eq(a, b),
             (From::Bytes(a), Contents::Bytes(_)) => ParseMemo::key(contents) == Some(*a),
+            (From::Listed(a), Contents::Deferred(_, b)) => a == b,
             _ => false,
         }
     }
@@ -77,12 +82,12 @@ fn most_changed(files: usize) -> usize {
 }
 
 /// Whether a join of `inputs`' files is worth keeping: whether a later run may update it, which it
-/// cannot when more of the files are parsed on every run (plain pages, which the parse reads
-/// itself) than [`MOST_CHANGED`] allows. Keeping the join of a site of 10,000 plain pages cost
-/// each rebuild 90 ms, for nothing.
+/// cannot when more of the files are parsed on every run (files that could not be read) than
+/// [`MOST_CHANGED`] allows. (Keeping the join of a site of 10,000 plain pages, when they were
+/// parsed on every run, cost each rebuild 90 ms, for nothing.)
 pub(super) fn worth_keeping(inputs: &Inputs) -> bool {
     let read = (inputs.files.values())
-        .filter(|c| matches!(c, Contents::Deferred(_) | Contents::Failed))
+        .filter(|c| matches!(c, Contents::Failed))
         .count();
     read <= most_changed(inputs.files.len())
 }

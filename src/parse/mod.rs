@@ -309,7 +309,21 @@ impl ParseMemo {
         match contents {
             Contents::Text(t) => Some(xxh3_64_with_seed(t.as_bytes(), 0)),
             Contents::Bytes(b) => Some(xxh3_64_with_seed(b, 1)),
-            Contents::Deferred(_) | Contents::Failed => None,
+            Contents::Deferred(..) | Contents::Failed => None,
+        }
+    }
+
+    /// The key of what a file holds in this memo: [`ParseMemo::key`]; and in `serve`'s, for a
+    /// plain page, the number it was listed with ([`Contents::deferred`]). `serve` lists a file
+    /// again when its watcher reports it (and every file when the watcher loses track), as it
+    /// reads other files again only then: a page's parse is kept until then, not read to be
+    /// compared. The build cache keeps no plain page: another process numbers its files anew.
+    fn key_in(&self, contents: &Contents) -> Option<u64> {
+        match contents {
+            Contents::Deferred(_, listed) if self.stored.is_none() => Some(
+                xxhash_rust::xxh3::xxh3_64_with_seed(&listed.to_le_bytes(), 2),
+            ),
+            _ => ParseMemo::key(contents),
         }
     }
 
@@ -364,11 +378,11 @@ impl ParseMemo {
 
     /// Forgets files that are no longer there.
     fn retain(&self, inputs: &Inputs) {
-        // Every file with a key (its text or bytes) has an entry, so there are more entries than
-        // such files exactly when some file is gone: only then are they looked up one by one (a
-        // few milliseconds at N = 10,000, for every rebuild of `serve`).
+        // Every file with a key ([`ParseMemo::key_in`]) has an entry, so there are more entries
+        // than such files exactly when some file is gone: only then are they looked up one by one
+        // (a few milliseconds at N = 10,000, for every rebuild of `serve`).
         let keyed = (inputs.files.values())
-            .filter(|c| matches!(c, Contents::Text(_) | Contents::Bytes(_)))
+            .filter(|c| self.key_in(c).is_some())
             .count();
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         if memo.len() > keyed {
@@ -508,7 +522,7 @@ fn parse_one(
     reader: &dyn ReadText,
     memo: Option<&ParseMemo>,
 ) -> (Parsed, Vec<Diagnostic>) {
-    let memo = memo.zip(ParseMemo::key(contents));
+    let memo = memo.and_then(|m| Some((m, m.key_in(contents)?)));
     if let Some(done) = memo.and_then(|(memo, key)| memo.get(path, key, contents)) {
         return done;
     }
@@ -544,7 +558,7 @@ fn parse_file(
             parse_content(&file, parsed, diags)
         }
         // A plain page is read here, and its body again when it is rendered.
-        ("content", Contents::Deferred(real)) => match reader.read_text(path, real) {
+        ("content", Contents::Deferred(real, _)) => match reader.read_text(path, real) {
             Ok(text) => {
                 let file = MarkdownFile {
                     path,
@@ -665,7 +679,7 @@ fn parse_theme(
             let bytes = match contents {
                 Contents::Bytes(b) => b.clone(),
                 Contents::Text(t) => t.as_bytes().to_vec(),
-                Contents::Deferred(_) | Contents::Failed => continue,
+                Contents::Deferred(..) | Contents::Failed => continue,
             };
             parsed.assets.insert(out, (path.clone(), bytes));
         }
@@ -735,7 +749,7 @@ fn parse_translations(
                     continue;
                 }
             },
-            Contents::Deferred(_) | Contents::Failed => continue,
+            Contents::Deferred(..) | Contents::Failed => continue,
         };
         if let Some(file) = read(path, &text, diags) {
             parsed.translations.push(file);
@@ -761,6 +775,32 @@ mod tests {
     impl ReadText for NoReader {
         fn read_text(&self, rel: &Path, _: &Path) -> Result<String, Diagnostic> {
             Err(Diagnostic::error(Code::IoError, "not read").in_file(rel))
+        }
+    }
+
+    /// Plain pages' texts by where they are, counting the reads.
+    #[derive(Default)]
+    struct MemoryDisk {
+        files: Mutex<HashMap<PathBuf, String>>,
+        reads: std::sync::atomic::AtomicUsize,
+    }
+
+    impl MemoryDisk {
+        fn write(&self, real: &str, text: &str) {
+            (self.files.lock().unwrap()).insert(real.into(), text.into());
+        }
+
+        fn reads(&self) -> usize {
+            self.reads.load(std::sync::atomic::Ordering::SeqCst)
+        }
+    }
+
+    impl ReadText for MemoryDisk {
+        fn read_text(&self, rel: &Path, real: &Path) -> Result<String, Diagnostic> {
+            self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let files = self.files.lock().unwrap();
+            let text = files.get(real).cloned();
+            text.ok_or_else(|| Diagnostic::error(Code::IoError, "no such file").in_file(rel))
         }
     }
 
@@ -840,9 +880,10 @@ mod tests {
             let j = joined.as_mut().expect("serve's memo keeps the join");
             j.mark(mark);
         };
+        let disk = MemoryDisk::default();
         let step = |inputs: &Inputs, updated: bool, what: &str| {
-            let (made, made_diags) = parse(inputs, &NoReader);
-            let (mut kept, kept_diags) = parse_with(inputs, &NoReader, Some(&memo));
+            let (made, made_diags) = parse(inputs, &disk);
+            let (mut kept, kept_diags) = parse_with(inputs, &disk, Some(&memo));
             let was_updated = kept.archives.remove(mark).is_some();
             assert_eq!(was_updated, updated, "{what}: updated");
             assert_eq!(format!("{kept:?}"), format!("{made:?}"), "{what}");
@@ -907,7 +948,7 @@ mod tests {
         );
         step(&now, true, "a file with a warning added");
         let warned = |inputs: &Inputs| {
-            let diags = parse(inputs, &NoReader).1;
+            let diags = parse(inputs, &disk).1;
             diags.iter().any(|d| d.code == Code::UnusedData)
         };
         assert!(warned(&now), "the file's warning");
@@ -930,16 +971,60 @@ mod tests {
             now.insert_text(format!("content/topics/n{n}.md"), "---\ntitle: N\n---\n");
         }
         step(&now, false, "more files than an update takes");
-        // A site of plain pages, which the parse reads itself on every run: no join is kept.
+        // Plain pages, which the parse reads itself: each is read once, and again only when it
+        // is listed again, as `serve` lists a file its watcher reports.
         for n in 0..40 {
-            let (path, real) = (format!("content/p{n}.md"), format!("/nowhere/p{n}.md"));
-            (now.files).insert(path.into(), Contents::Deferred(real.into()));
+            let (path, real) = (format!("content/p{n}.md"), format!("/disk/p{n}.md"));
+            disk.write(
+                &real,
+                &format!("---\ntitle: Page {n}\n---\n[a](about.md)\n"),
+            );
+            (now.files).insert(path.into(), Contents::deferred(real.into()));
         }
-        let (kept, kept_diags) = parse_with(&now, &NoReader, Some(&memo));
-        let (made, made_diags) = parse(&now, &NoReader);
-        assert_eq!(format!("{kept:?}"), format!("{made:?}"));
-        assert_eq!(kept_diags, made_diags);
-        assert!(memo.joined.lock().unwrap().is_none(), "no join kept");
+        step(&now, false, "plain pages added, more than an update takes");
+        let reads = disk.reads();
+        step(&now, true, "plain pages not listed again");
+        assert_eq!(
+            disk.reads(),
+            reads + 40,
+            "read only by the parse made afresh"
+        );
+        // Changed on disk, but not reported: kept as parsed, unread (as `serve` keeps a text it
+        // was not told changed).
+        disk.write("/disk/p3.md", "---\ntitle: Page three\n---\n");
+        let reads = disk.reads();
+        let title = |p: &Parsed| {
+            let page = p.pages.iter().find(|d| d.stem == "p3");
+            page.map(|d| d.meta.title.clone())
+        };
+        let kept = parse_with(&now, &disk, Some(&memo)).0;
+        assert_eq!(title(&kept).as_deref(), Some("Page 3"));
+        assert_eq!(disk.reads(), reads, "not read");
+        let relisted = Contents::deferred("/disk/p3.md".into());
+        (now.files).insert("content/p3.md".into(), relisted);
+        let reads = disk.reads();
+        step(&now, true, "a page listed again is read again");
+        assert_eq!(
+            disk.reads(),
+            reads + 40 + 1,
+            "the page listed again, read by both"
+        );
+        let kept = parse_with(&now, &disk, Some(&memo)).0;
+        assert_eq!(title(&kept).as_deref(), Some("Page three"), "its new title");
+        for n in 0..40 {
+            let real = format!("/disk/p{n}.md");
+            (now.files).insert(
+                format!("content/p{n}.md").into(),
+                Contents::deferred(real.into()),
+            );
+        }
+        let reads = disk.reads();
+        step(
+            &now,
+            false,
+            "every page listed again, as after the watcher lost track",
+        );
+        assert_eq!(disk.reads(), reads + 80, "every page read again by both");
     }
 
     // Front matter with places, an alias, nested records and a map; a body with a heading, links

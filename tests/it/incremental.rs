@@ -53,6 +53,14 @@ enum Edit {
     Reason(u8),
     GapTitle(u8),
     TopicTitle(u8),
+    /// A plain page's title (tag pages list it) and body (with a link), which `serve` keeps as
+    /// parsed until its watcher reports the file; a plain page added in a folder of its own; that
+    /// folder renamed, and removed, each reported by the folder's path alone.
+    PageTitle(u8),
+    PageBody(u8),
+    AddPage(u8),
+    RenamePages,
+    RemovePages,
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -75,8 +83,16 @@ fn edit() -> impl Strategy<Value = Edit> {
         any::<u8>().prop_map(Edit::Reason),
         any::<u8>().prop_map(Edit::GapTitle),
         any::<u8>().prop_map(Edit::TopicTitle),
+        any::<u8>().prop_map(Edit::PageTitle),
+        any::<u8>().prop_map(Edit::PageBody),
+        any::<u8>().prop_map(Edit::AddPage),
+        Just(Edit::RenamePages),
+        Just(Edit::RemovePages),
     ]
 }
+
+/// The folders of plain pages the edits add, rename and remove.
+const GUIDES: [&str; 2] = ["content/guides", "content/how-to"];
 
 const CLAIM: &str = "content/claims/users-lead.md";
 const CLAIM_TEXT: &str = include_str!("../fixtures/valid/content/claims/users-lead.md");
@@ -205,6 +221,44 @@ fn apply(site: &Site, edit: &Edit, original: &str) -> Vec<PathBuf> {
             "title:",
             &format!("title: Control {n}"),
         )],
+        Edit::PageTitle(n) => vec![set_line(
+            site,
+            ABOUT,
+            "title:",
+            &format!("title: About, {n}"),
+        )],
+        Edit::PageBody(n) => {
+            let text = site.read(ABOUT);
+            let head = &text[..text.rfind("---").unwrap() + 3];
+            let body = format!("\n## Method {n}\n\nSee [the claim](claims/users-lead.md).\n");
+            site.write(ABOUT, format!("{head}{body}"));
+            vec![site.path(ABOUT)]
+        }
+        Edit::AddPage(n) => {
+            // Into whichever folder of guides there is now.
+            let folder = (GUIDES.iter())
+                .find(|f| site.path(f).is_dir())
+                .unwrap_or(&GUIDES[0]);
+            let rel = format!("{folder}/guide-{}.md", n % 3);
+            let text = format!("---\ntitle: Guide {n}\ntags: [Method]\n---\nSteps, {n}.\n");
+            site.write(&rel, text);
+            vec![site.path(&rel)]
+        }
+        Edit::RenamePages => {
+            let [a, b] = GUIDES.map(|f| site.path(f));
+            let _ = match a.is_dir() {
+                true => fs::rename(&a, &b),
+                false => fs::rename(&b, &a),
+            };
+            vec![a, b]
+        }
+        Edit::RemovePages => {
+            let folders = GUIDES.map(|f| site.path(f));
+            for f in &folders {
+                let _ = fs::remove_dir_all(f);
+            }
+            folders.to_vec()
+        }
     }
 }
 
