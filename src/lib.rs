@@ -24,9 +24,11 @@
 //!   printing diagnostics); `serve.rs` (axum, tokio, notify: the preview server with live reload).
 //! - `pipeline.rs`: the stages wired once, for `build`, `check` (and `check --external`),
 //!   `permalinks`, `release`, `serve`, `init`, `new` and `archive add`; `Incremental`, what
-//!   `serve` keeps between rebuilds (inputs read again file by file, a parse memo per file and per translation file
+//!   `serve` keeps between rebuilds (inputs read again file by file as its watcher reports them, a
+//!   plain page known by the number `load` listed it with, a parse memo per file and per translation file
 //!   with the last join of every file's records, in which those of the files that changed are replaced, the
-//!   quote checks that passed, the findings resolved (`resolve::FindingMemo`), the findings' index
+//!   quote checks that passed, the findings resolved (`resolve::FindingMemo`), the plain pages
+//!   resolved while every link target is as it was (`resolve::PageMemo`), the findings' index
 //!   updated file by file (`resolve::IndexMemo`), the views of findings,
 //!   sources and claims whose inputs are unchanged (`render::ViewMemo`), each
 //!   source's citation files, each finding's text in `evidence.json`, the graph's CSV files

@@ -945,7 +945,7 @@ pub struct Backlinks {
 #[derive(Clone, Debug)]
 pub struct Site {
     pub config: Config,
-    pub pages: Vec<Page>,
+    pub pages: Vec<Arc<Page>>,
     /// Tags of plain pages, by slug.
     pub tags: Vec<Tag>,
     pub sources: BTreeMap<SourceId, Source>,

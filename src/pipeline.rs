@@ -404,6 +404,7 @@ fn resolve_cached<'a>(
             checks: Some(&checks),
             findings: None,
             index: None,
+            pages: None,
             last: None,
         },
     };
@@ -484,6 +485,8 @@ pub struct Incremental {
     findings: resolve::FindingMemo,
     /// The findings' index, brought up to date file by file.
     index: resolve::IndexMemo,
+    /// The plain pages resolved, while the link targets are as they were.
+    pages: resolve::PageMemo,
     views: render::ViewMemo,
     files: Arc<render::FilesMemo>,
     /// The last build, when it had no errors: what a finding edited alone is shown with.
@@ -516,6 +519,7 @@ impl Incremental {
             checks: resolve::CheckMemo::default(),
             findings: resolve::FindingMemo::default(),
             index: resolve::IndexMemo::default(),
+            pages: resolve::PageMemo::default(),
             views: render::ViewMemo::default(),
             files: Arc::default(),
             last: None,
@@ -574,6 +578,7 @@ impl Incremental {
                 checks: Some(&self.checks),
                 findings: Some(&self.findings),
                 index: Some(&self.index),
+                pages: Some(&self.pages),
                 last: self.last.as_ref().map(|l| &**l.rendered.site()),
             },
         };
@@ -667,7 +672,7 @@ fn body_edited_alone(last: &Last, file: &Path, edited: parse::Edited) -> Option<
             let old = (site.pages.iter()).find(|p| p.doc.file == file)?;
             let (page, diags) = last.context.page(&raw);
             let fine = !diags.iter().any(Diagnostic::is_error);
-            let same = !raw.meta.draft && fine && outside(&page) == outside(old);
+            let same = !raw.meta.draft && fine && outside(&page) == outside(&**old);
             same.then(|| last.rendered.plain_page(&page))?
         }
         parse::Edited::Topic(raw) => node_alone(

@@ -63,7 +63,12 @@ pub(crate) fn parse_content(file: &MarkdownFile, parsed: &mut Parsed, diags: &mu
             "claim" => push_doc(file, &front, &mut parsed.claims, diags),
             "topic" => push_doc(file, &front, &mut parsed.topics, diags),
             "gap" => push_doc(file, &front, &mut parsed.gaps, diags),
-            _ => push_doc(file, &front, &mut parsed.pages, diags),
+            _ => {
+                let mut pages = Vec::new();
+                let pushed = push_doc(file, &front, &mut pages, diags);
+                parsed.pages.extend(pages.into_iter().map(Arc::new));
+                pushed
+            }
         },
     };
     if !parsed_ok {

@@ -43,7 +43,9 @@ use raw::*;
 #[derive(Clone, Debug, Default)]
 pub struct Parsed {
     pub(crate) config: Option<RawConfig>,
-    pub(crate) pages: Vec<RawDoc<RawPage>>,
+    /// Plain pages; each shared, as findings are, so that `serve` knows a page it resolved
+    /// before by its record (`resolve::PageMemo`), and copying the parse copies pointers.
+    pub(crate) pages: Vec<Arc<RawDoc<RawPage>>>,
     pub(crate) sources: Vec<RawDoc<RawSource>>,
     pub(crate) claims: Vec<RawDoc<RawClaim>>,
     pub(crate) topics: Vec<RawDoc<RawTopic>>,
@@ -90,7 +92,7 @@ pub(crate) type FoundFinding = (PathBuf, Arc<S<RawFinding>>);
 /// under `content/` whose body alone may have changed.
 pub(crate) enum Edited {
     Findings(Vec<FoundFinding>),
-    Page(RawDoc<RawPage>),
+    Page(Arc<RawDoc<RawPage>>),
     Topic(RawDoc<RawTopic>),
     Claim(RawDoc<RawClaim>),
     Source(Box<RawDoc<RawSource>>),
@@ -482,7 +484,8 @@ fn parse_files(
     let parse = |path: &Path, contents: &Contents| parse_one(path, contents, reader, memo);
     let joined = memo.filter(|m| m.stored.is_none()).map(|m| &m.joined);
     let mut kept = joined.map(|j| j.lock().unwrap_or_else(|p| p.into_inner()));
-    // A site of plain pages, parsed on every run, could never update a join: none is kept.
+    // A site of files that could not be read, parsed on every run, could never update a join:
+    // none is kept.
     if !joined::worth_keeping(inputs) {
         if let Some(k) = kept.as_deref_mut() {
             *k = None;

@@ -2,7 +2,7 @@
 //! on each page), each link resolved to its URL or reported at its place, and each body's
 //! [`Document`].
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic, Position};
@@ -16,24 +16,31 @@ use crate::resolve::index::FindingIndex;
 use crate::resolve::pages::page_path;
 use crate::theme::template_anchors;
 
+/// The maps and sets of [`Targets`]: looked up for every link, and compared whole by `serve`
+/// (`pages::PageMemo`), so hashed with FxHash (the site's own paths and ids, not input an
+/// attacker chooses).
+type Map<K, V> = rustc_hash::FxHashMap<K, V>;
+type Set<T> = rustc_hash::FxHashSet<T>;
+
 /// Where every link may go: pages, nodes, assets, and the anchors on each page.
+#[derive(PartialEq)]
 pub(crate) struct Targets {
     base_path: String,
     /// content file → output path.
-    content: HashMap<PathBuf, String>,
+    content: Map<PathBuf, String>,
     /// `kind:id` → output path.
-    nodes: HashMap<String, String>,
+    nodes: Map<String, String>,
     /// output path → anchors on it.
-    anchors: HashMap<String, Anchors>,
-    assets: HashSet<String>,
+    anchors: Map<String, Anchors>,
+    assets: Set<String>,
     broken: BTreeSet<String>,
     /// Content files that exist, whether or not they could be read and parsed: a link to one
     /// that failed is not reported again.
-    files: HashSet<PathBuf>,
+    files: Set<PathBuf>,
     /// Pages marked `draft: true`, which the build leaves out: a link to one would be dead.
-    drafts: HashSet<PathBuf>,
+    drafts: Set<PathBuf>,
     /// Old ids (`aliases:`) of nodes other than findings: `source:old` → `source:new`.
-    aliases: HashMap<String, String>,
+    aliases: Map<String, String>,
     findings_incomplete: bool,
     /// Every finding: its page (`finding:<id>`, `findings/<id>/`), its old ids, and its figure as
     /// printed for `figure:` links.
@@ -44,14 +51,14 @@ pub(crate) struct Targets {
 
 /// The anchors on a page: its template's, and its own (its headings', or a generated page's
 /// `main`). A finding's page has its template's alone, so the 10,000 of a large site share them.
-#[derive(Default)]
+#[derive(Default, PartialEq)]
 struct Anchors {
     template: &'static [&'static str],
-    own: HashSet<String>,
+    own: Set<String>,
 }
 
 impl Anchors {
-    fn of(kind: &str, own: HashSet<String>) -> Self {
+    fn of(kind: &str, own: Set<String>) -> Self {
         Anchors {
             template: template_anchors(kind),
             own,
@@ -67,9 +74,9 @@ impl Targets {
     pub fn new(parsed: &Parsed, config: &Config, findings: &FindingIndex) -> Self {
         let mut t = Targets {
             base_path: config.base_path.clone(),
-            content: HashMap::new(),
-            nodes: HashMap::new(),
-            anchors: HashMap::new(),
+            content: Map::default(),
+            nodes: Map::default(),
+            anchors: Map::default(),
             assets: parsed.assets.keys().cloned().collect(),
             broken: parsed.broken.clone(),
             files: parsed.content_files.iter().cloned().collect(),
@@ -100,6 +107,7 @@ impl Targets {
         add(&mut t, &parsed.claims, "claim", "claims");
         add(&mut t, &parsed.topics, "topic", "topics");
         add(&mut t, &parsed.gaps, "gap", "gaps");
+        let mut tags = BTreeSet::new();
         for d in &parsed.pages {
             if d.meta.draft {
                 continue;
@@ -108,13 +116,14 @@ impl Targets {
             t.content.insert(d.file.clone(), path.clone());
             let own = d.anchors.iter().cloned().collect();
             t.anchors.insert(path, Anchors::of("page", own));
-            // Tag pages, so Markdown may link to them.
-            for tag in &d.meta.tags {
-                let slug = crate::markdown::slugify(&tag.value);
-                if !slug.is_empty() {
-                    for path in ["tags/".to_string(), format!("tags/{slug}/")] {
-                        t.anchors.entry(path).or_default().own.insert("main".into());
-                    }
+            tags.extend(d.meta.tags.iter().map(|tag| tag.value.as_str()));
+        }
+        // Tag pages, so Markdown may link to them: each tag once, however many pages carry it.
+        for tag in tags {
+            let slug = crate::markdown::slugify(tag);
+            if !slug.is_empty() {
+                for path in ["tags/".to_string(), format!("tags/{slug}/")] {
+                    t.anchors.entry(path).or_default().own.insert("main".into());
                 }
             }
         }
@@ -233,7 +242,7 @@ impl Targets {
     /// The anchors on the page at `path`: a finding's are its template's.
     fn anchors_of(&self, path: &str) -> Option<&Anchors> {
         static FINDING: std::sync::LazyLock<Anchors> =
-            std::sync::LazyLock::new(|| Anchors::of("finding", HashSet::new()));
+            std::sync::LazyLock::new(|| Anchors::of("finding", Set::default()));
         let finding = || {
             let id = path.strip_prefix("findings/")?.strip_suffix('/')?;
             self.findings.contains(id).then_some(&*FINDING)

@@ -51,6 +51,7 @@ use quotes::Archives;
 pub use config::base_path_of;
 pub use findings::FindingMemo;
 pub use index::IndexMemo;
+pub use pages::PageMemo;
 pub use quotes::{normalise_quote, quote_in_text, CheckMemo};
 
 pub fn resolve(parsed: Parsed, env: &Environment) -> (Site, Theme, Vec<Diagnostic>) {
@@ -66,6 +67,7 @@ pub struct Memos<'a> {
     pub checks: Option<&'a CheckMemo>,
     pub findings: Option<&'a FindingMemo>,
     pub index: Option<&'a IndexMemo>,
+    pub pages: Option<&'a PageMemo>,
     pub last: Option<&'a Site>,
 }
 
@@ -97,7 +99,15 @@ pub fn resolve_keeping(
         },
         || {
             let mut found = Vec::new();
-            let nodes = resolve_nodes(&parsed, config, &theme, &ids, &archives, &mut found);
+            let nodes = resolve_nodes(
+                &parsed,
+                config,
+                &theme,
+                &ids,
+                &archives,
+                memos.pages,
+                &mut found,
+            );
             (nodes, found)
         },
     );
@@ -188,8 +198,8 @@ pub fn resolve_keeping(
 /// target, and the nodes other than findings.
 struct Nodes {
     config: Config,
-    targets: Targets,
-    pages: Vec<Page>,
+    targets: std::sync::Arc<Targets>,
+    pages: Vec<std::sync::Arc<Page>>,
     tags: Vec<Tag>,
     sources: BTreeMap<SourceId, Source>,
     topics: BTreeMap<TopicId, Topic>,
@@ -204,12 +214,13 @@ fn resolve_nodes(
     theme: &Theme,
     ids: &Ids,
     archives: &Archives,
+    memo: Option<&PageMemo>,
     diags: &mut Vec<Diagnostic>,
 ) -> Nodes {
-    let targets = Targets::new(parsed, &config, &ids.findings);
+    let targets = std::sync::Arc::new(Targets::new(parsed, &config, &ids.findings));
     let config = links::resolve_menu(config, parsed.config.as_ref(), &targets, diags);
     let config = links::resolve_stylesheets(config, parsed, diags);
-    let pages = pages::resolve_pages(&parsed.pages, theme, &targets, diags);
+    let pages = pages::resolve_pages(&parsed.pages, theme, &targets, memo, diags);
     let tags = pages::tags(&pages);
     let sources = resolve_sources(parsed, ids, &targets, &config, diags);
     let topics = nodes::resolve_topics(&parsed.topics, ids, &targets, diags);
@@ -236,7 +247,7 @@ pub struct EditContext {
     archives: BTreeMap<std::path::PathBuf, std::sync::Arc<str>>,
     unreadable: BTreeSet<std::path::PathBuf>,
     templates: BTreeSet<String>,
-    targets: Targets,
+    targets: std::sync::Arc<Targets>,
 }
 
 impl EditContext {

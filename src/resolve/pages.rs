@@ -1,8 +1,9 @@
 //! Plain pages (`content/about.md` and the like): each page's template, date and tags, and the
 //! tags' own pages.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::slash;
@@ -14,26 +15,114 @@ use crate::resolve::config::check_day;
 use crate::resolve::links::{document, Targets};
 use crate::theme::Theme;
 
-/// Every page that is not a draft, by path.
+/// Every page that is not a draft, by path; those `memo` holds, as they were resolved.
 pub(crate) fn resolve_pages(
-    docs: &[RawDoc<RawPage>],
+    docs: &[Arc<RawDoc<RawPage>>],
     theme: &Theme,
-    targets: &Targets,
+    targets: &Arc<Targets>,
+    memo: Option<&PageMemo>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<Page> {
+) -> Vec<Arc<Page>> {
     let mut published: BTreeMap<String, &Path> = BTreeMap::new();
-    let kept: Vec<&RawDoc<RawPage>> = docs
+    let kept: Vec<&Arc<RawDoc<RawPage>>> = docs
         .iter()
         .filter(|doc| !doc.meta.draft)
         .filter(|doc| publishable(&doc.file, &mut published, diags))
         .collect();
     let templates = template_names(theme);
-    let mut pages: Vec<Page> = kept
-        .into_iter()
-        .map(|doc| resolve_page(doc, &templates, targets, diags))
-        .collect();
+    let mut before = memo.and_then(|m| m.take_before(targets, &templates, kept.len()));
+    let mut now = HashMap::with_capacity(before.as_ref().map_or(0, |_| kept.len()));
+    let mut pages: Vec<Arc<Page>> = Vec::with_capacity(kept.len());
+    for doc in kept {
+        let address = Arc::as_ptr(doc) as usize;
+        let held = (before.as_mut()).and_then(|b| b.by_record.remove(&address));
+        let held = match held.filter(|k| Arc::ptr_eq(&k.raw, doc)) {
+            Some(held) => held,
+            None => {
+                let mut found = Vec::new();
+                let page = resolve_page(doc, &templates, targets, &mut found);
+                let (raw, page) = (doc.clone(), Arc::new(page));
+                KeptPage {
+                    raw,
+                    page,
+                    diags: found,
+                }
+            }
+        };
+        diags.extend(held.diags.iter().cloned());
+        pages.push(held.page.clone());
+        if before.is_some() {
+            now.insert(address, held);
+        }
+    }
+    if let Some(memo) = memo.filter(|_| before.is_some()) {
+        let targets = Some(targets.clone());
+        memo.put(KeptPages {
+            targets,
+            templates,
+            by_record: now,
+        });
+    }
     pages.sort_by(|a, b| a.path.cmp(&b.path));
     pages
+}
+
+/// The plain pages `serve` resolved in its last run, kept for the next, so that a change resolves
+/// again only the pages it touches. Resolving a page reads its parsed record, every link target
+/// (pages, nodes, anchors, assets, findings' figures) and the theme's template names: a page is
+/// taken while its record is the one it was made from (the parse memo hands an unchanged file's
+/// records on as they were: the same allocation, which the entry holds, so its address is not
+/// reused) and the targets and template names equal the last run's. Most edits leave both as
+/// they were; one that adds a page or changes a heading changes the targets, and every page is
+/// resolved again.
+#[derive(Default)]
+pub struct PageMemo {
+    kept: Mutex<KeptPages>,
+}
+
+/// The pages of one run, by the address of their parsed records, with what they read besides.
+#[derive(Default)]
+struct KeptPages {
+    targets: Option<Arc<Targets>>,
+    templates: BTreeSet<String>,
+    by_record: HashMap<usize, KeptPage>,
+}
+
+struct KeptPage {
+    raw: Arc<RawDoc<RawPage>>,
+    page: Arc<Page>,
+    diags: Vec<Diagnostic>,
+}
+
+impl PageMemo {
+    /// The fewest pages for which the memo is used: resolving fewer costs less than comparing
+    /// the targets (an evidence site's few pages beside thousands of findings).
+    const LEAST: usize = 64;
+
+    /// The last run's pages, if they were resolved against `targets` and `templates` as they
+    /// are now (else none); `None` when the site has fewer than [`PageMemo::LEAST`] `pages`, and
+    /// nothing is kept for the next run.
+    fn take_before(
+        &self,
+        targets: &Arc<Targets>,
+        templates: &BTreeSet<String>,
+        pages: usize,
+    ) -> Option<KeptPages> {
+        let before = std::mem::take(&mut *self.kept.lock().unwrap_or_else(|p| p.into_inner()));
+        if pages < PageMemo::LEAST {
+            return None;
+        }
+        let same =
+            (before.targets.as_ref()).is_some_and(|t| Arc::ptr_eq(t, targets) || **t == **targets);
+        Some(match same && before.templates == *templates {
+            true => before,
+            false => KeptPages::default(),
+        })
+    }
+
+    fn put(&self, pages: KeptPages) {
+        *self.kept.lock().unwrap_or_else(|p| p.into_inner()) = pages;
+    }
 }
 
 /// The folders whose URLs evident makes itself: a plain page there would replace or hide one.
@@ -169,20 +258,25 @@ pub(crate) fn resolve_page(
 }
 
 /// The tags of plain pages, by slug; each lists its pages newest first, then by title and path.
-pub(crate) fn tags(pages: &[Page]) -> Vec<Tag> {
+pub(crate) fn tags(pages: &[Arc<Page>]) -> Vec<Tag> {
     let mut by_slug: BTreeMap<String, Tag> = BTreeMap::new();
+    // Each name slugified once, however many pages carry it.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     for (i, p) in pages.iter().enumerate() {
         for name in &p.tags {
-            let slug = slugify(name);
-            by_slug
-                .entry(slug.clone())
-                .or_insert_with(|| Tag {
-                    slug,
-                    name: name.clone(),
-                    pages: Vec::new(),
-                })
-                .pages
-                .push(i);
+            let slug = (slugs.entry(name)).or_insert_with(|| slugify(name));
+            match by_slug.get_mut(slug.as_str()) {
+                Some(tag) => tag.pages.push(i),
+                None => {
+                    let (slug, name) = (slug.clone(), name.clone());
+                    let tag = Tag {
+                        slug: slug.clone(),
+                        name,
+                        pages: vec![i],
+                    };
+                    by_slug.insert(slug, tag);
+                }
+            }
         }
     }
     let mut tags: Vec<Tag> = by_slug.into_values().collect();

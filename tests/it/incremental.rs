@@ -3,7 +3,7 @@
 //! edits, renames, deletions and broken states, what they make must be what a cold build of the
 //! same files makes, byte for byte, with the same diagnostics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -444,6 +444,145 @@ fn the_check_of_every_page_makes_the_pages_alone() {
         .collect();
     assert_eq!(pages.len(), rendered.pages());
     assert!(pages == html, "the pages differ from the site's");
+}
+
+/// A plain page of [`pages_kept_by_serve_are_resolved_again_when_the_targets_change`]: tagged, with
+/// a heading, and a link to the next page's heading.
+fn note(n: usize, title: &str) -> String {
+    format!(
+        "---\ntitle: {title}\ntags: [Notes, n{}]\n---\n## Part {n}\n\nOn to [the next](n{}.md#part-{}).\n",
+        n % 3,
+        n + 1,
+        n + 1
+    )
+}
+
+/// `serve` keeps the plain pages it resolved (`resolve::PageMemo`, used from 64 pages) while their
+/// records are the ones they were made from and every link target is as it was: a page's edit
+/// resolves that page alone; a change to what links may reach (a heading, a page gone) resolves
+/// every page again. After each step `serve`'s build must be a cold build's, diagnostics and all;
+/// a page resolved again is told from one kept by its address in the site.
+#[test]
+fn pages_kept_by_serve_are_resolved_again_when_the_targets_change() {
+    let site = Site::from_fixture("valid");
+    const PAGES: usize = 70;
+    for n in 0..PAGES {
+        site.write(
+            &format!("content/notes/n{n}.md"),
+            note(n, &format!("Note {n}")),
+        );
+    }
+    site.write(
+        &format!("content/notes/n{PAGES}.md"),
+        "---\ntitle: Last\n---\n## Part 70\n",
+    );
+    let page = |n: usize| site.path(&format!("content/notes/n{n}.md"));
+    let mut kept = Incremental::new(site.root(), &Environment::default());
+    let pages_of = |built: &evident::pipeline::Built| match built {
+        Ok((rendered, _)) => rendered.site().pages.clone(),
+        Err(_) => Vec::new(),
+    };
+    let first = kept.build();
+    assert!(first.is_ok());
+    let mut before = pages_of(&first);
+    type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf, Option<&'a str>);
+    let steps: [Step; 6] = [
+        (
+            "a page's title",
+            &|| {
+                site.write("content/notes/n5.md", note(5, "Fifth note"));
+                page(5)
+            },
+            Some("notes/n5/"),
+        ),
+        (
+            "a page's body, with another link",
+            &|| {
+                let text = note(7, "Note 7") + "And [back](n6.md).\n";
+                site.write("content/notes/n7.md", text);
+                page(7)
+            },
+            Some("notes/n7/"),
+        ),
+        (
+            "a heading changed",
+            &|| {
+                site.edit("content/notes/n30.md", "## Part 30", "## Part thirty");
+                page(30)
+            },
+            None,
+        ),
+        (
+            "the heading back",
+            &|| {
+                site.edit("content/notes/n30.md", "## Part thirty", "## Part 30");
+                page(30)
+            },
+            None,
+        ),
+        (
+            "a page linked to, gone",
+            &|| {
+                fs::remove_file(page(12)).unwrap();
+                page(12)
+            },
+            None,
+        ),
+        (
+            "and back",
+            &|| {
+                site.write("content/notes/n12.md", note(12, "Note 12"));
+                page(12)
+            },
+            None,
+        ),
+    ];
+    for (step, change, alone) in steps {
+        let changed = change();
+        kept.reload(Some(&[changed]));
+        let built = kept.build();
+        let now = pages_of(&built);
+        let warm = outcome(built);
+        same_as_cold(step, &warm, &cold(&site));
+        let again: Vec<&str> = (now.iter())
+            .filter(|p| !before.iter().any(|b| std::sync::Arc::ptr_eq(b, p)))
+            .map(|p| p.path.as_str())
+            .collect();
+        match alone {
+            Some(path) => assert_eq!(again, [path], "{step}: that page alone is resolved again"),
+            None if warm.is_ok() => {
+                assert_eq!(
+                    again.len(),
+                    now.len(),
+                    "{step}: every page is resolved again"
+                )
+            }
+            None => {}
+        }
+        if warm.is_ok() {
+            before = now;
+        }
+    }
+}
+
+/// Requires `serve`'s build after `step` to be the cold build's, naming what differs (the files,
+/// or the diagnostics) rather than printing both sites.
+fn same_as_cold(step: &str, warm: &Outcome, cold: &Outcome) {
+    match (warm, cold) {
+        (Ok((w, wd)), Ok((c, cd))) => {
+            assert_eq!(wd, cd, "{step}: diagnostics");
+            let differ: BTreeSet<&String> = (c.keys().chain(w.keys()))
+                .filter(|p| w.get(*p) != c.get(*p))
+                .collect();
+            assert!(differ.is_empty(), "{step}: these differ: {differ:?}");
+        }
+        (Err(w), Err(c)) => assert_eq!(w, c, "{step}: errors"),
+        _ => panic!(
+            "{step}: one build failed and the other did not: {:?} / {:?}",
+            warm.as_ref().err(),
+            cold.as_ref().err()
+        ),
+    }
 }
 
 /// `serve` keeps the findings it resolved (`resolve::FindingMemo`) and resolves again only those
