@@ -305,27 +305,16 @@ impl ParseMemo {
         (dead * 5 <= file.len + bytes.len()).then_some((file.len, bytes))
     }
 
-    /// A hash of what a file holds; `None` for what is not held (a plain page read later).
+    /// A hash of what a file holds; `None` for what is not held (a plain page read later). The
+    /// memo keeps no plain page's parse: at 10,000 pages their entries were tens of megabytes.
+    /// `serve`'s kept join knows each by the number it was listed with, and holds its records
+    /// until a run finds the number changed (`joined.rs`).
     fn key(contents: &Contents) -> Option<u64> {
         use xxhash_rust::xxh3::xxh3_64_with_seed;
         match contents {
             Contents::Text(t) => Some(xxh3_64_with_seed(t.as_bytes(), 0)),
             Contents::Bytes(b) => Some(xxh3_64_with_seed(b, 1)),
             Contents::Deferred(..) | Contents::Failed => None,
-        }
-    }
-
-    /// The key of what a file holds in this memo: [`ParseMemo::key`]; and in `serve`'s, for a
-    /// plain page, the number it was listed with ([`Contents::deferred`]). `serve` lists a file
-    /// again when its watcher reports it (and every file when the watcher loses track), as it
-    /// reads other files again only then: a page's parse is kept until then, not read to be
-    /// compared. The build cache keeps no plain page: another process numbers its files anew.
-    fn key_in(&self, contents: &Contents) -> Option<u64> {
-        match contents {
-            Contents::Deferred(_, listed) if self.stored.is_none() => Some(
-                xxhash_rust::xxh3::xxh3_64_with_seed(&listed.to_le_bytes(), 2),
-            ),
-            _ => ParseMemo::key(contents),
         }
     }
 
@@ -380,11 +369,11 @@ impl ParseMemo {
 
     /// Forgets files that are no longer there.
     fn retain(&self, inputs: &Inputs) {
-        // Every file with a key ([`ParseMemo::key_in`]) has an entry, so there are more entries
-        // than such files exactly when some file is gone: only then are they looked up one by one
-        // (a few milliseconds at N = 10,000, for every rebuild of `serve`).
+        // Every file with a key (its text or bytes) has an entry, so there are more entries than
+        // such files exactly when some file is gone: only then are they looked up one by one (a
+        // few milliseconds at N = 10,000, for every rebuild of `serve`).
         let keyed = (inputs.files.values())
-            .filter(|c| self.key_in(c).is_some())
+            .filter(|c| matches!(c, Contents::Text(_) | Contents::Bytes(_)))
             .count();
         let mut memo = self.memo.lock().unwrap_or_else(|p| p.into_inner());
         if memo.len() > keyed {
@@ -525,7 +514,7 @@ fn parse_one(
     reader: &dyn ReadText,
     memo: Option<&ParseMemo>,
 ) -> (Parsed, Vec<Diagnostic>) {
-    let memo = memo.and_then(|m| Some((m, m.key_in(contents)?)));
+    let memo = memo.zip(ParseMemo::key(contents));
     if let Some(done) = memo.and_then(|(memo, key)| memo.get(path, key, contents)) {
         return done;
     }
