@@ -12,7 +12,9 @@ use crate::markdown::to_html;
 use crate::model::{
     ClaimId, Document, Finding, FindingId, GapId, ReadText, Site, SourceId, TopicId,
 };
-use crate::render::kept::{add_data, add_print, add_prints, Fingerprint, Prints};
+use crate::render::kept::{
+    self, add_data, add_hashed, add_print, add_prints, add_value, Fingerprint, Prints,
+};
 use crate::render::tables::TableView;
 use crate::render::templates::{lazy_list, to_value, view_list};
 use crate::render::versions::ReleaseView;
@@ -187,19 +189,52 @@ fn version_jobs(views: &Views) -> Vec<Job> {
     jobs
 }
 
-/// What the home page and plain pages get besides `site`, `page` and `content`.
+/// What the home page and plain pages get besides `site`, `page` and `content`: the shared values
+/// ([`page_shared`]) and the tables placed on the home page.
 fn page_values(v: &Views) -> Vec<(&'static str, minijinja::Value)> {
-    vec![
-        ("topics", v.shared.topics.clone()),
-        ("claims", v.shared.claims.clone()),
-        ("findings", v.shared.findings.clone()),
-        ("sources", v.shared.sources.clone()),
-        ("gaps", v.shared.gaps.clone()),
-        ("matrix", v.shared.matrix.clone()),
-        ("tables", to_value(&v.tables_on("home"))),
-        ("pages", v.shared.pages.clone()),
-        ("tags", v.shared.tags.clone()),
+    let mut values: Vec<_> = (page_shared(v).into_iter())
+        .map(|(name, value)| (name, value.clone()))
+        .collect();
+    values.push(("tables", to_value(&v.tables_on("home"))));
+    values
+}
+
+/// The shared values the home page and plain pages get.
+fn page_shared(v: &Views) -> [(&'static str, &minijinja::Value); 8] {
+    let s = &v.shared;
+    [
+        ("topics", &s.topics),
+        ("claims", &s.claims),
+        ("findings", &s.findings),
+        ("sources", &s.sources),
+        ("gaps", &s.gaps),
+        ("matrix", &s.matrix),
+        ("pages", &s.pages),
+        ("tags", &s.tags),
     ]
+}
+
+/// The fingerprint of the shared values plain pages get ([`page_shared`]), each as the keys of
+/// pages keyed by their contexts count it: by its own fingerprint among `shared`'s, or else
+/// walked. `None` when one cannot be fingerprinted.
+pub(crate) fn page_shared_print(v: &Views, shared: &kept::Shared) -> Option<u128> {
+    let mut fp = Fingerprint::new();
+    for (name, value) in page_shared(v) {
+        fp.bytes(name.as_bytes());
+        match shared.print(value) {
+            Some(print) => {
+                fp.bytes(&[1]);
+                fp.print(print);
+            }
+            None => {
+                fp.bytes(&[0]);
+                if !add_value(&mut fp, value) {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(fp.finish())
 }
 
 /// Plain pages (their Markdown read again, page by page), and the home page when the site has
@@ -211,7 +246,9 @@ fn page_jobs(views: &Views) -> Vec<Job> {
             template: p.template.clone(),
             output: output_file(&p.path),
             make: Box::new(move |cx: &JobContext| plain_page(cx, i)),
-            inputs: None,
+            inputs: Some(Box::new(move |cx, prints, fp| {
+                plain_page_inputs(cx, prints, i, fp)
+            })),
             unread: None,
         });
     }
@@ -240,6 +277,16 @@ pub(crate) fn plain_page_of(
 ) -> Result<minijinja::Value, Diagnostic> {
     let v = cx.views;
     let body = doc.body.text(cx.reader)?;
+    let page = plain_page_view(v, i);
+    // Made here, page by page, so no page's HTML outlives its render.
+    let html = to_html(&body, &doc.links, &doc.figures, &v.terms, v.markdown);
+    let mut values = vec![("content", minijinja::Value::from_safe_string(html))];
+    values.extend(page_values(v));
+    Ok(context(v, &page, values))
+}
+
+/// Plain page `i`'s `page` value.
+fn plain_page_view(v: &Views, i: usize) -> PageView {
     let p = &v.pages[i];
     let kind = if p.path.is_empty() { "home" } else { "page" };
     let mut page = v.site.page(kind, &p.title, &p.path, &[]);
@@ -251,11 +298,26 @@ pub(crate) fn plain_page_of(
     if p.path.is_empty() {
         page.breadcrumbs.clear();
     }
-    // Made here, page by page, so no page's HTML outlives its render.
-    let html = to_html(&body, &doc.links, &doc.figures, &v.terms, v.markdown);
-    let mut values = vec![("content", minijinja::Value::from_safe_string(html))];
-    values.extend(page_values(v));
-    Ok(context(v, &page, values))
+    page
+}
+
+/// What plain page `i`'s context is made from, but the shared `site` value: its `page` value,
+/// its Markdown (read again, but not rendered: its text, the links and figures it resolves to,
+/// the glossary's terms and how Markdown renders), the tables placed on the home page, and the
+/// shared values by their fingerprint ([`page_shared_print`]). Keyed by its context, each page's
+/// Markdown was rendered to HTML to be fingerprinted, most of what checking a site of plain pages
+/// cost. `false` when the Markdown cannot be read (the page is made, and says why).
+fn plain_page_inputs(cx: &JobContext, prints: &Prints, i: usize, fp: &mut Fingerprint) -> bool {
+    let (v, doc) = (cx.views, &cx.site.pages[i].doc);
+    let Ok(body) = doc.body.text(cx.reader) else {
+        return false;
+    };
+    fp.bytes(body.as_bytes());
+    add_hashed(fp, doc);
+    add_hashed(fp, &v.terms);
+    add_hashed(fp, &v.markdown);
+    fp.print(prints.page_shared);
+    add_data(fp, &plain_page_view(v, i)) && add_data(fp, &v.tables_on("home"))
 }
 
 fn source_jobs(site: &Site) -> Vec<Job> {

@@ -582,7 +582,7 @@ impl Shared {
         Some(Shared { address, prints })
     }
 
-    fn print(&self, v: &Value) -> Option<u128> {
+    pub fn print(&self, v: &Value) -> Option<u128> {
         (self.address)(v).and_then(|at| self.prints.get(&at).copied())
     }
 }
@@ -688,6 +688,8 @@ pub(crate) struct Prints {
     /// The views of the shared maps (shared with a later site of the same process:
     /// [`crate::render::MadePages`]).
     pub views: std::sync::Arc<ViewPrints>,
+    /// The shared values plain pages get (`jobs::page_shared_print`).
+    pub page_shared: u128,
 }
 
 /// Each view of the shared maps of findings, sources and claims, fingerprinted once ([`add_data`])
@@ -732,7 +734,7 @@ pub(crate) fn add_prints<'a>(
 }
 
 impl Prints {
-    pub fn of(site: &Site, views: std::sync::Arc<ViewPrints>) -> Self {
+    pub fn of(site: &Site, views: std::sync::Arc<ViewPrints>, page_shared: u128) -> Self {
         use rayon::prelude::*;
         let sources = (site.sources.par_iter())
             .map(|(_, s)| {
@@ -743,7 +745,11 @@ impl Prints {
                 (s.id.clone(), fp.finish())
             })
             .collect();
-        Prints { sources, views }
+        Prints {
+            sources,
+            views,
+            page_shared,
+        }
     }
 
     /// Source `id`'s fingerprint (`0` for a source the site lacks).

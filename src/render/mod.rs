@@ -391,12 +391,13 @@ impl Rendered {
         if views::add_site(&self.views.shared.site, &mut site) != Some(true) {
             return None;
         }
+        let page_shared = jobs::page_shared_print(&self.views, &shared)?;
         Some(Kept {
             store,
             stamp,
             site: site.finish(),
             counts: views::counts_prints(&self.views.shared.site)?,
-            prints: kept::Prints::of(&self.site, prints),
+            prints: kept::Prints::of(&self.site, prints, page_shared),
             shared,
             previous,
             made: Mutex::new(Vec::new()),

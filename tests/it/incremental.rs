@@ -1648,8 +1648,9 @@ fn kept(stderr: &str) -> (usize, usize) {
 /// template read them: a finding added makes again the pages that show it or a count of findings
 /// (the home page), not every page, whose menu reads only the count of glossary terms; and when a
 /// template of the site's own shows the count of findings on every page, every page is made again.
-/// A glossary term added makes again only the glossary's page. Each rebuild writes what a cold
-/// build writes.
+/// A glossary term added makes again only the glossary's page and the plain pages, whose Markdown
+/// may link its first use (they are kept by their inputs, the terms among them, not by their HTML).
+/// Each rebuild writes what a cold build writes.
 #[test]
 fn a_finding_added_remakes_only_the_pages_that_read_the_counts_it_changes() {
     let site = Site::from_fixture("valid");
@@ -1704,7 +1705,11 @@ fn a_finding_added_remakes_only_the_pages_that_read_the_counts_it_changes() {
     let glossary = format!("terms:\n{}{}", term("zebra budget"), term("yak plan"));
     site.write("data/glossary.yaml", glossary);
     let (kept_, pages) = rebuild("a term added");
-    assert_eq!(kept_, pages - 1, "only the glossary's page made again");
+    assert_eq!(
+        kept_,
+        pages - 3,
+        "only the glossary's page and the two plain pages (index.md, about.md) made again"
+    );
 }
 
 /// A rebuild into the same folder keeps the pages whose contexts did not change, and writes what a
@@ -1768,6 +1773,35 @@ fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
                     "locator: para 2",
                     "locator: paragraph 2",
                 )
+            }),
+        ),
+        (
+            // A plain page is kept by its inputs, which must count its Markdown's text itself:
+            // its links, headings and figures are as they were.
+            "a plain page's prose alone",
+            Box::new(|s: &Site| s.edit("content/about.md", "text", "other text")),
+        ),
+        (
+            "a plain page printing a finding's figure",
+            Box::new(|s: &Site| {
+                s.edit(
+                    "content/about.md",
+                    "other text",
+                    "[](figure:two-thirds) of them",
+                )
+            }),
+        ),
+        (
+            // The page's text is as it was; the figure it prints is not.
+            "the figure it prints",
+            Box::new(|s: &Site| {
+                let text = s.read(FINDINGS);
+                let at = text.find("  - id: two-thirds\n").expect("the last finding");
+                let block = format!(
+                    "  - id: two-thirds\n    statement: Two thirds.\n    {}\n",
+                    FIGURES[1]
+                );
+                s.write(FINDINGS, format!("{}{block}", &text[..at]));
             }),
         ),
         (
