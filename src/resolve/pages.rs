@@ -34,25 +34,12 @@ pub(crate) fn resolve_pages(
     let mut now = HashMap::with_capacity(before.as_ref().map_or(0, |_| kept.len()));
     let mut pages: Vec<Arc<Page>> = Vec::with_capacity(kept.len());
     for doc in kept {
-        let address = Arc::as_ptr(doc) as usize;
-        let held = (before.as_mut()).and_then(|b| b.by_record.remove(&address));
-        let held = match held.filter(|k| Arc::ptr_eq(&k.raw, doc)) {
-            Some(held) => held,
-            None => {
-                let mut found = Vec::new();
-                let page = resolve_page(doc, &templates, targets, &mut found);
-                let (raw, page) = (doc.clone(), Arc::new(page));
-                KeptPage {
-                    raw,
-                    page,
-                    diags: found,
-                }
-            }
-        };
+        let held = (before.as_mut()).and_then(|b| b.take(doc));
+        let held = held.unwrap_or_else(|| KeptPage::resolve(doc, &templates, targets));
         diags.extend(held.diags.iter().cloned());
         pages.push(held.page.clone());
         if before.is_some() {
-            now.insert(address, held);
+            now.insert(Arc::as_ptr(doc) as usize, held);
         }
     }
     if let Some(memo) = memo.filter(|_| before.is_some()) {
@@ -70,9 +57,9 @@ pub(crate) fn resolve_pages(
 /// The plain pages `serve` resolved in its last run, kept for the next, so that a change resolves
 /// again only the pages it touches. Resolving a page reads its parsed record, every link target
 /// (pages, nodes, anchors, assets, findings' figures) and the theme's template names: a page is
-/// taken while its record is the one it was made from (the parse memo hands an unchanged file's
-/// records on as they were: the same allocation, which the entry holds, so its address is not
-/// reused) and the targets and template names equal the last run's. Most edits leave both as
+/// taken while its record is the one it was made from (the parse's kept join hands an unchanged
+/// file's records on as they were: the same allocation, which the entry holds, so its address is
+/// not reused) and the targets and template names equal the last run's. Most edits leave both as
 /// they were; one that adds a page or changes a heading changes the targets, and every page is
 /// resolved again.
 #[derive(Default)]
@@ -92,6 +79,28 @@ struct KeptPage {
     raw: Arc<RawDoc<RawPage>>,
     page: Arc<Page>,
     diags: Vec<Diagnostic>,
+}
+
+impl KeptPages {
+    /// The page kept for `doc`, if it was made from this very record.
+    fn take(&mut self, doc: &Arc<RawDoc<RawPage>>) -> Option<KeptPage> {
+        let held = self.by_record.remove(&(Arc::as_ptr(doc) as usize))?;
+        Arc::ptr_eq(&held.raw, doc).then_some(held)
+    }
+}
+
+impl KeptPage {
+    /// `doc` resolved, with what resolving it reported.
+    fn resolve(
+        doc: &Arc<RawDoc<RawPage>>,
+        templates: &BTreeSet<String>,
+        targets: &Targets,
+    ) -> KeptPage {
+        let mut diags = Vec::new();
+        let page = Arc::new(resolve_page(doc, templates, targets, &mut diags));
+        let raw = doc.clone();
+        KeptPage { raw, page, diags }
+    }
 }
 
 impl PageMemo {
