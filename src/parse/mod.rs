@@ -306,9 +306,10 @@ impl ParseMemo {
     }
 
     /// A hash of what a file holds; `None` for what is not held (a plain page read later). The
-    /// memo keeps no plain page's parse: at 10,000 pages their entries were tens of megabytes.
-    /// `serve`'s kept join knows each by the number it was listed with, and holds its records
-    /// until a run finds the number changed (`joined.rs`).
+    /// memo keeps no plain page's parse: at 10,000 pages their entries would be about 20 MB (an
+    /// estimate: a whole `Parsed` each, with its diagnostics). `serve`'s kept join knows each by
+    /// the number it was listed with, and holds its records until a run finds the number changed
+    /// (`joined.rs`).
     fn key(contents: &Contents) -> Option<u64> {
         use xxhash_rust::xxh3::xxh3_64_with_seed;
         match contents {
