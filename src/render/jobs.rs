@@ -51,21 +51,31 @@ pub(crate) struct Job {
     /// For a page kept by its inputs (a finding's, most of an evidence site's pages), what they
     /// are; other pages are kept by their context's fingerprint.
     pub inputs: Option<Box<PageInputs>>,
-    /// A value of a keyed page's context that its key counts only if the page's template read it
-    /// when the page was last made ([`Unread`]).
+    /// Values of a keyed page's context that its key counts only where the page's template read
+    /// them when the page was last made ([`Unread`]).
     pub unread: Option<Unread>,
 }
 
-/// A large value in a page's context that the default theme's template does not read, though a
-/// theme's may: the map of every finding on a topic's page. A page whose template did not read it
-/// when the page was last made is the same whatever it holds (templates are deterministic, and
-/// only what they read steers them), so the page's key counts the value only if it was read:
-/// editing one finding then leaves the topics' pages as they are.
+/// Values in a page's context that the default theme's template does not read, though a theme's
+/// may: the map of every finding on a topic's page, and the shared lists (of pages, tags,
+/// findings…) on a plain page. A page whose template did not read one when the page was last made
+/// is the same whatever it holds (templates are deterministic, and only what they read steers
+/// them), so the page's key counts each value only if it was read (`kept::counted_key`): editing
+/// one finding then leaves the topics' pages as they are, and one page's title the other pages.
 pub(crate) struct Unread {
-    /// Its name in the context.
-    pub name: &'static str,
-    /// Its fingerprint.
-    pub print: fn(&Prints) -> u128,
+    /// Their names in the context (at most 64).
+    pub names: &'static [&'static str],
+    /// The fingerprint of the value named `names[at]`.
+    pub print: fn(&Prints, at: usize) -> u128,
+}
+
+impl Unread {
+    /// Each value's fingerprint, in the order of their names.
+    pub fn prints(&self, prints: &Prints) -> Vec<u128> {
+        (0..self.names.len())
+            .map(|at| (self.print)(prints, at))
+            .collect()
+    }
 }
 
 impl Job {
@@ -199,42 +209,40 @@ fn page_values(v: &Views) -> Vec<(&'static str, minijinja::Value)> {
     values
 }
 
-/// The shared values the home page and plain pages get.
+/// The names of the shared values the home page and plain pages get ([`page_shared`]).
+const PAGE_SHARED: [&str; 8] = [
+    "topics", "claims", "findings", "sources", "gaps", "matrix", "pages", "tags",
+];
+
+/// The shared values the home page and plain pages get, named as in [`PAGE_SHARED`].
 fn page_shared(v: &Views) -> [(&'static str, &minijinja::Value); 8] {
     let s = &v.shared;
-    [
-        ("topics", &s.topics),
-        ("claims", &s.claims),
-        ("findings", &s.findings),
-        ("sources", &s.sources),
-        ("gaps", &s.gaps),
-        ("matrix", &s.matrix),
-        ("pages", &s.pages),
-        ("tags", &s.tags),
-    ]
+    let values = [
+        &s.topics,
+        &s.claims,
+        &s.findings,
+        &s.sources,
+        &s.gaps,
+        &s.matrix,
+        &s.pages,
+        &s.tags,
+    ];
+    std::array::from_fn(|at| (PAGE_SHARED[at], values[at]))
 }
 
-/// The fingerprint of the shared values plain pages get ([`page_shared`]), each as the keys of
-/// pages keyed by their contexts count it: by its own fingerprint among `shared`'s, or else
+/// The fingerprint of each of the shared values plain pages get ([`page_shared`]), in their
+/// order: its own among `shared`'s, as the keys of pages keyed by their contexts count it, or else
 /// walked. `None` when one cannot be fingerprinted.
-pub(crate) fn page_shared_print(v: &Views, shared: &kept::Shared) -> Option<u128> {
-    let mut fp = Fingerprint::new();
-    for (name, value) in page_shared(v) {
-        fp.bytes(name.as_bytes());
-        match shared.print(value) {
-            Some(print) => {
-                fp.bytes(&[1]);
-                fp.print(print);
-            }
-            None => {
-                fp.bytes(&[0]);
-                if !add_value(&mut fp, value) {
-                    return None;
-                }
-            }
-        }
-    }
-    Some(fp.finish())
+pub(crate) fn page_shared_prints(v: &Views, shared: &kept::Shared) -> Option<Vec<u128>> {
+    (page_shared(v).into_iter())
+        .map(|(_, value)| {
+            shared.print(value).or_else(|| {
+                let mut fp = Fingerprint::new();
+                fp.bytes(b"walked");
+                add_value(&mut fp, value).then(|| fp.finish())
+            })
+        })
+        .collect()
 }
 
 /// Plain pages (their Markdown read again, page by page), and the home page when the site has
@@ -246,10 +254,11 @@ fn page_jobs(views: &Views) -> Vec<Job> {
             template: p.template.clone(),
             output: output_file(&p.path),
             make: Box::new(move |cx: &JobContext| plain_page(cx, i)),
-            inputs: Some(Box::new(move |cx, prints, fp| {
-                plain_page_inputs(cx, prints, i, fp)
-            })),
-            unread: None,
+            inputs: Some(Box::new(move |cx, _, fp| plain_page_inputs(cx, i, fp))),
+            unread: Some(Unread {
+                names: &PAGE_SHARED,
+                print: |prints, at| prints.page_shared[at],
+            }),
         });
     }
     if !views.pages.iter().any(|p| p.path.is_empty()) {
@@ -301,13 +310,13 @@ fn plain_page_view(v: &Views, i: usize) -> PageView {
     page
 }
 
-/// What plain page `i`'s context is made from, but the shared `site` value: its `page` value,
-/// its Markdown (read again, but not rendered: its text, the links and figures it resolves to,
-/// the glossary's terms and how Markdown renders), the tables placed on the home page, and the
-/// shared values by their fingerprint ([`page_shared_print`]). Keyed by its context, each page's
-/// Markdown was rendered to HTML to be fingerprinted, most of what checking a site of plain pages
-/// cost. `false` when the Markdown cannot be read (the page is made, and says why).
-fn plain_page_inputs(cx: &JobContext, prints: &Prints, i: usize, fp: &mut Fingerprint) -> bool {
+/// What plain page `i`'s context is made from, but the shared `site` value and the shared values
+/// (the job's [`Unread`] values): its `page` value, its Markdown (read again, but not rendered:
+/// its text, the links and figures it resolves to, the glossary's terms and how Markdown renders)
+/// and the tables placed on the home page. Keyed by its context, each page's Markdown was
+/// rendered to HTML to be fingerprinted, most of what checking a site of plain pages cost.
+/// `false` when the Markdown cannot be read (the page is made, and says why).
+fn plain_page_inputs(cx: &JobContext, i: usize, fp: &mut Fingerprint) -> bool {
     let (v, doc) = (cx.views, &cx.site.pages[i].doc);
     let Ok(body) = doc.body.text(cx.reader) else {
         return false;
@@ -316,7 +325,6 @@ fn plain_page_inputs(cx: &JobContext, prints: &Prints, i: usize, fp: &mut Finger
     add_hashed(fp, doc);
     add_hashed(fp, &v.terms);
     add_hashed(fp, &v.markdown);
-    fp.print(prints.page_shared);
     add_data(fp, &plain_page_view(v, i)) && add_data(fp, &v.tables_on("home"))
 }
 
@@ -511,8 +519,8 @@ fn topic_jobs(views: &Views) -> Vec<Job> {
             let path = TopicId(t.id.clone()).path();
             Job {
                 unread: Some(Unread {
-                    name: "findings",
-                    print: |prints| prints.views.every_finding,
+                    names: &["findings"],
+                    print: |prints, _| prints.views.every_finding,
                 }),
                 ..Job::keyed(
                     "topic.html",

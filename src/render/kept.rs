@@ -643,9 +643,10 @@ pub(crate) fn inputs_key(
     inputs(&mut fp).then(|| fp.finish())
 }
 
-/// A page's key with the site's counts its template read (`read`, a bit each by place, as
-/// `templates::counts_read_in` gives them; `prints`, each count's fingerprint): the key itself
-/// when it read none. The counts change with almost any edit; most pages show one at most.
+/// A page's key with the values among many its template read (`read`, a bit each by place;
+/// `prints`, each value's fingerprint): the key itself when it read none. The site's counts are
+/// such values (as `templates::counts_read_in` gives them): they change with almost any edit, and
+/// most pages show one at most. So are a keyed page's unread values (see `jobs::Unread`).
 pub(crate) fn counted_key(key: u128, read: u64, prints: &[u128]) -> u128 {
     if read == 0 {
         return key;
@@ -661,25 +662,6 @@ pub(crate) fn counted_key(key: u128, read: u64, prints: &[u128]) -> u128 {
     fp.finish()
 }
 
-/// A keyed page's two keys when its context holds a value counted only if its template read it
-/// (`print`, that value's fingerprint: see `jobs::Unread`): the key when it was read, and the key
-/// when it was not. The same key twice when there is no such value.
-pub(crate) fn read_keys(key: u128, print: Option<u128>) -> (u128, u128) {
-    let Some(print) = print else {
-        return (key, key);
-    };
-    let with = |read: bool| {
-        let mut fp = Fingerprint::new();
-        fp.print(key);
-        fp.tag(u8::from(read));
-        if read {
-            fp.print(print);
-        }
-        fp.finish()
-    };
-    (with(true), with(false))
-}
-
 /// Fingerprints of what many pages' inputs share, worked out once a build.
 pub(crate) struct Prints {
     /// Each source's CSL record, which its citations are made from, and the title and DOI its
@@ -688,8 +670,8 @@ pub(crate) struct Prints {
     /// The views of the shared maps (shared with a later site of the same process:
     /// [`crate::render::MadePages`]).
     pub views: std::sync::Arc<ViewPrints>,
-    /// The shared values plain pages get (`jobs::page_shared_print`).
-    pub page_shared: u128,
+    /// Each of the shared values plain pages get, in their order (`jobs::page_shared_prints`).
+    pub page_shared: Vec<u128>,
 }
 
 /// Each view of the shared maps of findings, sources and claims, fingerprinted once ([`add_data`])
@@ -734,7 +716,7 @@ pub(crate) fn add_prints<'a>(
 }
 
 impl Prints {
-    pub fn of(site: &Site, views: std::sync::Arc<ViewPrints>, page_shared: u128) -> Self {
+    pub fn of(site: &Site, views: std::sync::Arc<ViewPrints>, page_shared: Vec<u128>) -> Self {
         use rayon::prelude::*;
         let sources = (site.sources.par_iter())
             .map(|(_, s)| {
@@ -759,23 +741,24 @@ impl Prints {
 }
 
 /// What the last build recorded of its pages, in bincode: the stamp, and for each page kept or
-/// made, its output path, key, the fingerprint of the file written, and that file's stamp if it
-/// had one.
+/// made, its output path and what was recorded of it ([`Recorded`]'s fields, in their order).
 #[derive(Default, Serialize, Deserialize)]
 pub struct PageCache {
     stamp: u128,
-    pages: Vec<(String, u128, u128, Option<u64>, u64)>,
+    pages: Vec<(String, u128, u128, Option<u64>, u64, u64)>,
 }
 
 /// What a build records of a page: the key it was made under, the fingerprint of its file, that
-/// file's stamp when it was read back and was old enough to have one (`ReadText::stamp`), and
-/// which of the site's counts its template read (in its key: [`counted_key`]).
+/// file's stamp when it was read back and was old enough to have one (`ReadText::stamp`), which
+/// of the site's counts its template read, and which of its job's unread values (both in its key:
+/// [`counted_key`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Recorded {
     pub key: u128,
     pub bytes: u128,
     pub stamp: Option<u64>,
     pub counts: u64,
+    pub reads: u64,
 }
 
 /// Whether the file `real` (`rel` in the output folder) is still the one `last` records: known by its stamp when
@@ -807,12 +790,13 @@ impl PageCache {
             return HashMap::new();
         };
         (cache.pages.into_iter())
-            .map(|(path, key, bytes, stamp, counts)| {
+            .map(|(path, key, bytes, stamp, counts, reads)| {
                 let recorded = Recorded {
                     key,
                     bytes,
                     stamp,
                     counts,
+                    reads,
                 };
                 (path, recorded)
             })
@@ -824,7 +808,7 @@ impl PageCache {
         let cache = PageCache {
             stamp,
             pages: (pages.into_iter())
-                .map(|(path, r)| (path, r.key, r.bytes, r.stamp, r.counts))
+                .map(|(path, r)| (path, r.key, r.bytes, r.stamp, r.counts, r.reads))
                 .collect(),
         };
         bincode::serialize(&cache).unwrap_or_default()
@@ -1099,6 +1083,7 @@ mod tests {
             bytes,
             stamp: None,
             counts: 0,
+            reads: 0,
         };
         // No stamp recorded: read, checked, and its stamp recorded for the next build.
         let disk = file("<p>a</p>", Some(5));
@@ -1140,12 +1125,14 @@ mod tests {
                 bytes,
                 stamp: None,
                 counts: 0,
+                reads: 0b10,
             },
             Recorded {
                 key,
                 bytes,
                 stamp: Some(9),
                 counts: 0b101,
+                reads: 0,
             },
         );
         let pages = vec![("a/index.html".into(), a), ("b/index.html".into(), b)];

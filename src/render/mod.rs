@@ -112,8 +112,22 @@ impl MadePages {
 /// made by this very process.
 const HELD: &str = "held";
 
-/// A page's two keys ([`kept::read_keys`]), and its context when that had to be made to key it.
-type PageKeys = (Option<(u128, u128)>, Option<minijinja::Value>);
+/// A page's key, and its context when that had to be made to key it.
+type PageKeys = (Option<PageKey>, Option<minijinja::Value>);
+
+/// A page's key before what its template read counts, and the fingerprints of its job's unread
+/// values (`jobs::Unread`), which count where the template read them.
+struct PageKey {
+    key: u128,
+    unread: Vec<u128>,
+}
+
+impl PageKey {
+    /// The key with the unread values read (a bit each, by place) counted.
+    fn with(&self, reads: u64) -> u128 {
+        kept::counted_key(self.key, reads, &self.unread)
+    }
+}
 
 /// Pages kept from the last build ([`kept`]).
 struct Kept {
@@ -148,21 +162,20 @@ enum Store {
 }
 
 impl Kept {
-    /// The last build's page at `path`, if it was made under one of its keys (the key when its
-    /// template read the job's unread value and when not, [`kept::read_keys`], each with the
-    /// site's counts it read then, [`kept::counted_key`]) and is still there: a file in
+    /// The last build's page at `path`, if it was made under its key (with the job's unread
+    /// values and the site's counts its template read then, [`kept::counted_key`]) and is still
+    /// there: a file in
     /// the output folder still the one written then (known by its stamp when the folder is
     /// updated in place, and its HTML then not read: `None`, else read and checked), or a page
     /// held by the caller (not read). With what to record.
     fn page(
         &self,
         path: &str,
-        (read, unread): (u128, u128),
+        key: &PageKey,
         reader: &dyn ReadText,
     ) -> Option<(Option<String>, kept::Recorded)> {
         let last = self.previous.get(path)?;
-        let made_under = |key| kept::counted_key(key, last.counts, &self.counts) == last.key;
-        if !(made_under(read) || made_under(unread)) {
+        if kept::counted_key(key.with(last.reads), last.counts, &self.counts) != last.key {
             return None;
         }
         match &self.store {
@@ -233,7 +246,7 @@ impl Rendered {
         let cx = self.job_context();
         let (keys, context) = self.page_keys(kept, job, &cx)?;
         let reader = self.reader.as_ref();
-        let last = keys.and_then(|keys| kept.page(&job.output, keys, reader));
+        let last = (keys.as_ref()).and_then(|key| kept.page(&job.output, key, reader));
         if let Some((html, recorded)) = last {
             kept.count.fetch_add(1, Ordering::Relaxed);
             kept.record(&job.output, recorded);
@@ -245,32 +258,31 @@ impl Rendered {
             Some(context) => context,
             None => job.context(&cx).map_err(|d| vec![d])?,
         };
-        // Whether the template reads the job's unread value, if it has one.
+        // Which of the job's unread values the template reads, if it has any.
         let (context, read) = match &job.unread {
             Some(unread) => {
-                let (context, read) = templates::watched(context, unread.name);
+                let (context, read) = templates::watched(context, unread.names);
                 (context, Some(read))
             }
             None => (context, None),
         };
         let (run, counts) = templates::counts_read_in(|| job.run_with(&self.env, context));
         let html = self.finish(job, run)?;
-        if let Some((with, without)) = keys {
-            let read = read.is_none_or(|r| r.load(Ordering::Relaxed));
-            let key = if read { with } else { without };
+        if let Some(key) = keys {
+            let reads = read.map_or(0, |r| r.load(Ordering::Relaxed));
             let recorded = kept::Recorded {
-                key: kept::counted_key(key, counts, &kept.counts),
+                key: kept::counted_key(key.with(reads), counts, &kept.counts),
                 bytes: kept::of_bytes(html.as_bytes()),
                 stamp: None,
                 counts,
+                reads,
             };
             kept.record(&job.output, recorded);
         }
         Ok(made(html))
     }
 
-    /// A page's keys ([`kept::read_keys`]: the key when its template reads the job's unread
-    /// value, and when it does not), and its context when that had to be made to key them.
+    /// A page's key ([`PageKey`]), and its context when that had to be made to key it.
     fn page_keys(
         &self,
         kept: &Kept,
@@ -297,8 +309,8 @@ impl Rendered {
                 )
             }
         };
-        let print = job.unread.as_ref().map(|u| (u.print)(&kept.prints));
-        Ok((key.map(|k| kept::read_keys(k, print)), context))
+        let unread = (job.unread.as_ref()).map_or_else(Vec::new, |u| u.prints(&kept.prints));
+        Ok((key.map(|key| PageKey { key, unread }), context))
     }
 
     /// Keeps, when the site is produced, the pages the last build into `out` made (`cache` is
@@ -391,7 +403,7 @@ impl Rendered {
         if views::add_site(&self.views.shared.site, &mut site) != Some(true) {
             return None;
         }
-        let page_shared = jobs::page_shared_print(&self.views, &shared)?;
+        let page_shared = jobs::page_shared_prints(&self.views, &shared)?;
         Some(Kept {
             store,
             stamp,

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use minijinja::value::{Enumerator, Kwargs, Object, ObjectExt, ObjectRepr, Value};
@@ -136,19 +136,14 @@ pub(crate) fn counts_read_in<R>(f: impl FnOnce() -> R) -> (R, u64) {
     (made, COUNTS_READ.replace(before))
 }
 
-/// A page's context that notes whether its template read the value named `name`, or went through
-/// the whole context (as `debug()` does): see `jobs::Unread`.
+/// A page's context that notes which of the values named `names` its template read (a bit each,
+/// by place), all of them when it went through the whole context (as `debug()` does): see
+/// `jobs::Unread`.
 #[derive(Debug)]
 struct Watched {
     values: BTreeMap<String, Value>,
-    name: &'static str,
-    read: Arc<AtomicBool>,
-}
-
-impl Watched {
-    fn note(&self) {
-        self.read.store(true, Ordering::Relaxed);
-    }
+    names: &'static [&'static str],
+    read: Arc<AtomicU64>,
 }
 
 impl Object for Watched {
@@ -157,14 +152,14 @@ impl Object for Watched {
     }
 
     fn get_value_by_str(self: &Arc<Self>, key: &str) -> Option<Value> {
-        if key == self.name {
-            self.note();
+        if let Some(at) = self.names.iter().position(|n| *n == key) {
+            self.read.fetch_or(1 << at, Ordering::Relaxed);
         }
         self.values.get(key).cloned()
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        self.note();
+        self.read.store(every_bit(self.names), Ordering::Relaxed);
         Enumerator::Values(
             self.values
                 .keys()
@@ -174,21 +169,30 @@ impl Object for Watched {
     }
 }
 
-/// `context` (a map of names to values) as a context that notes whether the template reads the
-/// value named `name`; with what, once the page is made, says whether it did.
-pub(crate) fn watched(context: Value, name: &'static str) -> (Value, Arc<AtomicBool>) {
+/// A bit for each of `names` (at most 64).
+fn every_bit(names: &[&str]) -> u64 {
+    match names.len() {
+        0 => 0,
+        n => u64::MAX >> (64 - n.min(64)),
+    }
+}
+
+/// `context` (a map of names to values) as a context that notes which of the values named
+/// `names` (at most 64) the template reads; with what, once the page is made, says which it did
+/// (a bit each, by place).
+pub(crate) fn watched(context: Value, names: &'static [&'static str]) -> (Value, Arc<AtomicU64>) {
     let read = Arc::default();
-    let names = context.try_iter().ok();
-    let Some(names) = names.filter(|_| context.kind() == minijinja::value::ValueKind::Map) else {
-        // Not a map (never so): counted as read.
-        return (context, Arc::new(true.into()));
+    let names_of = context.try_iter().ok();
+    let Some(keys) = names_of.filter(|_| context.kind() == minijinja::value::ValueKind::Map) else {
+        // Not a map (never so): every one counted as read.
+        return (context, Arc::new(every_bit(names).into()));
     };
-    let values = names
+    let values = keys
         .filter_map(|k| Some((k.as_str()?.to_string(), context.get_item(&k).ok()?)))
         .collect();
     let watched = Watched {
         values,
-        name,
+        names,
         read: Arc::clone(&read),
     };
     (Value::from_object(watched), read)

@@ -1920,6 +1920,52 @@ fn a_finding_edit_remakes_the_topic_pages_only_where_their_template_reads_findin
     assert_eq!(own, default + topics, "default theme: {default} remade");
 }
 
+/// A plain page's context holds the shared lists (of pages, tags, findings…) for a theme's own
+/// use, which the default page template does not read: one page's title edited remakes that page
+/// and the pages that list it, not every plain page; unless the site's own page template reads the
+/// list of pages, when the edit remakes every plain page (and each rebuild still equals a cold
+/// build).
+#[test]
+fn a_page_title_edit_remakes_the_other_plain_pages_only_where_their_template_reads_the_pages() {
+    let site = Site::from_fixture("valid");
+    let plain = 6;
+    for n in 1..plain {
+        site.write(
+            &format!("content/guides/g{n}.md"),
+            format!("---\ntitle: Guide {n}\n---\n\nGuide {n}'s text.\n"),
+        );
+    }
+    ok(&site, &["build"]);
+    let remade = |from: &str, to: &str| {
+        site.edit("content/guides/g1.md", from, to);
+        let run = site.run(&["build", "-v"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        ok(&site, &["build", "--no-cache", "--output", "cold"]);
+        assert_eq!(site.tree("public"), site.tree("cold"));
+        let (kept, pages) = kept(&run.stderr);
+        pages - kept
+    };
+    let default = remade("title: Guide 1", "title: Guide one");
+    let template = fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
+    )
+    .unwrap();
+    site.write(
+        "templates/page.html",
+        template.replace(
+            "{% endblock %}",
+            "<p>{% for p in pages %}{{ p.title }}; {% endfor %}</p>{% endblock %}",
+        ),
+    );
+    ok(&site, &["build"]);
+    let own = remade("title: Guide one", "title: Guide 1");
+    let pages = (site.tree("public").into_keys())
+        .filter(|p| (p.starts_with("guides/") || p.starts_with("about/")) && p.ends_with(".html"))
+        .count();
+    assert_eq!(pages, plain, "the plain pages but the home page");
+    assert_eq!(own, default + plain - 1, "default theme: {default} remade");
+}
+
 /// A page the site no longer has is deleted from the output folder, and so are the folders that
 /// leaves empty; folders that still hold files stay. So are files put there by hand: the output
 /// folder holds what a cold build writes, nothing else.
@@ -1958,13 +2004,13 @@ fn pages_of(stderr: &str) -> usize {
 /// How many pages the build cache records a stamp for (a page read back once it was old enough).
 fn stamped(site: &Site) -> usize {
     // The cache's shape (`render::kept::PageCache`): the stamp, then each page's path, key,
-    // fingerprint, stamp and the site's counts its template read.
-    type Pages = (u128, Vec<(String, u128, u128, Option<u64>, u64)>);
+    // fingerprint, stamp, the site's counts its template read and its job's unread values read.
+    type Pages = (u128, Vec<(String, u128, u128, Option<u64>, u64, u64)>);
     let bytes = fs::read(site.path(".evident-cache/pages.bin")).unwrap();
     let (_, pages): Pages = bincode::deserialize(&bytes).expect("the cache reads back");
     pages
         .iter()
-        .filter(|(.., stamp, _)| stamp.is_some())
+        .filter(|(.., stamp, _, _)| stamp.is_some())
         .count()
 }
 
