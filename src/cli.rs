@@ -194,7 +194,7 @@ pub struct BuildArgs {
     /// Build for another address than site.yaml's base_url (e.g. a preview deployment).
     #[arg(long, value_name = "URL", value_parser = base_url)]
     pub base_url: Option<String>,
-    /// Keep the build cache (formatted citations, the findings and node files as parsed,
+    /// Keep the build cache (formatted citations, the findings and Markdown files as parsed,
     /// fingerprints of the pages made) here [default: .evident-cache in the site's folder]. A
     /// later build reuses what has not changed; its output is the same either way.
     #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]

@@ -25,7 +25,7 @@ pub const CITE_CACHE: &str = "citations.bin";
 /// What the last build recorded of its pages (their contexts' and files' fingerprints), in the
 /// cache folder, so that the next keeps those whose contexts have not changed.
 pub const PAGE_CACHE: &str = "pages.bin";
-/// The records of the findings and node files the last build parsed, by the hash of each file's
+/// The records of the findings and Markdown files the last build parsed, by the hash of each file's
 /// text, in the cache folder, so that the next parses only the files that changed.
 pub const PARSE_CACHE: &str = "parsed.bin";
 /// The output folder's folders as the last update in place read them, each by its stamp, in the

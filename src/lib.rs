@@ -37,7 +37,7 @@
 //!   findings changed), from which
 //!   the page of an edited finding, or of a Markdown file whose body alone changed, is made at
 //!   once when nothing else shows the edit: `Incremental::quick`); the build cache
-//!   (`cite::CiteCache`, the findings and Markdown node files as parsed in a `parse::ParseMemo`, the quote and
+//!   (`cite::CiteCache`, the findings and Markdown files as parsed in a `parse::ParseMemo`, the quote and
 //!   figure checks that passed in a `resolve::CheckMemo`, the pages kept, and the output's
 //!   folders by their stamps in a `write::Folders`; all but the folders in bincode; read through
 //!   `load`, written through `write`).

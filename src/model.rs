@@ -262,6 +262,11 @@ impl Body {
         matches!(self.held, Held::Text(_)).then_some(self.start)
     }
 
+    /// Where the body starts in its file on disk; `None` for a body held as text.
+    pub fn start_on_disk(&self) -> Option<usize> {
+        matches!(self.held, Held::File(..)).then_some(self.start)
+    }
+
     /// The Markdown. A body on disk is read again with `reader`, and fails if the file can no
     /// longer be read as UTF-8 text.
     pub fn text(&self, reader: &dyn ReadText) -> Result<Cow<'_, str>, Diagnostic> {

@@ -217,11 +217,11 @@ impl Parsed {
 /// changed is not parsed again. Parsing a file depends on nothing but its path and text.
 ///
 /// `serve` keeps every file's parse in memory ([`ParseMemo::default`]). `build` keeps the records
-/// of findings files and of sources', claims', topics' and gaps' Markdown files in the build cache
+/// of findings files and of Markdown files (nodes' and plain pages') in the build cache
 /// ([`ParseMemo::stored`]), in bincode with their places (`stored.rs`), and
 /// only those of files that parsed without a diagnostic: they are most of what a site's parse
 /// costs, and their records are plain data. (A Markdown file's body is not kept: it is its text's,
-/// as loaded.)
+/// as loaded, or a plain page's file, read when the page is made.)
 #[derive(Default)]
 pub struct ParseMemo {
     memo: Mutex<HashMap<PathBuf, Arc<Memoised>>>,
@@ -305,8 +305,8 @@ impl ParseMemo {
         (dead * 5 <= file.len + bytes.len()).then_some((file.len, bytes))
     }
 
-    /// A hash of what a file holds; `None` for what is not held (a plain page read later). The
-    /// memo keeps no plain page's parse: at 10,000 pages their entries would be about 20 MB (an
+    /// A hash of what a file holds; `None` for what is not held (a plain page read later: `build`
+    /// keys it by its text once read, `parse_page_kept`). `serve`'s memo keeps no plain page's parse: at 10,000 pages their entries would be about 20 MB (an
     /// estimate: a whole `Parsed` each, with its diagnostics). `serve`'s kept join knows each by
     /// the number it was listed with, and holds its records until a run finds the number changed
     /// (`joined.rs`).
@@ -326,11 +326,7 @@ impl ParseMemo {
                 let (k, record) = files.get(path.to_str()?)?;
                 (*k == key).then(|| record.clone())?
             };
-            let text = match contents {
-                Contents::Text(t) => Some(t),
-                _ => None,
-            };
-            return stored::read(&record, path, text).map(|parsed| (parsed, Vec::new()));
+            return stored::read(&record, path, contents).map(|parsed| (parsed, Vec::new()));
         }
         // Copied once the lock is let go: the other threads look up their files meanwhile.
         let memoised = {
@@ -515,6 +511,10 @@ fn parse_one(
     reader: &dyn ReadText,
     memo: Option<&ParseMemo>,
 ) -> (Parsed, Vec<Diagnostic>) {
+    let stored = memo.filter(|m| m.stored.is_some());
+    if let (Some(memo), Contents::Deferred(real, _)) = (stored, contents) {
+        return parse_page_kept(path, real, contents, reader, memo);
+    }
     let memo = memo.zip(ParseMemo::key(contents));
     if let Some(done) = memo.and_then(|(memo, key)| memo.get(path, key, contents)) {
         return done;
@@ -525,6 +525,57 @@ fn parse_one(
         memo.put(path, key, &p, &d);
     }
     (p, d)
+}
+
+/// A plain page (`contents`, on disk at `real`) parsed for `build`: read, and its records taken
+/// from the build cache (`memo`) when kept there under its text's hash, else parsed and kept.
+/// The read is what a plain page's parse cannot do without; the scan of its Markdown is most of
+/// the rest.
+fn parse_page_kept(
+    path: &Path,
+    real: &Path,
+    contents: &Contents,
+    reader: &dyn ReadText,
+    memo: &ParseMemo,
+) -> (Parsed, Vec<Diagnostic>) {
+    let (mut p, mut d) = (Parsed::default(), Vec::new());
+    let text = match reader.read_text(path, real) {
+        Ok(text) => text,
+        Err(e) => {
+            unreadable_page(path, e, &mut p, &mut d);
+            return (p, d);
+        }
+    };
+    let key = xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), 2);
+    if let Some(done) = memo.get(path, key, contents) {
+        return done;
+    }
+    parse_page(path, real, text, &mut p, &mut d);
+    memo.put(path, key, &p, &d);
+    (p, d)
+}
+
+/// A plain page's text (`text`, read from `real`) parsed.
+fn parse_page(
+    path: &Path,
+    real: &Path,
+    text: String,
+    parsed: &mut Parsed,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let file = MarkdownFile {
+        path,
+        text: &text.into(),
+        on_disk: Some(real),
+    };
+    parse_content(&file, parsed, diags)
+}
+
+/// A plain page that could not be read (`e` says why).
+fn unreadable_page(path: &Path, e: Diagnostic, parsed: &mut Parsed, diags: &mut Vec<Diagnostic>) {
+    parsed.content_files.push(path.to_path_buf());
+    parsed.broken.insert(format!("page:{}", stem(path)));
+    diags.push(e);
 }
 
 fn parse_file(
@@ -552,19 +603,8 @@ fn parse_file(
         }
         // A plain page is read here, and its body again when it is rendered.
         ("content", Contents::Deferred(real, _)) => match reader.read_text(path, real) {
-            Ok(text) => {
-                let file = MarkdownFile {
-                    path,
-                    text: &text.into(),
-                    on_disk: Some(real),
-                };
-                parse_content(&file, parsed, diags)
-            }
-            Err(d) => {
-                parsed.content_files.push(path.to_path_buf());
-                parsed.broken.insert(format!("page:{}", stem(path)));
-                diags.push(d);
-            }
+            Ok(text) => parse_page(path, real, text, parsed, diags),
+            Err(e) => unreadable_page(path, e, parsed, diags),
         },
         ("content", Contents::Bytes(bytes)) => {
             let out = path.strip_prefix("content").unwrap_or(path);
@@ -1056,7 +1096,7 @@ mod tests {
         }
         assert!(
             !holds(&stored, "about.md"),
-            "a plain page is parsed each time"
+            "a plain page held as text (never so but in tests) is parsed each time"
         );
         assert!(!holds(&stored, "bad.md"), "so is a file with a diagnostic");
 
@@ -1073,6 +1113,61 @@ mod tests {
         assert_eq!(read.sources[0].meta.title, "A cached");
         let body = read.sources[0].body.text(&NoReader).unwrap();
         assert!(body.starts_with("\n## Findings here"), "{body}");
+    }
+
+    /// A plain page's Markdown is read when it is parsed and again when it is made: the build
+    /// cache keeps its records under its text's hash, so a later build reads it but does not
+    /// parse it again; its body is still its file, read when the page is made. A page whose text
+    /// changed is parsed again; one with a diagnostic is not kept.
+    #[test]
+    fn plain_pages_kept_in_the_build_cache_are_read_but_not_parsed_again() {
+        let disk = MemoryDisk::default();
+        let page = "---\ntitle: About\ntags: [a, b]\n---\n\n## Method\n\nSee [the claim](claims/c1.md): 42% said so.\n";
+        disk.write("/disk/about.md", page);
+        disk.write("/disk/bad.md", "---\ntitle: [\n---\n");
+        let mut inputs = Inputs::default();
+        for name in ["about", "bad"] {
+            let real = PathBuf::from(format!("/disk/{name}.md"));
+            (inputs.files).insert(
+                format!("content/{name}.md").into(),
+                Contents::deferred(real),
+            );
+        }
+        let memo = ParseMemo::stored(None, "b");
+        let (first, first_diags) = parse_with(&inputs, &disk, Some(&memo));
+        assert_eq!(first.pages.len(), 1);
+        assert_eq!(first.pages[0].links.len(), 1, "{first:?}");
+        assert_eq!(first.pages[0].figures.len(), 1, "{first:?}");
+        let stored = memo.stored_bytes("b").expect("a first build writes it");
+        assert!(holds(&stored, "content/about.md"));
+        assert!(
+            !holds(&stored, "content/bad.md"),
+            "a file with a diagnostic"
+        );
+
+        let reads = disk.reads();
+        let again = ParseMemo::stored(Some(&stored), "b");
+        let (second, second_diags) = parse_with(&inputs, &disk, Some(&again));
+        assert_eq!(format!("{first:?}"), format!("{second:?}"));
+        assert_eq!(first_diags, second_diags);
+        assert_eq!(disk.reads(), reads + 2, "each page read, to be known");
+        assert_eq!(again.stored_bytes("b"), None, "nothing changed");
+
+        // The records are the cache's; the body, the file on disk.
+        let marked = replaced(&stored, "b", "About", "Aloft");
+        let memo = ParseMemo::stored(Some(&marked), "b");
+        let (read, _) = parse_with(&inputs, &disk, Some(&memo));
+        assert_eq!(read.pages[0].meta.title, "Aloft");
+        let body = read.pages[0].body.text(&disk).unwrap();
+        assert!(body.starts_with("\n## Method"), "{body}");
+
+        // The text changed: parsed again, and kept as it is now.
+        disk.write("/disk/about.md", &page.replace("About", "Other"));
+        let memo = ParseMemo::stored(Some(&marked), "b");
+        let (edited, _) = parse_with(&inputs, &disk, Some(&memo));
+        assert_eq!(edited.pages[0].meta.title, "Other");
+        let now = memo.stored_bytes("b").expect("the page's entry changed");
+        assert!(holds(&now, "Other") && !holds(&now, "Aloft"));
     }
 
     /// Found by a review, when the cache was JSON: serde_json read some numbers back one step off

@@ -73,7 +73,7 @@ pub(crate) struct RawMenuItem {
     pub url: S<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawPage {
     #[serde(deserialize_with = "text")]

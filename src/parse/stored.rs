@@ -1,8 +1,9 @@
 //! One file's records as the build cache keeps them ([`ParseMemo`](super::ParseMemo)), in
-//! bincode: a findings file's findings, or a source's, claim's, topic's or gap's Markdown file
-//! (naming its kind): its front matter, where its body starts, and what the scan of its body
-//! found. Read back, a Markdown file's body is taken from its text as loaded,
-//! which the cache's key says is the text it was parsed from.
+//! bincode: a findings file's findings, or a Markdown file (a source's, claim's, topic's or gap's,
+//! or a plain page, naming its kind): its front matter, where its body starts, and what the scan
+//! of its body found. Read back, a node's body is taken from its text as loaded, which the cache's
+//! key says is the text it was parsed from; a plain page's is its file, read again when the page
+//! is made.
 //!
 //! Also the build cache's file of them, `parsed.bin`: an entry per file, each with its checksum
 //! ([`entry`]), written whole ([`whole`]) or added to by a rebuild, and read up to the first entry
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::load::Contents;
 use crate::model::Body;
 use crate::parse::raw::*;
 use crate::parse::yaml::from_cache;
@@ -59,6 +61,7 @@ enum NodeOut<'a> {
     Claim(DocOut<'a, RawClaim>),
     Topic(DocOut<'a, RawTopic>),
     Gap(DocOut<'a, RawGap>),
+    Page(DocOut<'a, RawPage>),
 }
 
 #[derive(Deserialize)]
@@ -68,11 +71,13 @@ enum NodeIn {
     Claim(DocIn<RawClaim>),
     Topic(DocIn<RawTopic>),
     Gap(DocIn<RawGap>),
+    Page(DocIn<RawPage>),
 }
 
 /// The record the build cache keeps for the file at `path`, when its parse reported nothing and
-/// gave findings and nothing else, or one source, claim, topic or gap whose body is in its loaded
-/// text. `None` otherwise: the file is then parsed each time.
+/// gave findings and nothing else, one source, claim, topic or gap whose body is in its loaded
+/// text, or one plain page whose body is on disk. `None` otherwise: the file is then parsed each
+/// time.
 pub(super) fn record(path: &Path, parsed: &Parsed, diags: &[Diagnostic]) -> Option<Vec<u8>> {
     if !diags.is_empty() {
         return None;
@@ -87,70 +92,75 @@ pub(super) fn record(path: &Path, parsed: &Parsed, diags: &[Diagnostic]) -> Opti
     bincode::serialize(&record).ok()
 }
 
-/// The one Markdown node `parsed` holds, when it holds nothing else but its file's name.
+/// The one Markdown node or page `parsed` holds, when it holds nothing else but its file's name.
 fn node<'a>(path: &Path, parsed: &'a Parsed) -> Option<NodeOut<'a>> {
     let counts = [
         parsed.sources.len(),
         parsed.claims.len(),
         parsed.topics.len(),
         parsed.gaps.len(),
+        parsed.pages.len(),
     ];
     let alone = counts.iter().sum::<usize>() == 1
-        && parsed.pages.is_empty()
         && parsed.content_files == [path]
         && parsed.holds_no_data();
     if !alone {
         return None;
     }
-    (parsed
-        .sources
-        .first()
-        .and_then(|d| doc_out(d).map(NodeOut::Source)))
-    .or_else(|| {
+    let source = || {
         parsed
-            .claims
+            .sources
             .first()
-            .and_then(|d| doc_out(d).map(NodeOut::Claim))
-    })
-    .or_else(|| {
-        parsed
-            .topics
-            .first()
-            .and_then(|d| doc_out(d).map(NodeOut::Topic))
-    })
-    .or_else(|| {
-        parsed
-            .gaps
-            .first()
-            .and_then(|d| doc_out(d).map(NodeOut::Gap))
-    })
+            .and_then(in_text)
+            .map(NodeOut::Source)
+    };
+    let claim = || parsed.claims.first().and_then(in_text).map(NodeOut::Claim);
+    let topic = || parsed.topics.first().and_then(in_text).map(NodeOut::Topic);
+    let gap = || parsed.gaps.first().and_then(in_text).map(NodeOut::Gap);
+    let page = || {
+        let d = parsed.pages.first()?;
+        doc_out(d, Body::start_on_disk).map(NodeOut::Page)
+    };
+    (source().or_else(claim).or_else(topic).or_else(gap)).or_else(page)
 }
 
-fn doc_out<T>(d: &RawDoc<T>) -> Option<DocOut<'_, T>> {
+/// `d` as kept, when its body is held as text.
+fn in_text<T>(d: &RawDoc<T>) -> Option<DocOut<'_, T>> {
+    doc_out(d, Body::start_in_text)
+}
+
+/// `d` as kept, when its body is held as `start` needs it to be (`None` otherwise).
+fn doc_out<T>(d: &RawDoc<T>, start: fn(&Body) -> Option<usize>) -> Option<DocOut<'_, T>> {
     Some(DocOut {
         meta: &d.meta,
-        body: d.body.start_in_text()?,
+        body: start(&d.body)?,
         anchors: &d.anchors,
         links: &d.links,
         figures: &d.figures,
     })
 }
 
-fn doc_in<T>(d: DocIn<T>, path: &Path, text: &Arc<str>) -> RawDoc<T> {
-    RawDoc {
+/// `d` read back, its body made from where it starts (`None` when it cannot be).
+fn doc_in<T>(
+    d: DocIn<T>,
+    path: &Path,
+    body: impl FnOnce(usize) -> Option<Body>,
+) -> Option<RawDoc<T>> {
+    Some(RawDoc {
         file: path.to_path_buf(),
         stem: stem(path),
+        body: body(d.body)?,
         meta: d.meta,
-        body: Body::new(text.clone(), d.body),
         anchors: d.anchors,
         links: d.links,
         figures: d.figures,
-    }
+    })
 }
 
-/// The records of the file at `path` from the bytes [`record`] made, its text (`text`) as
-/// loaded; `None` when the bytes cannot be read as records.
-pub(super) fn read(bytes: &[u8], path: &Path, text: Option<&Arc<str>>) -> Option<Parsed> {
+/// The records of the file at `path` from the bytes [`record`] made, with the file as loaded
+/// (`contents`: a node's text, or where a plain page is on disk); `None` when the bytes cannot be
+/// read as records, or are not of a file loaded so.
+pub(super) fn read(bytes: &[u8], path: &Path, contents: &Contents) -> Option<Parsed> {
     let node = match from_cache::<RecordIn>(bytes)? {
         RecordIn::Findings(records) => {
             let findings = records
@@ -163,16 +173,24 @@ pub(super) fn read(bytes: &[u8], path: &Path, text: Option<&Arc<str>>) -> Option
         }
         RecordIn::Node(node) => *node,
     };
-    let text = text?;
     let mut parsed = Parsed {
         content_files: vec![path.to_path_buf()],
         ..Parsed::default()
     };
+    let in_text = |start| match contents {
+        Contents::Text(text) => Some(Body::new(text.clone(), start)),
+        _ => None,
+    };
+    let on_disk = |start| match contents {
+        Contents::Deferred(real, _) => Some(Body::on_disk(path.to_path_buf(), real.clone(), start)),
+        _ => None,
+    };
     match node {
-        NodeIn::Source(d) => parsed.sources.push(doc_in(*d, path, text)),
-        NodeIn::Claim(d) => parsed.claims.push(doc_in(d, path, text)),
-        NodeIn::Topic(d) => parsed.topics.push(doc_in(d, path, text)),
-        NodeIn::Gap(d) => parsed.gaps.push(doc_in(d, path, text)),
+        NodeIn::Source(d) => parsed.sources.push(doc_in(*d, path, in_text)?),
+        NodeIn::Claim(d) => parsed.claims.push(doc_in(d, path, in_text)?),
+        NodeIn::Topic(d) => parsed.topics.push(doc_in(d, path, in_text)?),
+        NodeIn::Gap(d) => parsed.gaps.push(doc_in(d, path, in_text)?),
+        NodeIn::Page(d) => parsed.pages.push(Arc::new(doc_in(d, path, on_disk)?)),
     }
     Some(parsed)
 }
