@@ -222,7 +222,8 @@ pub struct Body {
 #[derive(Clone)]
 enum Held {
     Text(Arc<str>),
-    File(PathBuf, PathBuf),
+    /// Where the file is (in the site, and on disk), and a hash of its text as parsed.
+    File(PathBuf, PathBuf, u64),
 }
 
 impl Default for Held {
@@ -242,12 +243,27 @@ impl Body {
     }
 
     /// The body of a file on disk (`real`; `rel` in the site) from byte `start`, read when asked
-    /// for.
-    pub fn on_disk(rel: PathBuf, real: PathBuf, start: usize) -> Self {
+    /// for. `text` is a hash of the file's text as it was parsed ([`Body::text_hash`]): what tells
+    /// the body from another without reading it.
+    pub fn on_disk(rel: PathBuf, real: PathBuf, start: usize, text: u64) -> Self {
         Body {
-            held: Held::File(rel, real),
+            held: Held::File(rel, real, text),
             start,
         }
+    }
+
+    /// A hash of the whole text of a file a body is read from on disk, as its parse read it
+    /// (`None` for a body held as text).
+    pub fn text_hash(&self) -> Option<u64> {
+        match self.held {
+            Held::File(_, _, text) => Some(text),
+            Held::Text(_) => None,
+        }
+    }
+
+    /// The hash [`Body::on_disk`] takes of a file's text.
+    pub fn hash_text(text: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), 2)
     }
 
     /// Whether the body is held as text, and so hashes as its Markdown (not read from disk when
@@ -272,7 +288,7 @@ impl Body {
     pub fn text(&self, reader: &dyn ReadText) -> Result<Cow<'_, str>, Diagnostic> {
         match &self.held {
             Held::Text(t) => Ok(Cow::Borrowed(t.get(self.start..).unwrap_or(t))),
-            Held::File(rel, real) => {
+            Held::File(rel, real, _) => {
                 let t = reader.read_text(rel, real)?;
                 Ok(Cow::Owned(t.get(self.start..).unwrap_or(&t).to_string()))
             }
@@ -280,8 +296,8 @@ impl Body {
     }
 }
 
-/// A body held as text hashes as its Markdown; a body on disk as where it is (its text is not
-/// known without reading it: see [`Body::in_memory`]).
+/// A body held as text hashes as its Markdown; a body on disk as where it is and the hash of its
+/// file's text as parsed (its text is not known without reading it: see [`Body::in_memory`]).
 impl std::hash::Hash for Body {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         match &self.held {
@@ -289,9 +305,9 @@ impl std::hash::Hash for Body {
                 h.write_u8(0);
                 t.get(self.start..).unwrap_or(t).hash(h);
             }
-            Held::File(rel, real) => {
+            Held::File(rel, real, text) => {
                 h.write_u8(1);
-                (rel, real, self.start).hash(h);
+                (rel, real, self.start, text).hash(h);
             }
         }
     }
@@ -301,7 +317,10 @@ impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.held {
             Held::Text(t) => fmt::Debug::fmt(t.get(self.start..).unwrap_or(t), f),
-            Held::File(p, _) => write!(f, "<{} from byte {}>", p.display(), self.start),
+            Held::File(p, _, text) => {
+                let start = self.start;
+                write!(f, "<{} from byte {start}, text {text:016x}>", p.display())
+            }
         }
     }
 }

@@ -137,7 +137,10 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
         stem: stem(path),
         meta,
         body: match file.on_disk {
-            Some(real) => Body::on_disk(path.to_path_buf(), real.to_path_buf(), body),
+            Some(real) => {
+                let hash = Body::hash_text(text);
+                Body::on_disk(path.to_path_buf(), real.to_path_buf(), body, hash)
+            }
             None => Body::new(text.clone(), body),
         },
         anchors,

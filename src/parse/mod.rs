@@ -546,7 +546,7 @@ fn parse_page_kept(
             return (p, d);
         }
     };
-    let key = xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), 2);
+    let key = crate::model::Body::hash_text(&text);
     if let Some(done) = memo.get(path, key, contents) {
         return done;
     }

@@ -61,7 +61,8 @@ enum NodeOut<'a> {
     Claim(DocOut<'a, RawClaim>),
     Topic(DocOut<'a, RawTopic>),
     Gap(DocOut<'a, RawGap>),
-    Page(DocOut<'a, RawPage>),
+    /// With the hash of the page's text ([`Body::text_hash`]).
+    Page(DocOut<'a, RawPage>, u64),
 }
 
 #[derive(Deserialize)]
@@ -71,7 +72,7 @@ enum NodeIn {
     Claim(DocIn<RawClaim>),
     Topic(DocIn<RawTopic>),
     Gap(DocIn<RawGap>),
-    Page(DocIn<RawPage>),
+    Page(DocIn<RawPage>, u64),
 }
 
 /// The record the build cache keeps for the file at `path`, when its parse reported nothing and
@@ -119,7 +120,8 @@ fn node<'a>(path: &Path, parsed: &'a Parsed) -> Option<NodeOut<'a>> {
     let gap = || parsed.gaps.first().and_then(in_text).map(NodeOut::Gap);
     let page = || {
         let d = parsed.pages.first()?;
-        doc_out(d, Body::start_on_disk).map(NodeOut::Page)
+        let text = d.body.text_hash()?;
+        doc_out(d, Body::start_on_disk).map(|d| NodeOut::Page(d, text))
     };
     (source().or_else(claim).or_else(topic).or_else(gap)).or_else(page)
 }
@@ -181,16 +183,19 @@ pub(super) fn read(bytes: &[u8], path: &Path, contents: &Contents) -> Option<Par
         Contents::Text(text) => Some(Body::new(text.clone(), start)),
         _ => None,
     };
-    let on_disk = |start| match contents {
-        Contents::Deferred(real, _) => Some(Body::on_disk(path.to_path_buf(), real.clone(), start)),
-        _ => None,
-    };
     match node {
         NodeIn::Source(d) => parsed.sources.push(doc_in(*d, path, in_text)?),
         NodeIn::Claim(d) => parsed.claims.push(doc_in(d, path, in_text)?),
         NodeIn::Topic(d) => parsed.topics.push(doc_in(d, path, in_text)?),
         NodeIn::Gap(d) => parsed.gaps.push(doc_in(d, path, in_text)?),
-        NodeIn::Page(d) => parsed.pages.push(Arc::new(doc_in(d, path, on_disk)?)),
+        NodeIn::Page(d, text) => {
+            let Contents::Deferred(real, _) = contents else {
+                return None;
+            };
+            let on_disk =
+                |start| Some(Body::on_disk(path.to_path_buf(), real.clone(), start, text));
+            parsed.pages.push(Arc::new(doc_in(d, path, on_disk)?));
+        }
     }
     Some(parsed)
 }

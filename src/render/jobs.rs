@@ -311,17 +311,12 @@ fn plain_page_view(v: &Views, i: usize) -> PageView {
 }
 
 /// What plain page `i`'s context is made from, but the shared `site` value and the shared values
-/// (the job's [`Unread`] values): its `page` value, its Markdown (read again, but not rendered:
-/// its text, the links and figures it resolves to, the glossary's terms and how Markdown renders)
-/// and the tables placed on the home page. Keyed by its context, each page's Markdown was
-/// rendered to HTML to be fingerprinted, most of what checking a site of plain pages cost.
-/// `false` when the Markdown cannot be read (the page is made, and says why).
+/// (the job's [`Unread`] values): its `page` value, its Markdown (not read: its file's place and
+/// a hash of its text as parsed, the links and figures it resolves to, the glossary's terms and
+/// how Markdown renders) and the tables placed on the home page. Keyed by its context, each
+/// page's Markdown was rendered to HTML to be fingerprinted; keyed by its text, read again.
 fn plain_page_inputs(cx: &JobContext, i: usize, fp: &mut Fingerprint) -> bool {
     let (v, doc) = (cx.views, &cx.site.pages[i].doc);
-    let Ok(body) = doc.body.text(cx.reader) else {
-        return false;
-    };
-    fp.bytes(body.as_bytes());
     add_hashed(fp, doc);
     add_hashed(fp, &v.terms);
     add_hashed(fp, &v.markdown);
