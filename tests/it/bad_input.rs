@@ -1365,3 +1365,37 @@ fn a_quote_not_found_shows_the_nearest_passage() {
     );
     assert_eq!(site.run(&["check"]).code, 0);
 }
+
+/// Diagnostics are rendered in parallel, a run of them at a time, and a run reads each plain
+/// page's text once for the snippets of all its warnings: they still print in order, each with
+/// its own page's line, across runs.
+#[test]
+fn many_warnings_print_in_order_each_with_its_own_line() {
+    let site = Site::from_fixture("valid");
+    let notes = 150;
+    for n in 0..notes {
+        site.write(
+            &format!("content/notes/n{n:03}.md"),
+            format!("---\ntitle: Note {n}\n---\n\nNote {n} says {n}% agree; {n}% do not.\n"),
+        );
+    }
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let heads: Vec<&str> = (run.stderr.lines())
+        .filter(|l| l.contains("content/notes/") && l.contains("figure-in-prose"))
+        .collect();
+    assert_eq!(heads.len(), 2 * notes, "{}", run.stderr);
+    for (at, head) in heads.iter().enumerate() {
+        let n = at / 2;
+        // "Note {n} says " before the first; "{n}% agree; " more before the second.
+        let len = n.to_string().len();
+        let column = if at % 2 == 0 { 12 + len } else { 21 + 2 * len };
+        let place = format!("content/notes/n{n:03}.md:5:{column}:");
+        assert!(head.contains(&place), "{head}: not at {place}");
+        assert!(head.contains(&format!("`{n}%`")), "{head}");
+    }
+    for n in 0..notes {
+        let line = format!("5 | Note {n} says {n}% agree; {n}% do not.");
+        assert_eq!(run.stderr.matches(&line).count(), 2, "{line}");
+    }
+}
