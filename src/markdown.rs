@@ -487,7 +487,7 @@ pub(crate) fn prose_figures<'t>(text: &'t str) -> Vec<(usize, usize)> {
             && next == "in"
             && !year
             && (NUMBER_WORDS[1..].contains(&after) || is_number(after));
-        if percent && next == "per" {
+        if percent && next == "per" && after == "cent" {
             out.push(span(2));
         } else if (percent && next == "%")
             || (money && ["thousand", "million", "billion", "bn", "m"].contains(&next))
@@ -731,6 +731,15 @@ mod tests {
                 .is_empty()
         );
         assert!(found("two reports: one, in 2010, of a study; one in 2013").is_empty());
+        // A percentage before "per" that is not "per cent", at the end of a text run (a link
+        // follows): this once indexed past the last word, and the build panicked.
+        assert_eq!(found("Costs rose 5% per"), ["5%"]);
+        assert_eq!(found("5% per year, 10 per cent"), ["5%", "10 per cent"]);
+        // Whitespace that is not ASCII separates words too.
+        assert_eq!(
+            found("Rose 10\u{a0}per\u{2003}cent."),
+            ["10\u{a0}per\u{2003}cent"]
+        );
         // Capitals, quotes and punctuation around a number word (the quick test before a word is
         // cleaned lets each through).
         assert_eq!(
@@ -828,5 +837,54 @@ mod tests {
                 proptest::prop_assert_eq!(parsed_plain(&text), text);
             }
         }
+        /// Whatever prose it is given, the figures found are spans of it: never past its end
+        /// (as "5% per" at the end of a text run once was, which panicked the build), each
+        /// starting and ending on a character and holding a digit or a number word. Built from
+        /// the words figures are made of, in any order, with ASCII and other whitespace.
+        #[test]
+        fn figures_found_in_any_prose_are_spans_of_it(
+            words in proptest::collection::vec(figure_word(), 0..12),
+            gaps in proptest::collection::vec(
+                proptest::sample::select(vec![" ", "\u{a0}", "\n", "(", ") ", "\u{2003}", ""]),
+                12,
+            ),
+        ) {
+            let mut text = String::new();
+            for (word, gap) in words.iter().zip(&gaps) {
+                text.push_str(word);
+                text.push_str(gap);
+            }
+            for (at, len) in prose_figures(&text) {
+                let span = text.get(at..at + len);
+                proptest::prop_assert!(span.is_some_and(|s| !s.is_empty()), "{text:?}: {at}+{len}");
+            }
+        }
+    }
+
+    /// A word of prose of the kinds figures are made of.
+    fn figure_word() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let words = [
+            "per",
+            "cent",
+            "in",
+            "a",
+            "One",
+            "two-thirds,",
+            "third",
+            "\"A",
+            "£2.5",
+            "million",
+            "2010",
+            "“One",
+            "five”",
+            "%",
+        ];
+        prop_oneof![
+            "[0-9]{1,3}(,[0-9]{3})?%?",
+            proptest::sample::select(words.to_vec()).prop_map(String::from),
+            "[a-zA-Z\\-,.;:!?\"]{0,7}",
+            ".{0,3}",
+        ]
     }
 }
