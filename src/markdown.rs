@@ -382,16 +382,82 @@ const NUMBER_WORDS: [&str; 11] = [
     "a", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
 ];
 
-/// Whether `raw` may start with a number word, before it is cleaned: a cheap test that lets
-/// through every word [`prose_figures`] could read as one (and anything not plain ASCII).
-fn starts_with_number_word(raw: &str) -> bool {
-    const TRIM: [char; 7] = [',', '.', ';', ':', '!', '?', '"'];
-    if !raw.is_ascii() {
-        return true;
+/// A word of prose: where it starts, its text, and whether it has an ASCII digit and is all
+/// ASCII.
+struct Word<'t> {
+    at: usize,
+    text: &'t str,
+    digit: bool,
+    ascii: bool,
+}
+
+/// The words of `text` with their byte offsets: runs between whitespace and parentheses (a hyphen
+/// joins: "two-thirds" is one word). Scanned byte by byte, a character decoded only where one is
+/// not ASCII: this runs on every text run of every page.
+fn words_of(text: &str) -> Vec<Word<'_>> {
+    let bytes = text.as_bytes();
+    let mut words = Vec::with_capacity(bytes.len() / 5 + 1);
+    let (mut start, mut digit, mut ascii) = (None, false, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (breaks, width) = if b.is_ascii() {
+            (matches!(b, b'\t'..=b'\r' | b' ' | b'(' | b')'), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        match (breaks, start) {
+            (true, Some(s)) => {
+                words.push(Word {
+                    at: s,
+                    text: &text[s..i],
+                    digit,
+                    ascii,
+                });
+                start = None;
+            }
+            (false, None) => {
+                start = Some(i);
+                (digit, ascii) = (false, true);
+            }
+            _ => {}
+        }
+        digit |= b.is_ascii_digit();
+        ascii &= b.is_ascii();
+        i += width;
     }
-    let w = raw.trim_start_matches(TRIM);
-    let lead = w.split('-').next().unwrap_or(w).trim_end_matches(TRIM);
-    NUMBER_WORDS.iter().any(|n| n.eq_ignore_ascii_case(lead))
+    if let Some(s) = start {
+        words.push(Word {
+            at: s,
+            text: &text[s..],
+            digit,
+            ascii,
+        });
+    }
+    words
+}
+
+/// Whether an ASCII word may start with a number word, before it is cleaned: a cheap test that
+/// lets through every word [`prose_figures`] could read as one.
+fn starts_with_number_word(raw: &[u8]) -> bool {
+    const TRIM: &[u8] = b",.;:!?\"";
+    let start = raw
+        .iter()
+        .position(|b| !TRIM.contains(b))
+        .unwrap_or(raw.len());
+    let rest = &raw[start..];
+    let mut lead = &rest[..rest.iter().position(|&b| b == b'-').unwrap_or(rest.len())];
+    while let [head @ .., last] = lead {
+        if !TRIM.contains(last) {
+            break;
+        }
+        lead = head;
+    }
+    lead.len() <= 5
+        && NUMBER_WORDS
+            .iter()
+            .any(|n| n.as_bytes().eq_ignore_ascii_case(lead))
 }
 
 /// Where `text` states a figure by hand: a percentage ("72%", "10 per cent"), a fraction in words
@@ -402,24 +468,7 @@ pub(crate) fn prose_figures<'t>(text: &'t str) -> Vec<(usize, usize)> {
         "third", "thirds", "quarter", "quarters", "fifth", "fifths", "sixth", "sixths", "seventh",
         "sevenths", "eighth", "eighths", "ninth", "ninths", "tenth", "tenths",
     ];
-    // Words with their byte spans; a hyphen joins ("two-thirds" is one word). This runs on every
-    // text run of every page.
-    let mut words: Vec<(usize, &str)> = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        let breaks = c.is_whitespace() || c == '(' || c == ')';
-        match (breaks, start) {
-            (true, Some(s)) => {
-                words.push((s, &text[s..i]));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        words.push((s, &text[s..]));
-    }
+    let words = words_of(text);
     // Lower-cased only when it has to be: most words are neither.
     let clean = |w: &'t str| -> Cow<'t, str> {
         let w = w.trim_matches(|c: char| {
@@ -438,10 +487,11 @@ pub(crate) fn prose_figures<'t>(text: &'t str) -> Vec<(usize, usize)> {
                 .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
     };
     let mut out = Vec::new();
-    for (i, (start, raw)) in words.iter().enumerate() {
-        // Every figure starts with a digit or a number word: most words end here, before any
-        // copy is made.
-        if !raw.bytes().any(|b| b.is_ascii_digit()) && !starts_with_number_word(raw) {
+    for (i, word) in words.iter().enumerate() {
+        let (start, raw) = (&word.at, word.text);
+        // Every figure starts with a digit or a number word (anything not plain ASCII is let
+        // through): most words end here, before any copy is made.
+        if !word.digit && word.ascii && !starts_with_number_word(raw.as_bytes()) {
             continue;
         }
         let w = clean(raw);
@@ -453,12 +503,12 @@ pub(crate) fn prose_figures<'t>(text: &'t str) -> Vec<(usize, usize)> {
         let word = |k: usize| {
             words
                 .get(i + k)
-                .map_or(Cow::Borrowed(""), |(_, w)| clean(w))
+                .map_or(Cow::Borrowed(""), |w| clean(w.text))
         };
         let (next, after) = (word(1), word(2));
         let (next, after) = (next.as_ref(), after.as_ref());
         let span = |k: usize| {
-            let (s, last) = words[i + k];
+            let (s, last) = (words[i + k].at, words[i + k].text);
             let end = s + last.trim_end_matches([',', '.', ';', ':']).len();
             (*start, end - *start)
         };
@@ -837,6 +887,7 @@ mod tests {
                 proptest::prop_assert_eq!(parsed_plain(&text), text);
             }
         }
+
         /// Whatever prose it is given, the figures found are spans of it: never past its end
         /// (as "5% per" at the end of a text run once was, which panicked the build), each
         /// starting and ending on a character and holding a digit or a number word. Built from
