@@ -606,13 +606,12 @@ fn print_diagnostics(
     format: Format,
     color: bool,
 ) {
-    use rayon::prelude::*;
     let prefix = shown_root(root);
     let texts = Rooted {
         inputs,
         prefix: &prefix,
     };
-    let render = |texts: &dyn diagnostic::SourceText, d: &Diagnostic| {
+    let render = |d: &Diagnostic, texts: &dyn diagnostic::SourceText| {
         let mut d = d.clone();
         d.file = d
             .file
@@ -628,54 +627,9 @@ fn print_diagnostics(
         Format::Human => Box::new(stderr.lock()),
         Format::Json | Format::Github => Box::new(stdout.lock()),
     };
-    // Made in parallel, a run of diagnostics at a time with its files' texts read once each (a
-    // plain page's is read from disk for its snippet), and printed in order: on a site with tens
-    // of thousands of warnings, reading a page again for each of its warnings was most of the
-    // time printing them took.
-    for batch in diags.chunks(4096) {
-        let made: Vec<Vec<String>> = (batch.par_chunks(64))
-            .map(|run| {
-                let texts = LastText::new(&texts);
-                run.iter().map(|d| render(&texts, d)).collect()
-            })
-            .collect();
-        for line in made.iter().flatten() {
-            let _ = writeln!(sink, "{line}");
-        }
-    }
-}
-
-/// Texts looked up through `inner`, the last one read from disk kept: a run of diagnostics in one
-/// plain page reads it once.
-struct LastText<'a> {
-    inner: &'a dyn diagnostic::SourceText,
-    last: std::cell::RefCell<Option<(PathBuf, String)>>,
-}
-
-impl<'a> LastText<'a> {
-    fn new(inner: &'a dyn diagnostic::SourceText) -> Self {
-        LastText {
-            inner,
-            last: std::cell::RefCell::default(),
-        }
-    }
-}
-
-impl diagnostic::SourceText for LastText<'_> {
-    fn text_of(&self, file: &Path) -> Option<std::borrow::Cow<'_, str>> {
-        use std::borrow::Cow;
-        let mut last = self.last.borrow_mut();
-        if let Some((_, text)) = last.as_ref().filter(|(f, _)| f == file) {
-            return Some(Cow::Owned(text.clone()));
-        }
-        match self.inner.text_of(file)? {
-            Cow::Borrowed(text) => Some(Cow::Borrowed(text)),
-            Cow::Owned(text) => {
-                *last = Some((file.to_path_buf(), text.clone()));
-                Some(Cow::Owned(text))
-            }
-        }
-    }
+    diagnostic::render_each(diags, &texts, render, |text| {
+        let _ = writeln!(sink, "{text}");
+    });
 }
 
 /// The site's folder as paths should print: relative to the working folder when it is below it.

@@ -187,11 +187,19 @@ const LIVE_JS: &str = r#"(function () {
 
 /// The diagnostics of a broken build, formatted for the terminal and the overlay.
 fn explain(inputs: &Inputs, diags: &[Diagnostic]) -> String {
-    diags
-        .iter()
-        .map(|d| render_human(d, inputs, false))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut texts = Vec::with_capacity(diags.len());
+    crate::diagnostic::render_each(diags, inputs, human, |text| texts.push(text.to_string()));
+    texts.join("\n")
+}
+
+/// `d` in the human format, without colour (the overlay shows it too).
+fn human(d: &Diagnostic, texts: &dyn crate::diagnostic::SourceText) -> String {
+    render_human(d, texts, false)
+}
+
+/// Prints `diags` to the terminal, in the human format.
+fn print_warnings(inputs: &Inputs, diags: &[Diagnostic]) {
+    crate::diagnostic::render_each(diags, inputs, human, |text| eprintln!("{text}"));
 }
 
 /// Runs the server until the process is stopped. Returns an error message for the CLI.
@@ -457,9 +465,7 @@ fn rebuild_all(
     }
     let ready = start.elapsed();
     if opts.verbose {
-        for w in &warnings {
-            eprintln!("{}", render_human(w, session.inputs(), false));
-        }
+        print_warnings(session.inputs(), &warnings);
         let stages: Vec<String> = (timings.iter())
             .map(|(stage, took)| format!("{} {:.0} ms", stage.trim(), took.as_secs_f64() * 1000.0))
             .collect();
@@ -529,9 +535,7 @@ fn check_all(
         return;
     }
     if verbose {
-        for w in &diags {
-            eprintln!("{}", render_human(w, inputs, false));
-        }
+        print_warnings(inputs, &diags);
         eprintln!(
             "Made and checked {} pages in {:.0} ms ({} kept from the last site)",
             snapshot.rendered.pages(),

@@ -201,6 +201,62 @@ pub trait SourceText {
     fn text_of(&self, file: &Path) -> Option<std::borrow::Cow<'_, str>>;
 }
 
+/// Each of `diags` made into text by `render` (given a file's text through `texts`), handed to
+/// `emit` in order. They are made on rayon's threads, a run of 64 at a time, and within a run a
+/// file's text is looked up once for all its diagnostics (a plain page's is read from disk for
+/// its snippet): on a site with tens of thousands of warnings, reading a page again for each of
+/// its warnings was most of the time printing them took.
+pub fn render_each(
+    diags: &[Diagnostic],
+    texts: &(dyn SourceText + Sync),
+    render: impl Fn(&Diagnostic, &dyn SourceText) -> String + Sync,
+    mut emit: impl FnMut(&str),
+) {
+    use rayon::prelude::*;
+    for batch in diags.chunks(4096) {
+        let made: Vec<Vec<String>> = (batch.par_chunks(64))
+            .map(|run| {
+                let texts = LastText::new(texts);
+                run.iter().map(|d| render(d, &texts)).collect()
+            })
+            .collect();
+        made.iter().flatten().for_each(|text| emit(text));
+    }
+}
+
+/// Texts looked up through `inner`, the last one read from disk kept: a run of diagnostics in one
+/// plain page reads it once.
+struct LastText<'a> {
+    inner: &'a dyn SourceText,
+    last: std::cell::RefCell<Option<(PathBuf, String)>>,
+}
+
+impl<'a> LastText<'a> {
+    fn new(inner: &'a dyn SourceText) -> Self {
+        LastText {
+            inner,
+            last: std::cell::RefCell::default(),
+        }
+    }
+}
+
+impl SourceText for LastText<'_> {
+    fn text_of(&self, file: &Path) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        let mut last = self.last.borrow_mut();
+        if let Some((_, text)) = last.as_ref().filter(|(f, _)| f == file) {
+            return Some(Cow::Owned(text.clone()));
+        }
+        match self.inner.text_of(file)? {
+            Cow::Borrowed(text) => Some(Cow::Borrowed(text)),
+            Cow::Owned(text) => {
+                *last = Some((file.to_path_buf(), text.clone()));
+                Some(Cow::Owned(text))
+            }
+        }
+    }
+}
+
 /// Renders one diagnostic in the human format:
 ///
 /// ```text
@@ -334,5 +390,40 @@ mod tests {
             render_github(&d),
             "::error file=x%3Ay.md,line=3,col=4,title=io-error::a%0Ab"
         );
+    }
+
+    /// Texts read from "disk" (owned), counted.
+    struct Disk(std::sync::atomic::AtomicUsize);
+
+    impl SourceText for Disk {
+        fn text_of(&self, file: &Path) -> Option<std::borrow::Cow<'_, str>> {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let lines = (1..=200).map(|n| format!("{} line {n}\n", file.display()));
+            Some(std::borrow::Cow::Owned(lines.collect()))
+        }
+    }
+
+    /// Diagnostics are made in parallel runs and handed over in order, each with its own file's
+    /// line; a run reads each file once.
+    #[test]
+    fn render_each_keeps_the_order_and_reads_a_file_once_a_run() {
+        let diags: Vec<Diagnostic> = (0..130)
+            .map(|n| {
+                let file = if n < 65 { "a.md" } else { "b.md" };
+                Diagnostic::warning(Code::FigureInProse, format!("number {n}"))
+                    .at(file, Position::new(n + 1, 1))
+            })
+            .collect();
+        let disk = Disk(Default::default());
+        let mut made = Vec::new();
+        let render = |d: &Diagnostic, texts: &dyn SourceText| render_human(d, texts, false);
+        render_each(&diags, &disk, render, |text| made.push(text.to_string()));
+        let one_by_one: Vec<String> = (diags.iter())
+            .map(|d| render_human(d, &Disk(Default::default()), false))
+            .collect();
+        assert_eq!(made, one_by_one);
+        assert!(made[70].contains("b.md line 71"), "{}", made[70]);
+        // Runs of 64: the first in a.md, the second in both, the third in b.md.
+        assert_eq!(disk.0.load(std::sync::atomic::Ordering::SeqCst), 4);
     }
 }
