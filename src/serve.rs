@@ -242,7 +242,7 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
     };
     let mut session = Incremental::new(&opts.root, &env);
     let (start, built) = (Instant::now(), session.build_timed());
-    rebuild_all(&opts, &session, &state, built, start, false);
+    rebuild_all(&opts, &session, &state, built, start, (false, Vec::new()));
 
     // Watch the site's folders; a change rebuilds on a blocking thread.
     let (tx, rx) = std::sync::mpsc::channel::<DebounceEventResult>();
@@ -423,29 +423,36 @@ fn rebuild(
         state,
         (result, timings),
         start,
-        pending.shown_early,
+        (pending.shown_early, std::mem::take(&mut pending.settles)),
     );
-    // Whatever the full build found, pages that waited for it can now be served.
-    *state.early.write().unwrap_or_else(|p| p.into_inner()) = None;
-    for tx in pending.settles.drain(..) {
-        let _ = tx.send(true);
-    }
     *pending = Pending::default();
 }
 
-/// A full build done: swaps the new site in, or keeps the last good one and shows what broke.
-/// `reloaded`: open pages were told to reload already, to pages that show every change since.
+/// Whatever the full build found, pages that waited for it (on `settles`) are served now.
+fn settle(state: &AppState, settles: Vec<tokio::sync::watch::Sender<bool>>) {
+    *state.early.write().unwrap_or_else(|p| p.into_inner()) = None;
+    for tx in settles {
+        let _ = tx.send(true);
+    }
+}
+
+/// A full build done: swaps the new site in, or keeps the last good one and shows what broke;
+/// then serves the pages that wait for it (`settles`). `reloaded`: open pages were told to reload
+/// already, to pages that show every change since.
 fn rebuild_all(
     opts: &ServeOptions,
     session: &Incremental,
     state: &AppState,
     (result, timings): (crate::pipeline::Built, crate::pipeline::Timings),
     start: Instant,
-    reloaded: bool,
+    (reloaded, settles): (bool, Vec<tokio::sync::watch::Sender<bool>>),
 ) {
     let (rendered, warnings) = match result {
         Ok(r) => r,
-        Err(diags) => return broken(state, explain(session.inputs(), &diags)),
+        Err(diags) => {
+            broken(state, explain(session.inputs(), &diags));
+            return settle(state, settles);
+        }
     };
     let snapshot = Arc::new(Snapshot::new(rendered));
     let previous = state
@@ -464,6 +471,10 @@ fn rebuild_all(
         let _ = state.events.send(Message::Reload);
     }
     let ready = start.elapsed();
+    // The site is made: no page waits for it now, nor for its warnings to be printed (tens of
+    // thousands, on some sites). (Before the check starts, which stops while a change is
+    // pending.)
+    settle(state, settles);
     if opts.verbose {
         print_warnings(session.inputs(), &warnings);
         let stages: Vec<String> = (timings.iter())
@@ -476,9 +487,6 @@ fn rebuild_all(
             stages.join(", ")
         );
     }
-    // The site is made: no page waits for it now. (Before the check starts, which stops while a
-    // change is pending.)
-    *state.early.write().unwrap_or_else(|p| p.into_inner()) = None;
     let inputs = session.inputs().clone();
     let (state, verbose) = (state.clone(), opts.verbose);
     std::thread::spawn(move || check_all(&state, &snapshot, previous, &inputs, verbose));
