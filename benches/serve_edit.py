@@ -16,6 +16,11 @@ GENERATOR=hugo or GENERATOR=zola (with EDIT=page) times that generator's own ser
 the pages corpus's `hugo` or `zola` folder (BINARY is then Hugo's or Zola's): `hugo server` and
 `zola serve` with their defaults (pages kept in memory, live reload on), so that the three servers
 are timed by the same edits and the same clock.
+
+With OTHER=PATH (a page's path on the site, such as `p1/`), once the edited page shows each edit,
+PATH is fetched too, and the time from the save to its page is reported as well: what a reader
+browsing to another page waits, since `serve` holds every page but the edited one until the
+site is made again.
 """
 import glob
 import os
@@ -99,7 +104,8 @@ def main():
                 sys.exit("serve did not start")
             time.sleep(0.05)
         first_build = time.monotonic() - start
-        times = []
+        times, other_times = [], []
+        other = os.environ.get("OTHER")
         for i in range(edits + 1):
             word = f"Edited{i}x{os.getpid()}"
             with open(path, "w", encoding="utf-8") as f:
@@ -111,6 +117,11 @@ def main():
                 time.sleep(0.002)
             if i > 0:
                 times.append(time.monotonic() - saved)
+            if other:
+                if "<html" not in fetch(f"http://127.0.0.1:{port}/{other}"):
+                    sys.exit(f"no page at {other}")
+                if i > 0:
+                    other_times.append(time.monotonic() - saved)
             # The pause before the next save: long enough (4 s at N = 10,000) for the full
             # rebuild and the background check of every page to finish, or short, to save while
             # they run.
@@ -118,6 +129,10 @@ def main():
         ms = sorted(t * 1000 for t in times)
         print(f"first build served after {first_build:.2f} s; save to new page: median {statistics.median(ms):.0f} ms, "
               f"min {ms[0]:.0f} ms, max {ms[-1]:.0f} ms over {len(ms)} edits")
+        if other:
+            ms = sorted(t * 1000 for t in other_times)
+            print(f"then {other}: median {statistics.median(ms):.0f} ms after the save, "
+                  f"min {ms[0]:.0f} ms, max {ms[-1]:.0f} ms")
     finally:
         with open(path, "w", encoding="utf-8") as f:
             f.write(original)
