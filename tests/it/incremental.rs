@@ -1880,6 +1880,32 @@ fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
     assert_eq!(site.tree("public"), good);
 }
 
+/// How many pages a rebuild remakes after `file`'s `from` is edited to `to`; the rebuild must
+/// equal a cold build.
+fn remade_by(site: &Site, file: &str, from: &str, to: &str) -> usize {
+    site.edit(file, from, to);
+    let run = site.run(&["build", "-v"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    ok(site, &["build", "--no-cache", "--output", "cold"]);
+    assert_eq!(site.tree("public"), site.tree("cold"));
+    let (kept, pages) = kept(&run.stderr);
+    pages - kept
+}
+
+/// Gives the site a template of its own: the default theme's `name` with `added` at the end of
+/// its main block; then builds it.
+fn with_own_template(site: &Site, name: &str, added: &str) {
+    let default = fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("themes/default/templates")
+            .join(name),
+    )
+    .unwrap();
+    let own = default.replace("{% endblock %}", &format!("{added}{{% endblock %}}"));
+    site.write(&format!("templates/{name}"), own);
+    ok(site, &["build"]);
+}
+
 /// A topic's page holds every finding in its context (`findings`, for a theme's own use), which
 /// the default template does not read: a finding's edit leaves the topics' pages as they are,
 /// unless the site's own template reads it, when the edit remakes them (and the rebuild still
@@ -1888,28 +1914,13 @@ fn a_rebuild_keeps_the_pages_nothing_changed_and_equals_a_cold_build() {
 fn a_finding_edit_remakes_the_topic_pages_only_where_their_template_reads_findings() {
     let site = Site::from_fixture("valid");
     ok(&site, &["build"]);
-    let remade = |from: &str, to: &str| {
-        site.edit("data/findings/s1.yaml", from, to);
-        let run = site.run(&["build", "-v"]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        ok(&site, &["build", "--no-cache", "--output", "cold"]);
-        assert_eq!(site.tree("public"), site.tree("cold"));
-        let (kept, pages) = kept(&run.stderr);
-        pages - kept
-    };
+    let remade = |from: &str, to: &str| remade_by(&site, "data/findings/s1.yaml", from, to);
     let default = remade("Few said users lead.", "Few said that users lead.");
-    let topic = fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/topic.html"),
-    )
-    .unwrap();
-    site.write(
-        "templates/topic.html",
-        topic.replace(
-            "{% endblock %}",
-            "{% if findings %}<p>Findings.</p>{% endif %}{% endblock %}",
-        ),
+    with_own_template(
+        &site,
+        "topic.html",
+        "{% if findings %}<p>Findings.</p>{% endif %}",
     );
-    ok(&site, &["build"]);
     let own = remade("Few said that users lead.", "Few said users lead.");
     let topics = (site.tree("public").keys())
         .filter(|p| {
@@ -1936,28 +1947,13 @@ fn a_page_title_edit_remakes_the_other_plain_pages_only_where_their_template_rea
         );
     }
     ok(&site, &["build"]);
-    let remade = |from: &str, to: &str| {
-        site.edit("content/guides/g1.md", from, to);
-        let run = site.run(&["build", "-v"]);
-        assert_eq!(run.code, 0, "{}", run.stderr);
-        ok(&site, &["build", "--no-cache", "--output", "cold"]);
-        assert_eq!(site.tree("public"), site.tree("cold"));
-        let (kept, pages) = kept(&run.stderr);
-        pages - kept
-    };
+    let remade = |from: &str, to: &str| remade_by(&site, "content/guides/g1.md", from, to);
     let default = remade("title: Guide 1", "title: Guide one");
-    let template = fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/page.html"),
-    )
-    .unwrap();
-    site.write(
-        "templates/page.html",
-        template.replace(
-            "{% endblock %}",
-            "<p>{% for p in pages %}{{ p.title }}; {% endfor %}</p>{% endblock %}",
-        ),
+    with_own_template(
+        &site,
+        "page.html",
+        "<p>{% for p in pages %}{{ p.title }}; {% endfor %}</p>",
     );
-    ok(&site, &["build"]);
     let own = remade("title: Guide one", "title: Guide 1");
     let pages = (site.tree("public").into_keys())
         .filter(|p| (p.starts_with("guides/") || p.starts_with("about/")) && p.ends_with(".html"))
