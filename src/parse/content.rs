@@ -16,11 +16,12 @@ use crate::parse::yaml::from_yaml;
 use crate::parse::{stem, Parsed};
 
 /// A Markdown file's text, and where it is: `path` in the site, and for a plain page read late,
-/// `on_disk` (the file the render stage reads again through the load stage's reader).
+/// `on_disk` (the file the render stage reads again through the load stage's reader, with the
+/// hash of its text, [`Body::hash_text`]).
 pub(crate) struct MarkdownFile<'a> {
     pub path: &'a Path,
     pub text: &'a Arc<str>,
-    pub on_disk: Option<&'a Path>,
+    pub on_disk: Option<(&'a Path, u64)>,
 }
 
 /// Parses one Markdown file under `content/` into `parsed`.
@@ -137,10 +138,7 @@ fn push_doc<T: for<'de> Deserialize<'de>>(
         stem: stem(path),
         meta,
         body: match file.on_disk {
-            Some(real) => {
-                let hash = Body::hash_text(text);
-                Body::on_disk(path.to_path_buf(), real.to_path_buf(), body, hash)
-            }
+            Some((real, hash)) => Body::on_disk(path.to_path_buf(), real.to_path_buf(), body, hash),
             None => Body::new(text.clone(), body),
         },
         anchors,

@@ -550,15 +550,15 @@ fn parse_page_kept(
     if let Some(done) = memo.get(path, key, contents) {
         return done;
     }
-    parse_page(path, real, text, &mut p, &mut d);
+    parse_page(path, (real, key), text, &mut p, &mut d);
     memo.put(path, key, &p, &d);
     (p, d)
 }
 
-/// A plain page's text (`text`, read from `real`) parsed.
+/// A plain page's text (`text`, read from the file `on_disk` names, with its hash) parsed.
 fn parse_page(
     path: &Path,
-    real: &Path,
+    on_disk: (&Path, u64),
     text: String,
     parsed: &mut Parsed,
     diags: &mut Vec<Diagnostic>,
@@ -566,7 +566,7 @@ fn parse_page(
     let file = MarkdownFile {
         path,
         text: &text.into(),
-        on_disk: Some(real),
+        on_disk: Some(on_disk),
     };
     parse_content(&file, parsed, diags)
 }
@@ -603,7 +603,10 @@ fn parse_file(
         }
         // A plain page is read here, and its body again when it is rendered.
         ("content", Contents::Deferred(real, _)) => match reader.read_text(path, real) {
-            Ok(text) => parse_page(path, real, text, parsed, diags),
+            Ok(text) => {
+                let hash = crate::model::Body::hash_text(&text);
+                parse_page(path, (real, hash), text, parsed, diags)
+            }
             Err(e) => unreadable_page(path, e, parsed, diags),
         },
         ("content", Contents::Bytes(bytes)) => {

@@ -179,15 +179,15 @@ pub(super) fn read(bytes: &[u8], path: &Path, contents: &Contents) -> Option<Par
         content_files: vec![path.to_path_buf()],
         ..Parsed::default()
     };
-    let in_text = |start| match contents {
+    let held_as_text = |start| match contents {
         Contents::Text(text) => Some(Body::new(text.clone(), start)),
         _ => None,
     };
     match node {
-        NodeIn::Source(d) => parsed.sources.push(doc_in(*d, path, in_text)?),
-        NodeIn::Claim(d) => parsed.claims.push(doc_in(d, path, in_text)?),
-        NodeIn::Topic(d) => parsed.topics.push(doc_in(d, path, in_text)?),
-        NodeIn::Gap(d) => parsed.gaps.push(doc_in(d, path, in_text)?),
+        NodeIn::Source(d) => parsed.sources.push(doc_in(*d, path, held_as_text)?),
+        NodeIn::Claim(d) => parsed.claims.push(doc_in(d, path, held_as_text)?),
+        NodeIn::Topic(d) => parsed.topics.push(doc_in(d, path, held_as_text)?),
+        NodeIn::Gap(d) => parsed.gaps.push(doc_in(d, path, held_as_text)?),
         NodeIn::Page(d, text) => {
             let Contents::Deferred(real, _) = contents else {
                 return None;
