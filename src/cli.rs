@@ -613,9 +613,9 @@ fn print_diagnostics(
     };
     let render = |d: &Diagnostic, texts: &dyn diagnostic::SourceText| {
         let mut d = d.clone();
-        d.file = d
-            .file
-            .map(|f| if in_site(&f) { prefix.join(&f) } else { f });
+        if let Some(f) = d.file.as_ref().filter(|f| in_site(f)) {
+            d.file = Some(prefix.join(f));
+        }
         match format {
             Format::Human => diagnostic::render_human(&d, texts, color),
             Format::Json => diagnostic::render_json(&d).to_string(),

@@ -69,10 +69,6 @@
 //!   classed spans); `dates.rs` (dates, `SOURCE_DATE_EPOCH`).
 //! - `docs_tests.rs`: the docs are tested (every key, flag and diagnostic code documented).
 
-// A `Diagnostic` is the error type throughout, by design (diagnostics are data); it is larger than
-// clippy likes for `Err`, but it is built only on the error path, so boxing it would buy nothing.
-#![allow(clippy::result_large_err)]
-
 pub mod archive;
 pub mod cite;
 pub mod cli;

@@ -11,6 +11,7 @@
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 mod codes;
 
@@ -78,9 +79,15 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// One problem, with where it is and how to fix it.
+/// One problem, with where it is and how to fix it: its [`Fields`], shared. A copy is a pointer
+/// (`serve` hands a page's warnings on from run to run, 40,000 on a large site), and changing a
+/// field of one copy leaves the others as they were.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Diagnostic(Arc<Fields>);
+
+/// What a [`Diagnostic`] says, read through it (`diagnostic.message`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Diagnostic {
+pub struct Fields {
     pub severity: Severity,
     /// What kind of problem it is; each code is documented in docs/diagnostics.md.
     pub code: Code,
@@ -93,9 +100,30 @@ pub struct Diagnostic {
     pub help: Option<String>,
 }
 
+impl std::ops::Deref for Diagnostic {
+    type Target = Fields;
+
+    fn deref(&self) -> &Fields {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Diagnostic {
+    /// The fields of this copy alone: copied first if another copy shares them.
+    fn deref_mut(&mut self) -> &mut Fields {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl std::fmt::Debug for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 impl Diagnostic {
     pub fn error(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic {
+        Diagnostic(Arc::new(Fields {
             severity: Severity::Error,
             code,
             message: message.into(),
@@ -103,14 +131,13 @@ impl Diagnostic {
             position: None,
             label: None,
             help: None,
-        }
+        }))
     }
 
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
-        }
+        let mut warning = Diagnostic::error(code, message);
+        warning.severity = Severity::Warning;
+        warning
     }
 
     pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
@@ -389,6 +416,28 @@ mod tests {
         assert_eq!(
             render_github(&d),
             "::error file=x%3Ay.md,line=3,col=4,title=io-error::a%0Ab"
+        );
+    }
+
+    /// A copy shares the fields until one of the two is changed; then only that one changes.
+    #[test]
+    fn a_copy_is_shared_and_changing_it_changes_it_alone() {
+        let first = Diagnostic::warning(Code::FigureInProse, "5%").in_file("a.md");
+        let mut copy = first.clone();
+        assert!(std::ptr::eq(&*first, &*copy));
+        copy.severity = Severity::Error;
+        copy.file = Some("b.md".into());
+        assert_eq!(
+            (first.severity, first.file.as_deref()),
+            (Severity::Warning, Some(Path::new("a.md")))
+        );
+        assert_eq!(
+            (copy.severity, copy.file.as_deref()),
+            (Severity::Error, Some(Path::new("b.md")))
+        );
+        assert_eq!(
+            (first.message.as_str(), copy.message.as_str()),
+            ("5%", "5%")
         );
     }
 

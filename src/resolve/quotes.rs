@@ -793,7 +793,7 @@ mod tests {
             "",
         )
         .unwrap_err();
-        let help = e.help.unwrap_or_default();
+        let help = e.help.clone().unwrap_or_default();
         assert!(
             help.contains("“said council staff «usually» lead on support planning.”"),
             "{help}"
