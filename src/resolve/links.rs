@@ -4,12 +4,13 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::layout::{slash, CONFIG, GENERATED_FILES, NODE_FOLDERS};
 use crate::markdown::prose_figures;
 use crate::model::{Config, Document};
-use crate::parse::raw::{RawConfig, RawDoc, RawLink};
+use crate::parse::raw::{RawConfig, RawDoc, RawLink, RawPage};
 use crate::parse::yaml::{position_of, Spanned};
 use crate::parse::Parsed;
 use crate::resolve::index::FindingIndex;
@@ -26,19 +27,20 @@ type Set<T> = rustc_hash::FxHashSet<T>;
 #[derive(PartialEq)]
 pub(crate) struct Targets {
     base_path: String,
-    /// content file → output path.
+    /// The plain pages' URLs and anchors, the drafts and the tag pages: shared, since `serve`
+    /// keeps them while the pages' part in them is the same.
+    pages: Arc<PageTargets>,
+    /// A node's content file → its output path.
     content: Map<PathBuf, String>,
     /// `kind:id` → output path.
     nodes: Map<String, String>,
-    /// output path → anchors on it.
+    /// output path → anchors on it, for every page but the plain pages and tag pages.
     anchors: Map<String, Anchors>,
     assets: Set<String>,
     broken: BTreeSet<String>,
     /// Content files that exist, whether or not they could be read and parsed: a link to one
     /// that failed is not reported again.
     files: Set<PathBuf>,
-    /// Pages marked `draft: true`, which the build leaves out: a link to one would be dead.
-    drafts: Set<PathBuf>,
     /// Old ids (`aliases:`) of nodes other than findings: `source:old` → `source:new`.
     aliases: Map<String, String>,
     findings_incomplete: bool,
@@ -49,9 +51,66 @@ pub(crate) struct Targets {
     allowed_in_prose: Vec<String>,
 }
 
+/// What plain pages add to [`Targets`]: made from the pages alone, so `serve` keeps it while no
+/// page's file, draft mark, headings or tags changed (`pages::PageMemo`). A title or a sentence
+/// edited leaves it as it was.
+#[derive(Default, PartialEq, Eq)]
+pub(crate) struct PageTargets {
+    /// A plain page's file → its output path.
+    content: Map<PathBuf, String>,
+    /// A plain page's or tag page's output path → the anchors on it.
+    anchors: Map<String, Anchors>,
+    /// Pages marked `draft: true`, which the build leaves out: a link to one would be dead.
+    drafts: Set<PathBuf>,
+}
+
+impl PageTargets {
+    pub fn new(pages: &[Arc<RawDoc<RawPage>>]) -> Self {
+        let mut t = PageTargets::default();
+        let mut tags = BTreeSet::new();
+        for d in pages {
+            if d.meta.draft {
+                t.drafts.insert(d.file.clone());
+                continue;
+            }
+            let path = page_path(&d.file);
+            t.content.insert(d.file.clone(), path.clone());
+            let own = d.anchors.iter().cloned().collect();
+            t.anchors.insert(path, Anchors::of("page", own));
+            tags.extend(d.meta.tags.iter().map(|tag| tag.value.as_str()));
+        }
+        // Tag pages, so Markdown may link to them: each tag once, however many pages carry it.
+        for tag in tags {
+            let slug = crate::markdown::slugify(tag);
+            if !slug.is_empty() {
+                for path in ["tags/".to_string(), format!("tags/{slug}/")] {
+                    t.anchors.entry(path).or_default().own.insert("main".into());
+                }
+            }
+        }
+        t
+    }
+
+    /// Whether `pages` make the same targets as `before` made: page by page, the very record, or
+    /// one with the same file, draft mark, anchors and tags.
+    pub fn same_part(before: &[Arc<RawDoc<RawPage>>], pages: &[Arc<RawDoc<RawPage>>]) -> bool {
+        let same = |a: &Arc<RawDoc<RawPage>>, b: &Arc<RawDoc<RawPage>>| {
+            fn tags(d: &RawDoc<RawPage>) -> impl Iterator<Item = &String> {
+                d.meta.tags.iter().map(|t| &t.value)
+            }
+            Arc::ptr_eq(a, b)
+                || (a.file == b.file
+                    && a.meta.draft == b.meta.draft
+                    && a.anchors == b.anchors
+                    && tags(a).eq(tags(b)))
+        };
+        before.len() == pages.len() && before.iter().zip(pages).all(|(a, b)| same(a, b))
+    }
+}
+
 /// The anchors on a page: its template's, and its own (its headings', or a generated page's
 /// `main`). A finding's page has its template's alone, so the 10,000 of a large site share them.
-#[derive(Default, PartialEq)]
+#[derive(Default, PartialEq, Eq)]
 struct Anchors {
     template: &'static [&'static str],
     own: Set<String>,
@@ -71,19 +130,23 @@ impl Anchors {
 }
 
 impl Targets {
-    pub fn new(parsed: &Parsed, config: &Config, findings: &FindingIndex) -> Self {
+    /// Every target of the site, of which `pages` is the plain pages' part
+    /// ([`PageTargets::new`] of `parsed`'s pages, or the last run's while the same).
+    pub fn new(
+        parsed: &Parsed,
+        config: &Config,
+        findings: &FindingIndex,
+        pages: Arc<PageTargets>,
+    ) -> Self {
         let mut t = Targets {
             base_path: config.base_path.clone(),
+            pages,
             content: Map::default(),
             nodes: Map::default(),
             anchors: Map::default(),
             assets: parsed.assets.keys().cloned().collect(),
             broken: parsed.broken.clone(),
             files: parsed.content_files.iter().cloned().collect(),
-            drafts: (parsed.pages.iter())
-                .filter(|d| d.meta.draft)
-                .map(|d| d.file.clone())
-                .collect(),
             aliases: (crate::resolve::ids::aliases(parsed).into_iter())
                 .map(|(old, now)| {
                     let kind = old.split(':').next().unwrap_or_default().to_string();
@@ -107,26 +170,6 @@ impl Targets {
         add(&mut t, &parsed.claims, "claim", "claims");
         add(&mut t, &parsed.topics, "topic", "topics");
         add(&mut t, &parsed.gaps, "gap", "gaps");
-        let mut tags = BTreeSet::new();
-        for d in &parsed.pages {
-            if d.meta.draft {
-                continue;
-            }
-            let path = page_path(&d.file);
-            t.content.insert(d.file.clone(), path.clone());
-            let own = d.anchors.iter().cloned().collect();
-            t.anchors.insert(path, Anchors::of("page", own));
-            tags.extend(d.meta.tags.iter().map(|tag| tag.value.as_str()));
-        }
-        // Tag pages, so Markdown may link to them: each tag once, however many pages carry it.
-        for tag in tags {
-            let slug = crate::markdown::slugify(tag);
-            if !slug.is_empty() {
-                for path in ["tags/".to_string(), format!("tags/{slug}/")] {
-                    t.anchors.entry(path).or_default().own.insert("main".into());
-                }
-            }
-        }
         for folder in NODE_FOLDERS
             .iter()
             .chain(["findings", "tables", "datasets", "search"].iter())
@@ -164,7 +207,12 @@ impl Targets {
     }
 
     pub fn content_path(&self, file: &Path) -> Option<String> {
-        self.content.get(file).cloned()
+        self.content_of(file).cloned()
+    }
+
+    /// The output path of a content file: a node's or a plain page's.
+    fn content_of(&self, file: &Path) -> Option<&String> {
+        (self.content.get(file)).or_else(|| self.pages.content.get(file))
     }
 
     /// A `figure:<id>` link: the finding's page, printing its figure.
@@ -239,15 +287,20 @@ impl Targets {
         }
     }
 
-    /// The anchors on the page at `path`: a finding's are its template's.
-    fn anchors_of(&self, path: &str) -> Option<&Anchors> {
+    /// The anchors on the page at `path`, in [`Targets`]'s own map and in the plain pages'
+    /// (which hold the same path only for a page in a folder evident makes, an error reported
+    /// where the page is): a finding's are its template's.
+    fn anchors_of(&self, path: &str) -> [Option<&Anchors>; 2] {
         static FINDING: std::sync::LazyLock<Anchors> =
             std::sync::LazyLock::new(|| Anchors::of("finding", Set::default()));
         let finding = || {
             let id = path.strip_prefix("findings/")?.strip_suffix('/')?;
             self.findings.contains(id).then_some(&*FINDING)
         };
-        self.anchors.get(path).or_else(finding)
+        [
+            self.anchors.get(path).or_else(finding),
+            self.pages.anchors.get(path),
+        ]
     }
 
     fn url(&self, path: &str, anchor: Option<&str>) -> String {
@@ -331,10 +384,13 @@ impl Targets {
         };
         let normal = normalise_path(&joined);
         if target.ends_with(".md") {
-            if let Some(path) = normal.as_ref().and_then(|p| self.content.get(p)) {
+            if let Some(path) = normal.as_ref().and_then(|p| self.content_of(p)) {
                 return self.with_anchor(path, anchor, dest).map(Some);
             }
-            if normal.as_ref().is_some_and(|p| self.drafts.contains(p)) {
+            if normal
+                .as_ref()
+                .is_some_and(|p| self.pages.drafts.contains(p))
+            {
                 return Err(Diagnostic::error(
                     Code::BrokenLink,
                     format!("`{target}` is a draft, which the build leaves out"),
@@ -370,7 +426,7 @@ impl Targets {
             } else {
                 format!("{site_path}/")
             };
-            self.anchors_of(&p).is_some().then_some(p)
+            self.anchors_of(&p).iter().any(Option::is_some).then_some(p)
         } else {
             None
         };
@@ -395,7 +451,7 @@ impl Targets {
         dest: &str,
     ) -> Result<String, Diagnostic> {
         if let Some(a) = anchor {
-            let known = self.anchors_of(path).is_some_and(|s| s.contains(a));
+            let known = (self.anchors_of(path).iter()).any(|s| s.is_some_and(|s| s.contains(a)));
             if !known {
                 let message = match dest.starts_with('#') {
                     true => format!("`#{a}` is not an anchor on this page"),

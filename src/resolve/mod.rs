@@ -217,7 +217,8 @@ fn resolve_nodes(
     memo: Option<&PageMemo>,
     diags: &mut Vec<Diagnostic>,
 ) -> Nodes {
-    let targets = std::sync::Arc::new(Targets::new(parsed, &config, &ids.findings));
+    let of_pages = pages::page_targets(&parsed.pages, memo);
+    let targets = std::sync::Arc::new(Targets::new(parsed, &config, &ids.findings, of_pages));
     let config = links::resolve_menu(config, parsed.config.as_ref(), &targets, diags);
     let config = links::resolve_stylesheets(config, parsed, diags);
     let pages = pages::resolve_pages(&parsed.pages, theme, &targets, memo, diags);

@@ -12,7 +12,7 @@ use crate::model::{Page, Tag};
 use crate::parse::raw::{RawDoc, RawPage};
 use crate::parse::yaml::position_of;
 use crate::resolve::config::check_day;
-use crate::resolve::links::{document, Targets};
+use crate::resolve::links::{document, PageTargets, Targets};
 use crate::theme::Theme;
 
 /// Every page that is not a draft, by path; those `memo` holds, as they were resolved.
@@ -54,6 +54,25 @@ pub(crate) fn resolve_pages(
     pages
 }
 
+/// The plain pages' part of the link targets: the one `memo` kept from the last run while `docs`
+/// make the same ([`PageTargets::same_part`]), else made again (and kept, for a site of at least
+/// [`PageMemo::LEAST`] pages).
+pub(crate) fn page_targets(
+    docs: &[Arc<RawDoc<RawPage>>],
+    memo: Option<&PageMemo>,
+) -> Arc<PageTargets> {
+    let Some(memo) = memo.filter(|_| docs.len() >= PageMemo::LEAST) else {
+        return Arc::new(PageTargets::new(docs));
+    };
+    let mut kept = memo.targets.lock().unwrap_or_else(|p| p.into_inner());
+    let same = kept
+        .take()
+        .filter(|(before, _)| PageTargets::same_part(before, docs));
+    let targets = same.map_or_else(|| Arc::new(PageTargets::new(docs)), |(_, t)| t);
+    *kept = Some((docs.to_vec(), targets.clone()));
+    targets
+}
+
 /// The plain pages `serve` resolved in its last run, kept for the next, so that a change resolves
 /// again only the pages it touches. Resolving a page reads its parsed record, every link target
 /// (pages, nodes, anchors, assets, findings' figures) and the theme's template names: a page is
@@ -61,11 +80,17 @@ pub(crate) fn resolve_pages(
 /// file's records on as they were: the same allocation, which the entry holds, so its address is
 /// not reused) and the targets and template names equal the last run's. Most edits leave both as
 /// they were; one that adds a page or changes a heading changes the targets, and every page is
-/// resolved again.
+/// resolved again. The pages' own part of the targets is kept too ([`page_targets`]), so that
+/// the targets are neither made again nor compared in full after an edit that leaves it alone.
 #[derive(Default)]
 pub struct PageMemo {
     kept: Mutex<KeptPages>,
+    /// The pages' part of the link targets, with the records it was made from.
+    targets: Mutex<Option<PagesPart>>,
 }
+
+/// The plain pages' records of one run, and the part of the link targets they made.
+type PagesPart = (Vec<Arc<RawDoc<RawPage>>>, Arc<PageTargets>);
 
 /// The pages of one run, by the address of their parsed records, with what they read besides.
 #[derive(Default)]

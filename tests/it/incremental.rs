@@ -459,8 +459,8 @@ fn note(n: usize, title: &str) -> String {
 
 /// `serve` keeps the plain pages it resolved (`resolve::PageMemo`, used from 64 pages) while their
 /// records are the ones they were made from and every link target is as it was: a page's edit
-/// resolves that page alone; a change to what links may reach (a heading, a page gone) resolves
-/// every page again. After each step `serve`'s build must be a cold build's, diagnostics and all;
+/// resolves that page alone; a change to what links may reach (a heading, a page gone, a tag, a
+/// draft mark) resolves every page again. After each step `serve`'s build must be a cold build's, diagnostics and all;
 /// a page resolved again is told from one kept by its address in the site.
 #[test]
 fn pages_kept_by_serve_are_resolved_again_when_the_targets_change() {
@@ -486,7 +486,7 @@ fn pages_kept_by_serve_are_resolved_again_when_the_targets_change() {
     assert!(first.is_ok());
     let mut before = pages_of(&first);
     type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf, Option<&'a str>);
-    let steps: [Step; 6] = [
+    let steps: [Step; 9] = [
         (
             "a page's title",
             &|| {
@@ -532,6 +532,36 @@ fn pages_kept_by_serve_are_resolved_again_when_the_targets_change() {
             "and back",
             &|| {
                 site.write("content/notes/n12.md", note(12, "Note 12"));
+                page(12)
+            },
+            None,
+        ),
+        (
+            "a link to a tag no page has yet",
+            &|| {
+                let last = "---\ntitle: Last\n---\n## Part 70\n\nSee [fresh](/tags/fresh/).\n";
+                site.write("content/notes/n70.md", last);
+                page(70)
+            },
+            None,
+        ),
+        (
+            "a page given that tag, its tags alone changed",
+            &|| {
+                site.edit(
+                    "content/notes/n69.md",
+                    "tags: [Notes, n0]",
+                    "tags: [Notes, n0, fresh]",
+                );
+                page(69)
+            },
+            None,
+        ),
+        (
+            "a page linked to, made a draft",
+            &|| {
+                let draft = "title: Note 12\ndraft: true";
+                site.edit("content/notes/n12.md", "title: Note 12", draft);
                 page(12)
             },
             None,
