@@ -314,14 +314,30 @@ pub(crate) fn tags(pages: &[Arc<Page>]) -> Vec<Tag> {
         }
     }
     let mut tags: Vec<Tag> = by_slug.into_values().collect();
+    let rank = newest_first(pages);
     for t in &mut tags {
         t.pages.dedup();
-        t.pages.sort_by(|&a, &b| {
-            let (a, b) = (&pages[a], &pages[b]);
-            (&b.date, &a.title, &a.path).cmp(&(&a.date, &b.title, &b.path))
-        });
+        t.pages.sort_unstable_by_key(|&i| rank[i]);
     }
     tags
+}
+
+/// Each page's place in the order of a tag's list (newest first, then by title, then by path)
+/// among the pages that have tags: one sort of them all, so that each tag's pages sort by a
+/// number rather than by their dates and titles again.
+fn newest_first(pages: &[Arc<Page>]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..pages.len())
+        .filter(|&i| !pages[i].tags.is_empty())
+        .collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (a, b) = (&pages[a], &pages[b]);
+        (&b.date, &a.title, &a.path).cmp(&(&a.date, &b.title, &b.path))
+    });
+    let mut rank = vec![0; pages.len()];
+    for (place, &i) in order.iter().enumerate() {
+        rank[i] = place;
+    }
+    rank
 }
 
 /// The output path of a plain page: `content/about.md` → `about/`, `content/index.md` → ``.
@@ -346,5 +362,46 @@ mod tests {
         assert_eq!(page_path(Path::new("content/index.md")), "");
         assert_eq!(page_path(Path::new("content/about.md")), "about/");
         assert_eq!(page_path(Path::new("content/a/index.md")), "a/");
+    }
+
+    /// A tag lists its pages newest first, then by title, then by path; undated pages last; a
+    /// page once however often it carries the tag; pages without it not at all.
+    #[test]
+    fn a_tag_lists_its_pages_newest_first_then_by_title_and_path() {
+        let page = |path: &str, title: &str, date: Option<&str>, tags: &[&str]| {
+            Arc::new(Page {
+                path: path.into(),
+                title: title.into(),
+                description: None,
+                template: "page.html".into(),
+                weight: 0,
+                date: date.map(String::from),
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                doc: Default::default(),
+            })
+        };
+        let pages = [
+            page("a/", "Beta", Some("2024-05-01"), &["Care", "care"]),
+            page("b/", "Alpha", Some("2024-05-01"), &["care"]),
+            page("c/", "Alpha", Some("2024-05-01"), &["care"]),
+            page("d/", "Zeta", None, &["care"]),
+            page("e/", "Old", Some("2019-01-01"), &["care", "Budgets"]),
+            page("f/", "New", Some("2025-12-31"), &["care"]),
+            page("g/", "Untagged", Some("2026-01-01"), &[]),
+        ];
+        let tags = tags(&pages);
+        let listed: Vec<(&str, &str, Vec<&str>)> = (tags.iter())
+            .map(|t| {
+                let paths = t.pages.iter().map(|&i| pages[i].path.as_str()).collect();
+                (t.slug.as_str(), t.name.as_str(), paths)
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("budgets", "Budgets", vec!["e/"]),
+                ("care", "Care", vec!["f/", "b/", "c/", "a/", "e/", "d/"]),
+            ]
+        );
     }
 }
