@@ -1,5 +1,8 @@
 //! Plain pages in lists (the home page's `pages`, each tag's page), and tags.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::markdown::slugify;
@@ -20,7 +23,8 @@ pub(crate) struct PageRef {
     pub url: String,
     pub date: Option<String>,
     pub description: Option<String>,
-    pub tags: Vec<TagRef>,
+    /// Shared: one for each tag name as pages write it, however many pages carry it.
+    pub tags: Vec<Arc<TagRef>>,
 }
 
 #[derive(Serialize)]
@@ -74,6 +78,7 @@ pub(crate) fn page_refs(site: &Site, links: &Links) -> (Vec<PageRef>, Vec<Option
         (&b.date, &a.title, &a.path).cmp(&(&a.date, &b.title, &b.path))
     });
     let mut page_ref_of = vec![None; site.pages.len()];
+    let mut tag_refs: HashMap<&str, Arc<TagRef>> = HashMap::new();
     let page_refs = order
         .iter()
         .enumerate()
@@ -85,7 +90,13 @@ pub(crate) fn page_refs(site: &Site, links: &Links) -> (Vec<PageRef>, Vec<Option
                 url: links.url(&p.path),
                 date: p.date.clone(),
                 description: p.description.clone(),
-                tags: p.tags.iter().map(|t| tag_ref(t, links)).collect(),
+                tags: (p.tags.iter())
+                    .map(|t| {
+                        let made =
+                            (tag_refs.entry(t)).or_insert_with(|| Arc::new(tag_ref(t, links)));
+                        made.clone()
+                    })
+                    .collect(),
             }
         })
         .collect();

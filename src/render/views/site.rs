@@ -127,7 +127,7 @@ pub(crate) struct PageView {
     /// A plain page's date (`YYYY-MM-DD`), when it gives one.
     pub date: Option<String>,
     /// A plain page's tags.
-    pub tags: Vec<TagRef>,
+    pub tags: Vec<std::sync::Arc<TagRef>>,
     /// OpenGraph type: `website` for the home page, finding pages and web-page sources (reference
     /// managers then save a web page), `article` otherwise.
     pub og_type: &'static str,
