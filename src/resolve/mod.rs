@@ -217,11 +217,12 @@ fn resolve_nodes(
     memo: Option<&PageMemo>,
     diags: &mut Vec<Diagnostic>,
 ) -> Nodes {
-    let of_pages = pages::page_targets(&parsed.pages, memo);
-    let targets = std::sync::Arc::new(Targets::new(parsed, &config, &ids.findings, of_pages));
+    let part = pages::pages_part(&parsed.pages, memo);
+    let targets = Targets::new(parsed, &config, &ids.findings, part.targets);
+    let targets = std::sync::Arc::new(targets);
     let config = links::resolve_menu(config, parsed.config.as_ref(), &targets, diags);
     let config = links::resolve_stylesheets(config, parsed, diags);
-    let pages = pages::resolve_pages(&parsed.pages, theme, &targets, memo, diags);
+    let pages = pages::resolve_pages(&parsed.pages, &part.publish, theme, &targets, memo, diags);
     let tags = pages::tags(&pages);
     let sources = resolve_sources(parsed, ids, &targets, &config, diags);
     let topics = nodes::resolve_topics(&parsed.topics, ids, &targets, diags);

@@ -15,19 +15,19 @@ use crate::resolve::config::check_day;
 use crate::resolve::links::{document, PageTargets, Targets};
 use crate::theme::Theme;
 
-/// Every page that is not a draft, by path; those `memo` holds, as they were resolved.
+/// Every page of `docs` that `publish` lets publish, by path; those `memo` holds, as they were
+/// resolved.
 pub(crate) fn resolve_pages(
     docs: &[Arc<RawDoc<RawPage>>],
+    publish: &Publishable,
     theme: &Theme,
     targets: &Arc<Targets>,
     memo: Option<&PageMemo>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<Page>> {
-    let mut published: BTreeMap<String, &Path> = BTreeMap::new();
-    let kept: Vec<&Arc<RawDoc<RawPage>>> = docs
-        .iter()
-        .filter(|doc| !doc.meta.draft)
-        .filter(|doc| publishable(&doc.file, &mut published, diags))
+    diags.extend(publish.diags.iter().cloned());
+    let kept: Vec<&Arc<RawDoc<RawPage>>> = (docs.iter().zip(&publish.each))
+        .filter_map(|(doc, &publishes)| publishes.then_some(doc))
         .collect();
     let templates = template_names(theme);
     let mut before = memo.and_then(|m| m.take_before(targets, &templates, kept.len()));
@@ -54,23 +54,47 @@ pub(crate) fn resolve_pages(
     pages
 }
 
-/// The plain pages' part of the link targets: the one `memo` kept from the last run while `docs`
-/// make the same ([`PageTargets::same_part`]), else made again (and kept, for a site of at least
-/// [`PageMemo::LEAST`] pages).
-pub(crate) fn page_targets(
-    docs: &[Arc<RawDoc<RawPage>>],
-    memo: Option<&PageMemo>,
-) -> Arc<PageTargets> {
+/// What the plain pages make of the whole site from their files, draft marks, headings and tags
+/// alone: their part of the link targets, and which of them publish.
+#[derive(Clone)]
+pub(crate) struct PagesPart {
+    pub targets: Arc<PageTargets>,
+    pub publish: Arc<Publishable>,
+}
+
+/// Which plain pages publish, in the pages' order: not drafts, and each at a URL of its own
+/// that evident does not make itself; with what was reported of those that may not.
+pub(crate) struct Publishable {
+    each: Vec<bool>,
+    diags: Vec<Diagnostic>,
+}
+
+impl PagesPart {
+    fn new(docs: &[Arc<RawDoc<RawPage>>]) -> Self {
+        let mut published: BTreeMap<String, &Path> = BTreeMap::new();
+        let mut diags = Vec::new();
+        let each = (docs.iter())
+            .map(|doc| !doc.meta.draft && publishable(&doc.file, &mut published, &mut diags))
+            .collect();
+        PagesPart {
+            targets: Arc::new(PageTargets::new(docs)),
+            publish: Arc::new(Publishable { each, diags }),
+        }
+    }
+}
+
+/// The plain pages' part of the site: the one `memo` kept from the last run while `docs` make
+/// the same ([`PageTargets::same_part`]: which pages publish, too, reads only their files and
+/// draft marks), else made again (and kept, for a site of at least [`PageMemo::LEAST`] pages).
+pub(crate) fn pages_part(docs: &[Arc<RawDoc<RawPage>>], memo: Option<&PageMemo>) -> PagesPart {
     let Some(memo) = memo.filter(|_| docs.len() >= PageMemo::LEAST) else {
-        return Arc::new(PageTargets::new(docs));
+        return PagesPart::new(docs);
     };
-    let mut kept = memo.targets.lock().unwrap_or_else(|p| p.into_inner());
-    let same = kept
-        .take()
-        .filter(|(before, _)| PageTargets::same_part(before, docs));
-    let targets = same.map_or_else(|| Arc::new(PageTargets::new(docs)), |(_, t)| t);
-    *kept = Some((docs.to_vec(), targets.clone()));
-    targets
+    let mut kept = memo.part.lock().unwrap_or_else(|p| p.into_inner());
+    let same = (kept.take()).filter(|(before, _)| PageTargets::same_part(before, docs));
+    let part = same.map_or_else(|| PagesPart::new(docs), |(_, part)| part);
+    *kept = Some((docs.to_vec(), part.clone()));
+    part
 }
 
 /// The plain pages `serve` resolved in its last run, kept for the next, so that a change resolves
@@ -80,17 +104,17 @@ pub(crate) fn page_targets(
 /// file's records on as they were: the same allocation, which the entry holds, so its address is
 /// not reused) and the targets and template names equal the last run's. Most edits leave both as
 /// they were; one that adds a page or changes a heading changes the targets, and every page is
-/// resolved again. The pages' own part of the targets is kept too ([`page_targets`]), so that
+/// resolved again. The pages' own part of the targets is kept too ([`pages_part`]), so that
 /// the targets are neither made again nor compared in full after an edit that leaves it alone.
 #[derive(Default)]
 pub struct PageMemo {
     kept: Mutex<KeptPages>,
-    /// The pages' part of the link targets, with the records it was made from.
-    targets: Mutex<Option<PagesPart>>,
+    /// The pages' part of the site, with the records it was made from.
+    part: Mutex<Option<(Records, PagesPart)>>,
 }
 
-/// The plain pages' records of one run, and the part of the link targets they made.
-type PagesPart = (Vec<Arc<RawDoc<RawPage>>>, Arc<PageTargets>);
+/// The plain pages' records of one run.
+type Records = Vec<Arc<RawDoc<RawPage>>>;
 
 /// The pages of one run, by the address of their parsed records, with what they read besides.
 #[derive(Default)]

@@ -460,7 +460,7 @@ fn note(n: usize, title: &str) -> String {
 /// `serve` keeps the plain pages it resolved (`resolve::PageMemo`, used from 64 pages) while their
 /// records are the ones they were made from and every link target is as it was: a page's edit
 /// resolves that page alone; a change to what links may reach (a heading, a page gone, a tag, a
-/// draft mark) resolves every page again. After each step `serve`'s build must be a cold build's, diagnostics and all;
+/// draft mark, a page at another's URL) resolves every page again. After each step `serve`'s build must be a cold build's, diagnostics and all;
 /// a page resolved again is told from one kept by its address in the site.
 #[test]
 fn pages_kept_by_serve_are_resolved_again_when_the_targets_change() {
@@ -486,7 +486,7 @@ fn pages_kept_by_serve_are_resolved_again_when_the_targets_change() {
     assert!(first.is_ok());
     let mut before = pages_of(&first);
     type Step<'a> = (&'a str, &'a dyn Fn() -> PathBuf, Option<&'a str>);
-    let steps: [Step; 9] = [
+    let steps: [Step; 10] = [
         (
             "a page's title",
             &|| {
@@ -563,6 +563,14 @@ fn pages_kept_by_serve_are_resolved_again_when_the_targets_change() {
                 let draft = "title: Note 12\ndraft: true";
                 site.edit("content/notes/n12.md", "title: Note 12", draft);
                 page(12)
+            },
+            None,
+        ),
+        (
+            "a second page at a page's URL",
+            &|| {
+                site.write("content/notes/n5/index.md", "---\ntitle: Twin\n---\n");
+                site.path("content/notes/n5/index.md")
             },
             None,
         ),
