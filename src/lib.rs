@@ -28,7 +28,8 @@
 //!   plain page known by the number `load` listed it with, a parse memo per file and per translation file
 //!   with the last join of every file's records, in which those of the files that changed are replaced, the
 //!   quote checks that passed, the findings resolved (`resolve::FindingMemo`), the plain pages
-//!   resolved while every link target is as it was (`resolve::PageMemo`), the findings' index
+//!   resolved while every link target is as it was (`resolve::PageMemo`, which also keeps the
+//!   pages' own part of the targets, and which of them publish), the findings' index
 //!   updated file by file (`resolve::IndexMemo`), the views of findings,
 //!   sources and claims whose inputs are unchanged (`render::ViewMemo`), each
 //!   source's citation files, each finding's text in `evidence.json`, the graph's CSV files
