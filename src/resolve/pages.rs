@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::layout::slash;
 use crate::markdown::slugify;
@@ -33,9 +35,15 @@ pub(crate) fn resolve_pages(
     let mut before = memo.and_then(|m| m.take_before(targets, &templates, kept.len()));
     let mut now = HashMap::with_capacity(before.as_ref().map_or(0, |_| kept.len()));
     let mut pages: Vec<Arc<Page>> = Vec::with_capacity(kept.len());
-    for doc in kept {
-        let held = (before.as_mut()).and_then(|b| b.take(doc));
-        let held = held.unwrap_or_else(|| KeptPage::resolve(doc, &templates, targets));
+    // The pages kept from the last run taken; the others resolved in parallel, each on its own,
+    // and all then taken in the pages' order, as if one after the other.
+    let taken: Vec<Option<KeptPage>> = (kept.iter())
+        .map(|doc| before.as_mut().and_then(|b| b.take(doc)))
+        .collect();
+    let held: Vec<KeptPage> = (kept.par_iter().zip(taken))
+        .map(|(doc, taken)| taken.unwrap_or_else(|| KeptPage::resolve(doc, &templates, targets)))
+        .collect();
+    for (doc, held) in kept.into_iter().zip(held) {
         diags.extend(held.diags.iter().cloned());
         pages.push(held.page.clone());
         if before.is_some() {
