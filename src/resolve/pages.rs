@@ -78,15 +78,24 @@ pub(crate) struct Publishable {
 }
 
 impl PagesPart {
+    /// The two halves at once, on two threads: each reads every page.
     fn new(docs: &[Arc<RawDoc<RawPage>>]) -> Self {
-        let mut published: BTreeMap<String, &Path> = BTreeMap::new();
-        let mut diags = Vec::new();
-        let each = (docs.iter())
-            .map(|doc| !doc.meta.draft && publishable(&doc.file, &mut published, &mut diags))
-            .collect();
+        let (targets, publish) = rayon::join(
+            || PageTargets::new(docs),
+            || {
+                let mut published: BTreeMap<String, &Path> = BTreeMap::new();
+                let mut diags = Vec::new();
+                let each = (docs.iter())
+                    .map(|doc| {
+                        !doc.meta.draft && publishable(&doc.file, &mut published, &mut diags)
+                    })
+                    .collect();
+                Publishable { each, diags }
+            },
+        );
         PagesPart {
-            targets: Arc::new(PageTargets::new(docs)),
-            publish: Arc::new(Publishable { each, diags }),
+            targets: Arc::new(targets),
+            publish: Arc::new(publish),
         }
     }
 }
