@@ -80,23 +80,22 @@ pub(crate) struct Publishable {
 impl PagesPart {
     /// The two halves at once, on two threads: each reads every page.
     fn new(docs: &[Arc<RawDoc<RawPage>>]) -> Self {
-        let (targets, publish) = rayon::join(
-            || PageTargets::new(docs),
-            || {
-                let mut published: BTreeMap<String, &Path> = BTreeMap::new();
-                let mut diags = Vec::new();
-                let each = (docs.iter())
-                    .map(|doc| {
-                        !doc.meta.draft && publishable(&doc.file, &mut published, &mut diags)
-                    })
-                    .collect();
-                Publishable { each, diags }
-            },
-        );
+        let (targets, publish) = rayon::join(|| PageTargets::new(docs), || Publishable::new(docs));
         PagesPart {
             targets: Arc::new(targets),
             publish: Arc::new(publish),
         }
+    }
+}
+
+impl Publishable {
+    fn new(docs: &[Arc<RawDoc<RawPage>>]) -> Self {
+        let mut published: BTreeMap<String, &Path> = BTreeMap::new();
+        let mut diags = Vec::new();
+        let each = (docs.iter())
+            .map(|doc| !doc.meta.draft && publishable(&doc.file, &mut published, &mut diags))
+            .collect();
+        Publishable { each, diags }
     }
 }
 
@@ -121,8 +120,9 @@ pub(crate) fn pages_part(docs: &[Arc<RawDoc<RawPage>>], memo: Option<&PageMemo>)
 /// file's records on as they were: the same allocation, which the entry holds, so its address is
 /// not reused) and the targets and template names equal the last run's. Most edits leave both as
 /// they were; one that adds a page or changes a heading changes the targets, and every page is
-/// resolved again. The pages' own part of the targets is kept too ([`pages_part`]), so that
-/// the targets are neither made again nor compared in full after an edit that leaves it alone.
+/// resolved again. The pages' own part of the site (their part of the targets, and which of
+/// them publish) is kept too ([`pages_part`]), so that neither is made again, nor the targets
+/// compared in full, after an edit that leaves that part alone.
 #[derive(Default)]
 pub struct PageMemo {
     kept: Mutex<KeptPages>,
