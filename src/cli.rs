@@ -623,13 +623,15 @@ fn print_diagnostics(
         }
     };
     let (stderr, stdout) = (std::io::stderr(), std::io::stdout());
-    let mut sink: Box<dyn Write> = match format {
+    // Buffered: standard error writes each piece at once, two calls per diagnostic otherwise.
+    let mut sink: std::io::BufWriter<Box<dyn Write>> = std::io::BufWriter::new(match format {
         Format::Human => Box::new(stderr.lock()),
         Format::Json | Format::Github => Box::new(stdout.lock()),
-    };
+    });
     diagnostic::render_each(diags, &texts, render, |text| {
         let _ = writeln!(sink, "{text}");
     });
+    let _ = sink.flush();
 }
 
 /// The site's folder as paths should print: relative to the working folder when it is below it.

@@ -197,9 +197,14 @@ fn human(d: &Diagnostic, texts: &dyn crate::diagnostic::SourceText) -> String {
     render_human(d, texts, false)
 }
 
-/// Prints `diags` to the terminal, in the human format.
+/// Prints `diags` to the terminal, in the human format (buffered, as the CLI prints them).
 fn print_warnings(inputs: &Inputs, diags: &[Diagnostic]) {
-    crate::diagnostic::render_each(diags, inputs, human, |text| eprintln!("{text}"));
+    use std::io::Write;
+    let mut sink = std::io::BufWriter::new(std::io::stderr().lock());
+    crate::diagnostic::render_each(diags, inputs, human, |text| {
+        let _ = writeln!(sink, "{text}");
+    });
+    let _ = sink.flush();
 }
 
 /// Runs the server until the process is stopped. Returns an error message for the CLI.

@@ -230,9 +230,10 @@ pub trait SourceText {
 
 /// Each of `diags` made into text by `render` (given a file's text through `texts`), handed to
 /// `emit` in order. They are made on rayon's threads, a run of 64 at a time, and within a run a
-/// file's text is looked up once for all its diagnostics (a plain page's is read from disk for
-/// its snippet): on a site with tens of thousands of warnings, reading a page again for each of
-/// its warnings was most of the time printing them took.
+/// file's text is looked up once for each stretch of its diagnostics (a plain page's is read from
+/// disk for its snippet) and lent to each of them: on a site with tens of thousands of warnings,
+/// reading or copying a page again for each of its warnings was most of the time printing them
+/// took.
 pub fn render_each(
     diags: &[Diagnostic],
     texts: &(dyn SourceText + Sync),
@@ -240,47 +241,52 @@ pub fn render_each(
     mut emit: impl FnMut(&str),
 ) {
     use rayon::prelude::*;
+    let same_file = |a: &Diagnostic, b: &Diagnostic| {
+        a.file.as_deref().map(Path::as_os_str) == b.file.as_deref().map(Path::as_os_str)
+    };
     for batch in diags.chunks(4096) {
         let made: Vec<Vec<String>> = (batch.par_chunks(64))
             .map(|run| {
-                let texts = LastText::new(texts);
-                run.iter().map(|d| render(d, &texts)).collect()
+                (run.chunk_by(same_file))
+                    .flat_map(|stretch| {
+                        let texts = FileText::new(texts);
+                        stretch
+                            .iter()
+                            .map(|d| render(d, &texts))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
             })
             .collect();
         made.iter().flatten().for_each(|text| emit(text));
     }
 }
 
-/// Texts looked up through `inner`, the last one read from disk kept: a run of diagnostics in one
-/// plain page reads it once.
-struct LastText<'a> {
+/// Texts looked up through `inner`: the first file asked for (a stretch's diagnostics are in one
+/// file, however `render` shows its path) read once and lent after, any other read each time.
+struct FileText<'a> {
     inner: &'a dyn SourceText,
-    last: std::cell::RefCell<Option<(PathBuf, String)>>,
+    first: std::cell::OnceCell<(PathBuf, Option<std::borrow::Cow<'a, str>>)>,
 }
 
-impl<'a> LastText<'a> {
+impl<'a> FileText<'a> {
     fn new(inner: &'a dyn SourceText) -> Self {
-        LastText {
+        FileText {
             inner,
-            last: std::cell::RefCell::default(),
+            first: std::cell::OnceCell::new(),
         }
     }
 }
 
-impl SourceText for LastText<'_> {
+impl SourceText for FileText<'_> {
     fn text_of(&self, file: &Path) -> Option<std::borrow::Cow<'_, str>> {
         use std::borrow::Cow;
-        let mut last = self.last.borrow_mut();
-        if let Some((_, text)) = last.as_ref().filter(|(f, _)| f == file) {
-            return Some(Cow::Owned(text.clone()));
+        let inner = self.inner;
+        let (first, text) = (self.first).get_or_init(|| (file.to_path_buf(), inner.text_of(file)));
+        if first.as_os_str() != file.as_os_str() {
+            return inner.text_of(file);
         }
-        match self.inner.text_of(file)? {
-            Cow::Borrowed(text) => Some(Cow::Borrowed(text)),
-            Cow::Owned(text) => {
-                *last = Some((file.to_path_buf(), text.clone()));
-                Some(Cow::Owned(text))
-            }
-        }
+        text.as_deref().map(Cow::Borrowed)
     }
 }
 
@@ -473,6 +479,17 @@ mod tests {
         assert_eq!(made, one_by_one);
         assert!(made[70].contains("b.md line 71"), "{}", made[70]);
         // Runs of 64: the first in a.md, the second in both, the third in b.md.
+        assert_eq!(disk.0.load(std::sync::atomic::Ordering::SeqCst), 4);
+        // The same when `render` shows each path under a folder, as the CLI does with `--root`.
+        let disk = Disk(Default::default());
+        let rooted = |d: &Diagnostic, texts: &dyn SourceText| {
+            let mut d = d.clone();
+            d.file = d.file.as_ref().map(|f| Path::new("site").join(f));
+            render_human(&d, texts, false)
+        };
+        let mut shown = Vec::new();
+        render_each(&diags, &disk, rooted, |text| shown.push(text.to_string()));
+        assert!(shown[70].contains("site/b.md line 71"), "{}", shown[70]);
         assert_eq!(disk.0.load(std::sync::atomic::Ordering::SeqCst), 4);
     }
 }
