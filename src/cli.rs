@@ -385,7 +385,8 @@ pub fn run(cli: &Cli) -> i32 {
                 root: cli.root.clone(),
                 bind: a.bind.clone(),
                 port: a.port,
-                verbose: !cli.quiet,
+                quiet: cli.quiet,
+                verbose: cli.verbose,
             };
             return match crate::serve::serve(&opts) {
                 Ok(()) => 0,

@@ -19,10 +19,10 @@
 //! site is made again, any other page waits, so none from before the edit is served.
 //! benches/README.md has the figures.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -51,7 +51,9 @@ pub struct ServeOptions {
     pub root: PathBuf,
     pub bind: String,
     pub port: u16,
-    /// Printed to the terminal as the server works; off for `--quiet`.
+    /// Only problems printed (`--quiet`): no line for each rebuild.
+    pub quiet: bool,
+    /// Each rebuild's stages and the check of every page printed too (`--verbose`).
     pub verbose: bool,
 }
 
@@ -138,6 +140,54 @@ struct AppState {
     events: broadcast::Sender<Message>,
     /// The diagnostics of the current broken build, if any, for pages opened while it is broken.
     broken: Arc<RwLock<Option<String>>>,
+    /// The warnings the last good build and its check of every page reported.
+    printed: Arc<Mutex<Printed>>,
+}
+
+/// The warnings the last good build reported, and those its check of every page reported, each
+/// known by [`warning_key`]: after a rebuild only warnings not among them are printed. A site
+/// may have tens of thousands, printed in full by the first build (and by `evident check`);
+/// printing them all again after every save would bury the new ones.
+#[derive(Default)]
+struct Printed {
+    build: HashSet<u64>,
+    check: HashSet<u64>,
+}
+
+/// A warning as printed: its place, code, text, label and help.
+fn warning_key(d: &Diagnostic) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    (d.severity.as_str(), d.code.as_str(), &d.message, &d.file).hash(&mut h);
+    (
+        d.position.map(|p| (p.line, p.column, p.len)),
+        &d.label,
+        &d.help,
+    )
+        .hash(&mut h);
+    h.finish()
+}
+
+/// Prints those of `diags` that `last` does not hold, which then holds `diags`' ([`Printed`]).
+/// How many `diags` there are, and how many were printed.
+fn print_new(inputs: &Inputs, diags: &[Diagnostic], last: &mut HashSet<u64>) -> (usize, usize) {
+    let keys: Vec<u64> = diags.iter().map(warning_key).collect();
+    let new: Vec<Diagnostic> = (diags.iter().zip(&keys))
+        .filter(|(_, k)| !last.contains(*k))
+        .map(|(d, _)| d.clone())
+        .collect();
+    print_warnings(inputs, &new);
+    *last = keys.into_iter().collect();
+    (diags.len(), new.len())
+}
+
+/// ", 40000 warnings (2 new)" after a rebuild's time; nothing when there are none.
+fn warnings_said((all, new): (usize, usize)) -> String {
+    match all {
+        0 => String::new(),
+        1 => format!(", 1 warning ({new} new)"),
+        _ => format!(", {all} warnings ({new} new)"),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -244,6 +294,7 @@ async fn run(opts: ServeOptions) -> Result<(), Diagnostic> {
         early: Arc::new(RwLock::new(None)),
         events,
         broken: Arc::new(RwLock::new(None)),
+        printed: Arc::default(),
     };
     let mut session = Incremental::new(&opts.root, &env);
     let (start, built) = (Instant::now(), session.build_timed());
@@ -401,7 +452,7 @@ fn take_change(
     *state.early.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(early));
     if shown > 0 {
         let _ = state.events.send(Message::Reload);
-        if opts.verbose {
+        if !opts.quiet {
             let took = start.elapsed().as_secs_f64() * 1000.0;
             eprintln!("Edited page(s) shown in {took:.0} ms; making the rest of the site");
         }
@@ -480,16 +531,23 @@ fn rebuild_all(
     // thousands, on some sites). (Before the check starts, which stops while a change is
     // pending.)
     settle(state, settles);
-    if opts.verbose {
-        print_warnings(session.inputs(), &warnings);
+    let mut printed = state.printed.lock().unwrap_or_else(|p| p.into_inner());
+    let counts = print_new(session.inputs(), &warnings, &mut printed.build);
+    drop(printed);
+    if !opts.quiet {
         let stages: Vec<String> = (timings.iter())
             .map(|(stage, took)| format!("{} {:.0} ms", stage.trim(), took.as_secs_f64() * 1000.0))
             .collect();
         eprintln!(
-            "Rebuilt in {:.0} ms{} ({})",
+            "Rebuilt in {:.0} ms{}{}{}",
             ready.as_secs_f64() * 1000.0,
             if was_broken { " (fixed)" } else { "" },
-            stages.join(", ")
+            warnings_said(counts),
+            if opts.verbose {
+                format!(" ({})", stages.join(", "))
+            } else {
+                String::new()
+            }
         );
     }
     let inputs = session.inputs().clone();
@@ -547,13 +605,16 @@ fn check_all(
         }
         return;
     }
+    let mut printed = state.printed.lock().unwrap_or_else(|p| p.into_inner());
+    let counts = print_new(inputs, &diags, &mut printed.check);
+    drop(printed);
     if verbose {
-        print_warnings(inputs, &diags);
         eprintln!(
-            "Made and checked {} pages in {:.0} ms ({} kept from the last site)",
+            "Made and checked {} pages in {:.0} ms ({} kept from the last site){}",
             snapshot.rendered.pages(),
             checking.elapsed().as_secs_f64() * 1000.0,
             snapshot.rendered.kept_count(),
+            warnings_said(counts),
         );
     }
 }

@@ -13,6 +13,10 @@ use crate::support::Site;
 struct Server {
     child: Child,
     port: u16,
+    /// What the server printed before its address.
+    before: Vec<String>,
+    /// What it printed after, line by line.
+    lines: std::sync::mpsc::Receiver<String>,
 }
 
 impl Drop for Server {
@@ -32,16 +36,42 @@ fn start(site: &Site) -> Server {
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
+    let (tx, lines) = std::sync::mpsc::channel();
+    // Keep draining the server's output so it never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut before = Vec::new();
     let port = loop {
-        let line = lines.next().expect("serve printed its address").unwrap();
+        let line =
+            (lines.recv_timeout(Duration::from_secs(60))).expect("serve printed its address");
         if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
             break rest.split('/').next().unwrap().parse().unwrap();
         }
+        before.push(line);
     };
-    // Keep draining the server's output so it never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Server { child, port }
+    Server {
+        child,
+        port,
+        before,
+        lines,
+    }
+}
+
+/// The lines the server prints next, up to and with the first that starts with `last`, waiting
+/// for each at most `limit`.
+fn lines_up_to(server: &Server, last: &str, limit: Duration) -> Vec<String> {
+    let mut got = Vec::new();
+    while let Ok(line) = server.lines.recv_timeout(limit) {
+        let done = line.starts_with(last);
+        got.push(line);
+        if done {
+            return got;
+        }
+    }
+    panic!("no line starting {last:?} came; the server printed {got:#?}");
 }
 
 /// A minimal HTTP/1.1 GET: status, headers, body.
@@ -375,4 +405,44 @@ fn every_stub_builds_at_once_in_a_new_site() {
     let check = in_site(&["check"]);
     assert_eq!(check.code, 0, "{}", check.stderr);
     assert!(!check.stderr.contains("error["), "{}", check.stderr);
+}
+
+/// `serve` prints every warning once, with its first build; after a rebuild, only those the last
+/// good build did not report, and how many there are in all (a site's standing warnings, tens of
+/// thousands on some sites, are not printed again at every save).
+#[test]
+fn a_rebuild_prints_only_the_warnings_that_are_new() {
+    let site = Site::from_fixture("valid");
+    site.edit("content/about.md", "text", "text with 12% typed by hand");
+    let server = start(&site);
+    let figure = |lines: &[String], f: &str| {
+        let warned = format!("warning[figure-in-prose]: `{f}`");
+        lines.iter().any(|l| l.contains(&warned))
+    };
+    let first = &server.before;
+    assert!(figure(first, "12%"), "{first:#?}");
+    let said = first.iter().find(|l| l.starts_with("Rebuilt in"));
+    assert!(
+        said.is_some_and(|l| l.ends_with(", 1 warning (1 new)")),
+        "{first:#?}"
+    );
+
+    site.edit("content/about.md", "title: About", "title: About us");
+    let second = lines_up_to(&server, "Rebuilt in", Duration::from_secs(20));
+    assert!(!figure(&second, "12%"), "printed again: {second:#?}");
+    assert!(
+        second.last().unwrap().ends_with(", 1 warning (0 new)"),
+        "{second:#?}"
+    );
+
+    site.edit("content/about.md", "12% typed", "12% and 34% typed");
+    let third = lines_up_to(&server, "Rebuilt in", Duration::from_secs(20));
+    assert!(
+        figure(&third, "34%") && !figure(&third, "12%"),
+        "{third:#?}"
+    );
+    assert!(
+        third.last().unwrap().ends_with(", 2 warnings (1 new)"),
+        "{third:#?}"
+    );
 }
