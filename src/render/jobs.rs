@@ -889,18 +889,35 @@ fn tag_jobs(views: &Views) -> Vec<Job> {
     }
     for (i, t) in views.tags.iter().enumerate() {
         let path = format!("tags/{}/", t.slug);
-        jobs.push(Job::new("tag.html", &path.clone(), move |v| {
-            let t = &v.tags[i];
-            let page = v.site.page("tag", &t.name, &path, &[("Tags", "tags/")]);
-            let pages: Vec<&PageRef> = t.pages.iter().map(|&r| &v.page_refs[r]).collect();
-            context(
-                v,
-                &page,
-                vec![("tag", to_value(t)), ("pages", to_value(&pages))],
-            )
-        }));
+        let key_path = path.clone();
+        // Keyed by its inputs: a tag's list of pages as template values, walked to key the page by
+        // its context, cost more than fingerprinting the pages' references themselves.
+        jobs.push(Job::keyed(
+            "tag.html",
+            &path.clone(),
+            move |v| {
+                let (t, page, pages) = tag_parts(v, i, &path);
+                context(
+                    v,
+                    &page,
+                    vec![("tag", to_value(t)), ("pages", to_value(&pages))],
+                )
+            },
+            move |v, _, fp| {
+                let (t, page, pages) = tag_parts(v, i, &key_path);
+                add_data(fp, t) && add_data(fp, &page) && add_data(fp, &pages)
+            },
+        ));
     }
     jobs
+}
+
+/// Tag `i`'s view, page and pages, from which its page is made.
+fn tag_parts<'v>(v: &'v Views, i: usize, path: &str) -> (&'v TagView, PageView, Vec<&'v PageRef>) {
+    let t = &v.tags[i];
+    let page = v.site.page("tag", &t.name, path, &[("Tags", "tags/")]);
+    let pages = t.pages.iter().map(|&r| &v.page_refs[r]).collect();
+    (t, page, pages)
 }
 
 #[cfg(test)]

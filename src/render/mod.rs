@@ -396,7 +396,10 @@ impl Rendered {
         let prints = Arc::new(prints?);
         let shared = kept::Shared::new(
             views::object_address,
-            &|v, fp| views::add_view_map(&prints, v, fp),
+            &|v, fp| {
+                (views::add_view_map(&prints, v, fp))
+                    .or_else(|| views::add_page_list(&self.views, v, fp))
+            },
             &self.views.shared.values(),
         )?;
         let mut site = kept::Fingerprint::new();

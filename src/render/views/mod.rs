@@ -153,6 +153,21 @@ pub(crate) fn object_address(v: &minijinja::Value) -> Option<usize> {
         .or_else(|| v.downcast_object_ref::<Vec<Value>>().map(at))
 }
 
+/// Adds the shared list of plain pages or of tags to a page key's fingerprint from the
+/// references it was made from: much quicker than walking it as template values (10,000 pages
+/// on a large site). `None` for any other value.
+pub(crate) fn add_page_list(
+    views: &Views,
+    v: &minijinja::Value,
+    fp: &mut Fingerprint,
+) -> Option<bool> {
+    let at = object_address(v)?;
+    if object_address(&views.shared.pages) == Some(at) {
+        return Some(add_data(fp, &views.page_refs));
+    }
+    (object_address(&views.shared.tags) == Some(at)).then(|| add_data(fp, &views.tags))
+}
+
 /// Adds the site's settings (`site`) to a page key's fingerprint, but for their counts, which
 /// count only for the pages that read them (see [`SiteValue`](crate::render::templates::SiteValue)).
 /// `None` for any other value.
