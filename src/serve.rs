@@ -181,12 +181,18 @@ fn print_new(inputs: &Inputs, diags: &[Diagnostic], last: &mut HashSet<u64>) -> 
     (diags.len(), new.len())
 }
 
-/// ", 40000 warnings (2 new)" after a rebuild's time; nothing when there are none.
-fn warnings_said((all, new): (usize, usize)) -> String {
+/// ", 40000 warnings (2 new)" after a rebuild's time (after the first build's, without the new
+/// ones: every one is); nothing when there are none.
+fn warnings_said((all, new): (usize, usize), first: bool) -> String {
+    let new = if first {
+        String::new()
+    } else {
+        format!(" ({new} new)")
+    };
     match all {
         0 => String::new(),
-        1 => format!(", 1 warning ({new} new)"),
-        _ => format!(", {all} warnings ({new} new)"),
+        1 => format!(", 1 warning{new}"),
+        _ => format!(", {all} warnings{new}"),
     }
 }
 
@@ -516,6 +522,7 @@ fn rebuild_all(
         .write()
         .unwrap_or_else(|p| p.into_inner())
         .replace(snapshot.clone());
+    let first = previous.is_none();
     let was_broken = state
         .broken
         .write()
@@ -539,10 +546,11 @@ fn rebuild_all(
             .map(|(stage, took)| format!("{} {:.0} ms", stage.trim(), took.as_secs_f64() * 1000.0))
             .collect();
         eprintln!(
-            "Rebuilt in {:.0} ms{}{}{}",
+            "{} in {:.0} ms{}{}{}",
+            if first { "Built" } else { "Rebuilt" },
             ready.as_secs_f64() * 1000.0,
             if was_broken { " (fixed)" } else { "" },
-            warnings_said(counts),
+            warnings_said(counts, first),
             if opts.verbose {
                 format!(" ({})", stages.join(", "))
             } else {
@@ -614,7 +622,7 @@ fn check_all(
             snapshot.rendered.pages(),
             checking.elapsed().as_secs_f64() * 1000.0,
             snapshot.rendered.kept_count(),
-            warnings_said(counts),
+            warnings_said(counts, previous.is_none()),
         );
     }
 }
