@@ -379,11 +379,11 @@ pub(crate) fn finding_context(
 }
 
 fn finding_page_view(v: &Views, view: &FindingView) -> PageView {
-    let path = FindingId(view.id.clone()).path();
+    let path = FindingId(view.id().to_string()).path();
     let mut page = v
         .site
         .page("finding", &view.title, &path, &[("Findings", "findings/")]);
-    page.description = Some(view.description.clone());
+    page.description = Some(view.description());
     page.og_type = "website";
     page
 }
@@ -444,7 +444,7 @@ fn source_inputs(v: &Views, prints: &Prints, s: &SourceView, fp: &mut Fingerprin
         return false;
     }
     add_print(fp, &prints.views.sources, &s.id);
-    let ids = findings.iter().map(|f| f.id.as_str());
+    let ids = findings.iter().map(|f| f.id());
     add_prints(fp, &prints.views.findings, ids);
     true
 }

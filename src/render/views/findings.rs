@@ -34,58 +34,161 @@ pub(crate) struct ValueView {
     pub text: String,
 }
 
-#[derive(Clone, Serialize)]
+/// A stance of a finding, as its view shows it; its reason is read from the finding's stance.
+#[derive(Clone)]
 pub(crate) struct StanceView {
     pub claim: Arc<Ref>,
     pub stance: &'static str,
     pub symbol: &'static str,
-    pub label: String,
-    pub reason: String,
+    /// Shared by every stance of its kind.
+    pub label: Arc<str>,
 }
 
-#[derive(Clone, Serialize)]
+/// A view's stances with their reasons, the finding's `stances` (one for each, in order).
+struct StancesOf<'a>(&'a [StanceView], &'a [Stance]);
+
+impl Serialize for StancesOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeSeq, SerializeStruct};
+        struct One<'a>(&'a StanceView, &'a str);
+        impl Serialize for One<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let One(v, reason) = self;
+                let mut s = serializer.serialize_struct("StanceView", 5)?;
+                s.serialize_field("claim", &v.claim)?;
+                s.serialize_field("stance", v.stance)?;
+                s.serialize_field("symbol", v.symbol)?;
+                s.serialize_field("label", &*v.label)?;
+                s.serialize_field("reason", reason)?;
+                s.end()
+            }
+        }
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for (view, stance) in self.0.iter().zip(self.1) {
+            seq.serialize_element(&One(view, &stance.reason))?;
+        }
+        seq.end()
+    }
+}
+
+/// A finding as its pages and lists show it. A view is kept for every finding, so it copies none of
+/// the finding's own text: its id, figure, label, locator, quote, population, period, place and
+/// stances' reasons are read from the finding when the view is serialized, and its URL and
+/// description are put together then. What it has in common with other findings' views (the
+/// site's path, publisher and date, the stance labels, its source's kind and unverified fields)
+/// is shared with them, not copied.
+#[derive(Clone)]
 pub(crate) struct FindingView {
-    pub id: String,
-    pub url: String,
+    finding: Arc<Finding>,
     /// The statement, with inline Markdown as HTML.
     pub statement: Html,
-    /// The figure as printed, or none for a qualitative finding (a statement with its quote).
-    pub figure: Option<String>,
     pub value: Option<ValueView>,
-    /// How the finding is named in lists: its figure, or its statement when it has none.
-    pub label: String,
     /// The page's title, and the title it is cited and saved by: the statement, with its figure.
     pub title: String,
-    /// The page's description: the quote, attributed.
-    pub description: String,
-    /// Who publishes the page (the site's publisher), for reference managers.
-    pub publisher: Option<String>,
-    /// When the finding last changed (else the site's date), for reference managers.
-    pub date: Option<String>,
+    site: Arc<SiteShared>,
     /// Shared by the views of the source's findings, as is each stance's claim.
     pub source: Arc<Ref>,
-    pub source_kind: String,
-    pub source_kind_label: String,
-    pub source_year: i32,
+    source_shared: Arc<SourceShared>,
     /// Boxed, like the other fields few findings have: a view is kept for every finding.
     pub origin: Option<Box<Ref>>,
-    pub locator: String,
-    pub quote: String,
     /// When the finding last changed, from permalinks.txt.
     pub changed: Option<String>,
-    pub population: Option<String>,
-    pub period: Option<String>,
-    pub place: Option<String>,
     pub stances: Vec<StanceView>,
     pub notes: Vec<Html>,
-    /// Fields of the source that are not verified, shown beside its citations.
-    pub source_unverified: BTreeMap<String, String>,
     /// Set when the finding is withdrawn: when, why, and what replaces it.
     pub withdrawn: Option<Box<WithdrawnFindingView>>,
     /// How the finding changed in each release, newest first.
     pub history: Vec<FindingChangeView>,
     /// The newest release that recorded the finding: a record that does not change.
     pub record: Option<Box<ReleaseRecordView>>,
+}
+
+/// What every finding's view shows of the site: who publishes the pages, and the site's date
+/// (a finding's date when it has not changed since permalinks.txt began).
+struct SiteShared {
+    /// Where the site's pages are below its host: a finding's URL starts with it.
+    base_path: String,
+    publisher: Option<String>,
+    date: Option<String>,
+    /// Each stance's label, in [`StanceKind::ALL`]'s order.
+    stance_labels: [Arc<str>; 4],
+}
+
+impl SiteShared {
+    fn stance_label(&self, kind: StanceKind) -> Arc<str> {
+        let i = match kind {
+            StanceKind::Supports => 0,
+            StanceKind::Contradicts => 1,
+            StanceKind::Mixed => 2,
+            StanceKind::Context => 3,
+        };
+        self.stance_labels[i].clone()
+    }
+}
+
+/// What the views of a source's findings show of it besides its link.
+#[derive(Default)]
+struct SourceShared {
+    kind: String,
+    kind_label: String,
+    year: i32,
+    /// Fields of the source that are not verified, shown beside its citations.
+    unverified: BTreeMap<String, String>,
+}
+
+impl FindingView {
+    pub fn id(&self) -> &str {
+        &self.finding.id.0
+    }
+
+    /// The finding's page, below the site's host.
+    pub fn url(&self) -> String {
+        [self.site.base_path.as_str(), &self.finding.id.path()].concat()
+    }
+
+    /// The page's description: the quote, attributed.
+    pub fn description(&self) -> String {
+        let f = &self.finding;
+        format!("“{}” ({}, {})", f.quote, self.source.title, f.locator)
+    }
+}
+
+/// The fields in the order templates and fingerprints have always had them.
+impl Serialize for FindingView {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (f, src) = (&*self.finding, &*self.source_shared);
+        let mut s = serializer.serialize_struct("FindingView", 27)?;
+        s.serialize_field("id", self.id())?;
+        s.serialize_field("url", &self.url())?;
+        s.serialize_field("statement", &self.statement)?;
+        s.serialize_field("figure", &f.figure.as_ref().map(|x| &x.text))?;
+        s.serialize_field("value", &self.value)?;
+        let label = f.figure.as_ref().map_or(&f.statement, |x| &x.text);
+        s.serialize_field("label", label)?;
+        s.serialize_field("title", &self.title)?;
+        s.serialize_field("description", &self.description())?;
+        s.serialize_field("publisher", &self.site.publisher)?;
+        s.serialize_field("date", &self.changed.as_ref().or(self.site.date.as_ref()))?;
+        s.serialize_field("source", &self.source)?;
+        s.serialize_field("source_kind", &src.kind)?;
+        s.serialize_field("source_kind_label", &src.kind_label)?;
+        s.serialize_field("source_year", &src.year)?;
+        s.serialize_field("origin", &self.origin)?;
+        s.serialize_field("locator", &f.locator)?;
+        s.serialize_field("quote", &f.quote)?;
+        s.serialize_field("changed", &self.changed)?;
+        s.serialize_field("population", &f.population)?;
+        s.serialize_field("period", &f.period)?;
+        s.serialize_field("place", &f.place)?;
+        s.serialize_field("stances", &StancesOf(&self.stances, &f.stances))?;
+        s.serialize_field("notes", &self.notes)?;
+        s.serialize_field("source_unverified", &src.unverified)?;
+        s.serialize_field("withdrawn", &self.withdrawn)?;
+        s.serialize_field("history", &self.history)?;
+        s.serialize_field("record", &self.record)?;
+        s.end()
+    }
 }
 
 /// What only a finding's own page shows: its citations and metadata. Made when the page is made,
@@ -314,7 +417,13 @@ pub(crate) fn finding_view_alone(
     history: Option<&History>,
 ) -> FindingView {
     let changed = crate::permalinks::finding_date(site, f);
-    let view = finding_view(site, f, links, &RefIndex::default(), changed);
+    let view = finding_view(
+        site,
+        &Arc::new(f.clone()),
+        links,
+        &RefIndex::default(),
+        changed,
+    );
     let record = history.and_then(|_| record_of(site, f));
     with_history(view, history, record)
 }
@@ -329,7 +438,7 @@ fn with_history(
     record: Option<ReleaseRecordView>,
 ) -> FindingView {
     if let Some(h) = history {
-        view.history = h.get(&view.id).cloned().unwrap_or_default();
+        view.history = h.get(view.id()).cloned().unwrap_or_default();
         view.record = record.map(Box::new);
     }
     view
@@ -388,6 +497,9 @@ pub(crate) fn finding_citations(site: &Site, f: &Finding, citer: &Citer) -> Find
 struct RefIndex {
     sources: HashMap<SourceId, Arc<Ref>>,
     claims: HashMap<ClaimId, Arc<Ref>>,
+    /// What the views share of each source, and of the site.
+    source_shared: HashMap<SourceId, Arc<SourceShared>>,
+    site: Option<Arc<SiteShared>>,
 }
 
 impl RefIndex {
@@ -399,7 +511,23 @@ impl RefIndex {
             claims: (site.claims.keys())
                 .map(|id| (id.clone(), Arc::new(links.claim(id))))
                 .collect(),
+            source_shared: (site.sources.iter())
+                .map(|(id, s)| (id.clone(), Arc::new(source_shared(s))))
+                .collect(),
+            site: Some(Arc::new(site_shared(site))),
         }
+    }
+
+    /// The shared part of the views of `id`'s findings (for a source this site lacks, an empty
+    /// one).
+    fn source_shared(&self, site: &Site, id: &SourceId) -> Arc<SourceShared> {
+        (self.source_shared.get(id).cloned()).unwrap_or_else(|| {
+            Arc::new(site.sources.get(id).map(source_shared).unwrap_or_default())
+        })
+    }
+
+    fn site(&self, site: &Site) -> Arc<SiteShared> {
+        (self.site.clone()).unwrap_or_else(|| Arc::new(site_shared(site)))
     }
 
     /// The shared link, or (for a source this site lacks) a new one.
@@ -412,43 +540,42 @@ impl RefIndex {
     }
 }
 
+fn site_shared(site: &Site) -> SiteShared {
+    SiteShared {
+        base_path: site.config.base_path.clone(),
+        publisher: site.config.publisher.clone(),
+        date: site.config.date.clone(),
+        stance_labels: StanceKind::ALL.map(|k| Arc::from(super::stance_label(site, k))),
+    }
+}
+
+fn source_shared(s: &Source) -> SourceShared {
+    SourceShared {
+        kind: s.kind.key.clone(),
+        kind_label: s.kind.label.clone(),
+        year: s.date.year,
+        unverified: s.unverified.clone(),
+    }
+}
+
 fn finding_view(
     site: &Site,
-    f: &Finding,
+    f: &Arc<Finding>,
     links: &Links,
     refs: &RefIndex,
     changed: Option<String>,
 ) -> FindingView {
-    let c = &site.config;
-    let src = site.sources.get(&f.source);
-    let title = page_title(f);
+    let shared = refs.site(site);
     FindingView {
-        id: f.id.0.clone(),
-        url: links.url(&f.id.path()),
+        finding: f.clone(),
         statement: Html(inline_to_html(&f.statement)),
-        figure: f.figure.as_ref().map(|x| x.text.clone()),
         value: f.figure.as_ref().map(|x| value_view(&x.value)),
-        label: f.label(),
-        description: format!(
-            "“{}” ({}, {})",
-            f.quote,
-            src.map_or_else(|| f.source.0.clone(), |s| s.title.clone()),
-            f.locator
-        ),
-        publisher: c.publisher.clone(),
-        date: changed.clone().or_else(|| c.date.clone()),
-        title,
+        title: page_title(f),
+        site: shared.clone(),
         source: refs.source(links, &f.source),
-        source_kind: src.map_or_else(String::new, |s| s.kind.key.clone()),
-        source_kind_label: src.map_or_else(String::new, |s| s.kind.label.clone()),
-        source_year: src.map_or(0, |s| s.date.year),
+        source_shared: refs.source_shared(site, &f.source),
         origin: f.origin.as_ref().map(|o| Box::new(links.source(o))),
-        locator: f.locator.clone(),
-        quote: f.quote.clone(),
         changed,
-        population: f.population.clone(),
-        period: f.period.clone(),
-        place: f.place.clone(),
         stances: f
             .stances
             .iter()
@@ -456,8 +583,7 @@ fn finding_view(
                 claim: refs.claim(links, &s.claim),
                 stance: s.kind.key(),
                 symbol: s.kind.symbol(),
-                label: super::stance_label(links.site, s.kind),
-                reason: s.reason.clone(),
+                label: shared.stance_label(s.kind),
             })
             .collect(),
         notes: {
@@ -466,7 +592,6 @@ fn finding_view(
                 .map(|n| Html(inline_with_terms(n, &links.terms, &mut used)))
                 .collect()
         },
-        source_unverified: src.map(|s| s.unverified.clone()).unwrap_or_default(),
         withdrawn: f.withdrawn.as_ref().map(|w| {
             Box::new(WithdrawnFindingView {
                 date: w.date.clone(),

@@ -641,6 +641,104 @@ mod tests {
         site
     }
 
+    /// A finding's view gives templates every field docs/themes.md names, read from the finding,
+    /// its source and the site (the view copies little of them: see [`FindingView`]).
+    #[test]
+    fn a_finding_view_serializes_every_documented_field() {
+        use serde_json::json;
+        let mut inputs = crate::load::Inputs::default();
+        inputs.insert_text(
+            "site.yaml",
+            "title: T\nbase_url: https://example.org/sub/\npublisher: P\ndate: \"2026-01-02\"\n",
+        );
+        inputs.insert_text("archive/s.txt", "Most (72%) agreed.");
+        inputs.insert_text(
+            "content/sources/s.md",
+            "---\ntype: report\ntitle: S\ndate: \"2012\"\nkind: report\ndesign: survey\narchive: archive/s.txt\nunverified: {pages: not printed}\n---\nA summary.\n",
+        );
+        inputs.insert_text(
+            "content/sources/o.md",
+            "---\ntype: report\ntitle: O\ndate: \"2011\"\nkind: report\ndesign: survey\n---\nA study.\n",
+        );
+        inputs.insert_text("content/topics/t.md", "---\ntitle: T\n---\n");
+        inputs.insert_text(
+            "content/claims/c.md",
+            "---\ntitle: C\ntopic: t\n---\nBody.\n",
+        );
+        inputs.insert_text(
+            "data/findings/f.yaml",
+            "findings:\n  - id: most\n    statement: Most *agreed*.\n    figure: \"72%\"\n    value: {kind: percent, number: 72}\n    source: s\n    origin: o\n    locator: p 1\n    quote: \"Most (72%) agreed.\"\n    population: adults\n    period: \"2010\"\n    place: England\n    notes: [A note.]\n    stances: [{claim: c, stance: mixed, reason: Some did.}]\n",
+        );
+        let (parsed, _) = crate::parse::parse(&inputs, &crate::load::Disk);
+        let env = crate::model::Environment::default();
+        let (site, _, diags) = crate::resolve::resolve(parsed, &env);
+        assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+        let memos = Memos {
+            citer: None,
+            views: None,
+            files: None,
+        };
+        let views = Views::new(&site, memos, &crate::load::Disk).0;
+        let view = serde_json::to_value(&*views.findings["most"]).unwrap();
+        let keys: Vec<&str> = view
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        let documented = "id url statement figure value label title description publisher date \
+            source source_kind source_kind_label source_year origin locator quote changed \
+            population period place stances notes source_unverified withdrawn history record";
+        let mut documented: Vec<&str> = documented.split_whitespace().collect();
+        documented.sort();
+        assert_eq!(keys, documented);
+        let field = |k: &str| view[k].clone();
+        let expected = [
+            ("id", json!("most")),
+            ("url", json!("/sub/findings/most/")),
+            ("statement", json!("Most <em>agreed</em>.")),
+            ("figure", json!("72%")),
+            ("label", json!("72%")),
+            ("title", json!("Most agreed (72%)")),
+            ("description", json!("“Most (72%) agreed.” (S, p 1)")),
+            ("publisher", json!("P")),
+            ("date", json!("2026-01-02")),
+            (
+                "source",
+                json!({"id": "s", "title": "S", "url": "/sub/sources/s/"}),
+            ),
+            ("source_kind", json!("report")),
+            ("source_year", json!(2012)),
+            (
+                "origin",
+                json!({"id": "o", "title": "O", "url": "/sub/sources/o/"}),
+            ),
+            ("locator", json!("p 1")),
+            ("quote", json!("Most (72%) agreed.")),
+            ("changed", json!(null)),
+            ("population", json!("adults")),
+            ("period", json!("2010")),
+            ("place", json!("England")),
+            ("notes", json!(["A note."])),
+            ("source_unverified", json!({"pages": "not printed"})),
+            ("withdrawn", json!(null)),
+        ];
+        for (k, v) in expected {
+            assert_eq!(field(k), v, "{k}");
+        }
+        assert!(field("source_kind_label")
+            .as_str()
+            .is_some_and(|l| !l.is_empty()));
+        let stance = &field("stances")[0];
+        assert_eq!(stance["claim"]["id"], json!("c"));
+        assert_eq!(stance["stance"], json!("mixed"));
+        assert_eq!(stance["reason"], json!("Some did."));
+        assert_eq!(
+            stance["label"],
+            json!(stance_label(&site, StanceKind::Mixed))
+        );
+    }
+
     /// With a memo (as `serve` has), a source's or claim's view is the last run's, not made
     /// again, while what it reads is unchanged; a claim's view is made again when a stance on
     /// it changes, and the source's is still kept.
