@@ -73,8 +73,8 @@ impl Serialize for StancesOf<'_> {
 
 /// A finding as its pages and lists show it. A view is kept for every finding, so it copies none of
 /// the finding's own text: its id, figure, label, locator, quote, population, period, place and
-/// stances' reasons are read from the finding when the view is serialized, and its URL and
-/// description are put together then. What it has in common with other findings' views (the
+/// stances' reasons are read from the finding when the view is serialized, and its URL,
+/// description and structured value are put together then. What it has in common with other findings' views (the
 /// site's path, publisher and date, the stance labels, its source's kind and unverified fields)
 /// is shared with them, not copied.
 #[derive(Clone)]
@@ -82,7 +82,6 @@ pub(crate) struct FindingView {
     finding: Arc<Finding>,
     /// The statement, with inline Markdown as HTML.
     pub statement: Html,
-    pub value: Option<ValueView>,
     /// The page's title, and the title it is cited and saved by: the statement, with its figure.
     pub title: String,
     site: Arc<SiteShared>,
@@ -163,7 +162,7 @@ impl Serialize for FindingView {
         s.serialize_field("url", &self.url())?;
         s.serialize_field("statement", &self.statement)?;
         s.serialize_field("figure", &f.figure.as_ref().map(|x| &x.text))?;
-        s.serialize_field("value", &self.value)?;
+        s.serialize_field("value", &f.figure.as_ref().map(|x| value_view(&x.value)))?;
         let label = f.figure.as_ref().map_or(&f.statement, |x| &x.text);
         s.serialize_field("label", label)?;
         s.serialize_field("title", &self.title)?;
@@ -569,7 +568,6 @@ fn finding_view(
     FindingView {
         finding: f.clone(),
         statement: Html(inline_to_html(&f.statement)),
-        value: f.figure.as_ref().map(|x| value_view(&x.value)),
         title: page_title(f),
         site: shared.clone(),
         source: refs.source(links, &f.source),
