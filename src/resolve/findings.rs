@@ -419,7 +419,7 @@ fn withdrawn(
 
 /// A finding's stances, one per claim.
 fn stances(file: &Path, raw: &[RawStance], ids: &Ids, diags: &mut Vec<Diagnostic>) -> Vec<Stance> {
-    let mut stances = Vec::new();
+    let mut stances = Vec::with_capacity(raw.len());
     let mut seen = HashSet::new();
     for st in raw {
         let Some(claim) = ids.claim(&st.claim, file, diags) else {
