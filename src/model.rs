@@ -672,7 +672,7 @@ pub struct Finding {
     pub stances: Vec<Stance>,
     pub notes: Vec<String>,
     /// Set when the finding is withdrawn: its page and permalink stay, but it no longer counts.
-    pub withdrawn: Option<Withdrawn>,
+    pub withdrawn: Option<Box<Withdrawn>>,
     /// Its hash as `permalinks.txt` records it, worked out when first asked for
     /// (`permalinks::finding_hash`) and kept with the finding: a build reads it three times
     /// (the manifest's check, and the date its view and its feed entry give), and `serve` keeps
@@ -1033,7 +1033,7 @@ pub struct GraphFinding {
     pub statement: String,
     pub figure: Option<String>,
     pub value: Option<String>,
-    pub withdrawn: Option<Withdrawn>,
+    pub withdrawn: Option<Box<Withdrawn>>,
     /// Where the figure comes from: its quote, locator, source and original study (`origin`).
     /// `None` in a record that does not have it; a change is shown only between records that
     /// both have it.

@@ -94,10 +94,12 @@ pub(crate) fn parse_release(
                 statement: f.statement,
                 figure: f.figure,
                 value: f.value.filter(|v| !v.is_null()).map(|v| v.to_string()),
-                withdrawn: f.withdrawn.map(|w| Withdrawn {
-                    date: w.date,
-                    reason: w.reason,
-                    replaced_by: w.replaced_by.map(crate::model::FindingId),
+                withdrawn: f.withdrawn.map(|w| {
+                    Box::new(Withdrawn {
+                        date: w.date,
+                        reason: w.reason,
+                        replaced_by: w.replaced_by.map(crate::model::FindingId),
+                    })
                 }),
                 provenance: match (f.quote, f.locator, f.source) {
                     (Some(quote), Some(locator), Some(source)) => Some(Provenance {

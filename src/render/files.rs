@@ -317,11 +317,11 @@ mod kept_texts {
         site.findings.insert(edited.clone(), Arc::new(f));
         let mut f = (*site.findings[&withdrawn]).clone();
         assert!(f.counts() && !f.stances.is_empty());
-        f.withdrawn = Some(Withdrawn {
+        f.withdrawn = Some(Box::new(Withdrawn {
             date: "2026-01-01".into(),
             reason: "Misread.".into(),
             replaced_by: None,
-        });
+        }));
         site.findings.insert(withdrawn.clone(), Arc::new(f));
         let before = kept(&memo);
         assert_eq!(heavy(&site, Some(&memo)), heavy(&site, None));

@@ -678,11 +678,11 @@ mod tests {
             &[("a", "c", "supports"), ("b", "c", "contradicts")],
         );
         let mut withdrawn = finding("A", None);
-        withdrawn.withdrawn = Some(Withdrawn {
+        withdrawn.withdrawn = Some(Box::new(Withdrawn {
             date: "2026-01-02".into(),
             reason: "Misread".into(),
             replaced_by: None,
-        });
+        }));
         let new = graph(
             &[("a", withdrawn), ("n", finding("N", Some("5")))],
             &[("n", "c", "mixed")],

@@ -236,7 +236,7 @@ fn resolve_finding(
         .ok()
         .and_then(|f| f.as_ref().map(|f| f.value.clone()));
     let stances = stances(file, &f.stances, ids, diags);
-    let withdrawn = f.withdrawn.as_ref().map(|w| withdrawn(file, w, ids, diags));
+    let withdrawn = (f.withdrawn.as_ref()).map(|w| Box::new(withdrawn(file, w, ids, diags)));
     let finding = (|| {
         Some(Finding {
             id: FindingId(f.id.value.clone()),

@@ -236,10 +236,12 @@ mod tests {
     type Sketch = (usize, usize, Option<usize>, Vec<(usize, usize)>, bool);
 
     fn finding((id, source, origin, stances, withdrawn): Sketch) -> Arc<Finding> {
-        let withdrawn = withdrawn.then(|| Withdrawn {
-            date: "2020-01-01".into(),
-            reason: "Wrong.".into(),
-            replaced_by: None,
+        let withdrawn = withdrawn.then(|| {
+            Box::new(Withdrawn {
+                date: "2020-01-01".into(),
+                reason: "Wrong.".into(),
+                replaced_by: None,
+            })
         });
         let stances = (stances.into_iter())
             .map(|(claim, kind)| Stance {
