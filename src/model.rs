@@ -693,10 +693,10 @@ pub struct Withdrawn {
 impl Finding {
     /// How the finding is named in lists and links: its figure as printed, or its statement when
     /// it has no figure.
-    pub fn label(&self) -> String {
+    pub fn label(&self) -> &str {
         match &self.figure {
-            Some(f) => f.text.clone(),
-            None => self.statement.clone(),
+            Some(f) => &f.text,
+            None => &self.statement,
         }
     }
 

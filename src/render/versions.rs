@@ -448,7 +448,7 @@ impl Namer<'_> {
         let here = self.site.findings.get(&FindingId(id.to_string()));
         let stored = self.graphs.iter().find_map(|g| g.findings.get(id));
         let label = match (here, stored) {
-            (Some(f), _) => f.label(),
+            (Some(f), _) => f.label().to_string(),
             (None, Some(g)) => g.figure.clone().unwrap_or_else(|| g.statement.clone()),
             (None, None) => id.to_string(),
         };

@@ -74,9 +74,9 @@ impl Serialize for StancesOf<'_> {
 /// A finding as its pages and lists show it. A view is kept for every finding, so it copies none of
 /// the finding's own text: its id, figure, label, locator, quote, population, period, place and
 /// stances' reasons are read from the finding when the view is serialized, and its URL,
-/// description and structured value are put together then. What it has in common with other findings' views (the
-/// site's path, publisher and date, the stance labels, its source's kind and unverified fields)
-/// is shared with them, not copied.
+/// description and structured value are put together then. What it has in common with other
+/// findings' views (the site's path, publisher and date, the stance labels, its source's kind and
+/// unverified fields) is shared with them, not copied.
 #[derive(Clone)]
 pub(crate) struct FindingView {
     finding: Arc<Finding>,
@@ -163,8 +163,7 @@ impl Serialize for FindingView {
         s.serialize_field("statement", &self.statement)?;
         s.serialize_field("figure", &f.figure.as_ref().map(|x| &x.text))?;
         s.serialize_field("value", &f.figure.as_ref().map(|x| value_view(&x.value)))?;
-        let label = f.figure.as_ref().map_or(&f.statement, |x| &x.text);
-        s.serialize_field("label", label)?;
+        s.serialize_field("label", f.label())?;
         s.serialize_field("title", &self.title)?;
         s.serialize_field("description", &self.description())?;
         s.serialize_field("publisher", &self.site.publisher)?;

@@ -443,7 +443,7 @@ impl<'s> Links<'s> {
     /// A finding is named by its figure (its statement, when it has none).
     pub fn finding(&self, id: &FindingId) -> Ref {
         let finding = self.site.findings.get(id).map(|f| &**f);
-        self.node(&id.0, id.path(), finding, Finding::label)
+        self.node(&id.0, id.path(), finding, |f| f.label().to_string())
     }
 
     /// A node's Markdown as HTML. A body that cannot be read is reported (and left empty, in a
