@@ -379,7 +379,7 @@ pub(crate) fn finding_context(
 }
 
 fn finding_page_view(v: &Views, view: &FindingView) -> PageView {
-    let path = FindingId(view.id().to_string()).path();
+    let path = view.path();
     let mut page = v
         .site
         .page("finding", &view.title, &path, &[("Findings", "findings/")]);

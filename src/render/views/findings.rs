@@ -140,9 +140,14 @@ impl FindingView {
         &self.finding.id.0
     }
 
+    /// The finding's page, below the site.
+    pub fn path(&self) -> String {
+        self.finding.id.path()
+    }
+
     /// The finding's page, below the site's host.
     pub fn url(&self) -> String {
-        [self.site.base_path.as_str(), &self.finding.id.path()].concat()
+        [self.site.base_path.as_str(), &self.path()].concat()
     }
 
     /// The page's description: the quote, attributed.
